@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { AuditRecord } from '../../src/core/audit-chain.ts';
+import { defineCommand } from '../../src/core/command.ts';
+import { parseSince } from '../../src/core/duration.ts';
+import { UserError } from '../../src/core/errors.ts';
+import type { Block } from '../../src/core/message.ts';
+
+const PAGE = 20;
+
+function describe(r: AuditRecord): string {
+  const when = r.at.replace('T', ' ').slice(0, 16);
+  const target = [r.target.service, r.target.env].filter(Boolean).join('/');
+  const detail = typeof r.details.reason === 'string' ? ` — ${r.details.reason}` : typeof r.details.text === 'string' ? ` — \`${r.details.text}\`` : '';
+  return `\`#${r.seq}\` ${when} · <@${r.actor}> · *${r.action}*${target ? ` · ${target}` : ''}${detail}`;
+}
+
+export const audit = defineCommand({
+  family: 'ops',
+  sub: 'audit',
+  summary: 'Show recent audit entries, newest first',
+  examples: ['/ops audit api prod', '/ops audit --since 7d --actor @alice', '/ops audit api prod --before 120'],
+  positionals: [
+    { name: 'service', kind: 'service', optional: true, help: 'only entries about this service' },
+    { name: 'env', kind: 'env', optional: true, help: 'only entries about this environment' },
+  ],
+  flags: {
+    since: { type: 'string', placeholder: 'duration|ISO time', help: 'how far back, e.g. `24h`, `7d` or `2026-11-01T00:00Z` (default 24h)' },
+    actor: { type: 'string', placeholder: '@user', help: 'only entries by this person (mention them)' },
+    before: { type: 'string', placeholder: 'seq', help: 'entries older than this sequence number (the next page)' },
+  },
+  schema: z.object({
+    service: z.string().optional(),
+    env: z.string().optional(),
+    since: z.string().default('24h'),
+    actor: z
+      .string()
+      .transform((v) => v.replace(/^@/, ''))
+      .pipe(z.string().regex(/^[UW][A-Z0-9]+$/, 'mention the person with @ so Slack sends their user id'))
+      .optional(),
+    before: z.coerce.number().int().positive().optional(),
+  }),
+  permission: 'audit',
+  mutating: false,
+  async handler({ args, services: { store, clock }, reply }) {
+    const since = parseSince(args.since, clock.now());
+    if (!since) throw new UserError(`\`--since ${args.since}\` is not a duration (\`24h\`, \`7d\`) or an ISO time.`);
+    const rows = await store.queryAudit({ service: args.service, env: args.env, actor: args.actor, since, beforeSeq: args.before, limit: PAGE + 1 });
+    const page = rows.slice(0, PAGE);
+    const scope = [args.service, args.env].filter(Boolean).join('/') || 'everything';
+    const title = `Audit: ${scope} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    if (!page.length) {
+      await reply.ephemeral({ text: `${title}: no entries.`, blocks: [{ type: 'text', text: `*${title}*\nNo entries.` }] });
+      return;
+    }
+    const blocks: Block[] = [{ type: 'header', text: title }, { type: 'text', text: page.map(describe).join('\n') }];
+    if (rows.length > PAGE) {
+      const next = ['/ops audit', args.service, args.env, `--since ${args.since}`, args.actor && `--actor <@${args.actor}>`, `--before ${page.at(-1)!.seq}`]
+        .filter(Boolean)
+        .join(' ');
+      blocks.push({ type: 'context', text: `Showing the newest ${PAGE}. Older: \`${next}\`` });
+    }
+    await reply.ephemeral({ text: `${title}: ${page.length} entries`, blocks });
+  },
+});

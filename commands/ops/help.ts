@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { commandName, defineCommand, usageOf, type CommandSpec } from '../../src/core/command.ts';
+import { UserError } from '../../src/core/errors.ts';
+import type { Block } from '../../src/core/message.ts';
+import type { Policy } from '../../src/core/policy.ts';
+
+function mayRun(spec: CommandSpec, roles: readonly string[], policy: Policy): boolean {
+  return spec.permission === null || policy.allowsVerbSomewhere(roles, spec.permission);
+}
+
+export const help = defineCommand({
+  family: 'ops',
+  sub: 'help',
+  summary: 'List the commands you may run, or explain one',
+  examples: ['/ops help', '/ops help audit'],
+  positionals: [{ name: 'command', optional: true, rest: true, help: 'a command to explain, e.g. `deploy` or `ops audit`' }],
+  flags: {},
+  schema: z.object({ command: z.string().optional() }),
+  permission: null,
+  mutating: false,
+  async handler({ args, actor, services: { registry, policy }, reply }) {
+    const visible = registry.all().filter((spec) => mayRun(spec, actor.roles, policy));
+    if (args.command) {
+      const wanted = `/${args.command.replace(/^\//, '').toLowerCase()}`;
+      const spec = visible.find((s) => commandName(s) === wanted);
+      if (!spec) throw new UserError(`No command \`${wanted}\` that you may run. \`/ops help\` lists them.`);
+      const lines = [
+        `*${commandName(spec)}*: ${spec.summary}`,
+        `Usage: \`${usageOf(spec)}\``,
+        ...spec.positionals.map((p) => `• \`${p.name}\`: ${p.help}${p.optional ? ' (optional)' : ''}`),
+        ...Object.entries(spec.flags).map(([name, f]) => `• \`--${name}\`: ${f.help}`),
+        `Examples: ${spec.examples.map((e) => `\`${e}\``).join(', ')}`,
+      ];
+      await reply.ephemeral({ text: lines.join('\n'), blocks: [{ type: 'text', text: lines.join('\n') }] });
+      return;
+    }
+    const blocks: Block[] = [{ type: 'header', text: 'opsdeck: commands you can run' }];
+    for (const spec of visible) {
+      blocks.push({ type: 'text', text: `\`${usageOf(spec)}\`\n${spec.summary}. e.g. \`${spec.examples[0] ?? commandName(spec)}\`` });
+    }
+    const roles = actor.roles.length ? `Your roles: ${actor.roles.map((r) => `\`${r}\``).join(', ')}.` : 'You have no opsdeck role yet; ask the platform team to add you to one in opsdeck.yaml.';
+    blocks.push({ type: 'context', text: `${roles} \`/ops whoami\` shows what they allow; \`/ops help <command>\` explains one command.` });
+    await reply.ephemeral({ text: `opsdeck: ${visible.length} commands you can run`, blocks });
+  },
+});

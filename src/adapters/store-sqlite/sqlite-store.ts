@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
+import type { Approval, AuditQuery, Lock, NewRequest, RequestState, Store, StoredRequest } from '../../ports/store.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow } from './rows.ts';
+
+export class StoreOpenError extends Error {}
+
+/**
+ * The embedded store on Node's built-in SQLite: one file, WAL for concurrent readers
+ * (`opsdeck audit verify` while the bot runs), synchronous=FULL so an acknowledged audit
+ * entry survives a power cut.
+ */
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+
+  private constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  static open(path: string): SqliteStore {
+    const full = path === ':memory:' ? path : resolve(path);
+    let db: DatabaseSync | undefined;
+    try {
+      if (full !== ':memory:') mkdirSync(dirname(full), { recursive: true });
+      db = new DatabaseSync(full);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+      migrate(db);
+    } catch (err) {
+      db?.close();
+      throw new StoreOpenError(
+        `cannot open the SQLite store at ${full}: ${(err as Error).message} (set OPSDECK_DATA_DIR to a writable directory, or DATABASE_URL for PostgreSQL)`,
+      );
+    }
+    return new SqliteStore(full, db);
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  async appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord> {
+    return this.#transaction(() => {
+      const last = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const record = sealRecord(last, entry, at);
+      this.#db
+        .prepare(`INSERT INTO audit (seq, at, actor, action, service, env, request_id, details, prev_hash, hash)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(record.seq, record.at, record.actor, record.action, record.target.service ?? null, record.target.env ?? null,
+          record.requestId, JSON.stringify(record.details), record.prevHash, record.hash);
+      return record;
+    });
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (q.service) where.push('service = ?'), params.push(q.service);
+    if (q.env) where.push('env = ?'), params.push(q.env);
+    if (q.actor) where.push('actor = ?'), params.push(q.actor);
+    if (q.since) where.push('at >= ?'), params.push(q.since.toISOString());
+    if (q.beforeSeq !== undefined) where.push('seq < ?'), params.push(q.beforeSeq);
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return this.#db.prepare(sql).all(...params, q.limit).map((r) => auditFromRow(r as Record<string, unknown>));
+  }
+
+  async *readAudit(fromSeq = 1): AsyncIterable<AuditRecord> {
+    // Paged so no statement stays open across the consumer's awaits.
+    let next = fromSeq;
+    const page = this.#db.prepare('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT 500');
+    for (;;) {
+      const rows = page.all(next) as Record<string, unknown>[];
+      if (!rows.length) return;
+      for (const row of rows) yield auditFromRow(row);
+      next = Number(rows[rows.length - 1]!.seq) + 1;
+    }
+  }
+
+  async createRequest(r: NewRequest): Promise<StoredRequest> {
+    this.#db
+      .prepare(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
+      .run(r.id, r.kind, r.service, r.env, r.requester, r.channel, JSON.stringify(r.params), r.hash,
+        r.createdAt.toISOString(), r.createdAt.toISOString(), r.expiresAt?.toISOString() ?? null);
+    return (await this.getRequest(r.id))!;
+  }
+
+  async getRequest(id: string): Promise<StoredRequest | undefined> {
+    const row = this.#db.prepare('SELECT * FROM requests WHERE id = ?').get(id);
+    return row ? requestFromRow(row as Record<string, unknown>) : undefined;
+  }
+
+  async transitionRequest(id: string, from: readonly RequestState[], to: RequestState, patch?: { outcome?: Record<string, unknown> }, at = new Date()): Promise<StoredRequest | undefined> {
+    if (!from.length) return undefined;
+    const result = this.#db
+      .prepare(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
+                WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`)
+      .run(to, at.toISOString(), patch?.outcome ? JSON.stringify(patch.outcome) : null, id, ...from);
+    return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
+  }
+
+  async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    this.#db.prepare('UPDATE requests SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
+  }
+
+  async listRequests(filter: { states?: readonly RequestState[]; service?: string; env?: string }): Promise<StoredRequest[]> {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (filter.states?.length) where.push(`state IN (${filter.states.map(() => '?').join(', ')})`), params.push(...filter.states);
+    if (filter.service) where.push('service = ?'), params.push(filter.service);
+    if (filter.env) where.push('env = ?'), params.push(filter.env);
+    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    return this.#db.prepare(sql).all(...params).map((r) => requestFromRow(r as Record<string, unknown>));
+  }
+
+  async addApproval(a: Approval): Promise<boolean> {
+    const result = this.#db
+      .prepare('INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(a.requestId, a.approver, a.at.toISOString());
+    return Number(result.changes) === 1;
+  }
+
+  async listApprovals(requestId: string): Promise<Approval[]> {
+    return this.#db
+      .prepare('SELECT * FROM approvals WHERE request_id = ? ORDER BY at, approver')
+      .all(requestId)
+      .map((r) => approvalFromRow(r as Record<string, unknown>));
+  }
+
+  async acquireLock(lock: Lock, now: Date): Promise<{ acquired: boolean; lock: Lock }> {
+    return this.#transaction(() => {
+      const held = this.#liveLock(lock.service, lock.env, now);
+      if (held) return { acquired: false, lock: held };
+      this.#db
+        .prepare(`INSERT INTO locks (service, env, owner, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (service, env) DO UPDATE SET owner = excluded.owner, reason = excluded.reason,
+                  created_at = excluded.created_at, expires_at = excluded.expires_at`)
+        .run(lock.service, lock.env, lock.owner, lock.reason, lock.createdAt.toISOString(), lock.expiresAt?.toISOString() ?? null);
+      return { acquired: true, lock };
+    });
+  }
+
+  async releaseLock(service: string, env: string): Promise<Lock | undefined> {
+    const row = this.#db.prepare('DELETE FROM locks WHERE service = ? AND env = ? RETURNING *').get(service, env);
+    return row ? lockFromRow(row as Record<string, unknown>) : undefined;
+  }
+
+  async getLock(service: string, env: string, now: Date): Promise<Lock | undefined> {
+    return this.#liveLock(service, env, now);
+  }
+
+  async listLocks(now: Date): Promise<Lock[]> {
+    return this.#db
+      .prepare('SELECT * FROM locks WHERE expires_at IS NULL OR expires_at > ? ORDER BY service, env')
+      .all(now.toISOString())
+      .map((r) => lockFromRow(r as Record<string, unknown>));
+  }
+
+  #liveLock(service: string, env: string, now: Date): Lock | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM locks WHERE service = ? AND env = ? AND (expires_at IS NULL OR expires_at > ?)')
+      .get(service, env, now.toISOString());
+    return row ? lockFromRow(row as Record<string, unknown>) : undefined;
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front, so two writers never both read the same chain head. */
+  #transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as { version: number }).version)));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}

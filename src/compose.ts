@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { commands } from '../commands/index.ts';
+import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
+import type { Settings } from './config/settings.ts';
+import type { OpsdeckConfig } from './config/schema.ts';
+import { Dispatcher } from './core/dispatch.ts';
+import { Policy } from './core/policy.ts';
+import { Registry } from './core/registry.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import type { Logger } from './ports/logger.ts';
+import type { Store } from './ports/store.ts';
+import { healthRoutes } from './observability/health.ts';
+import { PromMetrics } from './observability/metrics.ts';
+import { createSlackApp, type SlackConnection } from './slack/app.ts';
+import { SlackDirectory } from './slack/directory.ts';
+
+export interface Opsdeck {
+  /** The HTTP port actually bound (PORT may be 0 in tests). */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  config: OpsdeckConfig;
+  settings: Settings;
+  log: Logger;
+  clock?: Clock;
+  /** How long group memberships are trusted before asking Slack again. */
+  directoryTtlMs?: number;
+}
+
+/** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
+export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): Store {
+  if (settings.databaseUrl) {
+    throw new Error('DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.');
+  }
+  return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'));
+}
+
+/** The composition root: the only place that picks adapters and builds SDK clients. */
+export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
+  const { config, settings, log } = opts;
+  if (settings.slack.mode === 'sandbox') {
+    throw new Error('No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).');
+  }
+  const connection: SlackConnection = settings.slack;
+  const clock = opts.clock ?? systemClock;
+  const store = openStore(settings);
+  const metrics = new PromMetrics();
+  const slackClient = new WebClient(connection.botToken, {
+    ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  });
+  const directory = new SlackDirectory(slackClient, { ttlMs: opts.directoryTtlMs ?? 5 * 60_000, clock, log: log.child({ component: 'directory' }) });
+  const registry = new Registry(commands);
+  const policy = new Policy(config.roles, directory);
+  const dispatcher = new Dispatcher({ catalog: config, store, clock, policy, registry, log, metrics, actions: [] });
+
+  let stopping = false;
+  const slack = createSlackApp({
+    connection,
+    port: settings.port,
+    dispatcher,
+    metrics,
+    routes: healthRoutes({ store, metrics, log, stopping: () => stopping }),
+    log: log.child({ component: 'slack' }),
+  });
+  let port: number;
+  try {
+    port = await slack.start();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  log.info({ mode: connection.mode, port }, 'opsdeck started');
+
+  return {
+    port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      log.info({}, 'stopping: finishing running commands');
+      await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
+      await dispatcher.drain(10_000);
+      await store.close();
+      log.info({}, 'stopped');
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Cron } from 'croner';
+import { didYouMean } from '../core/did-you-mean.ts';
+import { parseGrant, VERBS } from '../core/permission.ts';
+import type { Problem } from './problems.ts';
+import type { OpsdeckConfig } from './schema.ts';
+
+/** Checks that need the whole file: references between sections and values that must agree. */
+export function crossCheck(config: OpsdeckConfig): Problem[] {
+  const problems: Problem[] = [];
+  const envs = Object.keys(config.environments);
+  const services = Object.keys(config.services);
+  const roles = Object.keys(config.roles);
+  const unknown = (kind: string, value: string, known: string[]) => {
+    const guess = didYouMean(value, known);
+    return `unknown ${kind} "${value}"${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`;
+  };
+
+  for (const [envName, env] of Object.entries(config.environments)) {
+    env.approval?.from.forEach((role, i) => {
+      if (!roles.includes(role)) problems.push({ path: `environments.${envName}.approval.from[${i}]`, message: unknown('role', role, roles) });
+    });
+    env.freezes.forEach((freeze, i) => {
+      const path = `environments.${envName}.freezes[${i}]`;
+      try {
+        new Cron(freeze.cron, { timezone: freeze.timezone, paused: true });
+      } catch (err) {
+        const field = freeze.timezone && /time ?zone/i.test(String(err)) ? 'timezone' : 'cron';
+        problems.push({ path: `${path}.${field}`, message: `invalid ${field}: ${(err as Error).message}` });
+      }
+    });
+  }
+
+  for (const [name, svc] of Object.entries(config.services)) {
+    const path = `services.${name}`;
+    svc.environments?.forEach((env, i) => {
+      if (!envs.includes(env)) problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
+    });
+    const via = svc.deploy?.via;
+    if ((via === 'github-deployment' || via === 'github-workflow') && !svc.github) {
+      problems.push({ path: `${path}.github.repo`, message: `required when deploy.via is ${via}` });
+    }
+    if (via === 'kubernetes' && !svc.kubernetes) {
+      problems.push({ path: `${path}.kubernetes`, message: 'required when deploy.via is kubernetes (namespace and deployment)' });
+    }
+    if (svc.logs && 'kubernetes' in svc.logs && !svc.kubernetes) {
+      problems.push({ path: `${path}.kubernetes`, message: 'required for kubernetes logs (the namespace to read pods from)' });
+    }
+    if (svc.scale && !svc.kubernetes) {
+      problems.push({ path: `${path}.kubernetes`, message: 'required for scale (the deployment to scale)' });
+    }
+    if (svc.scale && svc.scale.min > svc.scale.max) {
+      problems.push({ path: `${path}.scale.min`, message: `must not exceed scale.max (${svc.scale.min} > ${svc.scale.max})` });
+    }
+  }
+
+  for (const [roleName, role] of Object.entries(config.roles)) {
+    role.allow.forEach((text, i) => {
+      const grant = parseGrant(text);
+      if (!grant) return;
+      const path = `roles.${roleName}.allow[${i}]`;
+      if (grant.verb !== '*' && !(VERBS as readonly string[]).includes(grant.verb)) {
+        problems.push({ path, message: unknown('permission verb', grant.verb, [...VERBS]) });
+      } else if (grant.service !== '*' && !services.includes(grant.service)) {
+        problems.push({ path, message: unknown('service', grant.service, services) });
+      } else if (grant.env !== '*' && !envs.includes(grant.env)) {
+        problems.push({ path, message: unknown('environment', grant.env, envs) });
+      }
+    });
+  }
+  return problems;
+}

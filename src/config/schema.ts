@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from '../core/duration.ts';
+import { GRANT_PATTERN } from '../core/permission.ts';
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+const name = (what: string) => z.string().regex(NAME, `expected a ${what} name of lowercase letters, digits and dashes`);
+const duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 30m, 12h or 7d').describe('A duration: a number and one of s, m, h, d, w (e.g. 30m, 62h, 7d).');
+const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD (not a #name)');
+const member = z
+  .string()
+  .regex(/^(?:[UW][A-Z0-9]{2,}|@[a-z0-9._-]+)$/, 'expected a Slack user id (U0123ABCD) or an @usergroup handle')
+  .describe('A Slack user id (U…) or a user group handle starting with @.');
+const grant = z
+  .string()
+  .regex(GRANT_PATTERN, 'expected a permission like deploy:api:prod, logs:*:* or *')
+  .describe('verb[:service[:env]], each part may be *. Missing parts mean *.');
+
+const approval = z
+  .strictObject({
+    required: z.int().min(1).default(1).describe('How many distinct approvers are needed.'),
+    from: z.array(name('role')).min(1).describe('Roles whose members may approve.'),
+    expiresIn: duration.default('30m').describe('A pending request expires after this long.'),
+  })
+  .describe('Changes to this environment need approval. The requester can never approve their own request.');
+
+const freeze = z.strictObject({
+  name: z.string().min(1),
+  cron: z.string().min(1).describe('When the freeze starts (5-field cron).'),
+  duration: duration.describe('How long each freeze lasts.'),
+  timezone: z.string().optional().describe('IANA time zone for the cron, default UTC.'),
+});
+
+const environment = z.strictObject({
+  kubernetes: z
+    .strictObject({ context: z.string().min(1).describe('kubeconfig context for this environment.') })
+    .optional(),
+  approval: approval.optional(),
+  channels: z.array(channelId).optional().describe('Mutating commands for this environment are accepted only in these channels.'),
+  freezes: z.array(freeze).default([]).describe('Recurring windows in which mutating commands are refused (break-glass aside).'),
+  autoRollback: z.boolean().optional().describe('Roll back automatically when a rollout fails. Default: on when approval is required.'),
+});
+
+const deploy = z.discriminatedUnion('via', [
+  z.strictObject({
+    via: z.literal('kubernetes'),
+    image: z.string().min(1).describe('Image repository; the deployed tag is the ref (or the sha, see tag).'),
+    tag: z.enum(['ref', 'sha']).default('ref').describe('Tag images with the ref as typed or the resolved commit sha.'),
+  }),
+  z.strictObject({
+    via: z.literal('github-deployment'),
+    requiredContexts: z.array(z.string()).optional().describe('Status checks that must pass; omit for all, [] for none.'),
+  }),
+  z.strictObject({
+    via: z.literal('github-workflow'),
+    workflow: z.string().min(1).describe('Workflow file name or id, dispatched with ref and environment inputs.'),
+  }),
+]);
+
+const logs = z.union([
+  z.strictObject({
+    cloudwatch: z.strictObject({ group: z.string().min(1), streamPrefix: z.string().optional() }),
+  }),
+  z.strictObject({ kubernetes: z.strictObject({ selector: z.string().min(1) }) }),
+]);
+
+const service = z.strictObject({
+  description: z.string().optional(),
+  environments: z.array(name('environment')).optional().describe('Environments the service runs in; all when omitted.'),
+  github: z
+    .strictObject({
+      repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'),
+      defaultRef: z.string().min(1).default('main').describe('Ref deployed when none is given.'),
+    })
+    .optional(),
+  deploy: deploy.optional(),
+  kubernetes: z
+    .strictObject({
+      namespace: z.string().min(1),
+      deployment: z.string().min(1),
+      container: z.string().min(1).optional().describe('Container to update; the first one when omitted.'),
+    })
+    .optional(),
+  logs: logs.optional(),
+  scale: z
+    .strictObject({ min: z.int().min(0), max: z.int().min(1) })
+    .optional()
+    .describe('Replica bounds for /scale.'),
+});
+
+const role = z.strictObject({
+  members: z.array(member).default([]),
+  allow: z.array(grant).describe('Permissions granted to members. Everything else is denied.'),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    environments: z.record(name('environment'), environment).describe('Where services run, and the rules for changing them.'),
+    services: z.record(name('service'), service),
+    roles: z.record(name('role'), role),
+  })
+  .describe('opsdeck configuration (opsdeck.yaml).');
+
+export type OpsdeckConfig = z.output<typeof configSchema>;
+export type ServiceConfig = OpsdeckConfig['services'][string];
+export type EnvironmentConfig = OpsdeckConfig['environments'][string];

@@ -1,0 +1,71 @@
+import { ConfigError, type Problem } from './problems.ts';
+
+/** Secrets and endpoints, which come from the environment (12-factor), never from the file. */
+export interface Settings {
+  slack:
+    | { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string | undefined }
+    | { mode: 'socket'; botToken: string; appToken: string; apiUrl: string | undefined }
+    | { mode: 'sandbox' };
+  github: { token: string | undefined; apiUrl: string | undefined };
+  configPath: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  logLevel: string;
+  port: number;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads settings from an environment map; throws ConfigError naming every bad variable. */
+export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  const problems: Problem[] = [];
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const botToken = get('SLACK_BOT_TOKEN');
+  const signingSecret = get('SLACK_SIGNING_SECRET');
+  const appToken = get('SLACK_APP_TOKEN');
+  const apiUrl = get('SLACK_API_URL');
+
+  if (botToken && !botToken.startsWith('xoxb-')) problems.push({ path: 'SLACK_BOT_TOKEN', message: 'must be a bot token starting with xoxb-' });
+  if (appToken && !appToken.startsWith('xapp-')) problems.push({ path: 'SLACK_APP_TOKEN', message: 'must be an app-level token starting with xapp- (scope connections:write)' });
+  if (!botToken && (signingSecret || appToken)) problems.push({ path: 'SLACK_BOT_TOKEN', message: 'required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN' });
+  if (botToken && !appToken && !signingSecret) {
+    problems.push({ path: 'SLACK_SIGNING_SECRET', message: 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+  }
+  for (const name of ['SLACK_API_URL', 'GITHUB_API_URL']) {
+    const value = get(name);
+    if (value && !/^https?:\/\/[^\s]+$/.test(value)) problems.push({ path: name, message: 'must be an http(s) URL' });
+  }
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push({ path: 'DATABASE_URL', message: 'must be a postgres:// URL (leave unset for the embedded SQLite store)' });
+  const portText = get('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ path: 'PORT', message: `must be a port number, got "${portText}"` });
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!LEVELS.includes(logLevel)) problems.push({ path: 'LOG_LEVEL', message: `must be one of ${LEVELS.join(', ')}` });
+  if (problems.length) throw new ConfigError(problems, 'environment');
+
+  const slack: Settings['slack'] = !botToken
+    ? { mode: 'sandbox' }
+    : appToken
+      ? { mode: 'socket', botToken, appToken, apiUrl: normalizeApiUrl(apiUrl) }
+      : { mode: 'http', botToken, signingSecret: signingSecret!, apiUrl: normalizeApiUrl(apiUrl) };
+  return {
+    slack,
+    github: { token: get('GITHUB_TOKEN'), apiUrl: get('GITHUB_API_URL') },
+    configPath: get('OPSDECK_CONFIG') ?? 'opsdeck.yaml',
+    databaseUrl,
+    dataDir: get('OPSDECK_DATA_DIR') ?? '.opsdeck',
+    redisUrl: get('REDIS_URL'),
+    logLevel,
+    port,
+  };
+}
+
+/** The Web API client joins method names onto this, so it must end with a slash. */
+function normalizeApiUrl(url: string | undefined): string | undefined {
+  return url && !url.endsWith('/') ? `${url}/` : url;
+}

@@ -1,0 +1,19 @@
+/**
+ * What the core needs to know about services and environments. The config module's parsed
+ * output is assignable to this; the core never imports the config module itself.
+ */
+export interface EnvironmentInfo {
+  /** Mutating commands for this environment are accepted only from these channels. */
+  channels?: readonly string[] | undefined;
+  approval?: { required: number; from: readonly string[]; expiresIn: string } | undefined;
+}
+
+export interface ServiceInfo {
+  /** Environments the service runs in; all of them when absent. */
+  environments?: readonly string[] | undefined;
+}
+
+export interface Catalog {
+  environments: Readonly<Record<string, EnvironmentInfo>>;
+  services: Readonly<Record<string, ServiceInfo>>;
+}

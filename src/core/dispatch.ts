@@ -1,0 +1,190 @@
+import type { Replier } from '../ports/chat.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
+import type { ActionSpec, Click } from './action.ts';
+import type { AuditEntry } from './audit-chain.ts';
+import { commandName, type CommandSpec, type Services } from './command.ts';
+import { isUserError, UserError } from './errors.ts';
+import { newId } from './ids.ts';
+import { textMessage } from './message.ts';
+import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
+import type { Permission } from './permission.ts';
+import { redact } from './redact.ts';
+import { tokenize } from './tokenize.ts';
+
+export interface Invocation {
+  /** The slash command without its slash. */
+  family: string;
+  text: string;
+  userId: string;
+  channelId: string;
+  reply: Replier;
+}
+
+export interface DispatcherDeps extends Services {
+  log: Logger;
+  metrics: Metrics;
+  actions: readonly ActionSpec[];
+}
+
+export type DispatchOutcome = 'ok' | 'invalid' | 'denied' | 'failed';
+
+/**
+ * The pipeline every command goes through: parse → validate → authorize → audit → handler.
+ * Authorization lives here, driven by the spec, so no handler can forget it.
+ */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  dispatch(invocation: Invocation): Promise<DispatchOutcome> {
+    const run = this.#run(invocation);
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+    return run;
+  }
+
+  /** Routes a button click to its action; roles are looked up again now, never taken from the message. */
+  click(click: Click): Promise<void> {
+    const run = this.#click(click);
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+    return run;
+  }
+
+  async #click(click: Click): Promise<void> {
+    const invocationId = newId('inv');
+    const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
+    const action = this.#deps.actions.find((a) => a.actionId === click.actionId);
+    try {
+      if (!action) {
+        await click.reply.ephemeral(textMessage(':warning: This button is no longer active. Run the command again.'));
+        return;
+      }
+      const roles = await this.#deps.policy.rolesOf(click.userId);
+      await action.handler({ click, roles, services: this.#deps, log });
+    } catch (err) {
+      if (isUserError(err)) return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+      log.error({ err }, 'button action failed');
+      await safeReply(log, click.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`).`)));
+    }
+  }
+
+  /** Waits for running commands, for graceful shutdown; gives up after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+  }
+
+  async #run(inv: Invocation): Promise<DispatchOutcome> {
+    const { log: rootLog, metrics } = this.#deps;
+    const invocationId = newId('inv');
+    const log = rootLog.child({ invocationId, family: inv.family, user: inv.userId, channel: inv.channelId });
+    let spec: CommandSpec | undefined;
+    const outcome = await this.#pipeline(inv, invocationId, log, (s) => (spec = s)).catch(async (err: unknown) => {
+      log.error({ err }, 'command failed');
+      await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: redact(String(err)) } });
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`)));
+      return 'failed' as const;
+    });
+    metrics.commandFinished(spec ? commandName(spec) : `/${inv.family}`, outcome);
+    log.info({ outcome, command: spec ? commandName(spec) : undefined }, 'command finished');
+    return outcome;
+  }
+
+  async #pipeline(inv: Invocation, invocationId: string, log: Logger, found: (s: CommandSpec) => void): Promise<DispatchOutcome> {
+    const { registry, catalog, policy } = this.#deps;
+    let spec: CommandSpec;
+    let args: unknown;
+    let target: { service?: string; env?: string };
+    try {
+      const resolved = registry.resolve(inv.family, tokenize(inv.text));
+      spec = resolved.spec;
+      found(spec);
+      const raw = bindTokens(spec, resolved.rest);
+      target = checkTargets(spec, raw, catalog);
+      args = validateArgs(spec, raw);
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
+      return 'invalid';
+    }
+
+    const roles = await policy.rolesOf(inv.userId);
+    const denial = this.#authorize(spec, roles, target, inv.channelId);
+    const auditTarget = { service: target.service, env: target.env };
+    if (denial) {
+      await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: denial } });
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${commandName(spec)}\` here: ${denial}.`)));
+      return 'denied';
+    }
+
+    const written = await this.#audit(log, { action: 'command.accepted', inv, invocationId, target: auditTarget, details: { command: commandName(spec), roles } });
+    if (!written && spec.mutating) {
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`)));
+      return 'failed';
+    }
+
+    try {
+      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply: inv.reply, log });
+      return 'ok';
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      await this.#audit(log, { action: 'command.refused', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: err.message } });
+      await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
+      return 'invalid';
+    }
+  }
+
+  #authorize(spec: CommandSpec, roles: string[], target: { service?: string; env?: string }, channelId: string): string | undefined {
+    const { policy, catalog } = this.#deps;
+    if (spec.permission !== null) {
+      const need: Permission = { verb: spec.permission, service: target.service, env: target.env };
+      if (!policy.allows(roles, need)) return policy.denialReason(roles, need);
+    }
+    const channels = target.env ? catalog.environments[target.env]?.channels : undefined;
+    if (spec.mutating && channels?.length && !channels.includes(channelId)) {
+      const where = channels.map((c) => `<#${c}>`).join(' or ');
+      return `changes to \`${target.env}\` are only accepted in ${where}`;
+    }
+    return undefined;
+  }
+
+  /** Returns false when the entry could not be written; the caller decides whether to fail closed. */
+  async #audit(
+    log: Logger,
+    a: { action: string; inv: Invocation; invocationId: string; target?: { service?: string | undefined; env?: string | undefined }; details: Record<string, unknown> },
+  ): Promise<boolean> {
+    const entry: AuditEntry = {
+      actor: a.inv.userId,
+      action: a.action,
+      target: a.target ?? {},
+      requestId: a.invocationId,
+      details: { ...a.details, text: redact(`/${a.inv.family} ${a.inv.text}`.trim()), channel: a.inv.channelId },
+    };
+    try {
+      await this.#deps.store.appendAudit(entry, this.#deps.clock.now());
+      return true;
+    } catch (err) {
+      log.error({ err, action: a.action }, 'audit write failed');
+      return false;
+    }
+  }
+}
+
+function userErrorMessage(err: UserError): ReturnType<typeof textMessage> {
+  const usage = err.usage ? `\nUsage: \`${err.usage}\`` : '';
+  return textMessage(`:warning: ${err.message}${usage}`);
+}
+
+async function safeReply(log: Logger, sending: Promise<void>): Promise<void> {
+  try {
+    await sending;
+  } catch (err) {
+    log.warn({ err }, 'could not send reply');
+  }
+}

@@ -1,0 +1,32 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { CommandOutcome, Metrics } from '../ports/metrics.ts';
+
+/** Prometheus metrics, one registry per process (tests create several apps in one process). */
+export class PromMetrics implements Metrics {
+  readonly registry = new Registry();
+  readonly #commands = new Counter({
+    name: 'opsdeck_commands_total',
+    help: 'Commands handled, by command and outcome (ok, denied, invalid, failed).',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #ack = new Histogram({
+    name: 'opsdeck_ack_seconds',
+    help: 'Time from receiving a Slack request to acknowledging it. Slack gives up after 3 s.',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'opsdeck_' });
+  }
+
+  commandFinished(command: string, outcome: CommandOutcome): void {
+    this.#commands.inc({ command, outcome });
+  }
+
+  acked(kind: 'command' | 'action', seconds: number): void {
+    this.#ack.observe({ kind }, seconds);
+  }
+}

@@ -1,0 +1,9 @@
+import type { Message } from '../core/message.ts';
+
+/** How a command answers the person who ran it, wherever it came from (slash command, button). */
+export interface Replier {
+  /** Only the invoking user sees it. */
+  ephemeral(message: Message): Promise<void>;
+  /** Everyone in the channel sees it. */
+  inChannel(message: Message): Promise<void>;
+}

@@ -1,0 +1,218 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeMessages } from './describe.ts';
+import { FailureInjector, type SlackFailure } from './failures.ts';
+import { FileStore, type StoredFile } from './file-store.ts';
+import type { Args } from './http-util.ts';
+import { type BlockActionInput, type BotResponse, Interactions, type SlashCommandInput } from './interactions.ts';
+import { MessageStore, type MessageQuery, type StoredMessage } from './message-store.ts';
+import { type ResponseUrlLimits, ResponseUrls, SLACK_RESPONSE_URL_LIMITS } from './response-urls.ts';
+import { createRequestHandler } from './routes.ts';
+import { Workspace, type WorkspaceSeed } from './workspace.ts';
+
+export interface SlackEmulatorOptions {
+  signingSecret: string;
+  botToken: string;
+  /** Where slash commands and block actions go, e.g. `http://127.0.0.1:3000/slack/events`. */
+  botUrl?: string;
+  port?: number;
+  host?: string;
+  /** Replaces the default workspace key by key (team, bot, users, usergroups, channels). */
+  workspace?: Partial<WorkspaceSeed>;
+  responseUrlLimits?: Partial<ResponseUrlLimits>;
+  /** Clock (ms) for message timestamps, call times and response_url expiry. Request signing uses the wall clock. */
+  now?: () => number;
+}
+
+export interface ApiCall {
+  method: string;
+  /** Decoded arguments, with JSON-encoded ones (blocks, files, …) parsed and the token left out. */
+  args: Args;
+  at: number;
+}
+
+export interface UserMessageInput {
+  user: string;
+  channel: string;
+  text: string;
+  threadTs?: string;
+}
+
+export type SlackEmulatorEvents = {
+  message: [StoredMessage];
+  update: [StoredMessage];
+  call: [ApiCall];
+  reset: [];
+};
+
+const CHANGE_EVENTS = ['message', 'update', 'call', 'reset'] as const;
+
+/** An HTTP-level fake of Slack: the Web API the bot calls, response_urls, and signed requests to the bot. */
+export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
+  readonly workspace: Workspace;
+  readonly #now: () => number;
+  readonly #store: MessageStore;
+  readonly #files = new FileStore();
+  readonly #failures = new FailureInjector();
+  readonly #responseUrls: ResponseUrls;
+  readonly #interactions: Interactions;
+  readonly #calls: ApiCall[] = [];
+  readonly #server: Server;
+  #url = '';
+  #botUrl: string | undefined;
+  #closed = false;
+
+  static async start(options: SlackEmulatorOptions): Promise<SlackEmulator> {
+    const emulator = new SlackEmulator(options);
+    await emulator.#listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    return emulator;
+  }
+
+  private constructor(options: SlackEmulatorOptions) {
+    super();
+    this.#now = options.now ?? Date.now;
+    this.#botUrl = options.botUrl;
+    this.workspace = new Workspace(options.workspace);
+    this.#store = new MessageStore(this.#now, (kind, message) => this.emit(kind, { ...message }));
+    this.#responseUrls = new ResponseUrls(this.#store, this.workspace, this.#now, {
+      ...SLACK_RESPONSE_URL_LIMITS,
+      ...options.responseUrlLimits,
+    });
+    this.#interactions = new Interactions({
+      workspace: this.workspace,
+      store: this.#store,
+      responseUrls: this.#responseUrls,
+      signingSecret: options.signingSecret,
+      responseUrl: (id) => `${this.#url}/response/${id}`,
+      botUrl: () => this.#botUrl,
+    });
+    this.#server = createServer(
+      createRequestHandler({
+        workspace: this.workspace,
+        store: this.#store,
+        files: this.#files,
+        failures: this.#failures,
+        responseUrls: this.#responseUrls,
+        botToken: options.botToken,
+        baseUrl: () => this.#url,
+        recordCall: (method, args) => {
+          const call: ApiCall = { method, args, at: this.#now() };
+          this.#calls.push(call);
+          this.emit('call', { ...call });
+        },
+      }),
+    );
+  }
+
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The base URL the bot passes as `clientOptions.slackApiUrl`. */
+  get apiUrl(): string {
+    return `${this.#url}/api/`;
+  }
+
+  setBotUrl(url: string): void {
+    this.#botUrl = url;
+  }
+
+  failMethod(method: string, failure: SlackFailure, times = Infinity): void {
+    this.#failures.fail(method, failure, times);
+  }
+
+  clearFailures(): void {
+    this.#failures.clear();
+  }
+
+  calls(method?: string): ApiCall[] {
+    return this.#calls.filter((c) => method === undefined || c.method === method).map((c) => ({ ...c }));
+  }
+
+  messages(query?: MessageQuery): StoredMessage[] {
+    return this.#store.list(query);
+  }
+
+  file(id: string): StoredFile | undefined {
+    return this.#files.get(id);
+  }
+
+  /** A message typed by a person (for the console); nothing is sent to the bot. */
+  postUserMessage(input: UserMessageInput): StoredMessage {
+    const channel = this.workspace.resolveChannel(input.channel);
+    if (!channel || !this.workspace.user(input.user)) {
+      throw new Error(`SlackEmulator: unknown user ${input.user} or channel ${input.channel}`);
+    }
+    const message = this.#store.add({
+      channel: channel.id,
+      user: input.user,
+      text: input.text,
+      blocks: [],
+      ...(input.threadTs ? { threadTs: input.threadTs } : {}),
+      source: 'user',
+    });
+    return { ...message };
+  }
+
+  reset(): void {
+    this.#store.clear();
+    this.#calls.length = 0;
+    this.emit('reset');
+  }
+
+  sendSlashCommand(input: SlashCommandInput): Promise<BotResponse> {
+    return this.#interactions.sendSlashCommand(input);
+  }
+
+  sendBlockAction(input: BlockActionInput): Promise<BotResponse> {
+    return this.#interactions.sendBlockAction(input);
+  }
+
+  /** Resolves with the first truthy value of `fn`, re-checked on every state change. */
+  waitFor<T>(fn: () => T | undefined | null | false, options: { timeoutMs?: number } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    return new Promise<T>((resolve, reject) => {
+      let lastError: unknown;
+      const stop = (): void => {
+        clearTimeout(timer);
+        for (const event of CHANGE_EVENTS) this.off(event, check);
+      };
+      function check(): void {
+        try {
+          const value = fn();
+          if (value) {
+            stop();
+            resolve(value);
+          }
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      const timer = setTimeout(() => {
+        stop();
+        const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
+        reject(new Error(`waitFor timed out after ${timeoutMs} ms${cause}\n${describeMessages(this.#store.list())}`));
+      }, timeoutMs);
+      for (const event of CHANGE_EVENTS) this.on(event, check);
+      check();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  async #listen(port: number, host: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve());
+    });
+    const address = this.#server.address() as AddressInfo;
+    this.#url = `http://${host}:${address.port}`;
+  }
+}

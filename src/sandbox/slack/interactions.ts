@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { type MessageStore, toSlackMessage } from './message-store.ts';
+import type { ResponseUrls } from './response-urls.ts';
+import { signSlackRequest } from './signing.ts';
+import type { Channel, User, Workspace } from './workspace.ts';
+
+/** Ways to make a request look wrong, for testing the bot's verification. */
+export interface SigningOverrides {
+  /** X-Slack-Request-Timestamp in seconds (default: now), e.g. an old one to trip replay protection. */
+  timestamp?: number;
+  /** Sign with this secret instead of the configured one. */
+  signingSecret?: string;
+  /** Send this X-Slack-Signature as is instead of computing one. */
+  signature?: string;
+}
+
+export interface SlashCommandInput extends SigningOverrides {
+  user: string;
+  channel: string;
+  command: string;
+  text?: string;
+}
+
+export interface BlockActionInput extends SigningOverrides {
+  user: string;
+  channel: string;
+  messageTs: string;
+  actionId: string;
+  /** Defaults to the value of the button with this action_id on the stored message. */
+  value?: string;
+  /** Defaults to the block the button sits in. */
+  blockId?: string;
+}
+
+export interface BotResponse {
+  status: number;
+  body: string;
+  responseUrl: string;
+  elapsedMs: number;
+}
+
+export interface InteractionDeps {
+  workspace: Workspace;
+  store: MessageStore;
+  responseUrls: ResponseUrls;
+  signingSecret: string;
+  responseUrl: (id: string) => string;
+  botUrl: () => string | undefined;
+}
+
+/** Slack sends the app's (legacy) verification token in every payload; Bolt ignores it. */
+const VERIFICATION_TOKEN = 'sandbox-verification-token';
+
+const triggerId = (): string =>
+  `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(16).toString('hex')}`;
+
+/** Builds, signs and posts slash commands and block actions to the bot the way Slack does. */
+export class Interactions {
+  readonly #deps: InteractionDeps;
+
+  constructor(deps: InteractionDeps) {
+    this.#deps = deps;
+  }
+
+  async sendSlashCommand(input: SlashCommandInput): Promise<BotResponse> {
+    const { workspace, responseUrls } = this.#deps;
+    const user = this.#user(input.user);
+    const channel = this.#channel(input.channel);
+    const responseUrl = this.#deps.responseUrl(responseUrls.issue({ channel: channel.id, user: user.id }));
+    const body = new URLSearchParams({
+      token: VERIFICATION_TOKEN,
+      team_id: workspace.team.id,
+      team_domain: workspace.team.domain,
+      channel_id: channel.id,
+      channel_name: channel.name,
+      user_id: user.id,
+      user_name: user.name,
+      command: input.command.startsWith('/') ? input.command : `/${input.command}`,
+      text: input.text ?? '',
+      api_app_id: workspace.bot.appId,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId(),
+    });
+    return this.#post(body.toString(), input, responseUrl);
+  }
+
+  async sendBlockAction(input: BlockActionInput): Promise<BotResponse> {
+    const { workspace, store, responseUrls } = this.#deps;
+    const user = this.#user(input.user);
+    const channel = this.#channel(input.channel);
+    const message = store.find(channel.id, input.messageTs);
+    const found = message ? findElement(message.blocks, input.actionId) : undefined;
+    const text = found?.element['text'] as { text?: unknown } | undefined;
+    const responseUrl = this.#deps.responseUrl(
+      responseUrls.issue({ channel: channel.id, user: user.id, messageTs: input.messageTs }),
+    );
+    const isEphemeral = message?.ephemeralTo !== undefined;
+    const payload = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: workspace.team.id },
+      api_app_id: workspace.bot.appId,
+      token: VERIFICATION_TOKEN,
+      container: { type: 'message', message_ts: input.messageTs, channel_id: channel.id, is_ephemeral: isEphemeral },
+      trigger_id: triggerId(),
+      team: { id: workspace.team.id, domain: workspace.team.domain },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: channel.id, name: channel.name },
+      // Slack leaves the message out of payloads from ephemeral messages.
+      ...(message && !isEphemeral ? { message: toSlackMessage(message, workspace.team.id) } : {}),
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: typeof found?.element['type'] === 'string' ? found.element['type'] : 'button',
+          action_id: input.actionId,
+          block_id: input.blockId ?? found?.blockId ?? randomBytes(3).toString('base64url'),
+          text: { type: 'plain_text', text: typeof text?.text === 'string' ? text.text : input.actionId, emoji: true },
+          value: input.value ?? found?.element['value'],
+          action_ts: store.nextTs(),
+        },
+      ],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) });
+    return this.#post(body.toString(), input, responseUrl);
+  }
+
+  async #post(rawBody: string, overrides: SigningOverrides, responseUrl: string): Promise<BotResponse> {
+    const botUrl = this.#deps.botUrl();
+    if (botUrl === undefined) throw new Error('SlackEmulator: no bot URL; pass botUrl to start() or call setBotUrl()');
+    const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature =
+      overrides.signature ?? signSlackRequest(overrides.signingSecret ?? this.#deps.signingSecret, timestamp, rawBody);
+    const started = performance.now();
+    const res = await fetch(botUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+      },
+      body: rawBody,
+    });
+    const body = await res.text();
+    return { status: res.status, body, responseUrl, elapsedMs: performance.now() - started };
+  }
+
+  #user(id: string): User {
+    const user = this.#deps.workspace.user(id);
+    if (!user) throw new Error(`SlackEmulator: unknown user ${id}`);
+    return user;
+  }
+
+  #channel(ref: string): Channel {
+    const channel = this.#deps.workspace.resolveChannel(ref);
+    if (!channel) throw new Error(`SlackEmulator: unknown channel ${ref}`);
+    return channel;
+  }
+}
+
+type Element = Record<string, unknown>;
+
+/** The interactive element with this action_id, wherever Block Kit allows one, and its block's id. */
+export function findElement(blocks: unknown[], actionId: string): { blockId?: string; element: Element } | undefined {
+  for (const block of blocks as Element[]) {
+    const candidates = [
+      ...(Array.isArray(block['elements']) ? (block['elements'] as Element[]) : []),
+      block['accessory'] as Element | undefined,
+      block['element'] as Element | undefined,
+    ];
+    const element = candidates.find((e) => e?.['action_id'] === actionId);
+    if (element) return { ...(typeof block['block_id'] === 'string' ? { blockId: block['block_id'] } : {}), element };
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ApiContext } from './api-types.ts';
+import type { FailureInjector } from './failures.ts';
+import { type Args, parseApiArgs, readBody, sendJson, sendText } from './http-util.ts';
+import type { ResponseUrls } from './response-urls.ts';
+import { API_METHODS } from './web-api.ts';
+import { receiveUpload } from './web-api-files.ts';
+
+export interface RouteDeps extends Omit<ApiContext, 'baseUrl'> {
+  baseUrl: () => string;
+  botToken: string;
+  failures: FailureInjector;
+  responseUrls: ResponseUrls;
+  recordCall: (method: string, args: Args) => void;
+}
+
+/**
+ * The emulator's HTTP surface: `/api/<method>` (Web API), `/response/<id>` (response_url),
+ * `/upload/<file>` (upload URL) and `GET /files/<file>` (file content).
+ */
+export function createRequestHandler(deps: RouteDeps): RequestListener {
+  return (req, res) => {
+    route(deps, req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
+      else res.destroy();
+    });
+  };
+}
+
+async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', deps.baseUrl());
+  const [, kind, id = ''] = url.pathname.split('/');
+  const raw = await readBody(req);
+  const contentType = req.headers['content-type'] ?? '';
+  if (kind === 'api' && id !== '') return api(deps, id, req, raw, url.searchParams, res);
+  if (kind === 'response' && req.method === 'POST') {
+    const outcome = deps.responseUrls.respond(id, raw.toString('utf8'));
+    if (typeof outcome.body === 'string') return sendText(res, outcome.status, outcome.body);
+    return sendJson(res, outcome.status, outcome.body);
+  }
+  if (kind === 'upload' && req.method === 'POST') {
+    const stored = await receiveUpload(deps.files, id, raw, contentType);
+    return stored ? sendText(res, 200, `OK - ${raw.length}`) : sendText(res, 404, 'file_not_found');
+  }
+  const content = kind === 'files' && req.method === 'GET' ? deps.files.get(id)?.content : undefined;
+  if (!content) return sendText(res, 404, 'not_found');
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  res.end(content);
+}
+
+async function api(
+  deps: RouteDeps,
+  method: string,
+  req: IncomingMessage,
+  raw: Buffer,
+  query: URLSearchParams,
+  res: ServerResponse,
+): Promise<void> {
+  let args: Args;
+  try {
+    args = await parseApiArgs(raw, req.headers['content-type'] ?? '', query);
+  } catch {
+    return sendJson(res, 200, { ok: false, error: 'invalid_json' });
+  }
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
+  delete args['token'];
+  deps.recordCall(method, args);
+
+  const failure = deps.failures.take(method);
+  if (failure) return sendJson(res, failure.status, failure.body, failure.headers);
+  const handler = API_METHODS[method];
+  if (!handler) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
+  if (token === undefined) return sendJson(res, 200, { ok: false, error: 'not_authed' });
+  if (token !== deps.botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
+  const { workspace, store, files } = deps;
+  sendJson(res, 200, handler(args, { workspace, store, files, baseUrl: deps.baseUrl() }));
+}

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/core/audit-chain.ts';
+import type { NewRequest, Store } from '../../src/ports/store.ts';
+
+export interface StoreFixture {
+  store: Store;
+  /** Runs raw SQL against the backing database, to tamper with rows like an attacker would. */
+  tamper(sql: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = new Date('2026-11-24T10:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+function request(id: string, overrides: Partial<NewRequest> = {}): NewRequest {
+  return {
+    id, kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C0DEPLOYS',
+    params: { ref: 'v1.2.3', sha: 'a'.repeat(40) }, hash: 'h1', createdAt: T0, expiresAt: at(30), ...overrides,
+  };
+}
+
+/** Every Store adapter must pass this suite; each adapter's test file calls it with its own factory. */
+export function describeStoreConformance(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let fx: StoreFixture;
+    beforeEach(async () => {
+      fx = await open();
+    });
+    afterEach(async () => {
+      await fx.cleanup();
+    });
+
+    it('pings', async () => {
+      await expect(fx.store.ping()).resolves.toBeUndefined();
+    });
+
+    it('appends a hash chain that verifies, starting from the genesis hash', async () => {
+      const first = await fx.store.appendAudit({ actor: 'U1', action: 'command.accepted', target: { service: 'api', env: 'prod' }, requestId: 'inv_1', details: { text: '/ops help' } }, at(0));
+      const second = await fx.store.appendAudit({ actor: 'U2', action: 'command.denied', target: {}, requestId: 'inv_2', details: { reason: 'x' } }, at(1));
+      expect(first.seq).toBe(1);
+      expect(first.prevHash).toBe('0'.repeat(64));
+      expect(second.seq).toBe(2);
+      expect(second.prevHash).toBe(first.hash);
+      const verdict = await verifyChain(fx.store.readAudit());
+      expect(verdict).toEqual({ ok: true, count: 2, head: { seq: 2, hash: second.hash } });
+    });
+
+    it('keeps the chain intact under concurrent appends', async () => {
+      await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        fx.store.appendAudit({ actor: `U${i}`, action: 'command.accepted', target: {}, requestId: `inv_${i}`, details: {} }, at(i))));
+      const verdict = await verifyChain(fx.store.readAudit());
+      expect(verdict).toMatchObject({ ok: true, count: 40 });
+    });
+
+    it.each([
+      ['an edited entry', `UPDATE audit SET actor = 'U0MALLORY' WHERE seq = 2`, 2, /edited/],
+      ['a deleted entry', 'DELETE FROM audit WHERE seq = 2', 2, /missing/],
+      ['swapped contents', `UPDATE audit SET details = (SELECT details FROM audit WHERE seq = 3) WHERE seq = 2`, 2, /edited/],
+      ['a replaced tail', `UPDATE audit SET prev_hash = '${'f'.repeat(64)}' WHERE seq = 3`, 3, /link/],
+    ])('detects %s and names its sequence number', async (_label, sql, seq, problem) => {
+      for (let i = 0; i < 4; i++) {
+        await fx.store.appendAudit({ actor: 'U1', action: 'command.accepted', target: { service: 'api' }, requestId: `inv_${i}`, details: { i } }, at(i));
+      }
+      await fx.tamper(sql);
+      const verdict = await verifyChain(fx.store.readAudit());
+      expect(verdict.ok).toBe(false);
+      expect(verdict).toMatchObject({ seq });
+      if (!verdict.ok) expect(verdict.problem).toMatch(problem);
+    });
+
+    it('queries audit newest first with filters and a seq cursor', async () => {
+      const rows: [string, string | undefined, string | undefined, number][] = [
+        ['U1', 'api', 'prod', 0], ['U2', 'api', 'staging', 10], ['U1', 'web', 'prod', 20], ['U1', 'api', 'prod', 30], ['U3', undefined, undefined, 40],
+      ];
+      for (const [actor, service, env, minute] of rows) {
+        await fx.store.appendAudit({ actor, action: 'command.accepted', target: { service, env }, requestId: 'inv', details: {} }, at(minute));
+      }
+      const seqs = async (q: Parameters<Store['queryAudit']>[0]) => (await fx.store.queryAudit(q)).map((r) => r.seq);
+      expect(await seqs({ limit: 10 })).toEqual([5, 4, 3, 2, 1]);
+      expect(await seqs({ service: 'api', env: 'prod', limit: 10 })).toEqual([4, 1]);
+      expect(await seqs({ actor: 'U1', limit: 2 })).toEqual([4, 3]);
+      expect(await seqs({ actor: 'U1', beforeSeq: 3, limit: 2 })).toEqual([1]);
+      expect(await seqs({ since: at(15), limit: 10 })).toEqual([5, 4, 3]);
+      const [last] = await fx.store.queryAudit({ limit: 1 });
+      expect(last?.target).toEqual({});
+    });
+
+    it('stores requests and moves them with compare-and-set', async () => {
+      const created = await fx.store.createRequest(request('req_1'));
+      expect(created).toMatchObject({ id: 'req_1', state: 'pending', version: 1, params: { ref: 'v1.2.3' } });
+      expect(created.expiresAt?.toISOString()).toBe(at(30).toISOString());
+
+      const approved = await fx.store.transitionRequest('req_1', ['pending'], 'approved', undefined, at(1));
+      expect(approved).toMatchObject({ state: 'approved', version: 2 });
+      expect(await fx.store.transitionRequest('req_1', ['pending'], 'rejected')).toBeUndefined();
+      const done = await fx.store.transitionRequest('req_1', ['approved', 'running'], 'succeeded', { outcome: { image: 'x:1' } });
+      expect(done).toMatchObject({ state: 'succeeded', outcome: { image: 'x:1' } });
+      expect(await fx.store.transitionRequest('missing', ['pending'], 'approved')).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent transitions win', async () => {
+      await fx.store.createRequest(request('req_race'));
+      const results = await Promise.all(Array.from({ length: 10 }, () => fx.store.transitionRequest('req_race', ['pending'], 'approved')));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('records message refs and lists requests by state and target', async () => {
+      await fx.store.createRequest(request('req_a'));
+      await fx.store.createRequest(request('req_b', { service: 'web', createdAt: at(1) }));
+      await fx.store.transitionRequest('req_b', ['pending'], 'cancelled');
+      await fx.store.setRequestMessage('req_a', { channel: 'C0DEPLOYS', ts: '1.000100' });
+      expect((await fx.store.getRequest('req_a'))?.message).toEqual({ channel: 'C0DEPLOYS', ts: '1.000100' });
+      expect((await fx.store.listRequests({ states: ['pending'] })).map((r) => r.id)).toEqual(['req_a']);
+      expect((await fx.store.listRequests({ service: 'web' })).map((r) => r.id)).toEqual(['req_b']);
+      expect(await fx.store.getRequest('nope')).toBeUndefined();
+    });
+
+    it('counts each approver once', async () => {
+      await fx.store.createRequest(request('req_ap'));
+      expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0BOB', at: at(1) })).toBe(true);
+      expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0BOB', at: at(2) })).toBe(false);
+      expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0DAVE', at: at(3) })).toBe(true);
+      expect((await fx.store.listApprovals('req_ap')).map((a) => a.approver)).toEqual(['U0BOB', 'U0DAVE']);
+    });
+
+    it('holds one lock per service and environment until released or expired', async () => {
+      const lock = { service: 'api', env: 'prod', owner: 'U0BOB', reason: 'incident', createdAt: at(0), expiresAt: at(60) };
+      expect(await fx.store.acquireLock(lock, at(0))).toEqual({ acquired: true, lock });
+      const second = await fx.store.acquireLock({ ...lock, owner: 'U0ALICE', reason: 'mine' }, at(1));
+      expect(second.acquired).toBe(false);
+      expect(second.lock.owner).toBe('U0BOB');
+      expect((await fx.store.getLock('api', 'prod', at(1)))?.reason).toBe('incident');
+      expect(await fx.store.getLock('api', 'prod', at(61))).toBeUndefined();
+      expect((await fx.store.acquireLock({ ...lock, owner: 'U0ALICE', expiresAt: undefined }, at(61))).acquired).toBe(true);
+      expect((await fx.store.listLocks(at(62))).map((l) => l.owner)).toEqual(['U0ALICE']);
+      expect((await fx.store.releaseLock('api', 'prod'))?.owner).toBe('U0ALICE');
+      expect(await fx.store.releaseLock('api', 'prod')).toBeUndefined();
+      expect(await fx.store.listLocks(at(62))).toEqual([]);
+    });
+  });
+}
