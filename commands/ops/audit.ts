@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AuditRecord } from '../../src/core/audit-chain.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { parseSince } from '../../src/core/duration.ts';
-import { UserError } from '../../src/core/errors.ts';
 import type { Block } from '../../src/core/message.ts';
 
 const PAGE = 20;
@@ -31,7 +30,10 @@ export const audit = defineCommand({
   schema: z.object({
     service: z.string().optional(),
     env: z.string().optional(),
-    since: z.string().default('24h'),
+    since: z
+      .string()
+      .refine((v) => parseSince(v, new Date()) !== undefined, 'expected a duration (`24h`, `7d`) or an ISO time')
+      .default('24h'),
     actor: z
       .string()
       .transform((v) => v.replace(/^@/, ''))
@@ -42,8 +44,7 @@ export const audit = defineCommand({
   permission: 'audit',
   mutating: false,
   async handler({ args, services: { store, clock }, reply }) {
-    const since = parseSince(args.since, clock.now());
-    if (!since) throw new UserError(`\`--since ${args.since}\` is not a duration (\`24h\`, \`7d\`) or an ISO time.`);
+    const since = parseSince(args.since, clock.now())!;
     const rows = await store.queryAudit({ service: args.service, env: args.env, actor: args.actor, since, beforeSeq: args.before, limit: PAGE + 1 });
     const page = rows.slice(0, PAGE);
     const scope = [args.service, args.env].filter(Boolean).join('/') || 'everything';

@@ -9,7 +9,7 @@ import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Permission } from './permission.ts';
-import { redact } from './redact.ts';
+import { redactDeep } from './redact.ts';
 import { tokenize } from './tokenize.ts';
 
 export interface Invocation {
@@ -87,7 +87,7 @@ export class Dispatcher {
     let spec: CommandSpec | undefined;
     const outcome = await this.#pipeline(inv, invocationId, log, (s) => (spec = s)).catch(async (err: unknown) => {
       log.error({ err }, 'command failed');
-      await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: redact(String(err)) } });
+      await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
       await safeReply(log, inv.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`)));
       return 'failed' as const;
     });
@@ -164,7 +164,7 @@ export class Dispatcher {
       action: a.action,
       target: a.target ?? {},
       requestId: a.invocationId,
-      details: { ...a.details, text: redact(`/${a.inv.family} ${a.inv.text}`.trim()), channel: a.inv.channelId },
+      details: redactDeep({ ...a.details, text: `/${a.inv.family} ${a.inv.text}`.trim(), channel: a.inv.channelId }),
     };
     try {
       await this.#deps.store.appendAudit(entry, this.#deps.clock.now());

@@ -21,8 +21,9 @@ export const DEFAULT_RULES: readonly RedactionRule[] = [
   { name: 'bearer', pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1 ${REDACTED}` },
   {
     name: 'secret-assignment',
-    pattern: /\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
-    replace: `$1${REDACTED}`,
+    // Not `\b`: `_` is a word character, and `DB_PASSWORD=` must match. A quoted value is redacted whole.
+    pattern: /(?<![A-Za-z0-9])((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)["']?\s*[:=]\s*)(?:(["'])(?:(?!\2)[^\n])+\2|(["']?)[^\s"'&,;]+)/gi,
+    replace: `$1$2$3${REDACTED}$2`,
   },
 ];
 
@@ -30,4 +31,14 @@ export function redact(text: string, rules: readonly RedactionRule[] = DEFAULT_R
   let out = text;
   for (const rule of rules) out = out.replace(rule.pattern, rule.replace);
   return out;
+}
+
+/** Redacts every string inside a JSON-like value, e.g. audit details. */
+export function redactDeep<T>(value: T, rules: readonly RedactionRule[] = DEFAULT_RULES): T {
+  if (typeof value === 'string') return redact(value, rules) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, rules)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, rules)])) as T;
+  }
+  return value;
 }

@@ -1,0 +1,44 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+function relativeImports(source: string): string[] {
+  return [...source.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+describe('dependency rule (DESIGN §3)', () => {
+  // commands/index.ts lists the command files, so commands may import each other.
+  it.each([
+    ['commands', ['src/core/', 'src/ports/', 'commands/']],
+    ['src/core', ['src/core/', 'src/ports/']],
+  ])('%s imports only %j', async (dir, allowed) => {
+    const offenders: string[] = [];
+    for (const file of await sourceFiles(dir)) {
+      const text = await readFile(join(root, file), 'utf8');
+      for (const spec of relativeImports(text)) {
+        const target = relative(root, resolve(root, file, '..', spec));
+        if (!allowed.some((prefix) => target.startsWith(prefix))) offenders.push(`${file} → ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('core, ports and commands use no SDK, and only main.ts and compose.ts read process.env', async () => {
+    const offenders: string[] = [];
+    for (const file of [...(await sourceFiles('src')), ...(await sourceFiles('commands'))]) {
+      const text = await readFile(join(root, file), 'utf8');
+      const pure = /^(src\/(core|ports)|commands)\//.test(file);
+      if (pure && /from\s+['"]@(slack|kubernetes|octokit|aws-sdk)\//.test(text)) offenders.push(`${file} imports an SDK`);
+      const allowedEnv = ['src/main.ts', 'src/compose.ts'].includes(file) || file.startsWith('src/sandbox/');
+      if (!allowedEnv && /process\.env/.test(text)) offenders.push(`${file} reads process.env`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opsdeck } from '../helpers/cli.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'opsdeck-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const BROKEN = `
+environments:
+  prod: { approval: { from: [sre, release-managers] } }
+services:
+  api:
+    deploy: { via: github-workflow, workflow: deploy.yml }
+    scale: { min: 2, max: "twenty" }
+roles:
+  sre: { members: [U0BOB], allow: ["*"] }
+`;
+
+describe('opsdeck config check', () => {
+  it('accepts the shipped example and says what it found', async () => {
+    const res = await opsdeck(['config', 'check', 'opsdeck.example.yaml']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('OK (3 services, 2 environments, 3 roles)');
+  });
+
+  it('exits 2 with one line per problem, each naming its path', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, BROKEN);
+    const res = await opsdeck(['config', 'check', file]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual(['services.api.scale.max: expected a number, got "twenty" (line 7)']);
+  });
+
+  it('reports cross-reference problems all at once', async () => {
+    const file = join(dir, 'refs.yaml');
+    await writeFile(file, BROKEN.replace('"twenty"', '1'));
+    const res = await opsdeck(['config', 'check', file]);
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toContain('environments.prod.approval.from[1]: unknown role "release-managers" (known: sre) (line 3)');
+    expect(lines).toContain('services.api.github.repo: required when deploy.via is github-workflow (line 5)');
+    expect(lines).toContain('services.api.kubernetes: required for scale (the deployment to scale) (line 5)');
+    expect(lines).toContain('services.api.scale.min: must not exceed scale.max (2 > 1) (line 7)');
+  });
+
+  it('uses OPSDECK_CONFIG when no file is given, and names a missing file', async () => {
+    const res = await opsdeck(['config', 'check'], { OPSDECK_CONFIG: join(dir, 'nope.yaml') });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('nope.yaml: file not found');
+  });
+
+  it('rejects unknown CLI commands with usage', async () => {
+    const res = await opsdeck(['confg', 'chek']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Usage: opsdeck');
+  });
+});
+
+describe('opsdeck start with bad configuration', () => {
+  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: '0' };
+
+  it('stops with every config problem listed and a non-zero exit', async () => {
+    const file = join(dir, 'start-broken.yaml');
+    await writeFile(file, BROKEN.replace('"twenty"', '1').replace('min: 2', 'min: 5'));
+    const res = await opsdeck(['start'], { ...slackEnv, OPSDECK_CONFIG: file, OPSDECK_DATA_DIR: join(dir, 'data1') });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('environments.prod.approval.from[1]');
+    expect(res.stderr).toContain('services.api.scale.min');
+  });
+
+  it('names every bad environment variable', async () => {
+    const res = await opsdeck(['start'], { SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_APP_TOKEN: 'bad', PORT: 'http' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(res.stderr).toContain('SLACK_APP_TOKEN: must be an app-level token starting with xapp-');
+    expect(res.stderr).toContain('PORT: must be a port number');
+  });
+
+  it('stops with a message naming the store path when the store cannot be opened', async () => {
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a directory');
+    const res = await opsdeck(['start'], { ...slackEnv, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: blocker });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`cannot open the SQLite store at ${join(blocker, 'opsdeck.db')}`);
+  });
+});

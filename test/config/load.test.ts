@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.ts';
+import { ConfigError, formatProblem } from '../../src/config/problems.ts';
+
+const BASE = `environments:
+  staging: {}
+  prod: { approval: { from: [sre] } }
+services:
+  api:
+    github: { repo: acme/api }
+    deploy: { via: kubernetes, image: ghcr.io/acme/api }
+    kubernetes: { namespace: api, deployment: api }
+    scale: { min: 2, max: 20 }
+roles:
+  sre: { members: [U0BOB, "@sre-oncall"], allow: ["*"] }
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  return [];
+}
+
+describe('parseConfig', () => {
+  it('accepts the base config and fills defaults', () => {
+    const config = parseConfig(BASE);
+    expect(config.environments.prod?.approval).toEqual({ required: 1, from: ['sre'], expiresIn: '30m' });
+    expect(config.environments.staging?.freezes).toEqual([]);
+    expect(config.services.api?.github?.defaultRef).toBe('main');
+    expect(config.services.api?.deploy).toEqual({ via: 'kubernetes', image: 'ghcr.io/acme/api', tag: 'ref' });
+  });
+
+  it('accepts the shipped example', async () => {
+    const text = await readFile(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8');
+    expect(Object.keys(parseConfig(text).services)).toEqual(['api', 'web', 'worker']);
+  });
+
+  it.each<[string, string, string[]]>([
+    ['a typo in a key', BASE.replace('scale:', 'sacle:'), ['services.api.sacle: unknown key (did you mean "scale"?) (line 9)']],
+    ['a wrong type', BASE.replace('max: 20', 'max: lots'), ['services.api.scale.max: expected a number, got "lots" (line 9)']],
+    ['a missing required field', BASE.replace(', deployment: api', ''), ['services.api.kubernetes.deployment: required (line 8)']],
+    ['an unknown deploy driver', BASE.replace('via: kubernetes', 'via: helm'), ['services.api.deploy.via: expected one of "kubernetes", "github-deployment", "github-workflow" (line 7)']],
+    ['a bad duration', BASE.replace('from: [sre]', 'from: [sre], expiresIn: soon'), ['environments.prod.approval.expiresIn: expected a duration such as 30m, 12h or 7d (line 3)']],
+    ['a channel given by name', BASE.replace('staging: {}', 'staging: { channels: ["#deploys"] }'), ['environments.staging.channels[0]: expected a Slack channel id such as C0123ABCD (not a #name) (line 2)']],
+    ['a member given by name', BASE.replace('U0BOB', 'bob'), ['roles.sre.members[0]: expected a Slack user id (U0123ABCD) or an @usergroup handle (line 11)']],
+    ['a malformed permission', BASE.replace('"*"', '"deploy api"'), ['roles.sre.allow[0]: expected a permission like deploy:api:prod, logs:*:* or * (line 11)']],
+    ['an unknown permission verb', BASE.replace('"*"', '"deply:*:*"'), ['roles.sre.allow[0]: unknown permission verb "deply" (did you mean "deploy"?) (line 11)']],
+    ['a permission for an unknown environment', BASE.replace('"*"', '"scale:*:stagin"'), ['roles.sre.allow[0]: unknown environment "stagin" (did you mean "staging"?) (line 11)']],
+    ['a permission for an unknown service', BASE.replace('"*"', '"deploy:apu"'), ['roles.sre.allow[0]: unknown service "apu" (did you mean "api"?) (line 11)']],
+    ['an approver role that does not exist', BASE.replace('from: [sre]', 'from: [sre, ops]'), ['environments.prod.approval.from[1]: unknown role "ops" (known: sre) (line 3)']],
+    ['scale bounds upside down', BASE.replace('min: 2', 'min: 30'), ['services.api.scale.min: must not exceed scale.max (30 > 20) (line 9)']],
+    ['a github driver without a repo', BASE.replace('    github: { repo: acme/api }\n', '').replace('via: kubernetes, image: ghcr.io/acme/api', 'via: github-deployment'), ['services.api.github.repo: required when deploy.via is github-deployment (line 5)']],
+    ['a service in an unknown environment', BASE.replace('  api:\n', '  api:\n    environments: [prod, qa]\n'), ['services.api.environments[1]: unknown environment "qa" (known: staging, prod) (line 6)']],
+    ['an invalid freeze cron', BASE.replace('staging: {}', 'staging: { freezes: [{ name: x, cron: "61 * * * *", duration: 1h }] }'), ['environments.staging.freezes[0].cron: invalid cron']],
+    ['invalid YAML', `${BASE}  bad: [unclosed\n`, ['YAML']],
+    ['a duplicated key', BASE.replace('  staging: {}\n', '  staging: {}\n  staging: {}\n'), ['YAML: Map keys must be unique']],
+    ['an empty file', '', ['environments: required', 'services: required', 'roles: required']],
+  ])('reports %s', (_label, text, expected) => {
+    const found = problems(text);
+    expect(found.length).toBeGreaterThan(0);
+    for (const line of expected) expect(found.some((p) => p.includes(line))).toBe(true);
+  });
+
+  it('reports every schema problem at once', () => {
+    const text = BASE.replace('max: 20', 'max: lots').replace('scale:', 'scale:').replace('U0BOB', 'bob').replace('via: kubernetes', 'via: helm');
+    expect(problems(text)).toHaveLength(3);
+  });
+});
