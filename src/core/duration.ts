@@ -33,7 +33,11 @@ export function formatDuration(ms: number): string {
  */
 export function parseSince(text: string, now: Date): Date | undefined {
   const ms = parseDuration(text);
-  if (ms !== undefined) return new Date(now.getTime() - ms);
+  if (ms !== undefined) {
+    // `999999999d` is a valid duration but lies before the earliest representable Date.
+    const at = new Date(now.getTime() - ms);
+    return Number.isNaN(at.getTime()) ? undefined : at;
+  }
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;

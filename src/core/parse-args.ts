@@ -38,6 +38,9 @@ export function bindTokens(spec: CommandSpec, tokens: readonly Token[]): Record<
       out[key] = true;
       continue;
     }
+    // An unquoted `--word` after a string flag is the next flag, not its value (`--since --follow`).
+    const next = eq >= 0 ? undefined : tokens[i + 1];
+    if (next && !next.quoted && next.text.startsWith('--')) throw new UserError(`\`--${name}\` needs a value.`, usage);
     const value = eq >= 0 ? token.text.slice(eq + 1) : tokens[++i]?.text;
     if (value === undefined || value === '') throw new UserError(`\`--${name}\` needs a value.`, usage);
     out[key] = value;

@@ -6,6 +6,7 @@ const QUOTE_PAIRS: Record<string, string> = {
   '"': '"',
   "'": "'",
   '\u201c': '\u201d', // “ ” inserted by Slack clients with smart punctuation
+  '\u201d': '\u201d', // ” ” mismatched: some clients curl both ends the same way
   '\u201e': '\u201c', // „ “
   '\u2018': '\u2019', // ‘ ’
   '\u00ab': '\u00bb', // « »
@@ -55,16 +56,18 @@ export function tokenize(raw: string): Token[] {
     let quoted = false;
     while (i < text.length && !/\s/.test(text[i]!)) {
       const close = QUOTE_PAIRS[text[i]!];
-      // Apostrophes inside words ("don't") are text; single quotes only open at a token's start.
-      const opens = close !== undefined && (value === '' || !SINGLE_QUOTES.has(text[i]!));
+      // Apostrophes inside words ("don't") are text; single quotes only open at a token's start
+      // or right after `=` (`--reason='a b'`).
+      const opens = close !== undefined && (value === '' || value.endsWith('=') || !SINGLE_QUOTES.has(text[i]!));
       if (!opens) {
         value += text[i++];
         continue;
       }
       const end = findClose(text, i + 1, close!);
       if (end < 0) throw new UserError(`Unclosed quote ${text[i]} in \`${raw}\`.`);
+      // Only a quote at the token's start makes it a value: `--reason="a b"` is still a flag.
+      if (value === '') quoted = true;
       value += text.slice(i + 1, end);
-      quoted = true;
       i = end + 1;
     }
     // Clients with smart punctuation turn `--flag` into `—flag` or `–flag`.

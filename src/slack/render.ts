@@ -10,8 +10,14 @@ const FALLBACK = 3000;
 
 export type SlackBlock = Record<string, unknown>;
 
+/** Moves a cut back by one so it never splits a surrogate pair (an emoji) in half. */
+function cutBefore(text: string, at: number): number {
+  const code = text.charCodeAt(at - 1);
+  return at > 1 && code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
+}
+
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, cutBefore(text, max - 1))}…`;
 }
 
 /** Splits on line breaks where possible so a long section becomes several whole-line sections. */
@@ -20,7 +26,7 @@ export function chunk(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     const cut = rest.lastIndexOf('\n', max);
-    const at = cut > max / 2 ? cut : max;
+    const at = cut > max / 2 ? cut : cutBefore(rest, max);
     out.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }

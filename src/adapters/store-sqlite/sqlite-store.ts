@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
 import type { Approval, AuditQuery, Lock, NewRequest, RequestState, Store, StoredRequest } from '../../ports/store.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -16,6 +16,7 @@ export class StoreOpenError extends Error {}
 export class SqliteStore implements Store {
   readonly path: string;
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
@@ -40,7 +41,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.#db.prepare('SELECT 1').get();
+    this.#stmt('SELECT 1').get();
   }
 
   async close(): Promise<void> {
@@ -49,10 +50,9 @@ export class SqliteStore implements Store {
 
   async appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord> {
     return this.#transaction(() => {
-      const last = this.#db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const last = this.#stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       const record = sealRecord(last, entry, at);
-      this.#db
-        .prepare(`INSERT INTO audit (seq, at, actor, action, service, env, request_id, details, prev_hash, hash)
+      this.#stmt(`INSERT INTO audit (seq, at, actor, action, service, env, request_id, details, prev_hash, hash)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(record.seq, record.at, record.actor, record.action, record.target.service ?? null, record.target.env ?? null,
           record.requestId, JSON.stringify(record.details), record.prevHash, record.hash);
@@ -69,13 +69,13 @@ export class SqliteStore implements Store {
     if (q.since) where.push('at >= ?'), params.push(q.since.toISOString());
     if (q.beforeSeq !== undefined) where.push('seq < ?'), params.push(q.beforeSeq);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return this.#db.prepare(sql).all(...params, q.limit).map((r) => auditFromRow(r as Record<string, unknown>));
+    return this.#stmt(sql).all(...params, q.limit).map((r) => auditFromRow(r as Record<string, unknown>));
   }
 
   async *readAudit(fromSeq = 1): AsyncIterable<AuditRecord> {
     // Paged so no statement stays open across the consumer's awaits.
     let next = fromSeq;
-    const page = this.#db.prepare('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT 500');
+    const page = this.#stmt('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT 500');
     for (;;) {
       const rows = page.all(next) as Record<string, unknown>[];
       if (!rows.length) return;
@@ -85,8 +85,7 @@ export class SqliteStore implements Store {
   }
 
   async createRequest(r: NewRequest): Promise<StoredRequest> {
-    this.#db
-      .prepare(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at)
+    this.#stmt(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
       .run(r.id, r.kind, r.service, r.env, r.requester, r.channel, JSON.stringify(r.params), r.hash,
         r.createdAt.toISOString(), r.createdAt.toISOString(), r.expiresAt?.toISOString() ?? null);
@@ -94,21 +93,20 @@ export class SqliteStore implements Store {
   }
 
   async getRequest(id: string): Promise<StoredRequest | undefined> {
-    const row = this.#db.prepare('SELECT * FROM requests WHERE id = ?').get(id);
+    const row = this.#stmt('SELECT * FROM requests WHERE id = ?').get(id);
     return row ? requestFromRow(row as Record<string, unknown>) : undefined;
   }
 
   async transitionRequest(id: string, from: readonly RequestState[], to: RequestState, patch?: { outcome?: Record<string, unknown> }, at = new Date()): Promise<StoredRequest | undefined> {
     if (!from.length) return undefined;
-    const result = this.#db
-      .prepare(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
+    const result = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
                 WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`)
       .run(to, at.toISOString(), patch?.outcome ? JSON.stringify(patch.outcome) : null, id, ...from);
     return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
   }
 
   async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    this.#db.prepare('UPDATE requests SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
+    this.#stmt('UPDATE requests SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
   }
 
   async listRequests(filter: { states?: readonly RequestState[]; service?: string; env?: string }): Promise<StoredRequest[]> {
@@ -118,19 +116,17 @@ export class SqliteStore implements Store {
     if (filter.service) where.push('service = ?'), params.push(filter.service);
     if (filter.env) where.push('env = ?'), params.push(filter.env);
     const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
-    return this.#db.prepare(sql).all(...params).map((r) => requestFromRow(r as Record<string, unknown>));
+    return this.#stmt(sql).all(...params).map((r) => requestFromRow(r as Record<string, unknown>));
   }
 
   async addApproval(a: Approval): Promise<boolean> {
-    const result = this.#db
-      .prepare('INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+    const result = this.#stmt('INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(a.requestId, a.approver, a.at.toISOString());
     return Number(result.changes) === 1;
   }
 
   async listApprovals(requestId: string): Promise<Approval[]> {
-    return this.#db
-      .prepare('SELECT * FROM approvals WHERE request_id = ? ORDER BY at, approver')
+    return this.#stmt('SELECT * FROM approvals WHERE request_id = ? ORDER BY at, approver')
       .all(requestId)
       .map((r) => approvalFromRow(r as Record<string, unknown>));
   }
@@ -139,8 +135,7 @@ export class SqliteStore implements Store {
     return this.#transaction(() => {
       const held = this.#liveLock(lock.service, lock.env, now);
       if (held) return { acquired: false, lock: held };
-      this.#db
-        .prepare(`INSERT INTO locks (service, env, owner, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+      this.#stmt(`INSERT INTO locks (service, env, owner, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                   ON CONFLICT (service, env) DO UPDATE SET owner = excluded.owner, reason = excluded.reason,
                   created_at = excluded.created_at, expires_at = excluded.expires_at`)
         .run(lock.service, lock.env, lock.owner, lock.reason, lock.createdAt.toISOString(), lock.expiresAt?.toISOString() ?? null);
@@ -149,7 +144,7 @@ export class SqliteStore implements Store {
   }
 
   async releaseLock(service: string, env: string): Promise<Lock | undefined> {
-    const row = this.#db.prepare('DELETE FROM locks WHERE service = ? AND env = ? RETURNING *').get(service, env);
+    const row = this.#stmt('DELETE FROM locks WHERE service = ? AND env = ? RETURNING *').get(service, env);
     return row ? lockFromRow(row as Record<string, unknown>) : undefined;
   }
 
@@ -158,28 +153,36 @@ export class SqliteStore implements Store {
   }
 
   async listLocks(now: Date): Promise<Lock[]> {
-    return this.#db
-      .prepare('SELECT * FROM locks WHERE expires_at IS NULL OR expires_at > ? ORDER BY service, env')
+    return this.#stmt('SELECT * FROM locks WHERE expires_at IS NULL OR expires_at > ? ORDER BY service, env')
       .all(now.toISOString())
       .map((r) => lockFromRow(r as Record<string, unknown>));
   }
 
   #liveLock(service: string, env: string, now: Date): Lock | undefined {
-    const row = this.#db
-      .prepare('SELECT * FROM locks WHERE service = ? AND env = ? AND (expires_at IS NULL OR expires_at > ?)')
+    const row = this.#stmt('SELECT * FROM locks WHERE service = ? AND env = ? AND (expires_at IS NULL OR expires_at > ?)')
       .get(service, env, now.toISOString());
     return row ? lockFromRow(row as Record<string, unknown>) : undefined;
   }
 
+  /** Statements are compiled once and reused: compiling costs more than running most of them. */
+  #stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** BEGIN IMMEDIATE takes the write lock up front, so two writers never both read the same chain head. */
   #transaction<T>(work: () => T): T {
-    this.#db.exec('BEGIN IMMEDIATE');
+    this.#stmt('BEGIN IMMEDIATE').run();
     try {
       const result = work();
-      this.#db.exec('COMMIT');
+      this.#stmt('COMMIT').run();
       return result;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      this.#stmt('ROLLBACK').run();
       throw err;
     }
   }

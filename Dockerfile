@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# Build stage: install everything, compile TypeScript to dist/, then drop dev dependencies.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund --no-audit
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY commands ./commands
+RUN npm run build && npm prune --omit=dev
+
+# Runtime stage: compiled JS and production dependencies only, running as the unprivileged node user.
+FROM node:24-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    OPSDECK_CONFIG=/etc/opsdeck/opsdeck.yaml \
+    OPSDECK_DATA_DIR=/var/lib/opsdeck
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json manifest.yml opsdeck.example.yaml opsdeck.schema.json ./
+COPY bin ./bin
+RUN mkdir -p /var/lib/opsdeck /etc/opsdeck && chown node:node /var/lib/opsdeck
+USER node
+EXPOSE 3000
+VOLUME ["/var/lib/opsdeck"]
+HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["start"]

@@ -1,0 +1,12 @@
+import { ackLatency } from './ack-latency.ts';
+import { auditAppend } from './audit-append.ts';
+
+// Each benchmark measures opsdeck against a baseline in the same process and prints the ratio:
+// absolute numbers on a shared machine mean little, ratios measured side by side do.
+const benches: Record<string, () => Promise<string[]>> = { ack: () => ackLatency(), audit: () => auditAppend() };
+const only = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  for (const line of await bench()) console.log(line);
+  console.log('');
+}

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
+import { SlackEmulator } from '../src/sandbox/slack/index.ts';
+
+const run = promisify(execFile);
+const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').filter(Boolean);
+
+describe('Dockerfile', () => {
+  it('builds on node:24-slim in two stages and runs as a non-root user with a health check', () => {
+    expect(dockerfile.match(/^FROM node:24-slim/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/src\/main\.js"\]/m);
+  });
+
+  it('copies only files that exist and are not excluded by .dockerignore', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const source of sources) {
+      expect(existsSync(join(ROOT, source)), `${source} exists`).toBe(true);
+      expect(ignored, `${source} is not docker-ignored`).not.toContain(source);
+    }
+  });
+
+  describe('the compiled entry point', () => {
+    let out: string;
+    let slack: SlackEmulator;
+    beforeAll(async () => {
+      // Inside the project so the compiled files resolve node_modules like they do in the image.
+      await mkdir(join(ROOT, '.opsdeck'), { recursive: true });
+      out = await mkdtemp(join(ROOT, '.opsdeck', 'build-'));
+      await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
+      slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+    }, 60_000);
+    afterAll(async () => {
+      await slack?.close();
+      await rm(out, { recursive: true, force: true });
+    });
+
+    it('checks a config', async () => {
+      const { stdout } = await run(process.execPath, [join(out, 'src/main.js'), 'config', 'check', 'opsdeck.example.yaml'], { cwd: ROOT });
+      expect(stdout).toContain('OK');
+    });
+
+    it('starts, serves /healthz, and stops on SIGTERM', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [join(out, 'src/main.js'), 'start'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' },
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += String(d)));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`did not start: ${output}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /"port":(\d+),"msg":"opsdeck started"/.exec(output);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('"msg":"stopped"');
+      await rm(dataDir, { recursive: true, force: true });
+    });
+  });
+});
