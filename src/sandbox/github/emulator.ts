@@ -1,0 +1,196 @@
+import { DeploymentStore, type DeploymentRecord } from './deployments.ts';
+import { notFound } from './errors.ts';
+import type { FailureSpec } from './faults.ts';
+import { listen, type RunningServer } from './http-server.ts';
+import type { Links } from './links.ts';
+import type { CommitState, Repository } from './repository.ts';
+import { RequestPipeline, type RequestLogEntry } from './request-pipeline.ts';
+import type { RouteState } from './route-state.ts';
+import { actionsRoutes } from './routes-actions.ts';
+import { deploymentRoutes } from './routes-deployments.ts';
+import { repoRoutes } from './routes-repos.ts';
+import { seedRepository, type SeedRepoOptions } from './seed.ts';
+import { Simulator } from './simulator.ts';
+import { WorkflowStore, type RunRecord, type WorkflowSeed } from './workflows.ts';
+
+export interface GitHubEmulatorOptions {
+  /** Default 0: a random free port on 127.0.0.1. */
+  readonly port?: number;
+  /** When set, requests must send `Authorization: token <token>` or `Bearer <token>`. */
+  readonly token?: string;
+  /** How long each simulated deployment/run step takes; default 1000. */
+  readonly stepMs?: number;
+  /** Whether deployments and runs progress on their own; default true. Otherwise call `step()`. */
+  readonly autoProgress?: boolean;
+  /** Base of every `html_url`; default `${url}/web`. */
+  readonly webUrl?: string;
+  /** The authenticated user: creator of deployments, actor of dispatched runs; default `opsdeck-bot`. */
+  readonly login?: string;
+  /** Primary rate limit per hour; default 5000. */
+  readonly rateLimit?: number;
+  /** `retry-after` of secondary limits and the reset distance of injected primary limits; default 1. */
+  readonly retryAfterSec?: number;
+}
+
+export interface SeededRepo {
+  readonly fullName: string;
+  /** The default branch's commits, oldest first. */
+  readonly shas: readonly string[];
+}
+
+/** An in-process GitHub REST API (repos, refs, compare, deployments, Actions) for Octokit's `baseUrl`. */
+export class GitHubEmulator {
+  readonly url: string;
+  readonly webUrl: string;
+  readonly #server: RunningServer;
+  readonly #repos = new Map<string, Repository>();
+  readonly #deployments = new DeploymentStore();
+  readonly #workflows = new WorkflowStore();
+  readonly #simulator: Simulator;
+  readonly #pipeline: RequestPipeline;
+  readonly #closing = new AbortController();
+
+  static async start(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
+    let emulator: GitHubEmulator | undefined;
+    const server = await listen(
+      (req) => (emulator ? emulator.#pipeline.handle(req) : Promise.reject(new Error('still starting'))),
+      options,
+    );
+    emulator = new GitHubEmulator(server, options);
+    return emulator;
+  }
+
+  private constructor(server: RunningServer, options: GitHubEmulatorOptions) {
+    this.#server = server;
+    this.url = server.url;
+    this.webUrl = options.webUrl ?? `${server.url}/web`;
+    const links: Links = { api: this.url, web: this.webUrl };
+    this.#simulator = new Simulator({
+      stepMs: options.stepMs ?? 1000,
+      autoProgress: options.autoProgress ?? true,
+      links,
+      deployments: this.#deployments,
+      workflows: this.#workflows,
+      now: Date.now,
+    });
+    const state: RouteState = {
+      links,
+      login: options.login ?? 'opsdeck-bot',
+      deployments: this.#deployments,
+      workflows: this.#workflows,
+      simulator: this.#simulator,
+      now: Date.now,
+      repo: (params) => {
+        const repo = this.#repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+        if (!repo) throw notFound();
+        return repo;
+      },
+    };
+    this.#pipeline = new RequestPipeline({
+      baseUrl: this.url,
+      routes: [...repoRoutes(state), ...deploymentRoutes(state), ...actionsRoutes(state)],
+      token: options.token,
+      rateLimit: options.rateLimit ?? 5000,
+      retryAfterSec: options.retryAfterSec ?? 1,
+      signal: this.#closing.signal,
+    });
+  }
+
+  /** Every answered request, oldest first. */
+  get requests(): readonly RequestLogEntry[] {
+    return [...this.#pipeline.log];
+  }
+
+  seedRepo(options: SeedRepoOptions): SeededRepo {
+    const key = `${options.owner}/${options.name}`.toLowerCase();
+    if (this.#repos.has(key)) throw new Error(`seedRepo: ${options.owner}/${options.name} already exists`);
+    const repo = seedRepository(options, this.#repos.size + 1, Date.now());
+    this.#repos.set(key, repo);
+    const line = repo.history(repo.branches.get(repo.defaultBranch) ?? '');
+    return { fullName: repo.fullName, shas: line.map((c) => c.sha).reverse() };
+  }
+
+  /** Declares a workflow with its `workflow_dispatch` inputs; returns its id. */
+  seedWorkflow(seed: WorkflowSeed): number {
+    return this.#workflows.seed(this.#repo(seed.repo), seed, Date.now()).id;
+  }
+
+  /** Pushes a commit onto an existing branch; returns its sha. */
+  addCommit(repo: string, branch: string, message: string, author?: string): string {
+    const r = this.#repo(repo);
+    if (!r.branches.has(branch)) throw new Error(`addCommit: ${repo} has no branch ${branch}`);
+    return r.commit(branch, { message, author }, Date.now()).sha;
+  }
+
+  /** Points a (new or existing) tag at `ref`; returns the sha. */
+  addTag(repo: string, tag: string, ref: string): string {
+    const sha = this.shaOf(repo, ref);
+    this.#repo(repo).tags.set(tag, sha);
+    return sha;
+  }
+
+  /** Sets a commit status context, which deployments check through `required_contexts`. */
+  setCommitStatus(repo: string, ref: string, context: string, state: CommitState): void {
+    const r = this.#repo(repo);
+    const sha = this.shaOf(repo, ref);
+    r.checks.set(sha, (r.checks.get(sha) ?? new Map<string, CommitState>()).set(context, state));
+  }
+
+  shaOf(repo: string, ref: string): string {
+    const commit = this.#repo(repo).resolve(ref);
+    if (!commit) throw new Error(`shaOf: ${repo} has no ref ${ref}`);
+    return commit.sha;
+  }
+
+  /** Snapshots, newest first, with all statuses (oldest first). */
+  deployments(repo: string): DeploymentRecord[] {
+    return structuredClone(this.#deployments.list(this.#repo(repo)));
+  }
+
+  /** Snapshots of workflow runs, newest first, including the inputs they were dispatched with. */
+  runs(repo: string): RunRecord[] {
+    return structuredClone(this.#workflows.runs(this.#repo(repo)));
+  }
+
+  failNextDeployment(repo: string): void {
+    this.#simulator.failNextDeployment(this.#repo(repo).fullName);
+  }
+
+  /** The next dispatch of `workflow` (id or file name) produces a run that concludes with failure. */
+  failNextRun(repo: string, workflow: string | number): void {
+    const found = this.#workflows.find(this.#repo(repo), String(workflow));
+    if (!found) throw new Error(`failNextRun: ${repo} has no workflow ${workflow}`);
+    this.#simulator.failNextRun(found.repo, found.id);
+  }
+
+  /** Arms a failure for matching requests; returns a function that disarms it. */
+  injectFailure(spec: FailureSpec): () => void {
+    return this.#pipeline.faults.add(spec);
+  }
+
+  /** Moves every deployment and run in flight one step (for tests that turn `autoProgress` off). */
+  step(): void {
+    this.#simulator.step();
+  }
+
+  /** Forgets all repositories, deployments, workflows, runs, failures, counters and the request log. */
+  reset(): void {
+    this.#repos.clear();
+    this.#deployments.clear();
+    this.#workflows.clear();
+    this.#simulator.clear();
+    this.#pipeline.reset();
+  }
+
+  async close(): Promise<void> {
+    this.#simulator.clear();
+    this.#closing.abort();
+    await this.#server.close();
+  }
+
+  #repo(name: string): Repository {
+    const repo = this.#repos.get(name.toLowerCase());
+    if (!repo) throw new Error(`no repository ${name}; seed it with seedRepo first`);
+    return repo;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+
+export interface CommitSpec {
+  readonly message: string;
+  /** GitHub login of the author; also used for the git author name and a noreply email. */
+  readonly author?: string;
+}
+
+export interface CommitRecord {
+  readonly sha: string;
+  readonly treeSha: string;
+  readonly message: string;
+  readonly author: string;
+  readonly date: number;
+  readonly parent: string | undefined;
+}
+
+export type CommitState = 'error' | 'failure' | 'pending' | 'success';
+
+export interface NamedRef {
+  readonly kind: 'branch' | 'tag';
+  readonly name: string;
+  readonly sha: string;
+}
+
+const DEFAULT_AUTHOR = 'octocat';
+const hex = (text: string): string => createHash('sha1').update(text).digest('hex');
+
+/** One repository: commits form parent chains, branches and tags are names pointing at commits. */
+export class Repository {
+  readonly id: number;
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+  readonly createdAt: number;
+  readonly branches = new Map<string, string>();
+  readonly tags = new Map<string, string>();
+  /** Commit status contexts per sha, which gate deployments through `required_contexts`. */
+  readonly checks = new Map<string, Map<string, CommitState>>();
+  readonly #commits = new Map<string, CommitRecord>();
+
+  constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {
+    this.id = init.id;
+    this.owner = init.owner;
+    this.name = init.name;
+    this.defaultBranch = init.defaultBranch;
+    this.createdAt = init.createdAt;
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.name}`;
+  }
+
+  get pushedAt(): number {
+    return Math.max(this.createdAt, ...[...this.#commits.values()].map((c) => c.date));
+  }
+
+  /** Appends a commit on `branch` (created at `parent` when new). Shas depend only on repo name and sequence. */
+  commit(branch: string, spec: CommitSpec, date: number, parent = this.branches.get(branch)): CommitRecord {
+    const sha = hex(`${this.fullName}#${this.#commits.size}`);
+    const record: CommitRecord = {
+      sha,
+      treeSha: hex(`tree:${sha}`),
+      message: spec.message,
+      author: spec.author ?? DEFAULT_AUTHOR,
+      date,
+      parent,
+    };
+    this.#commits.set(sha, record);
+    this.branches.set(branch, sha);
+    return record;
+  }
+
+  get(sha: string): CommitRecord | undefined {
+    return this.#commits.get(sha);
+  }
+
+  /** A branch or tag by short or full name (`main`, `heads/main`, `refs/tags/v1`); tags win like in git. */
+  named(ref: string): NamedRef | undefined {
+    const short = ref.replace(/^refs\//, '');
+    const tag = short.startsWith('tags/') ? short.slice(5) : short;
+    const tagSha = this.tags.get(tag);
+    if (tagSha !== undefined && !short.startsWith('heads/')) return { kind: 'tag', name: tag, sha: tagSha };
+    const branch = short.startsWith('heads/') ? short.slice(6) : short;
+    const branchSha = this.branches.get(branch);
+    if (branchSha !== undefined && !short.startsWith('tags/')) return { kind: 'branch', name: branch, sha: branchSha };
+    return undefined;
+  }
+
+  /** Resolves a branch, tag, full sha or unique short sha (at least 7 hex characters). */
+  resolve(ref: string): CommitRecord | undefined {
+    const exact = this.#commits.get(ref);
+    if (exact) return exact;
+    const named = this.named(ref);
+    if (named) return this.#commits.get(named.sha);
+    if (!/^[0-9a-f]{7,39}$/i.test(ref)) return undefined;
+    const prefix = ref.toLowerCase();
+    const matches = [...this.#commits.values()].filter((c) => c.sha.startsWith(prefix));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /** The commit and all its ancestors, newest first. */
+  history(sha: string): CommitRecord[] {
+    const line: CommitRecord[] = [];
+    for (let c = this.#commits.get(sha); c; c = c.parent === undefined ? undefined : this.#commits.get(c.parent)) {
+      line.push(c);
+    }
+    return line;
+  }
+}
