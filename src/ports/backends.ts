@@ -1,0 +1,89 @@
+/**
+ * What deploy, rollback and scale need from the systems that run services. Each service gets one
+ * Deployer (chosen by `deploy.via`) and, when it has a Kubernetes deployment, one Scaler.
+ * Drivers throw `UserError` (src/core/errors.ts) for conditions a person can act on
+ * ("nothing to roll back to", "deployment is paused") and plain errors for failures.
+ */
+export interface Target {
+  service: string;
+  env: string;
+}
+
+/** Reports one line of progress; callers edit a single message with it, so call as often as useful. */
+export type Progress = (text: string) => Promise<void>;
+
+export interface RunningVersion {
+  /** What a person would call it: a tag, a branch or a short sha. */
+  ref?: string | undefined;
+  sha?: string | undefined;
+  /** e.g. `ghcr.io/acme/api:v1.4.2` or `revision 7`, shown as "running now". */
+  description: string;
+}
+
+export interface DeployInput {
+  target: Target;
+  /** The ref as the requester typed it (tag, branch, sha). */
+  ref: string;
+  /** The commit it resolved to, when the service has a GitHub repo. */
+  sha: string | undefined;
+  requester: string;
+  reason: string | undefined;
+  requestId: string;
+  /** Roll back on a failed rollout (Kubernetes). */
+  autoRollback: boolean;
+}
+
+export interface DeployOutcome {
+  ok: boolean;
+  /** One or two sentences for the thread and the audit log. */
+  summary: string;
+  /** A link to follow the deployment elsewhere (deployment log, workflow run). */
+  url?: string | undefined;
+  /** True when a failed rollout was rolled back automatically. */
+  rolledBack?: boolean | undefined;
+}
+
+export interface RollbackPlan {
+  /** What runs now and what will run after, for the request message. */
+  from: string;
+  to: string;
+  /** Driver-specific data execute needs (revision number, sha…); stored with the request. */
+  params: Record<string, unknown>;
+}
+
+export interface Deployer {
+  current(target: Target): Promise<RunningVersion | undefined>;
+  deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome>;
+  /** `to` is a revision number or a ref; undefined means "the one before the current". */
+  planRollback(target: Target, to: string | undefined): Promise<RollbackPlan>;
+  rollback(target: Target, plan: RollbackPlan, meta: { requester: string; requestId: string }, progress: Progress): Promise<DeployOutcome>;
+}
+
+export interface ScaleStatus {
+  replicas: number;
+  ready: number;
+  /** Set when a HorizontalPodAutoscaler targets the deployment and will fight manual scaling. */
+  autoscaler?: { name: string; min: number; max: number } | undefined;
+}
+
+export interface Scaler {
+  status(target: Target): Promise<ScaleStatus>;
+  scale(target: Target, replicas: number, progress: Progress): Promise<DeployOutcome>;
+}
+
+export interface Commit {
+  sha: string;
+  message: string;
+  author?: string | undefined;
+}
+
+export interface SourceControl {
+  /** Resolves a tag, branch or (short) sha to a full commit sha; UserError when unknown. */
+  resolveRef(repo: string, ref: string): Promise<{ sha: string; url: string }>;
+  compare(repo: string, base: string, head: string): Promise<{ aheadBy: number; behindBy: number; url: string; commits: Commit[] }>;
+}
+
+/** Deploys opsdeck itself ran and saw succeed, newest first: the history drivers without their own use. */
+export interface DeployHistory {
+  succeededDeploys(target: Target, limit: number): Promise<{ ref: string; sha: string | undefined; at: Date; requestId: string }[]>;
+}
