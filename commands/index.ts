@@ -1,5 +1,16 @@
+import type { Executor } from '../src/core/change.ts';
 import type { CommandSpec } from '../src/core/command.ts';
-import { audit, help, whoami } from './ops/index.ts';
+import { deploy, deployExecutor } from './deploy.ts';
+import { audit, help, lock, locks, status, unlock, whoami } from './ops/index.ts';
+import { rollback, rollbackExecutor } from './rollback.ts';
+import { scale, scaleExecutor } from './scale.ts';
 
 /** Every command opsdeck offers. A static list, so what runs is what is reviewed. */
-export const commands: readonly CommandSpec[] = [help, whoami, audit];
+export const commands: readonly CommandSpec[] = [deploy, rollback, scale, help, whoami, status, lock, unlock, locks, audit];
+
+/** How each kind of approved change is carried out, by request kind. */
+export const executors: Readonly<Record<string, Executor>> = {
+  deploy: deployExecutor,
+  rollback: rollbackExecutor,
+  scale: scaleExecutor,
+};

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { commands } from '../commands/index.ts';
+import { commands, executors } from '../commands/index.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
+import { Approvals } from './core/approvals.ts';
+import { ChangeFlow } from './core/change-flow.ts';
 import { Dispatcher } from './core/dispatch.ts';
+import { createBackends, type BackendTuning } from './compose/backends.ts';
+import { SlackChat } from './slack/chat.ts';
 import { Policy } from './core/policy.ts';
 import { Registry } from './core/registry.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
@@ -28,6 +32,10 @@ export interface ComposeOptions {
   clock?: Clock;
   /** How long group memberships are trusted before asking Slack again. */
   directoryTtlMs?: number;
+  /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
+  kubeconfig?: string;
+  /** Poll intervals and timeouts of the backends (tests shorten them). */
+  tuning?: BackendTuning & { expirySweepMs?: number; progressIntervalMs?: number };
 }
 
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
@@ -55,7 +63,20 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const directory = new SlackDirectory(slackClient, { ttlMs: opts.directoryTtlMs ?? 5 * 60_000, clock, log: log.child({ component: 'directory' }) });
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
-  const dispatcher = new Dispatcher({ catalog: config, store, clock, policy, registry, log, metrics, actions: [] });
+  const backends = createBackends({ config, settings, store, log, kubeconfig: opts.kubeconfig, tuning: opts.tuning });
+  const changes = new ChangeFlow({
+    store, chat: new SlackChat(slackClient), clock, catalog: config, backends, executors,
+    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs,
+  });
+  const approvals = new Approvals(changes);
+  const dispatcher = new Dispatcher({
+    catalog: config, store, clock, policy, registry, directory, backends, changes, log, metrics, actions: approvals.actions(),
+  });
+  // Every replica sweeps; compare-and-set makes each expiry happen once.
+  const sweeper = setInterval(() => {
+    approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
+  }, opts.tuning?.expirySweepMs ?? 15_000);
+  sweeper.unref();
 
   let stopping = false;
   const slack = createSlackApp({
@@ -70,6 +91,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   try {
     port = await slack.start();
   } catch (err) {
+    clearInterval(sweeper);
     await store.close();
     throw err;
   }
@@ -80,6 +102,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      clearInterval(sweeper);
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
       await dispatcher.drain(10_000);

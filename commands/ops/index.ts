@@ -1,4 +1,6 @@
-/** The `/ops` family: help, identity and the audit trail. */
+/** The `/ops` family: help, identity, the audit trail, locks and status. */
 export { audit } from './audit.ts';
 export { help } from './help.ts';
+export { lock, locks, unlock } from './lock.ts';
+export { status } from './status.ts';
 export { whoami } from './whoami.ts';

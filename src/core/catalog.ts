@@ -2,15 +2,27 @@
  * What the core needs to know about services and environments. The config module's parsed
  * output is assignable to this; the core never imports the config module itself.
  */
+export interface FreezeWindow {
+  name: string;
+  cron: string;
+  duration: string;
+  timezone?: string | undefined;
+}
+
 export interface EnvironmentInfo {
   /** Mutating commands for this environment are accepted only from these channels. */
   channels?: readonly string[] | undefined;
   approval?: { required: number; from: readonly string[]; expiresIn: string } | undefined;
+  freezes?: readonly FreezeWindow[] | undefined;
+  autoRollback?: boolean | undefined;
 }
 
 export interface ServiceInfo {
   /** Environments the service runs in; all of them when absent. */
   environments?: readonly string[] | undefined;
+  github?: { repo: string; defaultRef: string } | undefined;
+  deploy?: { via: string } | undefined;
+  scale?: { min: number; max: number } | undefined;
 }
 
 export interface Catalog {

@@ -3,7 +3,11 @@ import type { Replier } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import type { Backends } from '../ports/backends.ts';
+import type { Directory } from '../ports/directory.ts';
 import type { Catalog } from './catalog.ts';
+import type { ChangePlan } from './change.ts';
+import type { ChangeFlow } from './change-flow.ts';
 import type { Policy } from './policy.ts';
 import type { Registry } from './registry.ts';
 
@@ -31,6 +35,9 @@ export interface Services {
   clock: Clock;
   policy: Policy;
   registry: Registry;
+  directory: Directory;
+  backends: Backends;
+  changes: ChangeFlow;
 }
 
 export interface Actor {
@@ -47,6 +54,11 @@ export interface CommandContext<A> {
   services: Services;
   reply: Replier;
   log: Logger;
+  /**
+   * Hands a planned change to the approval flow, with the break-glass state the pipeline worked
+   * out. Mutating handlers plan; they never change a system themselves.
+   */
+  submit(plan: ChangePlan, options: { dryRun: boolean }): Promise<void>;
 }
 
 export interface CommandSpec<A = any> {
@@ -62,8 +74,10 @@ export interface CommandSpec<A = any> {
   schema: z.ZodType<A>;
   /** The permission verb, checked against `service`/`env` arguments; null when everyone may run it. */
   permission: string | null;
-  /** Mutating commands fail closed on audit, obey channel rules, and later locks and freezes. */
+  /** Mutating commands fail closed on audit and obey the environment's channel rules. */
   mutating: boolean;
+  /** Locks and freezes apply (passed with `--force` by holders of `breakglass`). */
+  guarded?: boolean;
   handler(ctx: CommandContext<A>): Promise<void>;
 }
 

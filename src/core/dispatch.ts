@@ -3,6 +3,9 @@ import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { ActionSpec, Click } from './action.ts';
 import type { AuditEntry } from './audit-chain.ts';
+import { approversToNotify } from './approvers.ts';
+import type { ChangePlan } from './change.ts';
+import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
 import { isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
@@ -123,6 +126,13 @@ export class Dispatcher {
       return 'denied';
     }
 
+    const guard = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
+    if (guard.blocked) {
+      await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: guard.blocked } });
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guard.blocked}.`)));
+      return 'denied';
+    }
+
     const written = await this.#audit(log, { action: 'command.accepted', inv, invocationId, target: auditTarget, details: { command: commandName(spec), roles } });
     if (!written && spec.mutating) {
       await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`)));
@@ -130,7 +140,12 @@ export class Dispatcher {
     }
 
     try {
-      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply: inv.reply, log });
+      const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
+        this.#deps.changes.submit(plan, {
+          requester: inv.userId, channel: inv.channelId, invocationId, reply: inv.reply, dryRun: options.dryRun,
+          forced: guard.forced, notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
+        });
+      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply: inv.reply, log, submit });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
@@ -152,6 +167,15 @@ export class Dispatcher {
       return `changes to \`${target.env}\` are only accepted in ${where}`;
     }
     return undefined;
+  }
+
+  /** Locks and freezes, which `--force` passes for holders of `breakglass`. */
+  async #guard(args: unknown, roles: string[], target: { service?: string; env?: string }, userId: string): Promise<GuardVerdict> {
+    if (!target.service || !target.env) return {};
+    const { store, catalog, clock, policy } = this.#deps;
+    const force = (args as { force?: unknown }).force === true;
+    const canBreakGlass = policy.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
+    return checkGuards({ store, catalog, now: clock.now(), service: target.service, env: target.env, actor: userId, force, canBreakGlass });
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */

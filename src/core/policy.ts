@@ -27,6 +27,10 @@ export class Policy {
     return [...this.#roles.keys()];
   }
 
+  membersOf(role: string): readonly string[] {
+    return this.#roles.get(role)?.members ?? [];
+  }
+
   grantsOf(role: string): readonly string[] {
     return this.#roles.get(role)?.allow ?? [];
   }

@@ -87,3 +87,10 @@ export interface SourceControl {
 export interface DeployHistory {
   succeededDeploys(target: Target, limit: number): Promise<{ ref: string; sha: string | undefined; at: Date; requestId: string }[]>;
 }
+
+/** The drivers configured for each service; undefined when the service has none of that kind. */
+export interface Backends {
+  deployer(service: string): Deployer | undefined;
+  scaler(service: string): Scaler | undefined;
+  sourceControl: SourceControl | undefined;
+}

@@ -7,3 +7,9 @@ export interface Replier {
   /** Everyone in the channel sees it. */
   inChannel(message: Message): Promise<void>;
 }
+
+/** Posting to channels and threads, for messages that outlive one command (requests, progress). */
+export interface Chat {
+  post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }>;
+  update(channel: string, ts: string, message: Message): Promise<void>;
+}

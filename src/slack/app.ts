@@ -50,7 +50,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     receiver = new SocketModeReceiver({
       appToken: connection.appToken,
       customRoutes: opts.routes,
-      installerOptions: { port: opts.port },
+      // The socket client takes its Web API options from here only; without them it would open
+      // its connection through slack.com even when SLACK_API_URL points elsewhere.
+      installerOptions: { port: opts.port, clientOptions: connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {} },
       customPropertiesExtractor: receivedAt,
       logger,
     });

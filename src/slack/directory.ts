@@ -39,6 +39,15 @@ export class SlackDirectory implements Directory {
     return lookup;
   }
 
+  async groupId(handle: string): Promise<string | undefined> {
+    try {
+      return (await this.#groupIds()).get(handle);
+    } catch (err) {
+      this.#log.warn({ err, handle }, 'Slack user group lookup failed');
+      return this.#groups?.value.get(handle);
+    }
+  }
+
   async #refresh(handle: string, stale: Cached<ReadonlySet<string>> | undefined): Promise<ReadonlySet<string>> {
     try {
       const id = (await this.#groupIds()).get(handle);

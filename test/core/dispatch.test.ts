@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { defineCommand } from '../../src/core/command.ts';
+import { ChangeFlow } from '../../src/core/change-flow.ts';
 import { Dispatcher } from '../../src/core/dispatch.ts';
 import { UserError } from '../../src/core/errors.ts';
 import type { Message } from '../../src/core/message.ts';
@@ -12,6 +13,9 @@ import { Policy } from '../../src/core/policy.ts';
 import { Registry } from '../../src/core/registry.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { CommandOutcome } from '../../src/ports/metrics.ts';
+
+const directory = { groupMembers: async () => new Set<string>(), groupId: async () => undefined };
+const backends = { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined };
 
 const catalog = {
   services: { api: {} },
@@ -62,10 +66,11 @@ describe('Dispatcher', () => {
   });
 
   function dispatcher(s = store) {
-    const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, { groupMembers: async () => new Set() });
+    const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, directory);
     return new Dispatcher({
       catalog, store: s, clock: { now: () => new Date('2026-11-24T10:00:00Z') }, policy,
-      registry: new Registry([change, look, boom, refuse]), log: recordingLogger(logs),
+      registry: new Registry([change, look, boom, refuse]), log: recordingLogger(logs), directory, backends,
+      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }),
       metrics: { commandFinished: (c, o) => outcomes.push([c, o]) }, actions: [],
     });
   }
@@ -156,8 +161,9 @@ describe('Dispatcher', () => {
       ran.push('slow');
     } });
     const d = new Dispatcher({
-      catalog, store, clock: { now: () => new Date() }, policy: new Policy({}, { groupMembers: async () => new Set() }),
-      registry: new Registry([slow]), log: recordingLogger(logs), metrics: { commandFinished: () => {} }, actions: [],
+      catalog, store, clock: { now: () => new Date() }, policy: new Policy({}, directory),
+      registry: new Registry([slow]), log: recordingLogger(logs), directory, backends,
+      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
     });
     void invoke(d, 'slow', '');
     await running;

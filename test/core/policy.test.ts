@@ -20,6 +20,10 @@ class FixedDirectory implements Directory {
     this.asked.push(handle);
     return this.#groups.get(handle) ?? new Set();
   }
+
+  async groupId(handle: string): Promise<string | undefined> {
+    return this.#groups.has(handle) ? `S_${handle}` : undefined;
+  }
 }
 
 const policy = new Policy(roles, new FixedDirectory());

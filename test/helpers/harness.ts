@@ -7,6 +7,8 @@ import { startOpsdeck, type Opsdeck } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { readSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import { GITHUB_TOKEN, type Backends as BackendWorld } from './backends.ts';
 import { DEFAULT_WORKSPACE, SlackEmulator, type StoredMessage } from '../../src/sandbox/slack/index.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -23,20 +25,36 @@ export interface Harness {
   dataDir: string;
   logs: string[];
   baseUrl: string;
+  /** Stops the bot and starts a new one on the same store, as after a crash or a deploy of opsdeck. */
+  restartBot(): Promise<void>;
   /** Sends a signed slash command and waits for the first reply the user can see. */
   run(user: string, command: string, text: string, channel?: string): Promise<StoredMessage>;
   /** Opens the bot's store read-side, as `opsdeck audit` would. */
   openStore(): SqliteStore;
   auditCount(): Promise<number>;
-  stop(): Promise<void>;
+  stop(keepData?: boolean): Promise<void>;
 }
 
 /** A real opsdeck in HTTP mode, talking to the Slack emulator over loopback. */
-export async function startHarness(options: { configText?: string; directoryTtlMs?: number } = {}): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-e2e-'));
+export interface HarnessOptions {
+  configText?: string;
+  directoryTtlMs?: number;
+  /** Reuse a data directory, e.g. to restart the bot on the same store. */
+  dataDir?: string;
+  /** Start GitHub and Kubernetes emulators and point the bot at them. */
+  backends?: BackendWorld;
+  clock?: Clock;
+  /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
+  socketMode?: boolean;
+}
+
+export const APP_TOKEN = 'xapp-1-test-app-token';
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'opsdeck-e2e-')));
   // Erin is in the workspace but holds no opsdeck role.
   const users = [...DEFAULT_WORKSPACE.users, { id: 'U0ERIN', name: 'erin', realName: 'Erin Example' }];
-  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, workspace: { users } });
+  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users } });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -46,29 +64,49 @@ export async function startHarness(options: { configText?: string; directoryTtlM
   });
   const settings = readSettings({
     SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    ...(options.socketMode ? { SLACK_APP_TOKEN: APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
     SLACK_API_URL: slack.apiUrl,
     OPSDECK_DATA_DIR: dataDir,
     PORT: '0',
+    ...(options.backends ? { GITHUB_API_URL: options.backends.github.url, GITHUB_TOKEN } : {}),
   });
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
-  const bot = await startOpsdeck({ config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs });
-  const baseUrl = `http://127.0.0.1:${bot.port}`;
-  slack.setBotUrl(`${baseUrl}/slack/events`);
+  const boot = () => startOpsdeck({
+    config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
+    kubeconfig: options.backends?.kubeconfig,
+    tuning: { pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0 },
+  });
+  let bot = await boot();
+  const connect = async () => {
+    if (options.socketMode) await slack.waitFor(() => slack.socketCount() === 1);
+    else slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  };
+  await connect();
 
   const openStore = () => SqliteStore.open(join(dataDir, 'opsdeck.db'));
   return {
     slack,
-    bot,
+    get bot() {
+      return bot;
+    },
     dataDir,
     logs,
-    baseUrl,
+    get baseUrl() {
+      return `http://127.0.0.1:${bot.port}`;
+    },
+    async restartBot() {
+      await bot.stop();
+      bot = await boot();
+      await connect();
+    },
     openStore,
     async run(user, command, text, channel = 'C0DEPLOYS') {
-      const before = new Set(slack.messages({ visibleTo: user }).map((m) => m.ts));
+      // Answers to a command come through its response_url; channel posts by others do not count.
+      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url');
+      const before = new Set(replies().map((m) => m.ts));
       const res = await slack.sendSlashCommand({ user, channel, command, text });
       if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${res.body}`);
-      return slack.waitFor(() => slack.messages({ visibleTo: user }).find((m) => !before.has(m.ts)));
+      return slack.waitFor(() => replies().find((m) => !before.has(m.ts)));
     },
     async auditCount() {
       const store = openStore();
@@ -78,10 +116,10 @@ export async function startHarness(options: { configText?: string; directoryTtlM
         await store.close();
       }
     },
-    async stop() {
+    async stop(keepData = false) {
       await bot.stop();
       await slack.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

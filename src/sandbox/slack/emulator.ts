@@ -2,53 +2,26 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeMessages } from './describe.ts';
+import type { ApiCall, SlackEmulatorEvents, SlackEmulatorOptions, UserMessageInput } from './emulator-types.ts';
 import { FailureInjector, type SlackFailure } from './failures.ts';
 import { FileStore, type StoredFile } from './file-store.ts';
-import type { Args } from './http-util.ts';
 import { type BlockActionInput, type BotResponse, Interactions, type SlashCommandInput } from './interactions.ts';
 import { MessageStore, type MessageQuery, type StoredMessage } from './message-store.ts';
-import { type ResponseUrlLimits, ResponseUrls, SLACK_RESPONSE_URL_LIMITS } from './response-urls.ts';
+import { ResponseUrls, SLACK_RESPONSE_URL_LIMITS } from './response-urls.ts';
 import { createRequestHandler } from './routes.ts';
-import { Workspace, type WorkspaceSeed } from './workspace.ts';
+import { SocketModeServer } from './socket-mode.ts';
+import { waitUntil } from './wait-until.ts';
+import { Workspace } from './workspace.ts';
 
-export interface SlackEmulatorOptions {
-  signingSecret: string;
-  botToken: string;
-  /** Where slash commands and block actions go, e.g. `http://127.0.0.1:3000/slack/events`. */
-  botUrl?: string;
-  port?: number;
-  host?: string;
-  /** Replaces the default workspace key by key (team, bot, users, usergroups, channels). */
-  workspace?: Partial<WorkspaceSeed>;
-  responseUrlLimits?: Partial<ResponseUrlLimits>;
-  /** Clock (ms) for message timestamps, call times and response_url expiry. Request signing uses the wall clock. */
-  now?: () => number;
-}
+// The option and event types live apart to keep this file about behaviour; importers still find them here.
+export type { ApiCall, SlackEmulatorEvents, SlackEmulatorOptions, UserMessageInput };
 
-export interface ApiCall {
-  method: string;
-  /** Decoded arguments, with JSON-encoded ones (blocks, files, …) parsed and the token left out. */
-  args: Args;
-  at: number;
-}
+const CHANGE_EVENTS = ['message', 'update', 'call', 'reset', 'socket'] as const;
 
-export interface UserMessageInput {
-  user: string;
-  channel: string;
-  text: string;
-  threadTs?: string;
-}
-
-export type SlackEmulatorEvents = {
-  message: [StoredMessage];
-  update: [StoredMessage];
-  call: [ApiCall];
-  reset: [];
-};
-
-const CHANGE_EVENTS = ['message', 'update', 'call', 'reset'] as const;
-
-/** An HTTP-level fake of Slack: the Web API the bot calls, response_urls, and signed requests to the bot. */
+/**
+ * An HTTP-level fake of Slack: the Web API the bot calls, response_urls, and slash commands and block actions
+ * sent to the bot as signed requests or over Socket Mode.
+ */
 export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   readonly workspace: Workspace;
   readonly #now: () => number;
@@ -57,6 +30,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   readonly #failures = new FailureInjector();
   readonly #responseUrls: ResponseUrls;
   readonly #interactions: Interactions;
+  readonly #sockets: SocketModeServer;
   readonly #calls: ApiCall[] = [];
   readonly #server: Server;
   #url = '';
@@ -79,6 +53,10 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       ...SLACK_RESPONSE_URL_LIMITS,
       ...options.responseUrlLimits,
     });
+    this.#sockets = new SocketModeServer({
+      appId: () => this.workspace.bot.appId,
+      onChange: (event) => this.emit('socket', { ...event }),
+    });
     this.#interactions = new Interactions({
       workspace: this.workspace,
       store: this.#store,
@@ -86,6 +64,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       signingSecret: options.signingSecret,
       responseUrl: (id) => `${this.#url}/response/${id}`,
       botUrl: () => this.#botUrl,
+      sockets: this.#sockets,
     });
     this.#server = createServer(
       createRequestHandler({
@@ -95,6 +74,8 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
         failures: this.#failures,
         responseUrls: this.#responseUrls,
         botToken: options.botToken,
+        appToken: options.appToken,
+        openSocketUrl: () => this.#sockets.issueUrl(this.#url),
         baseUrl: () => this.#url,
         recordCall: (method, args) => {
           const call: ApiCall = { method, args, at: this.#now() };
@@ -103,6 +84,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
         },
       }),
     );
+    this.#server.on('upgrade', (req, socket, head) => this.#sockets.handleUpgrade(req, socket, head));
   }
 
   get url(): string {
@@ -169,39 +151,34 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     return this.#interactions.sendBlockAction(input);
   }
 
+  /** Open Socket Mode connections that can take envelopes. */
+  socketCount(): number {
+    return this.#sockets.count();
+  }
+
+  /** Sends Slack's `disconnect` message to every connection and closes it; resolves once all are closed. */
+  disconnectSockets(reason = 'refresh_requested'): Promise<void> {
+    return this.#sockets.disconnectAll(reason);
+  }
+
   /** Resolves with the first truthy value of `fn`, re-checked on every state change. */
   waitFor<T>(fn: () => T | undefined | null | false, options: { timeoutMs?: number } = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? 5000;
-    return new Promise<T>((resolve, reject) => {
-      let lastError: unknown;
-      const stop = (): void => {
-        clearTimeout(timer);
-        for (const event of CHANGE_EVENTS) this.off(event, check);
-      };
-      function check(): void {
-        try {
-          const value = fn();
-          if (value) {
-            stop();
-            resolve(value);
-          }
-        } catch (error) {
-          lastError = error;
-        }
-      }
-      const timer = setTimeout(() => {
-        stop();
-        const cause = lastError === undefined ? '' : ` (last error: ${String(lastError)})`;
-        reject(new Error(`waitFor timed out after ${timeoutMs} ms${cause}\n${describeMessages(this.#store.list())}`));
-      }, timeoutMs);
-      for (const event of CHANGE_EVENTS) this.on(event, check);
-      check();
+    return waitUntil(fn, {
+      timeoutMs: options.timeoutMs ?? 5000,
+      subscribe: (check) => {
+        for (const event of CHANGE_EVENTS) this.on(event, check);
+        return () => {
+          for (const event of CHANGE_EVENTS) this.off(event, check);
+        };
+      },
+      describe: () => describeMessages(this.#store.list()),
     });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#sockets.close();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeAllConnections();
     await closed;

@@ -1,10 +1,18 @@
 export type { SlackFailure } from './failures.ts';
 export type { StoredFile } from './file-store.ts';
 export type { Args } from './http-util.ts';
-export type { BlockActionInput, BotResponse, SigningOverrides, SlashCommandInput } from './interactions.ts';
+export type {
+  BlockActionInput,
+  BotResponse,
+  DeliveryOptions,
+  SigningOverrides,
+  SlashCommandInput,
+  Transport,
+} from './interactions.ts';
 export type { MessageQuery, MessageSource, StoredMessage } from './message-store.ts';
 export type { ResponseUrlLimits } from './response-urls.ts';
 export { signSlackRequest } from './signing.ts';
+export type { EnvelopeType, SocketEvent } from './socket-mode.ts';
 export {
   type ApiCall,
   SlackEmulator,

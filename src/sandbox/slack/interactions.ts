@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { findElement } from './find-element.ts';
 import { type MessageStore, toSlackMessage } from './message-store.ts';
 import type { ResponseUrls } from './response-urls.ts';
 import { signSlackRequest } from './signing.ts';
+import type { EnvelopeType, SocketModeServer } from './socket-mode.ts';
 import type { Channel, User, Workspace } from './workspace.ts';
 
 /** Ways to make a request look wrong, for testing the bot's verification. */
@@ -15,14 +17,22 @@ export interface SigningOverrides {
   signature?: string;
 }
 
-export interface SlashCommandInput extends SigningOverrides {
+/** How Slack reaches the bot: a signed HTTP POST to its request URL, or an envelope over Socket Mode. */
+export type Transport = 'http' | 'socket';
+
+export interface DeliveryOptions {
+  /** Default: `socket` when a Socket Mode connection is open and no bot URL is set, else `http`. */
+  transport?: Transport;
+}
+
+export interface SlashCommandInput extends SigningOverrides, DeliveryOptions {
   user: string;
   channel: string;
   command: string;
   text?: string;
 }
 
-export interface BlockActionInput extends SigningOverrides {
+export interface BlockActionInput extends SigningOverrides, DeliveryOptions {
   user: string;
   channel: string;
   messageTs: string;
@@ -34,7 +44,9 @@ export interface BlockActionInput extends SigningOverrides {
 }
 
 export interface BotResponse {
+  /** The HTTP status; over Socket Mode, 200 when acked within 3 s and 0 when not. */
   status: number;
+  /** The response body; over Socket Mode, the ack's payload as JSON, or '' when it had none. */
   body: string;
   responseUrl: string;
   elapsedMs: number;
@@ -47,6 +59,7 @@ export interface InteractionDeps {
   signingSecret: string;
   responseUrl: (id: string) => string;
   botUrl: () => string | undefined;
+  sockets: Pick<SocketModeServer, 'count' | 'deliver'>;
 }
 
 /** Slack sends the app's (legacy) verification token in every payload; Bolt ignores it. */
@@ -83,6 +96,7 @@ export class Interactions {
       response_url: responseUrl,
       trigger_id: triggerId(),
     });
+    if (this.#transport(input) === 'socket') return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl);
     return this.#post(body.toString(), input, responseUrl);
   }
 
@@ -123,8 +137,22 @@ export class Interactions {
         },
       ],
     };
+    if (this.#transport(input) === 'socket') return this.#envelope('interactive', payload, responseUrl);
     const body = new URLSearchParams({ payload: JSON.stringify(payload) });
     return this.#post(body.toString(), input, responseUrl);
+  }
+
+  #transport(input: DeliveryOptions): Transport {
+    const { sockets, botUrl } = this.#deps;
+    return input.transport ?? (sockets.count() > 0 && botUrl() === undefined ? 'socket' : 'http');
+  }
+
+  /** Socket Mode carries the same payload, unsigned: the app authenticated when it opened the socket. */
+  async #envelope(type: EnvelopeType, payload: object, responseUrl: string): Promise<BotResponse> {
+    const started = performance.now();
+    const ack = await this.#deps.sockets.deliver(type, payload);
+    const body = ack.payload === undefined ? '' : JSON.stringify(ack.payload);
+    return { status: ack.acked ? 200 : 0, body, responseUrl, elapsedMs: performance.now() - started };
   }
 
   async #post(rawBody: string, overrides: SigningOverrides, responseUrl: string): Promise<BotResponse> {
@@ -158,20 +186,4 @@ export class Interactions {
     if (!channel) throw new Error(`SlackEmulator: unknown channel ${ref}`);
     return channel;
   }
-}
-
-type Element = Record<string, unknown>;
-
-/** The interactive element with this action_id, wherever Block Kit allows one, and its block's id. */
-export function findElement(blocks: unknown[], actionId: string): { blockId?: string; element: Element } | undefined {
-  for (const block of blocks as Element[]) {
-    const candidates = [
-      ...(Array.isArray(block['elements']) ? (block['elements'] as Element[]) : []),
-      block['accessory'] as Element | undefined,
-      block['element'] as Element | undefined,
-    ];
-    const element = candidates.find((e) => e?.['action_id'] === actionId);
-    if (element) return { ...(typeof block['block_id'] === 'string' ? { blockId: block['block_id'] } : {}), element };
-  }
-  return undefined;
 }

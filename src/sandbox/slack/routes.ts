@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ApiContext } from './api-types.ts';
+import { type ApiContext, type ApiResult, fail } from './api-types.ts';
 import type { FailureInjector } from './failures.ts';
 import { type Args, parseApiArgs, readBody, sendJson, sendText } from './http-util.ts';
 import type { ResponseUrls } from './response-urls.ts';
@@ -9,10 +9,17 @@ import { receiveUpload } from './web-api-files.ts';
 export interface RouteDeps extends Omit<ApiContext, 'baseUrl'> {
   baseUrl: () => string;
   botToken: string;
+  /** The app-level token (`xapp-…`) that may open Socket Mode connections, if the app uses them. */
+  appToken: string | undefined;
+  /** A fresh single-use Socket Mode URL. */
+  openSocketUrl: () => string;
   failures: FailureInjector;
   responseUrls: ResponseUrls;
   recordCall: (method: string, args: Args) => void;
 }
+
+/** Socket Mode's handshake method, served apart from API_METHODS because it takes the app-level token. */
+const CONNECTIONS_OPEN = 'apps.connections.open';
 
 /**
  * The emulator's HTTP surface: `/api/<method>` (Web API), `/response/<id>` (response_url),
@@ -69,10 +76,20 @@ async function api(
 
   const failure = deps.failures.take(method);
   if (failure) return sendJson(res, failure.status, failure.body, failure.headers);
+  if (method === CONNECTIONS_OPEN) return sendJson(res, 200, openConnection(deps, token));
   const handler = API_METHODS[method];
   if (!handler) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
   if (token === undefined) return sendJson(res, 200, { ok: false, error: 'not_authed' });
+  // An app-level token only opens sockets; Slack refuses it for everything else.
+  if (token === deps.appToken) return sendJson(res, 200, { ok: false, error: 'not_allowed_token_type' });
   if (token !== deps.botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
   const { workspace, store, files } = deps;
   sendJson(res, 200, handler(args, { workspace, store, files, baseUrl: deps.baseUrl() }));
+}
+
+/** apps.connections.open takes the app-level token, not the bot token. */
+function openConnection(deps: RouteDeps, token: string | undefined): ApiResult {
+  if (token === undefined) return fail('not_authed');
+  if (token === deps.appToken) return { ok: true, url: deps.openSocketUrl() };
+  return fail(token === deps.botToken ? 'not_allowed_token_type' : 'invalid_auth');
 }

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { Executor } from '../src/core/change.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { mention, shortSha } from '../src/core/format.ts';
+import type { Backends, RunningVersion } from '../src/ports/backends.ts';
+import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
+
+async function changesSince(backends: Backends, repo: string | undefined, current: RunningVersion | undefined, sha: string | undefined) {
+  // Images tagged by ref (v1.4.2) name the running commit by that ref; GitHub compares refs too.
+  const base = current?.sha ?? current?.ref;
+  if (!repo || !backends.sourceControl || !base || !sha) return { field: undefined, warning: undefined };
+  if (base === sha) return { field: '*Changes*\nnone', warning: 'This commit is already running there.' };
+  const diff = await backends.sourceControl.compare(repo, base, sha).catch(() => undefined);
+  if (!diff) return { field: undefined, warning: undefined };
+  if (diff.aheadBy === 0 && diff.behindBy === 0) return { field: '*Changes*\nnone', warning: 'This commit is already running there.' };
+  const link = `<${diff.url}|compare>`;
+  if (diff.behindBy > 0 && diff.aheadBy === 0) {
+    return { field: `*Changes*\n${diff.behindBy} commits *behind* (${link})`, warning: `This goes back ${diff.behindBy} commits from what runs now.` };
+  }
+  const extra = diff.behindBy > 0 ? `, ${diff.behindBy} behind` : '';
+  return { field: `*Changes*\n${diff.aheadBy} commit${diff.aheadBy === 1 ? '' : 's'}${extra} (${link})`, warning: undefined };
+}
+
+export const deploy = defineCommand({
+  family: 'deploy',
+  summary: 'Deploy a ref (tag, branch or sha) of a service to an environment',
+  examples: ['/deploy api staging', '/deploy api prod v1.4.2 --reason "fix checkout timeouts"', '/deploy web prod main --dry-run'],
+  positionals: [SERVICE, ENV, { name: 'ref', optional: true, help: 'tag, branch or commit sha (default: the service\'s defaultRef)' }],
+  flags: { reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' }, 'dry-run': DRY_RUN, force: FORCE },
+  schema: z.object({
+    service: z.string(),
+    env: z.string(),
+    ref: z.string().max(200).regex(/^[\w./@+-]+$/, 'expected a git ref such as v1.4.2, main or a commit sha').optional(),
+    reason: z.string().max(500).optional(),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+  }),
+  permission: 'deploy',
+  mutating: true,
+  guarded: true,
+  async handler({ args, actor, services: { catalog, backends }, submit, log }) {
+    const svc = catalog.services[args.service]!;
+    const deployer = deployerOf(backends, args.service);
+    const target = { service: args.service, env: args.env };
+    const ref = args.ref ?? svc.github?.defaultRef ?? 'main';
+    const repo = svc.github?.repo;
+    const resolved = repo && backends.sourceControl ? await backends.sourceControl.resolveRef(repo, ref) : undefined;
+    const current = await deployer.current(target).catch((err: unknown) => {
+      log.warn({ err }, 'could not read the running version');
+      return undefined;
+    });
+    const changes = await changesSince(backends, repo, current, resolved?.sha);
+    const refText = resolved ? `\`${ref}\` → <${resolved.url}|\`${shortSha(resolved.sha)}\`>` : `\`${ref}\``;
+    const env = catalog.environments[args.env];
+    await submit(
+      {
+        kind: 'deploy', service: args.service, env: args.env,
+        title: `Deploy ${args.service} to ${args.env}`,
+        headline: `${mention(actor.userId)} wants to deploy \`${ref}\`${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
+        fields: [
+          `*Ref*\n${refText}`,
+          `*Running now*\n${current?.description ?? 'unknown'}`,
+          ...(changes.field ? [changes.field] : []),
+          ...(args.reason ? [`*Reason*\n${args.reason}`] : []),
+        ],
+        binding: { ref, sha: resolved?.sha ?? null },
+        exec: { ref, sha: resolved?.sha ?? null, reason: args.reason ?? null, autoRollback: env?.autoRollback ?? Boolean(env?.approval) },
+        warnings: changes.warning ? [changes.warning] : [],
+      },
+      { dryRun: args.dryRun },
+    );
+  },
+});
+
+export const deployExecutor: Executor = async ({ request, exec, progress, backends }) =>
+  deployerOf(backends, request.service).deploy(
+    {
+      target: { service: request.service, env: request.env },
+      ref: String(exec.ref),
+      sha: typeof exec.sha === 'string' ? exec.sha : undefined,
+      requester: request.requester,
+      reason: typeof exec.reason === 'string' ? exec.reason : undefined,
+      requestId: request.id,
+      autoRollback: exec.autoRollback === true,
+    },
+    progress,
+  );

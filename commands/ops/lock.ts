@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { defineCommand } from '../../src/core/command.ts';
+import { parseDuration } from '../../src/core/duration.ts';
+import { UserError } from '../../src/core/errors.ts';
+import { formatTime, mention } from '../../src/core/format.ts';
+import { textMessage } from '../../src/core/message.ts';
+import { ENV, SERVICE } from '../target.ts';
+
+export const lock = defineCommand({
+  family: 'ops',
+  sub: 'lock',
+  summary: 'Lock a service in an environment so nobody else changes it',
+  examples: ['/ops lock api prod investigating INC-42', '/ops lock api prod db migration --for 2h'],
+  positionals: [SERVICE, ENV, { name: 'reason', rest: true, help: 'why it is locked, shown to anyone it blocks' }],
+  flags: { for: { type: 'string', placeholder: 'duration', help: 'unlock automatically after this long, e.g. `2h`' } },
+  schema: z.object({
+    service: z.string(),
+    env: z.string(),
+    reason: z.string().max(300),
+    for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 30m or 2h').optional(),
+  }),
+  permission: 'lock',
+  mutating: true,
+  async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
+    const now = clock.now();
+    const ttl = args.for ? parseDuration(args.for) : undefined;
+    const wanted = { service: args.service, env: args.env, owner: actor.userId, reason: args.reason, createdAt: now, expiresAt: ttl ? new Date(now.getTime() + ttl) : undefined };
+    const result = await store.acquireLock(wanted, now);
+    if (!result.acquired) {
+      const held = result.lock;
+      throw new UserError(`\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${held.reason}`);
+    }
+    await store.appendAudit({ actor: actor.userId, action: 'lock.acquired', target: { service: args.service, env: args.env }, requestId: invocationId, details: { reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() } }, now);
+    const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : ' until `/ops unlock`';
+    await reply.inChannel(textMessage(`:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${args.reason}`));
+  },
+});
+
+export const unlock = defineCommand({
+  family: 'ops',
+  sub: 'unlock',
+  summary: 'Release the lock on a service in an environment',
+  examples: ['/ops unlock api prod'],
+  positionals: [SERVICE, ENV],
+  flags: {},
+  schema: z.object({ service: z.string(), env: z.string() }),
+  permission: 'lock',
+  mutating: true,
+  async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
+    const released = await store.releaseLock(args.service, args.env);
+    if (!released) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
+    await store.appendAudit({ actor: actor.userId, action: 'lock.released', target: { service: args.service, env: args.env }, requestId: invocationId, details: { owner: released.owner, reason: released.reason } }, clock.now());
+    const whose = released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${released.reason})`;
+    await reply.inChannel(textMessage(`:unlock: ${mention(actor.userId)} unlocked \`${args.service}/${args.env}\`${whose}.`));
+  },
+});
+
+export const locks = defineCommand({
+  family: 'ops',
+  sub: 'locks',
+  summary: 'List current locks',
+  examples: ['/ops locks'],
+  positionals: [],
+  flags: {},
+  schema: z.object({}),
+  permission: 'status',
+  mutating: false,
+  async handler({ services: { store, clock }, reply }) {
+    const held = await store.listLocks(clock.now());
+    if (!held.length) return reply.ephemeral(textMessage('No locks.'));
+    const lines = held.map((l) => `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${l.reason}`);
+    await reply.ephemeral({ text: `${held.length} locks`, blocks: [{ type: 'header', text: 'Locks' }, { type: 'text', text: lines.join('\n') }] });
+  },
+});

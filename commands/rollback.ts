@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Executor } from '../src/core/change.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { mention } from '../src/core/format.ts';
+import type { RollbackPlan } from '../src/ports/backends.ts';
+import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
+
+export const rollback = defineCommand({
+  family: 'rollback',
+  summary: 'Roll a service back to its previous version, or to a given revision or ref',
+  examples: ['/rollback api prod', '/rollback api prod --to 41', '/rollback worker staging --to v1.3.0 --dry-run'],
+  positionals: [SERVICE, ENV],
+  flags: {
+    to: { type: 'string', placeholder: 'revision|ref', help: 'a Kubernetes revision number or a ref (default: the version before the current one)' },
+    reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
+    'dry-run': DRY_RUN,
+    force: FORCE,
+  },
+  schema: z.object({
+    service: z.string(),
+    env: z.string(),
+    to: z.string().max(200).regex(/^[\w./@+-]+$/, 'expected a revision number or a git ref').optional(),
+    reason: z.string().max(500).optional(),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+  }),
+  permission: 'rollback',
+  mutating: true,
+  guarded: true,
+  async handler({ args, actor, services: { backends }, submit }) {
+    const plan = await deployerOf(backends, args.service).planRollback({ service: args.service, env: args.env }, args.to);
+    await submit(
+      {
+        kind: 'rollback', service: args.service, env: args.env,
+        title: `Roll back ${args.service} in ${args.env}`,
+        headline: `${mention(actor.userId)} wants to roll back *${args.service}* in *${args.env}*.`,
+        fields: [`*Running now*\n${plan.from}`, `*Back to*\n${plan.to}`, ...(args.reason ? [`*Reason*\n${args.reason}`] : [])],
+        binding: { from: plan.from, to: plan.to, params: plan.params },
+        exec: { plan },
+      },
+      { dryRun: args.dryRun },
+    );
+  },
+});
+
+export const rollbackExecutor: Executor = async ({ request, exec, progress, backends }) =>
+  deployerOf(backends, request.service).rollback(
+    { service: request.service, env: request.env },
+    exec.plan as RollbackPlan,
+    { requester: request.requester, requestId: request.id },
+    progress,
+  );

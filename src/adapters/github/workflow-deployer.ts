@@ -1,0 +1,93 @@
+import type { Octokit } from '@octokit/rest';
+import type {
+  DeployHistory,
+  DeployInput,
+  DeployOutcome,
+  Deployer,
+  Progress,
+  RollbackPlan,
+  RunningVersion,
+  Target,
+} from '../../ports/backends.ts';
+import { WorkflowDispatcher } from './dispatch-workflow.ts';
+import { followRun } from './follow-run.ts';
+import { isBranchOrTag } from './git-ref-kind.ts';
+import { DEFAULT_FOLLOW_TIMEOUT_MS, DEFAULT_POLL_MS } from './poll.ts';
+import { parseRepo, type RepoName } from './repo-name.ts';
+import { resolveCommit } from './resolve-commit.ts';
+import { nothingToRollBackTo, planVersion, previousVersion, rollbackPlan } from './rollback-choice.ts';
+import { versionLabel } from './version-label.ts';
+
+export interface WorkflowDeployerOptions {
+  /** `owner/name`. */
+  repo: string;
+  /** File name (`deploy.yml`) or numeric id of a workflow with `ref` and `environment` dispatch inputs. */
+  workflow: string | number;
+  /** Where the workflow file is taken from when the requested ref is a commit rather than a branch or tag. */
+  defaultRef: string;
+  /** Workflows keep no deployment record of their own, so what ran comes from opsdeck's history. */
+  history: DeployHistory;
+  pollMs?: number | undefined;
+  /** How long to follow a run (finding it included) before giving up; default 30 min. */
+  followTimeoutMs?: number | undefined;
+}
+
+// Enough to skip past a few redeploys of the current version.
+const ROLLBACK_DEPTH = 10;
+
+/** Deploys by dispatching a GitHub Actions workflow with `ref` and `environment` inputs and following the run. */
+export class GitHubWorkflowDeployer implements Deployer {
+  readonly #octokit: Octokit;
+  readonly #repo: RepoName;
+  readonly #options: WorkflowDeployerOptions;
+  readonly #dispatcher: WorkflowDispatcher;
+
+  constructor(octokit: Octokit, options: WorkflowDeployerOptions) {
+    this.#octokit = octokit;
+    this.#repo = parseRepo(options.repo);
+    this.#options = options;
+    this.#dispatcher = new WorkflowDispatcher(octokit, this.#repo, options.workflow);
+  }
+
+  async current(target: Target): Promise<RunningVersion | undefined> {
+    const [last] = await this.#options.history.succeededDeploys(target, 1);
+    if (!last) return undefined;
+    const description = `${versionLabel(last.ref, last.sha)} via ${this.#options.workflow}`;
+    return { ref: last.ref, sha: last.sha, description };
+  }
+
+  async deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome> {
+    const { target } = input;
+    const { workflow, defaultRef } = this.#options;
+    const gitRef = (await isBranchOrTag(this.#octokit, this.#repo, input.ref)) ? input.ref : defaultRef;
+    const label = versionLabel(input.ref, input.sha);
+    const dispatched = await this.#dispatcher.dispatch(gitRef, { ref: input.sha ?? input.ref, environment: target.env });
+    await progress(`Dispatched ${workflow} on ${gitRef} in ${this.#repo.fullName} to deploy ${label} to ${target.env}`);
+    const timeoutMs = this.#options.followTimeoutMs ?? DEFAULT_FOLLOW_TIMEOUT_MS;
+    const timing = { pollMs: this.#options.pollMs ?? DEFAULT_POLL_MS, timeoutMs, deadline: Date.now() + timeoutMs };
+    return followRun(this.#octokit, this.#repo, dispatched, { workflow, env: target.env, label, timing }, progress);
+  }
+
+  async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
+    const succeeded = await this.#options.history.succeededDeploys(target, ROLLBACK_DEPTH);
+    const [current] = succeeded;
+    if (to !== undefined) {
+      const { sha } = await resolveCommit(this.#octokit, this.#repo, to);
+      return rollbackPlan(target, current, { ref: to, sha });
+    }
+    const previous = previousVersion(succeeded);
+    if (!previous) throw nothingToRollBackTo(target);
+    return rollbackPlan(target, current, previous);
+  }
+
+  async rollback(
+    target: Target,
+    plan: RollbackPlan,
+    meta: { requester: string; requestId: string },
+    progress: Progress,
+  ): Promise<DeployOutcome> {
+    const { ref, sha } = planVersion(plan);
+    const reason = `rollback from ${plan.from}`;
+    return this.deploy({ target, ref, sha, ...meta, reason, autoRollback: false }, progress);
+  }
+}

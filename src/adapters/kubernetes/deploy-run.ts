@@ -1,0 +1,107 @@
+import { PatchStrategy } from '@kubernetes/client-node';
+import { UserError } from '../../core/errors.ts';
+import type { DeployInput, DeployOutcome, Progress } from '../../ports/backends.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { deployCause, rollbackCause } from './change-cause.ts';
+import {
+  assertNotPaused,
+  CHANGE_CAUSE_ANNOTATION,
+  type DeploymentHandle,
+  pickContainer,
+  readDeployment,
+} from './deployment-handle.ts';
+import { isFullSha, isValidTag, parseImage } from './images.ts';
+import type { KubernetesServiceConfig, Timing } from './options.ts';
+import { chooseRevision } from './rollback-target.ts';
+import { restored, runRollback } from './rollback-run.ts';
+import { readiness, watchRollout } from './rollout-watch.ts';
+
+export interface DeployContext {
+  h: DeploymentHandle;
+  service: KubernetesServiceConfig;
+  timing: Timing;
+  log: Logger;
+}
+
+/**
+ * Sets the image and change-cause in one strategic-merge patch, watches the rollout, and on failure rolls back
+ * to the previous revision when asked to.
+ */
+export async function runDeploy(c: DeployContext, input: DeployInput, progress: Progress): Promise<DeployOutcome> {
+  const { h, service } = c;
+  const d = await readDeployment(h);
+  assertNotPaused(d, h);
+  const container = pickContainer(d, h, service.container);
+  const image = imageFor(c, input, container.image);
+  const body = {
+    metadata: { annotations: { [CHANGE_CAUSE_ANNOTATION]: deployCause(input) } },
+    spec: { template: { spec: { containers: [{ name: container.name, image }] } } },
+  };
+  c.log.info({ deployment: `${h.namespace}/${h.name}`, context: h.client.context, image }, 'deploying');
+  await h.client.call(
+    `set the image of deployment ${h.namespace}/${h.name}`,
+    (o) => h.client.apps.patchNamespacedDeployment({ namespace: h.namespace, name: h.name, body }, o),
+    PatchStrategy.StrategicMergePatch,
+  );
+  const outcome = await watchRollout(h, `Rolling out ${image}`, progress, c.timing, c.log);
+  const where = `${input.target.service} in ${input.target.env}`;
+  if (outcome.ok) {
+    const summary = `${input.target.service} is running ${image} in ${input.target.env} (${readiness(outcome.deployment)}).`;
+    return { ok: true, summary };
+  }
+  const failed = `Rollout of ${image} to ${where} failed: ${outcome.reason}.`;
+  if (!input.autoRollback) return { ok: false, summary: `${failed} Not rolled back (autoRollback is off).` };
+  return autoRollback(c, input, failed, progress);
+}
+
+/** `<repository>:<ref or sha>`, the repository being the configured one or else the one running now. */
+function imageFor(c: DeployContext, input: DeployInput, running: string | undefined): string {
+  const service = input.target.service;
+  const bySha = c.service.tag === 'sha';
+  const tag = bySha ? (input.sha ?? (isFullSha(input.ref) ? input.ref : undefined)) : input.ref;
+  if (tag === undefined) {
+    throw new UserError(
+      `${service} images are tagged by commit sha, but "${input.ref}" did not resolve to a commit; ` +
+        `deploy a full sha or give ${service} a GitHub repo`,
+    );
+  }
+  if (!isValidTag(tag)) {
+    throw new UserError(
+      `"${tag}" is not a valid image tag (letters, digits, "_", "." and "-", at most 128); ` +
+        `deploy a tag${bySha ? '' : `, or tag ${service} images by sha`}`,
+    );
+  }
+  const repository = c.service.image ?? (running ? parseImage(running).repository : undefined);
+  if (!repository) throw new UserError(`${service} has no image repository to deploy from; set its Kubernetes image`);
+  return `${repository}:${tag}`;
+}
+
+async function autoRollback(
+  c: DeployContext,
+  input: DeployInput,
+  failed: string,
+  progress: Progress,
+): Promise<DeployOutcome> {
+  try {
+    const { target, outcome } = await runRollback(
+      c.h,
+      c.service.container,
+      (ctx) => chooseRevision(ctx, c.h, undefined),
+      (revision) => rollbackCause(input.requester, revision, input.requestId, true),
+      progress,
+      c.timing,
+      c.log,
+    );
+    const image = target.image ?? 'the previous image';
+    if (outcome.ok) {
+      const summary = `${failed} Rolled back to ${image} (${restored(outcome.deployment, target.number)}).`;
+      return { ok: false, rolledBack: true, summary };
+    }
+    const summary = `${failed} The rollback to ${image} did not finish either: ${outcome.reason}.`;
+    return { ok: false, rolledBack: false, summary };
+  } catch (error) {
+    c.log.error({ err: error, deployment: `${c.h.namespace}/${c.h.name}` }, 'automatic rollback failed');
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, rolledBack: false, summary: `${failed} Automatic rollback failed: ${why}` };
+  }
+}

@@ -1,0 +1,3 @@
+export { KubernetesDeployer } from './deployer.ts';
+export type { KubernetesDriverOptions, KubernetesServiceConfig } from './options.ts';
+export { KubernetesScaler } from './scaler.ts';

@@ -1,0 +1,49 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../../ports/logger.ts';
+
+/** The Deployment behind one service, and how its images are named. */
+export interface KubernetesServiceConfig {
+  namespace: string;
+  deployment: string;
+  /** The container deploys change; defaults to the first one. */
+  container?: string;
+  /** Image repository deploys use, e.g. `ghcr.io/acme/api`; defaults to the repository running now. */
+  image?: string;
+  /** Whether images are tagged with the ref as typed (default) or with the commit sha. */
+  tag?: 'ref' | 'sha';
+}
+
+export interface KubernetesDriverOptions {
+  /** Loaded by the caller (`loadFromDefault` or `loadFromString`). */
+  kubeconfig: KubeConfig;
+  /** Kubernetes context per environment; undefined means the kubeconfig's current context. */
+  contexts: Record<string, string | undefined>;
+  service: KubernetesServiceConfig;
+  /** How often rollouts and scaling are checked (default 1000 ms). */
+  pollMs?: number;
+  /** Cap on each API request (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Cap on waiting for one rollout or scale to finish (default 15 min). */
+  rolloutTimeoutMs?: number;
+  log: Logger;
+}
+
+export interface Timing {
+  pollMs: number;
+  requestTimeoutMs: number;
+  rolloutTimeoutMs: number;
+}
+
+export function timingOf(options: KubernetesDriverOptions): Timing {
+  return {
+    pollMs: options.pollMs ?? 1000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    rolloutTimeoutMs: options.rolloutTimeoutMs ?? 15 * 60_000,
+  };
+}
+
+/** The driver's logger, tagged with the Deployment it manages. */
+export function driverLog(options: KubernetesDriverOptions): Logger {
+  const { namespace, deployment } = options.service;
+  return options.log.child({ driver: 'kubernetes', deployment: `${namespace}/${deployment}` });
+}

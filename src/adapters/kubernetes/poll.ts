@@ -1,0 +1,63 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Progress } from '../../ports/backends.ts';
+import type { Logger } from '../../ports/logger.ts';
+
+/** Consecutive failed reads tolerated while waiting: an API server blip should not fail a rollout. */
+const MAX_CONSECUTIVE_FAILURES = 3;
+
+export interface PollOptions<T> {
+  read: () => Promise<T>;
+  /** Where things stand; `line` goes to `progress` whenever it changes. */
+  judge: (value: T) => { state: 'waiting' | 'done' | 'failed'; line: string };
+  progress: Progress;
+  pollMs: number;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export interface PollResult<T> {
+  state: 'done' | 'failed' | 'timeout';
+  value: T;
+  line: string;
+}
+
+/**
+ * Reads every `pollMs` until `judge` settles or `timeoutMs` passes. A read that keeps failing
+ * (MAX_CONSECUTIVE_FAILURES in a row) or fails at the deadline is thrown, so a dead backend ends the wait.
+ */
+export async function pollUntilSettled<T>(o: PollOptions<T>): Promise<PollResult<T>> {
+  const deadline = Date.now() + o.timeoutMs;
+  let lastLine: string | undefined;
+  let failures = 0;
+  for (;;) {
+    let value: T;
+    try {
+      value = await o.read();
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (failures >= MAX_CONSECUTIVE_FAILURES || Date.now() >= deadline) throw error;
+      o.log.warn({ err: error, failures }, 'reading rollout state failed; retrying');
+      await sleep(o.pollMs);
+      continue;
+    }
+    const { state, line } = o.judge(value);
+    if (line !== lastLine) {
+      lastLine = line;
+      await report(o.progress, o.log, line);
+    }
+    if (state !== 'waiting') return { state, value, line };
+    const left = deadline - Date.now();
+    if (left <= 0) return { state: 'timeout', value, line };
+    await sleep(Math.min(o.pollMs, left));
+  }
+}
+
+/** Progress goes to chat; a failed message edit must not abort the rollout being watched. */
+async function report(progress: Progress, log: Logger, line: string): Promise<void> {
+  try {
+    await progress(line);
+  } catch (error) {
+    log.warn({ err: error }, 'progress update failed');
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { Backends, DeployOutcome, Progress } from '../ports/backends.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { StoredRequest } from '../ports/store.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+/** A change a command wants to make, fully resolved (refs to shas, current state read) before anyone approves it. */
+export interface ChangePlan {
+  kind: 'deploy' | 'rollback' | 'scale';
+  service: string;
+  env: string;
+  /** "Deploy api to prod" */
+  title: string;
+  /** "<@U1> wants to deploy `v1.4.2` to *prod*" */
+  headline: string;
+  /** mrkdwn fields shown in the request: ref → sha, running now, changes, reason… */
+  fields: string[];
+  /** Exactly what an approval approves; hashed and re-checked at click time. */
+  binding: Record<string, unknown>;
+  /** What the executor needs to carry it out. */
+  exec: Record<string, unknown>;
+  /** Warnings shown with the request (e.g. an autoscaler owns the replica count). */
+  warnings?: string[];
+}
+
+/** What a stored request carries in `params`, so any replica can render and run it after a restart. */
+export interface RequestParams {
+  title: string;
+  headline: string;
+  fields: string[];
+  binding: Record<string, unknown>;
+  exec: Record<string, unknown>;
+  warnings: string[];
+  /** What `--force` passed (a lock, a freeze), when break-glass was used. */
+  forced?: string | undefined;
+  /** Set on requests that skip approval because the environment needs none. */
+  direct?: boolean | undefined;
+}
+
+export interface ExecutionContext {
+  request: StoredRequest;
+  exec: Record<string, unknown>;
+  progress: Progress;
+  backends: Backends;
+  log: Logger;
+}
+
+export type Executor = (ctx: ExecutionContext) => Promise<DeployOutcome>;
+
+export function bindingHash(kind: string, service: string, env: string, binding: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson({ kind, service, env, binding })).digest('hex');
+}
+
+export function paramsOf(request: StoredRequest): RequestParams {
+  return request.params as unknown as RequestParams;
+}

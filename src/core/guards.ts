@@ -1,0 +1,42 @@
+import type { Store } from '../ports/store.ts';
+import type { Catalog } from './catalog.ts';
+import { formatTime, mention } from './format.ts';
+import { activeFreeze } from './freeze.ts';
+
+export interface GuardVerdict {
+  /** Why the change is blocked; undefined when nothing blocks it. */
+  blocked?: string | undefined;
+  /** What `--force` passed, for the break-glass flag in the message and audit. */
+  forced?: string | undefined;
+}
+
+/**
+ * Locks and freezes stop changes to a service in an environment. `--force` passes them when the
+ * caller holds `breakglass` for that target; the caller decides, this only reports.
+ */
+export async function checkGuards(a: {
+  store: Store;
+  catalog: Catalog;
+  now: Date;
+  service: string;
+  env: string;
+  /** Whoever holds the lock may still change what they locked. */
+  actor: string;
+  force: boolean;
+  canBreakGlass: boolean;
+}): Promise<GuardVerdict> {
+  const reasons: string[] = [];
+  const lock = await a.store.getLock(a.service, a.env, a.now);
+  if (lock && lock.owner !== a.actor) {
+    const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
+    reasons.push(`\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${lock.reason}`);
+  }
+  const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
+  if (freeze) reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
+  if (!reasons.length) return {};
+  const what = reasons.join('; ');
+  if (a.force && a.canBreakGlass) return { forced: what };
+  if (a.force) return { blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\`` };
+  const unlock = lock && lock.owner !== a.actor ? ` \`/ops unlock ${a.service} ${a.env}\` when it is safe, or` : '';
+  return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)` };
+}

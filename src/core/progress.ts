@@ -1,0 +1,50 @@
+import type { Chat } from '../ports/chat.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import { textMessage } from './message.ts';
+
+/**
+ * One progress message in the request's thread, edited in place rather than flooding the thread.
+ * Edits are spaced at least `minGapMs` apart; the latest line always wins, and `close` writes the last.
+ */
+export function progressReporter(a: { chat: Chat; channel: string; threadTs: string | undefined; clock: Clock; minGapMs: number; log: Logger }) {
+  let ts: string | undefined;
+  let lastAt = 0;
+  let latest = '';
+  let shown = '';
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const flush = () => {
+    timer = undefined;
+    const text = latest;
+    if (text === shown) return chain;
+    shown = text;
+    lastAt = a.clock.now().getTime();
+    chain = chain
+      .then(async () => {
+        if (ts) await a.chat.update(a.channel, ts, textMessage(text));
+        else ts = (await a.chat.post(a.channel, textMessage(text), a.threadTs)).ts;
+      })
+      .catch((err: unknown) => a.log.warn({ err }, 'could not update progress'));
+    return chain;
+  };
+
+  return {
+    async report(text: string): Promise<void> {
+      latest = text;
+      const wait = lastAt + a.minGapMs - a.clock.now().getTime();
+      if (wait <= 0) {
+        if (timer) clearTimeout(timer);
+        await flush();
+      } else if (!timer) {
+        timer = setTimeout(() => void flush(), wait);
+      }
+    },
+    async close(text: string): Promise<void> {
+      if (timer) clearTimeout(timer);
+      latest = text;
+      await flush();
+    },
+  };
+}

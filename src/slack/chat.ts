@@ -1,0 +1,29 @@
+import type { WebClient } from '@slack/web-api';
+import type { Message } from '../core/message.ts';
+import type { Chat } from '../ports/chat.ts';
+import { renderMessage } from './render.ts';
+
+/** Channel messages through the Web API (chat:write); the bot must be a member of the channel. */
+export class SlackChat implements Chat {
+  readonly #client: WebClient;
+
+  constructor(client: WebClient) {
+    this.#client = client;
+  }
+
+  async post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }> {
+    const res = await this.#client.chat.postMessage({
+      channel,
+      ...renderMessage(message),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    } as Parameters<WebClient['chat']['postMessage']>[0]);
+    if (!res.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
+    return { ts: res.ts };
+  }
+
+  async update(channel: string, ts: string, message: Message): Promise<void> {
+    await this.#client.chat.update({ channel, ts, ...renderMessage(message) } as Parameters<WebClient['chat']['update']>[0]);
+  }
+}

@@ -1,0 +1,45 @@
+import type { SlackEmulator, StoredMessage } from '../../src/sandbox/slack/index.ts';
+import type { Harness } from './harness.ts';
+import { textOf } from './harness.ts';
+
+/** The newest channel message (not a thread reply) whose text mentions `title`. */
+export function requestIn(slack: SlackEmulator, title: string, channel = 'C0DEPLOYS'): StoredMessage | undefined {
+  return slack.messages({ channel }).filter((m) => !m.threadTs && !m.ephemeralTo && m.text.includes(title)).at(-1);
+}
+
+export function requestIdOf(message: StoredMessage): string {
+  const id = /`(req_[A-Za-z0-9_-]+)`/.exec(textOf(message))?.[1];
+  if (!id) throw new Error(`no request id in ${message.text}`);
+  return id;
+}
+
+export function hasButtons(message: StoredMessage): boolean {
+  return JSON.stringify(message.blocks).includes('opsdeck.request.approve');
+}
+
+/** Clicks a request button as `user` and returns the HTTP status Slack would see. */
+export async function click(h: Harness, user: string, message: StoredMessage, action: 'approve' | 'reject' | 'cancel'): Promise<number> {
+  const res = await h.slack.sendBlockAction({
+    user, channel: message.channel, messageTs: message.ts, actionId: `opsdeck.request.${action}`, value: requestIdOf(message),
+  });
+  return res.status;
+}
+
+/** Waits until the request message shows a final state. */
+export function settled(h: Harness, message: StoredMessage, timeoutMs = 15_000): Promise<StoredMessage> {
+  return h.slack.waitFor(() => {
+    const now = h.slack.messages({ channel: message.channel }).find((m) => m.ts === message.ts);
+    return now && /:white_check_mark:|:x:|:no_entry:|:hourglass:|:heavy_multiplication_x:/.test(now.text) ? now : undefined;
+  }, { timeoutMs });
+}
+
+/** The newest ephemeral message `user` got. */
+export function lastEphemeral(h: Harness, user: string): StoredMessage | undefined {
+  return h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user).at(-1);
+}
+
+export async function nextEphemeral(h: Harness, user: string, act: () => Promise<unknown>): Promise<StoredMessage> {
+  const before = h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user).length;
+  await act();
+  return h.slack.waitFor(() => h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user)[before]);
+}
