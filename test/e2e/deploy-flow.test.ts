@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { exampleConfigText, startHarness, textOf, type Harness } from '../helpers/harness.ts';
-import { click, hasButtons, nextEphemeral, requestIdOf, requestIn, settled } from '../helpers/requests.ts';
+import { click, hasButtons, newRequest, nextEphemeral, requestIdOf, requestIn, settled } from '../helpers/requests.ts';
 
 let world: Backends;
 let h: Harness;
@@ -149,6 +149,29 @@ describe('/deploy', () => {
     expect(textOf(reply)).toContain('nothing was changed');
     expect(textOf(reply)).toContain('1 approval(s) from `sre`');
     expect(h.slack.messages({ channel: 'C0DEPLOYS' }).filter((m) => !m.ephemeralTo)).toHaveLength(before);
+  });
+});
+
+describe('GitHub drivers', () => {
+  it('deploys through a GitHub Deployment and follows its statuses', async () => {
+    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'worker staging v0.9.0' });
+    const done = await settled(h, await h.slack.waitFor(() => requestIn(h.slack, 'Deploy worker to staging')));
+    expect(done.text).toContain(':white_check_mark:');
+    const [deployment] = world.github.deployments('acme/worker');
+    expect(deployment).toMatchObject({ environment: 'staging', sha: world.github.shaOf('acme/worker', 'v0.9.0') });
+    expect(JSON.stringify(deployment)).toContain('U0ALICE');
+  });
+
+  it('deploys through a workflow run with ref and environment inputs, and rolls back to the previous deploy', async () => {
+    for (const ref of ['v2.0.0', 'main']) {
+      const msg = await newRequest(h, 'U0ALICE', '/deploy', `web staging ${ref}`, 'Deploy web to staging');
+      expect((await settled(h, msg)).text).toContain(':white_check_mark:');
+    }
+    const runs = world.github.runs('acme/web');
+    expect(runs[0]?.inputs).toEqual({ ref: world.github.shaOf('acme/web', 'main'), environment: 'staging' });
+    const back = await settled(h, await newRequest(h, 'U0ALICE', '/rollback', 'web staging', 'Roll back web in staging'));
+    expect(back.text).toContain(':white_check_mark:');
+    expect(world.github.runs('acme/web')[0]?.inputs).toMatchObject({ ref: world.github.shaOf('acme/web', 'v2.0.0') });
   });
 });
 

@@ -15,7 +15,7 @@ export interface Backends {
 export async function startBackends(): Promise<Backends> {
   const github = await GitHubEmulator.start({ token: GITHUB_TOKEN, stepMs: 20 });
   github.seedRepo({ owner: 'acme', name: 'api', commits: 12, tags: { 'v1.0.0': 3, 'v1.1.0': 7, 'v1.2.0': 11 } });
-  github.seedRepo({ owner: 'acme', name: 'web', commits: 6, tags: { 'v2.0.0': 5 } });
+  github.seedRepo({ owner: 'acme', name: 'web', commits: 6, tags: { 'v2.0.0': 3 } });
   github.seedWorkflow({ repo: 'acme/web', file: 'deploy.yml', name: 'Deploy', inputs: ['ref', 'environment'] });
   github.seedRepo({ owner: 'acme', name: 'worker', commits: 4, tags: { 'v0.9.0': 3 } });
   github.setCommitStatus('acme/worker', 'v0.9.0', 'ci/build', 'success');

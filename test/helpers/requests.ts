@@ -43,3 +43,13 @@ export async function nextEphemeral(h: Harness, user: string, act: () => Promise
   await act();
   return h.slack.waitFor(() => h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user)[before]);
 }
+
+/** Sends a command and waits for the new request message it posts (not an older one with the same title). */
+export async function newRequest(h: Harness, user: string, command: string, text: string, title: string): Promise<StoredMessage> {
+  const seen = new Set(h.slack.messages({ channel: 'C0DEPLOYS' }).map((m) => m.ts));
+  await h.slack.sendSlashCommand({ user, channel: 'C0DEPLOYS', command, text });
+  return h.slack.waitFor(() => {
+    const m = requestIn(h.slack, title);
+    return m && !seen.has(m.ts) ? m : undefined;
+  });
+}
