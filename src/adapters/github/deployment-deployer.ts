@@ -13,8 +13,7 @@ import { succeededDeployments, type SucceededDeployment } from './deployment-his
 import { followDeployment } from './follow-deployment.ts';
 import { DEFAULT_FOLLOW_TIMEOUT_MS, DEFAULT_POLL_MS } from './poll.ts';
 import { parseRepo, type RepoName } from './repo-name.ts';
-import { resolveCommit } from './resolve-commit.ts';
-import { nothingToRollBackTo, planVersion, previousVersion, rollbackPlan } from './rollback-choice.ts';
+import { chooseRollback, planVersion, previousVersion } from './rollback-choice.ts';
 import { formatMoment, versionLabel } from './version-label.ts';
 
 export interface DeploymentDeployerOptions {
@@ -74,14 +73,7 @@ export class GitHubDeploymentDeployer implements Deployer {
       succeeded.push(d);
       if (to !== undefined || previousVersion(succeeded)) break;
     }
-    const [current] = succeeded;
-    if (to !== undefined) {
-      const { sha } = await resolveCommit(this.#octokit, this.#repo, to);
-      return rollbackPlan(target, current, { ref: to, sha });
-    }
-    const previous = previousVersion(succeeded);
-    if (!previous) throw nothingToRollBackTo(target);
-    return rollbackPlan(target, current, previous);
+    return chooseRollback(this.#octokit, this.#repo, target, succeeded, to);
   }
 
   async rollback(

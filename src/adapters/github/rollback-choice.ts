@@ -1,5 +1,8 @@
 import { UserError } from '../../core/errors.ts';
 import type { RollbackPlan, Target } from '../../ports/backends.ts';
+import type { Octokit } from '@octokit/rest';
+import type { RepoName } from './repo-name.ts';
+import { resolveCommit } from './resolve-commit.ts';
 import { shortSha, versionLabel } from './version-label.ts';
 
 export interface Version {
@@ -39,4 +42,16 @@ export function planVersion(plan: RollbackPlan): Version {
     throw new Error(`Rollback plan ${JSON.stringify(plan.params)} has no ref to deploy`);
   }
   return { ref, sha: sha ?? undefined };
+}
+
+/** The plan for `/rollback`: to `to` when given (resolved on GitHub), else to the previous distinct version. */
+export async function chooseRollback(octokit: Octokit, repo: RepoName, target: Target, newestFirst: readonly Version[], to: string | undefined): Promise<RollbackPlan> {
+  const [current] = newestFirst;
+  if (to !== undefined) {
+    const { sha } = await resolveCommit(octokit, repo, to);
+    return rollbackPlan(target, current, { ref: to, sha });
+  }
+  const previous = previousVersion(newestFirst);
+  if (!previous) throw nothingToRollBackTo(target);
+  return rollbackPlan(target, current, previous);
 }

@@ -14,8 +14,7 @@ import { followRun } from './follow-run.ts';
 import { isBranchOrTag } from './git-ref-kind.ts';
 import { DEFAULT_FOLLOW_TIMEOUT_MS, DEFAULT_POLL_MS } from './poll.ts';
 import { parseRepo, type RepoName } from './repo-name.ts';
-import { resolveCommit } from './resolve-commit.ts';
-import { nothingToRollBackTo, planVersion, previousVersion, rollbackPlan } from './rollback-choice.ts';
+import { chooseRollback, planVersion } from './rollback-choice.ts';
 import { versionLabel } from './version-label.ts';
 
 export interface WorkflowDeployerOptions {
@@ -70,14 +69,7 @@ export class GitHubWorkflowDeployer implements Deployer {
 
   async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
     const succeeded = await this.#options.history.succeededDeploys(target, ROLLBACK_DEPTH);
-    const [current] = succeeded;
-    if (to !== undefined) {
-      const { sha } = await resolveCommit(this.#octokit, this.#repo, to);
-      return rollbackPlan(target, current, { ref: to, sha });
-    }
-    const previous = previousVersion(succeeded);
-    if (!previous) throw nothingToRollBackTo(target);
-    return rollbackPlan(target, current, previous);
+    return chooseRollback(this.#octokit, this.#repo, target, succeeded, to);
   }
 
   async rollback(
