@@ -1,0 +1,28 @@
+import type { OpsdeckConfig } from '../config/schema.ts';
+import type { GitHubEmulator } from './github/index.ts';
+import type { KubernetesEmulator } from './kubernetes/index.ts';
+
+/** Makes the next change of a service fail the way its real backend would. */
+export function failNextChange(
+  config: OpsdeckConfig,
+  world: { github: GitHubEmulator; clusters: Record<string, KubernetesEmulator> },
+  service: string,
+  env: string,
+): string {
+  const svc = config.services[service];
+  if (!svc?.deploy) return `Unknown service ${service}.`;
+  const via = svc.deploy.via;
+  if (via === 'kubernetes' && svc.kubernetes) {
+    const cluster = world.clusters[env];
+    if (!cluster) return `No cluster for ${env}.`;
+    cluster.failNextRollout(svc.kubernetes.namespace, svc.kubernetes.deployment);
+    return `The next rollout of ${service} in ${env} will never become ready (ImagePullBackOff) and hit its progress deadline.`;
+  }
+  if (!svc.github) return `${service} has no GitHub repo.`;
+  if (via === 'github-workflow') {
+    world.github.failNextRun(svc.github.repo, svc.deploy.workflow);
+    return `The next ${svc.deploy.workflow} run of ${svc.github.repo} will fail.`;
+  }
+  world.github.failNextDeployment(svc.github.repo);
+  return `The next GitHub deployment of ${svc.github.repo} will fail.`;
+}
