@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it exists (the published package and the container image),
-// and the TypeScript sources through tsx in a source checkout.
+// In a source checkout (src/ present, tsx installed) run the TypeScript sources, so a stale dist/
+// is never used by accident; in the published package and the image, run the compiled dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const compiled = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
+const tsx = await import('tsx/esm/api').catch(() => undefined);
+if (existsSync(source) && tsx) {
+  tsx.register();
+  await import(pathToFileURL(source).href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/main.ts', import.meta.url).href);
+  await import(pathToFileURL(compiled).href);
 }

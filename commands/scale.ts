@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../src/core/change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { mention } from '../src/core/format.ts';
+import { mention, userText } from '../src/core/format.ts';
 import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE } from './target.ts';
 
 export const scale = defineCommand({
@@ -39,7 +39,7 @@ export const scale = defineCommand({
         kind: 'scale', service: args.service, env: args.env,
         title: `Scale ${args.service} in ${args.env}`,
         headline: `${mention(actor.userId)} wants to scale *${args.service}* in *${args.env}* from ${status.replicas} to *${args.replicas}* replicas.`,
-        fields: [`*Replicas*\n${status.replicas} → ${args.replicas}`, `*Ready now*\n${status.ready}`, `*Bounds*\n${bounds.min}–${bounds.max}`, ...(args.reason ? [`*Reason*\n${args.reason}`] : [])],
+        fields: [`*Replicas*\n${status.replicas} → ${args.replicas}`, `*Ready now*\n${status.ready}`, `*Bounds*\n${bounds.min}–${bounds.max}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
         binding: { replicas: args.replicas },
         exec: { replicas: args.replicas },
         warnings,

@@ -35,7 +35,7 @@ export interface ComposeOptions {
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
   /** Poll intervals and timeouts of the backends (tests shorten them). */
-  tuning?: BackendTuning & { expirySweepMs?: number; progressIntervalMs?: number };
+  tuning?: BackendTuning & { expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
 }
 
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
@@ -59,14 +59,16 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    timeout: 10_000,
   });
   const directory = new SlackDirectory(slackClient, { ttlMs: opts.directoryTtlMs ?? 5 * 60_000, clock, log: log.child({ component: 'directory' }) });
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
+  const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
   const backends = createBackends({ config, settings, store, log, kubeconfig: opts.kubeconfig, tuning: opts.tuning });
   const changes = new ChangeFlow({
     store, chat: new SlackChat(slackClient), clock, catalog: config, backends, executors,
-    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs,
+    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);
   const dispatcher = new Dispatcher({
@@ -75,6 +77,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // Every replica sweeps; compare-and-set makes each expiry happen once.
   const sweeper = setInterval(() => {
     approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
+    changes.recoverInterrupted(heartbeatMs * 6).catch((err: unknown) => log.warn({ err }, 'recovering interrupted changes failed'));
   }, opts.tuning?.expirySweepMs ?? 15_000);
   sweeper.unref();
 
@@ -105,7 +108,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       clearInterval(sweeper);
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
-      await dispatcher.drain(10_000);
+      await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
       await store.close();
       log.info({}, 'stopped');
     },

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { defineCommand } from '../../src/core/command.ts';
 import { parseDuration } from '../../src/core/duration.ts';
 import { UserError } from '../../src/core/errors.ts';
-import { formatTime, mention } from '../../src/core/format.ts';
+import { formatTime, mention, userText } from '../../src/core/format.ts';
 import { textMessage } from '../../src/core/message.ts';
+import { redactDeep } from '../../src/core/redact.ts';
 import { ENV, SERVICE } from '../target.ts';
 
 export const lock = defineCommand({
@@ -28,11 +29,17 @@ export const lock = defineCommand({
     const result = await store.acquireLock(wanted, now);
     if (!result.acquired) {
       const held = result.lock;
-      throw new UserError(`\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${held.reason}`);
+      throw new UserError(`\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${userText(held.reason)}`);
     }
-    await store.appendAudit({ actor: actor.userId, action: 'lock.acquired', target: { service: args.service, env: args.env }, requestId: invocationId, details: { reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() } }, now);
+    try {
+      await store.appendAudit({ actor: actor.userId, action: 'lock.acquired', target: { service: args.service, env: args.env }, requestId: invocationId, details: redactDeep({ reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() }) }, now);
+    } catch (err) {
+      // Fail closed: a lock nobody can account for is released again.
+      await store.releaseLock(args.service, args.env);
+      throw err;
+    }
     const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : ' until `/ops unlock`';
-    await reply.inChannel(textMessage(`:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${args.reason}`));
+    await reply.inChannel(textMessage(`:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${userText(args.reason)}`));
   },
 });
 
@@ -47,10 +54,12 @@ export const unlock = defineCommand({
   permission: 'lock',
   mutating: true,
   async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
-    const released = await store.releaseLock(args.service, args.env);
-    if (!released) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
-    await store.appendAudit({ actor: actor.userId, action: 'lock.released', target: { service: args.service, env: args.env }, requestId: invocationId, details: { owner: released.owner, reason: released.reason } }, clock.now());
-    const whose = released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${released.reason})`;
+    const held = await store.getLock(args.service, args.env, clock.now());
+    if (!held) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
+    // Audited before it is released: an unlock that cannot be recorded does not happen.
+    await store.appendAudit({ actor: actor.userId, action: 'lock.released', target: { service: args.service, env: args.env }, requestId: invocationId, details: redactDeep({ owner: held.owner, reason: held.reason }) }, clock.now());
+    const released = (await store.releaseLock(args.service, args.env)) ?? held;
+    const whose = released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${userText(released.reason)})`;
     await reply.inChannel(textMessage(`:unlock: ${mention(actor.userId)} unlocked \`${args.service}/${args.env}\`${whose}.`));
   },
 });
@@ -68,7 +77,7 @@ export const locks = defineCommand({
   async handler({ services: { store, clock }, reply }) {
     const held = await store.listLocks(clock.now());
     if (!held.length) return reply.ephemeral(textMessage('No locks.'));
-    const lines = held.map((l) => `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${l.reason}`);
+    const lines = held.map((l) => `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${userText(l.reason)}`);
     await reply.ephemeral({ text: `${held.length} locks`, blocks: [{ type: 'header', text: 'Locks' }, { type: 'text', text: lines.join('\n') }] });
   },
 });

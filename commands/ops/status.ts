@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, type Services } from '../../src/core/command.ts';
 import { paramsOf } from '../../src/core/change.ts';
-import { formatTime, mention } from '../../src/core/format.ts';
+import { formatTime, mention, userText } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
 import { SERVICE } from '../target.ts';
@@ -20,7 +20,7 @@ async function describeEnv(services: Services, service: string, env: string): Pr
   const done = (await store.listRequests({ service, env, states: ['succeeded'] })).filter((r) => r.kind !== 'scale').at(-1);
   if (done) lines.push(`*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`);
   const lock = await store.getLock(service, env, now);
-  if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${lock.reason}`);
+  if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);
   const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
   if (freeze) lines.push(`*Frozen:* \`${freeze.name}\` until ${formatTime(freeze.endsAt)}`);
   const pending = await store.listRequests({ service, env, states: ['pending', 'approved', 'running'] });

@@ -30,6 +30,24 @@ export function crossCheck(config: OpsdeckConfig): Problem[] {
     });
   }
 
+  const contextOwners = new Map<string, string>();
+  for (const [envName, env] of Object.entries(config.environments)) {
+    const k8s = env.kubernetes;
+    const path = `environments.${envName}.kubernetes`;
+    if (k8s?.context && k8s.inCluster) problems.push({ path, message: 'set either context or inCluster, not both' });
+    if (k8s?.context) {
+      const other = contextOwners.get(k8s.context);
+      if (other) problems.push({ path: `${path}.context`, message: `"${k8s.context}" is also the context of ${other}: each environment needs its own cluster or context` });
+      contextOwners.set(k8s.context, envName);
+    }
+    const users = Object.entries(config.services)
+      .filter(([, svc]) => svc.kubernetes && (!svc.environments || svc.environments.includes(envName)))
+      .map(([name]) => name);
+    if (users.length && !k8s?.context && !k8s?.inCluster) {
+      problems.push({ path: `${path}.context`, message: `required: ${users.join(', ')} run${users.length === 1 ? 's' : ''} on Kubernetes in ${envName} (or set inCluster: true)` });
+    }
+  }
+
   for (const [name, svc] of Object.entries(config.services)) {
     const path = `services.${name}`;
     svc.environments?.forEach((env, i) => {

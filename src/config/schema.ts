@@ -32,7 +32,10 @@ const freeze = z.strictObject({
 
 const environment = z.strictObject({
   kubernetes: z
-    .strictObject({ context: z.string().min(1).describe('kubeconfig context for this environment.') })
+    .strictObject({
+      context: z.string().min(1).optional().describe('kubeconfig context for this environment.'),
+      inCluster: z.literal(true).optional().describe('Use the service account of the pod opsdeck runs in (instead of a context).'),
+    })
     .optional(),
   approval: approval.optional(),
   channels: z.array(channelId).optional().describe('Mutating commands for this environment are accepted only in these channels.'),

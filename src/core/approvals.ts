@@ -1,5 +1,5 @@
 import type { ActionContext, ActionSpec } from './action.ts';
-import { bindingHash, paramsOf } from './change.ts';
+import { paramsOf, requestHash } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
 import { UserError } from './errors.ts';
 import { checkGuards } from './guards.ts';
@@ -46,11 +46,14 @@ export class Approvals {
       const guard = await checkGuards({ store, catalog, now: clock.now(), service: req.service, env: req.env, actor: req.requester, force: false, canBreakGlass: false });
       if (guard.blocked) throw new UserError(`Not approved: ${guard.blocked.split('. ')[0]}.`);
     }
-    if ((await store.listApprovals(req.id)).some((a) => a.approver === click.userId)) throw new UserError('You have already approved this request.');
+    // The unique insert decides a double click; the audit entry follows, and without it the approval is taken back.
+    if (!(await store.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() }))) {
+      throw new UserError('You have already approved this request.');
+    }
     if (!(await this.#flow.audit(click.userId, 'approval.granted', req, { roles }))) {
+      await store.removeApproval(req.id, click.userId);
       throw new UserError('Not approved: the audit log cannot be written right now. Try again in a moment.');
     }
-    await store.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() });
     const count = (await store.listApprovals(req.id)).length;
     if (count < policy.required) {
       await this.#flow.refresh(req);
@@ -58,7 +61,11 @@ export class Approvals {
       return;
     }
     const approved = await store.transitionRequest(req.id, ['pending'], 'approved', undefined, clock.now());
-    if (approved) await this.#flow.run(approved);
+    if (approved) return this.#flow.run(approved);
+    const now = await store.getRequest(req.id);
+    if (now?.state !== 'approved' && now?.state !== 'running') {
+      await click.reply.ephemeral(textMessage(`Your approval came too late: the request is already ${now?.state ?? 'gone'}.`));
+    }
   }
 
   async reject({ click, roles }: ActionContext): Promise<void> {
@@ -117,7 +124,7 @@ export class Approvals {
   /** The stored request must still be exactly what was asked for; anything else is tampering. */
   async #checkIntegrity(req: StoredRequest, actor: string): Promise<void> {
     const p = paramsOf(req);
-    if (bindingHash(req.kind, req.service, req.env, p.binding) === req.hash) return;
+    if (requestHash(req.kind, req.service, req.env, p) === req.hash) return;
     await this.#flow.audit(actor, 'request.tampered', req, { expected: req.hash });
     const failed = await this.#flow.deps.store.transitionRequest(req.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } });
     if (failed) await this.#flow.refresh(failed);

@@ -4,12 +4,12 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { bindingHash, paramsOf, type ChangePlan, type Executor, type RequestParams } from './change.ts';
+import { paramsOf, requestHash, type ChangePlan, type Executor, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
 import { mention } from './format.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
-import { redactDeep } from './redact.ts';
+import { redact, redactDeep } from './redact.ts';
 import { requestMessage } from './request-view.ts';
 import { progressReporter } from './progress.ts';
 
@@ -23,6 +23,8 @@ export interface ChangeFlowDeps {
   log: Logger;
   /** Minimum gap between edits of the progress message (Slack allows about one post per second per channel). */
   progressIntervalMs?: number;
+  /** How often a running change records that its process is alive. */
+  heartbeatMs?: number;
 }
 
 export interface Submission {
@@ -43,9 +45,13 @@ export interface Submission {
  */
 export class ChangeFlow {
   readonly deps: ChangeFlowDeps;
+  /** Identifies this process in heartbeats. */
+  readonly #runner = newId('run');
+  readonly #heartbeatMs: number;
 
   constructor(deps: ChangeFlowDeps) {
     this.deps = deps;
+    this.#heartbeatMs = deps.heartbeatMs ?? 10_000;
   }
 
   async submit(plan: ChangePlan, s: Submission): Promise<void> {
@@ -65,7 +71,7 @@ export class ChangeFlow {
     const expiresIn = env?.approval ? parseDuration(env.approval.expiresIn) : undefined;
     const request = await store.createRequest({
       id: newId('req'), kind: plan.kind, service: plan.service, env: plan.env, requester: s.requester, channel: s.channel,
-      params: params as unknown as Record<string, unknown>, hash: bindingHash(plan.kind, plan.service, plan.env, plan.binding),
+      params: params as unknown as Record<string, unknown>, hash: requestHash(plan.kind, plan.service, plan.env, params),
       createdAt: now, expiresAt: expiresIn ? new Date(now.getTime() + expiresIn) : undefined,
     });
     const written = await this.audit(s.requester, `${plan.kind}.requested`, request, { ...plan.binding, invocationId: s.invocationId, forced: s.forced });
@@ -96,31 +102,40 @@ export class ChangeFlow {
 
   /** Runs an approved request; only the caller that wins approved → running does anything. */
   async run(request: StoredRequest): Promise<void> {
-    const { store, chat, clock, backends, executors, log } = this.deps;
+    const { store, clock, backends, executors, log } = this.deps;
     const running = await store.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
     if (!running) return;
-    const message = running.message;
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
+    const busy = await this.#otherChange(running);
+    if (busy) {
+      await this.finish(running, { ok: false, summary: `Not started: ${busy}. Nothing was changed; run the command again when it is done.` });
+      return;
+    }
+    // The heartbeat claims the target for this run and lets any replica notice if its process dies.
+    await store.heartbeat(running.id, this.#runner, clock.now());
     if (!(await this.audit(running.requester, `${running.kind}.started`, running, {}))) {
       await this.finish(running, { ok: false, summary: 'Refused: the audit log cannot be written, so nothing was changed.' });
       return;
     }
-    await this.refresh(running);
-    const progress = progressReporter({ chat, channel: running.channel, threadTs: message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });
-    const executor = executors[running.kind];
+    const beat = setInterval(() => void store.heartbeat(running.id, this.#runner, clock.now()).catch(() => undefined), this.#heartbeatMs);
+    beat.unref();
+    void this.refresh(running);
+    const progress = progressReporter({ chat: this.deps.chat, channel: running.channel, threadTs: running.message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });
     let outcome: DeployOutcome;
     try {
+      const executor = executors[running.kind];
       if (!executor) throw new Error(`no executor for ${running.kind}`);
       outcome = await executor({ request: running, exec: paramsOf(running).exec, progress: progress.report, backends, log: reqLog });
     } catch (err) {
       reqLog.error({ err }, 'change failed');
-      outcome = { ok: false, summary: `${paramsOf(running).title} failed: ${(err as Error).message}` };
+      outcome = { ok: false, summary: redact(`${paramsOf(running).title} failed: ${(err as Error).message}`) };
+    } finally {
+      clearInterval(beat);
     }
-    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (<${outcome.url}|details>)` : ''}`);
+    // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
     await this.finish(running, outcome);
-    if (message) {
-      await chat.post(running.channel, textMessage(`${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`), message.ts).catch((err: unknown) => reqLog.warn({ err }, 'could not post the result'));
-    }
+    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (<${outcome.url}|details>)` : ''}`);
+    await this.#tell(running, `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`);
   }
 
   async finish(request: StoredRequest, outcome: DeployOutcome): Promise<void> {
@@ -129,6 +144,47 @@ export class ChangeFlow {
     if (!done) return;
     await this.audit(request.requester, `${request.kind}.${outcome.ok ? 'succeeded' : 'failed'}`, done, { summary: outcome.summary, rolledBack: outcome.rolledBack, url: outcome.url });
     await this.refresh(done);
+  }
+
+  /**
+   * Requests whose process died mid-run (no heartbeat for `staleMs`), or that were approved but
+   * never started, end as failed and say so: the change may be partly applied.
+   */
+  async recoverInterrupted(staleMs: number): Promise<number> {
+    const { store, clock } = this.deps;
+    const cutoff = clock.now().getTime() - staleMs;
+    let recovered = 0;
+    for (const req of await store.listRequests({ states: ['running', 'approved'] })) {
+      const seen = (req.heartbeatAt ?? req.updatedAt).getTime();
+      if (seen > cutoff) continue;
+      const summary = req.state === 'running'
+        ? `Interrupted: opsdeck stopped while this was running, so it may be partly applied. Check \`/ops status ${req.service} ${req.env}\`.`
+        : 'Interrupted: approved, but opsdeck stopped before it started. Nothing was changed; run the command again.';
+      const failed = await store.transitionRequest(req.id, [req.state], 'failed', { outcome: { summary } }, clock.now());
+      if (!failed) continue;
+      recovered++;
+      await this.audit('opsdeck', `${req.kind}.interrupted`, failed, { runner: req.runner, lastHeartbeat: req.heartbeatAt?.toISOString() });
+      await this.refresh(failed);
+      await this.#tell(failed, `${mention(req.requester)} :warning: ${summary}`);
+    }
+    return recovered;
+  }
+
+  /**
+   * Another change of the same service and environment in the way: one already executing (it has
+   * a runner), or one that entered `running` at the same moment and comes first in a fixed order,
+   * so two replicas racing always agree on which one goes ahead.
+   */
+  async #otherChange(req: StoredRequest): Promise<string | undefined> {
+    const others = (await this.deps.store.listRequests({ service: req.service, env: req.env, states: ['running'] })).filter((r) => r.id !== req.id);
+    const before = (r: StoredRequest) => r.updatedAt.getTime() < req.updatedAt.getTime() || (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
+    const blocker = others.find((r) => r.runner !== undefined || before(r));
+    return blocker && `${paramsOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
+  }
+
+  async #tell(req: StoredRequest, text: string): Promise<void> {
+    if (!req.message) return;
+    await this.deps.chat.post(req.channel, textMessage(text), req.message.ts).catch((err: unknown) => this.deps.log.warn({ err, requestId: req.id }, 'could not post to the thread'));
   }
 
   /** Re-renders the request message from the store, so every replica shows the same thing. */

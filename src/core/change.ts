@@ -47,8 +47,10 @@ export interface ExecutionContext {
 
 export type Executor = (ctx: ExecutionContext) => Promise<DeployOutcome>;
 
-export function bindingHash(kind: string, service: string, env: string, binding: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson({ kind, service, env, binding })).digest('hex');
+/** What an approval approves: the binding, what the executor will be given, and break-glass state. */
+export function requestHash(kind: string, service: string, env: string, p: Pick<RequestParams, 'binding' | 'exec' | 'forced' | 'direct'>): string {
+  const sealed = { kind, service, env, binding: p.binding, exec: p.exec, forced: p.forced ?? null, direct: p.direct ?? false };
+  return createHash('sha256').update(canonicalJson(sealed)).digest('hex');
 }
 
 export function paramsOf(request: StoredRequest): RequestParams {

@@ -7,7 +7,7 @@ import { approversToNotify } from './approvers.ts';
 import type { ChangePlan } from './change.ts';
 import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
-import { isUserError, UserError } from './errors.ts';
+import { isBackendError, isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
@@ -91,7 +91,11 @@ export class Dispatcher {
     const outcome = await this.#pipeline(inv, invocationId, log, (s) => (spec = s)).catch(async (err: unknown) => {
       log.error({ err }, 'command failed');
       await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`)));
+      // Backend failures are written for people (what failed, what the system said); anything else is a bug.
+      const text = isBackendError(err)
+        ? `:x: ${redactDeep(err.message)} Nothing was changed (ref \`${invocationId}\`).`
+        : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
+      await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;
     });
     metrics.commandFinished(spec ? commandName(spec) : `/${inv.family}`, outcome);

@@ -11,3 +11,18 @@ export class UserError extends Error {
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;
 }
+
+/**
+ * A system opsdeck depends on (GitHub, Kubernetes, a cloud API) failed or did not answer. The
+ * message names the operation and what the system said, so it is shown to the user as written.
+ */
+export class BackendError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BackendError';
+  }
+}
+
+export function isBackendError(err: unknown): err is BackendError {
+  return err instanceof BackendError;
+}

@@ -1,6 +1,6 @@
 import type { Store } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { formatTime, mention } from './format.ts';
+import { formatTime, mention, userText } from './format.ts';
 import { activeFreeze } from './freeze.ts';
 
 export interface GuardVerdict {
@@ -29,7 +29,7 @@ export async function checkGuards(a: {
   const lock = await a.store.getLock(a.service, a.env, a.now);
   if (lock && lock.owner !== a.actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
-    reasons.push(`\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${lock.reason}`);
+    reasons.push(`\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`);
   }
   const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
   if (freeze) reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);

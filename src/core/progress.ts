@@ -34,9 +34,10 @@ export function progressReporter(a: { chat: Chat; channel: string; threadTs: str
     async report(text: string): Promise<void> {
       latest = text;
       const wait = lastAt + a.minGapMs - a.clock.now().getTime();
+      // Never waits for Slack: a slow chat API must not slow the change it reports on.
       if (wait <= 0) {
         if (timer) clearTimeout(timer);
-        await flush();
+        void flush();
       } else if (!timer) {
         timer = setTimeout(() => void flush(), wait);
       }

@@ -80,6 +80,8 @@ export interface Commit {
 export interface SourceControl {
   /** Resolves a tag, branch or (short) sha to a full commit sha; UserError when unknown. */
   resolveRef(repo: string, ref: string): Promise<{ sha: string; url: string }>;
+  /** Whether a ref names a branch, a tag, or neither (a commit sha). */
+  refKind(repo: string, ref: string): Promise<'branch' | 'tag' | 'commit'>;
   compare(repo: string, base: string, head: string): Promise<{ aheadBy: number; behindBy: number; url: string; commits: Commit[] }>;
 }
 

@@ -23,6 +23,9 @@ export interface StoredRequest extends NewRequest {
   version: number;
   message?: { channel: string; ts: string } | undefined;
   outcome?: Record<string, unknown> | undefined;
+  /** The process running it, and when it last said it was alive (running requests only). */
+  runner?: string | undefined;
+  heartbeatAt?: Date | undefined;
 }
 
 export interface Approval {
@@ -77,8 +80,12 @@ export interface Store {
   ): Promise<StoredRequest | undefined>;
   setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   listRequests(filter: { states?: readonly RequestState[]; service?: string; env?: string }): Promise<StoredRequest[]>;
+  /** Marks a running request as alive and owned by `runner`; false when it is no longer running. */
+  heartbeat(id: string, runner: string, at: Date): Promise<boolean>;
   /** Records one approval per approver; false when this approver already approved. */
   addApproval(approval: Approval): Promise<boolean>;
+  /** Takes an approval back (when its audit entry could not be written). */
+  removeApproval(requestId: string, approver: string): Promise<void>;
   listApprovals(requestId: string): Promise<Approval[]>;
 
   /** Takes the lock unless someone holds an unexpired one; returns the holder either way. */

@@ -115,12 +115,23 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await fx.store.getRequest('nope')).toBeUndefined();
     });
 
+    it('records who runs a request and when it last beat, only while running', async () => {
+      await fx.store.createRequest(request('req_hb'));
+      expect(await fx.store.heartbeat('req_hb', 'run_1', at(1))).toBe(false);
+      await fx.store.transitionRequest('req_hb', ['pending'], 'approved');
+      await fx.store.transitionRequest('req_hb', ['approved'], 'running');
+      expect(await fx.store.heartbeat('req_hb', 'run_1', at(2))).toBe(true);
+      expect(await fx.store.getRequest('req_hb')).toMatchObject({ runner: 'run_1', heartbeatAt: at(2) });
+    });
+
     it('counts each approver once', async () => {
       await fx.store.createRequest(request('req_ap'));
       expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0BOB', at: at(1) })).toBe(true);
       expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0BOB', at: at(2) })).toBe(false);
       expect(await fx.store.addApproval({ requestId: 'req_ap', approver: 'U0DAVE', at: at(3) })).toBe(true);
       expect((await fx.store.listApprovals('req_ap')).map((a) => a.approver)).toEqual(['U0BOB', 'U0DAVE']);
+      await fx.store.removeApproval('req_ap', 'U0BOB');
+      expect((await fx.store.listApprovals('req_ap')).map((a) => a.approver)).toEqual(['U0DAVE']);
     });
 
     it('holds one lock per service and environment until released or expired', async () => {

@@ -44,7 +44,7 @@ describe('SqliteStore.open', () => {
     const again = SqliteStore.open(path);
     expect(await again.queryAudit({ limit: 5 })).toHaveLength(1);
     const db = new DatabaseSync(path);
-    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     db.close();
     await again.close();

@@ -4,8 +4,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import { ConfigError, formatProblem } from '../../src/config/problems.ts';
 
 const BASE = `environments:
-  staging: {}
-  prod: { approval: { from: [sre] } }
+  staging: { kubernetes: { context: staging } }
+  prod: { kubernetes: { context: prod }, approval: { from: [sre] } }
 services:
   api:
     github: { repo: acme/api }
@@ -46,19 +46,21 @@ describe('parseConfig', () => {
     ['a missing required field', BASE.replace(', deployment: api', ''), ['services.api.kubernetes.deployment: required (line 8)']],
     ['an unknown deploy driver', BASE.replace('via: kubernetes', 'via: helm'), ['services.api.deploy.via: expected one of "kubernetes", "github-deployment", "github-workflow" (line 7)']],
     ['a bad duration', BASE.replace('from: [sre]', 'from: [sre], expiresIn: soon'), ['environments.prod.approval.expiresIn: expected a duration such as 30m, 12h or 7d (line 3)']],
-    ['a channel given by name', BASE.replace('staging: {}', 'staging: { channels: ["#deploys"] }'), ['environments.staging.channels[0]: expected a Slack channel id such as C0123ABCD (not a #name) (line 2)']],
+    ['a channel given by name', BASE.replace('staging: { kubernetes: { context: staging } }', 'staging: { kubernetes: { context: staging }, channels: ["#deploys"] }'), ['environments.staging.channels[0]: expected a Slack channel id such as C0123ABCD (not a #name) (line 2)']],
     ['a member given by name', BASE.replace('U0BOB', 'bob'), ['roles.sre.members[0]: expected a Slack user id (U0123ABCD) or an @usergroup handle (line 11)']],
     ['a malformed permission', BASE.replace('"*"', '"deploy api"'), ['roles.sre.allow[0]: expected a permission like deploy:api:prod, logs:*:* or * (line 11)']],
     ['an unknown permission verb', BASE.replace('"*"', '"deply:*:*"'), ['roles.sre.allow[0]: unknown permission verb "deply" (did you mean "deploy"?) (line 11)']],
     ['a permission for an unknown environment', BASE.replace('"*"', '"scale:*:stagin"'), ['roles.sre.allow[0]: unknown environment "stagin" (did you mean "staging"?) (line 11)']],
     ['a permission for an unknown service', BASE.replace('"*"', '"deploy:apu"'), ['roles.sre.allow[0]: unknown service "apu" (did you mean "api"?) (line 11)']],
     ['an approver role that does not exist', BASE.replace('from: [sre]', 'from: [sre, ops]'), ['environments.prod.approval.from[1]: unknown role "ops" (known: sre) (line 3)']],
+    ['an environment without a context for Kubernetes services', BASE.replace(' kubernetes: { context: prod },', ''), ['environments.prod.kubernetes.context: required: api runs on Kubernetes in prod (or set inCluster: true) (line 3)']],
+    ['two environments on one context', BASE.replace('context: prod', 'context: staging'), ['environments.prod.kubernetes.context: "staging" is also the context of staging']],
     ['scale bounds upside down', BASE.replace('min: 2', 'min: 30'), ['services.api.scale.min: must not exceed scale.max (30 > 20) (line 9)']],
     ['a github driver without a repo', BASE.replace('    github: { repo: acme/api }\n', '').replace('via: kubernetes, image: ghcr.io/acme/api', 'via: github-deployment'), ['services.api.github.repo: required when deploy.via is github-deployment (line 5)']],
     ['a service in an unknown environment', BASE.replace('  api:\n', '  api:\n    environments: [prod, qa]\n'), ['services.api.environments[1]: unknown environment "qa" (known: staging, prod) (line 6)']],
-    ['an invalid freeze cron', BASE.replace('staging: {}', 'staging: { freezes: [{ name: x, cron: "61 * * * *", duration: 1h }] }'), ['environments.staging.freezes[0].cron: invalid cron']],
+    ['an invalid freeze cron', BASE.replace('staging: { kubernetes: { context: staging } }', 'staging: { kubernetes: { context: staging }, freezes: [{ name: x, cron: "61 * * * *", duration: 1h }] }'), ['environments.staging.freezes[0].cron: invalid cron']],
     ['invalid YAML', `${BASE}  bad: [unclosed\n`, ['YAML']],
-    ['a duplicated key', BASE.replace('  staging: {}\n', '  staging: {}\n  staging: {}\n'), ['YAML: Map keys must be unique']],
+    ['a duplicated key', BASE.replace('  staging: { kubernetes: { context: staging } }\n', '  staging: { kubernetes: { context: staging } }\n  staging: {}\n'), ['YAML: Map keys must be unique']],
     ['an empty file', '', ['environments: required', 'services: required', 'roles: required']],
   ])('reports %s', (_label, text, expected) => {
     const found = problems(text);

@@ -3,6 +3,7 @@ import { UserError } from '../../core/errors.ts';
 import type { Commit, SourceControl } from '../../ports/backends.ts';
 import { backendError, httpStatus } from './github-errors.ts';
 import { parseRepo } from './repo-name.ts';
+import { refKind } from './git-ref-kind.ts';
 import { resolveCommit } from './resolve-commit.ts';
 
 export interface SourceControlOptions {
@@ -25,6 +26,10 @@ export class GitHubSourceControl implements SourceControl {
   async resolveRef(repo: string, ref: string): Promise<{ sha: string; url: string }> {
     const { sha, url } = await resolveCommit(this.#octokit, parseRepo(repo), ref);
     return { sha, url: this.#link(url, `${repo}/commit/${sha}`) };
+  }
+
+  async refKind(repo: string, ref: string): Promise<'branch' | 'tag' | 'commit'> {
+    return refKind(this.#octokit, parseRepo(repo), ref);
   }
 
   async compare(

@@ -1,8 +1,9 @@
 import { ApiException } from '@kubernetes/client-node';
+import { BackendError } from '../../core/errors.ts';
 import { formatWait } from './wait-text.ts';
 
 /** A failed Kubernetes API call; `status` is the HTTP code when the server answered. */
-export class KubernetesApiError extends Error {
+export class KubernetesApiError extends BackendError {
   readonly status: number | undefined;
   constructor(message: string, status: number | undefined, cause: unknown) {
     super(message, { cause });

@@ -58,4 +58,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'request runner heartbeat',
+    sql: `
+      ALTER TABLE requests ADD COLUMN runner TEXT;
+      ALTER TABLE requests ADD COLUMN heartbeat_at TEXT;
+    `,
+  },
 ];

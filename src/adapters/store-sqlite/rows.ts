@@ -42,6 +42,8 @@ export function requestFromRow(row: Row): StoredRequest {
     version: Number(row.version),
     message: channel && ts ? { channel, ts } : undefined,
     outcome: outcome ? (JSON.parse(outcome) as Record<string, unknown>) : undefined,
+    runner: str(row.runner),
+    heartbeatAt: date(row.heartbeat_at),
   };
 }
 

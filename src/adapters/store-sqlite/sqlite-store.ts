@@ -119,6 +119,15 @@ export class SqliteStore implements Store {
     return this.#stmt(sql).all(...params).map((r) => requestFromRow(r as Record<string, unknown>));
   }
 
+  async heartbeat(id: string, runner: string, at: Date): Promise<boolean> {
+    const result = this.#stmt("UPDATE requests SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'").run(runner, at.toISOString(), id);
+    return Number(result.changes) === 1;
+  }
+
+  async removeApproval(requestId: string, approver: string): Promise<void> {
+    this.#stmt('DELETE FROM approvals WHERE request_id = ? AND approver = ?').run(requestId, approver);
+  }
+
   async addApproval(a: Approval): Promise<boolean> {
     const result = this.#stmt('INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(a.requestId, a.approver, a.at.toISOString());

@@ -1,0 +1,70 @@
+import type { RunbookFile } from '../../ports/runbooks.ts';
+import type { Catalog } from '../catalog.ts';
+import { didYouMean } from '../did-you-mean.ts';
+import { isUserError } from '../errors.ts';
+import { bindTokens, checkTargets, validateArgs } from '../parse-args.ts';
+import type { Registry } from '../registry.ts';
+import { tokenize } from '../tokenize.ts';
+import { parseRunbook, type Runbook } from './parse.ts';
+import type { RunbookProblem } from './problem.ts';
+import { SLASH_FAMILIES, type Step } from './steps.ts';
+
+export interface CheckOptions {
+  catalog: Catalog;
+  registry: Registry;
+  /**
+   * Families whose steps are skipped while their commands are not registered yet. A registered family is
+   * always checked, so leaving a name here after its command lands costs nothing.
+   */
+  allowUnknownFamilies?: readonly string[];
+}
+
+/** Why a step would be refused when clicked, exactly as typing it would be; undefined when it parses. */
+export function stepProblem(step: Pick<Step, 'family' | 'text'>, registry: Registry, catalog: Catalog): string | undefined {
+  try {
+    const { spec, rest } = registry.resolve(step.family, tokenize(step.text));
+    const raw = bindTokens(spec, rest);
+    checkTargets(spec, raw, catalog);
+    validateArgs(spec, raw);
+    return undefined;
+  } catch (err) {
+    if (isUserError(err)) return err.message;
+    throw err;
+  }
+}
+
+/** Front matter, services, every step and unique ids and titles: the gate `opsdeck runbooks check` runs. */
+export function checkRunbooks(files: readonly RunbookFile[], options: CheckOptions): RunbookProblem[] {
+  const { catalog, registry } = options;
+  const registered = registry.families();
+  // Steps of every family the Slack app declares are found, so a family not registered yet is reported.
+  const families = [...new Set([...registered, ...SLASH_FAMILIES])];
+  const skipped = new Set((options.allowUnknownFamilies ?? []).filter((f) => !registered.includes(f)));
+  const services = Object.keys(catalog.services);
+  const problems: RunbookProblem[] = [];
+  const seen: Runbook[] = [];
+  for (const file of files) {
+    const parsed = parseRunbook(file, families);
+    problems.push(...parsed.problems);
+    const runbook = parsed.runbook;
+    if (!runbook) continue;
+    const at = (line: number, message: string) => problems.push({ file: file.path, line, message });
+    runbook.services.forEach((service, i) => {
+      if (services.includes(service)) return;
+      const guess = didYouMean(service, services);
+      const hint = guess ? ` (did you mean "${guess}"?)` : ` (known: ${services.join(', ')})`;
+      at(parsed.lineOf(['services', i]), `unknown service "${service}"${hint}`);
+    });
+    for (const step of runbook.steps) {
+      if (skipped.has(step.family)) continue;
+      const why = stepProblem(step, registry, catalog);
+      if (why) at(step.line, `\`${step.command}\`: ${why}`);
+    }
+    const sameId = seen.find((r) => r.id.toLowerCase() === runbook.id.toLowerCase());
+    if (sameId) at(1, `duplicate id "${runbook.id}" (also ${sameId.path})`);
+    const sameTitle = seen.find((r) => r.title.toLowerCase() === runbook.title.toLowerCase());
+    if (sameTitle) at(parsed.lineOf(['title']), `duplicate title "${runbook.title}" (also ${sameTitle.path})`);
+    seen.push(runbook);
+  }
+  return problems;
+}

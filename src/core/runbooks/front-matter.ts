@@ -1,0 +1,70 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+
+export interface FrontMatter {
+  data: Record<string, unknown>;
+  /** 1-based file line of the deepest YAML node along `path`; the opening `---` when none exists. */
+  lineOf(path: readonly PropertyKey[]): number;
+  body: string;
+  /** 1-based file line where the body starts. */
+  bodyLine: number;
+}
+
+export type FrontMatterResult = { ok: true; value: FrontMatter } | { ok: false; line: number; message: string };
+
+const DELIMITER = /^---\s*$/;
+const CLOSER = /^(---|\.\.\.)\s*$/;
+
+/** Splits `---`-delimited YAML from the markdown after it. Windows line ends and a BOM are tolerated. */
+export function splitFrontMatter(text: string): FrontMatterResult {
+  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  if (!DELIMITER.test(lines[0] ?? '')) {
+    return { ok: false, line: 1, message: 'missing front matter: start the file with a `---` line, `title: …`, and another `---` line' };
+  }
+  const close = lines.findIndex((l, i) => i > 0 && CLOSER.test(l));
+  if (close < 0) return { ok: false, line: 1, message: 'front matter is not closed: add a `---` line after it' };
+  const counter = new LineCounter();
+  const doc = parseDocument(lines.slice(1, close).join('\n'), { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // The YAML starts on the file's second line.
+  const fileLine = (yamlLine: number) => yamlLine + 1;
+  const [error] = doc.errors;
+  if (error) {
+    return { ok: false, line: fileLine(counter.linePos(error.pos[0]).line), message: `front matter: YAML: ${error.message.split('\n')[0]}` };
+  }
+  const data: unknown = doc.toJS() ?? {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, line: 2, message: 'front matter must be `key: value` lines (a YAML mapping)' };
+  }
+  return {
+    ok: true,
+    value: {
+      data: data as Record<string, unknown>,
+      lineOf: (path) => {
+        const line = yamlLineOf(doc, counter, path);
+        return line === undefined ? 1 : fileLine(line);
+      },
+      body: lines.slice(close + 1).join('\n'),
+      bodyLine: close + 2,
+    },
+  };
+}
+
+function yamlLineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const seg of path) {
+    let next: unknown;
+    let range: [number, number, number] | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+      range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      next = pair?.value;
+    } else if (isSeq(node)) {
+      next = node.items[Number(seg)];
+      range = (next as { range?: [number, number, number] } | undefined)?.range;
+    }
+    if (range) line = counter.linePos(range[0]).line;
+    if (next === undefined || next === null) break;
+    node = next;
+  }
+  return line;
+}

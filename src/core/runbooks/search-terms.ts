@@ -1,0 +1,38 @@
+// Words that carry no meaning in an incident query; dropped so AND search is not defeated by "the"
+// ("up" too: "filling up" and "piling up" should not make disks and queues look alike).
+const STOP_WORDS = new Set(
+  'a an and are as at be by do does for from has have how i in is it its my of on or our the this to up was what when why with'.split(' '),
+);
+
+/**
+ * A light stemmer applied to indexed and query terms alike, so "connections" finds "connection",
+ * "failed" finds "fail" and "crashlooping" finds "crashloop". Only the ending changes and only when a
+ * long enough stem remains; both sides are stemmed the same way, so odd stems still match each other.
+ */
+export function stem(term: string): string {
+  if (term.length > 4 && term.endsWith('ies')) return `${term.slice(0, -3)}y`;
+  if (term.length > 3 && term.endsWith('s') && !/(ss|us|is)$/.test(term)) return term.slice(0, -1);
+  for (const suffix of ['ing', 'ed']) {
+    if (term.endsWith(suffix) && term.length - suffix.length >= 4) return term.slice(0, -suffix.length);
+  }
+  return term;
+}
+
+/** A query term: lower case, stemmed; null for stop words. */
+export function queryTerm(term: string): string | null {
+  const lower = term.toLowerCase();
+  return STOP_WORDS.has(lower) ? null : stem(lower);
+}
+
+/**
+ * An indexed term. CamelCase names (alerts such as `KubePodCrashLooping`, reasons such as
+ * `CrashLoopBackOff`) are kept whole, so the exact name matches, and also split into words,
+ * so "pod crash looping" matches too.
+ */
+export function indexTerms(term: string): string[] | null {
+  const whole = queryTerm(term);
+  if (whole === null) return null;
+  if (!/[a-z0-9][A-Z]/.test(term)) return [whole];
+  const parts = (term.match(/[A-Z]?[a-z]+|[0-9]+[a-z]*|[A-Z]+(?![a-z])/g) ?? []).flatMap((p) => queryTerm(p) ?? []);
+  return [...new Set([whole, ...parts])];
+}

@@ -1,0 +1,50 @@
+/** A line of a runbook that is an opsdeck slash command, offered as a Run button. */
+export interface Step {
+  /** 1-based line in the runbook file. */
+  line: number;
+  /** As written: `/logs api prod --since 15m`. */
+  command: string;
+  /** Without the slash: `logs`. */
+  family: string;
+  /** What Slack would send as the command's text: `api prod --since 15m`. */
+  text: string;
+}
+
+/** The slash commands the Slack app declares (DESIGN §4), registered or not yet. */
+export const SLASH_FAMILIES: readonly string[] = ['deploy', 'rollback', 'scale', 'logs', 'runbook', 'ops'];
+
+const FENCE = /^\s*(`{3,}|~{3,})/;
+// A run of backticks opens a code span that the same run closes (CommonMark), so ``a `b` c`` is one span.
+const CODE_SPAN = /(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g;
+
+/**
+ * Commands in inline code (`` `/ops status api prod` ``) or on their own line in fenced code. Prose
+ * that merely mentions `/deploy` is skipped unless it is code, so writers decide what becomes a button.
+ */
+export function findSteps(markdown: string, families: readonly string[], firstLine = 1): Step[] {
+  const steps: Step[] = [];
+  let fence: string | undefined;
+  markdown.split('\n').forEach((raw, i) => {
+    const line = firstLine + i;
+    const marker = FENCE.exec(raw)?.[1];
+    if (fence !== undefined) {
+      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker) fence = undefined;
+      else pushStep(steps, raw, line, families);
+      return;
+    }
+    if (marker !== undefined) {
+      fence = marker;
+      return;
+    }
+    for (const match of raw.matchAll(CODE_SPAN)) pushStep(steps, match[2] ?? '', line, families);
+  });
+  return steps;
+}
+
+function pushStep(steps: Step[], code: string, line: number, families: readonly string[]): void {
+  const command = code.trim();
+  const match = /^\/([a-z][a-z0-9-]*)(?:\s+([\s\S]*))?$/.exec(command);
+  const family = match?.[1];
+  if (family === undefined || !families.includes(family)) return;
+  steps.push({ line, command, family, text: (match?.[2] ?? '').trim() });
+}

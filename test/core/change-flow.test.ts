@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
+import { Approvals } from '../../src/core/approvals.ts';
+import type { ChangePlan } from '../../src/core/change.ts';
+import { ChangeFlow } from '../../src/core/change-flow.ts';
+import type { Message } from '../../src/core/message.ts';
+import type { DeployOutcome } from '../../src/ports/backends.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const catalog = { services: { api: {} }, environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } } };
+const plan = (env: string, sha: string): ChangePlan => ({
+  kind: 'deploy', service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], binding: { sha }, exec: { sha },
+});
+
+describe('ChangeFlow', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let posts: { channel: string; text: string; thread?: string }[];
+  let runs: string[];
+  let release: (() => void) | undefined;
+  let now: Date;
+
+  const flow = () =>
+    new ChangeFlow({
+      store, clock: { now: () => now }, catalog, log: silent, progressIntervalMs: 0,
+      backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
+      chat: {
+        post: async (channel: string, m: Message, thread?: string) => {
+          posts.push({ channel, text: m.text, thread });
+          return { ts: `1.${posts.length}` };
+        },
+        update: async () => {},
+      },
+      executors: {
+        deploy: async ({ exec }): Promise<DeployOutcome> => {
+          runs.push(String(exec.sha));
+          if (release === undefined) await new Promise<void>((r) => (release = r));
+          return { ok: true, summary: `deployed ${String(exec.sha)}` };
+        },
+      },
+    });
+  const replies: string[] = [];
+  const submission = (requester = 'U0ALICE') => ({
+    requester, channel: 'C1', invocationId: 'inv_1', dryRun: false, forced: undefined, notify: [],
+    reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} },
+  });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'opsdeck-flow-'));
+    store = SqliteStore.open(join(dir, 'db'));
+    posts = [];
+    runs = [];
+    release = undefined;
+    replies.length = 0;
+    now = new Date('2026-11-24T10:00:00Z');
+  });
+  afterEach(async () => {
+    release?.();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails closed: no request is posted when deploy.requested cannot be audited', async () => {
+    const broken = new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'appendAudit') return async () => Promise.reject(new Error('disk full'));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const f = new ChangeFlow({ ...flow().deps, store: broken });
+    await f.submit(plan('prod', 'a'), submission());
+    expect(posts).toEqual([]);
+    expect(replies[0]).toContain('audit log cannot be written');
+    expect((await store.listRequests({}))[0]?.state).toBe('failed');
+  });
+
+  it('runs one change per service and environment at a time', async () => {
+    const f = flow();
+    const first = f.submit(plan('staging', 'a'), submission());
+    while (!runs.length) await new Promise((r) => setImmediate(r));
+    await f.submit(plan('staging', 'b'), submission());
+    const states = (await store.listRequests({ service: 'api', env: 'staging' })).map((r) => [(r.params.exec as { sha: string }).sha, r.state]).sort();
+    expect(states).toEqual([['a', 'running'], ['b', 'failed']]);
+    expect(runs).toEqual(['a']);
+    const second = (await store.listRequests({ service: 'api', env: 'staging' })).find((r) => r.state === 'failed');
+    expect(second?.outcome?.summary).toContain('is still running');
+    release!();
+    await first;
+    expect((await store.listRequests({ states: ['succeeded'] })).length).toBe(1);
+  });
+
+  it('marks a run whose process stopped beating as interrupted, audits it and tells the thread', async () => {
+    release = () => {};
+    const req = await store.createRequest({ id: 'req_dead', kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C1', params: { title: 'Deploy api to prod', headline: '', fields: [], binding: {}, exec: {}, warnings: [] }, hash: 'x', createdAt: now });
+    await store.setRequestMessage(req.id, { channel: 'C1', ts: '9.9' });
+    await store.transitionRequest(req.id, ['pending'], 'approved', undefined, now);
+    await store.transitionRequest(req.id, ['approved'], 'running', undefined, now);
+    await store.heartbeat(req.id, 'run_gone', now);
+    const f = flow();
+    now = new Date(now.getTime() + 30_000);
+    expect(await f.recoverInterrupted(60_000)).toBe(0);
+    now = new Date(now.getTime() + 60_000);
+    expect(await f.recoverInterrupted(60_000)).toBe(1);
+    const after = await store.getRequest(req.id);
+    expect(after?.state).toBe('failed');
+    expect(after?.outcome?.summary).toContain('may be partly applied');
+    expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({ action: 'deploy.interrupted', actor: 'opsdeck', requestId: 'req_dead' });
+    expect(posts.at(-1)).toMatchObject({ thread: '9.9' });
+    expect(await f.recoverInterrupted(60_000)).toBe(0);
+  });
+
+  it('refuses to approve a request whose stored content was altered, and audits the tampering', async () => {
+    const f = flow();
+    await f.submit(plan('prod', 'abc'), submission());
+    const [req] = await store.listRequests({ states: ['pending'] });
+    const db = new DatabaseSync(join(dir, 'db'));
+    db.prepare('UPDATE requests SET params = ? WHERE id = ?').run(JSON.stringify({ ...req!.params, exec: { sha: 'evil' } }), req!.id);
+    db.close();
+    const approvals = new Approvals(f);
+    const clickReplies: string[] = [];
+    await expect(approvals.approve({
+      click: { actionId: 'opsdeck.request.approve', value: req!.id, userId: 'U0BOB', channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} } },
+      roles: ['sre'], services: {} as never, log: silent,
+    })).rejects.toThrow('altered');
+    expect(runs).toEqual([]);
+    expect((await store.getRequest(req!.id))?.state).toBe('failed');
+    expect((await store.queryAudit({ limit: 5 })).map((r) => r.action)).toContain('request.tampered');
+  });
+});
