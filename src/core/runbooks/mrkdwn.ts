@@ -18,13 +18,28 @@ const startsBlock = (lines: readonly string[], i: number): boolean => {
   return [FENCE, HEADING, RULE, QUOTE, LIST_ITEM, COMMENT].some((re) => re.test(line)) || isTableStart(lines, i);
 };
 
+export interface MarkdownOptions {
+  /** Linked from the last block when the runbook is cut. */
+  sourceUrl?: string | undefined;
+  /** A leading `# heading` with this text is left out: the message header already shows the title. */
+  title?: string | undefined;
+}
+
+function dropTitleHeading(lines: string[], title: string | undefined): void {
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const heading = HEADING.exec(lines[first] ?? '');
+  const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+  if (title !== undefined && heading?.[1] === '#' && same(inlinePlain(heading[2]!), title)) lines[first] = '';
+}
+
 /**
  * A runbook's markdown as Slack blocks: `#` → a header block, deeper headings → bold lines starting a
  * section, lists → bullets or numbers indented by nesting, code and tables → code blocks, quotes → `>`.
  * Sections stay under MAX_BLOCK_CHARS and the whole under MAX_BLOCKS, ending with a link to the source when cut.
  */
-export function markdownToBlocks(markdown: string, options: { sourceUrl?: string | undefined } = {}): Block[] {
+export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): Block[] {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  dropTitleHeading(lines, options.title);
   const out = new BlockBuilder();
   // Indents of the open list levels, so two- and four-space nesting both read as one level deeper.
   let listIndents: number[] = [];

@@ -1,3 +1,4 @@
+import { ContentStore } from './contents.ts';
 import { DeploymentStore, type DeploymentRecord } from './deployments.ts';
 import { notFound } from './errors.ts';
 import type { FailureSpec } from './faults.ts';
@@ -8,6 +9,7 @@ import { RequestPipeline, type RequestLogEntry } from './request-pipeline.ts';
 import type { RouteState } from './route-state.ts';
 import { actionsRoutes } from './routes-actions.ts';
 import { deploymentRoutes } from './routes-deployments.ts';
+import { contentRoutes } from './routes-contents.ts';
 import { repoRoutes } from './routes-repos.ts';
 import { seedRepository, type SeedRepoOptions } from './seed.ts';
 import { Simulator } from './simulator.ts';
@@ -46,6 +48,7 @@ export class GitHubEmulator {
   readonly #repos = new Map<string, Repository>();
   readonly #deployments = new DeploymentStore();
   readonly #workflows = new WorkflowStore();
+  readonly #contents = new ContentStore();
   readonly #simulator: Simulator;
   readonly #pipeline: RequestPipeline;
   readonly #closing = new AbortController();
@@ -88,7 +91,7 @@ export class GitHubEmulator {
     };
     this.#pipeline = new RequestPipeline({
       baseUrl: this.url,
-      routes: [...repoRoutes(state), ...deploymentRoutes(state), ...actionsRoutes(state)],
+      routes: [...repoRoutes(state), ...deploymentRoutes(state), ...actionsRoutes(state), ...contentRoutes(state, this.#contents)],
       token: options.token,
       rateLimit: options.rateLimit ?? 5000,
       retryAfterSec: options.retryAfterSec ?? 1,
@@ -120,6 +123,20 @@ export class GitHubEmulator {
     const r = this.#repo(repo);
     if (!r.branches.has(branch)) throw new Error(`addCommit: ${repo} has no branch ${branch}`);
     return r.commit(branch, { message, author }, Date.now()).sha;
+  }
+
+  /**
+   * Commits files (path → text; null deletes) onto a branch (default: the default branch) for the contents
+   * API; returns the new sha. Earlier refs keep serving the files they had.
+   */
+  writeFiles(
+    repo: string,
+    files: Readonly<Record<string, string | null>>,
+    options: { branch?: string; message?: string; author?: string } = {},
+  ): string {
+    const r = this.#repo(repo);
+    const message = options.message ?? `Update ${Object.keys(files).join(', ')}`;
+    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, { message, author: options.author, date: Date.now() });
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */
@@ -178,6 +195,7 @@ export class GitHubEmulator {
     this.#repos.clear();
     this.#deployments.clear();
     this.#workflows.clear();
+    this.#contents.clear();
     this.#simulator.clear();
     this.#pipeline.reset();
   }

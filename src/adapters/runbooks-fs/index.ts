@@ -1,0 +1,1 @@
+export { FsRunbookSource } from './fs-runbook-source.ts';

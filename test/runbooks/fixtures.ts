@@ -1,0 +1,38 @@
+import { commands } from '../../commands/index.ts';
+import type { Catalog } from '../../src/core/catalog.ts';
+import { Registry } from '../../src/core/registry.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+
+export const registry = new Registry(commands);
+
+/** The real commands minus some families, to stand for commands not written yet whatever the list holds. */
+export const registryWithout = (...families: string[]): Registry => new Registry(commands.filter((c) => !families.includes(c.family)));
+
+export const catalog: Catalog = {
+  environments: { staging: {}, prod: {} },
+  services: { api: {}, web: {}, worker: { environments: ['staging', 'prod'] } },
+};
+
+/** Front matter plus body, so tests state only what they are about. */
+export function runbookText(frontMatter: string, body = '# Title\n\nText.\n'): string {
+  return `---\n${frontMatter}\n---\n${body}`;
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string | undefined;
+}
+
+export function recordingLogger(entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
+  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => void entries.push({ level, obj, msg });
+  const log: Logger & { entries: LogEntry[] } = {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => log,
+  };
+  return log;
+}

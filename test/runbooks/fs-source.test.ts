@@ -1,0 +1,60 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FsRunbookSource } from '../../src/adapters/runbooks-fs/index.ts';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'opsdeck-runbooks-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('FsRunbookSource', () => {
+  it('reads markdown files recursively, sorted, with paths relative to the folder and no url', async () => {
+    const dir = await folder({
+      'zeta.md': 'z',
+      'alpha.md': 'a',
+      'db/connections.md': 'c',
+      'db/deep/more.md': 'm',
+      'README.md': 'about this folder',
+      'db/README.md': 'about db',
+      'notes.txt': 'not markdown',
+      '.github/template.md': 'hidden',
+    });
+    const files = await new FsRunbookSource(dir).list();
+    expect(files).toEqual([
+      { path: 'alpha.md', text: 'a' },
+      { path: 'db/connections.md', text: 'c' },
+      { path: 'db/deep/more.md', text: 'm' },
+      { path: 'zeta.md', text: 'z' },
+    ]);
+  });
+
+  it('sees edits without a restart', async () => {
+    const dir = await folder({ 'a.md': 'one' });
+    const source = new FsRunbookSource(dir);
+    expect((await source.list())[0]?.text).toBe('one');
+    await writeFile(join(dir, 'a.md'), 'two');
+    expect((await source.list())[0]?.text).toBe('two');
+  });
+
+  it('describes itself as its folder', () => {
+    expect(new FsRunbookSource('runbooks').describe()).toBe('runbooks/');
+    expect(new FsRunbookSource('/srv/runbooks/').describe()).toBe('/srv/runbooks/');
+  });
+
+  it('says clearly when the folder does not exist', async () => {
+    const dir = await folder({});
+    await expect(new FsRunbookSource(join(dir, 'missing')).list()).rejects.toThrow(`Cannot read runbooks from ${join(dir, 'missing')}: no such folder`);
+  });
+});
