@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { commands, executors } from '../commands/index.ts';
+import { actions, commands, executors } from '../commands/index.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
@@ -8,6 +8,7 @@ import { Approvals } from './core/approvals.ts';
 import { ChangeFlow } from './core/change-flow.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { createBackends, type BackendTuning } from './compose/backends.ts';
+import { createRunbookLibrary } from './compose/runbooks.ts';
 import { SlackChat } from './slack/chat.ts';
 import { Policy } from './core/policy.ts';
 import { Registry } from './core/registry.ts';
@@ -71,8 +72,10 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);
+  const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
   const dispatcher = new Dispatcher({
-    catalog: config, store, clock, policy, registry, directory, backends, changes, log, metrics, actions: approvals.actions(),
+    catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, log, metrics,
+    actions: [...approvals.actions(), ...actions],
   });
   // Every replica sweeps; compare-and-set makes each expiry happen once.
   const sweeper = setInterval(() => {

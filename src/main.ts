@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditExport, auditVerify } from './cli/audit-commands.ts';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
@@ -8,10 +9,17 @@ import { loadConfigFile } from './config/load.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
 import { createLogger } from './observability/logger.ts';
+import type { Logger } from './ports/logger.ts';
+import { packageRoot } from './sandbox/package-root.ts';
+import { startSandbox } from './sandbox/run-sandbox.ts';
 
 const USAGE = `Usage: opsdeck <command>
 
-  start                          run the bot (HTTP or Socket Mode, chosen by the environment)
+  start                          run the bot (HTTP or Socket Mode, chosen by the environment);
+                                 with no Slack credentials, the sandbox
+  sandbox [--port 3000] [--bot-port 0]
+                                 everything on this machine: the bot, emulators of Slack (with a
+                                 web console), GitHub and Kubernetes
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)
   config schema                  print the JSON Schema of opsdeck.yaml
   audit verify                   check the audit log's hash chain
@@ -21,26 +29,49 @@ const USAGE = `Usage: opsdeck <command>
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, OPSDECK_CONFIG,
 OPSDECK_DATA_DIR, DATABASE_URL, PORT, LOG_LEVEL (see README).`;
 
-async function start(): Promise<number> {
-  const settings = readSettings(process.env);
-  const log = createLogger(settings.logLevel);
-  const config = await loadConfigFile(settings.configPath);
-  const opsdeck = await startOpsdeck({ config, settings, log });
+function onShutdown(log: Logger, stop: () => Promise<void>): void {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutdown requested');
-    void opsdeck.stop().then(() => process.exit(0));
+    void stop().then(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function sandbox(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '3000' }, 'bot-port': { type: 'string', default: '0' } } });
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const running = await startSandbox({
+    port: Number(values.port), botPort: Number(values['bot-port']), dir: join(process.env.OPSDECK_DATA_DIR ?? '.opsdeck', 'sandbox'),
+    configPath: process.env.OPSDECK_CONFIG ?? join(packageRoot(), 'examples/sandbox.yaml'), log,
+  });
+  const width = Math.max(...running.endpoints.map(([name]) => name.length));
+  process.stdout.write(`opsdeck sandbox is running. Open ${running.consoleUrl} and try /deploy api prod as alice, then approve as bob.\n\n`);
+  for (const [name, url] of running.endpoints) process.stdout.write(`  ${name.padEnd(width)}  ${url}\n`);
+  process.stdout.write('\nCtrl-C stops everything.\n');
+  onShutdown(log, running.stop);
+  return -1;
+}
+
+async function start(args: string[]): Promise<number> {
+  const settings = readSettings(process.env);
+  if (settings.slack.mode === 'sandbox') return sandbox(args);
+  const log = createLogger(settings.logLevel);
+  const config = await loadConfigFile(settings.configPath);
+  const opsdeck = await startOpsdeck({ config, settings, log });
+  onShutdown(log, opsdeck.stop);
   return -1;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   const io = processIo;
-  switch (`${command ?? ''} ${sub ?? ''}`.trim()) {
+  const pair = `${command ?? ''} ${sub ?? ''}`.trim();
+  switch (command === 'start' || command === 'sandbox' ? command : pair) {
     case 'start':
-      return start();
+      return start([sub, ...rest].filter((a): a is string => a !== undefined));
+    case 'sandbox':
+      return sandbox([sub, ...rest].filter((a): a is string => a !== undefined));
     case 'config check':
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath);
     case 'config schema':

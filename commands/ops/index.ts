@@ -4,3 +4,4 @@ export { help } from './help.ts';
 export { lock, locks, unlock } from './lock.ts';
 export { status } from './status.ts';
 export { whoami } from './whoami.ts';
+export { runbooksReload } from './runbooks.ts';

@@ -101,6 +101,18 @@ export const configSchema = z
     environments: z.record(name('environment'), environment).describe('Where services run, and the rules for changing them.'),
     services: z.record(name('service'), service),
     roles: z.record(name('role'), role),
+    runbooks: z
+      .strictObject({
+        path: z.string().min(1).default('runbooks').describe('Folder of markdown runbooks (default ./runbooks).'),
+        github: z
+          .string()
+          .regex(/^[\w.-]+\/[\w.-]+(\/[^@]*)?(@.+)?$/, 'expected owner/repo/path@ref, e.g. acme/ops/runbooks@main')
+          .optional()
+          .describe('Read runbooks from a GitHub repository path instead of the folder.'),
+        refresh: duration.default('10m').describe('How long runbooks are cached before being read again.'),
+      })
+      .optional()
+      .describe('Where runbooks come from. /ops runbooks reload reads them again at once.'),
   })
   .describe('opsdeck configuration (opsdeck.yaml).');
 

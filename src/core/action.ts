@@ -17,10 +17,12 @@ export interface ActionContext {
   roles: string[];
   services: Services;
   log: Logger;
+  /** Runs a slash command as the clicking user, through the whole pipeline (permissions, approvals, audit). */
+  runCommand(commandLine: string): Promise<void>;
 }
 
 export interface ActionSpec {
-  /** Starts with `opsdeck.`. */
+  /** Starts with `opsdeck.`; a trailing `*` matches a family of ids (`opsdeck.runbook.run.*`), since ids must be unique within a block. */
   actionId: string;
   handler(ctx: ActionContext): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type { ChangePlan } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
 import type { Policy } from './policy.ts';
 import type { Registry } from './registry.ts';
+import type { RunbookLibrary } from './runbooks/library.ts';
 
 export interface PositionalSpec {
   name: string;
@@ -38,6 +39,7 @@ export interface Services {
   directory: Directory;
   backends: Backends;
   changes: ChangeFlow;
+  runbooks: RunbookLibrary;
 }
 
 export interface Actor {

@@ -62,14 +62,19 @@ export class Dispatcher {
   async #click(click: Click): Promise<void> {
     const invocationId = newId('inv');
     const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
-    const action = this.#deps.actions.find((a) => a.actionId === click.actionId);
+    const action = this.#deps.actions.find((a) =>
+      a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId);
     try {
       if (!action) {
         await click.reply.ephemeral(textMessage(':warning: This button is no longer active. Run the command again.'));
         return;
       }
       const roles = await this.#deps.policy.rolesOf(click.userId);
-      await action.handler({ click, roles, services: this.#deps, log });
+      const runCommand = async (commandLine: string) => {
+        const [, family = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(commandLine.trim()) ?? [];
+        await this.dispatch({ family, text, userId: click.userId, channelId: click.channelId, reply: click.reply });
+      };
+      await action.handler({ click, roles, services: this.#deps, log, runCommand });
     } catch (err) {
       if (isUserError(err)) return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
       log.error({ err }, 'button action failed');

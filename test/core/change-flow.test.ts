@@ -126,7 +126,7 @@ describe('ChangeFlow', () => {
     const clickReplies: string[] = [];
     await expect(approvals.approve({
       click: { actionId: 'opsdeck.request.approve', value: req!.id, userId: 'U0BOB', channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} } },
-      roles: ['sre'], services: {} as never, log: silent,
+      roles: ['sre'], services: {} as never, log: silent, runCommand: async () => {},
     })).rejects.toThrow('altered');
     expect(runs).toEqual([]);
     expect((await store.getRequest(req!.id))?.state).toBe('failed');

@@ -1,3 +1,4 @@
+import type { ConsoleOptions } from './console-types.ts';
 import type { Args } from './http-util.ts';
 import type { StoredMessage } from './message-store.ts';
 import type { ResponseUrlLimits } from './response-urls.ts';
@@ -18,6 +19,8 @@ export interface SlackEmulatorOptions {
   responseUrlLimits?: Partial<ResponseUrlLimits>;
   /** Clock (ms) for message timestamps, call times and response_url expiry. Request signing uses the wall clock. */
   now?: () => number;
+  /** Serves the web console at `GET /` (and its API under `/console/api/`) with these commands and controls. */
+  console?: ConsoleOptions;
 }
 
 export interface ApiCall {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlackConsole } from './console-api.ts';
 import { describeMessages } from './describe.ts';
 import type { ApiCall, SlackEmulatorEvents, SlackEmulatorOptions, UserMessageInput } from './emulator-types.ts';
 import { FailureInjector, type SlackFailure } from './failures.ts';
@@ -33,12 +34,14 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   readonly #sockets: SocketModeServer;
   readonly #calls: ApiCall[] = [];
   readonly #server: Server;
+  #console: SlackConsole | undefined;
   #url = '';
   #botUrl: string | undefined;
   #closed = false;
 
   static async start(options: SlackEmulatorOptions): Promise<SlackEmulator> {
     const emulator = new SlackEmulator(options);
+    if (options.console) emulator.#console = await SlackConsole.create(emulator, options.console);
     await emulator.#listen(options.port ?? 0, options.host ?? '127.0.0.1');
     return emulator;
   }
@@ -77,6 +80,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
         appToken: options.appToken,
         openSocketUrl: () => this.#sockets.issueUrl(this.#url),
         baseUrl: () => this.#url,
+        console: () => this.#console,
         recordCall: (method, args) => {
           const call: ApiCall = { method, args, at: this.#now() };
           this.#calls.push(call);
@@ -178,7 +182,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#sockets.close();
+    await Promise.all([this.#sockets.close(), this.#console?.close()]);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeAllConnections();
     await closed;

@@ -1,3 +1,11 @@
+export type {
+  ConsoleCommand,
+  ConsoleControl,
+  ConsoleControlParam,
+  ConsoleFile,
+  ConsoleMessage,
+  ConsoleOptions,
+} from './console-types.ts';
 export type { SlackFailure } from './failures.ts';
 export type { StoredFile } from './file-store.ts';
 export type { Args } from './http-util.ts';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type ApiContext, type ApiResult, fail } from './api-types.ts';
+import type { SlackConsole } from './console-api.ts';
 import type { FailureInjector } from './failures.ts';
 import { type Args, parseApiArgs, readBody, sendJson, sendText } from './http-util.ts';
 import type { ResponseUrls } from './response-urls.ts';
@@ -16,6 +17,8 @@ export interface RouteDeps extends Omit<ApiContext, 'baseUrl'> {
   failures: FailureInjector;
   responseUrls: ResponseUrls;
   recordCall: (method: string, args: Args) => void;
+  /** Serves `/` and `/console/…` when the emulator was started with console options. */
+  console: () => SlackConsole | undefined;
 }
 
 /** Socket Mode's handshake method, served apart from API_METHODS because it takes the app-level token. */
@@ -23,7 +26,7 @@ const CONNECTIONS_OPEN = 'apps.connections.open';
 
 /**
  * The emulator's HTTP surface: `/api/<method>` (Web API), `/response/<id>` (response_url),
- * `/upload/<file>` (upload URL) and `GET /files/<file>` (file content).
+ * `/upload/<file>` (upload URL), `GET /files/<file>` (file content) and, with a console, `/` and `/console/…`.
  */
 export function createRequestHandler(deps: RouteDeps): RequestListener {
   return (req, res) => {
@@ -39,6 +42,8 @@ async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse)
   const [, kind, id = ''] = url.pathname.split('/');
   const raw = await readBody(req);
   const contentType = req.headers['content-type'] ?? '';
+  const web = deps.console();
+  if (web && (url.pathname === '/' || kind === 'console')) return web.handle(req, res, url.pathname, raw);
   if (kind === 'api' && id !== '') return api(deps, id, req, raw, url.searchParams, res);
   if (kind === 'response' && req.method === 'POST') {
     const outcome = deps.responseUrls.respond(id, raw.toString('utf8'));

@@ -1,0 +1,53 @@
+import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
+import type { Runbook } from '../../src/core/runbooks/parse.ts';
+import type { Block, Button, Message } from '../../src/core/message.ts';
+
+export const SHOW = 'opsdeck.runbook.show';
+export const POST = 'opsdeck.runbook.post';
+export const RUN = 'opsdeck.runbook.run';
+
+const MAX_STEPS = 20;
+const PER_ROW = 5;
+// Slack allows 50 blocks: header, meta, a steps title, step rows and the post button come first.
+const BODY_BLOCKS = 50 - 4 - Math.ceil(MAX_STEPS / PER_ROW);
+
+function meta(rb: Runbook): string {
+  const parts = [
+    rb.severity && `severity *${rb.severity}*`,
+    rb.owner && `owner ${rb.owner}`,
+    rb.updated && `updated ${rb.updated}`,
+    rb.services.length ? `services ${rb.services.map((s) => `\`${s}\``).join(', ')}` : undefined,
+    rb.alerts.length ? `alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : undefined,
+    rb.url ? `<${rb.url}|source>` : `\`runbooks/${rb.path}\``,
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** Buttons carry ids only: `<runbook id>#<line>` names a step the server looks up again. */
+function stepRows(rb: Runbook, runnable: (family: string) => boolean): Block[] {
+  const steps = rb.steps.filter((s) => runnable(s.family)).slice(0, MAX_STEPS);
+  if (!steps.length) return [];
+  const rows: Block[] = [{ type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' }];
+  for (let i = 0; i < steps.length; i += PER_ROW) {
+    const buttons: Button[] = steps.slice(i, i + PER_ROW).map((s, j) => ({ actionId: `${RUN}.${i + j}`, label: s.command, value: `${rb.id}#${s.line}` }));
+    rows.push({ type: 'actions', buttons });
+  }
+  return rows;
+}
+
+/** A runbook as a message: header, facts, the body, and its steps as Run buttons. */
+export function runbookMessage(rb: Runbook, opts: { runnable: (family: string) => boolean; offerPost: boolean }): Message {
+  let body = markdownToBlocks(rb.body, { sourceUrl: rb.url, title: rb.title });
+  if (body.length > BODY_BLOCKS) {
+    body = [...body.slice(0, BODY_BLOCKS - 1), { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` }];
+  }
+  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.runnable)];
+  if (opts.offerPost) blocks.push({ type: 'actions', buttons: [{ actionId: POST, label: 'Post to channel', value: rb.id, style: 'primary' }] });
+  return { text: `Runbook: ${rb.title}`, blocks };
+}
+
+export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
+  const lines = runbooks.map((rb, i) => `${i + 1}. *${rb.title}*${rb.services.length ? ` (${rb.services.join(', ')})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+  const buttons: Button[] = runbooks.map((rb, i) => ({ actionId: `${SHOW}.${i}`, label: `Show ${i + 1}`, value: rb.id }));
+  return { text: title, blocks: [{ type: 'text', text: `${title}\n${lines.join('\n')}` }, { type: 'actions', buttons }] };
+}

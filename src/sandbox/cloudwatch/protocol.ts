@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { OperationContext } from './context.ts';
+import { AwsError, throttled, unavailable } from './errors.ts';
+import { FaultInjector } from './faults.ts';
+import type { HttpRequest, HttpResponse } from './http-server.ts';
+import { OPERATIONS } from './operations.ts';
+import { Params } from './params.ts';
+import type { Throttle } from './throttle.ts';
+
+export interface RequestLogEntry {
+  /** The operation named by `X-Amz-Target` (empty when none was sent). */
+  readonly operation: string;
+  readonly status: number;
+  /** The `__type` of an error answer. */
+  readonly errorType?: string;
+}
+
+const TARGET_PREFIX = 'Logs_20140328.';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/**
+ * The AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target` and a SigV4 `Authorization` header (its
+ * signature is not checked), then injected failures, then the per-operation throttle, then the operation.
+ */
+export class Protocol {
+  readonly faults = new FaultInjector();
+  readonly log: RequestLogEntry[] = [];
+  readonly #ctx: OperationContext;
+  readonly #throttle: Throttle;
+
+  constructor(ctx: OperationContext, throttle: Throttle) {
+    this.#ctx = ctx;
+    this.#throttle = throttle;
+  }
+
+  handle(req: HttpRequest): HttpResponse {
+    const target = single(req.headers['x-amz-target']) ?? '';
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    // AWS's own header casing (clients read them case-insensitively).
+    const headers = { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': randomUUID() };
+    try {
+      const output = this.#answer(req, operation);
+      this.log.push({ operation, status: 200 });
+      return { status: 200, headers, body: output === undefined ? '' : JSON.stringify(output) };
+    } catch (error) {
+      // An emulator bug still answers in AWS's shape, so the client reports it instead of hanging.
+      const failure = error instanceof AwsError ? error : new AwsError('InternalFailure', `Emulator error: ${String(error)}`, 500);
+      this.log.push({ operation, status: failure.status, errorType: failure.type });
+      return {
+        status: failure.status,
+        headers: { ...headers, 'X-Amzn-ErrorType': failure.type },
+        body: JSON.stringify({ __type: failure.type, message: failure.message }),
+      };
+    }
+  }
+
+  reset(): void {
+    this.faults.clear();
+    this.#throttle.reset();
+    this.log.length = 0;
+  }
+
+  #answer(req: HttpRequest, operation: string): Record<string, unknown> | undefined {
+    authenticate(single(req.headers.authorization));
+    const run = OPERATIONS.get(operation);
+    if (req.method !== 'POST' || req.path !== '/' || !run) {
+      throw new AwsError('UnknownOperationException', `Unknown operation ${req.method} ${req.path} ${operation}`.trimEnd());
+    }
+    const contentType = single(req.headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
+    if (contentType !== CONTENT_TYPE) throw new AwsError('SerializationException', `Expected Content-Type ${CONTENT_TYPE}`);
+    const fault = this.faults.take(operation);
+    if (fault === 'throttle' || !this.#throttle.take(operation)) throw throttled();
+    if (fault === 'unavailable') throw unavailable();
+    return run(this.#ctx, new Params(parseBody(req.body)));
+  }
+}
+
+const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+function authenticate(authorization: string | undefined): void {
+  if (authorization === undefined) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (!/^AWS4-HMAC-SHA256 .*Credential=.+SignedHeaders=.+Signature=/.test(authorization)) {
+    throw new AwsError(
+      'IncompleteSignatureException',
+      "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).",
+    );
+  }
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AwsError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { startOpsdeck, type Opsdeck } from '../compose.ts';
+import { loadConfigFile } from '../config/load.ts';
+import { readSettings } from '../config/settings.ts';
+import type { Logger } from '../ports/logger.ts';
+import { GitHubEmulator } from './github/index.ts';
+import { KubernetesEmulator, renderKubeconfig } from './kubernetes/index.ts';
+import { packageRoot } from './package-root.ts';
+import { failNextChange } from './sandbox-controls.ts';
+import { SlackEmulator } from './slack/index.ts';
+import { seedWorld } from './world.ts';
+
+export interface SandboxOptions {
+  /** The console's port (default 3000). */
+  port: number;
+  /** The bot's own HTTP port; 0 picks a free one. */
+  botPort: number;
+  /** Where the kubeconfig and the store go (default .opsdeck/sandbox). */
+  dir: string;
+  configPath: string;
+  log: Logger;
+  /** How fast emulated rollouts and workflow runs progress; tests speed it up. */
+  pace?: { tickMs: number; podReadyMs: number; timeScale: number; stepMs: number };
+}
+
+export interface Sandbox {
+  consoleUrl: string;
+  endpoints: [string, string][];
+  stop(): Promise<void>;
+}
+
+const BOT_TOKEN = 'xoxb-sandbox-0000000000-opsdeck';
+const GITHUB_TOKEN = 'sandbox-github-token';
+const DEMO_PACE = { tickMs: 250, podReadyMs: 1500, timeScale: 0.1, stepMs: 1500 };
+
+async function slashCommands(): Promise<{ command: string; description: string; usageHint: string }[]> {
+  const manifest = parse(await readFile(join(packageRoot(), 'manifest.yml'), 'utf8')) as {
+    features: { slash_commands: { command: string; description: string; usage_hint?: string }[] };
+  };
+  return manifest.features.slash_commands.map((c) => ({ command: c.command, description: c.description, usageHint: c.usage_hint ?? '' }));
+}
+
+/**
+ * The embedded default: the real bot in HTTP mode, pointed at local emulators of Slack (with the
+ * web console), GitHub and Kubernetes. Nothing here is faked inside opsdeck: the production code
+ * paths talk to the emulators over their real wire protocols.
+ */
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const pace = opts.pace ?? DEMO_PACE;
+  const config = await loadConfigFile(opts.configPath);
+  const dir = resolve(opts.dir);
+  const dataDir = join(dir, 'data');
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+
+  const github = await GitHubEmulator.start({ token: GITHUB_TOKEN, stepMs: pace.stepMs });
+  const k8sOptions = { tickMs: pace.tickMs, podReadyMs: pace.podReadyMs, timeScale: pace.timeScale };
+  const clusters = { staging: await KubernetesEmulator.start(k8sOptions), prod: await KubernetesEmulator.start(k8sOptions) };
+  seedWorld(github, clusters);
+  const kubeconfig = renderKubeconfig([
+    ...clusters.staging.kubeconfigContexts({ contexts: ['staging'] }),
+    ...clusters.prod.kubeconfigContexts({ contexts: ['prod'] }),
+  ]);
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+
+  const signingSecret = randomBytes(16).toString('hex');
+  let bot: Opsdeck | undefined;
+  const boot = async () => {
+    const settings = readSettings({
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl,
+      GITHUB_API_URL: github.url, GITHUB_TOKEN, OPSDECK_DATA_DIR: dataDir, PORT: String(opts.botPort),
+    });
+    bot = await startOpsdeck({ config, settings, log: opts.log, kubeconfig });
+    slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    return bot;
+  };
+  const services = Object.keys(config.services);
+  const envs = Object.keys(config.environments);
+  const slack: SlackEmulator = await SlackEmulator.start({
+    signingSecret,
+    botToken: BOT_TOKEN,
+    port: opts.port,
+    console: {
+      commands: await slashCommands(),
+      controls: [
+        {
+          id: 'fail-next',
+          label: 'Fail the next change',
+          description: 'The next deploy or rollback of this service fails like a bad release would.',
+          params: [{ name: 'service', options: services }, { name: 'env', options: envs }],
+          run: async (p) => failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? ''),
+        },
+        {
+          id: 'reset',
+          label: 'Reset all state',
+          description: 'Clears messages, requests, locks and the audit log, and puts the clusters and repos back.',
+          run: async () => {
+            await bot?.stop();
+            slack.reset();
+            github.reset();
+            clusters.staging.reset();
+            clusters.prod.reset();
+            seedWorld(github, clusters);
+            await rm(dataDir, { recursive: true, force: true });
+            await boot();
+            return 'Everything is back to the start.';
+          },
+        },
+      ],
+    },
+  });
+  await boot();
+  const consoleUrl = slack.url;
+  return {
+    consoleUrl,
+    endpoints: [
+      ['console', `${consoleUrl}  (open this)`],
+      ['bot', `http://127.0.0.1:${bot!.port}/slack/events  (/healthz, /readyz, /metrics)`],
+      ['slack api', slack.apiUrl],
+      ['github api', github.url],
+      ['kubernetes staging', clusters.staging.url],
+      ['kubernetes prod', clusters.prod.url],
+      ['kubeconfig', `${kubeconfigPath}  (kubectl --kubeconfig ${kubeconfigPath} get deploy -A)`],
+    ],
+    async stop() {
+      await bot?.stop();
+      await Promise.all([slack.close(), github.close(), clusters.staging.close(), clusters.prod.close()]);
+    },
+  };
+}
