@@ -7,7 +7,11 @@ import type { OpsdeckConfig } from './config/schema.ts';
 import { Approvals } from './core/approvals.ts';
 import { ChangeFlow } from './core/change-flow.ts';
 import { Dispatcher } from './core/dispatch.ts';
-import { createBackends, type BackendTuning } from './compose/backends.ts';
+import { Redis } from 'ioredis';
+import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
+import { createLogSources, logCenter, logRedactor, type LogTuning } from './compose/logs.ts';
+import { TailManager } from './core/logs/tail-manager.ts';
+import { RateLimitedChat } from './slack/rate-limited-chat.ts';
 import { createRunbookLibrary } from './compose/runbooks.ts';
 import { SlackChat } from './slack/chat.ts';
 import { Policy } from './core/policy.ts';
@@ -36,7 +40,9 @@ export interface ComposeOptions {
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
   /** Poll intervals and timeouts of the backends (tests shorten them). */
-  tuning?: BackendTuning & { expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
+  tuning?: BackendTuning & LogTuning & {
+    /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
+    chatGapMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
 }
 
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
@@ -66,15 +72,24 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
   const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
-  const backends = createBackends({ config, settings, store, log, kubeconfig: opts.kubeconfig, tuning: opts.tuning });
+  const kube = lazyKubeConfig(opts.kubeconfig);
+  const backends = createBackends({ config, settings, store, log, kube, tuning: opts.tuning });
+  // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
+  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
+  const chat = new RateLimitedChat(new SlackChat(slackClient), {
+    minGapMs: opts.tuning?.chatGapMs,
+    ...(redis ? { redis } : {}),
+  });
   const changes = new ChangeFlow({
-    store, chat: new SlackChat(slackClient), clock, catalog: config, backends, executors,
+    store, chat, clock, catalog: config, backends, executors,
     log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
+  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redact: logRedactor(config), heartbeatMs });
+  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails);
   const dispatcher = new Dispatcher({
-    catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, log, metrics,
+    catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
     actions: [...approvals.actions(), ...actions],
   });
   // Every replica sweeps; compare-and-set makes each expiry happen once.
@@ -111,7 +126,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       clearInterval(sweeper);
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
+      await tails.stopAll('stopped because opsdeck is shutting down');
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
+      redis?.disconnect();
       await store.close();
       log.info({}, 'stopped');
     },

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commands } from '../commands/index.ts';
+import { FsRunbookSource } from './adapters/runbooks-fs/index.ts';
 import { auditExport, auditVerify } from './cli/audit-commands.ts';
+import { runbooksCheck } from './cli/runbooks-check.ts';
+import { Registry } from './core/registry.ts';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { openStore, startOpsdeck } from './compose.ts';
@@ -22,6 +26,7 @@ const USAGE = `Usage: opsdeck <command>
                                  web console), GitHub and Kubernetes
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)
   config schema                  print the JSON Schema of opsdeck.yaml
+  runbooks check [dir]           check runbooks (front matter, services, every step) (default ./runbooks)
   audit verify                   check the audit log's hash chain
   audit export [--since 7d] [--format jsonl]
                                  print audit records, oldest first
@@ -76,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath);
     case 'config schema':
       return configSchemaCommand(io);
+    case 'runbooks check': {
+      const settings = readSettings(process.env);
+      const config = await loadConfigFile(settings.configPath);
+      const dir = rest[0] ?? config.runbooks?.path ?? 'runbooks';
+      return runbooksCheck(io, await new FsRunbookSource(dir).list(), { catalog: config, registry: new Registry(commands), root: dir });
+    }
     case 'audit verify': {
       const store = openStore(readSettings(process.env));
       try {

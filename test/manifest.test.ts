@@ -32,6 +32,6 @@ describe('manifest.yml', () => {
   });
 
   it('asks only for the scopes opsdeck uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'usergroups:read']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'files:write', 'usergroups:read']);
   });
 });

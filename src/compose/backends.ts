@@ -37,19 +37,11 @@ export function storeHistory(store: Store): DeployHistory {
  * One Deployer and Scaler per service, picked by `deploy.via`. Kubernetes clients come from
  * KUBECONFIG (or in-cluster config); GitHub from GITHUB_TOKEN and GITHUB_API_URL.
  */
-export function createBackends(a: { config: OpsdeckConfig; settings: Settings; store: Store; log: Logger; kubeconfig?: string; tuning?: BackendTuning }): Backends {
+export function createBackends(a: { config: OpsdeckConfig; settings: Settings; store: Store; log: Logger; kube: () => KubeConfig; tuning?: BackendTuning }): Backends {
   const { config, settings, log, tuning = {} } = a;
   const octokit = createOctokit({ baseUrl: settings.github.apiUrl, token: settings.github.token, log: log.child({ component: 'github' }), requestTimeoutMs: tuning.requestTimeoutMs, retryAfterBaseValue: tuning.retryAfterBaseValue });
   const history = storeHistory(a.store);
-  let kubeconfig: KubeConfig | undefined;
-  const kube = () => {
-    if (!kubeconfig) {
-      kubeconfig = new KubeConfig();
-      if (a.kubeconfig) kubeconfig.loadFromString(a.kubeconfig);
-      else kubeconfig.loadFromDefault();
-    }
-    return kubeconfig;
-  };
+  const kube = a.kube;
   const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
   const timing = { pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, rolloutTimeoutMs: tuning.rolloutTimeoutMs };
   const deployers = new Map<string, Deployer>();
@@ -75,5 +67,18 @@ export function createBackends(a: { config: OpsdeckConfig; settings: Settings; s
     deployer: (service) => deployers.get(service),
     scaler: (service) => scalers.get(service),
     sourceControl: new GitHubSourceControl(octokit),
+  };
+}
+
+/** The kubeconfig, read on first use: KUBECONFIG, ~/.kube/config or in-cluster, unless YAML is given. */
+export function lazyKubeConfig(yaml: string | undefined): () => KubeConfig {
+  let kubeconfig: KubeConfig | undefined;
+  return () => {
+    if (!kubeconfig) {
+      kubeconfig = new KubeConfig();
+      if (yaml) kubeconfig.loadFromString(yaml);
+      else kubeconfig.loadFromDefault();
+    }
+    return kubeconfig;
   };
 }

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { didYouMean } from '../core/did-you-mean.ts';
+import { parseDuration } from '../core/duration.ts';
 import { parseGrant, VERBS } from '../core/permission.ts';
 import type { Problem } from './problems.ts';
 import type { OpsdeckConfig } from './schema.ts';
@@ -69,6 +70,17 @@ export function crossCheck(config: OpsdeckConfig): Problem[] {
     if (svc.scale && svc.scale.min > svc.scale.max) {
       problems.push({ path: `${path}.scale.min`, message: `must not exceed scale.max (${svc.scale.min} > ${svc.scale.max})` });
     }
+  }
+
+  config.logs?.redact.forEach((rule, i) => {
+    try {
+      new RegExp(rule.pattern, 'g');
+    } catch (err) {
+      problems.push({ path: `logs.redact[${i}].pattern`, message: `not a valid regular expression: ${(err as Error).message}` });
+    }
+  });
+  if (config.logs && (parseDuration(config.logs.defaultFollow) ?? 0) > (parseDuration(config.logs.maxFollow) ?? 0)) {
+    problems.push({ path: 'logs.defaultFollow', message: `must not exceed logs.maxFollow (${config.logs.maxFollow})` });
   }
 
   for (const [roleName, role] of Object.entries(config.roles)) {

@@ -61,10 +61,30 @@ const deploy = z.discriminatedUnion('via', [
 
 const logs = z.union([
   z.strictObject({
-    cloudwatch: z.strictObject({ group: z.string().min(1), streamPrefix: z.string().optional() }),
+    cloudwatch: z.strictObject({
+      group: z.string().min(1).describe('Log group; `{env}` is replaced by the environment name, e.g. /ecs/api-{env}.'),
+      streamPrefix: z.string().optional(),
+    }),
   }),
-  z.strictObject({ kubernetes: z.strictObject({ selector: z.string().min(1) }) }),
+  z.strictObject({
+    kubernetes: z.strictObject({
+      selector: z.string().min(1).describe('Label selector of the pods, e.g. app=api.'),
+      container: z.string().optional(),
+    }),
+  }),
 ]);
+
+const logSettings = z
+  .strictObject({
+    defaultFollow: duration.default('10m').describe('How long /logs --follow runs when --for is not given.'),
+    maxFollow: duration.default('30m').describe('The longest --for anyone may ask for.'),
+    maxLines: z.int().min(10).max(100_000).default(2000).describe('Line budget of one follow, and the most a snapshot returns.'),
+    redact: z
+      .array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1), replace: z.string().optional() }))
+      .default([])
+      .describe('Extra secret patterns (regular expressions) removed from log lines, besides the built-in ones.'),
+  })
+  .describe('Limits and redaction for /logs.');
 
 const service = z.strictObject({
   description: z.string().optional(),
@@ -101,6 +121,7 @@ export const configSchema = z
     environments: z.record(name('environment'), environment).describe('Where services run, and the rules for changing them.'),
     services: z.record(name('service'), service),
     roles: z.record(name('role'), role),
+    logs: logSettings.optional(),
     runbooks: z
       .strictObject({
         path: z.string().min(1).default('runbooks').describe('Folder of markdown runbooks (default ./runbooks).'),

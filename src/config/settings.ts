@@ -7,6 +7,8 @@ export interface Settings {
     | { mode: 'socket'; botToken: string; appToken: string; apiUrl: string | undefined }
     | { mode: 'sandbox' };
   github: { token: string | undefined; apiUrl: string | undefined };
+  /** Region and endpoint for CloudWatch Logs; credentials come from the SDK's default chain. */
+  aws: { region: string | undefined; cloudwatchLogsEndpoint: string | undefined };
   configPath: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -35,7 +37,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (botToken && !appToken && !signingSecret) {
     problems.push({ path: 'SLACK_SIGNING_SECRET', message: 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
   }
-  for (const name of ['SLACK_API_URL', 'GITHUB_API_URL']) {
+  for (const name of ['SLACK_API_URL', 'GITHUB_API_URL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS']) {
     const value = get(name);
     if (value && !/^https?:\/\/[^\s]+$/.test(value)) problems.push({ path: name, message: 'must be an http(s) URL' });
   }
@@ -56,6 +58,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   return {
     slack,
     github: { token: get('GITHUB_TOKEN'), apiUrl: get('GITHUB_API_URL') },
+    aws: { region: get('AWS_REGION') ?? get('AWS_DEFAULT_REGION'), cloudwatchLogsEndpoint: get('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') ?? get('AWS_ENDPOINT_URL') },
     configPath: get('OPSDECK_CONFIG') ?? 'opsdeck.yaml',
     databaseUrl,
     dataDir: get('OPSDECK_DATA_DIR') ?? '.opsdeck',

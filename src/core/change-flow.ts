@@ -157,7 +157,9 @@ export class ChangeFlow {
     for (const req of await store.listRequests({ states: ['running', 'approved'] })) {
       const seen = (req.heartbeatAt ?? req.updatedAt).getTime();
       if (seen > cutoff) continue;
-      const summary = req.state === 'running'
+      const summary = req.kind === 'tail'
+        ? 'This log tail ended: the opsdeck replica running it stopped. Start it again with `/logs … --follow`.'
+        : req.state === 'running'
         ? `Interrupted: opsdeck stopped while this was running, so it may be partly applied. Check \`/ops status ${req.service} ${req.env}\`.`
         : 'Interrupted: approved, but opsdeck stopped before it started. Nothing was changed; run the command again.';
       const failed = await store.transitionRequest(req.id, [req.state], 'failed', { outcome: { summary } }, clock.now());
@@ -176,7 +178,7 @@ export class ChangeFlow {
    * so two replicas racing always agree on which one goes ahead.
    */
   async #otherChange(req: StoredRequest): Promise<string | undefined> {
-    const others = (await this.deps.store.listRequests({ service: req.service, env: req.env, states: ['running'] })).filter((r) => r.id !== req.id);
+    const others = (await this.deps.store.listRequests({ service: req.service, env: req.env, states: ['running'] })).filter((r) => r.id !== req.id && r.kind !== 'tail');
     const before = (r: StoredRequest) => r.updatedAt.getTime() < req.updatedAt.getTime() || (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
     const blocker = others.find((r) => r.runner !== undefined || before(r));
     return blocker && `${paramsOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
@@ -189,7 +191,8 @@ export class ChangeFlow {
 
   /** Re-renders the request message from the store, so every replica shows the same thing. */
   async refresh(request: StoredRequest): Promise<void> {
-    if (!request.message) return;
+    // Tails keep their own message; only change requests are rendered from the store.
+    if (!request.message || request.kind === 'tail') return;
     const approvals = await this.deps.store.listApprovals(request.id);
     await this.deps.chat
       .update(request.message.channel, request.message.ts, requestMessage(request, approvals, this.deps.catalog.environments[request.env]))

@@ -10,6 +10,7 @@ import type { ChangePlan } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
 import type { Policy } from './policy.ts';
 import type { Registry } from './registry.ts';
+import type { LogCenter } from './logs/log-center.ts';
 import type { RunbookLibrary } from './runbooks/library.ts';
 
 export interface PositionalSpec {
@@ -40,6 +41,7 @@ export interface Services {
   backends: Backends;
   changes: ChangeFlow;
   runbooks: RunbookLibrary;
+  logs: LogCenter;
 }
 
 export interface Actor {

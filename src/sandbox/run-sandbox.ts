@@ -6,6 +6,7 @@ import { startOpsdeck, type Opsdeck } from '../compose.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { readSettings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
+import { CloudWatchLogsEmulator } from './cloudwatch/index.ts';
 import { GitHubEmulator } from './github/index.ts';
 import { KubernetesEmulator, renderKubeconfig } from './kubernetes/index.ts';
 import { packageRoot } from './package-root.ts';
@@ -60,6 +61,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const k8sOptions = { tickMs: pace.tickMs, podReadyMs: pace.podReadyMs, timeScale: pace.timeScale };
   const clusters = { staging: await KubernetesEmulator.start(k8sOptions), prod: await KubernetesEmulator.start(k8sOptions) };
   seedWorld(github, clusters);
+  const cloudwatch = await CloudWatchLogsEmulator.start({});
+  const generateLogs = () => {
+    for (const svc of Object.values(config.services)) {
+      const cw = svc.logs && 'cloudwatch' in svc.logs ? svc.logs.cloudwatch : undefined;
+      if (!cw) continue;
+      for (const env of Object.keys(config.environments)) {
+        const group = cw.group.replaceAll('{env}', env);
+        const prefix = cw.streamPrefix ?? 'task';
+        cloudwatch.generate({ group, streams: [`${prefix}/1a2b3c`, `${prefix}/4d5e6f`], eventsPerSecond: env === 'prod' ? 8 : 3, errorBurst: { everyMs: 90_000, durationMs: 15_000, errorShare: 0.4 } });
+      }
+    }
+  };
+  generateLogs();
   const kubeconfig = renderKubeconfig([
     ...clusters.staging.kubeconfigContexts({ contexts: ['staging'] }),
     ...clusters.prod.kubeconfigContexts({ contexts: ['prod'] }),
@@ -73,8 +87,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const settings = readSettings({
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl,
       GITHUB_API_URL: github.url, GITHUB_TOKEN, OPSDECK_DATA_DIR: dataDir, PORT: String(opts.botPort),
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cloudwatch.url, AWS_REGION: 'us-east-1',
     });
-    bot = await startOpsdeck({ config, settings, log: opts.log, kubeconfig });
+    bot = await startOpsdeck({
+      config, settings, log: opts.log, kubeconfig,
+      tuning: { pollMs: 1000, awsCredentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } },
+    });
     slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
     return bot;
   };
@@ -105,6 +123,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
             clusters.staging.reset();
             clusters.prod.reset();
             seedWorld(github, clusters);
+            cloudwatch.stopGenerators();
+            cloudwatch.reset();
+            generateLogs();
             await rm(dataDir, { recursive: true, force: true });
             await boot();
             return 'Everything is back to the start.';
@@ -124,11 +145,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       ['github api', github.url],
       ['kubernetes staging', clusters.staging.url],
       ['kubernetes prod', clusters.prod.url],
+      ['cloudwatch logs', `${cloudwatch.url}  (aws logs tail /ecs/api-prod --endpoint-url ${cloudwatch.url})`],
       ['kubeconfig', `${kubeconfigPath}  (kubectl --kubeconfig ${kubeconfigPath} get deploy -A)`],
     ],
     async stop() {
       await bot?.stop();
-      await Promise.all([slack.close(), github.close(), clusters.staging.close(), clusters.prod.close()]);
+      await Promise.all([slack.close(), github.close(), clusters.staging.close(), clusters.prod.close(), cloudwatch.close()]);
     },
   };
 }

@@ -23,6 +23,17 @@ export class SlackChat implements Chat {
     return { ts: res.ts };
   }
 
+  async upload(channel: string, file: { filename: string; title: string; content: string; comment: string }, threadTs?: string): Promise<void> {
+    await this.#client.filesUploadV2({
+      channel_id: channel,
+      filename: file.filename,
+      title: file.title,
+      content: file.content,
+      initial_comment: file.comment,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    } as Parameters<WebClient['filesUploadV2']>[0]);
+  }
+
   async update(channel: string, ts: string, message: Message): Promise<void> {
     await this.#client.chat.update({ channel, ts, ...renderMessage(message) } as Parameters<WebClient['chat']['update']>[0]);
   }

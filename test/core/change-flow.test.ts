@@ -35,6 +35,7 @@ describe('ChangeFlow', () => {
           return { ts: `1.${posts.length}` };
         },
         update: async () => {},
+        upload: async () => {},
       },
       executors: {
         deploy: async ({ exec }): Promise<DeployOutcome> => {

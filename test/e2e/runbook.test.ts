@@ -73,6 +73,16 @@ describe('/runbook', () => {
     expect(refused.text).toContain('rollback:api:prod');
   });
 
+  it('runs a /logs step for someone allowed to read prod logs, and refuses someone who is not', async () => {
+    world.cloudwatch.put('/ecs/api-prod', 'task/9', [{ timestamp: Date.now() - 5_000, message: 'ERROR upstream timed out' }]);
+    const shown = await h.run('U0ALICE', '/runbook', 'api 5xx errors');
+    await press('U0ALICE', shown, '/logs api prod --since 15m --grep ERROR');
+    const logs = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')));
+    expect(textOf(logs)).toContain('ERROR upstream timed out');
+    const refused = await nextEphemeral(h, 'U0CAROL', () => press('U0CAROL', shown, '/logs api prod --since 15m --grep ERROR'));
+    expect(refused.text).toContain('logs:api:prod');
+  });
+
   it('reloads on request', async () => {
     expect((await h.run('U0ALICE', '/ops', 'runbooks reload')).text).toMatch(/Reloaded \d+ runbooks/);
   });

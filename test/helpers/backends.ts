@@ -1,3 +1,4 @@
+import { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
 import { GitHubEmulator } from '../../src/sandbox/github/index.ts';
 import { KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
 
@@ -5,6 +6,7 @@ export const GITHUB_TOKEN = 'ghp_testtokentesttokentesttoken0000';
 
 export interface Backends {
   github: GitHubEmulator;
+  cloudwatch: CloudWatchLogsEmulator;
   /** One cluster per environment, as real teams run staging and prod. */
   clusters: { staging: KubernetesEmulator; prod: KubernetesEmulator };
   kubeconfig: string;
@@ -26,16 +28,19 @@ export async function startBackends(): Promise<Backends> {
     k8s.seedDeployment({ namespace: 'api', name: 'api', container: 'api', image: 'ghcr.io/acme/api:v1.1.0', replicas: 3, history: ['ghcr.io/acme/api:v1.0.0'] });
     k8s.seedDeployment({ namespace: 'web', name: 'web', image: 'ghcr.io/acme/web:v2.0.0', replicas: 2, hpa: { min: 2, max: 6 } });
   }
+  const cloudwatch = await CloudWatchLogsEmulator.start({ ingestionDelayMs: 50 });
+  for (const env of ['staging', 'prod']) cloudwatch.createGroup(`/ecs/api-${env}`);
   const kubeconfig = renderKubeconfig([
     ...clusters.staging.kubeconfigContexts({ contexts: ['staging'] }),
     ...clusters.prod.kubeconfigContexts({ contexts: ['prod'] }),
   ]);
   return {
     github,
+    cloudwatch,
     clusters,
     kubeconfig,
     async close() {
-      await Promise.all([github.close(), clusters.staging.close(), clusters.prod.close()]);
+      await Promise.all([github.close(), cloudwatch.close(), clusters.staging.close(), clusters.prod.close()]);
     },
   };
 }

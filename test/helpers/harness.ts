@@ -44,6 +44,8 @@ export interface HarnessOptions {
   /** Start GitHub and Kubernetes emulators and point the bot at them. */
   backends?: BackendWorld;
   clock?: Clock;
+  /** Minimum gap between posts per channel (default 20 ms to keep tests fast; Slack's is ~1 s). */
+  chatGapMs?: number;
   /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
   socketMode?: boolean;
 }
@@ -68,13 +70,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: slack.apiUrl,
     OPSDECK_DATA_DIR: dataDir,
     PORT: '0',
-    ...(options.backends ? { GITHUB_API_URL: options.backends.github.url, GITHUB_TOKEN } : {}),
+    ...(options.backends
+      ? { GITHUB_API_URL: options.backends.github.url, GITHUB_TOKEN, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: options.backends.cloudwatch.url, AWS_REGION: 'us-east-1' }
+      : {}),
   });
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
   const boot = () => startOpsdeck({
     config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
     kubeconfig: options.backends?.kubeconfig,
-    tuning: { pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100 },
+    tuning: { pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
+      awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
   });
   let bot = await boot();
   const connect = async () => {

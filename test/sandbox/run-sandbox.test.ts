@@ -28,7 +28,7 @@ const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', join(dir,
 
 describe('opsdeck sandbox', () => {
   it('prints every endpoint', () => {
-    expect(sandbox.endpoints.map(([name]) => name)).toEqual(['console', 'bot', 'slack api', 'github api', 'kubernetes staging', 'kubernetes prod', 'kubeconfig']);
+    expect(sandbox.endpoints.map(([name]) => name)).toEqual(['console', 'bot', 'slack api', 'github api', 'kubernetes staging', 'kubernetes prod', 'cloudwatch logs', 'kubeconfig']);
   });
 
   it('serves the console with the commands from manifest.yml', async () => {

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { ActionSpec } from '../src/core/action.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
+import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
+import { UserError } from '../src/core/errors.ts';
+import { formatTime } from '../src/core/format.ts';
+import { formatEvent } from '../src/core/logs/format.ts';
+import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
+import { textMessage } from '../src/core/message.ts';
+import { ENV, SERVICE } from './target.ts';
+
+// More than this many lines go up as a file instead of filling the channel.
+const INLINE_LINES = 40;
+
+function pickSource(services: Services, service: string, wanted: string | undefined) {
+  const available = services.logs.sources(service);
+  if (!available.length) throw new UserError(`\`${service}\` has no log source: set \`services.${service}.logs\` in opsdeck.yaml.`);
+  if (!wanted) return available[0]!;
+  const match = available.find((s) => s.kind === wanted);
+  if (!match) throw new UserError(`\`${service}\` has no ${wanted} logs; it has ${available.map((s) => `\`${s.kind}\``).join(', ')}.`);
+  return match;
+}
+
+export const logs = defineCommand({
+  family: 'logs',
+  summary: 'Show recent logs of a service, or follow them live in a thread',
+  examples: ['/logs api prod --since 15m', '/logs api prod --grep ERROR --follow --for 5m', '/logs web staging --source kubernetes --pod web-6f7c9-abcde'],
+  positionals: [SERVICE, ENV],
+  flags: {
+    since: { type: 'string', placeholder: 'duration|ISO time', help: 'from how long ago, e.g. `15m`, `2h`, or an ISO time (default 15m; 1m with --follow)' },
+    grep: { type: 'string', placeholder: 'pattern', help: 'only matching lines: a CloudWatch filter pattern, or text for pod logs' },
+    follow: { type: 'boolean', help: 'keep posting new lines into a thread until stopped' },
+    for: { type: 'string', placeholder: 'duration', help: 'how long to follow (default 10m, limited by config)' },
+    lines: { type: 'string', placeholder: 'N', help: 'how many lines: the newest N for a snapshot, the budget of a follow' },
+    source: { type: 'string', placeholder: 'cloudwatch|kubernetes', help: 'which log source, when a service has both' },
+    pod: { type: 'string', placeholder: 'name', help: 'one pod only (Kubernetes)' },
+    container: { type: 'string', placeholder: 'name', help: 'one container (Kubernetes)' },
+  },
+  schema: z.object({
+    service: z.string(),
+    env: z.string(),
+    since: z.string().refine((v) => parseSince(v, new Date()) !== undefined, 'expected a duration such as 15m or an ISO time').optional(),
+    grep: z.string().max(1024).optional(),
+    follow: z.boolean().default(false),
+    for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 10m').optional(),
+    lines: z.coerce.number().int().min(1, 'expected at least 1 line').optional(),
+    source: z.enum(['cloudwatch', 'kubernetes'], { error: 'expected cloudwatch or kubernetes' }).optional(),
+    pod: z.string().max(253).optional(),
+    container: z.string().max(63).optional(),
+  }),
+  permission: 'logs',
+  mutating: false,
+  async handler({ args, actor, channelId, services, reply }) {
+    const { limits, redact, tails } = services.logs;
+    const { kind, source } = pickSource(services, args.service, args.source);
+    if ((args.pod || args.container) && kind !== 'kubernetes') throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
+    if (args.lines !== undefined && args.lines > limits.maxLines) throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
+    const target = { service: args.service, env: args.env };
+    // A follow starts close to now: replaying a quarter of an hour into a thread helps nobody.
+    const since = parseSince(args.since ?? (args.follow ? '1m' : '15m'), services.clock.now())!;
+    const query = { target, since, grep: args.grep, pod: args.pod, container: args.container };
+
+    if (args.follow) {
+      const durationMs = args.for ? parseDuration(args.for)! : limits.defaultFollowMs;
+      if (durationMs > limits.maxFollowMs) throw new UserError(`\`--for\` is at most ${formatDuration(limits.maxFollowMs)} (logs.maxFollow in opsdeck.yaml).`);
+      await tails.start({ source, query, requester: actor.userId, channel: channelId, durationMs, lineBudget: args.lines ?? limits.maxLines });
+      return;
+    }
+    if (args.for) throw new UserError('`--for` goes with `--follow`.');
+
+    const { events, more } = await source.snapshot(query, args.lines ?? 200);
+    const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
+    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : ''}.`;
+    if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    const lines = events.map((e) => formatEvent(e, redact));
+    if (lines.length <= INLINE_LINES) {
+      await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, { type: 'code', text: lines.join('\n') }] });
+      return;
+    }
+    await services.changes.deps.chat.upload(channelId, { filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`, comment: summary });
+  },
+});
+
+/** Stop on a live tail: anyone who may read those logs may stop it. */
+export const logsActions: ActionSpec[] = [
+  {
+    actionId: ACTION_STOP,
+    async handler({ click, roles, services }) {
+      const tail = await services.store.getRequest(click.value);
+      if (!tail || tail.kind !== 'tail') throw new UserError('That log tail no longer exists.');
+      const need = { verb: 'logs', service: tail.service, env: tail.env };
+      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need));
+      if (!(await services.logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');
+    },
+  },
+];

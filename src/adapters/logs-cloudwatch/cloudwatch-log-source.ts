@@ -1,0 +1,107 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { UserError } from '../../core/errors.ts';
+import type { Target } from '../../ports/backends.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
+import { describeFailure } from './cloudwatch-errors.ts';
+import type { FilterScope } from './filter-page.ts';
+import { follow } from './follow.ts';
+import type { RetryPolicy } from './retry.ts';
+import { snapshot } from './snapshot.ts';
+
+export interface CloudWatchLogSourceOptions {
+  /**
+   * Built by the caller (see createCloudWatchClient). Its SDK retries (standard mode, `maxAttempts` 3) absorb
+   * short throttling; this source backs off on top of them when throttling outlasts those.
+   */
+  client: CloudWatchLogsClient;
+  /** The log group of the service in an environment. */
+  group: (env: string) => string;
+  streamPrefix?: string | undefined;
+  /** Follow polls this often; default 5 s, like `aws logs tail --follow`. */
+  pollMs?: number | undefined;
+  /** Follow re-reads this much before the newest event seen, for events stored late; default 5 s. */
+  lateArrivalMs?: number | undefined;
+  /** A snapshot stops paging after this long (default 20 s) or this many pages (default 200). */
+  snapshotBudgetMs?: number | undefined;
+  snapshotMaxPages?: number | undefined;
+  log: Logger;
+}
+
+const BACKOFF_CAP_MS = 30_000;
+// With the cap, about four minutes of continuous throttling or 5xx before a follow gives up.
+const MAX_FAILURES = 10;
+
+/** Logs from a CloudWatch Logs group through FilterLogEvents (one source per service). */
+export class CloudWatchLogSource implements LogSource {
+  readonly #o: CloudWatchLogSourceOptions;
+  readonly #pollMs: number;
+
+  constructor(options: CloudWatchLogSourceOptions) {
+    this.#o = options;
+    this.#pollMs = options.pollMs ?? 5_000;
+  }
+
+  describe(target: Target): string {
+    const streams = this.#o.streamPrefix ? ` streams ${this.#o.streamPrefix}*` : '';
+    return `CloudWatch ${this.#o.group(target.env)}${streams} (${target.env})`;
+  }
+
+  async snapshot(query: LogQuery, limit: number): Promise<{ events: LogEvent[]; more: boolean }> {
+    const scope = this.#scope(query);
+    const log = this.#log(scope);
+    try {
+      return await snapshot({
+        client: this.#o.client,
+        scope,
+        since: query.since.getTime(),
+        until: Date.now(),
+        limit,
+        budgetMs: this.#o.snapshotBudgetMs ?? 20_000,
+        maxPages: this.#o.snapshotMaxPages ?? 200,
+        retry: this.#retry(log),
+        log,
+      });
+    } catch (error) {
+      throw describeFailure(error, scope.group, query.grep);
+    }
+  }
+
+  async follow(query: LogQuery, signal: AbortSignal, deliver: (events: LogEvent[]) => void): Promise<void> {
+    const scope = this.#scope(query);
+    const log = this.#log(scope);
+    try {
+      await follow({
+        client: this.#o.client,
+        scope,
+        since: query.since.getTime(),
+        pollMs: this.#pollMs,
+        lateArrivalMs: this.#o.lateArrivalMs ?? 5_000,
+        retry: this.#retry(log),
+        signal,
+        // A deliver callback may abort (a line budget reached): nothing is delivered after that.
+        deliver: (events) => {
+          if (!signal.aborted) deliver(events);
+        },
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      throw describeFailure(error, scope.group, query.grep);
+    }
+  }
+
+  #scope(query: LogQuery): FilterScope {
+    if (query.pod !== undefined || query.container !== undefined) {
+      throw new UserError('--pod and --container apply to Kubernetes logs; this service logs to CloudWatch.');
+    }
+    return { group: this.#o.group(query.target.env), filterPattern: query.grep, streamPrefix: this.#o.streamPrefix };
+  }
+
+  #log(scope: FilterScope): Logger {
+    return this.#o.log.child({ source: 'cloudwatch', group: scope.group });
+  }
+
+  #retry(log: Logger): RetryPolicy {
+    return { baseMs: this.#pollMs, capMs: BACKOFF_CAP_MS, maxFailures: MAX_FAILURES, log };
+  }
+}

@@ -1,0 +1,1 @@
+export { KubernetesLogSource, type KubernetesLogSourceOptions } from './kubernetes-log-source.ts';

@@ -1,0 +1,108 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { UserError } from '../../core/errors.ts';
+import type { Target } from '../../ports/backends.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
+import { KubernetesApiError } from '../kubernetes/api-error.ts';
+import { type ClusterClient, ClusterClients } from '../kubernetes/cluster-clients.ts';
+import { follow } from './follow.ts';
+import { openPodLog } from './log-request.ts';
+import { isTransientStatus, podLogFailure } from './pod-log-failure.ts';
+import { type PodScope, podPlans } from './pods.ts';
+import { snapshot } from './snapshot.ts';
+
+export interface KubernetesLogSourceOptions {
+  /** Loaded by the caller (`loadFromDefault` or `loadFromString`). */
+  kubeconfig: KubeConfig;
+  /** Kubernetes context per environment; undefined means the kubeconfig's current context. */
+  contexts: Record<string, string | undefined>;
+  namespace: string;
+  /** Label selector of the service's pods, e.g. `app=api`. */
+  selector: string;
+  /** The container to read; default the pod's only (or first) container. `--container` overrides it. */
+  container?: string | undefined;
+  /** How often a follow looks for new and gone pods; default 5 s. */
+  pollMs?: number | undefined;
+  /** Cap on each API request, and on the wait for a log stream to answer; default 10 s. */
+  requestTimeoutMs?: number | undefined;
+  log: Logger;
+}
+
+// With exponential backoff from pollMs, a minute or two of failures before a follow gives up.
+const MAX_FAILURES = 6;
+
+/** Pod logs of one service's pods (all that match the selector, or one `--pod`). */
+export class KubernetesLogSource implements LogSource {
+  readonly #o: KubernetesLogSourceOptions;
+  readonly #clients: ClusterClients;
+  readonly #timeoutMs: number;
+  readonly #streamConfigs = new Map<string, KubeConfig>();
+
+  constructor(options: KubernetesLogSourceOptions) {
+    this.#o = options;
+    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#clients = new ClusterClients(options.kubeconfig, options.contexts, this.#timeoutMs);
+  }
+
+  describe(target: Target): string {
+    return `pods ${this.#o.selector} in ${this.#o.namespace} (${target.env})`;
+  }
+
+  async snapshot(query: LogQuery, limit: number): Promise<{ events: LogEvent[]; more: boolean }> {
+    const client = this.#clients.for(query.target.env);
+    const plans = await podPlans(client, this.#scope(query));
+    if (plans.length === 0) {
+      throw new UserError(`No started pods match ${this.#o.selector} in namespace ${this.#o.namespace} (${query.target.env}).`);
+    }
+    return snapshot({
+      kc: this.#streamConfig(client),
+      context: client.context,
+      namespace: this.#o.namespace,
+      plans,
+      since: query.since.getTime(),
+      grep: query.grep || undefined,
+      limit,
+      requestTimeoutMs: this.#timeoutMs,
+    });
+  }
+
+  async follow(query: LogQuery, signal: AbortSignal, deliver: (events: LogEvent[]) => void): Promise<void> {
+    const client = this.#clients.for(query.target.env);
+    const kc = this.#streamConfig(client);
+    const scope = this.#scope(query);
+    const namespace = this.#o.namespace;
+    await follow({
+      plans: () => podPlans(client, scope),
+      open: (plan, params, stop) => openPodLog(kc, { namespace, pod: plan.pod, params }, stop, this.#timeoutMs),
+      isTransient: (error) => error instanceof KubernetesApiError && isTransientStatus(error.status),
+      streamFailure: (error, plan) => podLogFailure(error, client.context, plan, this.#timeoutMs),
+      since: query.since.getTime(),
+      grep: query.grep || undefined,
+      pollMs: this.#o.pollMs ?? 5_000,
+      maxFailures: MAX_FAILURES,
+      signal,
+      deliver,
+      log: this.#o.log.child({ source: 'kubernetes', selector: this.#o.selector, namespace, env: query.target.env }),
+    });
+  }
+
+  #scope(query: LogQuery): PodScope {
+    return {
+      namespace: this.#o.namespace,
+      selector: this.#o.selector,
+      pod: query.pod,
+      container: query.container ?? this.#o.container,
+    };
+  }
+
+  /** A kubeconfig switched to the environment's context, kept so its HTTP agent (and connections) is reused. */
+  #streamConfig(client: ClusterClient): KubeConfig {
+    const existing = this.#streamConfigs.get(client.context);
+    if (existing) return existing;
+    const { clusters, users, contexts } = this.#o.kubeconfig;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters, users, contexts, currentContext: client.context });
+    this.#streamConfigs.set(client.context, kc);
+    return kc;
+  }
+}

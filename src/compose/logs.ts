@@ -1,0 +1,66 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { CloudWatchLogSource, createCloudWatchClient } from '../adapters/logs-cloudwatch/index.ts';
+import { KubernetesLogSource } from '../adapters/logs-kubernetes/index.ts';
+import type { OpsdeckConfig } from '../config/schema.ts';
+import type { Settings } from '../config/settings.ts';
+import { parseDuration } from '../core/duration.ts';
+import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
+import type { TailManager } from '../core/logs/tail-manager.ts';
+import { DEFAULT_RULES, redact, type RedactionRule } from '../core/redact.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { LogSource } from '../ports/logs.ts';
+
+export interface LogTuning {
+  pollMs?: number;
+  requestTimeoutMs?: number;
+  /** Static AWS credentials (the sandbox's emulator); production uses the SDK's default chain. */
+  awsCredentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** The built-in secret patterns plus the ones in `logs.redact`, applied to every log line. */
+export function logRedactor(config: OpsdeckConfig): (text: string) => string {
+  const extra: RedactionRule[] = (config.logs?.redact ?? []).map((r) => ({ name: r.name, pattern: new RegExp(r.pattern, 'g'), replace: r.replace ?? '[REDACTED]' }));
+  const rules = [...DEFAULT_RULES, ...extra];
+  return (text) => redact(text, rules);
+}
+
+/** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
+export function createLogSources(a: { config: OpsdeckConfig; settings: Settings; log: Logger; kubeconfig: () => KubeConfig; tuning?: LogTuning }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
+  const { config, settings, log, tuning = {} } = a;
+  const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
+  let cloudwatch: ReturnType<typeof createCloudWatchClient> | undefined;
+  const client = () => (cloudwatch ??= createCloudWatchClient({ region: settings.aws.region, endpoint: settings.aws.cloudwatchLogsEndpoint, credentials: tuning.awsCredentials }));
+  const out = new Map<string, { kind: LogSourceKind; source: LogSource }[]>();
+  for (const [name, svc] of Object.entries(config.services)) {
+    const list: { kind: LogSourceKind; source: LogSource }[] = [];
+    const svcLog = log.child({ component: 'logs', service: name });
+    const cw = svc.logs && 'cloudwatch' in svc.logs ? svc.logs.cloudwatch : undefined;
+    if (cw) {
+      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, log: svcLog }) });
+    }
+    const pods = svc.logs && 'kubernetes' in svc.logs ? svc.logs.kubernetes : undefined;
+    if (svc.kubernetes) {
+      // Without an explicit selector, pods are found by the conventional app=<deployment> label.
+      const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
+      const source = new KubernetesLogSource({ kubeconfig: a.kubeconfig(), contexts, namespace: svc.kubernetes.namespace, selector, container: pods?.container ?? svc.kubernetes.container, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, log: svcLog });
+      if (pods) list.unshift({ kind: 'kubernetes', source });
+      else list.push({ kind: 'kubernetes', source });
+    }
+    out.set(name, list);
+  }
+  return out;
+}
+
+export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager): LogCenter {
+  const settings = config.logs;
+  return {
+    sources: (service) => sources.get(service) ?? [],
+    tails,
+    limits: {
+      defaultFollowMs: parseDuration(settings?.defaultFollow ?? '10m')!,
+      maxFollowMs: parseDuration(settings?.maxFollow ?? '30m')!,
+      maxLines: settings?.maxLines ?? 2000,
+    },
+    redact: logRedactor(config),
+  };
+}

@@ -1,0 +1,13 @@
+import type { LogSource } from '../../ports/logs.ts';
+import type { TailManager } from './tail-manager.ts';
+
+export type LogSourceKind = 'cloudwatch' | 'kubernetes';
+
+/** What /logs needs: a source per service, the tails, the limits and the redaction. */
+export interface LogCenter {
+  /** The sources a service has, the configured one first. */
+  sources(service: string): { kind: LogSourceKind; source: LogSource }[];
+  tails: TailManager;
+  limits: { defaultFollowMs: number; maxFollowMs: number; maxLines: number };
+  redact(text: string): string;
+}
