@@ -85,6 +85,17 @@ describe('/logs --follow', () => {
     expect(final.text).toContain('reached its 3s limit');
   });
 
+  it('follows pod logs of every pod of the selector', async () => {
+    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'web staging --source kubernetes --follow --for 2s' });
+    const parent = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *web* in *staging*')));
+    await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('reached its 2s limit')), { timeoutMs: 15_000 });
+    const shown = threadLines(parent.ts);
+    expect(shown.length).toBeGreaterThan(0);
+    const pods = new Set(shown.map((l) => l.split(' ')[1]));
+    expect(pods.size).toBe(2);
+    expect(new Set(shown).size).toBe(shown.length);
+  });
+
   it('stops on a Stop click by someone allowed to read those logs, and audits who', async () => {
     const generator = world.cloudwatch.generate({ group: '/ecs/api-prod', streams: ['a'], eventsPerSecond: 10, secretShare: 0 });
     await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/logs', text: 'api prod --follow --for 5m' });

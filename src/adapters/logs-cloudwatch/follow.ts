@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEvent } from '../../ports/logs.ts';
 import { type FilterScope, filterPage } from './filter-page.ts';
-import { pause } from './pause.ts';
+import { pause } from '../pause.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 
 export interface FollowRun {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../ports/logger.ts';
 import { isTransient } from './cloudwatch-errors.ts';
-import { pause } from './pause.ts';
+import { pause } from '../pause.ts';
 
 export interface RetryPolicy {
   /** First wait after a transient failure; doubles up to `capMs`. */

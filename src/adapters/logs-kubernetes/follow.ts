@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { Batcher } from './batcher.ts';
-import { backoffMs, pause } from './pause.ts';
+import { backoffMs, pause } from '../pause.ts';
 import { PodFollower } from './pod-follower.ts';
 import type { PodLogPlan } from './pods.ts';
 

@@ -4,7 +4,7 @@ import type { LogEvent } from '../../ports/logs.ts';
 import { parseLogLine, type Stamp, sinceTimeParam } from './log-line.ts';
 import { readLines } from './log-request.ts';
 import { isTransientStatus, statusOf } from './pod-log-failure.ts';
-import { backoffMs, pause } from './pause.ts';
+import { backoffMs, pause } from '../pause.ts';
 import type { PodLogPlan } from './pods.ts';
 import { ResumePoint } from './resume-point.ts';
 

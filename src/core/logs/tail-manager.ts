@@ -12,8 +12,8 @@ import { Backlog } from './backlog.ts';
 import { formatEvent } from './format.ts';
 
 export const ACTION_STOP = 'opsdeck.logs.stop';
-// Each post packs up to this many characters into code blocks: under Slack's ~13k per message.
-const POST_CHARS = 7000;
+// Each post packs up to this many characters into code blocks: under Slack's ~13k per message, with room for the markup.
+const POST_CHARS = 11_000;
 const FINAL_POSTS = 3;
 
 export interface TailStart {
