@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ActionSpec } from '../src/core/action.ts';
+import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
 import { UserError } from '../src/core/errors.ts';
@@ -77,7 +78,7 @@ export const logs = defineCommand({
       await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, { type: 'code', text: lines.join('\n') }] });
       return;
     }
-    await services.changes.deps.chat.upload(channelId, { filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`, comment: summary });
+    await services.logs.attach(channelId, { filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`, comment: summary });
   },
 });
 
@@ -87,7 +88,7 @@ export const logsActions: ActionSpec[] = [
     actionId: ACTION_STOP,
     async handler({ click, roles, services }) {
       const tail = await services.store.getRequest(click.value);
-      if (!tail || tail.kind !== 'tail') throw new UserError('That log tail no longer exists.');
+      if (!tail || tail.kind !== TAIL_KIND) throw new UserError('That log tail no longer exists.');
       const need = { verb: 'logs', service: tail.service, env: tail.env };
       if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need));
       if (!(await services.logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');

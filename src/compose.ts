@@ -87,7 +87,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
   const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redact: logRedactor(config), heartbeatMs });
-  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails);
+  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
     actions: [...approvals.actions(), ...actions],

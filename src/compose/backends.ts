@@ -50,18 +50,19 @@ export function createBackends(a: { config: OpsdeckConfig; settings: Settings; s
   for (const [name, svc] of Object.entries(config.services)) {
     const svcLog = log.child({ component: 'backend', service: name });
     const k8s = svc.kubernetes;
+    // One options object per service, so its deployer and scaler share their API clients.
     const kubeOptions = k8s
-      ? () => ({ kubeconfig: kube(), contexts, service: { ...k8s, image: svc.deploy?.via === 'kubernetes' ? svc.deploy.image : undefined, tag: svc.deploy?.via === 'kubernetes' ? svc.deploy.tag : undefined }, log: svcLog, ...timing })
+      ? { kubeconfig: kube(), contexts, service: { ...k8s, image: svc.deploy?.via === 'kubernetes' ? svc.deploy.image : undefined, tag: svc.deploy?.via === 'kubernetes' ? svc.deploy.tag : undefined }, log: svcLog, ...timing }
       : undefined;
     const deploy = svc.deploy;
-    if (deploy?.via === 'kubernetes' && kubeOptions) deployers.set(name, new KubernetesDeployer(kubeOptions()));
+    if (deploy?.via === 'kubernetes' && kubeOptions) deployers.set(name, new KubernetesDeployer(kubeOptions));
     if (deploy?.via === 'github-deployment' && svc.github) {
       deployers.set(name, new GitHubDeploymentDeployer(octokit, { repo: svc.github.repo, requiredContexts: deploy.requiredContexts, pollMs: tuning.pollMs }));
     }
     if (deploy?.via === 'github-workflow' && svc.github) {
       deployers.set(name, new GitHubWorkflowDeployer(octokit, { repo: svc.github.repo, workflow: deploy.workflow, defaultRef: svc.github.defaultRef, history, pollMs: tuning.pollMs }));
     }
-    if (svc.scale && kubeOptions) scalers.set(name, new KubernetesScaler(kubeOptions()));
+    if (svc.scale && kubeOptions) scalers.set(name, new KubernetesScaler(kubeOptions));
   }
   return {
     deployer: (service) => deployers.get(service),

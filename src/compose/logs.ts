@@ -7,6 +7,7 @@ import { parseDuration } from '../core/duration.ts';
 import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
 import type { TailManager } from '../core/logs/tail-manager.ts';
 import { DEFAULT_RULES, redact, type RedactionRule } from '../core/redact.ts';
+import type { Chat } from '../ports/chat.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogSource } from '../ports/logs.ts';
 
@@ -51,7 +52,7 @@ export function createLogSources(a: { config: OpsdeckConfig; settings: Settings;
   return out;
 }
 
-export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager): LogCenter {
+export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager, chat: Chat): LogCenter {
   const settings = config.logs;
   return {
     sources: (service) => sources.get(service) ?? [],
@@ -62,5 +63,6 @@ export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: Lo
       maxLines: settings?.maxLines ?? 2000,
     },
     redact: logRedactor(config),
+    attach: (channel, file) => chat.upload(channel, file),
   };
 }

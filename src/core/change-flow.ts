@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { paramsOf, requestHash, type ChangePlan, type Executor, type RequestParams } from './change.ts';
+import { paramsOf, requestHash, TAIL_KIND, type ChangePlan, type Executor, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
 import { mention } from './format.ts';
 import { newId } from './ids.ts';
@@ -157,7 +157,7 @@ export class ChangeFlow {
     for (const req of await store.listRequests({ states: ['running', 'approved'] })) {
       const seen = (req.heartbeatAt ?? req.updatedAt).getTime();
       if (seen > cutoff) continue;
-      const summary = req.kind === 'tail'
+      const summary = req.kind === TAIL_KIND
         ? 'This log tail ended: the opsdeck replica running it stopped. Start it again with `/logs … --follow`.'
         : req.state === 'running'
         ? `Interrupted: opsdeck stopped while this was running, so it may be partly applied. Check \`/ops status ${req.service} ${req.env}\`.`
@@ -178,7 +178,7 @@ export class ChangeFlow {
    * so two replicas racing always agree on which one goes ahead.
    */
   async #otherChange(req: StoredRequest): Promise<string | undefined> {
-    const others = (await this.deps.store.listRequests({ service: req.service, env: req.env, states: ['running'] })).filter((r) => r.id !== req.id && r.kind !== 'tail');
+    const others = (await this.deps.store.listRequests({ service: req.service, env: req.env, states: ['running'] })).filter((r) => r.id !== req.id && r.kind !== TAIL_KIND);
     const before = (r: StoredRequest) => r.updatedAt.getTime() < req.updatedAt.getTime() || (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
     const blocker = others.find((r) => r.runner !== undefined || before(r));
     return blocker && `${paramsOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
@@ -192,7 +192,7 @@ export class ChangeFlow {
   /** Re-renders the request message from the store, so every replica shows the same thing. */
   async refresh(request: StoredRequest): Promise<void> {
     // Tails keep their own message; only change requests are rendered from the store.
-    if (!request.message || request.kind === 'tail') return;
+    if (!request.message || request.kind === TAIL_KIND) return;
     const approvals = await this.deps.store.listApprovals(request.id);
     await this.deps.chat
       .update(request.message.channel, request.message.ts, requestMessage(request, approvals, this.deps.catalog.environments[request.env]))

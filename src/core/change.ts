@@ -4,6 +4,9 @@ import type { Logger } from '../ports/logger.ts';
 import type { StoredRequest } from '../ports/store.ts';
 import { canonicalJson } from './canonical-json.ts';
 
+/** Live log tails share the request table (ownership, heartbeat, recovery) but are not changes. */
+export const TAIL_KIND = 'tail';
+
 /** A change a command wants to make, fully resolved (refs to shas, current state read) before anyone approves it. */
 export interface ChangePlan {
   kind: 'deploy' | 'rollback' | 'scale';

@@ -16,7 +16,6 @@ export class RateLimitedChat implements Chat {
   readonly #redis: Redis | undefined;
   readonly #chains = new Map<string, Promise<unknown>>();
   readonly #last = new Map<string, number>();
-  readonly #queued = new Map<string, number>();
 
   constructor(inner: Chat, options: { redis?: Redis; minGapMs?: number } = {}) {
     this.#inner = inner;
@@ -36,19 +35,12 @@ export class RateLimitedChat implements Chat {
     return this.#inner.update(channel, ts, message);
   }
 
-  /** Posts waiting for their turn in `channel`. */
-  queued(channel: string): number {
-    return this.#queued.get(channel) ?? 0;
-  }
-
   #paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
-    this.#queued.set(channel, this.queued(channel) + 1);
     const turn = (this.#chains.get(channel) ?? Promise.resolve()).catch(() => undefined).then(async () => {
       const wait = (this.#last.get(channel) ?? 0) + this.#gapMs - Date.now();
       if (wait > 0) await sleep(wait);
       await this.#slot(channel);
       this.#last.set(channel, Date.now());
-      this.#queued.set(channel, this.queued(channel) - 1);
       return send();
     });
     this.#chains.set(channel, turn);

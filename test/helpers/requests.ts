@@ -33,11 +33,6 @@ export function settled(h: Harness, message: StoredMessage, timeoutMs = 15_000):
   }, { timeoutMs });
 }
 
-/** The newest ephemeral message `user` got. */
-export function lastEphemeral(h: Harness, user: string): StoredMessage | undefined {
-  return h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user).at(-1);
-}
-
 export async function nextEphemeral(h: Harness, user: string, act: () => Promise<unknown>): Promise<StoredMessage> {
   const before = h.slack.messages({ visibleTo: user }).filter((m) => m.ephemeralTo === user).length;
   await act();

@@ -1,30 +1,23 @@
 import { PatchStrategy, type V1Deployment } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.ts';
 import type { DeployOutcome, Progress, ScaleStatus, Scaler, Target } from '../../ports/backends.ts';
-import type { Logger } from '../../ports/logger.ts';
-import { ClusterClients } from './cluster-clients.ts';
-import { type DeploymentHandle, deploymentHandle, readDeployment } from './deployment-handle.ts';
+import { type DriverContext, driverContext } from './driver-context.ts';
+import { type DeploymentHandle, readDeployment } from './deployment-handle.ts';
 import { findAutoscaler } from './autoscaler.ts';
-import { driverLog, type KubernetesDriverOptions, type KubernetesServiceConfig, type Timing, timingOf } from './options.ts';
+import type { KubernetesDriverOptions } from './options.ts';
 import { pollUntilSettled } from './poll.ts';
 import { formatWait } from './wait-text.ts';
 
 /** Scales a Deployment through its scale subresource, like `kubectl scale`, and waits for the pods. */
 export class KubernetesScaler implements Scaler {
-  readonly #clients: ClusterClients;
-  readonly #service: KubernetesServiceConfig;
-  readonly #timing: Timing;
-  readonly #log: Logger;
+  readonly #ctx: DriverContext;
 
   constructor(options: KubernetesDriverOptions) {
-    this.#timing = timingOf(options);
-    this.#clients = new ClusterClients(options.kubeconfig, options.contexts, this.#timing.requestTimeoutMs);
-    this.#service = options.service;
-    this.#log = driverLog(options);
+    this.#ctx = driverContext(options);
   }
 
   async status(target: Target): Promise<ScaleStatus> {
-    const h = this.#handle(target);
+    const h = this.#ctx.handle(target);
     const [replicas, d, autoscaler] = await Promise.all([this.#desired(h), readDeployment(h), findAutoscaler(h)]);
     return { replicas, ready: d.status?.readyReplicas ?? 0, autoscaler };
   }
@@ -33,10 +26,10 @@ export class KubernetesScaler implements Scaler {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new UserError(`replicas must be a whole number of 0 or more, not ${replicas}`);
     }
-    const h = this.#handle(target);
+    const h = this.#ctx.handle(target);
     const before = await this.#desired(h);
     const where = `${target.service} in ${target.env}`;
-    this.#log.info({ context: h.client.context, from: before, to: replicas }, 'scaling');
+    this.#ctx.log.info({ context: h.client.context, from: before, to: replicas }, 'scaling');
     await h.client.call(
       `scale deployment ${h.namespace}/${h.name}`,
       (o) =>
@@ -54,9 +47,9 @@ export class KubernetesScaler implements Scaler {
         line: `Scaling ${where} ${before} → ${replicas}: ${ready(d)}/${replicas} ready`,
       }),
       progress,
-      pollMs: this.#timing.pollMs,
-      timeoutMs: this.#timing.rolloutTimeoutMs,
-      log: this.#log,
+      pollMs: this.#ctx.timing.pollMs,
+      timeoutMs: this.#ctx.timing.rolloutTimeoutMs,
+      log: this.#ctx.log,
     });
     const d = result.value;
     const summary = `${where} scaled ${before} → ${replicas}`;
@@ -66,7 +59,7 @@ export class KubernetesScaler implements Scaler {
       const by = hpa ? `the HorizontalPodAutoscaler ${hpa.name} (min ${hpa.min}, max ${hpa.max})` : 'something else';
       return { ok: false, summary: `${summary}, but ${by} set it to ${d.spec?.replicas ?? 0} replicas.` };
     }
-    const waited = formatWait(this.#timing.rolloutTimeoutMs);
+    const waited = formatWait(this.#ctx.timing.rolloutTimeoutMs);
     return { ok: false, summary: `${summary}, but only ${ready(d)}/${replicas} are ready after ${waited}.` };
   }
 
@@ -78,9 +71,6 @@ export class KubernetesScaler implements Scaler {
     return scale.spec?.replicas ?? 0;
   }
 
-  #handle(target: Target): DeploymentHandle {
-    return deploymentHandle(this.#clients, this.#service, target.env);
-  }
 }
 
 function ready(d: V1Deployment): number {

@@ -10,4 +10,6 @@ export interface LogCenter {
   tails: TailManager;
   limits: { defaultFollowMs: number; maxFollowMs: number; maxLines: number };
   redact(text: string): string;
+  /** Shares output too big for a message as a file in the channel. */
+  attach(channel: string, file: { filename: string; title: string; content: string; comment: string }): Promise<void>;
 }

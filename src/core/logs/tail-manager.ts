@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogQuery, LogSource } from '../../ports/logs.ts';
 import type { Store, StoredRequest } from '../../ports/store.ts';
+import { TAIL_KIND } from '../change.ts';
 import type { ChangeFlow } from '../change-flow.ts';
 import { formatDuration } from '../duration.ts';
 import { formatTime, mention } from '../format.ts';
@@ -38,7 +39,7 @@ export interface TailDeps {
 }
 
 interface Running {
-  stop(reason: string, by?: string): void;
+  stop(reason: string): void;
 }
 
 /**
@@ -61,7 +62,7 @@ export class TailManager {
     const { service, env } = t.query.target;
     const title = `Logs of ${service} in ${env}`;
     const created = await store.createRequest({
-      id: newId('tail'), kind: 'tail', service, env, requester: t.requester, channel: t.channel,
+      id: newId('tail'), kind: TAIL_KIND, service, env, requester: t.requester, channel: t.channel,
       params: { title, headline: '', fields: [], binding: {}, exec: {}, warnings: [] }, hash: '', createdAt: now,
     });
     await store.transitionRequest(created.id, ['pending'], 'approved', undefined, now);
@@ -76,7 +77,7 @@ export class TailManager {
   /** Stops a tail wherever it runs: the store says so, and the owner notices at its next heartbeat. */
   async stop(id: string, by: string): Promise<boolean> {
     const done = await this.#deps.store.transitionRequest(id, ['running'], 'cancelled', { outcome: { by } }, this.#deps.clock.now());
-    this.#running.get(id)?.stop(`stopped by ${mention(by)}`, by);
+    this.#running.get(id)?.stop(`stopped by ${mention(by)}`);
     return done !== undefined;
   }
 
