@@ -88,7 +88,7 @@ describe('console mrkdwn', () => {
 
   it('replaces the emoji codes opsdeck uses and leaves unknown ones as text', () => {
     expect(Object.keys(EMOJI).sort()).toEqual(
-      ['arrows_counterclockwise', 'heavy_multiplication_x', 'hourglass', 'hourglass_flowing_sand', 'lock', 'no_entry', 'rotating_light', 'unlock', 'warning', 'white_check_mark', 'x'],
+      ['arrows_counterclockwise', 'heavy_multiplication_x', 'hourglass', 'hourglass_flowing_sand', 'lock', 'no_entry', 'rotating_light', 'scroll', 'unlock', 'warning', 'white_check_mark', 'x'],
     );
     expect(parse(':x: failed :service: :rotating_light:')).toEqual([
       { type: 'emoji', name: 'x', text: '❌' },

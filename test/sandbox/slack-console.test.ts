@@ -153,6 +153,19 @@ describe('console page', () => {
     }
   });
 
+  it('serves an emoji font, and an empty emoji stylesheet when its package is not installed', async () => {
+    const css = await (await api('/console/emoji.css')).text();
+    const font = /url\((fonts\/[\w-]+\.woff2)\)/.exec(css)?.[1];
+    expect(css).toContain("font-family: 'opsdeck emoji'");
+    const file = await api(`/console/${font}`);
+    expect(file.headers.get('content-type')).toBe('font/woff2');
+    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('wOF2');
+
+    const without = await loadConsoleAssets(undefined, '@fontsource/not-installed-here');
+    expect(without.get('emoji.css')?.body.toString()).not.toContain('@font-face');
+    expect([...without.keys()].filter((k) => k.startsWith('fonts/'))).toEqual([]);
+  });
+
   it('says where it looked when the page files are missing', async () => {
     await expect(loadConsoleAssets([new URL('file:///nowhere/console/')])).rejects.toThrow(
       "the console's files were not found (looked in /nowhere/console/)",

@@ -13,6 +13,7 @@ export const EMOJI = {
   hourglass_flowing_sand: '⏳',
   arrows_counterclockwise: '🔄',
   rotating_light: '🚨',
+  scroll: '📜',
   heavy_multiplication_x: '✖️',
 };
 
