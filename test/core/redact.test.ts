@@ -32,6 +32,7 @@ describe('redact: each own rule, and the gitleaks rules for shapes they replace'
     ['gitleaks jwt', `cookie ${jwt}`, `cookie ${R}`],
     ['bearer', 'Authorization: Bearer abc.def-ghi_jkl~123', `Authorization: Bearer ${R}`],
     ['bearer (JWT)', `Authorization: Bearer ${jwt}`, `Authorization: Bearer ${R}`],
+    ['bearer (letters only: 6% of random 16-character tokens have no digit)', 'Bearer abcdefghijklmnop', `Bearer ${R}`],
     ['bearer (lower case)', 'authorization: bearer 0123456789abcdef', `authorization: bearer ${R}`],
     ['bearer (Basic)', 'Authorization: Basic dXNlcjpodW50ZXIy', `Authorization: Basic ${R}`],
     ['secret-assignment', 'password=hunter2 next', `password=${R} next`],
@@ -103,7 +104,7 @@ describe('redact: text that must stay untouched', () => {
     ['eyJ without three parts', 'eyJhbGciOiJIUzI1NiJ9'],
     ['a log line', '2025-06-02T09:00:00Z INFO GET /healthz 200 1.2ms'],
     ['an empty string', ''],
-    ['Basic without a credential', 'Basic authentication is disabled'],
+    ['Basic without a credential', 'Basic authentication is disabled; basic settings loaded'],
     ['a URL with a port', 'https://host:8443/x@y'],
     ['a URL user name in a key position', 'https://x-access-token@github.com/acme/api'],
     ['a nested object under a secret-like key', '{"Credentials":{"Expiration":"2026"}}'],
@@ -122,7 +123,7 @@ describe('redact: custom rules and redactDeep', () => {
   });
 
   it('redacts every string inside a JSON-like value and keeps the rest', () => {
-    const details = { ref: 'v1', env: [`TOKEN=${ghp}`, 'PORT=80'], nested: { auth: 'Bearer abcdefghijk1', n: 3, ok: true, none: null } };
+    const details = { ref: 'v1', env: [`TOKEN=${ghp}`, 'PORT=80'], nested: { auth: 'Bearer abcdefghijkl', n: 3, ok: true, none: null } };
     expect(redactDeep(details)).toEqual({ ref: 'v1', env: [`TOKEN=${R}`, 'PORT=80'], nested: { auth: `Bearer ${R}`, n: 3, ok: true, none: null } });
   });
 });

@@ -32,6 +32,14 @@ function startsAWord(prefix: string, word: string): boolean {
   return /[a-z0-9]/.test(before) && /[A-Z]/.test(word[0]!);
 }
 
+function isBasicCredential(value: string): boolean {
+  try {
+    return atob(value).includes(':');
+  } catch {
+    return false;
+  }
+}
+
 export const OWN_RULES: readonly RedactionRule[] = [
   {
     // gitleaks' private-key rule needs the whole block and 64 characters of body in one text; a key
@@ -72,12 +80,13 @@ export const OWN_RULES: readonly RedactionRule[] = [
     replace: REDACTED,
   },
   {
-    // gitleaks matches these headers only inside a curl command line. A credential has a digit;
-    // "Basic authentication" does not.
+    // gitleaks matches these headers only inside a curl command line. A Basic credential is base64
+    // of `user:password`, which tells it from "Basic authentication".
     name: 'bearer',
     pattern: /\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
     keywords: ['bearer', 'basic'],
-    replace: (match: string, scheme: string, value: string) => (/\d/.test(value) ? `${scheme} ${REDACTED}` : match),
+    replace: (match: string, scheme: string, value: string) =>
+      scheme.toLowerCase() === 'bearer' || isBasicCredential(value) ? `${scheme} ${REDACTED}` : match,
   },
   {
     // gitleaks' generic-api-key wants 10+ random characters and skips stop words; a password such as
