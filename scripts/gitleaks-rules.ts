@@ -1,11 +1,12 @@
 /**
- * Regenerates src/core/redaction/gitleaks-rules.json from gitleaks' published rule set:
+ * Regenerates src/core/redaction/gitleaks-rules.json from gitleaks' published rule set, given a
+ * checkout of gitleaks at a release tag:
  *
- *   npm exec tsx scripts/gitleaks-rules.ts path/to/gitleaks.toml v8.30.0
+ *   npm exec tsx scripts/gitleaks-rules.ts path/to/gitleaks v8.30.0
  *
- * The file is gitleaks' `config/gitleaks.toml` at the given release. Its regular expressions are
- * Go RE2; this turns the few RE2-only spellings into JavaScript and refuses to write a rule that
- * does not compile, so an update either lands whole or says what to look at.
+ * It reads `config/gitleaks.toml` and carries `LICENSE` (MIT) along with the rules. gitleaks'
+ * regular expressions are Go RE2; this turns the few RE2-only spellings into JavaScript and
+ * refuses to write a rule that does not compile, so an update lands whole or says what to look at.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,14 +89,14 @@ function toJavaScript(re2: string): { source: string; flags: string } {
   return { source, flags };
 }
 
-const [tomlPath, release] = process.argv.slice(2);
-if (!tomlPath || !release) {
-  console.error('usage: tsx scripts/gitleaks-rules.ts <gitleaks.toml> <release, e.g. v8.30.0>');
+const [checkout, release] = process.argv.slice(2);
+if (!checkout || !release) {
+  console.error('usage: tsx scripts/gitleaks-rules.ts <gitleaks checkout> <its release tag, e.g. v8.30.0>');
   process.exit(2);
 }
 const out = [];
 const problems: string[] = [];
-for (const rule of parseRules(readFileSync(tomlPath, 'utf8'))) {
+for (const rule of parseRules(readFileSync(join(checkout, 'config/gitleaks.toml'), 'utf8'))) {
   // Rules tied to a file name (`path`) describe files in a repository, not text in a log.
   if (!rule.regex || rule.path || SKIPPED[rule.id]) continue;
   const { source, flags } = toJavaScript(rule.regex);
@@ -116,7 +117,7 @@ if (problems.length) {
 const target = join(import.meta.dirname, '../src/core/redaction/gitleaks-rules.json');
 const file = {
   source: `gitleaks ${release}, config/gitleaks.toml`,
-  license: 'MIT License, Copyright (c) 2019 Zachary Rice',
+  license: readFileSync(join(checkout, 'LICENSE'), 'utf8').trimEnd().split('\n'),
   skipped: SKIPPED,
   rules: out,
 };
