@@ -212,6 +212,16 @@ export const SECRET_SAMPLES: readonly SecretSample[] = [
   },
 ];
 
+/** The sample as one text, the way a message, an error or an audit detail carries it. */
+export function sampleText(sample: SecretSample): string {
+  return sample.events.join('\n');
+}
+
+/** What is wrong with `output` for `sample`: secrets still in it, and text around them that went. */
+export function redactionFaults(sample: SecretSample, output: string): { leaked: string[]; lost: string[] } {
+  return { leaked: sample.secrets.filter((s) => output.includes(s)), lost: sample.keep.filter((k) => !output.includes(k)) };
+}
+
 /** Ordinary output that must come through untouched. */
 export const CLEAN_LINES: readonly string[] = [
   '2026-11-30T03:00:00.123Z INFO GET /v1/orders 200 12ms request_id=0000002a-3f1c-4b2e-a9d8-1c2b3a4d5e6f',
