@@ -65,6 +65,7 @@ describe('redact: each own rule, and the gitleaks rules for shapes they replace'
     ['secret-assignment (PascalCase)', '"SecretAccessKey":"wJalr/K7"', `"SecretAccessKey":"${R}"`],
     ['secret-assignment (PascalCase)', 'SessionToken=abc Expiration=2026', `SessionToken=${R} Expiration=2026`],
     ['secret-assignment (SECRET_KEY)', 'SECRET_KEY=abc DEBUG=0', `SECRET_KEY=${R} DEBUG=0`],
+    ['secret-assignment (after a slash)', 'No command `/password=hunter2` here', `No command \`/password=${R}\` here`],
     ['secret-assignment (a flag)', 'psql --password=abc -h db', `psql --password=${R} -h db`],
     ['secret-assignment (a header)', 'X-Api-Key: abc123', `X-Api-Key: ${R}`],
     ['secret-assignment (docker auth)', '{"auth":"dXNlcjpwYXNz"}', `{"auth":"${R}"}`],

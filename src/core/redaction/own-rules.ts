@@ -93,10 +93,10 @@ export const OWN_RULES: readonly RedactionRule[] = [
     // `hunter2`, a quoted value with spaces, and camelCase keys (`"SessionToken":`) must go as well.
     name: 'secret-assignment',
     pattern: new RegExp(
-      // Not after `/`: `https://x-access-token:…@` is a URL's user name, for url-password.
-      String.raw`(?<![A-Za-z0-9_./-])([A-Za-z0-9_.-]*?)(${SECRET_WORD})(["']?\s*(?:=>|:=|[:=])\s*)` +
+      // Not right after `//`: `https://x-access-token:…@` is a URL's user name, for url-password.
+      String.raw`(?<![A-Za-z0-9_.-])(?<!\/\/)([A-Za-z0-9_.-]*?)(${SECRET_WORD})(["']?\s*(?:=>|:=|[:=])\s*)` +
         // A quoted value whole; else up to a delimiter, but not a nested object (`"Credentials":{`).
-        String.raw`(?:(["'])((?:(?!\4)[^\n\\]|\\.)+)\4|(["']?)(?![{[])[^\s"'&,;]+)`,
+        String.raw`(?:(["'])((?:(?!\4)[^\n\\]|\\.)+)\4|(["']?)(?![{[])[^\s"'\x60&,;]+)`,
       'gi',
     ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', 'key'],
