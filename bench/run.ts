@@ -1,12 +1,14 @@
 import { ackLatency } from './ack-latency.ts';
 import { auditAppend } from './audit-append.ts';
 import { logFollow } from './log-follow.ts';
+import { redaction } from './redaction.ts';
 
 // Each benchmark measures opsdeck against a baseline in the same process and prints the ratio:
 // absolute numbers on a shared machine mean little, ratios measured side by side do.
 const benches: Record<string, () => Promise<string[]>> = {
   ack: () => ackLatency(),
   audit: () => auditAppend(),
+  redaction: async () => redaction(),
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
 };
 const only = process.argv.slice(2);

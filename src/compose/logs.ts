@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings.ts';
 import { parseDuration } from '../core/duration.ts';
 import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
 import type { TailManager } from '../core/logs/tail-manager.ts';
-import { DEFAULT_RULES, redact, type RedactionRule } from '../core/redact.ts';
+import { createRedactor, REDACTED, type RedactionRule, type Redactor } from '../core/redact.ts';
 import type { Chat } from '../ports/chat.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogSource } from '../ports/logs.ts';
@@ -18,11 +18,17 @@ export interface LogTuning {
   awsCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-/** The built-in secret patterns plus the ones in `logs.redact`, applied to every log line. */
+/** The built-in secret patterns plus the ones in `logs.redact`: the redactor for everything opsdeck outputs. */
+export function configRedactor(config: OpsdeckConfig): Redactor {
+  const extra: RedactionRule[] = (config.logs?.redact ?? []).map((r) => ({
+    name: r.name, pattern: new RegExp(r.pattern, 'g'), replace: r.replace ?? REDACTED,
+  }));
+  return createRedactor(extra);
+}
+
+/** `configRedactor(config).text`, applied to every log line. */
 export function logRedactor(config: OpsdeckConfig): (text: string) => string {
-  const extra: RedactionRule[] = (config.logs?.redact ?? []).map((r) => ({ name: r.name, pattern: new RegExp(r.pattern, 'g'), replace: r.replace ?? '[REDACTED]' }));
-  const rules = [...DEFAULT_RULES, ...extra];
-  return (text) => redact(text, rules);
+  return configRedactor(config).text;
 }
 
 /** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
