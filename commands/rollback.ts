@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Executor } from '../src/core/change.ts';
+import type { ChangeKind } from '../src/core/change.ts';
+import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { mention, userText } from '../src/core/format.ts';
 import type { RollbackPlan } from '../src/ports/backends.ts';
@@ -28,7 +29,10 @@ export const rollback = defineCommand({
   mutating: true,
   guarded: true,
   async handler({ args, actor, services: { backends }, submit }) {
-    const plan = await deployerOf(backends, args.service).planRollback({ service: args.service, env: args.env }, args.to);
+    const deployer = deployerOf(backends, args.service);
+    const target = { service: args.service, env: args.env };
+    const plan = await deployer.planRollback(target, args.to);
+    const current = await deployer.current(target).catch(() => undefined);
     await submit(
       {
         kind: 'rollback', service: args.service, env: args.env,
@@ -37,16 +41,20 @@ export const rollback = defineCommand({
         fields: [`*Running now*\n${plan.from}`, `*Back to*\n${plan.to}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
         binding: { from: plan.from, to: plan.to, params: plan.params },
         exec: { plan },
+        basis: current?.description,
       },
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const rollbackExecutor: Executor = async ({ request, exec, progress, backends }) =>
-  deployerOf(backends, request.service).rollback(
+export const rollbackChange: ChangeKind = {
+  concern: 'version',
+  readBasis: runningVersion,
+  execute: async ({ request, exec, progress, backends }) => deployerOf(backends, request.service).rollback(
     { service: request.service, env: request.env },
     exec.plan as RollbackPlan,
     { requester: request.requester, requestId: request.id },
     progress,
-  );
+  ),
+};

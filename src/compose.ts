@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { actions, commands, executors } from '../commands/index.ts';
+import { actions, changeKinds, commands } from '../commands/index.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
 import { Approvals } from './core/approvals.ts';
 import { ChangeFlow } from './core/change-flow.ts';
+import { approversBesides } from './core/approvers.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { Redis } from 'ioredis';
 import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
@@ -81,7 +82,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     ...(redis ? { redis } : {}),
   });
   const changes = new ChangeFlow({
-    store, chat, clock, catalog: config, backends, executors,
+    store, chat, clock, catalog: config, backends, kinds: changeKinds,
+    approversBesides: (env, requester) => approversBesides({ catalog: config, policy, directory }, env, requester),
     log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);

@@ -1,5 +1,6 @@
 import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
+import { stepKey, uniqueSteps, type Step } from '../../src/core/runbooks/steps.ts';
 import type { Block, Button, Message } from '../../src/core/message.ts';
 
 export const SHOW = 'opsdeck.runbook.show';
@@ -23,25 +24,47 @@ function meta(rb: Runbook): string {
   return parts.filter(Boolean).join(' · ');
 }
 
-/** Buttons carry ids only: `<runbook id>#<line>` names a step the server looks up again. */
-function stepRows(rb: Runbook, runnable: (family: string) => boolean): Block[] {
-  const steps = rb.steps.filter((s) => runnable(s.family)).slice(0, MAX_STEPS);
+/** What the view needs to know of a step: whether it can run here, and whether running it changes something. */
+export interface StepInfo {
+  runnable(step: Step): boolean;
+  changes(step: Step): boolean;
+}
+
+/** The value of a step's Run button: the runbook and the exact command, both looked up again at click time. */
+export const stepValue = (rb: Runbook, step: Step): string => `${rb.id}#${stepKey(step.command)}`;
+
+function stepButton(rb: Runbook, step: Step, index: number, info: StepInfo): Button {
+  const button: Button = { actionId: `${RUN}.${index}`, label: step.command, value: stepValue(rb, step) };
+  if (!info.changes(step)) return button;
+  return {
+    ...button,
+    confirm: {
+      title: 'Run this step?',
+      text: `Runs \`${step.command.replace(/`/g, "'")}\` as you. It goes through the same checks and approvals as typing it.`,
+      confirm: 'Run',
+      deny: 'Back',
+    },
+  };
+}
+
+/** Buttons carry ids only: the runbook and a key of the exact command, which the server looks up again. */
+function stepRows(rb: Runbook, info: StepInfo): Block[] {
+  const steps = uniqueSteps(rb.steps).filter((s) => info.runnable(s)).slice(0, MAX_STEPS);
   if (!steps.length) return [];
   const rows: Block[] = [{ type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' }];
   for (let i = 0; i < steps.length; i += PER_ROW) {
-    const buttons: Button[] = steps.slice(i, i + PER_ROW).map((s, j) => ({ actionId: `${RUN}.${i + j}`, label: s.command, value: `${rb.id}#${s.line}` }));
-    rows.push({ type: 'actions', buttons });
+    rows.push({ type: 'actions', buttons: steps.slice(i, i + PER_ROW).map((s, j) => stepButton(rb, s, i + j, info)) });
   }
   return rows;
 }
 
 /** A runbook as a message: header, facts, the body, and its steps as Run buttons. */
-export function runbookMessage(rb: Runbook, opts: { runnable: (family: string) => boolean; offerPost: boolean }): Message {
+export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: boolean }): Message {
   let body = markdownToBlocks(rb.body, { sourceUrl: rb.url, title: rb.title });
   if (body.length > BODY_BLOCKS) {
     body = [...body.slice(0, BODY_BLOCKS - 1), { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` }];
   }
-  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.runnable)];
+  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.steps)];
   if (opts.offerPost) blocks.push({ type: 'actions', buttons: [{ actionId: POST, label: 'Post to channel', value: rb.id, style: 'primary' }] });
   return { text: `Runbook: ${rb.title}`, blocks };
 }

@@ -1,7 +1,7 @@
 import type { ActionContext, ActionSpec } from './action.ts';
 import { paramsOf, requestHash } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
-import { UserError } from './errors.ts';
+import { AuditedRefusal, UserError } from './errors.ts';
 import { checkGuards } from './guards.ts';
 import { textMessage } from './message.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
@@ -33,19 +33,25 @@ export class Approvals {
     const req = await this.#pending(click.value);
     const policy = catalog.environments[req.env]?.approval;
     if (!policy) throw new UserError('This request does not need approval.');
+    const roleNames = policy.from.map((r) => `\`${r}\``).join(' or ');
     if (click.userId === req.requester) {
-      throw new UserError(`You can't approve your own request; it needs someone else with role ${policy.from.map((r) => `\`${r}\``).join(' or ')}.`);
+      await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'own request', roles });
+      throw new AuditedRefusal(`You can't approve your own request; it needs someone else with role ${roleNames}.`);
     }
     if (!roles.some((r) => policy.from.includes(r))) {
       await this.#flow.audit(click.userId, 'approval.denied', req, { reason: `needs role ${policy.from.join(' or ')}`, roles });
       const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
-      throw new UserError(`Approving changes to \`${req.env}\` needs role ${policy.from.map((r) => `\`${r}\``).join(' or ')} (${have}).`);
+      throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
     }
     await this.#checkIntegrity(req, click.userId);
     if (!paramsOf(req).forced) {
       const guard = await checkGuards({ store, catalog, now: clock.now(), service: req.service, env: req.env, actor: req.requester, force: false, canBreakGlass: false });
-      if (guard.blocked) throw new UserError(`Not approved: ${guard.blocked.split('. ')[0]}.`);
+      if (guard.blocked) {
+        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
+        throw new AuditedRefusal(`Not approved: ${guard.reasons.join('; ')}.`);
+      }
     }
+    await this.#checkStillCurrent(req, click.userId);
     // The unique insert decides a double click; the audit entry follows, and without it the approval is taken back.
     if (!(await store.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() }))) {
       throw new UserError('You have already approved this request.');
@@ -119,6 +125,23 @@ export class Approvals {
     }
     if (req.state !== 'pending') throw new UserError(`This request is already ${req.state}.`);
     return req;
+  }
+
+  /**
+   * A request planned against what ran then must not be approved into something else: after a newer
+   * change ran, approving an old deploy would silently go back to an older version.
+   */
+  async #checkStillCurrent(req: StoredRequest, actor: string): Promise<void> {
+    let stale: string | undefined;
+    try {
+      stale = await this.#flow.staleness(req);
+    } catch (err) {
+      throw new UserError(`Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${(err as Error).message}). Try again in a moment.`);
+    }
+    if (!stale) return;
+    const summary = `Superseded: ${stale}.`;
+    await this.#flow.supersede(req, actor, summary, { by: actor });
+    throw new AuditedRefusal(`Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`);
   }
 
   /** The stored request must still be exactly what was asked for; anything else is tampering. */

@@ -7,7 +7,7 @@ import { approversToNotify } from './approvers.ts';
 import type { ChangePlan } from './change.ts';
 import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
-import { isBackendError, isUserError, UserError } from './errors.ts';
+import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
@@ -65,10 +65,7 @@ export class Dispatcher {
     const action = this.#deps.actions.find((a) =>
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId);
     try {
-      if (!action) {
-        await click.reply.ephemeral(textMessage(':warning: This button is no longer active. Run the command again.'));
-        return;
-      }
+      if (!action) throw new UserError('This button is no longer active. Run the command again.');
       const roles = await this.#deps.policy.rolesOf(click.userId);
       const runCommand = async (commandLine: string) => {
         const [, family = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(commandLine.trim()) ?? [];
@@ -76,7 +73,11 @@ export class Dispatcher {
       };
       await action.handler({ click, roles, services: this.#deps, log, runCommand });
     } catch (err) {
-      if (isUserError(err)) return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+      if (isUserError(err)) {
+        // Every refused click leaves a trace, whoever refused it; handlers that audit their own say so.
+        if (!(err instanceof AuditedRefusal)) await this.#auditClick(log, click, err.message);
+        return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+      }
       log.error({ err }, 'button action failed');
       await safeReply(log, click.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`).`)));
     }
@@ -135,7 +136,7 @@ export class Dispatcher {
       return 'denied';
     }
 
-    const guard = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
+    const guard: Partial<GuardVerdict> = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
     if (guard.blocked) {
       await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: guard.blocked } });
       await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guard.blocked}.`)));
@@ -180,11 +181,23 @@ export class Dispatcher {
 
   /** Locks and freezes, which `--force` passes for holders of `breakglass`. */
   async #guard(args: unknown, roles: string[], target: { service?: string; env?: string }, userId: string): Promise<GuardVerdict> {
-    if (!target.service || !target.env) return {};
+    if (!target.service || !target.env) return { reasons: [] };
     const { store, catalog, clock, policy } = this.#deps;
     const force = (args as { force?: unknown }).force === true;
     const canBreakGlass = policy.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
     return checkGuards({ store, catalog, now: clock.now(), service: target.service, env: target.env, actor: userId, force, canBreakGlass });
+  }
+
+  async #auditClick(log: Logger, click: Click, reason: string): Promise<void> {
+    const entry: AuditEntry = {
+      actor: click.userId, action: 'click.refused', target: {}, requestId: click.value.slice(0, 200) || newId('inv'),
+      details: redactDeep({ action: click.actionId, reason, channel: click.channelId }),
+    };
+    try {
+      await this.#deps.store.appendAudit(entry, this.#deps.clock.now());
+    } catch (err) {
+      log.error({ err, action: entry.action }, 'audit write failed');
+    }
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */

@@ -70,7 +70,7 @@ describe('Dispatcher', () => {
     return new Dispatcher({
       catalog, store: s, clock: { now: () => new Date('2026-11-24T10:00:00Z') }, policy,
       registry: new Registry([change, look, boom, refuse]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }),
+      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }),
       metrics: { commandFinished: (c, o) => outcomes.push([c, o]) }, actions: [],
     });
   }
@@ -163,7 +163,7 @@ describe('Dispatcher', () => {
     const d = new Dispatcher({
       catalog, store, clock: { now: () => new Date() }, policy: new Policy({}, directory),
       registry: new Registry([slow]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
+      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
     });
     void invoke(d, 'slow', '');
     await running;
