@@ -86,11 +86,11 @@ export const logs = defineCommand({
 export const logsActions: ActionSpec[] = [
   {
     actionId: ACTION_STOP,
-    async handler({ click, roles, services }) {
+    async handler({ click, roles, unverified, services }) {
       const tail = await services.store.getRequest(click.value);
       if (!tail || tail.kind !== TAIL_KIND) throw new UserError('That log tail no longer exists.');
       const need = { verb: 'logs', service: tail.service, env: tail.env };
-      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need));
+      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need, unverified));
       if (!(await services.logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');
     },
   },

@@ -56,9 +56,9 @@ export const runbook = defineCommand({
 });
 
 async function lookup(ctx: ActionContext) {
-  const { services, roles, click } = ctx;
+  const { services, roles, unverified, click } = ctx;
   if (!services.policy.allows(roles, { verb: 'runbook' })) {
-    throw new UserError(services.policy.denialReason(roles, { verb: 'runbook' }));
+    throw new UserError(services.policy.denialReason(roles, { verb: 'runbook' }, unverified));
   }
   const at = click.value.lastIndexOf('#');
   const id = at < 0 ? click.value : click.value.slice(0, at);

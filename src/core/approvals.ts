@@ -28,7 +28,7 @@ export class Approvals {
     ];
   }
 
-  async approve({ click, roles }: ActionContext): Promise<void> {
+  async approve({ click, roles, unverified }: ActionContext): Promise<void> {
     const { store, clock, catalog } = this.#flow.deps;
     const req = await this.#pending(click.value);
     const policy = catalog.environments[req.env]?.approval;
@@ -39,6 +39,10 @@ export class Approvals {
       throw new AuditedRefusal(`You can't approve your own request; it needs someone else with role ${roleNames}.`);
     }
     if (!roles.some((r) => policy.from.includes(r))) {
+      if (unverified.some((r) => policy.from.includes(r))) {
+        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'roles could not be verified', roles, unverified });
+        throw new AuditedRefusal('Not approved: could not verify your roles (Slack user groups did not answer). Try again in a moment.');
+      }
       await this.#flow.audit(click.userId, 'approval.denied', req, { reason: `needs role ${policy.from.join(' or ')}`, roles });
       const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
       throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
@@ -74,11 +78,12 @@ export class Approvals {
     }
   }
 
-  async reject({ click, roles }: ActionContext): Promise<void> {
+  async reject({ click, roles, unverified }: ActionContext): Promise<void> {
     const { store, clock, catalog } = this.#flow.deps;
     const req = await this.#pending(click.value);
     const from = catalog.environments[req.env]?.approval?.from ?? [];
     if (!roles.some((r) => from.includes(r))) {
+      if (unverified.some((r) => from.includes(r))) throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
       throw new UserError(`Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim());
     }
     const done = await store.transitionRequest(req.id, ['pending'], 'rejected', { outcome: { by: click.userId } }, clock.now());

@@ -12,6 +12,7 @@ import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Permission } from './permission.ts';
+import type { ResolvedRoles } from './policy.ts';
 import { redactDeep } from './redact.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -66,12 +67,12 @@ export class Dispatcher {
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId);
     try {
       if (!action) throw new UserError('This button is no longer active. Run the command again.');
-      const roles = await this.#deps.policy.rolesOf(click.userId);
+      const { roles, unverified } = await this.#deps.policy.resolve(click.userId);
       const runCommand = async (commandLine: string) => {
         const [, family = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(commandLine.trim()) ?? [];
         await this.dispatch({ family, text, userId: click.userId, channelId: click.channelId, reply: click.reply });
       };
-      await action.handler({ click, roles, services: this.#deps, log, runCommand });
+      await action.handler({ click, roles, unverified, services: this.#deps, log, runCommand });
     } catch (err) {
       if (isUserError(err)) {
         // Every refused click leaves a trace, whoever refused it; handlers that audit their own say so.
@@ -127,8 +128,8 @@ export class Dispatcher {
       return 'invalid';
     }
 
-    const roles = await policy.rolesOf(inv.userId);
-    const denial = this.#authorize(spec, roles, target, inv.channelId);
+    const { roles, unverified } = await policy.resolve(inv.userId);
+    const denial = this.#authorize(spec, { roles, unverified }, target, inv.channelId);
     const auditTarget = { service: target.service, env: target.env };
     if (denial) {
       await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: denial } });
@@ -165,11 +166,11 @@ export class Dispatcher {
     }
   }
 
-  #authorize(spec: CommandSpec, roles: string[], target: { service?: string; env?: string }, channelId: string): string | undefined {
+  #authorize(spec: CommandSpec, held: ResolvedRoles, target: { service?: string; env?: string }, channelId: string): string | undefined {
     const { policy, catalog } = this.#deps;
     if (spec.permission !== null) {
       const need: Permission = { verb: spec.permission, service: target.service, env: target.env };
-      if (!policy.allows(roles, need)) return policy.denialReason(roles, need);
+      if (!policy.allows(held.roles, need)) return policy.denialReason(held.roles, need, held.unverified);
     }
     const channels = target.env ? catalog.environments[target.env]?.channels : undefined;
     if (spec.mutating && channels?.length && !channels.includes(channelId)) {

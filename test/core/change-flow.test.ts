@@ -140,7 +140,7 @@ describe('ChangeFlow', () => {
     const clickReplies: string[] = [];
     await expect(approvals.approve({
       click: { actionId: 'opsdeck.request.approve', value: req!.id, userId: 'U0BOB', channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} } },
-      roles: ['sre'], services: {} as never, log: silent, runCommand: async () => {},
+      roles: ['sre'], unverified: [], services: {} as never, log: silent, runCommand: async () => {},
     })).rejects.toThrow('altered');
     expect(runs).toEqual([]);
     expect((await store.getRequest(req!.id))?.state).toBe('failed');
@@ -149,7 +149,7 @@ describe('ChangeFlow', () => {
 
   const clickAs = (userId: string, requestId: string, roles: string[], replies: string[] = []) => ({
     click: { actionId: 'opsdeck.request.approve', value: requestId, userId, channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} } },
-    roles, services: {} as never, log: silent, runCommand: async () => {},
+    roles, unverified: [], services: {} as never, log: silent, runCommand: async () => {},
   });
   const actionsOf = async (requestId: string) =>
     (await store.queryAudit({ limit: 100 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();

@@ -55,7 +55,7 @@ function buttons(message: StoredMessage): ButtonElement[] {
     .flatMap((b) => b.elements ?? []);
 }
 
-function press(user: string, message: StoredMessage, label: string): Promise<Response> {
+function press(user: string, message: StoredMessage, label: string) {
   const button = buttons(message).find((e) => e.text.text === label);
   if (!button) throw new Error(`no button ${label} in ${buttons(message).map((e) => e.text.text).join(', ')}`);
   return h.slack.sendBlockAction({ user, channel: message.channel, messageTs: message.ts, actionId: button.action_id, value: button.value });
