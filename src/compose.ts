@@ -46,6 +46,9 @@ export interface ComposeOptions {
     chatGapMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
 }
 
+// Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
+const DELIVERY_MEMORY_MS = 15 * 60_000;
+
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
 export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): Store {
   if (settings.databaseUrl) {
@@ -109,6 +112,11 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     metrics,
     routes: healthRoutes({ store, metrics, log, stopping: () => stopping }),
     log: log.child({ component: 'slack' }),
+    clock,
+    firstDelivery: (key) => {
+      const now = clock.now();
+      return store.claimDelivery(`slack:${key}`, now, new Date(now.getTime() - DELIVERY_MEMORY_MS));
+    },
   });
   let port: number;
   try {

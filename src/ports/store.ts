@@ -91,6 +91,13 @@ export interface Store {
   removeApproval(requestId: string, approver: string): Promise<void>;
   listApprovals(requestId: string): Promise<Approval[]>;
 
+  /**
+   * Records that a Slack delivery (by its `trigger_id`) is being handled; false when it already was, by
+   * this replica or another. Keys older than `forgetBefore` are dropped: Slack's signature window
+   * refuses replays after that anyway.
+   */
+  claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean>;
+
   /** Takes the lock unless someone holds an unexpired one; returns the holder either way. */
   acquireLock(lock: Lock, now: Date): Promise<{ acquired: boolean; lock: Lock }>;
   releaseLock(service: string, env: string): Promise<Lock | undefined>;

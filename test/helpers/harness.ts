@@ -56,7 +56,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'opsdeck-e2e-')));
   // Erin is in the workspace but holds no opsdeck role.
   const users = [...DEFAULT_WORKSPACE.users, { id: 'U0ERIN', name: 'erin', realName: 'Erin Example' }];
-  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users } });
+  const clock = options.clock;
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users },
+    // Slack and the bot share one clock, as they share real time: signatures are checked against it.
+    ...(clock ? { now: () => clock.now().getTime() } : {}),
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
