@@ -43,7 +43,7 @@ export interface ComposeOptions {
   /** Poll intervals and timeouts of the backends (tests shorten them). */
   tuning?: BackendTuning & LogTuning & {
     /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
-    chatGapMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
+    chatGapMs?: number; workingNoticeMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
 }
 
 // Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
@@ -95,7 +95,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
-    actions: [...approvals.actions(), ...actions],
+    actions: [...approvals.actions(), ...actions], workingNoticeMs: opts.tuning?.workingNoticeMs,
   });
   // Every replica sweeps; compare-and-set makes each expiry happen once.
   const sweeper = setInterval(() => {

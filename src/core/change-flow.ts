@@ -38,6 +38,8 @@ export interface Submission {
   channel: string;
   invocationId: string;
   reply: Replier;
+  /** Called once the request is in the channel, where the requester sees it: it answers the command. */
+  posted?(): void;
   dryRun: boolean;
   /** What `--force` passed, when it was needed and allowed. */
   forced: string | undefined;
@@ -96,6 +98,7 @@ export class ChangeFlow {
       await s.reply.ephemeral(textMessage(`:x: Could not post to this channel, so nothing was changed. Invite the bot with \`/invite @opsdeck\` and try again (ref \`${request.id}\`).`));
       return;
     }
+    s.posted?.();
     await store.setRequestMessage(request.id, { channel: s.channel, ts });
     const posted = { ...request, message: { channel: s.channel, ts } };
     await this.#supersedeOlder(posted);

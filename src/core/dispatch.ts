@@ -9,7 +9,7 @@ import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
-import { textMessage } from './message.ts';
+import { textMessage, type Message } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Permission } from './permission.ts';
 import type { ResolvedRoles } from './policy.ts';
@@ -29,7 +29,11 @@ export interface DispatcherDeps extends Services {
   log: Logger;
   metrics: Metrics;
   actions: readonly ActionSpec[];
+  /** After this long without an answer, the user is told the command is being worked on (default 2 s). */
+  workingNoticeMs?: number;
 }
+
+const WORKING_NOTICE_MS = 2000;
 
 export type DispatchOutcome = 'ok' | 'invalid' | 'denied' | 'failed';
 
@@ -150,20 +154,46 @@ export class Dispatcher {
       return 'failed';
     }
 
+    const reply = this.#withWorkingNotice(inv.reply, log);
     try {
       const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
         this.#deps.changes.submit(plan, {
-          requester: inv.userId, channel: inv.channelId, invocationId, reply: inv.reply, dryRun: options.dryRun,
+          requester: inv.userId, channel: inv.channelId, invocationId, reply, posted: reply.settle, dryRun: options.dryRun,
           forced: guard.forced, notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
         });
-      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply: inv.reply, log, submit });
+      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply, log, submit });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
       await this.#audit(log, { action: 'command.refused', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: err.message } });
       await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
       return 'invalid';
+    } finally {
+      reply.settle();
     }
+  }
+
+  /**
+   * A replier that tells the user "working on it" when a command has said nothing for a couple of
+   * seconds (a slow backend), so a slow answer is never mistaken for a lost one.
+   */
+  #withWorkingNotice(inner: Replier, log: Logger): Replier & { settle(): void } {
+    let answered = false;
+    const timer = setTimeout(() => {
+      if (answered) return;
+      void safeReply(log, inner.ephemeral(textMessage(':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.')));
+    }, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS);
+    timer.unref();
+    const answer = (send: (m: Message) => Promise<void>) => (message: Message) => {
+      answered = true;
+      clearTimeout(timer);
+      return send(message);
+    };
+    return {
+      ephemeral: answer((m) => inner.ephemeral(m)),
+      inChannel: answer((m) => inner.inChannel(m)),
+      settle: () => clearTimeout(timer),
+    };
   }
 
   #authorize(spec: CommandSpec, held: ResolvedRoles, target: { service?: string; env?: string }, channelId: string): string | undefined {

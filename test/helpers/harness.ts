@@ -46,11 +46,14 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Minimum gap between posts per channel (default 20 ms to keep tests fast; Slack's is ~1 s). */
   chatGapMs?: number;
+  /** How long a command may be silent before "working on it" is shown (default: opsdeck's 2 s). */
+  workingNoticeMs?: number;
   /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
   socketMode?: boolean;
 }
 
 export const APP_TOKEN = 'xapp-1-test-app-token';
+const WORKING = ':hourglass_flowing_sand: Working on it';
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'opsdeck-e2e-')));
@@ -83,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const boot = () => startOpsdeck({
     config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
     kubeconfig: options.backends?.kubeconfig,
-    tuning: { pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
+    tuning: { workingNoticeMs: options.workingNoticeMs, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
       awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
   });
   let bot = await boot();
@@ -111,8 +114,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     openStore,
     async run(user, command, text, channel = 'C0DEPLOYS') {
-      // Answers to a command come through its response_url; channel posts by others do not count.
-      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url');
+      // Answers to a command come through its response_url; channel posts by others do not count, nor
+      // does the "working on it" notice a slow machine may show before the answer.
+      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url' && !m.text.startsWith(WORKING));
       const before = new Set(replies().map((m) => m.ts));
       const res = await slack.sendSlashCommand({ user, channel, command, text });
       if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${res.body}`);
