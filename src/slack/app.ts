@@ -22,6 +22,8 @@ export interface SlackAppOptions {
   routes: Route[];
   log: Logger;
   clock: Clock;
+  /** The bot's ids as Slack reported them to the readiness check (none yet while Slack has not answered). */
+  identity(): { botUserId?: string; botId?: string };
   /**
    * Claims a delivery by its Slack id (a slash command's or click's `trigger_id`); false when it was
    * already handled, here or on another replica: a retry or a replay, answered without a second effect.
@@ -72,7 +74,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     });
   }
   const app = new App({
-    token: connection.botToken,
+    // Not `token`: with it Bolt calls auth.test once at construction and caches a failure for the life of
+    // the process, so a Slack hiccup at start would refuse every later request. The readiness check asks
+    // Slack instead, retrying, and /readyz says when it cannot.
+    authorize: async () => ({ botToken: connection.botToken, ...opts.identity() }),
     receiver: receiver as Receiver,
     logger,
     clientOptions: connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {},

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Minimum gap between posts per channel (default 20 ms to keep tests fast; Slack's is ~1 s). */
   chatGapMs?: number;
+  /** Kubeconfig YAML for the bot (default: the backends' clusters, else the machine's kubeconfig). */
+  kubeconfig?: string;
   /** How long a command may be silent before "working on it" is shown (default: opsdeck's 2 s). */
   workingNoticeMs?: number;
   /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
@@ -85,8 +87,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
   const boot = () => startOpsdeck({
     config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
-    kubeconfig: options.backends?.kubeconfig,
-    tuning: { workingNoticeMs: options.workingNoticeMs, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
+    kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
+    tuning: { workingNoticeMs: options.workingNoticeMs, readinessCheckMs: 100, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
       awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
   });
   let bot = await boot();
