@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChangeKind } from '../src/core/change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { mention, shortSha, userText } from '../src/core/format.ts';
+import { mention, plain, shortSha, userText } from '../src/core/format.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
@@ -74,7 +74,7 @@ export const deploy = defineCommand({
         headline: `${mention(actor.userId)} wants to deploy \`${ref}\`${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
         fields: [
           `*Ref*\n${refText}`,
-          `*Running now*\n${current?.description ?? 'unknown'}`,
+          `*Running now*\n${current ? plain(current.description) : 'unknown'}`,
           ...(changes.field ? [changes.field] : []),
           ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
         ],

@@ -4,7 +4,7 @@ import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
 import { UserError } from '../src/core/errors.ts';
-import { formatTime } from '../src/core/format.ts';
+import { formatTime, inlineCode } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
@@ -71,7 +71,7 @@ export const logs = defineCommand({
 
     const { events, more } = await source.snapshot(query, args.lines ?? 200);
     const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
-    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : ''}.`;
+    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching ${inlineCode(args.grep)}` : ''}.`;
     if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
     const lines = events.map((e) => formatEvent(e, redact));
     if (lines.length <= INLINE_LINES) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChangeKind } from '../src/core/change.ts';
 import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, userText } from '../src/core/format.ts';
+import { mention, plain, userText } from '../src/core/format.ts';
 import type { RollbackPlan } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
@@ -38,7 +38,7 @@ export const rollback = defineCommand({
         kind: 'rollback', service: args.service, env: args.env,
         title: `Roll back ${args.service} in ${args.env}`,
         headline: `${mention(actor.userId)} wants to roll back *${args.service}* in *${args.env}*.`,
-        fields: [`*Running now*\n${plan.from}`, `*Back to*\n${plan.to}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
+        fields: [`*Running now*\n${plain(plan.from)}`, `*Back to*\n${plain(plan.to)}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
         binding: { from: plan.from, to: plan.to, params: plan.params },
         exec: { plan },
         basis: current?.description,

@@ -1,3 +1,4 @@
+import { inlineCode, link, plain } from '../../src/core/format.ts';
 import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import { stepKey, uniqueSteps, type Step } from '../../src/core/runbooks/steps.ts';
@@ -13,13 +14,14 @@ const PER_ROW = 5;
 const BODY_BLOCKS = 50 - 4 - Math.ceil(MAX_STEPS / PER_ROW);
 
 function meta(rb: Runbook): string {
+  // Front matter is text, not markup: a runbook from a shared repository must not ping anyone.
   const parts = [
     rb.severity && `severity *${rb.severity}*`,
-    rb.owner && `owner ${rb.owner}`,
-    rb.updated && `updated ${rb.updated}`,
-    rb.services.length ? `services ${rb.services.map((s) => `\`${s}\``).join(', ')}` : undefined,
-    rb.alerts.length ? `alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : undefined,
-    rb.url ? `<${rb.url}|source>` : `\`runbooks/${rb.path}\``,
+    rb.owner && `owner ${plain(rb.owner)}`,
+    rb.updated && `updated ${plain(rb.updated)}`,
+    rb.services.length ? `services ${rb.services.map(inlineCode).join(', ')}` : undefined,
+    rb.alerts.length ? `alerts ${rb.alerts.map(inlineCode).join(', ')}` : undefined,
+    rb.url ? link(rb.url, 'source') : inlineCode(`runbooks/${rb.path}`),
   ];
   return parts.filter(Boolean).join(' · ');
 }
@@ -70,7 +72,7 @@ export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: 
 }
 
 export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
-  const lines = runbooks.map((rb, i) => `${i + 1}. *${rb.title}*${rb.services.length ? ` (${rb.services.join(', ')})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+  const lines = runbooks.map((rb, i) => `${i + 1}. *${plain(rb.title)}*${rb.services.length ? ` (${plain(rb.services.join(', '))})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : ''}`);
   const buttons: Button[] = runbooks.map((rb, i) => ({ actionId: `${SHOW}.${i}`, label: `Show ${i + 1}`, value: rb.id }));
   return { text: title, blocks: [{ type: 'text', text: `${title}\n${lines.join('\n')}` }, { type: 'actions', buttons }] };
 }

@@ -2,6 +2,7 @@ import type { ActionContext, ActionSpec } from './action.ts';
 import { paramsOf, requestHash } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
 import { AuditedRefusal, UserError } from './errors.ts';
+import { userText } from './format.ts';
 import { checkGuards } from './guards.ts';
 import { textMessage } from './message.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
@@ -141,7 +142,7 @@ export class Approvals {
     try {
       stale = await this.#flow.staleness(req);
     } catch (err) {
-      throw new UserError(`Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${(err as Error).message}). Try again in a moment.`);
+      throw new UserError(`Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`);
     }
     if (!stale) return;
     const summary = `Superseded: ${stale}.`;

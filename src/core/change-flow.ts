@@ -6,10 +6,10 @@ import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
 import { paramsOf, requestHash, TAIL_KIND, type ChangeKind, type ChangePlan, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
-import { mention } from './format.ts';
+import { link, mention, plain, userText } from './format.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
-import { redact, redactDeep } from './redact.ts';
+import { redactDeep } from './redact.ts';
 import { requestMessage } from './request-view.ts';
 import { progressReporter } from './progress.ts';
 
@@ -137,16 +137,19 @@ export class ChangeFlow {
     try {
       const kind = kinds[running.kind];
       if (!kind) throw new Error(`no executor for ${running.kind}`);
-      outcome = await kind.execute({ request: running, exec: paramsOf(running).exec, progress: progress.report, backends, log: reqLog });
+      // Drivers speak plain text (pod reasons, workflow names): escaped before it reaches a message.
+      const report = (text: string) => progress.report(userText(text));
+      const raw = await kind.execute({ request: running, exec: paramsOf(running).exec, progress: report, backends, log: reqLog });
+      outcome = { ...raw, summary: userText(raw.summary) };
     } catch (err) {
       reqLog.error({ err }, 'change failed');
-      outcome = { ok: false, summary: redact(`${paramsOf(running).title} failed: ${(err as Error).message}`) };
+      outcome = { ok: false, summary: `${paramsOf(running).title} failed: ${userText((err as Error).message)}` };
     } finally {
       clearInterval(beat);
     }
     // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
     await this.finish(running, outcome);
-    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (<${outcome.url}|details>)` : ''}`);
+    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (${link(outcome.url, 'details')})` : ''}`);
     await this.#tell(running, `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`);
   }
 
@@ -193,7 +196,7 @@ export class ChangeFlow {
     const kind = this.deps.kinds[req.kind];
     if (planned === undefined || !kind?.readBasis) return undefined;
     const now = await kind.readBasis({ request: req, backends: this.deps.backends });
-    return now === planned ? undefined : `what runs in \`${req.env}\` changed since this was requested (planned against ${planned}; running now: ${now})`;
+    return now === planned ? undefined : `what runs in \`${req.env}\` changed since this was requested (planned against ${plain(planned)}; running now: ${plain(now)})`;
   }
 
   /** Ends a pending request as superseded, with the reason in its message and the audit log. */

@@ -9,6 +9,7 @@ import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
+import { userText } from './format.ts';
 import { textMessage, type Message } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Permission } from './permission.ts';
@@ -104,7 +105,7 @@ export class Dispatcher {
       await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
       const text = isBackendError(err)
-        ? `:x: ${redactDeep(err.message)} Nothing was changed (ref \`${invocationId}\`).`
+        ? `:x: ${userText(err.message)} Nothing was changed (ref \`${invocationId}\`).`
         : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;

@@ -232,4 +232,27 @@ describe('ChangeFlow', () => {
       expect(warned).toEqual([]);
     }
   });
+
+  it('shows what a driver reports (progress and outcome) as text, never as mentions or links', async () => {
+    const updates: string[] = [];
+    const base = flow().deps;
+    const f = new ChangeFlow({
+      ...base,
+      chat: { ...base.chat, update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text) },
+      kinds: {
+        deploy: {
+          concern: 'version',
+          execute: async ({ progress }) => {
+            await progress('pod api-1: <!channel> OOMKilled');
+            return { ok: false, summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more', url: 'https://ci.example/run?a=1|x>y' };
+          },
+        },
+      },
+    });
+    await f.submit(plan('staging', 'a'), submission());
+    const shown = [...posts.map((p) => p.text), ...updates].join('\n');
+    expect(shown).not.toMatch(/<!channel>|<@U0BOB>|<https:\/\/evil/);
+    expect(shown).toContain('rollout failed: &lt;@U0BOB&gt; &lt;https://evil.example|logs&gt; &amp; more');
+    expect(shown).toContain('<https://ci.example/run?a=1%7Cx&gt;y|details>');
+  });
 });
