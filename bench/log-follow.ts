@@ -30,7 +30,7 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const store = SqliteStore.open(join(dir, 'db'));
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
   const chat = new RateLimitedChat(new SlackChat(client));
-  const changes = new ChangeFlow({ store, chat, clock: { now: () => new Date() }, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, executors: {}, log: silent });
+  const changes = new ChangeFlow({ store, chat, clock: { now: () => new Date() }, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, kinds: {}, log: silent });
   const tails = new TailManager({ store, chat, clock: { now: () => new Date() }, log: silent, changes, redact: (t) => redact(t), heartbeatMs: 5000 });
   const source = new CloudWatchLogSource({
     client: createCloudWatchClient({ region: 'us-east-1', endpoint: cloudwatch.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Executor } from '../src/core/change.ts';
+import type { ChangeKind } from '../src/core/change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { mention, shortSha, userText } from '../src/core/format.ts';
+import { mention, plain, shortSha, userText } from '../src/core/format.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
@@ -74,21 +74,30 @@ export const deploy = defineCommand({
         headline: `${mention(actor.userId)} wants to deploy \`${ref}\`${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
         fields: [
           `*Ref*\n${refText}`,
-          `*Running now*\n${current?.description ?? 'unknown'}`,
+          `*Running now*\n${current ? plain(current.description) : 'unknown'}`,
           ...(changes.field ? [changes.field] : []),
           ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
         ],
         binding: { ref, sha: resolved?.sha ?? null },
         exec: { ref, sha: resolved?.sha ?? null, reason: args.reason ?? null, autoRollback: env?.autoRollback ?? Boolean(env?.approval) },
         warnings: changes.warning ? [changes.warning] : [],
+        basis: current?.description,
       },
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const deployExecutor: Executor = async ({ request, exec, progress, backends }) =>
-  deployerOf(backends, request.service).deploy(
+/** Reads what runs now the way the plan did, so a stale request is caught at approval time. */
+export async function runningVersion({ request, backends }: Parameters<NonNullable<ChangeKind['readBasis']>>[0]): Promise<string> {
+  const current = await deployerOf(backends, request.service).current({ service: request.service, env: request.env });
+  return current?.description ?? 'unknown';
+}
+
+export const deployChange: ChangeKind = {
+  concern: 'version',
+  readBasis: runningVersion,
+  execute: async ({ request, exec, progress, backends }) => deployerOf(backends, request.service).deploy(
     {
       target: { service: request.service, env: request.env },
       ref: String(exec.ref),
@@ -99,4 +108,5 @@ export const deployExecutor: Executor = async ({ request, exec, progress, backen
       autoRollback: exec.autoRollback === true,
     },
     progress,
-  );
+  ),
+};

@@ -4,7 +4,7 @@ import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
 import { UserError } from '../src/core/errors.ts';
-import { formatTime } from '../src/core/format.ts';
+import { formatTime, inlineCode } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
@@ -71,7 +71,7 @@ export const logs = defineCommand({
 
     const { events, more } = await source.snapshot(query, args.lines ?? 200);
     const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
-    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : ''}.`;
+    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching ${inlineCode(args.grep)}` : ''}.`;
     if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
     const lines = events.map((e) => formatEvent(e, redact));
     if (lines.length <= INLINE_LINES) {
@@ -86,11 +86,11 @@ export const logs = defineCommand({
 export const logsActions: ActionSpec[] = [
   {
     actionId: ACTION_STOP,
-    async handler({ click, roles, services }) {
+    async handler({ click, roles, unverified, services }) {
       const tail = await services.store.getRequest(click.value);
       if (!tail || tail.kind !== TAIL_KIND) throw new UserError('That log tail no longer exists.');
       const need = { verb: 'logs', service: tail.service, env: tail.env };
-      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need));
+      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need, unverified));
       if (!(await services.logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');
     },
   },

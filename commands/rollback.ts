@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { Executor } from '../src/core/change.ts';
+import type { ChangeKind } from '../src/core/change.ts';
+import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, userText } from '../src/core/format.ts';
+import { mention, plain, userText } from '../src/core/format.ts';
 import type { RollbackPlan } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
@@ -28,25 +29,32 @@ export const rollback = defineCommand({
   mutating: true,
   guarded: true,
   async handler({ args, actor, services: { backends }, submit }) {
-    const plan = await deployerOf(backends, args.service).planRollback({ service: args.service, env: args.env }, args.to);
+    const deployer = deployerOf(backends, args.service);
+    const target = { service: args.service, env: args.env };
+    const plan = await deployer.planRollback(target, args.to);
+    const current = await deployer.current(target).catch(() => undefined);
     await submit(
       {
         kind: 'rollback', service: args.service, env: args.env,
         title: `Roll back ${args.service} in ${args.env}`,
         headline: `${mention(actor.userId)} wants to roll back *${args.service}* in *${args.env}*.`,
-        fields: [`*Running now*\n${plan.from}`, `*Back to*\n${plan.to}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
+        fields: [`*Running now*\n${plain(plan.from)}`, `*Back to*\n${plain(plan.to)}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
         binding: { from: plan.from, to: plan.to, params: plan.params },
         exec: { plan },
+        basis: current?.description,
       },
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const rollbackExecutor: Executor = async ({ request, exec, progress, backends }) =>
-  deployerOf(backends, request.service).rollback(
+export const rollbackChange: ChangeKind = {
+  concern: 'version',
+  readBasis: runningVersion,
+  execute: async ({ request, exec, progress, backends }) => deployerOf(backends, request.service).rollback(
     { service: request.service, env: request.env },
     exec.plan as RollbackPlan,
     { requester: request.requester, requestId: request.id },
     progress,
-  );
+  ),
+};

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import type { Executor } from '../src/core/change.ts';
+import type { ChangeKind } from '../src/core/change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { mention, userText } from '../src/core/format.ts';
 import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE } from './target.ts';
+
+const replicaCount = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
 
 export const scale = defineCommand({
   family: 'scale',
@@ -43,11 +45,17 @@ export const scale = defineCommand({
         binding: { replicas: args.replicas },
         exec: { replicas: args.replicas },
         warnings,
+        basis: replicaCount(status.replicas),
       },
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const scaleExecutor: Executor = async ({ request, exec, progress, backends }) =>
-  scalerOf(backends, request.service).scale({ service: request.service, env: request.env }, Number(exec.replicas), progress);
+export const scaleChange: ChangeKind = {
+  concern: 'replicas',
+  readBasis: async ({ request, backends }) =>
+    replicaCount((await scalerOf(backends, request.service).status({ service: request.service, env: request.env })).replicas),
+  execute: async ({ request, exec, progress, backends }) =>
+    scalerOf(backends, request.service).scale({ service: request.service, env: request.env }, Number(exec.replicas), progress),
+};

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { actions, commands, executors } from '../commands/index.ts';
+import { actions, changeKinds, commands } from '../commands/index.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
 import { Approvals } from './core/approvals.ts';
 import { ChangeFlow } from './core/change-flow.ts';
+import { approversBesides } from './core/approvers.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { Redis } from 'ioredis';
 import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
@@ -23,6 +24,10 @@ import { healthRoutes } from './observability/health.ts';
 import { PromMetrics } from './observability/metrics.ts';
 import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
+import { SlackReadiness } from './slack/readiness.ts';
+import { preflight } from './compose/preflight.ts';
+import { createOctokit } from './adapters/github/index.ts';
+import { createCloudWatchClient } from './adapters/logs-cloudwatch/index.ts';
 
 export interface Opsdeck {
   /** The HTTP port actually bound (PORT may be 0 in tests). */
@@ -42,8 +47,11 @@ export interface ComposeOptions {
   /** Poll intervals and timeouts of the backends (tests shorten them). */
   tuning?: BackendTuning & LogTuning & {
     /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
-    chatGapMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
+    chatGapMs?: number; workingNoticeMs?: number; readinessCheckMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
 }
+
+// Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
+const DELIVERY_MEMORY_MS = 15 * 60_000;
 
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
 export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): Store {
@@ -68,6 +76,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     timeout: 10_000,
   });
+  // Its own client without retries: a readiness probe must answer for now, not after back-off.
+  const probeClient = new WebClient(connection.botToken, { ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5000 });
+  const slackReadiness = new SlackReadiness(probeClient, { log: log.child({ component: 'readiness' }), intervalMs: opts.tuning?.readinessCheckMs ?? 30_000 });
   const directory = new SlackDirectory(slackClient, { ttlMs: opts.directoryTtlMs ?? 5 * 60_000, clock, log: log.child({ component: 'directory' }) });
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
@@ -81,7 +92,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     ...(redis ? { redis } : {}),
   });
   const changes = new ChangeFlow({
-    store, chat, clock, catalog: config, backends, executors,
+    store, chat, clock, catalog: config, backends, kinds: changeKinds,
+    approversBesides: (env, requester) => approversBesides({ catalog: config, policy, directory }, env, requester),
     log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);
@@ -90,7 +102,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
-    actions: [...approvals.actions(), ...actions],
+    actions: [...approvals.actions(), ...actions], workingNoticeMs: opts.tuning?.workingNoticeMs,
   });
   // Every replica sweeps; compare-and-set makes each expiry happen once.
   const sweeper = setInterval(() => {
@@ -105,8 +117,14 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     port: settings.port,
     dispatcher,
     metrics,
-    routes: healthRoutes({ store, metrics, log, stopping: () => stopping }),
+    routes: healthRoutes({ store, metrics, log, stopping: () => stopping, slackProblem: () => (slackReadiness.state.ok ? undefined : slackReadiness.state.problem) }),
     log: log.child({ component: 'slack' }),
+    clock,
+    identity: () => slackReadiness.identity,
+    firstDelivery: (key) => {
+      const now = clock.now();
+      return store.claimDelivery(`slack:${key}`, now, new Date(now.getTime() - DELIVERY_MEMORY_MS));
+    },
   });
   let port: number;
   try {
@@ -117,6 +135,13 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     throw err;
   }
   log.info({ mode: connection.mode, port }, 'opsdeck started');
+  // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.
+  void slackReadiness.start();
+  void preflight(config, settings, {
+    octokit: () => createOctokit({ baseUrl: settings.github.apiUrl, token: settings.github.token, log: log.child({ component: 'github' }) }),
+    cloudwatch: () => createCloudWatchClient({ region: settings.aws.region, endpoint: settings.aws.cloudwatchLogsEndpoint, credentials: opts.tuning?.awsCredentials }),
+    kubeconfig: kube,
+  }, log.child({ component: 'preflight' })).catch((err: unknown) => log.warn({ err }, 'backend checks failed'));
 
   return {
     port,
@@ -124,6 +149,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       if (stopping) return;
       stopping = true;
       clearInterval(sweeper);
+      slackReadiness.stop();
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
       await tails.stopAll('stopped because opsdeck is shutting down');

@@ -2,15 +2,21 @@ import { z } from 'zod';
 import type { AuditRecord } from '../../src/core/audit-chain.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { parseSince } from '../../src/core/duration.ts';
+import { inlineCode, mention, plain } from '../../src/core/format.ts';
 import type { Block } from '../../src/core/message.ts';
+import { unescapeSlackText } from '../../src/core/tokenize.ts';
 
 const PAGE = 20;
 
+// Audit details hold what people typed and what backends said: shown as text, never as markup.
 function describe(r: AuditRecord): string {
   const when = r.at.replace('T', ' ').slice(0, 16);
   const target = [r.target.service, r.target.env].filter(Boolean).join('/');
-  const detail = typeof r.details.reason === 'string' ? ` — ${r.details.reason}` : typeof r.details.text === 'string' ? ` — \`${r.details.text}\`` : '';
-  return `\`#${r.seq}\` ${when} · <@${r.actor}> · *${r.action}*${target ? ` · ${target}` : ''}${detail}`;
+  const detail = typeof r.details.reason === 'string'
+    ? ` — ${plain(r.details.reason)}`
+    : typeof r.details.text === 'string' ? ` — ${inlineCode(unescapeSlackText(r.details.text))}` : '';
+  const who = /^[UW][A-Z0-9]+$/.test(r.actor) ? mention(r.actor) : plain(r.actor);
+  return `\`#${r.seq}\` ${when} · ${who} · *${r.action}*${target ? ` · ${target}` : ''}${detail}`;
 }
 
 export const audit = defineCommand({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, type Services } from '../../src/core/command.ts';
 import { paramsOf } from '../../src/core/change.ts';
-import { formatTime, mention, userText } from '../../src/core/format.ts';
+import { formatTime, mention, plain, userText } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
 import { SERVICE } from '../target.ts';
@@ -11,7 +11,7 @@ async function describeEnv(services: Services, service: string, env: string): Pr
   const now = clock.now();
   const lines: string[] = [];
   const running = await backends.deployer(service)?.current({ service, env }).catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
-  lines.push(`*Version:* ${running?.description ?? 'unknown'}`);
+  lines.push(`*Version:* ${running ? plain(running.description) : 'unknown'}`);
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);

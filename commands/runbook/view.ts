@@ -1,5 +1,7 @@
+import { inlineCode, link, plain } from '../../src/core/format.ts';
 import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
+import { stepKey, uniqueSteps, type Step } from '../../src/core/runbooks/steps.ts';
 import type { Block, Button, Message } from '../../src/core/message.ts';
 
 export const SHOW = 'opsdeck.runbook.show';
@@ -12,42 +14,65 @@ const PER_ROW = 5;
 const BODY_BLOCKS = 50 - 4 - Math.ceil(MAX_STEPS / PER_ROW);
 
 function meta(rb: Runbook): string {
+  // Front matter is text, not markup: a runbook from a shared repository must not ping anyone.
   const parts = [
     rb.severity && `severity *${rb.severity}*`,
-    rb.owner && `owner ${rb.owner}`,
-    rb.updated && `updated ${rb.updated}`,
-    rb.services.length ? `services ${rb.services.map((s) => `\`${s}\``).join(', ')}` : undefined,
-    rb.alerts.length ? `alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : undefined,
-    rb.url ? `<${rb.url}|source>` : `\`runbooks/${rb.path}\``,
+    rb.owner && `owner ${plain(rb.owner)}`,
+    rb.updated && `updated ${plain(rb.updated)}`,
+    rb.services.length ? `services ${rb.services.map(inlineCode).join(', ')}` : undefined,
+    rb.alerts.length ? `alerts ${rb.alerts.map(inlineCode).join(', ')}` : undefined,
+    rb.url ? link(rb.url, 'source') : inlineCode(`runbooks/${rb.path}`),
   ];
   return parts.filter(Boolean).join(' · ');
 }
 
-/** Buttons carry ids only: `<runbook id>#<line>` names a step the server looks up again. */
-function stepRows(rb: Runbook, runnable: (family: string) => boolean): Block[] {
-  const steps = rb.steps.filter((s) => runnable(s.family)).slice(0, MAX_STEPS);
+/** What the view needs to know of a step: whether it can run here, and whether running it changes something. */
+export interface StepInfo {
+  runnable(step: Step): boolean;
+  changes(step: Step): boolean;
+}
+
+/** The value of a step's Run button: the runbook and the exact command, both looked up again at click time. */
+export const stepValue = (rb: Runbook, step: Step): string => `${rb.id}#${stepKey(step.command)}`;
+
+function stepButton(rb: Runbook, step: Step, index: number, info: StepInfo): Button {
+  const button: Button = { actionId: `${RUN}.${index}`, label: step.command, value: stepValue(rb, step) };
+  if (!info.changes(step)) return button;
+  return {
+    ...button,
+    confirm: {
+      title: 'Run this step?',
+      text: `Runs \`${step.command.replace(/`/g, "'")}\` as you. It goes through the same checks and approvals as typing it.`,
+      confirm: 'Run',
+      deny: 'Back',
+    },
+  };
+}
+
+/** Buttons carry ids only: the runbook and a key of the exact command, which the server looks up again. */
+function stepRows(rb: Runbook, info: StepInfo): Block[] {
+  const steps = uniqueSteps(rb.steps).filter((s) => info.runnable(s)).slice(0, MAX_STEPS);
   if (!steps.length) return [];
   const rows: Block[] = [{ type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' }];
   for (let i = 0; i < steps.length; i += PER_ROW) {
-    const buttons: Button[] = steps.slice(i, i + PER_ROW).map((s, j) => ({ actionId: `${RUN}.${i + j}`, label: s.command, value: `${rb.id}#${s.line}` }));
-    rows.push({ type: 'actions', buttons });
+    rows.push({ type: 'actions', buttons: steps.slice(i, i + PER_ROW).map((s, j) => stepButton(rb, s, i + j, info)) });
   }
   return rows;
 }
 
 /** A runbook as a message: header, facts, the body, and its steps as Run buttons. */
-export function runbookMessage(rb: Runbook, opts: { runnable: (family: string) => boolean; offerPost: boolean }): Message {
+export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: boolean }): Message {
   let body = markdownToBlocks(rb.body, { sourceUrl: rb.url, title: rb.title });
   if (body.length > BODY_BLOCKS) {
     body = [...body.slice(0, BODY_BLOCKS - 1), { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` }];
   }
-  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.runnable)];
+  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.steps)];
   if (opts.offerPost) blocks.push({ type: 'actions', buttons: [{ actionId: POST, label: 'Post to channel', value: rb.id, style: 'primary' }] });
   return { text: `Runbook: ${rb.title}`, blocks };
 }
 
 export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
-  const lines = runbooks.map((rb, i) => `${i + 1}. *${rb.title}*${rb.services.length ? ` (${rb.services.join(', ')})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map((a) => `\`${a}\``).join(', ')}` : ''}`);
+  const lines = runbooks.map((rb, i) => `${i + 1}. *${plain(rb.title)}*${rb.services.length ? ` (${plain(rb.services.join(', '))})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : ''}`);
   const buttons: Button[] = runbooks.map((rb, i) => ({ actionId: `${SHOW}.${i}`, label: `Show ${i + 1}`, value: rb.id }));
   return { text: title, blocks: [{ type: 'text', text: `${title}\n${lines.join('\n')}` }, { type: 'actions', buttons }] };
 }

@@ -15,6 +15,8 @@ export interface Click {
 export interface ActionContext {
   click: Click;
   roles: string[];
+  /** Roles that could not be checked right now (Slack's user groups did not answer); they grant nothing. */
+  unverified: string[];
   services: Services;
   log: Logger;
   /** Runs a slash command as the clicking user, through the whole pipeline (permissions, approvals, audit). */

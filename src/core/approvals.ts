@@ -1,7 +1,8 @@
 import type { ActionContext, ActionSpec } from './action.ts';
 import { paramsOf, requestHash } from './change.ts';
 import type { ChangeFlow } from './change-flow.ts';
-import { UserError } from './errors.ts';
+import { AuditedRefusal, UserError } from './errors.ts';
+import { userText } from './format.ts';
 import { checkGuards } from './guards.ts';
 import { textMessage } from './message.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
@@ -28,24 +29,34 @@ export class Approvals {
     ];
   }
 
-  async approve({ click, roles }: ActionContext): Promise<void> {
+  async approve({ click, roles, unverified }: ActionContext): Promise<void> {
     const { store, clock, catalog } = this.#flow.deps;
     const req = await this.#pending(click.value);
     const policy = catalog.environments[req.env]?.approval;
     if (!policy) throw new UserError('This request does not need approval.');
+    const roleNames = policy.from.map((r) => `\`${r}\``).join(' or ');
     if (click.userId === req.requester) {
-      throw new UserError(`You can't approve your own request; it needs someone else with role ${policy.from.map((r) => `\`${r}\``).join(' or ')}.`);
+      await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'own request', roles });
+      throw new AuditedRefusal(`You can't approve your own request; it needs someone else with role ${roleNames}.`);
     }
     if (!roles.some((r) => policy.from.includes(r))) {
+      if (unverified.some((r) => policy.from.includes(r))) {
+        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'roles could not be verified', roles, unverified });
+        throw new AuditedRefusal('Not approved: could not verify your roles (Slack user groups did not answer). Try again in a moment.');
+      }
       await this.#flow.audit(click.userId, 'approval.denied', req, { reason: `needs role ${policy.from.join(' or ')}`, roles });
       const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
-      throw new UserError(`Approving changes to \`${req.env}\` needs role ${policy.from.map((r) => `\`${r}\``).join(' or ')} (${have}).`);
+      throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
     }
     await this.#checkIntegrity(req, click.userId);
     if (!paramsOf(req).forced) {
       const guard = await checkGuards({ store, catalog, now: clock.now(), service: req.service, env: req.env, actor: req.requester, force: false, canBreakGlass: false });
-      if (guard.blocked) throw new UserError(`Not approved: ${guard.blocked.split('. ')[0]}.`);
+      if (guard.blocked) {
+        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
+        throw new AuditedRefusal(`Not approved: ${guard.reasons.join('; ')}.`);
+      }
     }
+    await this.#checkStillCurrent(req, click.userId);
     // The unique insert decides a double click; the audit entry follows, and without it the approval is taken back.
     if (!(await store.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() }))) {
       throw new UserError('You have already approved this request.');
@@ -68,11 +79,12 @@ export class Approvals {
     }
   }
 
-  async reject({ click, roles }: ActionContext): Promise<void> {
+  async reject({ click, roles, unverified }: ActionContext): Promise<void> {
     const { store, clock, catalog } = this.#flow.deps;
     const req = await this.#pending(click.value);
     const from = catalog.environments[req.env]?.approval?.from ?? [];
     if (!roles.some((r) => from.includes(r))) {
+      if (unverified.some((r) => from.includes(r))) throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
       throw new UserError(`Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim());
     }
     const done = await store.transitionRequest(req.id, ['pending'], 'rejected', { outcome: { by: click.userId } }, clock.now());
@@ -119,6 +131,23 @@ export class Approvals {
     }
     if (req.state !== 'pending') throw new UserError(`This request is already ${req.state}.`);
     return req;
+  }
+
+  /**
+   * A request planned against what ran then must not be approved into something else: after a newer
+   * change ran, approving an old deploy would silently go back to an older version.
+   */
+  async #checkStillCurrent(req: StoredRequest, actor: string): Promise<void> {
+    let stale: string | undefined;
+    try {
+      stale = await this.#flow.staleness(req);
+    } catch (err) {
+      throw new UserError(`Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`);
+    }
+    if (!stale) return;
+    const summary = `Superseded: ${stale}.`;
+    await this.#flow.supersede(req, actor, summary, { by: actor });
+    throw new AuditedRefusal(`Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`);
   }
 
   /** The stored request must still be exactly what was asked for; anything else is tampering. */

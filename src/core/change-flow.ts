@@ -4,12 +4,12 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { paramsOf, requestHash, TAIL_KIND, type ChangePlan, type Executor, type RequestParams } from './change.ts';
+import { paramsOf, requestHash, TAIL_KIND, type ChangeKind, type ChangePlan, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
-import { mention } from './format.ts';
+import { link, mention, plain, userText } from './format.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
-import { redact, redactDeep } from './redact.ts';
+import { redactDeep } from './redact.ts';
 import { requestMessage } from './request-view.ts';
 import { progressReporter } from './progress.ts';
 
@@ -19,7 +19,13 @@ export interface ChangeFlowDeps {
   clock: Clock;
   catalog: Catalog;
   backends: Backends;
-  executors: Readonly<Record<string, Executor>>;
+  /** Every kind of change, by request kind: how it runs, what it sets, how to re-read what it was planned against. */
+  kinds: Readonly<Record<string, ChangeKind>>;
+  /**
+   * How many people other than `requester` could approve changes to `env`; undefined when that cannot be
+   * known right now (a user group could not be looked up).
+   */
+  approversBesides?(env: string, requester: string): Promise<number | undefined>;
   log: Logger;
   /** Minimum gap between edits of the progress message (Slack allows about one post per second per channel). */
   progressIntervalMs?: number;
@@ -32,6 +38,8 @@ export interface Submission {
   channel: string;
   invocationId: string;
   reply: Replier;
+  /** Called once the request is in the channel, where the requester sees it: it answers the command. */
+  posted?(): void;
   dryRun: boolean;
   /** What `--force` passed, when it was needed and allowed. */
   forced: string | undefined;
@@ -59,7 +67,7 @@ export class ChangeFlow {
     const env = catalog.environments[plan.env];
     const params: RequestParams = {
       title: plan.title, headline: plan.headline, fields: plan.fields, binding: plan.binding, exec: plan.exec,
-      warnings: plan.warnings ?? [], forced: s.forced, direct: !env?.approval,
+      warnings: plan.warnings ?? [], forced: s.forced, direct: !env?.approval, basis: plan.basis,
     };
     const now = clock.now();
     if (s.dryRun) {
@@ -90,7 +98,11 @@ export class ChangeFlow {
       await s.reply.ephemeral(textMessage(`:x: Could not post to this channel, so nothing was changed. Invite the bot with \`/invite @opsdeck\` and try again (ref \`${request.id}\`).`));
       return;
     }
+    s.posted?.();
     await store.setRequestMessage(request.id, { channel: s.channel, ts });
+    const posted = { ...request, message: { channel: s.channel, ts } };
+    await this.#supersedeOlder(posted);
+    await this.#warnIfUnapprovable(posted, s);
     if (s.forced && s.notify.length) {
       await chat.post(s.channel, textMessage(`:rotating_light: Break-glass request by ${mention(s.requester)}: ${s.notify.join(' ')} please review.`), ts).catch((err: unknown) => this.deps.log.warn({ err }, 'could not notify approvers'));
     }
@@ -102,7 +114,7 @@ export class ChangeFlow {
 
   /** Runs an approved request; only the caller that wins approved → running does anything. */
   async run(request: StoredRequest): Promise<void> {
-    const { store, clock, backends, executors, log } = this.deps;
+    const { store, clock, backends, kinds, log } = this.deps;
     const running = await store.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
     if (!running) return;
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
@@ -123,18 +135,21 @@ export class ChangeFlow {
     const progress = progressReporter({ chat: this.deps.chat, channel: running.channel, threadTs: running.message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });
     let outcome: DeployOutcome;
     try {
-      const executor = executors[running.kind];
-      if (!executor) throw new Error(`no executor for ${running.kind}`);
-      outcome = await executor({ request: running, exec: paramsOf(running).exec, progress: progress.report, backends, log: reqLog });
+      const kind = kinds[running.kind];
+      if (!kind) throw new Error(`no executor for ${running.kind}`);
+      // Drivers speak plain text (pod reasons, workflow names): escaped before it reaches a message.
+      const report = (text: string) => progress.report(userText(text));
+      const raw = await kind.execute({ request: running, exec: paramsOf(running).exec, progress: report, backends, log: reqLog });
+      outcome = { ...raw, summary: userText(raw.summary) };
     } catch (err) {
       reqLog.error({ err }, 'change failed');
-      outcome = { ok: false, summary: redact(`${paramsOf(running).title} failed: ${(err as Error).message}`) };
+      outcome = { ok: false, summary: `${paramsOf(running).title} failed: ${userText((err as Error).message)}` };
     } finally {
       clearInterval(beat);
     }
     // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
     await this.finish(running, outcome);
-    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (<${outcome.url}|details>)` : ''}`);
+    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${outcome.url ? ` (${link(outcome.url, 'details')})` : ''}`);
     await this.#tell(running, `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`);
   }
 
@@ -170,6 +185,51 @@ export class ChangeFlow {
       await this.#tell(failed, `${mention(req.requester)} :warning: ${summary}`);
     }
     return recovered;
+  }
+
+  /**
+   * Why a pending request no longer fits what runs now (it was planned against something else), or
+   * undefined when it still does. Throws when what runs now cannot be read: approving blind could downgrade.
+   */
+  async staleness(req: StoredRequest): Promise<string | undefined> {
+    const planned = paramsOf(req).basis;
+    const kind = this.deps.kinds[req.kind];
+    if (planned === undefined || !kind?.readBasis) return undefined;
+    const now = await kind.readBasis({ request: req, backends: this.deps.backends });
+    return now === planned ? undefined : `what runs in \`${req.env}\` changed since this was requested (planned against ${plain(planned)}; running now: ${plain(now)})`;
+  }
+
+  /** Ends a pending request as superseded, with the reason in its message and the audit log. */
+  async supersede(req: StoredRequest, actor: string, summary: string, details: Record<string, unknown>): Promise<boolean> {
+    const done = await this.deps.store.transitionRequest(req.id, ['pending'], 'superseded', { outcome: { summary } }, this.deps.clock.now());
+    if (!done) return false;
+    await this.audit(actor, 'request.superseded', done, { ...details, reason: summary });
+    await this.refresh(done);
+    return true;
+  }
+
+  /** A newer request for the same target and concern makes older pending ones moot: approving them would undo it. */
+  async #supersedeOlder(newer: StoredRequest): Promise<void> {
+    const concern = this.deps.kinds[newer.kind]?.concern;
+    if (!concern) return;
+    const older = (await this.deps.store.listRequests({ service: newer.service, env: newer.env, states: ['pending'] }))
+      .filter((r) => r.id !== newer.id && this.deps.kinds[r.kind]?.concern === concern);
+    for (const req of older) {
+      const summary = `Superseded by a newer request from ${mention(newer.requester)} (\`${newer.id}\`).`;
+      await this.supersede(req, newer.requester, summary, { supersededBy: newer.id });
+    }
+  }
+
+  /** Says at once when nobody but the requester could approve, instead of letting the request wait to expire. */
+  async #warnIfUnapprovable(req: StoredRequest, s: Submission): Promise<void> {
+    const policy = this.deps.catalog.environments[req.env]?.approval;
+    if (!policy || !this.deps.approversBesides) return;
+    const others = await this.deps.approversBesides(req.env, req.requester).catch(() => undefined);
+    if (others === undefined || others >= policy.required) return;
+    const roles = policy.from.map((r) => `\`${r}\``).join(' or ');
+    const text = `:warning: Nobody else can approve this: it needs ${policy.required} approval(s) from ${roles}, and ${others === 0 ? 'no one' : `only ${others} other person${others === 1 ? '' : 's'}`} besides ${mention(req.requester)} holds ${policy.from.length === 1 ? 'that role' : 'those roles'}. Add approvers to the role in opsdeck.yaml, or cancel it.`;
+    await this.#tell(req, text);
+    await s.reply.ephemeral(textMessage(text)).catch((err: unknown) => this.deps.log.warn({ err }, 'could not warn the requester'));
   }
 
   /**

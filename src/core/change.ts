@@ -24,6 +24,11 @@ export interface ChangePlan {
   exec: Record<string, unknown>;
   /** Warnings shown with the request (e.g. an autoscaler owns the replica count). */
   warnings?: string[];
+  /**
+   * What runs now, as the plan read it (`ghcr.io/acme/api:v1.1.0`, `3 replicas`). Approving re-reads it:
+   * if it changed, the request was planned against something that no longer runs and is superseded.
+   */
+  basis?: string;
 }
 
 /** What a stored request carries in `params`, so any replica can render and run it after a restart. */
@@ -38,6 +43,7 @@ export interface RequestParams {
   forced?: string | undefined;
   /** Set on requests that skip approval because the environment needs none. */
   direct?: boolean | undefined;
+  basis?: string | undefined;
 }
 
 export interface ExecutionContext {
@@ -50,9 +56,25 @@ export interface ExecutionContext {
 
 export type Executor = (ctx: ExecutionContext) => Promise<DeployOutcome>;
 
+/** How one kind of change (deploy, rollback, scale) is carried out and kept honest. */
+export interface ChangeKind {
+  execute: Executor;
+  /**
+   * What the change sets; a newer request with the same concern for the same target supersedes older
+   * pending ones (a deploy and a rollback both set the running version, a scale the replica count).
+   */
+  concern: string;
+  /** Reads what runs now in the terms of `ChangePlan.basis`, to compare at approval time. */
+  readBasis?(ctx: { request: StoredRequest; backends: Backends }): Promise<string>;
+}
+
 /** What an approval approves: the binding, what the executor will be given, and break-glass state. */
-export function requestHash(kind: string, service: string, env: string, p: Pick<RequestParams, 'binding' | 'exec' | 'forced' | 'direct'>): string {
-  const sealed = { kind, service, env, binding: p.binding, exec: p.exec, forced: p.forced ?? null, direct: p.direct ?? false };
+export function requestHash(kind: string, service: string, env: string, p: Pick<RequestParams, 'binding' | 'exec' | 'forced' | 'direct' | 'basis'>): string {
+  const sealed = {
+    kind, service, env, binding: p.binding, exec: p.exec, forced: p.forced ?? null, direct: p.direct ?? false,
+    // Only when present, so requests stored before plans carried a basis keep their hash.
+    ...(p.basis !== undefined ? { basis: p.basis } : {}),
+  };
   return createHash('sha256').update(canonicalJson(sealed)).digest('hex');
 }
 

@@ -7,11 +7,13 @@ import { approversToNotify } from './approvers.ts';
 import type { ChangePlan } from './change.ts';
 import { checkGuards, type GuardVerdict } from './guards.ts';
 import { commandName, type CommandSpec, type Services } from './command.ts';
-import { isBackendError, isUserError, UserError } from './errors.ts';
+import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
 import { newId } from './ids.ts';
-import { textMessage } from './message.ts';
+import { userText } from './format.ts';
+import { textMessage, type Message } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Permission } from './permission.ts';
+import type { ResolvedRoles } from './policy.ts';
 import { redactDeep } from './redact.ts';
 import { tokenize } from './tokenize.ts';
 
@@ -28,7 +30,11 @@ export interface DispatcherDeps extends Services {
   log: Logger;
   metrics: Metrics;
   actions: readonly ActionSpec[];
+  /** After this long without an answer, the user is told the command is being worked on (default 2 s). */
+  workingNoticeMs?: number;
 }
+
+const WORKING_NOTICE_MS = 2000;
 
 export type DispatchOutcome = 'ok' | 'invalid' | 'denied' | 'failed';
 
@@ -65,18 +71,19 @@ export class Dispatcher {
     const action = this.#deps.actions.find((a) =>
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId);
     try {
-      if (!action) {
-        await click.reply.ephemeral(textMessage(':warning: This button is no longer active. Run the command again.'));
-        return;
-      }
-      const roles = await this.#deps.policy.rolesOf(click.userId);
+      if (!action) throw new UserError('This button is no longer active. Run the command again.');
+      const { roles, unverified } = await this.#deps.policy.resolve(click.userId);
       const runCommand = async (commandLine: string) => {
         const [, family = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(commandLine.trim()) ?? [];
         await this.dispatch({ family, text, userId: click.userId, channelId: click.channelId, reply: click.reply });
       };
-      await action.handler({ click, roles, services: this.#deps, log, runCommand });
+      await action.handler({ click, roles, unverified, services: this.#deps, log, runCommand });
     } catch (err) {
-      if (isUserError(err)) return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+      if (isUserError(err)) {
+        // Every refused click leaves a trace, whoever refused it; handlers that audit their own say so.
+        if (!(err instanceof AuditedRefusal)) await this.#auditClick(log, click, err.message);
+        return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+      }
       log.error({ err }, 'button action failed');
       await safeReply(log, click.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`).`)));
     }
@@ -98,7 +105,7 @@ export class Dispatcher {
       await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
       const text = isBackendError(err)
-        ? `:x: ${redactDeep(err.message)} Nothing was changed (ref \`${invocationId}\`).`
+        ? `:x: ${userText(err.message)} Nothing was changed (ref \`${invocationId}\`).`
         : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;
@@ -126,8 +133,8 @@ export class Dispatcher {
       return 'invalid';
     }
 
-    const roles = await policy.rolesOf(inv.userId);
-    const denial = this.#authorize(spec, roles, target, inv.channelId);
+    const { roles, unverified } = await policy.resolve(inv.userId);
+    const denial = this.#authorize(spec, { roles, unverified }, target, inv.channelId);
     const auditTarget = { service: target.service, env: target.env };
     if (denial) {
       await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: denial } });
@@ -135,7 +142,7 @@ export class Dispatcher {
       return 'denied';
     }
 
-    const guard = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
+    const guard: Partial<GuardVerdict> = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
     if (guard.blocked) {
       await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: guard.blocked } });
       await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guard.blocked}.`)));
@@ -148,27 +155,53 @@ export class Dispatcher {
       return 'failed';
     }
 
+    const reply = this.#withWorkingNotice(inv.reply, log);
     try {
       const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
         this.#deps.changes.submit(plan, {
-          requester: inv.userId, channel: inv.channelId, invocationId, reply: inv.reply, dryRun: options.dryRun,
+          requester: inv.userId, channel: inv.channelId, invocationId, reply, posted: reply.settle, dryRun: options.dryRun,
           forced: guard.forced, notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
         });
-      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply: inv.reply, log, submit });
+      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply, log, submit });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
       await this.#audit(log, { action: 'command.refused', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: err.message } });
       await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
       return 'invalid';
+    } finally {
+      reply.settle();
     }
   }
 
-  #authorize(spec: CommandSpec, roles: string[], target: { service?: string; env?: string }, channelId: string): string | undefined {
+  /**
+   * A replier that tells the user "working on it" when a command has said nothing for a couple of
+   * seconds (a slow backend), so a slow answer is never mistaken for a lost one.
+   */
+  #withWorkingNotice(inner: Replier, log: Logger): Replier & { settle(): void } {
+    let answered = false;
+    const timer = setTimeout(() => {
+      if (answered) return;
+      void safeReply(log, inner.ephemeral(textMessage(':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.')));
+    }, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS);
+    timer.unref();
+    const answer = (send: (m: Message) => Promise<void>) => (message: Message) => {
+      answered = true;
+      clearTimeout(timer);
+      return send(message);
+    };
+    return {
+      ephemeral: answer((m) => inner.ephemeral(m)),
+      inChannel: answer((m) => inner.inChannel(m)),
+      settle: () => clearTimeout(timer),
+    };
+  }
+
+  #authorize(spec: CommandSpec, held: ResolvedRoles, target: { service?: string; env?: string }, channelId: string): string | undefined {
     const { policy, catalog } = this.#deps;
     if (spec.permission !== null) {
       const need: Permission = { verb: spec.permission, service: target.service, env: target.env };
-      if (!policy.allows(roles, need)) return policy.denialReason(roles, need);
+      if (!policy.allows(held.roles, need)) return policy.denialReason(held.roles, need, held.unverified);
     }
     const channels = target.env ? catalog.environments[target.env]?.channels : undefined;
     if (spec.mutating && channels?.length && !channels.includes(channelId)) {
@@ -180,11 +213,23 @@ export class Dispatcher {
 
   /** Locks and freezes, which `--force` passes for holders of `breakglass`. */
   async #guard(args: unknown, roles: string[], target: { service?: string; env?: string }, userId: string): Promise<GuardVerdict> {
-    if (!target.service || !target.env) return {};
+    if (!target.service || !target.env) return { reasons: [] };
     const { store, catalog, clock, policy } = this.#deps;
     const force = (args as { force?: unknown }).force === true;
     const canBreakGlass = policy.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
     return checkGuards({ store, catalog, now: clock.now(), service: target.service, env: target.env, actor: userId, force, canBreakGlass });
+  }
+
+  async #auditClick(log: Logger, click: Click, reason: string): Promise<void> {
+    const entry: AuditEntry = {
+      actor: click.userId, action: 'click.refused', target: {}, requestId: click.value.slice(0, 200) || newId('inv'),
+      details: redactDeep({ action: click.actionId, reason, channel: click.channelId }),
+    };
+    try {
+      await this.#deps.store.appendAudit(entry, this.#deps.clock.now());
+    } catch (err) {
+      log.error({ err, action: entry.action }, 'audit write failed');
+    }
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */

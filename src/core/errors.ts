@@ -26,3 +26,11 @@ export class BackendError extends Error {
 export function isBackendError(err: unknown): err is BackendError {
   return err instanceof BackendError;
 }
+
+/** A refusal whose audit entry the thrower already wrote, so the dispatcher does not write a second one. */
+export class AuditedRefusal extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditedRefusal';
+  }
+}

@@ -4,8 +4,10 @@ import { formatTime, mention, userText } from './format.ts';
 import { activeFreeze } from './freeze.ts';
 
 export interface GuardVerdict {
-  /** Why the change is blocked; undefined when nothing blocks it. */
+  /** Why the change is blocked, with what to do about it; undefined when nothing blocks it. */
   blocked?: string | undefined;
+  /** Each lock or freeze in the way, without advice: for messages where `--force` is no option. */
+  reasons: string[];
   /** What `--force` passed, for the break-glass flag in the message and audit. */
   forced?: string | undefined;
 }
@@ -33,10 +35,10 @@ export async function checkGuards(a: {
   }
   const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
   if (freeze) reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
-  if (!reasons.length) return {};
+  if (!reasons.length) return { reasons };
   const what = reasons.join('; ');
-  if (a.force && a.canBreakGlass) return { forced: what };
-  if (a.force) return { blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\`` };
+  if (a.force && a.canBreakGlass) return { forced: what, reasons };
+  if (a.force) return { blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\``, reasons };
   const unlock = lock && lock.owner !== a.actor ? ` \`/ops unlock ${a.service} ${a.env}\` when it is safe, or` : '';
-  return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)` };
+  return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)`, reasons };
 }

@@ -1,9 +1,15 @@
-import type { Directory } from '../ports/directory.ts';
+import { DirectoryUnavailable, type Directory } from '../ports/directory.ts';
 import { formatPermission, grantCovers, grantMentionsVerb, type Permission } from './permission.ts';
 
 export interface RoleDefinition {
   members: readonly string[];
   allow: readonly string[];
+}
+
+/** The roles a user holds, and those that could not be checked because a user group could not be looked up. */
+export interface ResolvedRoles {
+  roles: string[];
+  unverified: string[];
 }
 
 export type Decision =
@@ -36,11 +42,19 @@ export class Policy {
   }
 
   async rolesOf(userId: string): Promise<string[]> {
-    const held: string[] = [];
+    return (await this.resolve(userId)).roles;
+  }
+
+  /** Roles held, plus roles whose membership could not be checked right now (they grant nothing). */
+  async resolve(userId: string): Promise<ResolvedRoles> {
+    const roles: string[] = [];
+    const unverified: string[] = [];
     for (const [name, role] of this.#roles) {
-      if (await this.#isMember(userId, role.members)) held.push(name);
+      const member = await this.#isMember(userId, role.members);
+      if (member === true) roles.push(name);
+      else if (member === undefined) unverified.push(name);
     }
-    return held;
+    return { roles, unverified };
   }
 
   allows(roles: readonly string[], need: Permission): boolean {
@@ -56,13 +70,20 @@ export class Policy {
   }
 
   async check(userId: string, need: Permission): Promise<Decision> {
-    const roles = await this.rolesOf(userId);
+    const { roles, unverified } = await this.resolve(userId);
     if (this.allows(roles, need)) return { allowed: true, roles };
-    return { allowed: false, roles, reason: this.denialReason(roles, need) };
+    return { allowed: false, roles, reason: this.denialReason(roles, need, unverified) };
   }
 
-  denialReason(roles: readonly string[], need: Permission): string {
+  /**
+   * Why `need` is refused. When a role that could grant it was not checked (Slack's user groups did not
+   * answer), says so: "you hold no role" would be wrong, and trying again may well succeed.
+   */
+  denialReason(roles: readonly string[], need: Permission, unverified: readonly string[] = []): string {
     const wanted = formatPermission(need);
+    if (this.allows(unverified, need)) {
+      return `could not verify your roles (Slack user groups did not answer), so \`${wanted}\` is refused for now; try again in a moment`;
+    }
     const granting = this.rolesGranting(need);
     const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
     if (!granting.length) return `no role grants \`${wanted}\` (${have})`;
@@ -70,11 +91,19 @@ export class Policy {
     return `needs role ${options} for \`${wanted}\` (${have})`;
   }
 
-  async #isMember(userId: string, members: readonly string[]): Promise<boolean> {
+  /** true, false, or undefined when a group could not be looked up and no listed id matched. */
+  async #isMember(userId: string, members: readonly string[]): Promise<boolean | undefined> {
+    if (members.includes(userId)) return true;
+    let unknown = false;
     for (const member of members) {
-      if (member === userId) return true;
-      if (member.startsWith('@') && (await this.#directory.groupMembers(member.slice(1))).has(userId)) return true;
+      if (!member.startsWith('@')) continue;
+      try {
+        if ((await this.#directory.groupMembers(member.slice(1))).has(userId)) return true;
+      } catch (err) {
+        if (!(err instanceof DirectoryUnavailable)) throw err;
+        unknown = true;
+      }
     }
-    return false;
+    return unknown ? undefined : false;
   }
 }

@@ -34,6 +34,8 @@ function statusLine(req: StoredRequest, approvals: readonly Approval[], env: Env
       return `:hourglass: Expired at ${formatTime(req.updatedAt)} without enough approvals. Nothing was changed.`;
     case 'cancelled':
       return `:heavy_multiplication_x: Cancelled by ${by}. Nothing was changed.`;
+    case 'superseded':
+      return `:fast_forward: ${summary || 'Superseded.'} Nothing was changed.`;
   }
 }
 

@@ -14,8 +14,15 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-/** /healthz (the process serves), /readyz (the store answers), /metrics (Prometheus). */
-export function healthRoutes(deps: { store: Store; metrics: PromMetrics; log: Logger; stopping: () => boolean }): Route[] {
+/**
+ * /healthz (the process serves), /readyz (able to work: the store answers and Slack accepts the token),
+ * /metrics (Prometheus).
+ */
+export function healthRoutes(deps: {
+  store: Store; metrics: PromMetrics; log: Logger; stopping: () => boolean;
+  /** Why Slack cannot be used right now, or undefined when it can. */
+  slackProblem: () => string | undefined;
+}): Route[] {
   return [
     { path: '/healthz', method: 'GET', handler: (_req, res) => send(res, 200, 'ok\n') },
     {
@@ -25,11 +32,13 @@ export function healthRoutes(deps: { store: Store; metrics: PromMetrics; log: Lo
         if (deps.stopping()) return send(res, 503, 'shutting down\n');
         try {
           await deps.store.ping();
-          send(res, 200, 'ready\n');
         } catch (err) {
           deps.log.warn({ err }, 'readiness check failed: store unreachable');
-          send(res, 503, 'store unreachable\n');
+          return send(res, 503, 'store unreachable\n');
         }
+        const slack = deps.slackProblem();
+        if (slack) return send(res, 503, `${slack}\n`);
+        send(res, 200, 'ready\n');
       },
     },
     {

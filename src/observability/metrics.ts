@@ -18,6 +18,18 @@ export class PromMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  readonly #refused = new Counter({
+    name: 'opsdeck_slack_requests_refused_total',
+    help: 'Requests to /slack/events refused before any work: bad signature, stale or future timestamp, malformed payload.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly #duplicates = new Counter({
+    name: 'opsdeck_slack_duplicate_deliveries_total',
+    help: 'Slash commands and clicks delivered again (Slack retries, replays) and answered without a second effect.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opsdeck_' });
   }
@@ -28,5 +40,13 @@ export class PromMetrics implements Metrics {
 
   acked(kind: 'command' | 'action', seconds: number): void {
     this.#ack.observe({ kind }, seconds);
+  }
+
+  slackRequestRefused(reason: string): void {
+    this.#refused.inc({ reason });
+  }
+
+  duplicateDelivery(): void {
+    this.#duplicates.inc();
   }
 }

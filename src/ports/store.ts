@@ -1,6 +1,9 @@
 import type { AuditEntry, AuditRecord } from '../core/audit-chain.ts';
 
-export type RequestState = 'pending' | 'approved' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'expired' | 'cancelled';
+export type RequestState =
+  | 'pending' | 'approved' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'expired' | 'cancelled'
+  /** Pending, then overtaken: a newer request for the same target, or what runs now changed. */
+  | 'superseded';
 
 export interface NewRequest {
   id: string;
@@ -87,6 +90,13 @@ export interface Store {
   /** Takes an approval back (when its audit entry could not be written). */
   removeApproval(requestId: string, approver: string): Promise<void>;
   listApprovals(requestId: string): Promise<Approval[]>;
+
+  /**
+   * Records that a Slack delivery (by its `trigger_id`) is being handled; false when it already was, by
+   * this replica or another. Keys older than `forgetBefore` are dropped: Slack's signature window
+   * refuses replays after that anyway.
+   */
+  claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean>;
 
   /** Takes the lock unless someone holds an unexpired one; returns the holder either way. */
   acquireLock(lock: Lock, now: Date): Promise<{ acquired: boolean; lock: Lock }>;

@@ -2,10 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Dispatcher } from '../core/dispatch.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Route } from '../observability/health.ts';
 import type { PromMetrics } from '../observability/metrics.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { slackIntake } from './intake.ts';
 import { responseUrlReplier } from './replier.ts';
 
 export type SlackConnection =
@@ -19,6 +21,14 @@ export interface SlackAppOptions {
   metrics: PromMetrics;
   routes: Route[];
   log: Logger;
+  clock: Clock;
+  /** The bot's ids as Slack reported them to the readiness check (none yet while Slack has not answered). */
+  identity(): { botUserId?: string; botId?: string };
+  /**
+   * Claims a delivery by its Slack id (a slash command's or click's `trigger_id`); false when it was
+   * already handled, here or on another replica: a retry or a replay, answered without a second effect.
+   */
+  firstDelivery(key: string): Promise<boolean>;
 }
 
 export interface SlackApp {
@@ -29,6 +39,7 @@ export interface SlackApp {
 }
 
 const receivedAt = (): { receivedAt: number } => ({ receivedAt: performance.now() });
+const EVENTS_PATH = '/slack/events';
 
 /**
  * Bolt wiring. Every slash command and button is acknowledged before any work starts, so Slack
@@ -39,13 +50,18 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const logger = boltLogger(log);
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (connection.mode === 'http') {
-    receiver = new HTTPReceiver({
+    const http = new HTTPReceiver({
       signingSecret: connection.signingSecret,
-      endpoints: '/slack/events',
+      // Checked before Bolt by slackIntake, against the injected clock and for future stamps too.
+      signatureVerification: false,
+      endpoints: EVENTS_PATH,
       customRoutes: opts.routes,
       customPropertiesExtractor: receivedAt,
       logger,
     });
+    const intake = { signingSecret: connection.signingSecret, clock: opts.clock, log, rejected: (reason: string) => metrics.slackRequestRefused(reason) };
+    http.requestListener = slackIntake(intake, EVENTS_PATH, http.requestListener);
+    receiver = http;
   } else {
     receiver = new SocketModeReceiver({
       appToken: connection.appToken,
@@ -58,7 +74,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     });
   }
   const app = new App({
-    token: connection.botToken,
+    // Not `token`: with it Bolt calls auth.test once at construction and caches a failure for the life of
+    // the process, so a Slack hiccup at start would refuse every later request. The readiness check asks
+    // Slack instead, retrying, and /readyz says when it cannot.
+    authorize: async () => ({ botToken: connection.botToken, ...opts.identity() }),
     receiver: receiver as Receiver,
     logger,
     clientOptions: connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {},
@@ -68,10 +87,25 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     if (typeof context.receivedAt === 'number') metrics.acked(kind, (performance.now() - context.receivedAt) / 1000);
   };
 
+  /** Slack may deliver the same request twice (retries; a replay within the signature window): act once. */
+  const once = async (key: string | undefined): Promise<boolean> => {
+    if (!key) return true;
+    const first = await opts.firstDelivery(key).catch((err: unknown) => {
+      // Acting twice is guarded by the request flow's compare-and-set; dropping a command silently is worse.
+      log.warn({ err, key }, 'could not record a Slack delivery; handling it anyway');
+      return true;
+    });
+    if (first) return true;
+    metrics.duplicateDelivery();
+    log.warn({ key }, 'duplicate Slack delivery ignored');
+    return false;
+  };
+
   // One listener for every slash command, so unknown ones still get a helpful answer.
   app.command(/^\/.+/, async ({ command, ack, respond, context }) => {
     await ack();
     ackLatency('command', context);
+    if (!(await once(command.trigger_id))) return;
     void dispatcher.dispatch({
       family: command.command.replace(/^\//, '').toLowerCase(),
       text: command.text ?? '',
@@ -84,6 +118,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   app.action(/^opsdeck\./, async ({ ack, body, action, respond, context }) => {
     await ack();
     ackLatency('action', context);
+    // Socket Mode payloads skip the HTTP intake's shape check; a click without a user is nobody's.
+    if (!body.user?.id) return log.warn({ type: body.type }, 'ignored an interaction without a user');
+    if (!(await once('trigger_id' in body ? body.trigger_id : undefined))) return;
     void dispatcher.click({
       actionId: 'action_id' in action ? action.action_id : '',
       value: 'value' in action && typeof action.value === 'string' ? action.value : '',

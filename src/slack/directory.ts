@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../ports/clock.ts';
-import type { Directory } from '../ports/directory.ts';
+import { DirectoryUnavailable, type Directory } from '../ports/directory.ts';
 import type { Logger } from '../ports/logger.ts';
 
 interface Cached<T> {
@@ -11,7 +11,7 @@ interface Cached<T> {
 /**
  * User group membership from Slack (`usergroups.list` + `usergroups.users.list`, scope
  * usergroups:read), cached for `ttlMs`. When Slack fails, the last known membership is used;
- * with none, the group counts as empty, so a Slack outage can only deny, never grant.
+ * with none, the lookup fails as unavailable, so an outage can only deny, and says why.
  */
 export class SlackDirectory implements Directory {
   readonly #client: WebClient;
@@ -63,7 +63,7 @@ export class SlackDirectory implements Directory {
         return stale.value;
       }
       this.#log.error({ err, handle }, 'Slack user group lookup failed and nothing is cached; the group grants nothing');
-      return new Set();
+      throw new DirectoryUnavailable(handle, { cause: err });
     }
   }
 

@@ -34,7 +34,22 @@ export function chunk(text: string, max: number): string[] {
   return out;
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+// opsdeck never notifies a whole channel or workspace, so these are shown as text wherever they come from:
+// a last line of defence for text that reached a message unescaped.
+const BROADCAST = /<!(channel|here|everyone)(\|[^>]*)?>/g;
+/** Chunks plain text so each piece still fits once escaped, and never cuts an entity in two. */
+function chunkEscaped(text: string, max: number): string[] {
+  return chunk(text, max).flatMap((piece) => {
+    const escaped = escapeCode(piece);
+    if (escaped.length <= max || piece.length < 2) return [escaped];
+    const half = cutBefore(piece, Math.ceil(piece.length / 2));
+    return [...chunkEscaped(piece.slice(0, half), max), ...chunkEscaped(piece.slice(half), max)];
+  });
+}
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: text.replace(BROADCAST, '&lt;!$1$2&gt;') });
+/** Code blocks hold plain text; Slack reads `<…>` and entities even inside them. */
+const escapeCode = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const plain = (text: string, max: number) => ({ type: 'plain_text', text: clip(text, max), emoji: true });
 
 function button(b: Button): SlackBlock {
@@ -71,7 +86,7 @@ function renderBlock(block: Block): SlackBlock[] {
       return [{ type: 'context', elements: [mrkdwn(clip(block.text, FIELD))] }];
     case 'code':
       // Triple backticks inside the text would end the block early.
-      return chunk(block.text.replace(/```/g, "'''") || ' ', SECTION - 8).map((t) => ({ type: 'section', text: mrkdwn(`\`\`\`${t}\`\`\``) }));
+      return chunkEscaped(block.text.replace(/```/g, "'''") || ' ', SECTION - 8).map((t) => ({ type: 'section', text: mrkdwn(`\`\`\`${t}\`\`\``) }));
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions':

@@ -134,6 +134,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await fx.store.listApprovals('req_ap')).map((a) => a.approver)).toEqual(['U0DAVE']);
     });
 
+    it('claims each Slack delivery once, and forgets claims older than the window', async () => {
+      expect(await fx.store.claimDelivery('slack:t1', at(0), at(-900))).toBe(true);
+      expect(await fx.store.claimDelivery('slack:t1', at(1), at(-899))).toBe(false);
+      expect(await fx.store.claimDelivery('slack:t2', at(1), at(-899))).toBe(true);
+      expect(await fx.store.claimDelivery('slack:t1', at(901), at(1))).toBe(true);
+    });
+
     it('holds one lock per service and environment until released or expired', async () => {
       const lock = { service: 'api', env: 'prod', owner: 'U0BOB', reason: 'incident', createdAt: at(0), expiresAt: at(60) };
       expect(await fx.store.acquireLock(lock, at(0))).toEqual({ acquired: true, lock });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore, StoreOpenError } from '../../src/adapters/store-sqlite/sqlite-store.ts';
+import { MIGRATIONS } from '../../src/adapters/store-sqlite/migrations.ts';
 import { describeStoreConformance } from './store-conformance.ts';
 
 describeStoreConformance('sqlite', async () => {
@@ -44,7 +45,7 @@ describe('SqliteStore.open', () => {
     const again = SqliteStore.open(path);
     expect(await again.queryAudit({ limit: 5 })).toHaveLength(1);
     const db = new DatabaseSync(path);
-    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     db.close();
     await again.close();

@@ -13,8 +13,11 @@ import type { Logger } from '../../src/ports/logger.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const catalog = { services: { api: {} }, environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } } };
-const plan = (env: string, sha: string): ChangePlan => ({
-  kind: 'deploy', service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], binding: { sha }, exec: { sha },
+const plan = (env: string, sha: string, basis = 'image:v1'): ChangePlan => ({
+  kind: 'deploy', service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], binding: { sha }, exec: { sha }, basis,
+});
+const scalePlan = (env: string, replicas: number): ChangePlan => ({
+  kind: 'scale', service: 'api', env, title: `Scale api in ${env}`, headline: 'h', fields: [], binding: { replicas }, exec: { replicas },
 });
 
 describe('ChangeFlow', () => {
@@ -24,6 +27,8 @@ describe('ChangeFlow', () => {
   let runs: string[];
   let release: (() => void) | undefined;
   let now: Date;
+  let running: string;
+  let approvers: number | undefined;
 
   const flow = () =>
     new ChangeFlow({
@@ -37,13 +42,19 @@ describe('ChangeFlow', () => {
         update: async () => {},
         upload: async () => {},
       },
-      executors: {
-        deploy: async ({ exec }): Promise<DeployOutcome> => {
-          runs.push(String(exec.sha));
-          if (release === undefined) await new Promise<void>((r) => (release = r));
-          return { ok: true, summary: `deployed ${String(exec.sha)}` };
+      kinds: {
+        deploy: {
+          concern: 'version',
+          readBasis: async () => running,
+          execute: async ({ exec }): Promise<DeployOutcome> => {
+            runs.push(String(exec.sha));
+            if (release === undefined) await new Promise<void>((r) => (release = r));
+            return { ok: true, summary: `deployed ${String(exec.sha)}` };
+          },
         },
+        scale: { concern: 'replicas', execute: async () => ({ ok: true, summary: 'scaled' }) },
       },
+      approversBesides: async () => approvers,
     });
   const replies: string[] = [];
   const submission = (requester = 'U0ALICE') => ({
@@ -59,6 +70,8 @@ describe('ChangeFlow', () => {
     release = undefined;
     replies.length = 0;
     now = new Date('2026-11-24T10:00:00Z');
+    running = 'image:v1';
+    approvers = 2;
   });
   afterEach(async () => {
     release?.();
@@ -127,10 +140,119 @@ describe('ChangeFlow', () => {
     const clickReplies: string[] = [];
     await expect(approvals.approve({
       click: { actionId: 'opsdeck.request.approve', value: req!.id, userId: 'U0BOB', channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} } },
-      roles: ['sre'], services: {} as never, log: silent, runCommand: async () => {},
+      roles: ['sre'], unverified: [], services: {} as never, log: silent, runCommand: async () => {},
     })).rejects.toThrow('altered');
     expect(runs).toEqual([]);
     expect((await store.getRequest(req!.id))?.state).toBe('failed');
     expect((await store.queryAudit({ limit: 5 })).map((r) => r.action)).toContain('request.tampered');
+  });
+
+  const clickAs = (userId: string, requestId: string, roles: string[], replies: string[] = []) => ({
+    click: { actionId: 'opsdeck.request.approve', value: requestId, userId, channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} } },
+    roles, unverified: [], services: {} as never, log: silent, runCommand: async () => {},
+  });
+  const actionsOf = async (requestId: string) =>
+    (await store.queryAudit({ limit: 100 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();
+
+  it('supersedes older pending requests for the same target and concern, and says so in their messages', async () => {
+    const f = flow();
+    await f.submit(plan('prod', 'old'), submission('U0ALICE'));
+    await f.submit(scalePlan('prod', 4), submission('U0ALICE'));
+    await f.submit(plan('prod', 'new'), submission('U0DAVE'));
+    const byExec = Object.fromEntries((await store.listRequests({})).map((r) => [JSON.stringify(r.params.exec), r]));
+    const older = byExec['{"sha":"old"}']!;
+    expect(older.state).toBe('superseded');
+    expect(older.outcome?.summary).toContain(`newer request from <@U0DAVE> (\`${byExec['{"sha":"new"}']!.id}\`)`);
+    expect(byExec['{"replicas":4}']!.state).toBe('pending');
+    expect(byExec['{"sha":"new"}']!.state).toBe('pending');
+    expect(await actionsOf(older.id)).toEqual(['deploy.requested', 'request.superseded']);
+    await expect(new Approvals(f).approve(clickAs('U0BOB', older.id, ['sre']))).rejects.toThrow('already superseded');
+    expect(runs).toEqual([]);
+  });
+
+  it.each([
+    ['what runs now changed since it was planned', 'image:v4', 'planned against image:v1; running now: image:v4'],
+  ])('refuses an approval when %s and marks the request superseded', async (_label, runningNow, shown) => {
+    const f = flow();
+    await f.submit(plan('prod', 'a'), submission());
+    const [req] = await store.listRequests({ states: ['pending'] });
+    running = runningNow;
+    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(shown);
+    expect(runs).toEqual([]);
+    const after = await store.getRequest(req!.id);
+    expect(after?.state).toBe('superseded');
+    expect(after?.outcome?.summary).toContain(shown);
+    expect(await store.listApprovals(req!.id)).toEqual([]);
+    expect(await actionsOf(req!.id)).toEqual(['deploy.requested', 'request.superseded']);
+  });
+
+  it('approves and runs a request whose target still runs what it was planned against', async () => {
+    release = () => {};
+    const f = flow();
+    await f.submit(plan('prod', 'a'), submission());
+    const [req] = await store.listRequests({ states: ['pending'] });
+    await new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']));
+    expect(runs).toEqual(['a']);
+    expect((await store.getRequest(req!.id))?.state).toBe('succeeded');
+  });
+
+  it('refuses to approve blind when what runs now cannot be read, and leaves the request pending', async () => {
+    const f = new ChangeFlow({
+      ...flow().deps,
+      kinds: { deploy: { ...flow().deps.kinds.deploy!, readBasis: async () => Promise.reject(new Error('cluster unreachable')) } },
+    });
+    await f.submit(plan('prod', 'a'), submission());
+    const [req] = await store.listRequests({ states: ['pending'] });
+    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow('could not read what runs in `prod` now');
+    expect((await store.getRequest(req!.id))?.state).toBe('pending');
+    expect(runs).toEqual([]);
+  });
+
+  it('audits a requester trying to approve their own request', async () => {
+    const f = flow();
+    await f.submit(plan('prod', 'a'), submission('U0BOB'));
+    const [req] = await store.listRequests({ states: ['pending'] });
+    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow("can't approve your own request");
+    const entry = (await store.queryAudit({ limit: 1 }))[0];
+    expect(entry).toMatchObject({ action: 'approval.denied', actor: 'U0BOB', requestId: req!.id, details: { reason: 'own request' } });
+  });
+
+  it.each([
+    [0, 'no one besides <@U0ALICE>'],
+    [undefined, undefined],
+    [1, undefined],
+  ])('with %s other possible approvers, warns when posting only if nobody else can approve', async (count, warning) => {
+    approvers = count;
+    await flow().submit(plan('prod', 'a'), submission('U0ALICE'));
+    const warned = [...posts.map((p) => p.text), ...replies].filter((t) => t.includes('Nobody else can approve'));
+    if (warning) {
+      expect(warned).toHaveLength(2);
+      expect(warned[0]).toContain(warning);
+    } else {
+      expect(warned).toEqual([]);
+    }
+  });
+
+  it('shows what a driver reports (progress and outcome) as text, never as mentions or links', async () => {
+    const updates: string[] = [];
+    const base = flow().deps;
+    const f = new ChangeFlow({
+      ...base,
+      chat: { ...base.chat, update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text) },
+      kinds: {
+        deploy: {
+          concern: 'version',
+          execute: async ({ progress }) => {
+            await progress('pod api-1: <!channel> OOMKilled');
+            return { ok: false, summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more', url: 'https://ci.example/run?a=1|x>y' };
+          },
+        },
+      },
+    });
+    await f.submit(plan('staging', 'a'), submission());
+    const shown = [...posts.map((p) => p.text), ...updates].join('\n');
+    expect(shown).not.toMatch(/<!channel>|<@U0BOB>|<https:\/\/evil/);
+    expect(shown).toContain('rollout failed: &lt;@U0BOB&gt; &lt;https://evil.example|logs&gt; &amp; more');
+    expect(shown).toContain('<https://ci.example/run?a=1%7Cx&gt;y|details>');
   });
 });

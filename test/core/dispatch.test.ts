@@ -7,7 +7,7 @@ import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { ChangeFlow } from '../../src/core/change-flow.ts';
 import { Dispatcher } from '../../src/core/dispatch.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { BackendError, UserError } from '../../src/core/errors.ts';
 import type { Message } from '../../src/core/message.ts';
 import { Policy } from '../../src/core/policy.ts';
 import { Registry } from '../../src/core/registry.ts';
@@ -57,6 +57,13 @@ describe('Dispatcher', () => {
       throw new Error('backend exploded');
     },
   });
+  const backendDown = defineCommand({
+    family: 'backend', summary: 'a backend fails', examples: ['/backend'], positionals: [], flags: {}, schema: z.object({}),
+    permission: null, mutating: false,
+    async handler() {
+      throw new BackendError('GitHub said: <!channel> <@U0BOB> see <https://evil.example|docs> & token=ghp_abcdefghijklmnopqrstuvwxyz0123');
+    },
+  });
   const refuse = defineCommand({
     family: 'refuse', summary: 'refuses', examples: ['/refuse'], positionals: [], flags: {}, schema: z.object({}),
     permission: null, mutating: false,
@@ -69,8 +76,8 @@ describe('Dispatcher', () => {
     const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, directory);
     return new Dispatcher({
       catalog, store: s, clock: { now: () => new Date('2026-11-24T10:00:00Z') }, policy,
-      registry: new Registry([change, look, boom, refuse]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }),
+      registry: new Registry([change, look, boom, refuse, backendDown]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
+      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }),
       metrics: { commandFinished: (c, o) => outcomes.push([c, o]) }, actions: [],
     });
   }
@@ -130,6 +137,13 @@ describe('Dispatcher', () => {
     expect(logs.some((l) => l.level === 'error' && l.msg === 'audit write failed')).toBe(true);
   });
 
+  it('shows what a backend said as text: no mention, no link, no secret', async () => {
+    expect(await invoke(dispatcher(), 'backend', '')).toBe('failed');
+    const text = replies[0]?.message.text ?? '';
+    expect(text).toContain('GitHub said: &lt;!channel&gt; &lt;@U0BOB&gt; see &lt;https://evil.example|docs&gt; &amp; token=[REDACTED]');
+    expect(text).toContain('Nothing was changed');
+  });
+
   it('hides unexpected errors behind a reference that is also in the log', async () => {
     expect(await invoke(dispatcher(), 'boom', '')).toBe('failed');
     const text = replies[0]?.message.text ?? '';
@@ -163,7 +177,7 @@ describe('Dispatcher', () => {
     const d = new Dispatcher({
       catalog, store, clock: { now: () => new Date() }, policy: new Policy({}, directory),
       registry: new Registry([slow]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, executors: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
+      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
     });
     void invoke(d, 'slow', '');
     await running;

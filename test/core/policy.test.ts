@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { VERBS } from '../../src/core/permission.ts';
 import { Policy, type RoleDefinition } from '../../src/core/policy.ts';
-import type { Directory } from '../../src/ports/directory.ts';
+import { DirectoryUnavailable, type Directory } from '../../src/ports/directory.ts';
 
 const config = parseConfig(readFileSync(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8'), 'opsdeck.example.yaml');
 const roles: Record<string, RoleDefinition> = config.roles;
@@ -129,6 +129,39 @@ describe('Policy: role membership', () => {
     expect(policy.roleNames).toEqual(['sre', 'developer', 'viewer']);
     expect(policy.grantsOf('viewer')).toEqual(['logs:*:staging', 'runbook', 'status']);
     expect(policy.grantsOf('nobody')).toEqual([]);
+  });
+});
+
+describe('Policy when Slack user groups cannot be looked up', () => {
+  class DownDirectory implements Directory {
+    async groupMembers(handle: string): Promise<ReadonlySet<string>> {
+      throw new DirectoryUnavailable(handle);
+    }
+    async groupId(): Promise<string | undefined> {
+      return undefined;
+    }
+  }
+  const down = new Policy(roles, new DownDirectory());
+
+  it.each<[string, string, { roles: string[]; unverified: string[] }]>([
+    ['a member by id keeps that role; group roles are unverified', 'U0BOB', { roles: ['sre'], unverified: ['developer'] }],
+    ['a member only through groups holds nothing verified', 'U0ALICE', { roles: [], unverified: ['sre', 'developer'] }],
+    ['a role without groups is decided without the directory', 'U0CAROL', { roles: ['viewer'], unverified: ['sre', 'developer'] }],
+  ])('%s (%s)', async (_name, user, expected) => {
+    expect(await down.resolve(user)).toEqual(expected);
+  });
+
+  it('says roles could not be verified instead of "you hold no role"', async () => {
+    const decision = await down.check('U0ALICE', { verb: 'deploy', service: 'api', env: 'staging' });
+    expect(decision).toMatchObject({ allowed: false, roles: [] });
+    expect(decision.allowed || decision.reason).toContain('could not verify your roles');
+  });
+
+  it('blames the lookup only when an unverified role would grant the permission', async () => {
+    const decision = await down.check('U0CAROL', { verb: 'breakglass', service: 'api', env: 'prod' });
+    expect(decision.allowed || decision.reason).toContain('could not verify your roles');
+    const viewerOnly = new Policy({ viewer: roles.viewer! }, new DownDirectory());
+    expect(await viewerOnly.check('U0CAROL', { verb: 'deploy', service: 'api', env: 'prod' })).toMatchObject({ reason: 'no role grants `deploy:api:prod` (you have `viewer`)' });
   });
 });
 

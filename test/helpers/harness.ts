@@ -46,17 +46,27 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Minimum gap between posts per channel (default 20 ms to keep tests fast; Slack's is ~1 s). */
   chatGapMs?: number;
+  /** Kubeconfig YAML for the bot (default: the backends' clusters, else the machine's kubeconfig). */
+  kubeconfig?: string;
+  /** How long a command may be silent before "working on it" is shown (default: opsdeck's 2 s). */
+  workingNoticeMs?: number;
   /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
   socketMode?: boolean;
 }
 
 export const APP_TOKEN = 'xapp-1-test-app-token';
+const WORKING = ':hourglass_flowing_sand: Working on it';
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'opsdeck-e2e-')));
   // Erin is in the workspace but holds no opsdeck role.
   const users = [...DEFAULT_WORKSPACE.users, { id: 'U0ERIN', name: 'erin', realName: 'Erin Example' }];
-  const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users } });
+  const clock = options.clock;
+  const slack = await SlackEmulator.start({
+    signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users },
+    // Slack and the bot share one clock, as they share real time: signatures are checked against it.
+    ...(clock ? { now: () => clock.now().getTime() } : {}),
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -77,8 +87,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
   const boot = () => startOpsdeck({
     config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
-    kubeconfig: options.backends?.kubeconfig,
-    tuning: { pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
+    kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
+    tuning: { workingNoticeMs: options.workingNoticeMs, readinessCheckMs: 100, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
       awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
   });
   let bot = await boot();
@@ -106,8 +116,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     openStore,
     async run(user, command, text, channel = 'C0DEPLOYS') {
-      // Answers to a command come through its response_url; channel posts by others do not count.
-      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url');
+      // Answers to a command come through its response_url; channel posts by others do not count, nor
+      // does the "working on it" notice a slow machine may show before the answer.
+      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url' && !m.text.startsWith(WORKING));
       const before = new Set(replies().map((m) => m.ts));
       const res = await slack.sendSlashCommand({ user, channel, command, text });
       if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${res.body}`);

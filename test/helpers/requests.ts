@@ -29,7 +29,7 @@ export async function click(h: Harness, user: string, message: StoredMessage, ac
 export function settled(h: Harness, message: StoredMessage, timeoutMs = 15_000): Promise<StoredMessage> {
   return h.slack.waitFor(() => {
     const now = h.slack.messages({ channel: message.channel }).find((m) => m.ts === message.ts);
-    return now && /:white_check_mark:|:x:|:no_entry:|:hourglass:|:heavy_multiplication_x:/.test(now.text) ? now : undefined;
+    return now && /:white_check_mark:|:x:|:no_entry:|:hourglass:|:heavy_multiplication_x:|:fast_forward:/.test(now.text) ? now : undefined;
   }, { timeoutMs });
 }
 

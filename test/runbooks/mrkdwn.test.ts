@@ -78,7 +78,7 @@ describe('markdownToBlocks', () => {
       md: 'Run:\n\n```bash\nkubectl get pods | grep -v Running\necho "<x>"\n```\nafter',
       want: [
         { type: 'text', text: 'Run:' },
-        { type: 'code', text: 'kubectl get pods | grep -v Running\necho "&lt;x&gt;"' },
+        { type: 'code', text: 'kubectl get pods | grep -v Running\necho "<x>"' },
         { type: 'text', text: 'after' },
       ],
     },

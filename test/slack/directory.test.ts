@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
 import { SlackDirectory } from '../../src/slack/directory.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { DirectoryUnavailable } from '../../src/ports/directory.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -51,9 +52,9 @@ describe('SlackDirectory (user groups from Slack)', () => {
     expect([...(await directory.groupMembers('eng'))].sort()).toEqual(['U0ALICE', 'U0DAVE']);
   });
 
-  it('grants nothing when Slack fails and nothing is cached', async () => {
+  it('says the group is unavailable (never empty) when Slack fails and nothing is cached', async () => {
     slack.failMethod('usergroups.list', { error: 'internal_error' });
-    expect((await directory.groupMembers('eng')).size).toBe(0);
+    await expect(directory.groupMembers('eng')).rejects.toBeInstanceOf(DirectoryUnavailable);
     slack.clearFailures();
     now += 61_000;
     expect((await directory.groupMembers('eng')).size).toBe(2);

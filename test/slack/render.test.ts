@@ -205,3 +205,37 @@ describe('chunk', () => {
     expect(chunk(text, max)).toEqual(expected);
   });
 });
+
+describe('renderMessage: text from outside cannot become markup', () => {
+  const texts = (blocks: SlackBlock[]) => JSON.stringify(blocks);
+
+  it.each<[string, string, string]>([
+    ['a broadcast', 'ERROR <!channel> down', 'ERROR &lt;!channel&gt; down'],
+    ['a mention', 'ping <@U0BOB>', 'ping &lt;@U0BOB&gt;'],
+    ['a disguised link', 'see <https://evil.example|docs>', 'see &lt;https://evil.example|docs&gt;'],
+    ['an ampersand', 'a & b', 'a &amp; b'],
+  ])('code blocks show %s as text', (_name, line, shown) => {
+    const { blocks } = renderMessage({ text: 'logs', blocks: [{ type: 'code', text: line }] });
+    expect(texts(blocks)).toContain(JSON.stringify(shown).slice(1, -1));
+  });
+
+  it.each(['<!channel>', '<!here>', '<!everyone>', '<!here|here>'])('never broadcasts %s from any mrkdwn text', (broadcast) => {
+    const { blocks } = renderMessage({ text: 't', blocks: [{ type: 'text', text: `x ${broadcast}` }, { type: 'context', text: broadcast }, { type: 'fields', fields: [broadcast] }] });
+    expect(texts(blocks)).not.toContain(broadcast);
+  });
+
+  it('keeps mentions opsdeck writes itself', () => {
+    const { blocks } = renderMessage({ text: 't', blocks: [{ type: 'text', text: '<@U0BOB> approved, <!subteam^S0SRE> please review' }] });
+    expect(texts(blocks)).toContain('<@U0BOB> approved, <!subteam^S0SRE> please review');
+  });
+
+  it('splits long escaped code within the limit and never inside an entity', () => {
+    const { blocks } = renderMessage({ text: 't', blocks: [{ type: 'code', text: '<'.repeat(5000) }] });
+    const bodies = blocks.map((b) => ((b as { text: { text: string } }).text.text as string).slice(3, -3));
+    for (const body of bodies) {
+      expect(body.length).toBeLessThanOrEqual(3000);
+      expect(body).toMatch(/^(&lt;)+$/);
+    }
+    expect(bodies.join('').length).toBe(5000 * 4);
+  });
+});

@@ -66,4 +66,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE requests ADD COLUMN heartbeat_at TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'slack deliveries seen',
+    sql: `
+      CREATE TABLE deliveries (
+        key TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX deliveries_at ON deliveries (at);
+    `,
+  },
 ];

@@ -140,6 +140,12 @@ export class SqliteStore implements Store {
       .map((r) => approvalFromRow(r as Record<string, unknown>));
   }
 
+  async claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean> {
+    this.#stmt('DELETE FROM deliveries WHERE at < ?').run(forgetBefore.toISOString());
+    const result = this.#stmt('INSERT INTO deliveries (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, at.toISOString());
+    return Number(result.changes) === 1;
+  }
+
   async acquireLock(lock: Lock, now: Date): Promise<{ acquired: boolean; lock: Lock }> {
     return this.#transaction(() => {
       const held = this.#liveLock(lock.service, lock.env, now);

@@ -6,7 +6,7 @@ import type { Store, StoredRequest } from '../../ports/store.ts';
 import { TAIL_KIND } from '../change.ts';
 import type { ChangeFlow } from '../change-flow.ts';
 import { formatDuration } from '../duration.ts';
-import { formatTime, mention } from '../format.ts';
+import { formatTime, inlineCode, mention, plain } from '../format.ts';
 import { newId } from '../ids.ts';
 import { textMessage, type Message } from '../message.ts';
 import { Backlog } from './backlog.ts';
@@ -134,7 +134,7 @@ export class TailManager {
         }
         wake?.();
       })
-      .catch((err: unknown) => end(`failed: ${redact((err as Error).message)}`));
+      .catch((err: unknown) => end(`failed: ${plain(redact((err as Error).message))}`));
 
     let finalPosts = 0;
     while (!reason || (backlog.waiting && finalPosts < FINAL_POSTS)) {
@@ -177,7 +177,7 @@ export class TailManager {
 }
 
 function parentMessage(req: StoredRequest, t: TailStart, origin: string, until: Date, live: boolean): Message {
-  const grep = t.query.grep ? ` matching \`${t.query.grep.replace(/`/g, "'")}\`` : '';
+  const grep = t.query.grep ? ` matching ${inlineCode(t.query.grep)}` : '';
   const head = `${live ? ':scroll: Following' : ':scroll: Followed'} logs of *${req.service}* in *${req.env}*${grep} from ${origin}, requested by ${mention(t.requester)}.`;
   const limits = live ? `Until ${formatTime(until)} or ${t.lineBudget} lines; lines go into the thread.` : 'Ended; the summary is in the thread.';
   return {

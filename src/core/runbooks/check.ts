@@ -7,7 +7,7 @@ import type { Registry } from '../registry.ts';
 import { tokenize } from '../tokenize.ts';
 import { parseRunbook, type Runbook } from './parse.ts';
 import type { RunbookProblem } from './problem.ts';
-import { SLASH_FAMILIES, type Step } from './steps.ts';
+import { SLASH_FAMILIES, uniqueSteps, type Step } from './steps.ts';
 
 export interface CheckOptions {
   catalog: Catalog;
@@ -60,6 +60,7 @@ export function checkRunbooks(files: readonly RunbookFile[], options: CheckOptio
       const why = stepProblem(step, registry, catalog);
       if (why) at(step.line, `\`${step.command}\`: ${why}`);
     }
+    for (const problem of ambiguousSteps(runbook.steps)) at(problem.line, problem.message);
     const sameId = seen.find((r) => r.id.toLowerCase() === runbook.id.toLowerCase());
     if (sameId) at(1, `duplicate id "${runbook.id}" (also ${sameId.path})`);
     const sameTitle = seen.find((r) => r.title.toLowerCase() === runbook.title.toLowerCase());
@@ -67,4 +68,18 @@ export function checkRunbooks(files: readonly RunbookFile[], options: CheckOptio
     seen.push(runbook);
   }
   return problems;
+}
+
+// Slack shows at most 75 characters on a button; a longer command is cut and no longer says what runs.
+const LABEL_MAX = 75;
+
+/** Run buttons whose label would not say exactly which command runs. */
+export function ambiguousSteps(steps: readonly Step[]): { line: number; message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  for (const step of uniqueSteps(steps)) {
+    if (step.command.length > LABEL_MAX) {
+      out.push({ line: step.line, message: `\`${step.command.slice(0, 40)}…\` is ${step.command.length} characters; a Run button shows ${LABEL_MAX}, so it would not show what runs. Shorten it or split it.` });
+    }
+  }
+  return out;
 }

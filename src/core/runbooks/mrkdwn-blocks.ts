@@ -55,10 +55,10 @@ export class BlockBuilder {
     this.#blocks.push(block);
   }
 
-  /** Plain text shown monospaced; escaped here because Slack reads markup even inside code. */
+  /** Plain text shown monospaced; the renderer escapes it, because Slack reads markup even inside code. */
   code(text: string): void {
     this.#flush();
-    for (const part of splitText(escapeMrkdwn(text), MAX_BLOCK_CHARS)) this.#blocks.push({ type: 'code', text: part });
+    for (const part of splitText(text, MAX_BLOCK_CHARS)) this.#blocks.push({ type: 'code', text: part });
   }
 
   /** The blocks, cut to MAX_BLOCKS with a last line pointing at the source when too long. */

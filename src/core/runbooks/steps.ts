@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A line of a runbook that is an opsdeck slash command, offered as a Run button. */
 export interface Step {
   /** 1-based line in the runbook file. */
@@ -47,4 +49,18 @@ function pushStep(steps: Step[], code: string, line: number, families: readonly 
   const family = match?.[1];
   if (family === undefined || !families.includes(family)) return;
   steps.push({ line, command, family, text: (match?.[2] ?? '').trim() });
+}
+
+/**
+ * Names a step by its exact command, for a button's value: a click runs the step whose command hashes
+ * to it in the runbook's current text, or nothing (never a neighbour on the same line).
+ */
+export function stepKey(command: string): string {
+  return createHash('sha256').update(command).digest('base64url').slice(0, 16);
+}
+
+/** Each command once, in the order it first appears: a runbook that repeats a step shows one button. */
+export function uniqueSteps(steps: readonly Step[]): Step[] {
+  const seen = new Set<string>();
+  return steps.filter((s) => !seen.has(s.command) && seen.add(s.command));
 }

@@ -1,5 +1,13 @@
 const WINDOW_MS = 3_600_000;
 
+interface Budget {
+  limit: number;
+  remaining: number;
+  used: number;
+  reset: number;
+  resource: string;
+}
+
 /** GitHub's primary REST limit: a request budget per hour window, reported on every response. */
 export class RateLimit {
   readonly #limit: number;
@@ -27,6 +35,13 @@ export class RateLimit {
       'x-ratelimit-reset': String(Math.ceil(this.#resetAt / 1000)),
       'x-ratelimit-resource': 'core',
     };
+  }
+
+  /** The body of `GET /rate_limit`: the core budget, under `resources.core` and (deprecated) `rate`. */
+  status(now: number): { resources: { core: Budget }; rate: Budget } {
+    this.#roll(now);
+    const core = { limit: this.#limit, remaining: this.#limit - this.#used, used: this.#used, reset: Math.ceil(this.#resetAt / 1000), resource: 'core' };
+    return { resources: { core }, rate: core };
   }
 
   reset(): void {

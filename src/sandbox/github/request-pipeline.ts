@@ -76,6 +76,8 @@ export class RequestPipeline {
       throw faultError(fault.kind, { requestId, now, retryAfterSec, rateHeaders: this.#rate.headers(now) });
     }
     this.#authenticate(req.headers.authorization);
+    // As on GitHub, asking for the rate limit does not count against it.
+    if (req.method === 'GET' && url.pathname === '/rate_limit') return { status: 200, body: this.#rate.status(now) };
     if (!this.#rate.take(now)) throw primaryLimitError(requestId, this.#rate.headers(now, true));
     const match = matchRoute(this.#options.routes, req.method, url.pathname);
     if (!match) throw notFound();

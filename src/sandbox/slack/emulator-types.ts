@@ -17,7 +17,7 @@ export interface SlackEmulatorOptions {
   /** Replaces the default workspace key by key (team, bot, users, usergroups, channels). */
   workspace?: Partial<WorkspaceSeed>;
   responseUrlLimits?: Partial<ResponseUrlLimits>;
-  /** Clock (ms) for message timestamps, call times and response_url expiry. Request signing uses the wall clock. */
+  /** Clock (ms) for message timestamps, call times, response_url expiry and request signing timestamps. */
   now?: () => number;
   /** Serves the web console at `GET /` (and its API under `/console/api/`) with these commands and controls. */
   console?: ConsoleOptions;

@@ -68,6 +68,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       responseUrl: (id) => `${this.#url}/response/${id}`,
       botUrl: () => this.#botUrl,
       sockets: this.#sockets,
+      now: this.#now,
     });
     this.#server = createServer(
       createRequestHandler({
@@ -153,6 +154,11 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   sendBlockAction(input: BlockActionInput): Promise<BotResponse> {
     return this.#interactions.sendBlockAction(input);
+  }
+
+  /** Sends the last signed HTTP request to the bot again, byte for byte, as a replay attack would. */
+  replayLast(): Promise<BotResponse> {
+    return this.#interactions.replayLast();
   }
 
   /** Open Socket Mode connections that can take envelopes. */

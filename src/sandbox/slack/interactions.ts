@@ -60,17 +60,28 @@ export interface InteractionDeps {
   responseUrl: (id: string) => string;
   botUrl: () => string | undefined;
   sockets: Pick<SocketModeServer, 'count' | 'deliver'>;
+  /** The emulator's clock (ms): request timestamps are stamped with it, as Slack stamps with its own. */
+  now: () => number;
+}
+
+/** A signed HTTP delivery exactly as sent, so a test can replay it the way an attacker would. */
+interface SentRequest {
+  rawBody: string;
+  headers: Record<string, string>;
+  responseUrl: string;
 }
 
 /** Slack sends the app's (legacy) verification token in every payload; Bolt ignores it. */
 const VERIFICATION_TOKEN = 'sandbox-verification-token';
 
+// Slack's shape: `<digits>.<digits>.<hex>`; random throughout, since each interaction's is unique.
 const triggerId = (): string =>
-  `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(16).toString('hex')}`;
+  `${Math.floor(Math.random() * 1e13)}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;
 
 /** Builds, signs and posts slash commands and block actions to the bot the way Slack does. */
 export class Interactions {
   readonly #deps: InteractionDeps;
+  #last: SentRequest | undefined;
 
   constructor(deps: InteractionDeps) {
     this.#deps = deps;
@@ -158,21 +169,30 @@ export class Interactions {
   async #post(rawBody: string, overrides: SigningOverrides, responseUrl: string): Promise<BotResponse> {
     const botUrl = this.#deps.botUrl();
     if (botUrl === undefined) throw new Error('SlackEmulator: no bot URL; pass botUrl to start() or call setBotUrl()');
-    const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
+    const timestamp = overrides.timestamp ?? Math.floor(this.#deps.now() / 1000);
     const signature =
       overrides.signature ?? signSlackRequest(overrides.signingSecret ?? this.#deps.signingSecret, timestamp, rawBody);
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    };
+    this.#last = { rawBody, headers, responseUrl };
+    return this.#send(botUrl, this.#last);
+  }
+
+  /** Sends the last signed HTTP request again, byte for byte: a replay within the signature window. */
+  async replayLast(): Promise<BotResponse> {
+    const botUrl = this.#deps.botUrl();
+    if (!this.#last || botUrl === undefined) throw new Error('SlackEmulator: nothing was sent over HTTP yet');
+    return this.#send(botUrl, this.#last);
+  }
+
+  async #send(botUrl: string, sent: SentRequest): Promise<BotResponse> {
     const started = performance.now();
-    const res = await fetch(botUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
-      },
-      body: rawBody,
-    });
+    const res = await fetch(botUrl, { method: 'POST', headers: sent.headers, body: sent.rawBody });
     const body = await res.text();
-    return { status: res.status, body, responseUrl, elapsedMs: performance.now() - started };
+    return { status: res.status, body, responseUrl: sent.responseUrl, elapsedMs: performance.now() - started };
   }
 
   #user(id: string): User {
