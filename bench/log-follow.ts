@@ -6,7 +6,7 @@ import { CloudWatchLogSource, createCloudWatchClient } from '../src/adapters/log
 import { SqliteStore } from '../src/adapters/store-sqlite/sqlite-store.ts';
 import { ChangeFlow } from '../src/core/change-flow.ts';
 import { TailManager } from '../src/core/logs/tail-manager.ts';
-import { redact } from '../src/core/redact.ts';
+import { createRedactor } from '../src/core/redact.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { CloudWatchLogsEmulator } from '../src/sandbox/cloudwatch/index.ts';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
@@ -29,9 +29,9 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-logs-'));
   const store = SqliteStore.open(join(dir, 'db'));
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
-  const chat = new RateLimitedChat(new SlackChat(client));
+  const chat = new RateLimitedChat(new SlackChat(client, createRedactor()));
   const changes = new ChangeFlow({ store, chat, clock: { now: () => new Date() }, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, kinds: {}, log: silent });
-  const tails = new TailManager({ store, chat, clock: { now: () => new Date() }, log: silent, changes, redact: (t) => redact(t), heartbeatMs: 5000 });
+  const tails = new TailManager({ store, chat, clock: { now: () => new Date() }, log: silent, changes, redactor: createRedactor(), heartbeatMs: 5000 });
   const source = new CloudWatchLogSource({
     client: createCloudWatchClient({ region: 'us-east-1', endpoint: cloudwatch.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     group: () => '/bench', pollMs: 1000, log: silent,

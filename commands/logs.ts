@@ -52,7 +52,7 @@ export const logs = defineCommand({
   permission: 'logs',
   mutating: false,
   async handler({ args, actor, channelId, services, reply }) {
-    const { limits, redact, tails } = services.logs;
+    const { limits, tails } = services.logs;
     const { kind, source } = pickSource(services, args.service, args.source);
     if ((args.pod || args.container) && kind !== 'kubernetes') throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
     if (args.lines !== undefined && args.lines > limits.maxLines) throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
@@ -73,6 +73,7 @@ export const logs = defineCommand({
     const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
     const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching ${inlineCode(args.grep)}` : ''}.`;
     if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    const redact = services.logs.lineRedactor();
     const lines = events.map((e) => formatEvent(e, redact));
     if (lines.length <= INLINE_LINES) {
       await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, { type: 'code', text: lines.join('\n') }] });

@@ -10,7 +10,8 @@ import { approversBesides } from './core/approvers.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { Redis } from 'ioredis';
 import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
-import { createLogSources, logCenter, logRedactor, type LogTuning } from './compose/logs.ts';
+import { configRedactor, createLogSources, logCenter, type LogTuning } from './compose/logs.ts';
+import { withRedactedAudit } from './core/redacted-audit.ts';
 import { TailManager } from './core/logs/tail-manager.ts';
 import { RateLimitedChat } from './slack/rate-limited-chat.ts';
 import { createRunbookLibrary } from './compose/runbooks.ts';
@@ -69,7 +70,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   }
   const connection: SlackConnection = settings.slack;
   const clock = opts.clock ?? systemClock;
-  const store = openStore(settings);
+  // Config rules (`logs.redact`) join the built-in ones on every way out: chat, files, audit.
+  const redactor = configRedactor(config);
+  const store = withRedactedAudit(openStore(settings), redactor);
   const metrics = new PromMetrics();
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
@@ -87,7 +90,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const backends = createBackends({ config, settings, store, log, kube, tuning: opts.tuning });
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
-  const chat = new RateLimitedChat(new SlackChat(slackClient), {
+  const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
     minGapMs: opts.tuning?.chatGapMs,
     ...(redis ? { redis } : {}),
   });
@@ -98,8 +101,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
-  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redact: logRedactor(config), heartbeatMs });
-  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat);
+  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redactor, heartbeatMs });
+  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat, redactor);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
     actions: [...approvals.actions(), ...actions], workingNoticeMs: opts.tuning?.workingNoticeMs,
@@ -121,6 +124,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     log: log.child({ component: 'slack' }),
     clock,
     identity: () => slackReadiness.identity,
+    redactor,
     firstDelivery: (key) => {
       const now = clock.now();
       return store.claimDelivery(`slack:${key}`, now, new Date(now.getTime() - DELIVERY_MEMORY_MS));

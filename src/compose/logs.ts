@@ -4,6 +4,7 @@ import { KubernetesLogSource } from '../adapters/logs-kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { parseDuration } from '../core/duration.ts';
+import { lineRedactor } from '../core/logs/format.ts';
 import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
 import type { TailManager } from '../core/logs/tail-manager.ts';
 import { createRedactor, REDACTED, type RedactionRule, type Redactor } from '../core/redact.ts';
@@ -24,11 +25,6 @@ export function configRedactor(config: OpsdeckConfig): Redactor {
     name: r.name, pattern: new RegExp(r.pattern, 'g'), replace: r.replace ?? REDACTED,
   }));
   return createRedactor(extra);
-}
-
-/** `configRedactor(config).text`, applied to every log line. */
-export function logRedactor(config: OpsdeckConfig): (text: string) => string {
-  return configRedactor(config).text;
 }
 
 /** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
@@ -58,7 +54,9 @@ export function createLogSources(a: { config: OpsdeckConfig; settings: Settings;
   return out;
 }
 
-export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager, chat: Chat): LogCenter {
+export function logCenter(
+  config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager, chat: Chat, redactor: Redactor,
+): LogCenter {
   const settings = config.logs;
   return {
     sources: (service) => sources.get(service) ?? [],
@@ -68,7 +66,7 @@ export function logCenter(config: OpsdeckConfig, sources: Map<string, { kind: Lo
       maxFollowMs: parseDuration(settings?.maxFollow ?? '30m')!,
       maxLines: settings?.maxLines ?? 2000,
     },
-    redact: logRedactor(config),
+    lineRedactor: () => lineRedactor(redactor),
     attach: (channel, file) => chat.upload(channel, file),
   };
 }

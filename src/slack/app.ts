@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Dispatcher } from '../core/dispatch.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Route } from '../observability/health.ts';
@@ -22,6 +23,8 @@ export interface SlackAppOptions {
   routes: Route[];
   log: Logger;
   clock: Clock;
+  /** Everything sent back through a response_url passes it. */
+  redactor: Redactor;
   /** The bot's ids as Slack reported them to the readiness check (none yet while Slack has not answered). */
   identity(): { botUserId?: string; botId?: string };
   /**
@@ -111,7 +114,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       text: command.text ?? '',
       userId: command.user_id,
       channelId: command.channel_id,
-      reply: responseUrlReplier(respond),
+      reply: responseUrlReplier(respond, opts.redactor),
     });
   });
 
@@ -127,7 +130,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       userId: body.user.id,
       channelId: body.channel?.id ?? '',
       messageTs: 'message' in body && body.message ? String(body.message.ts) : undefined,
-      reply: responseUrlReplier(respond),
+      reply: responseUrlReplier(respond, opts.redactor),
     });
   });
 

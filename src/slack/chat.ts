@@ -1,20 +1,26 @@
 import type { WebClient } from '@slack/web-api';
 import type { Message } from '../core/message.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { Chat } from '../ports/chat.ts';
 import { renderMessage } from './render.ts';
 
-/** Channel messages through the Web API (chat:write); the bot must be a member of the channel. */
+/**
+ * Channel messages through the Web API (chat:write); the bot must be a member of the channel. This is
+ * where messages leave opsdeck, so every one, and every file, passes the redactor here.
+ */
 export class SlackChat implements Chat {
   readonly #client: WebClient;
+  readonly #redactor: Redactor;
 
-  constructor(client: WebClient) {
+  constructor(client: WebClient, redactor: Redactor) {
     this.#client = client;
+    this.#redactor = redactor;
   }
 
   async post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }> {
     const res = await this.#client.chat.postMessage({
       channel,
-      ...renderMessage(message),
+      ...renderMessage(this.#redactor.deep(message)),
       ...(threadTs ? { thread_ts: threadTs } : {}),
       unfurl_links: false,
       unfurl_media: false,
@@ -27,14 +33,14 @@ export class SlackChat implements Chat {
     await this.#client.filesUploadV2({
       channel_id: channel,
       filename: file.filename,
-      title: file.title,
-      content: file.content,
-      initial_comment: file.comment,
+      title: this.#redactor.text(file.title),
+      content: this.#redactor.text(file.content),
+      initial_comment: this.#redactor.text(file.comment),
       ...(threadTs ? { thread_ts: threadTs } : {}),
     } as Parameters<WebClient['filesUploadV2']>[0]);
   }
 
   async update(channel: string, ts: string, message: Message): Promise<void> {
-    await this.#client.chat.update({ channel, ts, ...renderMessage(message) } as Parameters<WebClient['chat']['update']>[0]);
+    await this.#client.chat.update({ channel, ts, ...renderMessage(this.#redactor.deep(message)) } as Parameters<WebClient['chat']['update']>[0]);
   }
 }

@@ -1,16 +1,20 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Message } from '../core/message.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { Replier } from '../ports/chat.ts';
 import { renderMessage } from './render.ts';
 
-/** Answers through the interaction's response_url, which works in any channel without joining it. */
-export function responseUrlReplier(respond: RespondFn): Replier {
+/**
+ * Answers through the interaction's response_url, which works in any channel without joining it;
+ * like every way out to Slack, through the redactor.
+ */
+export function responseUrlReplier(respond: RespondFn, redactor: Redactor): Replier {
   return {
     async ephemeral(message: Message) {
-      await respond({ response_type: 'ephemeral', ...renderMessage(message) } as Parameters<RespondFn>[0]);
+      await respond({ response_type: 'ephemeral', ...renderMessage(redactor.deep(message)) } as Parameters<RespondFn>[0]);
     },
     async inChannel(message: Message) {
-      await respond({ response_type: 'in_channel', ...renderMessage(message) } as Parameters<RespondFn>[0]);
+      await respond({ response_type: 'in_channel', ...renderMessage(redactor.deep(message)) } as Parameters<RespondFn>[0]);
     },
   };
 }

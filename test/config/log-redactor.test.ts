@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logRedactor } from '../../src/compose/logs.ts';
+import { configRedactor } from '../../src/compose/logs.ts';
 import { parseConfig } from '../../src/config/load.ts';
 
 const config = parseConfig(`
@@ -19,7 +19,7 @@ describe('log redaction from config', () => {
     ['a built-in pattern still applies', 'token=xoxb-1234567890-abcdef', 'token=[REDACTED]'],
     ['ordinary text is untouched', 'GET /v1/orders 200 12ms', 'GET /v1/orders 200 12ms'],
   ])('%s', (_label, input, output) => {
-    expect(logRedactor(config)(input)).toBe(output);
+    expect(configRedactor(config).text(input)).toBe(output);
   });
 
   it('rejects an invalid pattern in config check', () => {

@@ -10,7 +10,8 @@ import { formatTime, inlineCode, mention, plain } from '../format.ts';
 import { newId } from '../ids.ts';
 import { textMessage, type Message } from '../message.ts';
 import { Backlog } from './backlog.ts';
-import { formatEvent } from './format.ts';
+import type { Redactor } from '../redact.ts';
+import { formatEvent, lineRedactor } from './format.ts';
 
 export const ACTION_STOP = 'opsdeck.logs.stop';
 // Each post packs up to this many characters into code blocks: under Slack's ~13k per message, with room for the markup.
@@ -32,7 +33,7 @@ export interface TailDeps {
   clock: Clock;
   log: Logger;
   changes: ChangeFlow;
-  redact: (text: string) => string;
+  redactor: Redactor;
   heartbeatMs: number;
   /** Longest a Slack post may wait while the tail is running before lines are skipped instead. */
   maxBacklogChars?: number;
@@ -88,7 +89,8 @@ export class TailManager {
   }
 
   async #run(req: StoredRequest, t: TailStart): Promise<void> {
-    const { store, chat, clock, log, changes, redact, heartbeatMs } = this.#deps;
+    const { store, chat, clock, log, changes, redactor, heartbeatMs } = this.#deps;
+    const redact = lineRedactor(redactor);
     const started = clock.now();
     const until = new Date(started.getTime() + t.durationMs);
     const origin = t.source.describe(t.query.target);
@@ -134,7 +136,7 @@ export class TailManager {
         }
         wake?.();
       })
-      .catch((err: unknown) => end(`failed: ${plain(redact((err as Error).message))}`));
+      .catch((err: unknown) => end(`failed: ${plain(redactor.text((err as Error).message))}`));
 
     let finalPosts = 0;
     while (!reason || (backlog.waiting && finalPosts < FINAL_POSTS)) {
