@@ -34,6 +34,7 @@ export interface ComposeOptions {
   config: OpsdeckConfig;
   settings: Settings;
   log: Logger;
+  /** Every time the bot reads or waits on; default the system clock. */
   clock?: Clock;
   /** How long group memberships are trusted before asking Slack again. */
   directoryTtlMs?: number;

@@ -14,7 +14,7 @@ export function timeoutSignal(clock: Clock, ms: number): { signal: AbortSignal; 
   const fired = new AbortController();
   const cleared = new AbortController();
   void clock.sleep(ms, cleared.signal).then(() => {
-    if (!cleared.signal.aborted) fired.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+    if (!cleared.signal.aborted) fired.abort(new DOMException(`${ms} ms passed`, 'TimeoutError'));
   });
   return { signal: fired.signal, clear: () => cleared.abort() };
 }
