@@ -8,8 +8,8 @@ import type { ChangeFlow } from '../change-flow.ts';
 import { formatDuration } from '../duration.ts';
 import { formatTime, mention } from '../format.ts';
 import { newId } from '../ids.ts';
-import { every } from '../timers.ts';
 import { textMessage, type Message } from '../message.ts';
+import { every } from '../timers.ts';
 import { Backlog } from './backlog.ts';
 import { formatEvent } from './format.ts';
 
