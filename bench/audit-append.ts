@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteStore } from '../src/adapters/store-sqlite/sqlite-store.ts';
+import { systemClock } from '../src/ports/clock.ts';
 import { fmt, ratio } from './stats.ts';
 
 const entry = (i: number) => ({
@@ -16,7 +17,7 @@ const entry = (i: number) => ({
 /** Hash-chained audit append against a plain insert of the same row, same SQLite settings, one run. */
 export async function auditAppend(n = 2000): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-audit-'));
-  const store = SqliteStore.open(join(dir, 'chain.db'));
+  const store = SqliteStore.open(join(dir, 'chain.db'), systemClock);
   const plain = new DatabaseSync(join(dir, 'plain.db'));
   plain.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
   plain.exec('CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, service TEXT, env TEXT, request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT)');

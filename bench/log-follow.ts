@@ -7,6 +7,7 @@ import { SqliteStore } from '../src/adapters/store-sqlite/sqlite-store.ts';
 import { ChangeFlow } from '../src/core/change-flow.ts';
 import { TailManager } from '../src/core/logs/tail-manager.ts';
 import { createRedactor } from '../src/core/redact.ts';
+import { systemClock as clock } from '../src/ports/clock.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { CloudWatchLogsEmulator } from '../src/sandbox/cloudwatch/index.ts';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
@@ -27,14 +28,14 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const slack = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-bench' });
   const cloudwatch = await CloudWatchLogsEmulator.start({ ingestionDelayMs: 200 });
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-logs-'));
-  const store = SqliteStore.open(join(dir, 'db'));
+  const store = SqliteStore.open(join(dir, 'db'), clock);
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
-  const chat = new RateLimitedChat(new SlackChat(client, createRedactor()));
-  const changes = new ChangeFlow({ store, chat, clock: { now: () => new Date() }, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, kinds: {}, log: silent });
-  const tails = new TailManager({ store, chat, clock: { now: () => new Date() }, log: silent, changes, redactor: createRedactor(), heartbeatMs: 5000 });
+  const chat = new RateLimitedChat(new SlackChat(client, createRedactor()), { clock });
+  const changes = new ChangeFlow({ store, chat, clock, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, kinds: {}, log: silent });
+  const tails = new TailManager({ store, chat, clock, log: silent, changes, redactor: createRedactor(), heartbeatMs: 5000 });
   const source = new CloudWatchLogSource({
     client: createCloudWatchClient({ region: 'us-east-1', endpoint: cloudwatch.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-    group: () => '/bench', pollMs: 1000, log: silent,
+    group: () => '/bench', pollMs: 1000, clock, log: silent,
   });
   cloudwatch.createGroup('/bench');
   const generator = cloudwatch.generate({ group: '/bench', streams: ['s1', 's2', 's3', 's4'], eventsPerSecond: rate, secretShare: 0, messages: (c) => `evt-${c.stream}-${c.index} GET /v1/orders 200 12ms` });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionSpec } from '../src/core/action.ts';
 import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
-import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
+import { formatDuration, isSince, parseDuration, parseSince } from '../src/core/duration.ts';
 import { UserError } from '../src/core/errors.ts';
 import { formatTime, inlineCode } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
@@ -40,7 +40,7 @@ export const logs = defineCommand({
   schema: z.object({
     service: z.string(),
     env: z.string(),
-    since: z.string().refine((v) => parseSince(v, new Date()) !== undefined, 'expected a duration such as 15m or an ISO time').optional(),
+    since: z.string().refine(isSince, 'expected a duration such as 15m or an ISO time').optional(),
     grep: z.string().max(1024).optional(),
     follow: z.boolean().default(false),
     for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 10m').optional(),

@@ -40,6 +40,7 @@ export interface ComposeOptions {
   config: OpsdeckConfig;
   settings: Settings;
   log: Logger;
+  /** Every time the bot reads or waits on; default the system clock. */
   clock?: Clock;
   /** How long group memberships are trusted before asking Slack again. */
   directoryTtlMs?: number;
@@ -55,11 +56,11 @@ export interface ComposeOptions {
 const DELIVERY_MEMORY_MS = 15 * 60_000;
 
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
-export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): Store {
+export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, clock: Clock): Store {
   if (settings.databaseUrl) {
     throw new Error('DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.');
   }
-  return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'));
+  return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
 }
 
 /** The composition root: the only place that picks adapters and builds SDK clients. */
@@ -72,7 +73,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const clock = opts.clock ?? systemClock;
   // Config rules (`logs.redact`) join the built-in ones on every way out: chat, files, audit.
   const redactor = configRedactor(config);
-  const store = withRedactedAudit(openStore(settings), redactor);
+  const store = withRedactedAudit(openStore(settings, clock), redactor);
   const metrics = new PromMetrics();
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
@@ -87,10 +88,11 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const policy = new Policy(config.roles, directory);
   const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
   const kube = lazyKubeConfig(opts.kubeconfig);
-  const backends = createBackends({ config, settings, store, log, kube, tuning: opts.tuning });
+  const backends = createBackends({ config, settings, store, log, kube, clock, tuning: opts.tuning });
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
+    clock,
     minGapMs: opts.tuning?.chatGapMs,
     ...(redis ? { redis } : {}),
   });
@@ -100,9 +102,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
   });
   const approvals = new Approvals(changes);
-  const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
+  const runbooks = createRunbookLibrary({ config, settings, log, clock, families: registry.families() });
   const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redactor, heartbeatMs });
-  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat, redactor);
+  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, clock, tuning: opts.tuning }), tails, chat, redactor);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
     actions: [...approvals.actions(), ...actions], workingNoticeMs: opts.tuning?.workingNoticeMs,

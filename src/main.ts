@@ -13,6 +13,7 @@ import { loadConfigFile } from './config/load.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
 import { createLogger } from './observability/logger.ts';
+import { systemClock } from './ports/clock.ts';
 import type { Logger } from './ports/logger.ts';
 import { packageRoot } from './sandbox/package-root.ts';
 import { startSandbox } from './sandbox/run-sandbox.ts';
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       return runbooksCheck(io, await new FsRunbookSource(dir).list(), { catalog: config, registry: new Registry(commands), root: dir });
     }
     case 'audit verify': {
-      const store = openStore(readSettings(process.env));
+      const store = openStore(readSettings(process.env), systemClock);
       try {
         return await auditVerify(io, store);
       } finally {
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'audit export': {
       const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, format: { type: 'string' } } });
-      const store = openStore(readSettings(process.env));
+      const store = openStore(readSettings(process.env), systemClock);
       try {
         return await auditExport(io, store, { since: values.since, format: values.format, now: new Date() });
       } finally {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditRecord } from '../../src/core/audit-chain.ts';
 import { defineCommand } from '../../src/core/command.ts';
-import { parseSince } from '../../src/core/duration.ts';
+import { isSince, parseSince } from '../../src/core/duration.ts';
 import { inlineCode, mention, plain } from '../../src/core/format.ts';
 import type { Block } from '../../src/core/message.ts';
 import { unescapeSlackText } from '../../src/core/tokenize.ts';
@@ -38,7 +38,7 @@ export const audit = defineCommand({
     env: z.string().optional(),
     since: z
       .string()
-      .refine((v) => parseSince(v, new Date()) !== undefined, 'expected a duration (`24h`, `7d`) or an ISO time')
+      .refine(isSince, 'expected a duration (`24h`, `7d`) or an ISO time')
       .default('24h'),
     actor: z
       .string()

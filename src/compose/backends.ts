@@ -4,6 +4,7 @@ import { KubernetesDeployer, KubernetesScaler } from '../adapters/kubernetes/ind
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Backends, DeployHistory, Deployer, Scaler } from '../ports/backends.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
 
@@ -37,13 +38,13 @@ export function storeHistory(store: Store): DeployHistory {
  * One Deployer and Scaler per service, picked by `deploy.via`. Kubernetes clients come from
  * KUBECONFIG (or in-cluster config); GitHub from GITHUB_TOKEN and GITHUB_API_URL.
  */
-export function createBackends(a: { config: OpsdeckConfig; settings: Settings; store: Store; log: Logger; kube: () => KubeConfig; tuning?: BackendTuning }): Backends {
-  const { config, settings, log, tuning = {} } = a;
+export function createBackends(a: { config: OpsdeckConfig; settings: Settings; store: Store; log: Logger; kube: () => KubeConfig; clock: Clock; tuning?: BackendTuning }): Backends {
+  const { config, settings, log, clock, tuning = {} } = a;
   const octokit = createOctokit({ baseUrl: settings.github.apiUrl, token: settings.github.token, log: log.child({ component: 'github' }), requestTimeoutMs: tuning.requestTimeoutMs, retryAfterBaseValue: tuning.retryAfterBaseValue });
   const history = storeHistory(a.store);
   const kube = a.kube;
   const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
-  const timing = { pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, rolloutTimeoutMs: tuning.rolloutTimeoutMs };
+  const timing = { clock, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, rolloutTimeoutMs: tuning.rolloutTimeoutMs };
   const deployers = new Map<string, Deployer>();
   const scalers = new Map<string, Scaler>();
 
@@ -57,10 +58,10 @@ export function createBackends(a: { config: OpsdeckConfig; settings: Settings; s
     const deploy = svc.deploy;
     if (deploy?.via === 'kubernetes' && kubeOptions) deployers.set(name, new KubernetesDeployer(kubeOptions));
     if (deploy?.via === 'github-deployment' && svc.github) {
-      deployers.set(name, new GitHubDeploymentDeployer(octokit, { repo: svc.github.repo, requiredContexts: deploy.requiredContexts, pollMs: tuning.pollMs }));
+      deployers.set(name, new GitHubDeploymentDeployer(octokit, { repo: svc.github.repo, requiredContexts: deploy.requiredContexts, clock, pollMs: tuning.pollMs }));
     }
     if (deploy?.via === 'github-workflow' && svc.github) {
-      deployers.set(name, new GitHubWorkflowDeployer(octokit, { repo: svc.github.repo, workflow: deploy.workflow, defaultRef: svc.github.defaultRef, history, pollMs: tuning.pollMs }));
+      deployers.set(name, new GitHubWorkflowDeployer(octokit, { repo: svc.github.repo, workflow: deploy.workflow, defaultRef: svc.github.defaultRef, history, clock, pollMs: tuning.pollMs }));
     }
     if (svc.scale && kubeOptions) scalers.set(name, new KubernetesScaler(kubeOptions));
   }

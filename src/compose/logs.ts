@@ -9,6 +9,7 @@ import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
 import type { TailManager } from '../core/logs/tail-manager.ts';
 import { createRedactor, REDACTED, type RedactionRule, type Redactor } from '../core/redact.ts';
 import type { Chat } from '../ports/chat.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogSource } from '../ports/logs.ts';
 
@@ -28,8 +29,8 @@ export function configRedactor(config: OpsdeckConfig): Redactor {
 }
 
 /** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
-export function createLogSources(a: { config: OpsdeckConfig; settings: Settings; log: Logger; kubeconfig: () => KubeConfig; tuning?: LogTuning }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
-  const { config, settings, log, tuning = {} } = a;
+export function createLogSources(a: { config: OpsdeckConfig; settings: Settings; log: Logger; kubeconfig: () => KubeConfig; clock: Clock; tuning?: LogTuning }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
+  const { config, settings, log, clock, tuning = {} } = a;
   const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
   let cloudwatch: ReturnType<typeof createCloudWatchClient> | undefined;
   const client = () => (cloudwatch ??= createCloudWatchClient({ region: settings.aws.region, endpoint: settings.aws.cloudwatchLogsEndpoint, credentials: tuning.awsCredentials }));
@@ -39,13 +40,13 @@ export function createLogSources(a: { config: OpsdeckConfig; settings: Settings;
     const svcLog = log.child({ component: 'logs', service: name });
     const cw = svc.logs && 'cloudwatch' in svc.logs ? svc.logs.cloudwatch : undefined;
     if (cw) {
-      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, log: svcLog }) });
+      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, clock, log: svcLog }) });
     }
     const pods = svc.logs && 'kubernetes' in svc.logs ? svc.logs.kubernetes : undefined;
     if (svc.kubernetes) {
       // Without an explicit selector, pods are found by the conventional app=<deployment> label.
       const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
-      const source = new KubernetesLogSource({ kubeconfig: a.kubeconfig(), contexts, namespace: svc.kubernetes.namespace, selector, container: pods?.container ?? svc.kubernetes.container, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, log: svcLog });
+      const source = new KubernetesLogSource({ kubeconfig: a.kubeconfig(), contexts, namespace: svc.kubernetes.namespace, selector, container: pods?.container ?? svc.kubernetes.container, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, clock, log: svcLog });
       if (pods) list.unshift({ kind: 'kubernetes', source });
       else list.push({ kind: 'kubernetes', source });
     }

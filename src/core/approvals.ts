@@ -155,7 +155,7 @@ export class Approvals {
     const p = paramsOf(req);
     if (requestHash(req.kind, req.service, req.env, p) === req.hash) return;
     await this.#flow.audit(actor, 'request.tampered', req, { expected: req.hash });
-    const failed = await this.#flow.deps.store.transitionRequest(req.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } });
+    const failed = await this.#flow.deps.store.transitionRequest(req.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } }, this.#flow.deps.clock.now());
     if (failed) await this.#flow.refresh(failed);
     throw new UserError('This request was altered after it was made, so it cannot be approved. Nothing was changed.');
   }

@@ -12,6 +12,7 @@ import { textMessage } from './message.ts';
 import { redactDeep } from './redact.ts';
 import { requestMessage } from './request-view.ts';
 import { progressReporter } from './progress.ts';
+import { every } from './timers.ts';
 
 export interface ChangeFlowDeps {
   store: Store;
@@ -85,7 +86,7 @@ export class ChangeFlow {
     const written = await this.audit(s.requester, `${plan.kind}.requested`, request, { ...plan.binding, invocationId: s.invocationId, forced: s.forced });
     const breakglass = !s.forced || (await this.audit(s.requester, 'breakglass.used', request, { passed: s.forced }));
     if (!written || !breakglass) {
-      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the audit log cannot be written.' } });
+      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the audit log cannot be written.' } }, clock.now());
       await s.reply.ephemeral(textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${request.id}\`).`));
       return;
     }
@@ -94,7 +95,7 @@ export class ChangeFlow {
       ts = (await chat.post(s.channel, requestMessage(request, [], env))).ts;
     } catch (err) {
       this.deps.log.error({ err, requestId: request.id }, 'could not post the request');
-      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Could not post the request to the channel.' } });
+      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Could not post the request to the channel.' } }, clock.now());
       await s.reply.ephemeral(textMessage(`:x: Could not post to this channel, so nothing was changed. Invite the bot with \`/invite @opsdeck\` and try again (ref \`${request.id}\`).`));
       return;
     }
@@ -129,8 +130,8 @@ export class ChangeFlow {
       await this.finish(running, { ok: false, summary: 'Refused: the audit log cannot be written, so nothing was changed.' });
       return;
     }
-    const beat = setInterval(() => void store.heartbeat(running.id, this.#runner, clock.now()).catch(() => undefined), this.#heartbeatMs);
-    beat.unref();
+    const beat = new AbortController();
+    void every(clock, this.#heartbeatMs, beat.signal, () => store.heartbeat(running.id, this.#runner, clock.now()).then(() => undefined, () => undefined));
     void this.refresh(running);
     const progress = progressReporter({ chat: this.deps.chat, channel: running.channel, threadTs: running.message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });
     let outcome: DeployOutcome;
@@ -145,7 +146,7 @@ export class ChangeFlow {
       reqLog.error({ err }, 'change failed');
       outcome = { ok: false, summary: `${paramsOf(running).title} failed: ${userText((err as Error).message)}` };
     } finally {
-      clearInterval(beat);
+      beat.abort();
     }
     // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
     await this.finish(running, outcome);

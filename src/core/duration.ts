@@ -38,6 +38,19 @@ export function parseSince(text: string, now: Date): Date | undefined {
     const at = new Date(now.getTime() - ms);
     return Number.isNaN(at.getTime()) ? undefined : at;
   }
+  return parseIsoTime(text);
+}
+
+// How far a Date reaches before 1970: a longer duration back from any later "now" has no Date.
+const DATE_RANGE_MS = 8.64e15;
+
+/** Whether `text` is `--since` input that parseSince accepts at any time after 1970: its shape alone decides. */
+export function isSince(text: string): boolean {
+  const ms = parseDuration(text);
+  return ms === undefined ? parseIsoTime(text) !== undefined : ms <= DATE_RANGE_MS;
+}
+
+function parseIsoTime(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;

@@ -78,8 +78,8 @@ export interface Store {
     id: string,
     from: readonly RequestState[],
     to: RequestState,
-    patch?: { outcome?: Record<string, unknown> },
-    at?: Date,
+    patch: { outcome?: Record<string, unknown> } | undefined,
+    at: Date,
   ): Promise<StoredRequest | undefined>;
   setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   listRequests(filter: { states?: readonly RequestState[]; service?: string; env?: string }): Promise<StoredRequest[]>;

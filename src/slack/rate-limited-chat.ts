@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Message } from '../core/message.ts';
 import type { Chat } from '../ports/chat.ts';
+import type { Clock } from '../ports/clock.ts';
 
 // Slack accepts about one message per second per channel (chat.postMessage, "special" tier).
 const MIN_GAP_MS = 1100;
@@ -14,11 +15,13 @@ export class RateLimitedChat implements Chat {
   readonly #inner: Chat;
   readonly #gapMs: number;
   readonly #redis: Redis | undefined;
+  readonly #clock: Clock;
   readonly #chains = new Map<string, Promise<unknown>>();
   readonly #last = new Map<string, number>();
 
-  constructor(inner: Chat, options: { redis?: Redis; minGapMs?: number } = {}) {
+  constructor(inner: Chat, options: { clock: Clock; redis?: Redis; minGapMs?: number }) {
     this.#inner = inner;
+    this.#clock = options.clock;
     this.#gapMs = options.minGapMs ?? MIN_GAP_MS;
     this.#redis = options.redis;
   }
@@ -37,10 +40,10 @@ export class RateLimitedChat implements Chat {
 
   #paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
     const turn = (this.#chains.get(channel) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      const wait = (this.#last.get(channel) ?? 0) + this.#gapMs - Date.now();
-      if (wait > 0) await sleep(wait);
+      const wait = (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#clock.now().getTime();
+      if (wait > 0) await this.#clock.sleep(wait);
       await this.#slot(channel);
-      this.#last.set(channel, Date.now());
+      this.#last.set(channel, this.#clock.now().getTime());
       return send();
     });
     this.#chains.set(channel, turn);
@@ -54,6 +57,7 @@ export class RateLimitedChat implements Chat {
     for (let attempt = 0; attempt < 30; attempt++) {
       if ((await this.#redis.set(key, '1', 'PX', this.#gapMs, 'NX')) === 'OK') return;
       const ttl = await this.#redis.pttl(key);
+      // Redis expires the slot on its own clock, so this wait is in real time whatever our clock says.
       await sleep(Math.max(10, ttl));
     }
   }

@@ -4,6 +4,7 @@ import { UserError } from '../../src/core/errors.ts';
 import type { DeployInput, Target } from '../../src/ports/backends.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { octokitFor, seedApi, startGitHub } from '../sandbox/github-harness.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -11,11 +12,13 @@ const prod: Target = { service: 'api', env: 'prod' };
 const sha7 = (sha: string | undefined) => (sha ?? '').slice(0, 7);
 
 async function setUp(options: { requiredContexts?: string[]; followTimeoutMs?: number; autoProgress?: boolean } = {}) {
-  const gh = await startGitHub({ token: 't', stepMs: 20, autoProgress: options.autoProgress });
+  const clock = pinnedClock(WEEKDAY);
+  const gh = await startGitHub({ token: 't', stepMs: 20, autoProgress: options.autoProgress, now: epochMs(clock) });
   const { shas } = seedApi(gh);
   const octokit = createOctokit({ baseUrl: gh.url, token: 't', log: silent, retryAfterBaseValue: 1 });
   const deployer = new GitHubDeploymentDeployer(octokit, {
     repo: 'acme/api',
+    clock,
     requiredContexts: options.requiredContexts,
     pollMs: 20,
     followTimeoutMs: options.followTimeoutMs,

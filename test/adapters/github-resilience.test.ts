@@ -3,6 +3,7 @@ import { GitHubDeploymentDeployer, GitHubSourceControl, createOctokit } from '..
 import { UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { seedApi, startGitHub } from '../sandbox/github-harness.ts';
 
 function recordingLog() {
@@ -12,13 +13,14 @@ function recordingLog() {
 }
 
 async function setUp(options: { requestTimeoutMs?: number; autoProgress?: boolean } = {}) {
-  const gh = await startGitHub({ token: 't', stepMs: 20, autoProgress: options.autoProgress });
+  const clock = pinnedClock(WEEKDAY);
+  const gh = await startGitHub({ token: 't', stepMs: 20, autoProgress: options.autoProgress, now: epochMs(clock) });
   const { shas } = seedApi(gh);
   const { log, warnings } = recordingLog();
   // Back-off "seconds" become milliseconds, so three retries take a few ms instead of 14 s.
   const octokit = createOctokit({ baseUrl: gh.url, token: 't', log, retryAfterBaseValue: 1, requestTimeoutMs: options.requestTimeoutMs });
   const scm = new GitHubSourceControl(octokit);
-  const deployer = new GitHubDeploymentDeployer(octokit, { repo: 'acme/api', pollMs: 20 });
+  const deployer = new GitHubDeploymentDeployer(octokit, { repo: 'acme/api', clock, pollMs: 20 });
   return { gh, shas, warnings, scm, deployer };
 }
 

@@ -6,6 +6,7 @@ import { UserError } from '../../src/core/errors.ts';
 import type { DeployHistory, DeployInput, Target } from '../../src/ports/backends.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { seedApi, startGitHub } from '../sandbox/github-harness.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -19,7 +20,7 @@ function fakeHistory(byTarget: Record<string, HistoryEntry[]> = {}): DeployHisto
   return {
     async succeededDeploys(target, limit) {
       const entries = byTarget[`${target.service}/${target.env}`] ?? [];
-      return entries.slice(0, limit).map((e, i) => ({ ...e, at: new Date(Date.now() - i * 60_000), requestId: `req_${i}` }));
+      return entries.slice(0, limit).map((e, i) => ({ ...e, at: new Date(WEEKDAY.getTime() - (i + 1) * 60_000), requestId: `req_${i}` }));
     },
   };
 }
@@ -57,7 +58,8 @@ async function olderServer(gh: GitHubEmulator) {
 async function setUp(
   options: { inputs?: string[]; history?: (shas: readonly string[]) => DeployHistory; olderServer?: boolean } = {},
 ) {
-  const gh = await startGitHub({ token: 't', stepMs: 20 });
+  const clock = pinnedClock(WEEKDAY);
+  const gh = await startGitHub({ token: 't', stepMs: 20, now: epochMs(clock) });
   const { shas } = seedApi(gh);
   gh.seedWorkflow({ repo: 'acme/api', file: 'deploy.yml', name: 'Deploy', inputs: options.inputs ?? ['ref', 'environment'] });
   const proxy = options.olderServer ? await olderServer(gh) : undefined;
@@ -67,6 +69,7 @@ async function setUp(
     workflow: 'deploy.yml',
     defaultRef: 'main',
     history: options.history?.(shas) ?? fakeHistory(),
+    clock,
     pollMs: 20,
   });
   return { gh, shas, deployer, refused: proxy?.refused ?? [] };

@@ -7,7 +7,10 @@ import { UserError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { DeployInput } from '../../src/ports/backends.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startEmulator } from '../sandbox/kubernetes-helpers.ts';
+
+const clock = pinnedClock(WEEKDAY);
 
 const REPO = 'ghcr.io/acme/api';
 const SHA = '3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b';
@@ -30,6 +33,7 @@ function deployer(k8s: KubernetesEmulator, namespace: string, extra: Partial<Kub
     service: { namespace, deployment: 'api', image: REPO },
     pollMs: 20,
     rolloutTimeoutMs: 15_000,
+    clock,
     log: createLogger('silent'),
     ...extra,
   });
@@ -51,7 +55,7 @@ describe('KubernetesDeployer against the emulator', () => {
   let k8s: KubernetesEmulator;
 
   beforeAll(async () => {
-    k8s = await startEmulator();
+    k8s = await startEmulator({ now: epochMs(clock) });
   });
 
   afterAll(() => k8s.close());
@@ -240,6 +244,7 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
       service: { namespace: 'default', deployment: 'api', image: REPO },
       pollMs: 20,
       requestTimeoutMs: 200,
+      clock,
       log: createLogger('silent'),
     });
 

@@ -6,7 +6,10 @@ import { KubernetesScaler, type KubernetesDriverOptions } from '../../src/adapte
 import { UserError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startEmulator } from '../sandbox/kubernetes-helpers.ts';
+
+const clock = pinnedClock(WEEKDAY);
 
 const IMAGE = 'ghcr.io/acme/api:v1';
 const prod = { service: 'api', env: 'prod' };
@@ -27,6 +30,7 @@ function scaler(k8s: KubernetesEmulator, namespace: string, extra: Partial<Kuber
     service: { namespace, deployment: 'api' },
     pollMs: 20,
     rolloutTimeoutMs: 15_000,
+    clock,
     log: createLogger('silent'),
     ...extra,
   });
@@ -36,7 +40,7 @@ describe('KubernetesScaler against the emulator', () => {
   let k8s: KubernetesEmulator;
 
   beforeAll(async () => {
-    k8s = await startEmulator();
+    k8s = await startEmulator({ now: epochMs(clock) });
   });
 
   afterAll(() => k8s.close());
@@ -109,6 +113,7 @@ describe('KubernetesScaler when the API server is unreachable', () => {
       contexts: { prod: 'prod-eu' },
       service: { namespace: 'default', deployment: 'api' },
       requestTimeoutMs: 200,
+      clock,
       log: createLogger('silent'),
     });
     await expect(s.status(prod)).rejects.toThrow(/^Kubernetes context "prod-eu": could not .* cannot reach the API server/);

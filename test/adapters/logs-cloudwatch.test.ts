@@ -4,11 +4,16 @@ import { UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogEvent, LogQuery } from '../../src/ports/logs.ts';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
-import { startCloudWatch } from '../sandbox/cloudwatch-harness.ts';
+import { epochMs, ManualClock, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { startCloudWatch as startEmulator } from '../sandbox/cloudwatch-harness.ts';
 
 const GROUP = '/ecs/api';
 const T0 = 1_700_000_000_000;
 const prod = { service: 'api', env: 'prod' };
+// The emulator stamps ingestion and generated events with the source's clock, as CloudWatch and the bot share real time.
+const clock = pinnedClock(WEEKDAY);
+const now = () => clock.now().getTime();
+const startCloudWatch = (options: Parameters<typeof startEmulator>[0] = {}) => startEmulator({ now: epochMs(clock), ...options });
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -27,7 +32,7 @@ const clientFor = (cw: CloudWatchLogsEmulator) =>
   createCloudWatchClient({ region: 'us-east-1', endpoint: cw.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 function sourceFor(cw: CloudWatchLogsEmulator, extra: Partial<CloudWatchLogSourceOptions> = {}) {
-  return new CloudWatchLogSource({ client: clientFor(cw), group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`, pollMs: 50, log: recordingLogger(), ...extra });
+  return new CloudWatchLogSource({ client: clientFor(cw), group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`, pollMs: 50, clock, log: recordingLogger(), ...extra });
 }
 
 const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({ target: prod, since: new Date(since), ...extra });
@@ -111,6 +116,20 @@ describe('CloudWatchLogSource snapshot', () => {
     expect(result.events.map((e) => e.message)).toEqual(['line 25', 'line 26', 'line 27', 'line 28', 'line 29']);
     expect(log.warnings).toEqual([expect.stringContaining('stopped at its time or page budget')]);
   });
+
+  it('stops at its time budget on its clock, also while backing off from throttling', async () => {
+    const cw = await startCloudWatch();
+    cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'never read' }]);
+    cw.injectFailure({ operation: 'FilterLogEvents', kind: 'throttle', times: Infinity });
+    const manual = new ManualClock(WEEKDAY);
+    const log = recordingLogger();
+    const snapshot = sourceFor(cw, { clock: manual, snapshotBudgetMs: 20_000, log }).snapshot(query(T0), 5);
+    // The budget and the first backoff both wait on the clock; the 20 s then pass at once.
+    await vi.waitFor(() => expect(manual.sleeping).toBe(2), { timeout: 10_000, interval: 10 });
+    await manual.advance(20_000);
+    expect(await snapshot).toEqual({ events: [], more: true });
+    expect(log.warnings.at(-1)).toContain('stopped at its time or page budget');
+  });
 });
 
 describe('CloudWatchLogSource follow', () => {
@@ -127,7 +146,7 @@ describe('CloudWatchLogSource follow', () => {
   it('delivers every event of a busy group exactly once, also those stored after newer ones', async () => {
     const cw = await startCloudWatch({ ingestionDelayMs: 200 });
     cw.createGroup(GROUP);
-    const since = Date.now();
+    const since = now();
     const source = sourceFor(cw, { lateArrivalMs: 1_000 });
     const abort = new AbortController();
     const batches: LogEvent[][] = [];
@@ -154,7 +173,7 @@ describe('CloudWatchLogSource follow', () => {
 
   it('follows from `since` through empty pages with tokens, then picks up new events', async () => {
     const cw = await startCloudWatch({ segmentSize: 4 });
-    const base = Date.now() - 10_000;
+    const base = now() - 10_000;
     cw.put(GROUP, 'web-1', Array.from({ length: 40 }, (_, i) => ({ timestamp: base + i, message: i % 13 === 0 ? `ERROR ${i}` : `ok ${i}` })));
     const source = sourceFor(cw);
     const abort = new AbortController();
@@ -170,7 +189,7 @@ describe('CloudWatchLogSource follow', () => {
   it('outlives a throttling burst and 5xx without losing or repeating an event', async () => {
     const cw = await startCloudWatch({ throttle: { FilterLogEvents: 2 } });
     cw.createGroup(GROUP);
-    const since = Date.now();
+    const since = now();
     const generator = cw.generate({ group: GROUP, streams: ['web-1', 'web-2'], eventsPerSecond: 200, tickMs: 50, seed: 11 });
     const source = sourceFor(cw, { lateArrivalMs: 1_000 });
     const abort = new AbortController();
@@ -194,7 +213,7 @@ describe('CloudWatchLogSource follow', () => {
 
   it('stops rescanning from `since` when nothing matches for a while', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
-    const since = Date.now() - 3 * 3_600_000;
+    const since = now() - 3 * 3_600_000;
     cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: since + i * 1000, message: `ok ${i}` })));
     const client = clientFor(cw);
     const sent = vi.spyOn(client, 'send');
@@ -206,7 +225,7 @@ describe('CloudWatchLogSource follow', () => {
     await following;
     // The first poll pages through the old events; later ones start about a minute back, not at `since`.
     expect(polls()[0]!.startTime).toBe(since);
-    expect(polls().at(-1)!.startTime).toBeGreaterThan(Date.now() - 120_000);
+    expect(polls().at(-1)!.startTime).toBeGreaterThan(now() - 120_000);
   });
 
   it('resolves promptly when aborted while sleeping between polls', async () => {

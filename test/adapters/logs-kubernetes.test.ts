@@ -10,7 +10,12 @@ import { UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogEvent, LogQuery } from '../../src/ports/logs.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startEmulator } from '../sandbox/kubernetes-helpers.ts';
+
+// The kubelet stamps log lines with the source's clock, as the cluster and the bot share real time.
+const clock = pinnedClock(WEEKDAY);
+const now = () => clock.now().getTime();
 
 const IMAGE = 'ghcr.io/acme/api:v1';
 const prod = { service: 'api', env: 'prod' };
@@ -33,6 +38,7 @@ function sourceFor(k8s: KubernetesEmulator, namespace: string, extra: Partial<Ku
     namespace,
     selector: 'app=api',
     pollMs: 50,
+    clock,
     log: silent,
     ...extra,
   });
@@ -95,7 +101,7 @@ describe('KubernetesLogSource snapshot', () => {
 
   // The controller never ticks by itself here, so the seeded minute of logs stays as it is while tests compare.
   beforeAll(async () => {
-    k8s = await startEmulator({ tickMs: 3_600_000 });
+    k8s = await startEmulator({ now: epochMs(clock), tickMs: 3_600_000 });
   });
   afterAll(() => k8s.close());
 
@@ -103,7 +109,7 @@ describe('KubernetesLogSource snapshot', () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 3 });
     const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
-    const since = Date.now() - 30_000;
+    const since = now() - 30_000;
 
     const { events, more } = await sourceFor(k8s, ns).snapshot(query(since), 30);
 
@@ -125,7 +131,7 @@ describe('KubernetesLogSource snapshot', () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 2 });
     const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
-    const since = Date.now() - 20_000;
+    const since = now() - 20_000;
     const all = (await Promise.all(pods.map((pod) => rawLog(k8s, ns, pod)))).flat().filter((l) => l.stamp.ms >= since);
 
     const everything = await sourceFor(k8s, ns).snapshot(query(since), 5_000);
@@ -146,14 +152,14 @@ describe('KubernetesLogSource snapshot', () => {
     const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
     const source = sourceFor(k8s, ns);
 
-    const one = await source.snapshot(query(Date.now() - 60_000, { pod: pods[1] }), 20);
+    const one = await source.snapshot(query(now() - 60_000, { pod: pods[1] }), 20);
     expect(one.events).toHaveLength(20);
     expect(one.events.every((e) => e.origin === pods[1] && e.message.includes(`pod=${pods[1]}`))).toBe(true);
 
     // A pod of another service is as unknown as a typo: /logs api must not read billing's pods.
     const billing = k8s.getPods(ns, 'billing')[0]!.metadata.name;
     for (const pod of ['api-typo', billing]) {
-      const error = await source.snapshot(query(Date.now() - 60_000, { pod }), 20).catch((e: unknown) => e);
+      const error = await source.snapshot(query(now() - 60_000, { pod }), 20).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as Error).message).toBe(`No pod ${pod} matches app=api in namespace ${ns}. Its pods: ${[...pods].sort().join(', ')}.`);
     }
@@ -161,8 +167,8 @@ describe('KubernetesLogSource snapshot', () => {
 
   it('says so when no pods match, and when the environment has no context', async () => {
     const source = sourceFor(k8s, freshNamespace());
-    await expect(source.snapshot(query(Date.now() - 60_000), 10)).rejects.toThrow(UserError);
-    await expect(source.snapshot({ target: { service: 'api', env: 'qa' }, since: new Date() }, 10)).rejects.toThrow(/environment "qa"/);
+    await expect(source.snapshot(query(now() - 60_000), 10)).rejects.toThrow(UserError);
+    await expect(source.snapshot({ target: { service: 'api', env: 'qa' }, since: clock.now() }, 10)).rejects.toThrow(/environment "qa"/);
     expect(source.describe(prod)).toMatch(/^pods app=api in t-\w+ \(prod\)$/);
   });
 });
@@ -174,7 +180,7 @@ describe('KubernetesLogSource on a running cluster', () => {
   const record = (error: unknown) => void unexpected.push(error);
 
   beforeAll(async () => {
-    k8s = await startEmulator();
+    k8s = await startEmulator({ now: epochMs(clock) });
     process.on('uncaughtException', record);
     process.on('unhandledRejection', record);
   });
@@ -212,7 +218,7 @@ describe('KubernetesLogSource on a running cluster', () => {
     };
     const newPodLines = (events: LogEvent[]) => events.filter((e) => !before.has(e.origin)).length;
 
-    const events = await follow(sourceFor(k8s, ns), query(Date.now()), (e) => newPodLines(e) >= 10, scaleUp);
+    const events = await follow(sourceFor(k8s, ns), query(now()), (e) => newPodLines(e) >= 10, scaleUp);
 
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     const byPod = expectConsecutivePerPod(events);
@@ -233,9 +239,10 @@ describe('KubernetesLogSource on a running cluster', () => {
       contexts: { prod: 'prod-cluster' },
       namespace: ns,
       selector: 'app=api',
+      clock,
       log: silent,
     });
-    const following = source.follow(query(Date.now()), new AbortController().signal, () => {});
+    const following = source.follow(query(now()), new AbortController().signal, () => {});
     await expect(following).rejects.toThrow(/^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: [\s\S]*\(HTTP 401\)$/);
   });
 
@@ -253,7 +260,7 @@ describe('KubernetesLogSource on a running cluster', () => {
       expect(running).toBeDefined();
       return running!.metadata.name;
     });
-    const since = Date.now() - 60_000;
+    const since = now() - 60_000;
     await vi.waitFor(async () => expect((await rawLog(k8s, ns, pod, 'proxy')).length).toBeGreaterThan(0));
 
     const first = await sourceFor(k8s, ns).snapshot(query(since), 5);
@@ -289,7 +296,7 @@ describe('KubernetesLogSource on a running cluster', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const server = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
-    const since = Date.now() - 3_000;
+    const since = now() - 3_000;
     const events = await follow(sourceFor(k8s, ns, {}, server), query(since), () => logStreams >= 8);
 
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);

@@ -91,23 +91,23 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(created.expiresAt?.toISOString()).toBe(at(30).toISOString());
 
       const approved = await fx.store.transitionRequest('req_1', ['pending'], 'approved', undefined, at(1));
-      expect(approved).toMatchObject({ state: 'approved', version: 2 });
-      expect(await fx.store.transitionRequest('req_1', ['pending'], 'rejected')).toBeUndefined();
-      const done = await fx.store.transitionRequest('req_1', ['approved', 'running'], 'succeeded', { outcome: { image: 'x:1' } });
-      expect(done).toMatchObject({ state: 'succeeded', outcome: { image: 'x:1' } });
-      expect(await fx.store.transitionRequest('missing', ['pending'], 'approved')).toBeUndefined();
+      expect(approved).toMatchObject({ state: 'approved', version: 2, updatedAt: at(1) });
+      expect(await fx.store.transitionRequest('req_1', ['pending'], 'rejected', undefined, at(2))).toBeUndefined();
+      const done = await fx.store.transitionRequest('req_1', ['approved', 'running'], 'succeeded', { outcome: { image: 'x:1' } }, at(3));
+      expect(done).toMatchObject({ state: 'succeeded', outcome: { image: 'x:1' }, updatedAt: at(3) });
+      expect(await fx.store.transitionRequest('missing', ['pending'], 'approved', undefined, at(4))).toBeUndefined();
     });
 
     it('lets exactly one of many concurrent transitions win', async () => {
       await fx.store.createRequest(request('req_race'));
-      const results = await Promise.all(Array.from({ length: 10 }, () => fx.store.transitionRequest('req_race', ['pending'], 'approved')));
+      const results = await Promise.all(Array.from({ length: 10 }, () => fx.store.transitionRequest('req_race', ['pending'], 'approved', undefined, at(1))));
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
     it('records message refs and lists requests by state and target', async () => {
       await fx.store.createRequest(request('req_a'));
       await fx.store.createRequest(request('req_b', { service: 'web', createdAt: at(1) }));
-      await fx.store.transitionRequest('req_b', ['pending'], 'cancelled');
+      await fx.store.transitionRequest('req_b', ['pending'], 'cancelled', undefined, at(2));
       await fx.store.setRequestMessage('req_a', { channel: 'C0DEPLOYS', ts: '1.000100' });
       expect((await fx.store.getRequest('req_a'))?.message).toEqual({ channel: 'C0DEPLOYS', ts: '1.000100' });
       expect((await fx.store.listRequests({ states: ['pending'] })).map((r) => r.id)).toEqual(['req_a']);
@@ -118,8 +118,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     it('records who runs a request and when it last beat, only while running', async () => {
       await fx.store.createRequest(request('req_hb'));
       expect(await fx.store.heartbeat('req_hb', 'run_1', at(1))).toBe(false);
-      await fx.store.transitionRequest('req_hb', ['pending'], 'approved');
-      await fx.store.transitionRequest('req_hb', ['approved'], 'running');
+      await fx.store.transitionRequest('req_hb', ['pending'], 'approved', undefined, at(1));
+      await fx.store.transitionRequest('req_hb', ['approved'], 'running', undefined, at(1));
       expect(await fx.store.heartbeat('req_hb', 'run_1', at(2))).toBe(true);
       expect(await fx.store.getRequest('req_hb')).toMatchObject({ runner: 'run_1', heartbeatAt: at(2) });
     });

@@ -5,12 +5,15 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore, StoreOpenError } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { MIGRATIONS } from '../../src/adapters/store-sqlite/migrations.ts';
+import { ManualClock } from '../helpers/clock.ts';
 import { describeStoreConformance } from './store-conformance.ts';
+
+const clock = new ManualClock('2026-11-24T09:00:00Z');
 
 describeStoreConformance('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
   const path = join(dir, 'opsdeck.db');
-  const store = SqliteStore.open(path);
+  const store = SqliteStore.open(path, clock);
   return {
     store,
     async tamper(sql) {
@@ -30,22 +33,23 @@ describe('SqliteStore.open', () => {
     const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
     const blocker = join(dir, 'not-a-dir');
     await writeFile(blocker, 'x');
-    expect(() => SqliteStore.open(join(blocker, 'opsdeck.db'))).toThrow(StoreOpenError);
-    expect(() => SqliteStore.open(join(blocker, 'opsdeck.db'))).toThrow(join(blocker, 'opsdeck.db'));
+    expect(() => SqliteStore.open(join(blocker, 'opsdeck.db'), clock)).toThrow(StoreOpenError);
+    expect(() => SqliteStore.open(join(blocker, 'opsdeck.db'), clock)).toThrow(join(blocker, 'opsdeck.db'));
     await chmod(dir, 0o700);
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('applies migrations once and keeps data across reopen', async () => {
+  it('applies migrations once, stamped by its clock, and keeps data across reopen', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
     const path = join(dir, 'opsdeck.db');
-    const first = SqliteStore.open(path);
-    await first.appendAudit({ actor: 'U1', action: 'a', target: {}, requestId: 'r', details: {} }, new Date());
+    const first = SqliteStore.open(path, clock);
+    await first.appendAudit({ actor: 'U1', action: 'a', target: {}, requestId: 'r', details: {} }, clock.now());
     await first.close();
-    const again = SqliteStore.open(path);
+    const again = SqliteStore.open(path, new ManualClock('2026-12-01T00:00:00Z'));
     expect(await again.queryAudit({ limit: 5 })).toHaveLength(1);
     const db = new DatabaseSync(path);
-    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+    expect(db.prepare('SELECT count(*) AS n, min(applied_at) AS first, max(applied_at) AS last FROM schema_migrations').get())
+      .toEqual({ n: MIGRATIONS.length, first: '2026-11-24T09:00:00.000Z', last: '2026-11-24T09:00:00.000Z' });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     db.close();
     await again.close();

@@ -10,6 +10,7 @@ import { ChangeFlow } from '../../src/core/change-flow.ts';
 import type { Message } from '../../src/core/message.ts';
 import type { DeployOutcome } from '../../src/ports/backends.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { ManualClock } from '../helpers/clock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const catalog = { services: { api: {} }, environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } } };
@@ -26,13 +27,13 @@ describe('ChangeFlow', () => {
   let posts: { channel: string; text: string; thread?: string }[];
   let runs: string[];
   let release: (() => void) | undefined;
-  let now: Date;
+  let clock: ManualClock;
   let running: string;
   let approvers: number | undefined;
 
   const flow = () =>
     new ChangeFlow({
-      store, clock: { now: () => now }, catalog, log: silent, progressIntervalMs: 0,
+      store, clock, catalog, log: silent, progressIntervalMs: 0, heartbeatMs: 10_000,
       backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
       chat: {
         post: async (channel: string, m: Message, thread?: string) => {
@@ -64,12 +65,12 @@ describe('ChangeFlow', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'opsdeck-flow-'));
-    store = SqliteStore.open(join(dir, 'db'));
+    clock = new ManualClock('2026-11-24T10:00:00Z');
+    store = SqliteStore.open(join(dir, 'db'), clock);
     posts = [];
     runs = [];
     release = undefined;
     replies.length = 0;
-    now = new Date('2026-11-24T10:00:00Z');
     running = 'image:v1';
     approvers = 2;
   });
@@ -111,15 +112,16 @@ describe('ChangeFlow', () => {
 
   it('marks a run whose process stopped beating as interrupted, audits it and tells the thread', async () => {
     release = () => {};
+    const now = clock.now();
     const req = await store.createRequest({ id: 'req_dead', kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C1', params: { title: 'Deploy api to prod', headline: '', fields: [], binding: {}, exec: {}, warnings: [] }, hash: 'x', createdAt: now });
     await store.setRequestMessage(req.id, { channel: 'C1', ts: '9.9' });
     await store.transitionRequest(req.id, ['pending'], 'approved', undefined, now);
     await store.transitionRequest(req.id, ['approved'], 'running', undefined, now);
     await store.heartbeat(req.id, 'run_gone', now);
     const f = flow();
-    now = new Date(now.getTime() + 30_000);
+    await clock.advance(30_000);
     expect(await f.recoverInterrupted(60_000)).toBe(0);
-    now = new Date(now.getTime() + 60_000);
+    await clock.advance(60_000);
     expect(await f.recoverInterrupted(60_000)).toBe(1);
     const after = await store.getRequest(req.id);
     expect(after?.state).toBe('failed');
@@ -127,6 +129,37 @@ describe('ChangeFlow', () => {
     expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({ action: 'deploy.interrupted', actor: 'opsdeck', requestId: 'req_dead' });
     expect(posts.at(-1)).toMatchObject({ thread: '9.9' });
     expect(await f.recoverInterrupted(60_000)).toBe(0);
+  });
+
+  it('beats on its clock while a change runs, and stops beating when it ends', async () => {
+    const f = flow();
+    const running = f.submit(plan('staging', 'a'), submission());
+    while (!runs.length) await new Promise((r) => setImmediate(r));
+    const [req] = await store.listRequests({ states: ['running'] });
+    expect(req?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:00Z'));
+    await clock.advance(9_999);
+    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:00Z'));
+    await clock.advance(1);
+    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:10Z'));
+    await clock.advance(25_000);
+    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:30Z'));
+    release!();
+    await running;
+    expect(clock.sleeping).toBe(0);
+    expect(await f.recoverInterrupted(1)).toBe(0);
+  });
+
+  it('expires a pending request when its clock passes expiresIn, not before', async () => {
+    const f = flow();
+    const approvals = new Approvals(f);
+    await f.submit(plan('prod', 'a'), submission());
+    await clock.advance(30 * 60_000 - 1);
+    expect(await approvals.expireDue()).toBe(0);
+    await clock.advance(1);
+    expect(await approvals.expireDue()).toBe(1);
+    const [req] = await store.listRequests({});
+    expect(req).toMatchObject({ state: 'expired', updatedAt: new Date('2026-11-24T10:30:00Z') });
+    expect(runs).toEqual([]);
   });
 
   it('refuses to approve a request whose stored content was altered, and audits the tampering', async () => {

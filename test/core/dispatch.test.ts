@@ -12,6 +12,7 @@ import type { Message } from '../../src/core/message.ts';
 import { Policy } from '../../src/core/policy.ts';
 import { Registry } from '../../src/core/registry.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { ManualClock } from '../helpers/clock.ts';
 import type { CommandOutcome } from '../../src/ports/metrics.ts';
 
 const directory = { groupMembers: async () => new Set<string>(), groupId: async () => undefined };
@@ -30,6 +31,7 @@ function recordingLogger(lines: Record<string, unknown>[], bindings: Record<stri
 describe('Dispatcher', () => {
   let dir: string;
   let store: SqliteStore;
+  let clock: ManualClock;
   let ran: string[];
   let replies: { kind: string; message: Message }[];
   let logs: Record<string, unknown>[];
@@ -75,9 +77,9 @@ describe('Dispatcher', () => {
   function dispatcher(s = store) {
     const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, directory);
     return new Dispatcher({
-      catalog, store: s, clock: { now: () => new Date('2026-11-24T10:00:00Z') }, policy,
+      catalog, store: s, clock, policy,
       registry: new Registry([change, look, boom, refuse, backendDown]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }),
+      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock, catalog, backends, kinds: {}, log: recordingLogger(logs) }),
       metrics: { commandFinished: (c, o) => outcomes.push([c, o]) }, actions: [],
     });
   }
@@ -90,7 +92,8 @@ describe('Dispatcher', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'opsdeck-dispatch-'));
-    store = SqliteStore.open(join(dir, 'db.sqlite'));
+    clock = new ManualClock('2026-11-24T10:00:00Z');
+    store = SqliteStore.open(join(dir, 'db.sqlite'), clock);
     ran = [];
     replies = [];
     logs = [];
@@ -175,9 +178,9 @@ describe('Dispatcher', () => {
       ran.push('slow');
     } });
     const d = new Dispatcher({
-      catalog, store, clock: { now: () => new Date() }, policy: new Policy({}, directory),
+      catalog, store, clock, policy: new Policy({}, directory),
       registry: new Registry([slow]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock: { now: () => new Date() }, catalog, backends, kinds: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
+      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock, catalog, backends, kinds: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
     });
     void invoke(d, 'slow', '');
     await running;

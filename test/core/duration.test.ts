@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DURATION_PATTERN, formatDuration, parseDuration, parseSince } from '../../src/core/duration.ts';
+import { DURATION_PATTERN, formatDuration, isSince, parseDuration, parseSince } from '../../src/core/duration.ts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -101,5 +101,22 @@ describe('parseSince', () => {
     const fixed = new Date(now);
     parseSince('15m', fixed);
     expect(fixed.toISOString()).toBe('2025-06-02T12:00:00.000Z');
+  });
+});
+
+describe('isSince (input validation, needing no "now")', () => {
+  it.each([
+    ['15m', true],
+    ['7d', true],
+    ['2025-06-01T08:30:00Z', true],
+    ['100000000d', true], // 1970 minus this is still a Date
+    ['999999999d', false], // reaches before the earliest representable Date from any time after 1970
+    ['yesterday', false],
+    ['-15m', false],
+    ['2025-13-01', false],
+  ])('%j → %s', (text, ok) => {
+    expect(isSince(text)).toBe(ok);
+    // Whatever isSince accepts, parseSince can place relative to any time after 1970.
+    if (ok) for (const now of [new Date(0), new Date('2026-11-25T10:00:00Z')]) expect(parseSince(text, now)).toBeInstanceOf(Date);
   });
 });

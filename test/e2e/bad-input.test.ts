@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, textOf, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
+// Every test starts its own bot, so each one runs alone and none inherits another's leftovers.
+beforeEach(async () => {
   h = await startHarness();
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
 });
 

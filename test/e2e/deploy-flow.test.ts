@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
-import { exampleConfigText, startHarness, textOf, type Harness } from '../helpers/harness.ts';
-import { click, hasButtons, newRequest, nextEphemeral, requestIdOf, requestIn, settled } from '../helpers/requests.ts';
+import { startHarness, teamConfigText, textOf, type Harness } from '../helpers/harness.ts';
+import { auditActions, click, hasButtons, newRequest, nextEphemeral, requestIdOf, requestIn, settled } from '../helpers/requests.ts';
 
+// Every test gets its own world (api runs v1.1.0 in both clusters, with v1.0.0 before it) and its own bot.
 let world: Backends;
 let h: Harness;
 
 const imageOf = (env: 'staging' | 'prod', name = 'api') =>
   world.clusters[env].getDeployment(name, name)?.spec.template.spec.containers[0]?.image;
 
-async function auditActions(requestId: string): Promise<string[]> {
-  const store = h.openStore();
-  try {
-    return (await store.queryAudit({ limit: 1000 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();
-  } finally {
-    await store.close();
-  }
-}
-
-beforeAll(async () => {
+beforeEach(async () => {
   world = await startBackends();
-  // Erin is a second SRE, so two approvers can race.
-  const config = (await exampleConfigText()).replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]')
-      // Tag-named images keep the assertions readable; the example itself tags by commit sha.
-      .replace('tag: sha', 'tag: ref');
-  h = await startHarness({ backends: world, configText: config });
+  h = await startHarness({ backends: world, configText: await teamConfigText() });
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
   await world?.close();
 });
@@ -48,7 +36,7 @@ describe('/deploy', () => {
     expect(report.text).toContain('running ghcr.io/acme/api:v1.2.0');
     const deployment = world.clusters.staging.getDeployment('api', 'api');
     expect(deployment?.metadata.annotations?.['kubernetes.io/change-cause']).toContain('U0ALICE deployed v1.2.0');
-    expect(await auditActions(requestIdOf(done))).toEqual(['deploy.requested', 'deploy.started', 'deploy.succeeded']);
+    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'deploy.started', 'deploy.succeeded']);
   });
 
   it('needs an SRE for prod: the requester and a developer cannot approve, an SRE can', async () => {
@@ -70,10 +58,11 @@ describe('/deploy', () => {
     expect(done.text).toContain(':white_check_mark:');
     expect(done.text).toContain('Approved by <@U0BOB>');
     expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.2.0');
-    expect(await auditActions(requestIdOf(done))).toEqual(['deploy.requested', 'approval.denied', 'approval.granted', 'deploy.started', 'deploy.succeeded']);
+    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'approval.denied', 'approval.denied', 'approval.granted', 'deploy.started', 'deploy.succeeded']);
   });
 
   it('rolls a failing prod rollout back automatically and says so', async () => {
+    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.1.0');
     world.clusters.prod.failNextRollout('api', 'api');
     await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.0.0' });
     const msg = await h.slack.waitFor(() => {
@@ -84,7 +73,7 @@ describe('/deploy', () => {
     const done = await settled(h, msg);
     expect(done.text).toContain(':x:');
     expect(done.text).toMatch(/[Rr]olled back/);
-    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.2.0');
+    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.1.0');
   });
 
   it.each([
@@ -102,11 +91,11 @@ describe('/deploy', () => {
     expect(hasButtons(done)).toBe(false);
     const late = await nextEphemeral(h, 'U0BOB', () => click(h, 'U0BOB', msg, 'approve'));
     expect(late.text).toContain('already');
-    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.2.0');
+    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.1.0');
   });
 
   it('runs exactly once when approvals race and clicks are doubled', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.1.0' });
+    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.2.0' });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
@@ -115,13 +104,13 @@ describe('/deploy', () => {
     await Promise.all([click(h, 'U0BOB', msg, 'approve'), click(h, 'U0ERIN', msg, 'approve'), click(h, 'U0BOB', msg, 'approve'), click(h, 'U0ERIN', msg, 'approve')]);
     const done = await settled(h, msg);
     expect(done.text).toContain(':white_check_mark:');
-    const actions = await auditActions(requestIdOf(done));
+    const actions = await auditActions(h, requestIdOf(done));
     expect(actions.filter((a) => a === 'deploy.started')).toHaveLength(1);
     expect(actions.filter((a) => a === 'deploy.succeeded')).toHaveLength(1);
     expect(actions.filter((a) => a === 'approval.granted').length).toBeGreaterThanOrEqual(1);
     expect(actions.filter((a) => a === 'approval.granted').length).toBeLessThanOrEqual(2);
     expect(world.clusters.prod.getReplicaSets('api', 'api').length).toBeLessThanOrEqual(before + 1);
-    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.1.0');
+    expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.2.0');
   });
 
   it('keeps pending requests across a restart of the bot', async () => {
@@ -144,7 +133,7 @@ describe('/deploy', () => {
   it('refuses an unknown ref before anything is stored', async () => {
     const reply = await h.run('U0ALICE', '/deploy', 'api staging v9.9.9');
     expect(reply.text).toMatch(/v9\.9\.9/);
-    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.2.0');
+    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.1.0');
   });
 
   it('shows a dry run without changing anything', async () => {
@@ -201,18 +190,25 @@ describe('/scale and /rollback', () => {
   });
 
   it('rolls back to the previous pod template', async () => {
-    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.2.0');
+    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.1.0');
     await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/rollback', text: 'api staging' });
     const msg = await h.slack.waitFor(() => requestIn(h.slack, 'Roll back api in staging'));
     const done = await settled(h, msg);
     expect(done.text).toContain(':white_check_mark:');
-    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.1.0');
+    expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.0.0');
   });
 
-  it('keeps a verifiable audit chain through all of it', async () => {
+  it('keeps a verifiable audit chain through changes, approvals and refusals', async () => {
+    expect((await settled(h, await newRequest(h, 'U0ALICE', '/deploy', 'api staging v1.2.0', 'Deploy api to staging'))).text).toContain(':white_check_mark:');
+    const prod = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    await nextEphemeral(h, 'U0DAVE', () => click(h, 'U0DAVE', prod, 'approve'));
+    await click(h, 'U0BOB', prod, 'approve');
+    expect((await settled(h, prod)).text).toContain(':white_check_mark:');
+    await h.run('U0CAROL', '/scale', 'api prod 4');
     const store = h.openStore();
     try {
       expect(await verifyChain(store.readAudit())).toMatchObject({ ok: true });
+      expect((await store.queryAudit({ limit: 100 })).map((r) => r.action)).toEqual(expect.arrayContaining(['deploy.succeeded', 'approval.denied', 'approval.granted', 'command.denied']));
     } finally {
       await store.close();
     }

@@ -3,10 +3,7 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  const clock = { now: () => new Date(Date.parse('2026-11-24T10:00:00Z') + performance.now() - start) };
-  h = await startHarness({ clock });
+  h = await startHarness();
 });
 afterEach(async () => {
   await h?.stop();

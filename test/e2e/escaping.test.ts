@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/sandbox/slack/index.ts';
+import { WEEKDAY } from '../helpers/clock.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { exampleConfigText, startHarness, textOf, type Harness } from '../helpers/harness.ts';
 
@@ -17,7 +18,7 @@ function expectInert(message: StoredMessage, shown = true): void {
   if (shown) for (const escaped of SHOWN) expect(sent).toContain(escaped);
 }
 
-const T0 = Date.parse('2026-11-24T10:00:00Z');
+const T0 = WEEKDAY.getTime();
 let world: Backends;
 let h: Harness;
 let runbooks: string;
@@ -27,9 +28,7 @@ beforeEach(async () => {
   runbooks = await mkdtemp(join(tmpdir(), 'opsdeck-runbooks-'));
   await writeFile(join(runbooks, 'hostile.md'), `---\ntitle: Hostile runbook\nowner: "${HOSTILE.join(' ')}"\nservices: [api]\n---\nCheck \`/ops status api prod\`.\n`);
   const config = `${await exampleConfigText()}\nrunbooks: { path: ${JSON.stringify(runbooks)} }\n`;
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  h = await startHarness({ backends: world, configText: config, clock: { now: () => new Date(T0 + performance.now() - start) } });
+  h = await startHarness({ backends: world, configText: config });
 });
 afterEach(async () => {
   await h?.stop();

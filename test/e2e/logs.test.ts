@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { startHarness, textOf, type Harness } from '../helpers/harness.ts';
 import { nextEphemeral } from '../helpers/requests.ts';
 
 let world: Backends;
 let h: Harness;
-beforeAll(async () => {
+// Every test starts its own bot and backends, so each one runs alone and none inherits another's leftovers.
+beforeEach(async () => {
   world = await startBackends();
   h = await startHarness({ backends: world, chatGapMs: 100 });
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
   await world?.close();
 });
@@ -30,7 +31,7 @@ function threadLines(ts: string): string[] {
 
 describe('/logs snapshots', () => {
   it('posts a few lines inline with a summary, secrets redacted', async () => {
-    const now = Date.now();
+    const now = world.clock.now().getTime();
     world.cloudwatch.put('/ecs/api-prod', 'task/1', [
       ...lines(5, now - 60_000, (i) => `GET /v1/orders/${i} 200 12ms`),
       { timestamp: now - 30_000, message: 'login failed for bob password=hunter2hunter2 Authorization: Bearer abcdefghijklmnop' },
@@ -46,7 +47,7 @@ describe('/logs snapshots', () => {
   });
 
   it('uploads a large snapshot as a file with the summary as its comment', async () => {
-    world.cloudwatch.put('/ecs/api-staging', 'task/2', lines(120, Date.now() - 120_000, (i) => `worker tick ${i}`));
+    world.cloudwatch.put('/ecs/api-staging', 'task/2', lines(120, world.clock.now().getTime() - 120_000, (i) => `worker tick ${i}`));
     await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'api staging --since 10m' });
     const file = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.files?.length && m.text.includes('120 lines')));
     const content = String(file.files?.[0]?.content ?? '');

@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.ts';
 import { BOT_TOKEN, SIGNING_SECRET, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
+// Every test starts its own bot, so each one runs alone and none inherits another's leftovers.
+beforeEach(async () => {
   h = await startHarness();
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
 });
 
@@ -16,9 +18,8 @@ describe('operational endpoints on the bot HTTP server', () => {
     expect(await res.text()).toBe('ok\n');
   });
 
-  it('/readyz answers 200 while the store is reachable', async () => {
-    const res = await fetch(`${h.baseUrl}/readyz`);
-    expect(res.status).toBe(200);
+  it('/readyz answers 200 once Slack accepts the token, while the store is reachable', async () => {
+    expect(await eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, '/readyz to answer 200')).toBe(true);
   });
 
   it('/metrics counts commands by name and outcome and records ack latency', async () => {

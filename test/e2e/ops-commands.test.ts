@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-beforeAll(async () => {
+// Every test starts its own bot, so each one runs alone and none inherits another's leftovers.
+beforeEach(async () => {
   h = await startHarness();
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
 });
 
@@ -50,6 +51,8 @@ describe('/ops through signed Slack requests', () => {
 
   it('/ops audit lists entries newest first, with filters', async () => {
     await h.run('U0ALICE', '/ops', 'whoami');
+    await h.run('U0DAVE', '/ops', 'help');
+    await h.run('U0BOB', '/ops', 'whoami');
     const text = textOf(await h.run('U0BOB', '/ops', 'audit --since 1h'));
     expect(text).toContain('command.accepted');
     const seqs = [...text.matchAll(/`#(\d+)`/g)].map((m) => Number(m[1]));

@@ -1,19 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WEEKDAY } from '../helpers/clock.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { exampleConfigText, startHarness, textOf, type Harness } from '../helpers/harness.ts';
 import { requestIn, settled } from '../helpers/requests.ts';
 import { redactionFaults, sampleText, SECRET_SAMPLES } from '../helpers/secret-corpus.ts';
 
-const T0 = Date.parse('2026-11-24T10:00:00Z');
+const T0 = WEEKDAY.getTime();
 let world: Backends;
 let h: Harness;
 
 beforeEach(async () => {
   world = await startBackends();
   const config = (await exampleConfigText()).replace('tag: sha', 'tag: ref');
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  h = await startHarness({ backends: world, configText: config, clock: { now: () => new Date(T0 + performance.now() - start) } });
+  h = await startHarness({ backends: world, configText: config });
 });
 afterEach(async () => {
   await h?.stop();

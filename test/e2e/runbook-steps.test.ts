@@ -38,10 +38,7 @@ beforeEach(async () => {
   await writeRunbook('`/rollback web prod`, `/rollback worker prod` and `/rollback api prod --dry-run`');
   world = await startBackends();
   const config = `${await exampleConfigText()}\nrunbooks: { path: ${JSON.stringify(dir)} }\n`;
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  const clock = { now: () => new Date(Date.parse('2026-11-24T10:00:00Z') + performance.now() - start) };
-  h = await startHarness({ backends: world, configText: config, clock });
+  h = await startHarness({ backends: world, configText: config });
 });
 afterEach(async () => {
   await h?.stop();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/sandbox/slack/index.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { startHarness, textOf, type Harness } from '../helpers/harness.ts';
@@ -6,11 +6,12 @@ import { nextEphemeral } from '../helpers/requests.ts';
 
 let world: Backends;
 let h: Harness;
-beforeAll(async () => {
+// Every test starts its own bot and backends, so each one runs alone and none inherits another's leftovers.
+beforeEach(async () => {
   world = await startBackends();
   h = await startHarness({ backends: world });
 });
-afterAll(async () => {
+afterEach(async () => {
   await h?.stop();
   await world?.close();
 });
@@ -74,7 +75,7 @@ describe('/runbook', () => {
   });
 
   it('runs a /logs step for someone allowed to read prod logs, and refuses someone who is not', async () => {
-    world.cloudwatch.put('/ecs/api-prod', 'task/9', [{ timestamp: Date.now() - 5_000, message: 'ERROR upstream timed out' }]);
+    world.cloudwatch.put('/ecs/api-prod', 'task/9', [{ timestamp: world.clock.now().getTime() - 5_000, message: 'ERROR upstream timed out' }]);
     const shown = await h.run('U0ALICE', '/runbook', 'api 5xx errors');
     await press('U0ALICE', shown, '/logs api prod --since 15m --grep ERROR');
     const logs = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')));

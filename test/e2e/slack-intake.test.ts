@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../src/sandbox/slack/signing.ts';
+import { WEEKDAY } from '../helpers/clock.ts';
 import { SIGNING_SECRET, startHarness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
-const T0 = Date.parse('2026-11-24T10:00:00Z');
+const T0 = WEEKDAY.getTime();
 
 beforeEach(async () => {
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  h = await startHarness({ clock: { now: () => new Date(T0 + performance.now() - start) } });
+  h = await startHarness();
 });
 afterEach(async () => {
   await h?.stop();

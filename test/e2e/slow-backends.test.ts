@@ -8,11 +8,8 @@ let h: Harness;
 
 beforeEach(async () => {
   world = await startBackends();
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  const clock = { now: () => new Date(Date.parse('2026-11-24T10:00:00Z') + performance.now() - start) };
   const config = (await exampleConfigText()).replace('tag: sha', 'tag: ref');
-  h = await startHarness({ backends: world, configText: config, clock, workingNoticeMs: 200 });
+  h = await startHarness({ backends: world, configText: config, workingNoticeMs: 200 });
 });
 afterEach(async () => {
   await h?.stop();

@@ -43,10 +43,7 @@ beforeEach(async () => {
   world = await startBackends();
   const config = (await exampleConfigText()).replace('tag: sha', 'tag: ref')
     .replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]');
-  // A Tuesday morning: outside the example's weekend freeze, whatever day the tests run.
-  const start = performance.now();
-  const clock = { now: () => new Date(Date.parse('2026-11-24T10:00:00Z') + performance.now() - start) };
-  h = await startHarness({ backends: world, configText: config, clock });
+  h = await startHarness({ backends: world, configText: config });
 });
 afterEach(async () => {
   await h?.stop();

@@ -9,6 +9,7 @@ import { readSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import { GITHUB_TOKEN, type Backends as BackendWorld } from './backends.ts';
+import { epochMs, pinnedClock, WEEKDAY } from './clock.ts';
 import { DEFAULT_WORKSPACE, SlackEmulator, type StoredMessage } from '../../src/sandbox/slack/index.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -19,7 +20,17 @@ export async function exampleConfigText(): Promise<string> {
   return readFile(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8');
 }
 
+/** The example config with Erin as a second SRE (so two approvers can race) and images tagged by ref. */
+export async function teamConfigText(): Promise<string> {
+  return (await exampleConfigText())
+    .replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]')
+    // Tag-named images keep the assertions readable; the example itself tags by commit sha.
+    .replace('tag: sha', 'tag: ref');
+}
+
 export interface Harness {
+  /** The bot's clock (its backends' too). */
+  clock: Clock;
   slack: SlackEmulator;
   bot: Opsdeck;
   dataDir: string;
@@ -41,8 +52,9 @@ export interface HarnessOptions {
   directoryTtlMs?: number;
   /** Reuse a data directory, e.g. to restart the bot on the same store. */
   dataDir?: string;
-  /** Start GitHub and Kubernetes emulators and point the bot at them. */
+  /** Emulators to point the bot at; the bot runs on their clock. */
   backends?: BackendWorld;
+  /** Without backends; default: a weekday outside every freeze in the example config, at real speed. */
   clock?: Clock;
   /** Minimum gap between posts per channel (default 20 ms to keep tests fast; Slack's is ~1 s). */
   chatGapMs?: number;
@@ -58,14 +70,17 @@ export const APP_TOKEN = 'xapp-1-test-app-token';
 const WORKING = ':hourglass_flowing_sand: Working on it';
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (options.clock && options.backends && options.clock !== options.backends.clock) {
+    throw new Error('startHarness: the bot and its backends must share one clock; pass it to startBackends only');
+  }
+  const clock = options.backends?.clock ?? options.clock ?? pinnedClock(WEEKDAY);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'opsdeck-e2e-')));
   // Erin is in the workspace but holds no opsdeck role.
   const users = [...DEFAULT_WORKSPACE.users, { id: 'U0ERIN', name: 'erin', realName: 'Erin Example' }];
-  const clock = options.clock;
   const slack = await SlackEmulator.start({
     signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users },
     // Slack and the bot share one clock, as they share real time: signatures are checked against it.
-    ...(clock ? { now: () => clock.now().getTime() } : {}),
+    now: epochMs(clock),
   });
   const logs: string[] = [];
   const sink = new Writable({
@@ -86,7 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
   const boot = () => startOpsdeck({
-    config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock: options.clock,
+    config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock,
     kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
     tuning: { workingNoticeMs: options.workingNoticeMs, readinessCheckMs: 100, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
       awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
@@ -98,8 +113,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   await connect();
 
-  const openStore = () => SqliteStore.open(join(dataDir, 'opsdeck.db'));
+  const openStore = () => SqliteStore.open(join(dataDir, 'opsdeck.db'), clock);
   return {
+    clock,
     slack,
     get bot() {
       return bot;

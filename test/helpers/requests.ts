@@ -48,3 +48,13 @@ export async function newRequest(h: Harness, user: string, command: string, text
     return m && !seen.has(m.ts) ? m : undefined;
   });
 }
+
+/** The audit actions recorded for one request, oldest first. */
+export async function auditActions(h: Harness, requestId: string): Promise<string[]> {
+  const store = h.openStore();
+  try {
+    return (await store.queryAudit({ limit: 1000 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();
+  } finally {
+    await store.close();
+  }
+}

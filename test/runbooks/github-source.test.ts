@@ -3,6 +3,7 @@ import { createOctokit } from '../../src/adapters/github/index.ts';
 import { GitHubRunbookSource, parseRepoPathSpec } from '../../src/adapters/runbooks-github/index.ts';
 import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
 import { startGitHub } from '../sandbox/github-harness.ts';
+import { ManualClock } from '../helpers/clock.ts';
 import { recordingLogger } from './fixtures.ts';
 
 const RUNBOOKS = {
@@ -21,9 +22,8 @@ async function setUp(options: { spec?: string; ttlMs?: number } = {}) {
   gh.writeFiles('acme/ops', RUNBOOKS);
   const log = recordingLogger();
   const octokit = createOctokit({ baseUrl: gh.url, token: 'test-token', log, retryAfterBaseValue: 1 });
-  let now = 1_000_000;
-  const clock = { advance: (ms: number) => void (now += ms) };
-  const source = new GitHubRunbookSource(octokit, options.spec ?? 'acme/ops/runbooks@main', { ttlMs: options.ttlMs ?? 60_000, log, now: () => now });
+  const clock = new ManualClock('2026-11-24T10:00:00Z');
+  const source = new GitHubRunbookSource(octokit, options.spec ?? 'acme/ops/runbooks@main', { ttlMs: options.ttlMs ?? 60_000, log, clock });
   return { gh, log, clock, source };
 }
 
@@ -58,10 +58,10 @@ describe('GitHubRunbookSource', () => {
     const first = contentRequests(gh);
     expect(first).toBe(4); // runbooks/, runbooks/db/ and the two runbooks
     gh.writeFiles('acme/ops', { 'runbooks/latency.md': '---\ntitle: Latency\n---\n' });
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect((await source.list()).map((f) => f.path)).toEqual(['db/connections.md', 'high-5xx.md']);
     expect(contentRequests(gh)).toBe(first);
-    clock.advance(1);
+    await clock.advance(1);
     expect((await source.list()).map((f) => f.path)).toEqual(['db/connections.md', 'high-5xx.md', 'latency.md']);
   });
 
@@ -75,17 +75,17 @@ describe('GitHubRunbookSource', () => {
   it('serves the stale copy with a warning when GitHub fails, and retries later', async () => {
     const { gh, source, clock, log } = await setUp({ ttlMs: 60_000 });
     const before = await source.list();
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const disarm = gh.injectFailure({ pathPattern: /\/contents/, kind: '502', times: Infinity });
     expect(await source.list()).toEqual(before);
     expect(log.entries.filter((e) => e.level === 'warn' && e.msg?.includes('serving the copy fetched earlier'))).toHaveLength(1);
     const failed = contentRequests(gh);
-    clock.advance(29_999);
+    await clock.advance(29_999);
     await source.list();
     expect(contentRequests(gh)).toBe(failed);
     disarm();
     gh.writeFiles('acme/ops', { 'runbooks/high-5xx.md': null });
-    clock.advance(1);
+    await clock.advance(1);
     expect((await source.list()).map((f) => f.path)).toEqual(['db/connections.md']);
   });
 

@@ -4,19 +4,20 @@ import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
 import { SlackDirectory } from '../../src/slack/directory.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { DirectoryUnavailable } from '../../src/ports/directory.ts';
+import { ManualClock } from '../helpers/clock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 describe('SlackDirectory (user groups from Slack)', () => {
   let slack: SlackEmulator;
-  let now: number;
+  let clock: ManualClock;
   let directory: SlackDirectory;
 
   beforeEach(async () => {
     slack = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-dir' });
-    now = Date.parse('2026-11-24T10:00:00Z');
+    clock = new ManualClock('2026-11-24T10:00:00Z');
     const client = new WebClient('xoxb-dir', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-    directory = new SlackDirectory(client, { ttlMs: 60_000, clock: { now: () => new Date(now) }, log: silent });
+    directory = new SlackDirectory(client, { ttlMs: 60_000, clock, log: silent });
   });
   afterEach(async () => {
     await slack.close();
@@ -32,7 +33,7 @@ describe('SlackDirectory (user groups from Slack)', () => {
     await directory.groupMembers('eng');
     await directory.groupMembers('eng');
     expect(calls()).toBe(1);
-    now += 61_000;
+    await clock.advance(61_000);
     await directory.groupMembers('eng');
     expect(calls()).toBe(2);
   });
@@ -47,7 +48,7 @@ describe('SlackDirectory (user groups from Slack)', () => {
     ['a 500', { status: 500 }],
   ])('keeps using the stale membership when Slack answers with %s', async (_label, failure) => {
     await directory.groupMembers('eng');
-    now += 61_000;
+    await clock.advance(61_000);
     slack.failMethod('usergroups.users.list', failure);
     expect([...(await directory.groupMembers('eng'))].sort()).toEqual(['U0ALICE', 'U0DAVE']);
   });
@@ -56,7 +57,7 @@ describe('SlackDirectory (user groups from Slack)', () => {
     slack.failMethod('usergroups.list', { error: 'internal_error' });
     await expect(directory.groupMembers('eng')).rejects.toBeInstanceOf(DirectoryUnavailable);
     slack.clearFailures();
-    now += 61_000;
+    await clock.advance(61_000);
     expect((await directory.groupMembers('eng')).size).toBe(2);
   });
 

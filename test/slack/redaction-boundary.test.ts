@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { createRedactor } from '../../src/core/redact.ts';
 import { withRedactedAudit } from '../../src/core/redacted-audit.ts';
+import { systemClock } from '../../src/ports/clock.ts';
 import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
 import { SlackChat } from '../../src/slack/chat.ts';
 import { responseUrlReplier } from '../../src/slack/replier.ts';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   slack = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-boundary-0000' });
   chat = new SlackChat(new WebClient('xoxb-boundary-0000', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }), redactor);
   dir = await mkdtemp(join(tmpdir(), 'opsdeck-boundary-'));
-  store = SqliteStore.open(join(dir, 'db'));
+  store = SqliteStore.open(join(dir, 'db'), systemClock);
 });
 afterAll(async () => {
   await slack.close();

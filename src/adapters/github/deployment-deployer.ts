@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import type { Clock } from '../../ports/clock.ts';
 import type {
   DeployInput,
   DeployOutcome,
@@ -21,6 +22,8 @@ export interface DeploymentDeployerOptions {
   repo: string;
   /** Commit status contexts that must pass; GitHub requires all of them when omitted, none with `[]`. */
   requiredContexts?: string[] | undefined;
+  /** Paces polls and measures the follow timeout. */
+  clock: Clock;
   pollMs?: number | undefined;
   /** How long to follow a deployment's statuses before giving up; default 30 min. */
   followTimeoutMs?: number | undefined;
@@ -31,6 +34,7 @@ export class GitHubDeploymentDeployer implements Deployer {
   readonly #octokit: Octokit;
   readonly #repo: RepoName;
   readonly #requiredContexts: readonly string[] | undefined;
+  readonly #clock: Clock;
   readonly #pollMs: number;
   readonly #followTimeoutMs: number;
 
@@ -38,6 +42,7 @@ export class GitHubDeploymentDeployer implements Deployer {
     this.#octokit = octokit;
     this.#repo = parseRepo(options.repo);
     this.#requiredContexts = options.requiredContexts;
+    this.#clock = options.clock;
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.#followTimeoutMs = options.followTimeoutMs ?? DEFAULT_FOLLOW_TIMEOUT_MS;
   }
@@ -104,7 +109,7 @@ export class GitHubDeploymentDeployer implements Deployer {
     const { id } = created;
     await progress(`Created GitHub deployment #${id} of ${spec.label} to ${spec.env} in ${this.#repo.fullName}`);
     const timeoutMs = this.#followTimeoutMs;
-    const timing = { pollMs: this.#pollMs, timeoutMs, deadline: Date.now() + timeoutMs };
+    const timing = { clock: this.#clock, pollMs: this.#pollMs, timeoutMs, deadline: this.#clock.now().getTime() + timeoutMs };
     return followDeployment(this.#octokit, this.#repo, { id, env: spec.env, label: spec.label, timing }, progress);
   }
 }

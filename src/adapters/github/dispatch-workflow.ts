@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import type { Clock } from '../../ports/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import { backendError, githubMessage, httpStatus } from './github-errors.ts';
 import type { RepoName } from './repo-name.ts';
@@ -39,12 +40,14 @@ export class WorkflowDispatcher {
   readonly #octokit: Octokit;
   readonly #repo: RepoName;
   readonly #workflow: string | number;
+  readonly #clock: Clock;
   #runDetails = true;
 
-  constructor(octokit: Octokit, repo: RepoName, workflow: string | number) {
+  constructor(octokit: Octokit, repo: RepoName, workflow: string | number, clock: Clock) {
     this.#octokit = octokit;
     this.#repo = repo;
     this.#workflow = workflow;
+    this.#clock = clock;
   }
 
   async dispatch(gitRef: string, inputs: Record<string, string>): Promise<Dispatched> {
@@ -75,7 +78,7 @@ export class WorkflowDispatcher {
   }
 
   async #send(gitRef: string, inputs: Record<string, string>, withRunDetails: boolean) {
-    const at = Date.now();
+    const at = this.#clock.now().getTime();
     // Octokit's types predate `return_run_details` and only know the 204 answer.
     const response: { status: number; data: unknown } = await this.#octokit.rest.actions.createWorkflowDispatch({
       owner: this.#repo.owner,
@@ -95,7 +98,7 @@ export class WorkflowDispatcher {
       workflow_id: this.#workflow,
       event: 'workflow_dispatch',
       branch: gitRef,
-      created: createdSince(Date.now() - CLOCK_SLACK_MS),
+      created: createdSince(this.#clock.now().getTime() - CLOCK_SLACK_MS),
       per_page: 100,
     });
     return new Set(data.workflow_runs.map((run) => run.id));

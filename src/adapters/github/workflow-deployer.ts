@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import type { Clock } from '../../ports/clock.ts';
 import type {
   DeployHistory,
   DeployInput,
@@ -26,6 +27,8 @@ export interface WorkflowDeployerOptions {
   defaultRef: string;
   /** Workflows keep no deployment record of their own, so what ran comes from opsdeck's history. */
   history: DeployHistory;
+  /** Paces polls, measures the follow timeout and dates the search for a dispatched run. */
+  clock: Clock;
   pollMs?: number | undefined;
   /** How long to follow a run (finding it included) before giving up; default 30 min. */
   followTimeoutMs?: number | undefined;
@@ -45,7 +48,7 @@ export class GitHubWorkflowDeployer implements Deployer {
     this.#octokit = octokit;
     this.#repo = parseRepo(options.repo);
     this.#options = options;
-    this.#dispatcher = new WorkflowDispatcher(octokit, this.#repo, options.workflow);
+    this.#dispatcher = new WorkflowDispatcher(octokit, this.#repo, options.workflow, options.clock);
   }
 
   async current(target: Target): Promise<RunningVersion | undefined> {
@@ -63,7 +66,8 @@ export class GitHubWorkflowDeployer implements Deployer {
     const dispatched = await this.#dispatcher.dispatch(gitRef, { ref: input.sha ?? input.ref, environment: target.env });
     await progress(`Dispatched ${workflow} on ${gitRef} in ${this.#repo.fullName} to deploy ${label} to ${target.env}`);
     const timeoutMs = this.#options.followTimeoutMs ?? DEFAULT_FOLLOW_TIMEOUT_MS;
-    const timing = { pollMs: this.#options.pollMs ?? DEFAULT_POLL_MS, timeoutMs, deadline: Date.now() + timeoutMs };
+    const { clock } = this.#options;
+    const timing = { clock, pollMs: this.#options.pollMs ?? DEFAULT_POLL_MS, timeoutMs, deadline: clock.now().getTime() + timeoutMs };
     return followRun(this.#octokit, this.#repo, dispatched, { workflow, env: target.env, label, timing }, progress);
   }
 

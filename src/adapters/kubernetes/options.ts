@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 
 /** The Deployment behind one service, and how its images are named. */
@@ -25,10 +26,13 @@ export interface KubernetesDriverOptions {
   requestTimeoutMs?: number;
   /** Cap on waiting for one rollout or scale to finish (default 15 min). */
   rolloutTimeoutMs?: number;
+  /** Paces polls and measures the rollout timeout. */
+  clock: Clock;
   log: Logger;
 }
 
 export interface Timing {
+  clock: Clock;
   pollMs: number;
   requestTimeoutMs: number;
   rolloutTimeoutMs: number;
@@ -36,6 +40,7 @@ export interface Timing {
 
 export function timingOf(options: KubernetesDriverOptions): Timing {
   return {
+    clock: options.clock,
     pollMs: options.pollMs ?? 1000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     rolloutTimeoutMs: options.rolloutTimeoutMs ?? 15 * 60_000,

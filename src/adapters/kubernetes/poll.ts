@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../ports/clock.ts';
 import type { Progress } from '../../ports/backends.ts';
 import type { Logger } from '../../ports/logger.ts';
 
@@ -10,6 +10,7 @@ export interface PollOptions<T> {
   /** Where things stand; `line` goes to `progress` whenever it changes. */
   judge: (value: T) => { state: 'waiting' | 'done' | 'failed'; line: string };
   progress: Progress;
+  clock: Clock;
   pollMs: number;
   timeoutMs: number;
   log: Logger;
@@ -26,7 +27,7 @@ export interface PollResult<T> {
  * (MAX_CONSECUTIVE_FAILURES in a row) or fails at the deadline is thrown, so a dead backend ends the wait.
  */
 export async function pollUntilSettled<T>(o: PollOptions<T>): Promise<PollResult<T>> {
-  const deadline = Date.now() + o.timeoutMs;
+  const deadline = o.clock.now().getTime() + o.timeoutMs;
   let lastLine: string | undefined;
   let failures = 0;
   for (;;) {
@@ -36,9 +37,9 @@ export async function pollUntilSettled<T>(o: PollOptions<T>): Promise<PollResult
       failures = 0;
     } catch (error) {
       failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES || Date.now() >= deadline) throw error;
+      if (failures >= MAX_CONSECUTIVE_FAILURES || o.clock.now().getTime() >= deadline) throw error;
       o.log.warn({ err: error, failures }, 'reading rollout state failed; retrying');
-      await sleep(o.pollMs);
+      await o.clock.sleep(o.pollMs);
       continue;
     }
     const { state, line } = o.judge(value);
@@ -47,9 +48,9 @@ export async function pollUntilSettled<T>(o: PollOptions<T>): Promise<PollResult
       await report(o.progress, o.log, line);
     }
     if (state !== 'waiting') return { state, value, line };
-    const left = deadline - Date.now();
+    const left = deadline - o.clock.now().getTime();
     if (left <= 0) return { state: 'timeout', value, line };
-    await sleep(Math.min(o.pollMs, left));
+    await o.clock.sleep(Math.min(o.pollMs, left));
   }
 }
 

@@ -31,6 +31,7 @@ export async function watchRollout(
       return { state: status.phase, line: `${headline}: ${status.detail}` };
     },
     progress,
+    clock: timing.clock,
     pollMs: timing.pollMs,
     timeoutMs: timing.rolloutTimeoutMs,
     log,

@@ -47,6 +47,7 @@ export class KubernetesScaler implements Scaler {
         line: `Scaling ${where} ${before} → ${replicas}: ${ready(d)}/${replicas} ready`,
       }),
       progress,
+      clock: this.#ctx.timing.clock,
       pollMs: this.#ctx.timing.pollMs,
       timeoutMs: this.#ctx.timing.rolloutTimeoutMs,
       log: this.#ctx.log,

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
 import { describeFailure } from './cloudwatch-errors.ts';
@@ -25,6 +26,8 @@ export interface CloudWatchLogSourceOptions {
   /** A snapshot stops paging after this long (default 20 s) or this many pages (default 200). */
   snapshotBudgetMs?: number | undefined;
   snapshotMaxPages?: number | undefined;
+  /** The end of a snapshot's range, poll pacing, backoff and the snapshot's time budget. */
+  clock: Clock;
   log: Logger;
 }
 
@@ -55,11 +58,12 @@ export class CloudWatchLogSource implements LogSource {
         client: this.#o.client,
         scope,
         since: query.since.getTime(),
-        until: Date.now(),
+        until: this.#o.clock.now().getTime(),
         limit,
         budgetMs: this.#o.snapshotBudgetMs ?? 20_000,
         maxPages: this.#o.snapshotMaxPages ?? 200,
         retry: this.#retry(log),
+        clock: this.#o.clock,
         log,
       });
     } catch (error) {
@@ -78,6 +82,7 @@ export class CloudWatchLogSource implements LogSource {
         pollMs: this.#pollMs,
         lateArrivalMs: this.#o.lateArrivalMs ?? 5_000,
         retry: this.#retry(log),
+        clock: this.#o.clock,
         signal,
         // A deliver callback may abort (a line budget reached): nothing is delivered after that.
         deliver: (events) => {
@@ -102,6 +107,6 @@ export class CloudWatchLogSource implements LogSource {
   }
 
   #retry(log: Logger): RetryPolicy {
-    return { baseMs: this.#pollMs, capMs: BACKOFF_CAP_MS, maxFailures: MAX_FAILURES, log };
+    return { baseMs: this.#pollMs, capMs: BACKOFF_CAP_MS, maxFailures: MAX_FAILURES, clock: this.#o.clock, log };
   }
 }

@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { Clock } from '../../ports/clock.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { type FilterScope, filterPage } from './filter-page.ts';
-import { pause } from '../pause.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 
 export interface FollowRun {
@@ -12,6 +12,7 @@ export interface FollowRun {
   /** How far before the newest timestamp seen each poll starts again; with 0 it restarts there, as `aws logs tail`. */
   lateArrivalMs: number;
   retry: RetryPolicy;
+  clock: Clock;
   signal: AbortSignal;
   deliver: (events: LogEvent[]) => void;
 }
@@ -40,7 +41,7 @@ export async function follow(run: FollowRun): Promise<void> {
   let startTime = run.since;
   let newest = Number.NEGATIVE_INFINITY;
   while (!signal.aborted) {
-    const pollStarted = Date.now();
+    const pollStarted = run.clock.now().getTime();
     let nextToken: string | undefined;
     do {
       const window = { startTime, nextToken };
@@ -62,6 +63,6 @@ export async function follow(run: FollowRun): Promise<void> {
       nextToken = page.nextToken;
     } while (nextToken !== undefined && !signal.aborted);
     startTime = Math.max(startTime, newest - run.lateArrivalMs, pollStarted - Math.max(IDLE_WINDOW_MS, run.lateArrivalMs));
-    await pause(run.pollMs, signal);
+    await run.clock.sleep(run.pollMs, signal);
   }
 }

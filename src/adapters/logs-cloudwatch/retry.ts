@@ -1,6 +1,6 @@
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { isTransient } from './cloudwatch-errors.ts';
-import { pause } from '../pause.ts';
 
 export interface RetryPolicy {
   /** First wait after a transient failure; doubles up to `capMs`. */
@@ -8,6 +8,7 @@ export interface RetryPolicy {
   capMs: number;
   /** Transient failures in a row after which the last one is thrown: an outage that does not clear up. */
   maxFailures: number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -27,7 +28,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSigna
       const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (failures - 1));
       const waitMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
       policy.log.warn({ err: error, failures, waitMs }, 'CloudWatch call failed; retrying');
-      await pause(waitMs, signal);
+      await policy.clock.sleep(waitMs, signal);
       if (signal.aborted) return undefined;
     }
   }

@@ -1,4 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { timeoutSignal } from '../../core/timers.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { type FilterScope, filterPage } from './filter-page.ts';
@@ -15,6 +17,7 @@ export interface SnapshotRun {
   budgetMs: number;
   maxPages: number;
   retry: RetryPolicy;
+  clock: Clock;
   log: Logger;
 }
 
@@ -24,8 +27,16 @@ export interface SnapshotRun {
  * newest events of the range may then be missing, which the warning says.
  */
 export async function snapshot(run: SnapshotRun): Promise<{ events: LogEvent[]; more: boolean }> {
-  const started = Date.now();
-  const budget = AbortSignal.timeout(run.budgetMs);
+  const started = run.clock.now().getTime();
+  const budget = timeoutSignal(run.clock, run.budgetMs);
+  try {
+    return await readPages(run, budget.signal, started);
+  } finally {
+    budget.clear();
+  }
+}
+
+async function readPages(run: SnapshotRun, budget: AbortSignal, started: number): Promise<{ events: LogEvent[]; more: boolean }> {
   const ring = new Ring<LogEvent>(run.limit);
   let pages = 0;
   let cut = false;
@@ -49,7 +60,7 @@ export async function snapshot(run: SnapshotRun): Promise<{ events: LogEvent[]; 
   if (cut) {
     const read = ring.items().at(-1)?.timestamp;
     run.log.warn(
-      { pages, elapsedMs: Date.now() - started, readUpTo: read === undefined ? undefined : new Date(read).toISOString() },
+      { pages, elapsedMs: run.clock.now().getTime() - started, readUpTo: read === undefined ? undefined : new Date(read).toISOString() },
       'CloudWatch snapshot stopped at its time or page budget; newer events of the range were not read',
     );
   }

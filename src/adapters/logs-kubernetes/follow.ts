@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { Batcher } from './batcher.ts';
-import { backoffMs, pause } from '../pause.ts';
+import { backoffMs } from '../backoff.ts';
 import { PodFollower } from './pod-follower.ts';
 import type { PodLogPlan } from './pods.ts';
 
@@ -18,6 +19,7 @@ export interface FollowRun {
   grep: string | undefined;
   pollMs: number;
   maxFailures: number;
+  clock: Clock;
   signal: AbortSignal;
   deliver: (events: LogEvent[]) => void;
   log: Logger;
@@ -51,6 +53,7 @@ export async function follow(run: FollowRun): Promise<void> {
     grep: run.grep,
     pollMs: run.pollMs,
     maxFailures: run.maxFailures,
+    clock: run.clock,
     log: run.log,
   };
 
@@ -69,7 +72,7 @@ export async function follow(run: FollowRun): Promise<void> {
         break;
       }
       run.log.warn({ err: error, failures }, 'listing pods for a log follow failed; retrying');
-      await pause(backoffMs(run.pollMs, failures), signal);
+      await run.clock.sleep(backoffMs(run.pollMs, failures), signal);
       continue;
     }
     const listed = new Set(plans.map((p) => p.key));
@@ -85,7 +88,7 @@ export async function follow(run: FollowRun): Promise<void> {
       ending.add(follower.done);
       void follower.done.then(() => ending.delete(follower.done));
     }
-    await pause(run.pollMs, signal);
+    await run.clock.sleep(run.pollMs, signal);
   }
 
   halt.abort();

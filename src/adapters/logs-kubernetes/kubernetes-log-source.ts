@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
 import { KubernetesApiError } from '../kubernetes/api-error.ts';
@@ -25,6 +26,8 @@ export interface KubernetesLogSourceOptions {
   pollMs?: number | undefined;
   /** Cap on each API request, and on the wait for a log stream to answer; default 10 s. */
   requestTimeoutMs?: number | undefined;
+  /** How far back a snapshot reads, and the pacing of a follow's polls and retries. */
+  clock: Clock;
   log: Logger;
 }
 
@@ -63,6 +66,7 @@ export class KubernetesLogSource implements LogSource {
       grep: query.grep || undefined,
       limit,
       requestTimeoutMs: this.#timeoutMs,
+      clock: this.#o.clock,
     });
   }
 
@@ -80,6 +84,7 @@ export class KubernetesLogSource implements LogSource {
       grep: query.grep || undefined,
       pollMs: this.#o.pollMs ?? 5_000,
       maxFailures: MAX_FAILURES,
+      clock: this.#o.clock,
       signal,
       deliver,
       log: this.#o.log.child({ source: 'kubernetes', selector: this.#o.selector, namespace, env: query.target.env }),

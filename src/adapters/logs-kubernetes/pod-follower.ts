@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { parseLogLine, type Stamp, sinceTimeParam } from './log-line.ts';
 import { readLines } from './log-request.ts';
 import { isTransientStatus, statusOf } from './pod-log-failure.ts';
-import { backoffMs, pause } from '../pause.ts';
+import { backoffMs } from '../backoff.ts';
 import type { PodLogPlan } from './pods.ts';
 import { ResumePoint } from './resume-point.ts';
 
@@ -18,6 +19,7 @@ export interface PodFollowerDeps {
   grep: string | undefined;
   pollMs: number;
   maxFailures: number;
+  clock: Clock;
   log: Logger;
 }
 
@@ -58,7 +60,7 @@ export class PodFollower {
     for (let first = true; !signal.aborted; first = false) {
       // Every started pod is read once; a stream that ended is reopened only while the container runs.
       if (!first && !this.#plan.running) {
-        await pause(this.#deps.pollMs, signal);
+        await this.#deps.clock.sleep(this.#deps.pollMs, signal);
         continue;
       }
       try {
@@ -73,10 +75,10 @@ export class PodFollower {
           return;
         }
         this.#deps.log.warn({ err: error, pod: this.#plan.pod, failures: this.#failures }, 'pod log stream failed; reconnecting');
-        await pause(backoffMs(this.#deps.pollMs, this.#failures), signal);
+        await this.#deps.clock.sleep(backoffMs(this.#deps.pollMs, this.#failures), signal);
         continue;
       }
-      await pause(this.#deps.pollMs, signal);
+      await this.#deps.clock.sleep(this.#deps.pollMs, signal);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../../ports/clock.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { compareStamps, parseLogLine, type Stamp } from './log-line.ts';
 import { openPodLog, readLines } from './log-request.ts';
@@ -15,6 +16,7 @@ export interface SnapshotRun {
   grep: string | undefined;
   limit: number;
   requestTimeoutMs: number;
+  clock: Clock;
 }
 
 interface Stamped {
@@ -33,7 +35,7 @@ const GREP_TAIL_MAX = 20_000;
  * keeps the newest `limit`. `more` when lines were left out: beyond the tail of a pod, or beyond `limit`.
  */
 export async function snapshot(run: SnapshotRun): Promise<{ events: LogEvent[]; more: boolean }> {
-  const sinceSeconds = Math.max(1, Math.ceil((Date.now() - run.since) / 1000));
+  const sinceSeconds = Math.max(1, Math.ceil((run.clock.now().getTime() - run.since) / 1000));
   const tail = run.grep ? Math.min(run.limit * GREP_TAIL_FACTOR, GREP_TAIL_MAX) : run.limit;
   const reads = await Promise.all(run.plans.map((plan) => readPod(run, plan, sinceSeconds, tail)));
   const merged = reads.flatMap((r) => r.lines).sort((a, b) => compareStamps(a.stamp, b.stamp));

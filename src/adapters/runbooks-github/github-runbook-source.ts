@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 import { backendError } from '../github/github-errors.ts';
@@ -9,7 +10,7 @@ export interface GitHubRunbookOptions {
   /** How long a fetched copy is served before GitHub is asked again; default 5 minutes. */
   ttlMs?: number | undefined;
   log: Logger;
-  now?: (() => number) | undefined;
+  clock: Clock;
 }
 
 interface Entry {
@@ -30,7 +31,7 @@ export class GitHubRunbookSource implements RunbookSource {
   readonly #spec: RepoPathSpec;
   readonly #ttlMs: number;
   readonly #log: Logger;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   #cache: { files: RunbookFile[]; expiresAt: number } | undefined;
   #pending: Promise<RunbookFile[]> | undefined;
   // Bumped by reload() so a fetch started before it cannot refill the cache with what it read.
@@ -41,7 +42,7 @@ export class GitHubRunbookSource implements RunbookSource {
     this.#spec = parseRepoPathSpec(spec);
     this.#ttlMs = options.ttlMs ?? 5 * 60_000;
     this.#log = options.log;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock;
   }
 
   describe(): string {
@@ -49,7 +50,7 @@ export class GitHubRunbookSource implements RunbookSource {
   }
 
   list(): Promise<RunbookFile[]> {
-    if (this.#cache && this.#now() < this.#cache.expiresAt) return Promise.resolve(this.#cache.files);
+    if (this.#cache && this.#clock.now().getTime() < this.#cache.expiresAt) return Promise.resolve(this.#cache.files);
     // Concurrent callers share one fetch instead of each listing the folder.
     if (this.#pending) return this.#pending;
     const pending = this.#refresh(this.#generation).finally(() => {
@@ -69,13 +70,13 @@ export class GitHubRunbookSource implements RunbookSource {
   async #refresh(generation: number): Promise<RunbookFile[]> {
     try {
       const files = await this.#fetch();
-      if (generation === this.#generation) this.#cache = { files, expiresAt: this.#now() + this.#ttlMs };
+      if (generation === this.#generation) this.#cache = { files, expiresAt: this.#clock.now().getTime() + this.#ttlMs };
       return files;
     } catch (error) {
       const stale = this.#cache;
       if (!stale) throw backendError(`reading runbooks from ${this.describe()}`, error);
       this.#log.warn({ err: error, source: this.describe() }, 'GitHub runbooks unavailable; serving the copy fetched earlier');
-      stale.expiresAt = this.#now() + Math.min(this.#ttlMs, RETRY_MS);
+      stale.expiresAt = this.#clock.now().getTime() + Math.min(this.#ttlMs, RETRY_MS);
       return stale.files;
     }
   }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { Approval, AuditQuery, Lock, NewRequest, RequestState, Store, StoredRequest } from '../../ports/store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow } from './rows.ts';
@@ -23,14 +24,15 @@ export class SqliteStore implements Store {
     this.#db = db;
   }
 
-  static open(path: string): SqliteStore {
+  /** `clock` stamps the migrations it applies. */
+  static open(path: string, clock: Clock): SqliteStore {
     const full = path === ':memory:' ? path : resolve(path);
     let db: DatabaseSync | undefined;
     try {
       if (full !== ':memory:') mkdirSync(dirname(full), { recursive: true });
       db = new DatabaseSync(full);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-      migrate(db);
+      migrate(db, clock.now());
     } catch (err) {
       db?.close();
       throw new StoreOpenError(
@@ -97,7 +99,7 @@ export class SqliteStore implements Store {
     return row ? requestFromRow(row as Record<string, unknown>) : undefined;
   }
 
-  async transitionRequest(id: string, from: readonly RequestState[], to: RequestState, patch?: { outcome?: Record<string, unknown> }, at = new Date()): Promise<StoredRequest | undefined> {
+  async transitionRequest(id: string, from: readonly RequestState[], to: RequestState, patch: { outcome?: Record<string, unknown> } | undefined, at: Date): Promise<StoredRequest | undefined> {
     if (!from.length) return undefined;
     const result = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
                 WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`)
@@ -203,7 +205,7 @@ export class SqliteStore implements Store {
   }
 }
 
-function migrate(db: DatabaseSync): void {
+function migrate(db: DatabaseSync, at: Date): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as { version: number }).version)));
   for (const m of MIGRATIONS) {
@@ -211,7 +213,7 @@ function migrate(db: DatabaseSync): void {
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at.toISOString());
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');

@@ -9,6 +9,7 @@ import { formatDuration } from '../duration.ts';
 import { formatTime, inlineCode, mention, plain } from '../format.ts';
 import { newId } from '../ids.ts';
 import { textMessage, type Message } from '../message.ts';
+import { every } from '../timers.ts';
 import { Backlog } from './backlog.ts';
 import type { Redactor } from '../redact.ts';
 import { formatEvent, lineRedactor } from './format.ts';
@@ -114,14 +115,16 @@ export class TailManager {
       wake?.();
     };
     this.#running.set(req.id, { stop: (why) => end(why) });
-    const timer = setTimeout(() => end(`reached its ${formatDuration(t.durationMs)} limit`), t.durationMs);
-    const beat = setInterval(() => {
-      void (async () => {
+    void clock.sleep(t.durationMs, abort.signal).then(() => end(`reached its ${formatDuration(t.durationMs)} limit`));
+    const beating = every(clock, heartbeatMs, abort.signal, async () => {
+      try {
         await store.heartbeat(req.id, runner, clock.now());
         const now = await store.getRequest(req.id);
         if (now && now.state !== 'running') end(typeof now.outcome?.by === 'string' ? `stopped by ${mention(now.outcome.by)}` : 'stopped');
-      })().catch((err: unknown) => log.warn({ err }, 'tail heartbeat failed'));
-    }, heartbeatMs);
+      } catch (err) {
+        log.warn({ err }, 'tail heartbeat failed');
+      }
+    });
 
     const following = t.source
       .follow(t.query, abort.signal, (events) => {
@@ -151,9 +154,8 @@ export class TailManager {
       const lines = backlog.take(POST_CHARS);
       await chat.post(t.channel, { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] }, parent.ts).catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
     }
-    clearTimeout(timer);
-    clearInterval(beat);
     await following;
+    await beating;
     this.#running.delete(req.id);
     backlog.skipped += backlog.waiting;
     if (backlog.waiting) backlog.take(Number.MAX_SAFE_INTEGER);

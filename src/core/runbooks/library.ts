@@ -1,3 +1,4 @@
+import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RunbookSource } from '../../ports/runbooks.ts';
 import { formatRunbookProblem } from './problem.ts';
@@ -14,14 +15,16 @@ export class RunbookLibrary {
   readonly #families: readonly string[];
   readonly #log: Logger;
   readonly #maxAgeMs: number;
+  readonly #clock: Clock;
   #loaded: { index: RunbookIndex; at: number } | undefined;
   #loading: Promise<RunbookIndex> | undefined;
 
-  constructor(source: RunbookSource, options: { families: readonly string[]; log: Logger; maxAgeMs: number }) {
+  constructor(source: RunbookSource, options: { families: readonly string[]; log: Logger; maxAgeMs: number; clock: Clock }) {
     this.#source = source;
     this.#families = options.families;
     this.#log = options.log;
     this.#maxAgeMs = options.maxAgeMs;
+    this.#clock = options.clock;
   }
 
   describe(): string {
@@ -29,7 +32,7 @@ export class RunbookLibrary {
   }
 
   async index(): Promise<RunbookIndex> {
-    if (this.#loaded && Date.now() - this.#loaded.at < this.#maxAgeMs) return this.#loaded.index;
+    if (this.#loaded && this.#clock.now().getTime() - this.#loaded.at < this.#maxAgeMs) return this.#loaded.index;
     this.#loading ??= this.#load().finally(() => (this.#loading = undefined));
     return this.#loading;
   }
@@ -48,7 +51,7 @@ export class RunbookLibrary {
     const { runbooks, problems } = parseRunbooks(await this.#source.list(), this.#families);
     for (const problem of problems) this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
     const index = new RunbookIndex(runbooks);
-    this.#loaded = { index, at: Date.now() };
+    this.#loaded = { index, at: this.#clock.now().getTime() };
     return index;
   }
 }

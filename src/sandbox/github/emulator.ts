@@ -32,6 +32,11 @@ export interface GitHubEmulatorOptions {
   readonly rateLimit?: number;
   /** `retry-after` of secondary limits and the reset distance of injected primary limits; default 1. */
   readonly retryAfterSec?: number;
+  /**
+   * Epoch ms that dates commits, deployments, statuses and runs; default the system clock. Rate-limit headers
+   * stay on real time, as clients wait on them.
+   */
+  readonly now?: () => number;
 }
 
 export interface SeededRepo {
@@ -52,6 +57,7 @@ export class GitHubEmulator {
   readonly #simulator: Simulator;
   readonly #pipeline: RequestPipeline;
   readonly #closing = new AbortController();
+  readonly #now: () => number;
 
   static async start(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
     let emulator: GitHubEmulator | undefined;
@@ -68,13 +74,14 @@ export class GitHubEmulator {
     this.url = server.url;
     this.webUrl = options.webUrl ?? `${server.url}/web`;
     const links: Links = { api: this.url, web: this.webUrl };
+    this.#now = options.now ?? Date.now;
     this.#simulator = new Simulator({
       stepMs: options.stepMs ?? 1000,
       autoProgress: options.autoProgress ?? true,
       links,
       deployments: this.#deployments,
       workflows: this.#workflows,
-      now: Date.now,
+      now: this.#now,
     });
     const state: RouteState = {
       links,
@@ -82,7 +89,7 @@ export class GitHubEmulator {
       deployments: this.#deployments,
       workflows: this.#workflows,
       simulator: this.#simulator,
-      now: Date.now,
+      now: this.#now,
       repo: (params) => {
         const repo = this.#repos.get(`${params.owner}/${params.repo}`.toLowerCase());
         if (!repo) throw notFound();
@@ -107,7 +114,7 @@ export class GitHubEmulator {
   seedRepo(options: SeedRepoOptions): SeededRepo {
     const key = `${options.owner}/${options.name}`.toLowerCase();
     if (this.#repos.has(key)) throw new Error(`seedRepo: ${options.owner}/${options.name} already exists`);
-    const repo = seedRepository(options, this.#repos.size + 1, Date.now());
+    const repo = seedRepository(options, this.#repos.size + 1, this.#now());
     this.#repos.set(key, repo);
     const line = repo.history(repo.branches.get(repo.defaultBranch) ?? '');
     return { fullName: repo.fullName, shas: line.map((c) => c.sha).reverse() };
@@ -115,14 +122,14 @@ export class GitHubEmulator {
 
   /** Declares a workflow with its `workflow_dispatch` inputs; returns its id. */
   seedWorkflow(seed: WorkflowSeed): number {
-    return this.#workflows.seed(this.#repo(seed.repo), seed, Date.now()).id;
+    return this.#workflows.seed(this.#repo(seed.repo), seed, this.#now()).id;
   }
 
   /** Pushes a commit onto an existing branch; returns its sha. */
   addCommit(repo: string, branch: string, message: string, author?: string): string {
     const r = this.#repo(repo);
     if (!r.branches.has(branch)) throw new Error(`addCommit: ${repo} has no branch ${branch}`);
-    return r.commit(branch, { message, author }, Date.now()).sha;
+    return r.commit(branch, { message, author }, this.#now()).sha;
   }
 
   /**
@@ -136,7 +143,7 @@ export class GitHubEmulator {
   ): string {
     const r = this.#repo(repo);
     const message = options.message ?? `Update ${Object.keys(files).join(', ')}`;
-    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, { message, author: options.author, date: Date.now() });
+    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, { message, author: options.author, date: this.#now() });
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */

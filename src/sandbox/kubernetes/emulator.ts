@@ -33,6 +33,8 @@ export interface KubernetesEmulatorOptions {
   logLine?: LogLineGenerator;
   /** Namespaces that exist from the start (default: default, kube-system, kube-public, kube-node-lease). */
   namespaces?: string[];
+  /** Epoch ms for object timestamps, conditions and log lines; default the system clock. */
+  now?: () => number;
 }
 
 export interface RequestRecord {
@@ -58,6 +60,7 @@ export class KubernetesEmulator {
   readonly #requests: RequestRecord[] = [];
   readonly #namespaces: string[];
   readonly #server: Server;
+  readonly #now: () => number;
   #url = '';
 
   static async start(options: KubernetesEmulatorOptions = {}): Promise<KubernetesEmulator> {
@@ -75,14 +78,15 @@ export class KubernetesEmulator {
 
   private constructor(options: KubernetesEmulatorOptions) {
     this.token = options.token ?? `sandbox-${randomBytes(16).toString('hex')}`;
-    this.#store = new ObjectStore(Date.now);
+    this.#now = options.now ?? Date.now;
+    this.#store = new ObjectStore(this.#now);
     this.#controller = new Controller(this.#store, this.#logs, this.#failures, {
       tickMs: options.tickMs ?? 250,
       podReadyMs: options.podReadyMs ?? 1500,
       timeScale: options.timeScale ?? 0.1,
       logLinesPerSecond: options.logLinesPerSecond ?? 2,
       logLine: options.logLine ?? defaultLogLine,
-      now: Date.now,
+      now: this.#now,
     });
     this.#store.subscribe((event) => {
       if (event.storage === 'pods' && event.type === 'DELETED') {
@@ -91,7 +95,7 @@ export class KubernetesEmulator {
     });
     this.#namespaces = options.namespaces ?? DEFAULT_NAMESPACES;
     for (const namespace of this.#namespaces) ensureNamespace(this.#store, namespace);
-    const ctx: ApiContext = { store: this.#store, logs: this.#logs, now: Date.now, streams: this.#streams };
+    const ctx: ApiContext = { store: this.#store, logs: this.#logs, now: this.#now, streams: this.#streams };
     this.#server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const auth = authenticate(url.pathname, req.headers.authorization, this.token);
@@ -141,7 +145,7 @@ export class KubernetesEmulator {
   }
 
   seedDeployment(input: SeedDeploymentInput): Deployment {
-    return seedDeployment(this.#store, this.#controller, input, Date.now());
+    return seedDeployment(this.#store, this.#controller, input, this.#now());
   }
 
   /** Pods of any later rollout whose image matches never pull: a RegExp, or a glob with `*`. */
