@@ -2,14 +2,14 @@
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
 import { FsRunbookSource } from './adapters/runbooks-fs/index.ts';
-import { auditExport, auditVerify } from './cli/audit-commands.ts';
+import { auditExport, auditVerify, withAuditLog } from './cli/audit-commands.ts';
 import { runbooksCheck } from './cli/runbooks-check.ts';
 import { Registry } from './core/registry.ts';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
-import { openStore } from './compose.ts';
+import { openAuditLog } from './compose/audit-log.ts';
 import { loadConfigFile } from './config/load.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
@@ -26,7 +26,8 @@ const USAGE = `Usage: opsdeck <command>
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)
   config schema                  print the JSON Schema of opsdeck.yaml
   runbooks check [dir]           check runbooks (front matter, services, every step) (default ./runbooks)
-  audit verify                   check the audit log's hash chain
+  audit verify [--allow-empty]   check the audit log's hash chain (read-only; a missing store or an
+                                 empty log fails unless --allow-empty)
   audit export [--since 7d] [--format jsonl]
                                  print audit records, oldest first
 
@@ -66,21 +67,13 @@ async function main(argv: string[]): Promise<number> {
       return runbooksCheck(io, await new FsRunbookSource(dir).list(), { catalog: config, registry: new Registry(commands), root: dir });
     }
     case 'audit verify': {
-      const store = openStore(readSettings(process.env));
-      try {
-        return await auditVerify(io, store);
-      } finally {
-        await store.close();
-      }
+      const { values } = parseArgs({ args: rest, options: { 'allow-empty': { type: 'boolean', default: false } } });
+      return withAuditLog(io, 'audit verify', readSettings(process.env), openAuditLog, (log) => auditVerify(io, log, { allowEmpty: values['allow-empty'] }));
     }
     case 'audit export': {
       const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, format: { type: 'string' } } });
-      const store = openStore(readSettings(process.env));
-      try {
-        return await auditExport(io, store, { since: values.since, format: values.format, now: new Date() });
-      } finally {
-        await store.close();
-      }
+      const opts = { since: values.since, format: values.format, now: new Date() };
+      return withAuditLog(io, 'audit export', readSettings(process.env), openAuditLog, (log) => auditExport(io, log, opts));
     }
     case 'help':
     case '--help':
