@@ -1,5 +1,5 @@
 import { startOpsdeck } from '../compose.ts';
-import { loadConfigFile } from '../config/load.ts';
+import { loadCheckedConfigFile } from '../config/load.ts';
 import { readSettings } from '../config/settings.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { CliIo } from './io.ts';
@@ -30,7 +30,8 @@ export async function startCommand(io: CliIo, args: string[], env: Env): Promise
     return 2;
   }
   const log = createLogger(settings.logLevel);
-  const config = await loadConfigFile(settings.configPath);
+  const { config, findings } = await loadCheckedConfigFile(settings.configPath);
+  for (const f of findings) log.warn({ file: settings.configPath, path: f.path, line: f.line }, `config ${f.level}: ${f.message}`);
   return startOpsdeck({ config, settings, log });
 }
 
