@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { approvalReach } from './approval-reach.ts';
 import { crossCheck, type SectionNames } from './cross-check.ts';
@@ -8,7 +9,7 @@ import { configSchema, type OpsdeckConfig } from './schema.ts';
 import { configErrorMap, issuesToProblems } from './zod-issues.ts';
 
 export interface ConfigCheck {
-  /** The parsed config; undefined when there are errors. */
+  /** The parsed config, with paths made absolute; undefined when there are errors. */
   config: OpsdeckConfig | undefined;
   /** Schema and cross-reference errors together, in file order. */
   errors: Problem[];
@@ -18,9 +19,10 @@ export interface ConfigCheck {
 
 /**
  * Checks YAML text: the schema, then references between sections and approval reach on whatever the
- * schema accepted, so one run lists every problem.
+ * schema accepted, so one run lists every problem. Relative paths in the config are resolved against
+ * the folder of `file` (the working directory when there is no file).
  */
-export function checkConfigText(text: string): ConfigCheck {
+export function checkConfigText(text: string, file?: string): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -36,13 +38,13 @@ export function checkConfigText(text: string): ConfigCheck {
   const locate = <T extends Problem>(p: T): T => ({ ...p, line: p.line ?? lineOf(doc, lineCounter, p.path) });
   const errors = inFileOrder([...schemaProblems, ...crossProblems].map(locate));
   const findings = usable ? inFileOrder(approvalReach(usable).map(locate)) : [];
-  const config = result.success && !errors.length ? result.data : undefined;
+  const config = result.success && !errors.length ? resolvePaths(result.data, file) : undefined;
   return { config, errors, findings };
 }
 
 /** Parses and checks YAML text; throws ConfigError listing every problem at once. */
 export function parseConfig(text: string, file?: string): OpsdeckConfig {
-  const { config, errors } = checkConfigText(text);
+  const { config, errors } = checkConfigText(text, file);
   if (!config) throw new ConfigError(errors, file);
   return config;
 }
@@ -56,7 +58,7 @@ export async function checkConfigFile(file: string): Promise<ConfigCheck> {
     const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
     return { config: undefined, errors: [{ path: '', message: `cannot read ${file}: ${why} (set OPSDECK_CONFIG or pass the path)` }], findings: [] };
   }
-  return checkConfigText(text);
+  return checkConfigText(text, file);
 }
 
 export async function loadConfigFile(file: string): Promise<OpsdeckConfig> {
@@ -68,6 +70,15 @@ export async function loadCheckedConfigFile(file: string): Promise<{ config: Ops
   const { config, errors, findings } = await checkConfigFile(file);
   if (!config) throw new ConfigError(errors, file);
   return { config, findings };
+}
+
+const RUNBOOK_DEFAULTS = configSchema.shape.runbooks.unwrap();
+
+/** Paths in the file mean "next to the file", wherever opsdeck is started from. */
+function resolvePaths(config: OpsdeckConfig, file: string | undefined): OpsdeckConfig {
+  const base = file ? dirname(resolve(file)) : resolve('.');
+  const runbooks = config.runbooks ?? RUNBOOK_DEFAULTS.parse({});
+  return { ...config, runbooks: { ...runbooks, path: resolve(base, runbooks.path) } };
 }
 
 /** Names defined in the file, read before the schema so a section it rejects is still known by name. */

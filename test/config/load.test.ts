@@ -126,7 +126,7 @@ describe('checkConfigText', () => {
     ]],
     ['a user group, ids enough on their own', approvals(1, 'U0BOB, U0ALICE, "@sre-oncall"'), []],
   ])('approval reach: %s', (_label, text, expected) => {
-    const { errors, findings } = checkConfigText(text);
+    const { errors, findings } = checkConfigText(text, 'test.yaml');
     expect(errors).toEqual([]);
     expect(findings.map((f) => `${f.level}: ${formatProblem(f)}`)).toEqual(expected);
   });
