@@ -1,16 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { commands } from '../commands/index.ts';
-import { FsRunbookSource } from './adapters/runbooks-fs/index.ts';
 import { auditExport, auditVerify, withAuditLog } from './cli/audit-commands.ts';
-import { runbooksCheck } from './cli/runbooks-check.ts';
-import { Registry } from './core/registry.ts';
+import { runbooksCheckCommand } from './cli/runbooks-check.ts';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
 import { openAuditLog } from './compose/audit-log.ts';
-import { loadConfigFile } from './config/load.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
 
@@ -25,7 +21,8 @@ const USAGE = `Usage: opsdeck <command>
                                  else \`sandbox\` (and it says so)
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)
   config schema                  print the JSON Schema of opsdeck.yaml
-  runbooks check [dir]           check runbooks (front matter, services, every step) (default ./runbooks)
+  runbooks check [dir]           check runbooks (front matter, services, every step) (default: the
+                                 config's runbooks.path; without a config, ./runbooks and no services)
   audit verify [--allow-empty]   check the audit log's hash chain (read-only; a missing store or an
                                  empty log fails unless --allow-empty)
   audit export [--since 7d] [--format jsonl]
@@ -60,12 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath);
     case 'config schema':
       return configSchemaCommand(io);
-    case 'runbooks check': {
-      const settings = readSettings(process.env);
-      const config = await loadConfigFile(settings.configPath);
-      const dir = rest[0] ?? config.runbooks?.path ?? 'runbooks';
-      return runbooksCheck(io, await new FsRunbookSource(dir).list(), { catalog: config, registry: new Registry(commands), root: dir });
-    }
+    case 'runbooks check':
+      return runbooksCheckCommand(io, rest, process.env);
     case 'audit verify': {
       const { values } = parseArgs({ args: rest, options: { 'allow-empty': { type: 'boolean', default: false } } });
       return withAuditLog(io, 'audit verify', readSettings(process.env), openAuditLog, (log) => auditVerify(io, log, { allowEmpty: values['allow-empty'] }));
