@@ -62,6 +62,8 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).not.toMatch(/src\/sandbox|COPY (--from=build \/app\/)?src /);
     expect(pkg.files.filter((f) => f.startsWith('src'))).toEqual([]);
+    // Not even sent to the build: the build stage compiles without them.
+    expect(ignored).toContain('src/sandbox');
   });
 
   it('has as production dependencies exactly the packages production code imports (emulator-only ones are dev)', async () => {
