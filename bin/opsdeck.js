@@ -11,7 +11,8 @@ if (major < 24) {
   process.stderr.write(
     `opsdeck needs Node 24 or newer (this is ${process.version}).\n` +
       'Install Node 24 from https://nodejs.org or with a version manager (nvm install 24, fnm install 24);\n' +
-      'in a source checkout, `npm start` and `npm run opsdeck -- <command>` use the Node 24 that `npm install` brings.\n',
+      'in a source checkout, `npm start` and `npm run opsdeck -- <command>` use the Node 24 that\n' +
+      '`npm install` brings.\n',
   );
   process.exit(1);
 }

@@ -6,7 +6,7 @@ import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
-import { openAuditLog } from './compose/audit-log.ts';
+import { openAuditLog, type AuditLog } from './compose/audit-log.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
 
@@ -61,12 +61,14 @@ async function main(argv: string[]): Promise<number> {
       return runbooksCheckCommand(io, rest, process.env);
     case 'audit verify': {
       const { values } = parseArgs({ args: rest, options: { 'allow-empty': { type: 'boolean', default: false } } });
-      return withAuditLog(io, 'audit verify', readSettings(process.env), openAuditLog, (log) => auditVerify(io, log, { allowEmpty: values['allow-empty'] }));
+      const verify = (log: AuditLog) => auditVerify(io, log, { allowEmpty: values['allow-empty'] });
+      return withAuditLog(io, 'audit verify', readSettings(process.env), openAuditLog, verify);
     }
     case 'audit export': {
       const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, format: { type: 'string' } } });
       const opts = { since: values.since, format: values.format, now: new Date() };
-      return withAuditLog(io, 'audit export', readSettings(process.env), openAuditLog, (log) => auditExport(io, log, opts));
+      const exportLog = (log: AuditLog) => auditExport(io, log, opts);
+      return withAuditLog(io, 'audit export', readSettings(process.env), openAuditLog, exportLog);
     }
     case 'help':
     case '--help':

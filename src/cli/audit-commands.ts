@@ -15,7 +15,11 @@ type StoreSettings = Pick<Settings, 'databaseUrl' | 'dataDir'>;
  * which variables choose that place, and exits 2, having created nothing.
  */
 export async function withAuditLog(
-  io: CliIo, command: string, settings: StoreSettings, open: (s: StoreSettings) => AuditLog, use: (log: AuditLog) => Promise<number>,
+  io: CliIo,
+  command: string,
+  settings: StoreSettings,
+  open: (s: StoreSettings) => AuditLog,
+  use: (log: AuditLog) => Promise<number>,
 ): Promise<number> {
   let log: AuditLog;
   try {
@@ -68,12 +72,17 @@ export async function auditVerify(io: CliIo, log: AuditLog, opts: { allowEmpty: 
     io.out(`audit log intact: ${verdict.count} entries verified${head} (${log.path})`);
     return 0;
   }
-  io.err(`audit log TAMPERED at entry #${verdict.seq}: ${verdict.problem} (${verdict.count} entries before it verified; ${log.path})`);
+  const before = `${verdict.count} entries before it verified; ${log.path}`;
+  io.err(`audit log TAMPERED at entry #${verdict.seq}: ${verdict.problem} (${before})`);
   return 1;
 }
 
 /** `opsdeck audit export --since 7d --format jsonl`: one JSON record per line, oldest first. */
-export async function auditExport(io: CliIo, log: Pick<AuditLog, 'readAudit'>, opts: { since?: string; format?: string; now: Date }): Promise<number> {
+export async function auditExport(
+  io: CliIo,
+  log: Pick<AuditLog, 'readAudit'>,
+  opts: { since?: string; format?: string; now: Date },
+): Promise<number> {
   const format = opts.format ?? 'jsonl';
   if (format !== 'jsonl') {
     io.err(`unsupported --format ${format}; use jsonl`);

@@ -12,11 +12,15 @@ export async function configCheck(io: CliIo, file: string): Promise<number> {
   for (const problem of errors) io.err(formatProblem(problem));
   const warnings = findings.filter((f) => f.level === 'warning').length;
   if (config) {
-    const counts = `${Object.keys(config.services).length} services, ${Object.keys(config.environments).length} environments, ${Object.keys(config.roles).length} roles`;
+    const n = (section: object) => Object.keys(section).length;
+    const counts = `${n(config.services)} services, ${n(config.environments)} environments, ${n(config.roles)} roles`;
     io.out(`${file}: OK (${counts})${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`);
   }
   for (const finding of findings) io.out(`${finding.level}: ${formatProblem(finding)}`);
-  if (warnings) io.out(`Warnings do not change the exit code: it is 2 only when there are errors${errors.length ? ', as here' : ''}.`);
+  if (warnings) {
+    const here = errors.length ? ', as here' : '';
+    io.out(`Warnings do not change the exit code: it is 2 only when there are errors${here}.`);
+  }
   return errors.length ? 2 : 0;
 }
 

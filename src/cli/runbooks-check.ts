@@ -15,6 +15,8 @@ import { tokenize } from '../core/tokenize.ts';
 import type { RunbookFile } from '../ports/runbooks.ts';
 import type { CliIo } from './io.ts';
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 export interface RunbooksCheckContext extends CheckOptions {
   /** Printed before each file's path (`runbooks/`), so lines point at files from the working directory. */
   root?: string | undefined;
@@ -37,19 +39,20 @@ export function runbooksCheck(io: CliIo, files: readonly RunbookFile[], ctx: Run
  * `opsdeck runbooks check [dir]` against the config (OPSDECK_CONFIG or ./opsdeck.yaml). With neither
  * (a fresh clone), structure and steps are still checked, and the output says services were not.
  */
-export async function runbooksCheckCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+export async function runbooksCheckCommand(io: CliIo, args: string[], env: Env): Promise<number> {
   const { configPath } = readSettings(env);
   const registry = new Registry(commands);
   if (!env.OPSDECK_CONFIG?.trim() && !existsSync(configPath)) {
     const dir = args[0] ?? 'runbooks';
     const files = await new FsRunbookSource(dir).list();
-    io.out(`No ${configPath} here and no OPSDECK_CONFIG: checking structure and steps; services and environments are not ` +
-      'checked (set OPSDECK_CONFIG to check them against your config).');
+    io.out(`No ${configPath} here and no OPSDECK_CONFIG: checking structure and steps; services and environments ` +
+      'are not checked (set OPSDECK_CONFIG to check them against your config).');
     return runbooksCheck(io, files, { catalog: namesUsedBy(files, registry), registry, root: dir });
   }
   const config = await loadConfigFile(configPath);
   const dir = args[0] ?? config.runbooks?.path ?? 'runbooks';
-  return runbooksCheck(io, await new FsRunbookSource(dir).list(), { catalog: config, registry, root: relative('.', dir) || '.' });
+  const files = await new FsRunbookSource(dir).list();
+  return runbooksCheck(io, files, { catalog: config, registry, root: relative('.', dir) || '.' });
 }
 
 /** A catalog of every service and environment the runbooks name, so only the rest of each step is judged. */
@@ -63,7 +66,10 @@ function namesUsedBy(files: readonly RunbookFile[], registry: Registry): Catalog
       try {
         const { spec, rest } = registry.resolve(step.family, tokenize(step.text));
         const raw = bindTokens(spec, rest);
-        for (const p of spec.positionals) if (p.kind && typeof raw[p.name] === 'string') names[p.kind].add(raw[p.name] as string);
+        for (const p of spec.positionals) {
+          const value = raw[p.name];
+          if (p.kind && typeof value === 'string') names[p.kind].add(value);
+        }
       } catch {
         // A step that does not parse is reported by the check itself.
       }

@@ -6,6 +6,8 @@ import { createLogger } from '../observability/logger.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { CliIo } from './io.ts';
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** A process that keeps running until stopped (the bot, the sandbox). */
 export interface Running {
   stop(): Promise<void>;
@@ -30,8 +32,9 @@ export const SANDBOX_MISSING =
   'checkout: clone the repository, then `npm install` and `npm start`. This build runs the bot: `opsdeck start`.';
 
 /** `opsdeck sandbox`: the real bot against local emulators; its store is in <OPSDECK_DATA_DIR>/sandbox/data. */
-export async function sandboxCommand(io: CliIo, args: string[], env: Readonly<Record<string, string | undefined>>): Promise<number | Running> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '3000' }, 'bot-port': { type: 'string', default: '0' } } });
+export async function sandboxCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {
+  const options = { port: { type: 'string', default: '3000' }, 'bot-port': { type: 'string', default: '0' } } as const;
+  const { values } = parseArgs({ args, options });
   if (!existsSync(fileURLToPath(SANDBOX_ENTRY))) {
     io.err(`opsdeck sandbox: ${SANDBOX_MISSING}`);
     return 2;
@@ -39,11 +42,16 @@ export async function sandboxCommand(io: CliIo, args: string[], env: Readonly<Re
   const { startSandbox } = (await import(SANDBOX_ENTRY.href)) as SandboxModule;
   const log = createLogger(env.LOG_LEVEL ?? 'warn');
   const running = await startSandbox({
-    port: Number(values.port), botPort: Number(values['bot-port']), dir: join(env.OPSDECK_DATA_DIR ?? '.opsdeck', 'sandbox'),
-    configPath: env.OPSDECK_CONFIG ?? SANDBOX_CONFIG, log,
+    port: Number(values.port),
+    botPort: Number(values['bot-port']),
+    dir: join(env.OPSDECK_DATA_DIR ?? '.opsdeck', 'sandbox'),
+    configPath: env.OPSDECK_CONFIG ?? SANDBOX_CONFIG,
+    log,
   });
   const width = Math.max(...running.endpoints.map(([name]) => name.length));
-  io.out(`opsdeck sandbox is running. Open ${running.consoleUrl} and try /deploy api prod as alice, then approve as bob.\n`);
+  const tryThis = 'try /deploy api prod as alice, then approve as bob.';
+  io.out(`opsdeck sandbox is running. Open ${running.consoleUrl} and ${tryThis}`);
+  io.out('');
   for (const [name, url] of running.endpoints) io.out(`  ${name.padEnd(width)}  ${url}`);
   io.out('\nCtrl-C stops everything.');
   return running;

@@ -21,7 +21,8 @@ export const NO_CREDENTIALS = [
  */
 export async function startCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {
   if (args.length) {
-    io.err(`opsdeck start takes no arguments (got ${args.join(' ')}): settings come from the environment (PORT, OPSDECK_CONFIG, …; see opsdeck help)`);
+    io.err(`opsdeck start takes no arguments (got ${args.join(' ')}): settings come from the environment ` +
+      '(PORT, OPSDECK_CONFIG, …; see opsdeck help)');
     return 2;
   }
   const settings = readSettings(env);
@@ -31,13 +32,16 @@ export async function startCommand(io: CliIo, args: string[], env: Env): Promise
   }
   const log = createLogger(settings.logLevel);
   const { config, findings } = await loadCheckedConfigFile(settings.configPath);
-  for (const f of findings) log.warn({ file: settings.configPath, path: f.path, line: f.line }, `config ${f.level}: ${f.message}`);
+  for (const f of findings) {
+    log.warn({ file: settings.configPath, path: f.path, line: f.line }, `config ${f.level}: ${f.message}`);
+  }
   return startOpsdeck({ config, settings, log });
 }
 
 /** `opsdeck try` (what `npm start` runs): the bot when Slack credentials are set, else the sandbox, saying so first. */
 export async function tryCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {
   if (readSettings(env).slack.mode !== 'none') return startCommand(io, args, env);
-  io.out('No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. `opsdeck start` is the production command.');
+  io.out('No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. ' +
+    '`opsdeck start` is the production command.');
   return sandboxCommand(io, args, env);
 }

@@ -22,20 +22,22 @@ export function approvalReach(config: OpsdeckConfig): Finding[] {
     const path = `environments.${envName}.approval.required`;
     const who = roles.length === 1 ? `role ${roles[0]} has` : `roles ${roles.join(', ')} have`;
     const listed = users.length ? ` (${users.join(', ')})` : '';
+    const approvers = `${required} approver${required === 1 ? '' : 's'}`;
     if (users.length - 1 >= required) continue;
     if (groups.length) {
       findings.push({
         level: 'note', path,
-        message: `not checked offline: it needs ${required} approver${required === 1 ? '' : 's'} besides the requester; ` +
+        message: `not checked offline: it needs ${approvers} besides the requester; ` +
           `${who} ${count(users.length, 'user id')}${listed} and ${groups.join(', ')}, whose members only Slack knows`,
       });
     } else if (required > users.length) {
-      findings.push({ level: 'warning', path, message: `can never be met: it needs ${required} approver${required === 1 ? '' : 's'}, and ${who} ${count(users.length, 'member')}${listed}` });
+      const message = `can never be met: it needs ${approvers}, and ${who} ${count(users.length, 'member')}${listed}`;
+      findings.push({ level: 'warning', path, message });
     } else {
       findings.push({
         level: 'warning', path,
-        message: `a request by a member of ${roles.join(', ')}${listed} can never be approved: it needs ${required} ` +
-          `approver${required === 1 ? '' : 's'} besides the requester, and ${who} ${count(users.length, 'member')}`,
+        message: `a request by a member of ${roles.join(', ')}${listed} can never be approved: it needs ${approvers} ` +
+          `besides the requester, and ${who} ${count(users.length, 'member')}`,
       });
     }
   }

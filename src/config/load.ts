@@ -26,7 +26,11 @@ export function checkConfigText(text: string, file?: string): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
-    const errors = doc.errors.map((e): Problem => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0]?.line }));
+    const errors = doc.errors.map((e): Problem => ({
+      path: '',
+      message: `YAML: ${e.message.split('\n')[0]}`,
+      line: e.linePos?.[0]?.line,
+    }));
     return { config: undefined, errors, findings: [] };
   }
   const data: unknown = doc.toJS() ?? {};
@@ -34,7 +38,8 @@ export function checkConfigText(text: string, file?: string): ConfigCheck {
   const schemaProblems = result.success ? [] : issuesToProblems(configSchema, result.error.issues);
   const usable = result.success ? result.data : salvageConfig(data, result.error.issues);
   // What the schema already reported is not reported again as a missing reference.
-  const crossProblems = usable ? crossCheck(usable, namesIn(data)).filter((p) => !schemaProblems.some((s) => overlaps(p.path, s.path))) : [];
+  const reported = (p: Problem) => schemaProblems.some((s) => overlaps(p.path, s.path));
+  const crossProblems = usable ? crossCheck(usable, namesIn(data)).filter((p) => !reported(p)) : [];
   const locate = <T extends Problem>(p: T): T => ({ ...p, line: p.line ?? lineOf(doc, lineCounter, p.path) });
   const errors = inFileOrder([...schemaProblems, ...crossProblems].map(locate));
   const findings = usable ? inFileOrder(approvalReach(usable).map(locate)) : [];
@@ -56,7 +61,8 @@ export async function checkConfigFile(file: string): Promise<ConfigCheck> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    return { config: undefined, errors: [{ path: '', message: `cannot read ${file}: ${why} (set OPSDECK_CONFIG or pass the path)` }], findings: [] };
+    const message = `cannot read ${file}: ${why} (set OPSDECK_CONFIG or pass the path)`;
+    return { config: undefined, errors: [{ path: '', message }], findings: [] };
   }
   return checkConfigText(text, file);
 }
@@ -83,7 +89,9 @@ function resolvePaths(config: OpsdeckConfig, file: string | undefined): OpsdeckC
 
 /** Names defined in the file, read before the schema so a section it rejects is still known by name. */
 function namesIn(data: unknown): SectionNames {
-  const keys = (section: unknown) => (section && typeof section === 'object' && !Array.isArray(section) ? Object.keys(section) : []);
+  const keys = (section: unknown) => (section && typeof section === 'object' && !Array.isArray(section)
+    ? Object.keys(section)
+    : []);
   const d = (data ?? {}) as Record<string, unknown>;
   return { environments: keys(d.environments), services: keys(d.services), roles: keys(d.roles) };
 }

@@ -4,7 +4,8 @@ import { configSchema, type OpsdeckConfig } from './schema.ts';
 type Issue = z.core.$ZodIssue;
 type Container = Record<PropertyKey, unknown>;
 
-const isObject = (v: unknown): v is Container => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !== null;
+const isObject = (v: unknown): v is Container => isContainer(v) && !Array.isArray(v);
 
 /**
  * The config with every value the schema rejected removed, so the checks that need a parsed config
@@ -31,9 +32,11 @@ export function salvageConfig(data: unknown, issues: readonly Issue[]): OpsdeckC
   return undefined;
 }
 
+const child = (node: unknown, key: PropertyKey) => (isContainer(node) ? node[key] : undefined);
+
 function prune(root: unknown, path: readonly PropertyKey[]): boolean {
   for (let end = path.length; end > 0; end--) {
-    const parent = path.slice(0, end - 1).reduce<unknown>((node, key) => (isObject(node) || Array.isArray(node) ? (node as Container)[key] : undefined), root);
+    const parent = path.slice(0, end - 1).reduce<unknown>(child, root);
     const key = path[end - 1]!;
     if (isObject(parent) && Object.hasOwn(parent, key)) {
       delete parent[key];

@@ -9,7 +9,8 @@ import { ROOT } from '../helpers/cli.ts';
  * the system one a user would get by typing `node bin/opsdeck.js`.
  */
 function olderNode(): { path: string; version: string } | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter((d) => d && !d.includes('node_modules')), '/usr/bin', '/usr/local/bin'];
+  const onPath = (process.env.PATH ?? '').split(delimiter).filter((d) => d && !d.includes('node_modules'));
+  const dirs = [...onPath, '/usr/bin', '/usr/local/bin'];
   for (const dir of new Set(dirs)) {
     const path = join(dir, 'node');
     if (!existsSync(path)) continue;
@@ -24,10 +25,11 @@ function olderNode(): { path: string; version: string } | undefined {
 }
 
 const older = olderNode();
+const found = older ? `with ${older.path} ${older.version}` : 'skipped: no Node older than 24 on this machine';
 
 describe('bin/opsdeck.js on an older Node', () => {
   // Without an older Node there is nothing to run the bin with; say so instead of passing silently.
-  it.skipIf(!older)(`says Node 24 is needed and how to get it (${older ? `with ${older.path} ${older.version}` : 'skipped: no Node older than 24 on this machine'})`, () => {
+  it.skipIf(!older)(`says Node 24 is needed and how to get it (${found})`, () => {
     const res = spawnSync(older!.path, [join(ROOT, 'bin/opsdeck.js'), 'help'], { cwd: ROOT, encoding: 'utf8' });
     expect(res.status).toBe(1);
     expect(res.stdout).toBe('');

@@ -8,8 +8,10 @@ import { ROOT, type CliResult } from '../helpers/cli.ts';
 /** `opsdeck <args>` through bin/opsdeck.js, started from `cwd` as a user in another folder would. */
 function opsdeckIn(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(ROOT, 'bin/opsdeck.js'), ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 },
-      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+    const options = { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 };
+    execFile(process.execPath, [join(ROOT, 'bin/opsdeck.js'), ...args], options, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
   });
 }
 

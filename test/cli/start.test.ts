@@ -22,8 +22,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+interface Ended {
+  stdout: string;
+  code: number | null;
+}
+
 /** Starts `opsdeck <args>` from source, waits until its output matches `ready`, then stops it with SIGTERM. */
-async function runUntil(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ stdout: string; code: number | null }> {
+async function runUntil(args: string[], env: Record<string, string>, ready: RegExp): Promise<Ended> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main.ts'), ...args], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
