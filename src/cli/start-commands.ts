@@ -33,7 +33,9 @@ export async function startCommand(io: CliIo, args: string[], env: Env): Promise
   const log = createLogger(settings.logLevel);
   const { config, findings } = await loadCheckedConfigFile(settings.configPath);
   for (const f of findings) {
-    log.warn({ file: settings.configPath, path: f.path, line: f.line }, `config ${f.level}: ${f.message}`);
+    const where = { file: settings.configPath, path: f.path, line: f.line };
+    if (f.level === 'warning') log.warn(where, `config warning: ${f.message}`);
+    else log.info(where, `config note: ${f.message}`);
   }
   return startOpsdeck({ config, settings, log });
 }

@@ -102,6 +102,8 @@ describe('opsdeck try (npm start)', () => {
         OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: join(dir, 'try-bot'), PORT: '0',
       }, /"msg":"opsdeck started"/);
       expect(res.stdout).toContain('"mode":"http"');
+      // What `config check` says about the file is in the log too.
+      expect(res.stdout).toContain('"msg":"config note: not checked offline: it needs 1 approver besides the requester');
       expect(res.stdout).not.toMatch(/sandbox/i);
       expect(res.code).toBe(0);
     } finally {
