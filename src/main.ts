@@ -31,9 +31,15 @@ const USAGE = `Usage: opsdeck <command>
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, OPSDECK_CONFIG,
 OPSDECK_DATA_DIR, DATABASE_URL, PORT, LOG_LEVEL (see README).`;
 
-/** Keeps a long-running command alive until SIGTERM or SIGINT, then stops it and exits 0. */
+/** Keeps a long-running command alive until SIGTERM or SIGINT, then stops it and exits 0 (1 if stopping failed). */
 function untilSignal(running: Running): number {
-  const shutdown = () => void running.stop().then(() => process.exit(0));
+  const shutdown = () => void running.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`opsdeck: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   return -1;

@@ -24,6 +24,7 @@ afterAll(async () => {
 
 interface Ended {
   stdout: string;
+  stderr: string;
   code: number | null;
 }
 
@@ -51,7 +52,7 @@ async function runUntil(args: string[], env: Record<string, string>, ready: RegE
     });
   });
   child.kill('SIGTERM');
-  return { stdout, code: await exited };
+  return { stdout, stderr, code: await exited };
 }
 
 describe('opsdeck start (production)', () => {
@@ -90,7 +91,7 @@ describe('opsdeck try (npm start)', () => {
       'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. `opsdeck start` is the production command.',
     );
     expect(res.stdout).toContain('opsdeck sandbox is running. Open http://127.0.0.1:');
-    expect(res.code).toBe(0);
+    expect(res.code, res.stderr).toBe(0);
     expect(await readdir(join(dataDir, 'sandbox', 'data'))).toContain('opsdeck.db');
   }, 30_000);
 
@@ -105,7 +106,7 @@ describe('opsdeck try (npm start)', () => {
       // What `config check` says about the file is in the log too.
       expect(res.stdout).toContain('"msg":"config note: not checked offline: it needs 1 approver besides the requester');
       expect(res.stdout).not.toMatch(/sandbox/i);
-      expect(res.code).toBe(0);
+      expect(res.code, res.stderr).toBe(0);
     } finally {
       await slack.close();
     }
