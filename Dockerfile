@@ -22,7 +22,6 @@ COPY package.json manifest.yml opsdeck.example.yaml opsdeck.schema.json ./
 COPY bin ./bin
 COPY runbooks ./runbooks
 COPY examples ./examples
-COPY src/sandbox/slack/console ./src/sandbox/slack/console
 RUN mkdir -p /var/lib/opsdeck /etc/opsdeck && chown node:node /var/lib/opsdeck
 USER node
 EXPOSE 3000

@@ -66,7 +66,7 @@ export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, c
 /** The composition root: the only place that picks adapters and builds SDK clients. */
 export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const { config, settings, log } = opts;
-  if (settings.slack.mode === 'sandbox') {
+  if (settings.slack.mode === 'none') {
     throw new Error('No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).');
   }
   const connection: SlackConnection = settings.slack;

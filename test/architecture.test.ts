@@ -41,4 +41,23 @@ describe('dependency rule (DESIGN §3)', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  // The emulators are for trying opsdeck and for tests: the production entry point must not load them,
+  // and the build must not contain them. The compiler follows every literal import (types included), so
+  // the sandbox command reaches them through a URL it imports at run time.
+  it('only the sandbox command reaches src/sandbox/, and never through an import the compiler follows', async () => {
+    const offenders: string[] = [];
+    const references = /(?:from\s+|import\s*\(\s*|import\s+|new URL\(\s*)['"](\.[^'"]+)['"]/g;
+    for (const file of [...(await sourceFiles('src')), ...(await sourceFiles('commands'))]) {
+      if (file.startsWith('src/sandbox/')) continue;
+      const text = await readFile(join(root, file), 'utf8');
+      for (const m of text.matchAll(references)) {
+        const target = relative(root, resolve(root, file, '..', m[1]!));
+        if (!target.startsWith('src/sandbox/')) continue;
+        const runtimeUrl = m[0].startsWith('new URL');
+        if (!(runtimeUrl && file === 'src/cli/sandbox-command.ts')) offenders.push(`${file} → ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });

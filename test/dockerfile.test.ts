@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,36 @@ import { SlackEmulator } from '../src/sandbox/slack/index.ts';
 const run = promisify(execFile);
 const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
 const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').filter(Boolean);
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; dependencies: Record<string, string> };
+
+/** Runs a command and resolves with its exit code and output instead of rejecting on a non-zero exit. */
+function exec(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(file, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Packages imported (statically or dynamically) by the files under the given folders, sandbox excluded. */
+async function importedPackages(dirs: string[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const dir of dirs) {
+    for (const entry of await readdir(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (!entry.isFile() || !path.endsWith('.ts') || path.includes('/src/sandbox/')) continue;
+      const text = await readFile(path, 'utf8');
+      // Import and export statements and dynamic imports only: prose in comments says "from" too.
+      const statements = /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^.'"][^'"]*)['"]|\bimport\(\s*['"]([^.'"][^'"]*)['"]\s*\)/gm;
+      for (const m of text.matchAll(statements)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('node:')) continue;
+        names.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+      }
+    }
+  }
+  return names;
+}
 
 describe('Dockerfile', () => {
   it('builds on node:24-slim in two stages and runs as a non-root user with a health check', () => {
@@ -30,6 +60,20 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('ships no emulators or console: not in the runtime stage, not in the package files', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).not.toMatch(/src\/sandbox|COPY (--from=build \/app\/)?src /);
+    expect(pkg.files.filter((f) => f.startsWith('src'))).toEqual([]);
+    // Not even sent to the build: the build stage compiles without them.
+    expect(ignored).toContain('src/sandbox');
+  });
+
+  it('has as production dependencies exactly the packages production code imports (emulator-only ones are dev)', async () => {
+    const used = await importedPackages(['src', 'commands']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([...used].sort());
+    expect(pkg.dependencies).not.toHaveProperty('ws');
+  });
+
   describe('the compiled entry point', () => {
     let out: string;
     let slack: SlackEmulator;
@@ -43,6 +87,29 @@ describe('Dockerfile', () => {
     afterAll(async () => {
       await slack?.close();
       await rm(out, { recursive: true, force: true });
+    });
+
+    it('contains no sandbox files', async () => {
+      const files = await readdir(out, { recursive: true });
+      expect(files.filter((f) => /(^|\/)sandbox\/|emulator/.test(f))).toEqual([]);
+      expect(files).toContain('src/cli/sandbox-command.js');
+    });
+
+    it('refuses to start without Slack credentials, naming the variables and where they come from', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
+      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'start'], { OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, PORT: '0' });
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe('');
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'Installing the Slack app']) expect(res.stderr).toContain(name);
+      expect(await readdir(dataDir)).toEqual([]);
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('says the sandbox is only in a source checkout', async () => {
+      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'sandbox', '--port', '0'], {});
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('the sandbox (emulators of Slack with its web console, GitHub, Kubernetes and CloudWatch Logs) is only in a source checkout');
+      expect(res.stderr).toContain('npm start');
     });
 
     it('checks a config', async () => {

@@ -1,20 +1,27 @@
-import { loadConfigFile } from '../config/load.ts';
-import { formatProblem, ConfigError } from '../config/problems.ts';
+import { checkConfigFile } from '../config/load.ts';
+import { formatProblem } from '../config/problems.ts';
 import { configJsonSchema } from '../config/json-schema.ts';
 import type { CliIo } from './io.ts';
 
-/** `opsdeck config check [file]`: exit 0, or 2 with one line per problem. */
+/**
+ * `opsdeck config check [file]`: every error (schema and cross-reference) on stderr, then warnings and
+ * notes on stdout. Exit 2 when there are errors, else 0: warnings never change the exit code.
+ */
 export async function configCheck(io: CliIo, file: string): Promise<number> {
-  try {
-    const config = await loadConfigFile(file);
-    const counts = `${Object.keys(config.services).length} services, ${Object.keys(config.environments).length} environments, ${Object.keys(config.roles).length} roles`;
-    io.out(`${file}: OK (${counts})`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    for (const problem of err.problems) io.err(formatProblem(problem));
-    return 2;
+  const { config, errors, findings } = await checkConfigFile(file);
+  for (const problem of errors) io.err(formatProblem(problem));
+  const warnings = findings.filter((f) => f.level === 'warning').length;
+  if (config) {
+    const n = (section: object) => Object.keys(section).length;
+    const counts = `${n(config.services)} services, ${n(config.environments)} environments, ${n(config.roles)} roles`;
+    io.out(`${file}: OK (${counts})${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`);
   }
+  for (const finding of findings) io.out(`${finding.level}: ${formatProblem(finding)}`);
+  if (warnings) {
+    const here = errors.length ? ', as here' : '';
+    io.out(`Warnings do not change the exit code: it is 2 only when there are errors${here}.`);
+  }
+  return errors.length ? 2 : 0;
 }
 
 /** `opsdeck config schema`: the JSON Schema of opsdeck.yaml. */

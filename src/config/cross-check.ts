@@ -5,12 +5,23 @@ import { parseGrant, VERBS } from '../core/permission.ts';
 import type { Problem } from './problems.ts';
 import type { OpsdeckConfig } from './schema.ts';
 
-/** Checks that need the whole file: references between sections and values that must agree. */
-export function crossCheck(config: OpsdeckConfig): Problem[] {
+/** The names each section defines. */
+export interface SectionNames {
+  environments: string[];
+  services: string[];
+  roles: string[];
+}
+
+/**
+ * Checks that need the whole file: references between sections and values that must agree. `names`
+ * are the names the file defines, given separately when `config` is what is left after removing what
+ * the schema rejected: a service dropped for a bad value still exists as far as references go.
+ */
+export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem[] {
   const problems: Problem[] = [];
-  const envs = Object.keys(config.environments);
-  const services = Object.keys(config.services);
-  const roles = Object.keys(config.roles);
+  const envs = names?.environments ?? Object.keys(config.environments);
+  const services = names?.services ?? Object.keys(config.services);
+  const roles = names?.roles ?? Object.keys(config.roles);
   const unknown = (kind: string, value: string, known: string[]) => {
     const guess = didYouMean(value, known);
     return `unknown ${kind} "${value}"${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`;

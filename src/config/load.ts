@@ -1,43 +1,103 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { crossCheck } from './cross-check.ts';
-import { ConfigError, type Problem } from './problems.ts';
+import { approvalReach } from './approval-reach.ts';
+import { crossCheck, type SectionNames } from './cross-check.ts';
+import { ConfigError, type Finding, type Problem } from './problems.ts';
+import { overlaps, salvageConfig } from './salvage.ts';
 import { configSchema, type OpsdeckConfig } from './schema.ts';
 import { configErrorMap, issuesToProblems } from './zod-issues.ts';
 
-/** Parses and checks YAML text; throws ConfigError listing every problem at once. */
-export function parseConfig(text: string, file?: string): OpsdeckConfig {
+export interface ConfigCheck {
+  /** The parsed config, with paths made absolute; undefined when there are errors. */
+  config: OpsdeckConfig | undefined;
+  /** Schema and cross-reference errors together, in file order. */
+  errors: Problem[];
+  /** Warnings and notes: they never stop opsdeck. */
+  findings: Finding[];
+}
+
+/**
+ * Checks YAML text: the schema, then references between sections and approval reach on whatever the
+ * schema accepted, so one run lists every problem. Relative paths in the config are resolved against
+ * the folder of `file` (the working directory when there is no file).
+ */
+export function checkConfigText(text: string, file?: string): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
-    const problems = doc.errors.map((e): Problem => ({
+    const errors = doc.errors.map((e): Problem => ({
       path: '',
       message: `YAML: ${e.message.split('\n')[0]}`,
       line: e.linePos?.[0]?.line,
     }));
-    throw new ConfigError(problems, file);
+    return { config: undefined, errors, findings: [] };
   }
   const data: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(data, { error: configErrorMap });
-  const problems = result.success
-    ? crossCheck(result.data)
-    : issuesToProblems(configSchema, result.error.issues);
-  if (problems.length) {
-    throw new ConfigError(problems.map((p) => ({ ...p, line: p.line ?? lineOf(doc, lineCounter, p.path) })), file);
-  }
-  return result.data!;
+  const schemaProblems = result.success ? [] : issuesToProblems(configSchema, result.error.issues);
+  const usable = result.success ? result.data : salvageConfig(data, result.error.issues);
+  // What the schema already reported is not reported again as a missing reference.
+  const reported = (p: Problem) => schemaProblems.some((s) => overlaps(p.path, s.path));
+  const crossProblems = usable ? crossCheck(usable, namesIn(data)).filter((p) => !reported(p)) : [];
+  const locate = <T extends Problem>(p: T): T => ({ ...p, line: p.line ?? lineOf(doc, lineCounter, p.path) });
+  const errors = inFileOrder([...schemaProblems, ...crossProblems].map(locate));
+  const findings = usable ? inFileOrder(approvalReach(usable).map(locate)) : [];
+  const config = result.success && !errors.length ? resolvePaths(result.data, file) : undefined;
+  return { config, errors, findings };
 }
 
-export async function loadConfigFile(file: string): Promise<OpsdeckConfig> {
+/** Parses and checks YAML text; throws ConfigError listing every problem at once. */
+export function parseConfig(text: string, file?: string): OpsdeckConfig {
+  const { config, errors } = checkConfigText(text, file);
+  if (!config) throw new ConfigError(errors, file);
+  return config;
+}
+
+export async function checkConfigFile(file: string): Promise<ConfigCheck> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new ConfigError([{ path: '', message: `cannot read ${file}: ${why} (set OPSDECK_CONFIG or pass the path)` }], file);
+    const message = `cannot read ${file}: ${why} (set OPSDECK_CONFIG or pass the path)`;
+    return { config: undefined, errors: [{ path: '', message }], findings: [] };
   }
-  return parseConfig(text, file);
+  return checkConfigText(text, file);
+}
+
+export async function loadConfigFile(file: string): Promise<OpsdeckConfig> {
+  return (await loadCheckedConfigFile(file)).config;
+}
+
+/** The config and its findings; throws ConfigError listing every error at once. */
+export async function loadCheckedConfigFile(file: string): Promise<{ config: OpsdeckConfig; findings: Finding[] }> {
+  const { config, errors, findings } = await checkConfigFile(file);
+  if (!config) throw new ConfigError(errors, file);
+  return { config, findings };
+}
+
+const RUNBOOK_DEFAULTS = configSchema.shape.runbooks.unwrap();
+
+/** Paths in the file mean "next to the file", wherever opsdeck is started from. */
+function resolvePaths(config: OpsdeckConfig, file: string | undefined): OpsdeckConfig {
+  const base = file ? dirname(resolve(file)) : resolve('.');
+  const runbooks = config.runbooks ?? RUNBOOK_DEFAULTS.parse({});
+  return { ...config, runbooks: { ...runbooks, path: resolve(base, runbooks.path) } };
+}
+
+/** Names defined in the file, read before the schema so a section it rejects is still known by name. */
+function namesIn(data: unknown): SectionNames {
+  const keys = (section: unknown) => (section && typeof section === 'object' && !Array.isArray(section)
+    ? Object.keys(section)
+    : []);
+  const d = (data ?? {}) as Record<string, unknown>;
+  return { environments: keys(d.environments), services: keys(d.services), roles: keys(d.roles) };
+}
+
+function inFileOrder<T extends Problem>(problems: T[]): T[] {
+  return problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
 }
 
 /** The line of the deepest YAML node that exists along a dotted path like `services.api.scale.max`. */

@@ -5,6 +5,11 @@ export interface Problem {
   line?: number | undefined;
 }
 
+/** Something in the configuration that works but is probably not what was meant, or was not checked. */
+export interface Finding extends Problem {
+  level: 'warning' | 'note';
+}
+
 export function formatProblem(p: Problem): string {
   const where = p.path || '(top level)';
   return `${where}: ${p.message}${p.line ? ` (line ${p.line})` : ''}`;

@@ -5,7 +5,8 @@ export interface Settings {
   slack:
     | { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string | undefined }
     | { mode: 'socket'; botToken: string; appToken: string; apiUrl: string | undefined }
-    | { mode: 'sandbox' };
+    /** No Slack credentials: `opsdeck start` refuses to run (the sandbox is its own command). */
+    | { mode: 'none' };
   github: { token: string | undefined; apiUrl: string | undefined };
   /** Region and endpoint for CloudWatch Logs; credentials come from the SDK's default chain. */
   aws: { region: string | undefined; cloudwatchLogsEndpoint: string | undefined };
@@ -51,7 +52,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (problems.length) throw new ConfigError(problems, 'environment');
 
   const slack: Settings['slack'] = !botToken
-    ? { mode: 'sandbox' }
+    ? { mode: 'none' }
     : appToken
       ? { mode: 'socket', botToken, appToken, apiUrl: normalizeApiUrl(apiUrl) }
       : { mode: 'http', botToken, signingSecret: signingSecret!, apiUrl: normalizeApiUrl(apiUrl) };

@@ -23,6 +23,16 @@ roles:
   sre: { members: [U0BOB], allow: ["*"] }
 `;
 
+// Fine, except that bob's own prod requests can never be approved: he is the only sre.
+const LONELY_APPROVER = `
+environments:
+  prod: { approval: { from: [sre] } }
+services:
+  api: { github: { repo: acme/api } }
+roles:
+  sre: { members: [U0BOB], allow: ["*"] }
+`;
+
 describe('opsdeck config check', () => {
   it('accepts the shipped example and says what it found', async () => {
     const res = await opsdeck(['config', 'check', 'opsdeck.example.yaml']);
@@ -31,12 +41,29 @@ describe('opsdeck config check', () => {
     expect(res.stdout).toContain('OK (3 services, 2 environments, 3 roles)');
   });
 
-  it('exits 2 with one line per problem, each naming its path', async () => {
+  it('exits 2 with one line per problem, schema and cross-reference alike, each with its path and line', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, BROKEN);
     const res = await opsdeck(['config', 'check', file]);
     expect(res.code).toBe(2);
-    expect(res.stderr.trim().split('\n')).toEqual(['services.api.scale.max: expected a number, got "twenty" (line 7)']);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      'environments.prod.approval.from[1]: unknown role "release-managers" (known: sre) (line 3)',
+      'services.api.github.repo: required when deploy.via is github-workflow (line 5)',
+      'services.api.scale.max: expected a number, got "twenty" (line 7)',
+    ]);
+  });
+
+  it('prints warnings, which leave the exit code at 0, and says so', async () => {
+    const file = join(dir, 'lonely-approver.yaml');
+    await writeFile(file, LONELY_APPROVER);
+    const res = await opsdeck(['config', 'check', file]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim().split('\n')).toEqual([
+      `${file}: OK (1 services, 1 environments, 1 roles), 1 warning`,
+      'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
+      'Warnings do not change the exit code: it is 2 only when there are errors.',
+    ]);
   });
 
   it('reports cross-reference problems all at once', async () => {

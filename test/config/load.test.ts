@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { checkConfigText, parseConfig } from '../../src/config/load.ts';
 import { ConfigError, formatProblem } from '../../src/config/problems.ts';
 
 const BASE = `environments:
@@ -71,5 +71,70 @@ describe('parseConfig', () => {
   it('reports every schema problem at once', () => {
     const text = BASE.replace('max: 20', 'max: lots').replace('scale:', 'scale:').replace('U0BOB', 'bob').replace('via: kubernetes', 'via: helm');
     expect(problems(text)).toHaveLength(3);
+  });
+
+  // A file with a schema error used to stop there, hiding every reference problem until it was fixed.
+  it.each<[string, string, string[]]>([
+    [
+      'a wrong type and an approval from an undefined role',
+      BASE.replace('max: 20', 'max: "lots"').replace('from: [sre]', 'from: [sre, release]'),
+      ['environments.prod.approval.from[1]: unknown role "release" (known: sre) (line 3)', 'services.api.scale.max: expected a number, got "lots" (line 9)'],
+    ],
+    [
+      'a bad member and a permission for an unknown service',
+      BASE.replace('U0BOB', 'bob').replace('"*"', '"deploy:apu"'),
+      ['roles.sre.members[0]: expected a Slack user id (U0123ABCD) or an @usergroup handle (line 11)', 'roles.sre.allow[0]: unknown service "apu" (did you mean "api"?) (line 11)'],
+    ],
+    [
+      'a bad value in a service that roles refer to (the service still exists by name)',
+      BASE.replace('max: 20', 'max: lots').replace('"*"', '"scale:api:prod"'),
+      ['services.api.scale.max: expected a number, got "lots" (line 9)'],
+    ],
+    [
+      'a bad repo (not reported again as a missing one)',
+      BASE.replace('repo: acme/api', 'repo: not-a-repo').replace('via: kubernetes, image: ghcr.io/acme/api', 'via: github-deployment'),
+      ['services.api.github.repo: expected owner/name (line 6)'],
+    ],
+  ])('reports schema and cross-reference problems together: %s', (_label, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+});
+
+describe('checkConfigText', () => {
+  const approvals = (required: number, members: string, extraRoles = '') => BASE
+    .replace('approval: { from: [sre] }', `approval: { required: ${required}, from: [sre${extraRoles ? ', release' : ''}] }`)
+    .replace('sre: { members: [U0BOB, "@sre-oncall"], allow: ["*"] }', `sre: { members: [${members}], allow: ["*"] }${extraRoles}`);
+
+  it.each<[string, string, string[]]>([
+    ['two approvers named, one required', approvals(1, 'U0BOB, U0ALICE'), []],
+    ['one approver named, one required', approvals(1, 'U0BOB'), [
+      'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
+    ]],
+    ['two named, two required', approvals(2, 'U0BOB, U0ALICE'), [
+      'warning: environments.prod.approval.required: a request by a member of sre (U0BOB, U0ALICE) can never be approved: it needs 2 approvers besides the requester, and role sre has 2 members (line 3)',
+    ]],
+    ['two named, three required', approvals(3, 'U0BOB, U0ALICE'), [
+      'warning: environments.prod.approval.required: can never be met: it needs 3 approvers, and role sre has 2 members (U0BOB, U0ALICE) (line 3)',
+    ]],
+    ['nobody named', approvals(1, ''), ['warning: environments.prod.approval.required: can never be met: it needs 1 approver, and role sre has no members (line 3)']],
+    ['two roles with one member each', approvals(1, 'U0BOB', '\n  release: { members: [U0ALICE], allow: [status] }'), []],
+    ['the same person in two roles counts once', approvals(1, 'U0BOB', '\n  release: { members: [U0BOB], allow: [status] }'), [
+      'warning: environments.prod.approval.required: a request by a member of sre, release (U0BOB) can never be approved: it needs 1 approver besides the requester, and roles sre, release have 1 member (line 3)',
+    ]],
+    ['a user group, ids not enough on their own', approvals(1, 'U0BOB, "@sre-oncall"'), [
+      'note: environments.prod.approval.required: not checked offline: it needs 1 approver besides the requester; role sre has 1 user id (U0BOB) and @sre-oncall, whose members only Slack knows (line 3)',
+    ]],
+    ['a user group, ids enough on their own', approvals(1, 'U0BOB, U0ALICE, "@sre-oncall"'), []],
+  ])('approval reach: %s', (_label, text, expected) => {
+    const { errors, findings } = checkConfigText(text, 'test.yaml');
+    expect(errors).toEqual([]);
+    expect(findings.map((f) => `${f.level}: ${formatProblem(f)}`)).toEqual(expected);
+  });
+
+  it('finds approval rules that cannot be met even when the file has errors', () => {
+    const { config, errors, findings } = checkConfigText(approvals(2, 'U0BOB').replace('max: 20', 'max: lots'));
+    expect(config).toBeUndefined();
+    expect(errors.map(formatProblem)).toEqual(['services.api.scale.max: expected a number, got "lots" (line 9)']);
+    expect(findings.map((f) => f.level)).toEqual(['warning']);
   });
 });

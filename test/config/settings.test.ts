@@ -4,7 +4,7 @@ import { readSettings } from '../../src/config/settings.ts';
 
 describe('readSettings', () => {
   it.each([
-    ['no Slack credentials → sandbox', {}, { mode: 'sandbox' }],
+    ['no Slack credentials → none (start refuses, the sandbox is a command of its own)', {}, { mode: 'none' }],
     ['bot token + signing secret → HTTP', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: undefined }],
     ['bot token + app token → Socket Mode', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, { mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', apiUrl: undefined }],
     ['SLACK_API_URL gets its trailing slash', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' }, { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api/' }],
