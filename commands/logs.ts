@@ -3,9 +3,10 @@ import type { ActionSpec } from '../src/core/action.ts';
 import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { formatDuration, parseDuration, parseSince } from '../src/core/duration.ts';
-import { UserError } from '../src/core/errors.ts';
+import { BackendError, isBackendError, UserError } from '../src/core/errors.ts';
 import { formatTime } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
+import { snapshotGaps, unreadable } from '../src/core/logs/snapshot-text.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
 import { ENV, SERVICE } from './target.ts';
@@ -69,16 +70,29 @@ export const logs = defineCommand({
     }
     if (args.for) throw new UserError('`--for` goes with `--follow`.');
 
-    const { events, more } = await source.snapshot(query, args.lines ?? 200);
     const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
-    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : ''}.`;
-    if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    const what = `*${args.service}* in *${args.env}*`;
+    const snap = await source.snapshot(query, args.lines ?? 200).catch((err: unknown) => {
+      // The invocation fails (and is audited so); the user learns the range is unknown, not empty.
+      if (!isBackendError(err)) throw err;
+      throw new BackendError(unreadable({ source: source.describe(target), error: err.message, what, range, redact }), { cause: err });
+    });
+    const { events } = snap;
+    const matching = args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : '';
+    const summary = `${what}: ${events.length} line${events.length === 1 ? '' : 's'} from ${source.describe(target)}, ${range}${matching}.`;
+    const gaps = snapshotGaps(snap, { maxLines: limits.maxLines, redact });
+    if (!events.length && !gaps.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    const notes = gaps.map((text) => ({ type: 'text' as const, text }));
+    if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: [{ type: 'text', text: summary }, ...notes] });
     const lines = events.map((e) => formatEvent(e, redact));
     if (lines.length <= INLINE_LINES) {
-      await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, { type: 'code', text: lines.join('\n') }] });
+      await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, ...notes, { type: 'code', text: lines.join('\n') }] });
       return;
     }
-    await services.logs.attach(channelId, { filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`, comment: summary });
+    await services.logs.attach(channelId, {
+      filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`,
+      comment: [summary, ...gaps].join('\n'),
+    });
   },
 });
 
