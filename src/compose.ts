@@ -77,7 +77,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
   const chat = new RateLimitedChat(new SlackChat(slackClient), {
-    minGapMs: opts.tuning?.chatGapMs,
+    minGapMs: opts.tuning?.chatGapMs, log: log.child({ component: 'chat' }), metrics,
     ...(redis ? { redis } : {}),
   });
   const changes = new ChangeFlow({

@@ -6,6 +6,7 @@ import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
 import { paramsOf, requestHash, TAIL_KIND, type ChangePlan, type Executor, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
+import { postFailure } from './post-failure.ts';
 import { mention } from './format.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
@@ -86,8 +87,9 @@ export class ChangeFlow {
       ts = (await chat.post(s.channel, requestMessage(request, [], env))).ts;
     } catch (err) {
       this.deps.log.error({ err, requestId: request.id }, 'could not post the request');
-      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Could not post the request to the channel.' } });
-      await s.reply.ephemeral(textMessage(`:x: Could not post to this channel, so nothing was changed. Invite the bot with \`/invite @opsdeck\` and try again (ref \`${request.id}\`).`));
+      const failure = postFailure(err, request.id);
+      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: failure.summary } });
+      await s.reply.ephemeral(textMessage(failure.reply));
       return;
     }
     await store.setRequestMessage(request.id, { channel: s.channel, ts });

@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommandOutcome, Metrics } from '../ports/metrics.ts';
+import type { PacingMetrics } from '../slack/rate-limited-chat.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics {
+export class PromMetrics implements Metrics, PacingMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -17,6 +18,16 @@ export class PromMetrics implements Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
     registers: [this.registry],
   });
+  readonly #sharedPacing = new Gauge({
+    name: 'opsdeck_chat_shared_pacing',
+    help: 'With REDIS_URL: 1 while Slack posts share each channel\'s pace through Redis, 0 while Redis is down and posts are paced locally.',
+    registers: [this.registry],
+  });
+  readonly #localPacing = new Counter({
+    name: 'opsdeck_chat_local_pacing_total',
+    help: 'Slack posts paced by this replica alone because Redis could not be reached (replicas together may exceed a channel\'s limit).',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opsdeck_' });
@@ -28,5 +39,13 @@ export class PromMetrics implements Metrics {
 
   acked(kind: 'command' | 'action', seconds: number): void {
     this.#ack.observe({ kind }, seconds);
+  }
+
+  sharedPacing(up: boolean): void {
+    this.#sharedPacing.set(up ? 1 : 0);
+  }
+
+  pacedLocally(): void {
+    this.#localPacing.inc();
   }
 }
