@@ -82,11 +82,11 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const changes = new ChangeFlow({
     store, chat, clock, catalog: config, backends, executors,
-    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
+    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs, metrics,
   });
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, families: registry.families() });
-  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redact: logRedactor(config), heartbeatMs });
+  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redact: logRedactor(config), heartbeatMs, metrics });
   const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, tuning: opts.tuning }), tails, chat);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,

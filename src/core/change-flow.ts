@@ -2,10 +2,12 @@ import type { Backends, DeployOutcome } from '../ports/backends.ts';
 import type { Chat, Replier } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { FailureMetrics } from '../ports/metrics.ts';
 import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
 import { paramsOf, requestHash, TAIL_KIND, type ChangePlan, type Executor, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
+import { heartbeatFailed } from './heartbeat.ts';
 import { postFailure } from './post-failure.ts';
 import { mention } from './format.ts';
 import { newId } from './ids.ts';
@@ -26,6 +28,7 @@ export interface ChangeFlowDeps {
   progressIntervalMs?: number;
   /** How often a running change records that its process is alive. */
   heartbeatMs?: number;
+  metrics?: FailureMetrics;
 }
 
 export interface Submission {
@@ -119,7 +122,8 @@ export class ChangeFlow {
       await this.finish(running, { ok: false, summary: 'Refused: the audit log cannot be written, so nothing was changed.' });
       return;
     }
-    const beat = setInterval(() => void store.heartbeat(running.id, this.#runner, clock.now()).catch(() => undefined), this.#heartbeatMs);
+    const beat = setInterval(() => void store.heartbeat(running.id, this.#runner, clock.now())
+      .catch((err: unknown) => heartbeatFailed(reqLog.child({ runner: this.#runner }), this.deps.metrics, 'change', err)), this.#heartbeatMs);
     beat.unref();
     void this.refresh(running);
     const progress = progressReporter({ chat: this.deps.chat, channel: running.channel, threadTs: running.message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });

@@ -1,9 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome, Metrics } from '../ports/metrics.ts';
+import type { CommandOutcome, FailureMetrics, Metrics } from '../ports/metrics.ts';
 import type { PacingMetrics } from '../slack/rate-limited-chat.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics, PacingMetrics {
+export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -16,6 +16,12 @@ export class PromMetrics implements Metrics, PacingMetrics {
     help: 'Time from receiving a Slack request to acknowledging it. Slack gives up after 3 s.',
     labelNames: ['kind'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [this.registry],
+  });
+  readonly #heartbeatFailures = new Counter({
+    name: 'opsdeck_heartbeat_failures_total',
+    help: 'Heartbeats of running changes and log tails that could not be written; others take a change whose heartbeat stops for dead.',
+    labelNames: ['kind'] as const,
     registers: [this.registry],
   });
   readonly #sharedPacing = new Gauge({
@@ -39,6 +45,10 @@ export class PromMetrics implements Metrics, PacingMetrics {
 
   acked(kind: 'command' | 'action', seconds: number): void {
     this.#ack.observe({ kind }, seconds);
+  }
+
+  heartbeatFailed(kind: 'change' | 'tail'): void {
+    this.#heartbeatFailures.inc({ kind });
   }
 
   sharedPacing(up: boolean): void {
