@@ -75,22 +75,26 @@ export const logs = defineCommand({
     const snap = await source.snapshot(query, args.lines ?? 200).catch((err: unknown) => {
       // The invocation fails (and is audited so); the user learns the range is unknown, not empty.
       if (!isBackendError(err)) throw err;
-      throw new BackendError(unreadable({ source: source.describe(target), error: err.message, what, range, redact }), { cause: err });
+      const text = unreadable({ source: source.describe(target), error: err.message, what, range, redact });
+      throw new BackendError(text, { cause: err });
     });
     const { events } = snap;
     const matching = args.grep ? `, matching \`${args.grep.replace(/`/g, "'")}\`` : '';
-    const summary = `${what}: ${events.length} line${events.length === 1 ? '' : 's'} from ${source.describe(target)}, ${range}${matching}.`;
+    const count = `${events.length} line${events.length === 1 ? '' : 's'}`;
+    const summary = `${what}: ${count} from ${source.describe(target)}, ${range}${matching}.`;
     const gaps = snapshotGaps(snap, { maxLines: limits.maxLines, redact });
     if (!events.length && !gaps.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
-    const notes = gaps.map((text) => ({ type: 'text' as const, text }));
-    if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: [{ type: 'text', text: summary }, ...notes] });
+    const head = [summary, ...gaps].map((text) => ({ type: 'text' as const, text }));
+    if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: head });
     const lines = events.map((e) => formatEvent(e, redact));
     if (lines.length <= INLINE_LINES) {
-      await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, ...notes, { type: 'code', text: lines.join('\n') }] });
+      await reply.inChannel({ text: summary, blocks: [...head, { type: 'code', text: lines.join('\n') }] });
       return;
     }
     await services.logs.attach(channelId, {
-      filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`,
+      filename: `${args.service}-${args.env}-logs.txt`,
+      title: `${args.service} ${args.env} logs`,
+      content: `${lines.join('\n')}\n`,
       comment: [summary, ...gaps].join('\n'),
     });
   },

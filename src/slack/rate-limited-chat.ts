@@ -112,7 +112,10 @@ export class RateLimitedChat implements Chat {
     this.#redisDownUntil = Date.now() + (this.#o.redisRetryMs ?? REDIS_RETRY_MS);
     if (!first) return;
     this.#o.metrics?.sharedPacing(false);
-    this.#o.log?.warn({ err }, 'Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel\'s limit until it is back');
+    this.#o.log?.warn(
+      { err },
+      'Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel\'s limit until it is back',
+    );
   }
 
   #up(): void {

@@ -23,14 +23,16 @@ beforeAll(async () => {
   cloudwatch = await CloudWatchLogsEmulator.start({ segmentSize: 10 });
   brokenCluster = createServer((_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'etcdserver: leader changed <!channel> password=hunter2hunter2', code: 503 }));
+    const message = 'etcdserver: leader changed <!channel> password=hunter2hunter2';
+    res.end(JSON.stringify({ kind: 'Status', status: 'Failure', message, code: 503 }));
   });
   await new Promise<void>((resolve) => brokenCluster.listen(0, '127.0.0.1', resolve));
   const kubeconfig = renderKubeconfig([
     { name: 'staging', server: `http://127.0.0.1:${(brokenCluster.address() as AddressInfo).port}`, token: 'staging-token' },
     ...world.clusters.prod.kubeconfigContexts({ contexts: ['prod'] }),
   ]);
-  h = await startHarness({ backends: { ...world, cloudwatch, kubeconfig }, clock, tuning: { snapshotBudgetMs: 2_000, snapshotMaxPages: 5 } });
+  const tuning = { snapshotBudgetMs: 2_000, snapshotMaxPages: 5 };
+  h = await startHarness({ backends: { ...world, cloudwatch, kubeconfig }, clock, tuning });
 });
 afterAll(async () => {
   await h?.stop();
@@ -90,7 +92,8 @@ describe('/logs when the log source fails', () => {
 
 describe('/logs snapshots that leave lines out', () => {
   it('says older lines were left out by the line limit, and how to get them', async () => {
-    cloudwatch.put('/ecs/api-staging', 'task/1', Array.from({ length: 8 }, (_, i) => ({ timestamp: at('2026-11-24T09:50:00Z') + i * 1000, message: `tick ${i}` })));
+    const first = at('2026-11-24T09:50:00Z');
+    cloudwatch.put('/ecs/api-staging', 'task/1', Array.from({ length: 8 }, (_, i) => ({ timestamp: first + i * 1000, message: `tick ${i}` })));
     const text = await logs('U0ALICE', 'api staging --lines 3');
     expect(text).toContain('3 lines from CloudWatch /ecs/api-staging (staging)');
     expect(text).toContain('tick 7');
@@ -101,7 +104,8 @@ describe('/logs snapshots that leave lines out', () => {
 
   it('says which lines were not read when the page budget ran out: those after the point reached', async () => {
     const first = at('2026-11-24T09:50:00Z');
-    cloudwatch.put('/ecs/worker-prod', 'worker-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: first + i * 100, message: `job ${i}` })));
+    const jobs = Array.from({ length: 100 }, (_, i) => ({ timestamp: first + i * 100, message: `job ${i}` }));
+    cloudwatch.put('/ecs/worker-prod', 'worker-1', jobs);
     const text = await logs('U0BOB', 'worker prod --lines 20');
     // Five pages of ten events: jobs 0 to 49 were read, the newest 20 of them shown.
     expect(text).toContain('20 lines from CloudWatch /ecs/worker-prod streams worker* (prod)');

@@ -84,7 +84,8 @@ function noAnswer(budgetMs: number): Error {
   return error;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 // Whole seconds as people say them (`20s`); anything finer (tests, tight configs) in ms, not rounded away.
 const wait = (ms: number): string => (ms % 1000 === 0 ? formatDuration(ms) : `${ms} ms`);

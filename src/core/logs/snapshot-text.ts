@@ -24,10 +24,17 @@ export function snapshotGaps(snap: LogSnapshot, o: { maxLines: number; redact: (
 }
 
 /** Why nothing can be said about a range (`A to B`): the source failed, which is not the same as an empty range. */
-export function unreadable(a: { source: string; error: string; what: string; range: string; redact: (text: string) => string }): string {
+export function unreadable(a: {
+  source: string;
+  error: string;
+  what: string;
+  range: string;
+  redact: (text: string) => string;
+}): string {
   const said = shown(a.error, a.redact).replace(/\.$/, '');
   return (
-    `Could not read the logs from ${a.source}: ${said}. Nothing is known about the logs of ${a.what} from ${a.range} ` +
-    "(this is not an empty result): try again in a minute, and if it keeps failing, check the log backend and opsdeck's access to it."
+    `Could not read the logs from ${a.source}: ${said}. ` +
+    `Nothing is known about the logs of ${a.what} from ${a.range} (this is not an empty result): ` +
+    "try again in a minute, and if it keeps failing, check the log backend and opsdeck's access to it."
   );
 }

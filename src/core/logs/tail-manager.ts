@@ -122,7 +122,8 @@ export class TailManager {
     const beatLog = log.child({ tail: req.id, runner });
     const beat = setInterval(() => {
       void (async () => {
-        await store.heartbeat(req.id, runner, clock.now()).catch((err: unknown) => heartbeatFailed(beatLog, this.#deps.metrics, 'tail', err));
+        await store.heartbeat(req.id, runner, clock.now())
+          .catch((err: unknown) => heartbeatFailed(beatLog, this.#deps.metrics, 'tail', err));
         // Looked at even when the heartbeat failed: a Stop click must still end the tail.
         const now = await store.getRequest(req.id);
         if (now && now.state !== 'running') end(typeof now.outcome?.by === 'string' ? `stopped by ${mention(now.outcome.by)}` : 'stopped');
@@ -173,14 +174,18 @@ export class TailManager {
     // Recorded before Slack hears of it, so a slow chat API cannot lose the audit entry.
     const state = reason.startsWith('stopped') ? 'cancelled' : reason.startsWith('failed') ? 'failed' : 'succeeded';
     const ended = await this.#close(req.id, state, summary);
-    await changes.audit(t.requester, 'logs.follow.stopped', req, { reason, summary, by: ended?.outcome?.by, shown: backlog.shown, skipped: backlog.skipped, received });
+    await changes.audit(t.requester, 'logs.follow.stopped', req, {
+      reason, summary, by: ended?.outcome?.by, shown: backlog.shown, skipped: backlog.skipped, received,
+    });
     if (backlog.skipped) {
       await chat
         .upload(t.channel, { filename: `${req.service}-${req.env}-logs.txt`, title: `${req.service} ${req.env} logs`, content: backlog.file(), comment: summary }, parent.ts)
         .catch((err: unknown) => log.warn({ err }, 'could not attach the log file'));
     }
-    await chat.post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts).catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
-    await chat.update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary }).catch((err: unknown) => log.warn({ err }, 'could not mark the tail message ended'));
+    await chat.post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts)
+      .catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
+    await chat.update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary })
+      .catch((err: unknown) => log.warn({ err }, 'could not mark the tail message ended'));
   }
 
   /**
@@ -193,7 +198,8 @@ export class TailManager {
     if (done) return done;
     const stopped = await store.getRequest(id);
     if (stopped?.state !== 'cancelled') return stopped;
-    return store.transitionRequest(id, ['cancelled'], 'cancelled', { outcome: { ...stopped.outcome, summary } }, clock.now());
+    const outcome = { ...stopped.outcome, summary };
+    return store.transitionRequest(id, ['cancelled'], 'cancelled', { outcome }, clock.now());
   }
 }
 

@@ -46,16 +46,21 @@ describe('heartbeat failures are logged with context and counted, never swallowe
       ...base, store: failingHeartbeats(db.store), log, metrics, heartbeatMs: 20,
       executors: { deploy: () => new Promise((resolve) => (finish = () => resolve({ ok: true, summary: 'deployed' }))) },
     });
-    const plan: ChangePlan = { kind: 'deploy', service: 'api', env: 'prod', title: 'Deploy api to prod', headline: 'h', fields: [], binding: {}, exec: {} };
+    const plan: ChangePlan = {
+      kind: 'deploy', service: 'api', env: 'prod', title: 'Deploy api to prod', headline: 'h', fields: [], binding: {}, exec: {},
+    };
     const reply = { ephemeral: async () => {}, inChannel: async () => {} };
-    const submitted = flow.submit(plan, { requester: 'U0BOB', channel: 'C1', invocationId: 'inv_1', reply, dryRun: false, forced: undefined, notify: [] });
+    const submission = { requester: 'U0BOB', channel: 'C1', invocationId: 'inv_1', reply, dryRun: false, forced: undefined, notify: [] };
+    const submitted = flow.submit(plan, submission);
     await vi.waitFor(() => expect(counts.change).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     finish!();
     await submitted;
 
     const warning = log.lines.find((l) => l.msg.startsWith('change heartbeat failed'));
     expect(warning?.level).toBe('warn');
-    expect(warning?.fields).toMatchObject({ kind: 'deploy', service: 'api', env: 'prod', requestId: expect.stringMatching(/^req_/), runner: expect.stringMatching(/^run_/) });
+    expect(warning?.fields).toMatchObject({
+      kind: 'deploy', service: 'api', env: 'prod', requestId: expect.stringMatching(/^req_/), runner: expect.stringMatching(/^run_/),
+    });
     expect(String((warning?.fields.err as Error).message)).toBe('database is locked');
     expect(counts.tail).toBe(0);
   });
@@ -67,7 +72,8 @@ describe('heartbeat failures are logged with context and counted, never swallowe
     const id = await tails.start(tailStart(60_000));
     await vi.waitFor(() => expect(counts.tail).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     expect(await replica(db.store).tails.stop(id, 'U0ALICE')).toBe(true);
-    await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('stopped by <@U0ALICE>'))).toBe(true), { timeout: 5_000 });
+    const stopped = () => chat.posts.some((p) => p.text.includes('stopped by <@U0ALICE>'));
+    await vi.waitFor(() => expect(stopped()).toBe(true), { timeout: 5_000 });
 
     const warning = log.lines.find((l) => l.msg.startsWith('tail heartbeat failed'));
     expect(warning?.fields).toMatchObject({ tail: id, runner: expect.stringMatching(/^run_/), heartbeat: 'tail' });

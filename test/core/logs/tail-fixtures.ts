@@ -17,7 +17,10 @@ export interface LogLine {
 }
 
 /** A logger that keeps warnings and errors with every binding of its ancestors, to check their context. */
-export function recordingLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: LogLine[] } {
+export function recordingLogger(
+  lines: LogLine[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & { lines: LogLine[] } {
   return {
     lines,
     debug() {},
@@ -83,8 +86,15 @@ export async function tempStore(): Promise<{ store: SqliteStore; close(): Promis
 
 const catalog = { services: { api: {} }, environments: { prod: {} } };
 
+export interface ReplicaOptions {
+  chat?: ReturnType<typeof recordingChat>;
+  log?: Logger;
+  heartbeatMs?: number;
+  metrics?: TailDeps['metrics'];
+}
+
 /** One opsdeck replica's change flow and tail manager on `store`. */
-export function replica(store: Store, o: { chat?: ReturnType<typeof recordingChat>; log?: Logger; heartbeatMs?: number; metrics?: TailDeps['metrics'] } = {}) {
+export function replica(store: Store, o: ReplicaOptions = {}) {
   const chat = o.chat ?? recordingChat();
   const log = o.log ?? recordingLogger();
   const clock = { now: () => new Date() };
@@ -92,6 +102,8 @@ export function replica(store: Store, o: { chat?: ReturnType<typeof recordingCha
     store, chat, clock, catalog, log, executors: {}, metrics: o.metrics, heartbeatMs: o.heartbeatMs,
     backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
   });
-  const tails = new TailManager({ store, chat, clock, log, changes, redact: (t) => t, heartbeatMs: o.heartbeatMs ?? 20, metrics: o.metrics });
+  const tails = new TailManager({
+    store, chat, clock, log, changes, redact: (t) => t, heartbeatMs: o.heartbeatMs ?? 20, metrics: o.metrics,
+  });
   return { changes, tails, chat };
 }

@@ -21,7 +21,8 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     const owner = replica(store, { chat });
     const other = sameReplica ? owner : replica(store);
     const id = await owner.tails.start(tailStart(60_000));
-    await vi.waitFor(() => expect(chat.posts.filter((p) => p.text.endsWith('log lines')).length).toBeGreaterThan(0), { timeout: 5_000 });
+    const linesPosted = () => chat.posts.filter((p) => p.text.endsWith('log lines')).length;
+    await vi.waitFor(() => expect(linesPosted()).toBeGreaterThan(0), { timeout: 5_000 });
 
     expect(await other.tails.stop(id, 'U0ALICE')).toBe(true);
     const closing = await vi.waitFor(() => {
@@ -36,7 +37,8 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     expect(closing.thread).toBe('1.1');
     const stored = await store.getRequest(id);
     expect(stored).toMatchObject({ state: 'cancelled', outcome: { by: 'U0ALICE', summary } });
-    const audit = (await store.queryAudit({ limit: 100 })).filter((r) => r.requestId === id && r.action === 'logs.follow.stopped');
+    const audit = (await store.queryAudit({ limit: 100 }))
+      .filter((r) => r.requestId === id && r.action === 'logs.follow.stopped');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toMatchObject({ summary, by: 'U0ALICE', reason: 'stopped by <@U0ALICE>' });
     // A second click finds it ended.
@@ -47,6 +49,8 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     const { tails, chat } = replica(store);
     const id = await tails.start(tailStart(1_000));
     await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('reached its'))).toBe(true), { timeout: 5_000 });
-    expect(await store.getRequest(id)).toMatchObject({ state: 'succeeded', outcome: { summary: expect.stringContaining('reached its 1s limit') } });
+    expect(await store.getRequest(id)).toMatchObject({
+      state: 'succeeded', outcome: { summary: expect.stringContaining('reached its 1s limit') },
+    });
   });
 });
