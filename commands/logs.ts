@@ -3,9 +3,10 @@ import type { ActionSpec } from '../src/core/action.ts';
 import { TAIL_KIND } from '../src/core/change.ts';
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { formatDuration, isSince, parseDuration, parseSince } from '../src/core/duration.ts';
-import { UserError } from '../src/core/errors.ts';
+import { BackendError, isBackendError, UserError } from '../src/core/errors.ts';
 import { formatTime, inlineCode } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
+import { snapshotGaps, unreadable } from '../src/core/logs/snapshot-text.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
 import { ENV, SERVICE } from './target.ts';
@@ -52,7 +53,7 @@ export const logs = defineCommand({
   permission: 'logs',
   mutating: false,
   async handler({ args, actor, channelId, services, reply }) {
-    const { limits, tails } = services.logs;
+    const { limits, tails, redact } = services.logs;
     const { kind, source } = pickSource(services, args.service, args.source);
     if ((args.pod || args.container) && kind !== 'kubernetes') throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
     if (args.lines !== undefined && args.lines > limits.maxLines) throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
@@ -69,17 +70,34 @@ export const logs = defineCommand({
     }
     if (args.for) throw new UserError('`--for` goes with `--follow`.');
 
-    const { events, more } = await source.snapshot(query, args.lines ?? 200);
     const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
-    const summary = `*${args.service}* in *${args.env}*: ${events.length} line${events.length === 1 ? '' : 's'}${more ? ' (the newest; older ones left out)' : ''} from ${source.describe(target)}, ${range}${args.grep ? `, matching ${inlineCode(args.grep)}` : ''}.`;
-    if (!events.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
-    const redact = services.logs.lineRedactor();
-    const lines = events.map((e) => formatEvent(e, redact));
+    const what = `*${args.service}* in *${args.env}*`;
+    const snap = await source.snapshot(query, args.lines ?? 200).catch((err: unknown) => {
+      // The invocation fails (and is audited so); the user learns the range is unknown, not empty.
+      if (!isBackendError(err)) throw err;
+      const text = unreadable({ source: source.describe(target), error: err.message, what, range, redact });
+      throw new BackendError(text, { cause: err });
+    });
+    const { events } = snap;
+    const matching = args.grep ? `, matching ${inlineCode(args.grep)}` : '';
+    const count = `${events.length} line${events.length === 1 ? '' : 's'}`;
+    const summary = `${what}: ${count} from ${source.describe(target)}, ${range}${matching}.`;
+    const gaps = snapshotGaps(snap, { maxLines: limits.maxLines, redact });
+    if (!events.length && !gaps.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    const head = [summary, ...gaps].map((text) => ({ type: 'text' as const, text }));
+    if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: head });
+    const lineRedact = services.logs.lineRedactor();
+    const lines = events.map((e) => formatEvent(e, lineRedact));
     if (lines.length <= INLINE_LINES) {
-      await reply.inChannel({ text: summary, blocks: [{ type: 'text', text: summary }, { type: 'code', text: lines.join('\n') }] });
+      await reply.inChannel({ text: summary, blocks: [...head, { type: 'code', text: lines.join('\n') }] });
       return;
     }
-    await services.logs.attach(channelId, { filename: `${args.service}-${args.env}-logs.txt`, title: `${args.service} ${args.env} logs`, content: `${lines.join('\n')}\n`, comment: summary });
+    await services.logs.attach(channelId, {
+      filename: `${args.service}-${args.env}-logs.txt`,
+      title: `${args.service} ${args.env} logs`,
+      content: `${lines.join('\n')}\n`,
+      comment: [summary, ...gaps].join('\n'),
+    });
   },
 });
 

@@ -92,18 +92,17 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
-    clock,
-    minGapMs: opts.tuning?.chatGapMs,
+    clock, minGapMs: opts.tuning?.chatGapMs, log: log.child({ component: 'chat' }), metrics,
     ...(redis ? { redis } : {}),
   });
   const changes = new ChangeFlow({
     store, chat, clock, catalog: config, backends, kinds: changeKinds,
     approversBesides: (env, requester) => approversBesides({ catalog: config, policy, directory }, env, requester),
-    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs,
+    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs, metrics,
   });
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, clock, families: registry.families() });
-  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redactor, heartbeatMs });
+  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redactor, heartbeatMs, metrics });
   const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, clock, tuning: opts.tuning }), tails, chat, redactor);
   const dispatcher = new Dispatcher({
     catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,

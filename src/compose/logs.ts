@@ -16,6 +16,9 @@ import type { LogSource } from '../ports/logs.ts';
 export interface LogTuning {
   pollMs?: number;
   requestTimeoutMs?: number;
+  /** Bounds of a CloudWatch snapshot (defaults 20 s, 200 pages). */
+  snapshotBudgetMs?: number;
+  snapshotMaxPages?: number;
   /** Static AWS credentials (the sandbox's emulator); production uses the SDK's default chain. */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -40,7 +43,7 @@ export function createLogSources(a: { config: OpsdeckConfig; settings: Settings;
     const svcLog = log.child({ component: 'logs', service: name });
     const cw = svc.logs && 'cloudwatch' in svc.logs ? svc.logs.cloudwatch : undefined;
     if (cw) {
-      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, clock, log: svcLog }) });
+      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, snapshotBudgetMs: tuning.snapshotBudgetMs, snapshotMaxPages: tuning.snapshotMaxPages, clock, log: svcLog }) });
     }
     const pods = svc.logs && 'kubernetes' in svc.logs ? svc.logs.kubernetes : undefined;
     if (svc.kubernetes) {
@@ -67,6 +70,7 @@ export function logCenter(
       maxFollowMs: parseDuration(settings?.maxFollow ?? '30m')!,
       maxLines: settings?.maxLines ?? 2000,
     },
+    redact: redactor.text,
     lineRedactor: () => lineRedactor(redactor),
     attach: (channel, file) => chat.upload(channel, file),
   };

@@ -2,10 +2,13 @@ import type { Backends, DeployOutcome } from '../ports/backends.ts';
 import type { Chat, Replier } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { FailureMetrics } from '../ports/metrics.ts';
 import type { Store, StoredRequest } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
 import { paramsOf, requestHash, TAIL_KIND, type ChangeKind, type ChangePlan, type RequestParams } from './change.ts';
 import { parseDuration } from './duration.ts';
+import { heartbeatFailed } from './heartbeat.ts';
+import { postFailure } from './post-failure.ts';
 import { link, mention, plain, userText } from './format.ts';
 import { newId } from './ids.ts';
 import { textMessage } from './message.ts';
@@ -32,6 +35,7 @@ export interface ChangeFlowDeps {
   progressIntervalMs?: number;
   /** How often a running change records that its process is alive. */
   heartbeatMs?: number;
+  metrics?: FailureMetrics;
 }
 
 export interface Submission {
@@ -95,8 +99,9 @@ export class ChangeFlow {
       ts = (await chat.post(s.channel, requestMessage(request, [], env))).ts;
     } catch (err) {
       this.deps.log.error({ err, requestId: request.id }, 'could not post the request');
-      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: 'Could not post the request to the channel.' } }, clock.now());
-      await s.reply.ephemeral(textMessage(`:x: Could not post to this channel, so nothing was changed. Invite the bot with \`/invite @opsdeck\` and try again (ref \`${request.id}\`).`));
+      const failure = postFailure(err, request.id);
+      await store.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary: failure.summary } }, clock.now());
+      await s.reply.ephemeral(textMessage(failure.reply));
       return;
     }
     s.posted?.();
@@ -131,7 +136,8 @@ export class ChangeFlow {
       return;
     }
     const beat = new AbortController();
-    void every(clock, this.#heartbeatMs, beat.signal, () => store.heartbeat(running.id, this.#runner, clock.now()).then(() => undefined, () => undefined));
+    void every(clock, this.#heartbeatMs, beat.signal, () => store.heartbeat(running.id, this.#runner, clock.now())
+      .then(() => undefined, (err: unknown) => heartbeatFailed(reqLog.child({ runner: this.#runner }), this.deps.metrics, 'change', err)));
     void this.refresh(running);
     const progress = progressReporter({ chat: this.deps.chat, channel: running.channel, threadTs: running.message?.ts, clock, minGapMs: this.deps.progressIntervalMs ?? 1000, log: reqLog });
     let outcome: DeployOutcome;

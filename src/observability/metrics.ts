@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome, Metrics } from '../ports/metrics.ts';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CommandOutcome, FailureMetrics, Metrics } from '../ports/metrics.ts';
+import type { PacingMetrics } from '../slack/rate-limited-chat.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics {
+export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -15,6 +16,25 @@ export class PromMetrics implements Metrics {
     help: 'Time from receiving a Slack request to acknowledging it. Slack gives up after 3 s.',
     labelNames: ['kind'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [this.registry],
+  });
+  readonly #heartbeatFailures = new Counter({
+    name: 'opsdeck_heartbeat_failures_total',
+    help: 'Heartbeats of running changes and log tails that could not be written; '
+      + 'other replicas take a change or tail whose heartbeat stops for dead.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly #sharedPacing = new Gauge({
+    name: 'opsdeck_chat_shared_pacing',
+    help: 'With REDIS_URL: 1 while Slack posts share each channel\'s pace through Redis, '
+      + '0 while Redis is down and each replica paces its own posts.',
+    registers: [this.registry],
+  });
+  readonly #localPacing = new Counter({
+    name: 'opsdeck_chat_local_pacing_total',
+    help: 'Slack posts paced by this replica alone because Redis could not be reached '
+      + '(replicas together may then exceed a channel\'s limit).',
     registers: [this.registry],
   });
 
@@ -48,5 +68,17 @@ export class PromMetrics implements Metrics {
 
   duplicateDelivery(): void {
     this.#duplicates.inc();
+  }
+
+  heartbeatFailed(kind: 'change' | 'tail'): void {
+    this.#heartbeatFailures.inc({ kind });
+  }
+
+  sharedPacing(up: boolean): void {
+    this.#sharedPacing.set(up ? 1 : 0);
+  }
+
+  pacedLocally(): void {
+    this.#localPacing.inc();
   }
 }

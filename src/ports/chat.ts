@@ -15,3 +15,17 @@ export interface Chat {
   /** Shares a text file in the channel (or a thread), with a comment; for output too big for a message. */
   upload(channel: string, file: { filename: string; title: string; content: string; comment: string }, threadTs?: string): Promise<void>;
 }
+
+/**
+ * A post or upload the chat service refused or never answered. `code` is its reason as it named it
+ * (Slack: `not_in_channel`, `channel_not_found`, `ratelimited`, …), for code to act on; the message
+ * says the same for people.
+ */
+export class ChatError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChatError';
+    this.code = code;
+  }
+}

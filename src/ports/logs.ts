@@ -20,11 +20,31 @@ export interface LogQuery {
   container?: string | undefined;
 }
 
+/**
+ * What a snapshot read, and what it did not: a reader must be able to tell "no such lines" from
+ * "not looked at".
+ */
+export interface LogSnapshot {
+  /** The newest `limit` lines of what was read, oldest first. */
+  events: LogEvent[];
+  /** Older lines of the range were left out: beyond the line limit, or (pod logs) beyond the lines searched. */
+  olderLeftOut: boolean;
+  /**
+   * Set when reading stopped before the end of the range (a time or page budget): lines stamped after
+   * `readUpTo` were not read, so nothing is known about them. `reason` names the budget, for people.
+   */
+  unread?: { readUpTo: Date; reason: string } | undefined;
+}
+
 export interface LogSource {
   /** "CloudWatch /ecs/api (prod)" or "pods app=api in api (prod)", for summaries. */
   describe(target: Target): string;
-  /** The newest `limit` events from `since` to now, oldest first; `more` when older ones were left out. */
-  snapshot(query: LogQuery, limit: number): Promise<{ events: LogEvent[]; more: boolean }>;
+  /**
+   * The newest `limit` events from `since` to now, oldest first, and what was left out or not read. A
+   * source that cannot be read at all rejects (a BackendError naming it and what it said); it never
+   * answers with an empty snapshot.
+   */
+  snapshot(query: LogQuery, limit: number): Promise<LogSnapshot>;
   /**
    * Delivers events from `since` on, in batches, oldest first, each exactly once, until `signal`
    * aborts (then it resolves). Backend trouble is retried with backoff; a failure that does not

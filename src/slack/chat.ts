@@ -1,7 +1,7 @@
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Message } from '../core/message.ts';
 import type { Redactor } from '../core/redact.ts';
-import type { Chat } from '../ports/chat.ts';
+import { type Chat, ChatError } from '../ports/chat.ts';
 import { renderMessage } from './render.ts';
 
 /**
@@ -24,7 +24,9 @@ export class SlackChat implements Chat {
       ...(threadTs ? { thread_ts: threadTs } : {}),
       unfurl_links: false,
       unfurl_media: false,
-    } as Parameters<WebClient['chat']['postMessage']>[0]);
+    } as Parameters<WebClient['chat']['postMessage']>[0]).catch((err: unknown) => {
+      throw chatError(err, 'chat.postMessage');
+    });
     if (!res.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
     return { ts: res.ts };
   }
@@ -37,10 +39,39 @@ export class SlackChat implements Chat {
       content: this.#redactor.text(file.content),
       initial_comment: this.#redactor.text(file.comment),
       ...(threadTs ? { thread_ts: threadTs } : {}),
-    } as Parameters<WebClient['filesUploadV2']>[0]);
+    } as Parameters<WebClient['filesUploadV2']>[0]).catch((err: unknown) => {
+      throw chatError(err, 'files.uploadV2');
+    });
   }
 
   async update(channel: string, ts: string, message: Message): Promise<void> {
     await this.#client.chat.update({ channel, ts, ...renderMessage(this.#redactor.deep(message)) } as Parameters<WebClient['chat']['update']>[0]);
+  }
+}
+
+interface WebApiErrorShape {
+  code?: string;
+  data?: { error?: string };
+  original?: Error;
+  statusCode?: number;
+  retryAfter?: number;
+}
+
+/** The Web API client's error as a ChatError: Slack's own reason as the code, and one readable line. */
+function chatError(err: unknown, method: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const e = err as Error & WebApiErrorShape;
+  const as = (message: string, code: string) => new ChatError(message, code, { cause: err });
+  switch (e.code) {
+    case ErrorCode.PlatformError:
+      return as(`Slack refused ${method}: ${e.data?.error ?? 'no reason given'}`, e.data?.error ?? 'unknown');
+    case ErrorCode.RateLimitedError:
+      return as(`Slack rate-limited ${method} (retry after ${e.retryAfter ?? '?'} s)`, 'ratelimited');
+    case ErrorCode.HTTPError:
+      return as(`Slack answered ${method} with HTTP ${e.statusCode ?? '?'}`, `http_${e.statusCode ?? 'error'}`);
+    case ErrorCode.RequestError:
+      return as(`Slack could not be reached for ${method}: ${e.original?.message ?? e.message}`, 'request_error');
+    default:
+      return err;
   }
 }

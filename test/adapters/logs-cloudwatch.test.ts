@@ -1,6 +1,7 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it, vi } from 'vitest';
 import { CloudWatchLogSource, type CloudWatchLogSourceOptions, createCloudWatchClient } from '../../src/adapters/logs-cloudwatch/index.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { BackendError, UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogEvent, LogQuery } from '../../src/ports/logs.ts';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
@@ -35,6 +36,22 @@ function sourceFor(cw: CloudWatchLogsEmulator, extra: Partial<CloudWatchLogSourc
   return new CloudWatchLogSource({ client: clientFor(cw), group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`, pollMs: 50, clock, log: recordingLogger(), ...extra });
 }
 
+/** The client, with each call answered `ms` later (or cancelled by its abort signal before then). */
+function slowed(client: CloudWatchLogsClient, ms: number): CloudWatchLogsClient {
+  const send = client.send.bind(client);
+  vi.spyOn(client, 'send').mockImplementation((async (command: never, options: { abortSignal?: AbortSignal }) => {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      options.abortSignal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+      }, { once: true });
+    });
+    return send(command, options as never);
+  }) as never);
+  return client;
+}
+
 const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({ target: prod, since: new Date(since), ...extra });
 
 /** Follows until `done` says the collected events are complete, then aborts; returns the batches. */
@@ -49,18 +66,18 @@ async function followUntil(source: CloudWatchLogSource, q: LogQuery, done: (even
 }
 
 describe('CloudWatchLogSource snapshot', () => {
-  it('returns the newest N events oldest first, with `more` when older ones were left out', async () => {
+  it('returns the newest N events oldest first, and says when older ones were left out', async () => {
     const cw = await startCloudWatch();
     const stored = cw.put(GROUP, 'web-1', Array.from({ length: 50 }, (_, i) => ({ timestamp: T0 + i * 10, message: `line ${i}` })));
     const source = sourceFor(cw);
 
     const newest = await source.snapshot(query(T0), 10);
-    expect(newest.more).toBe(true);
+    expect(newest).toEqual({ events: expect.any(Array), olderLeftOut: true });
     expect(newest.events.map((e) => e.id)).toEqual(stored.slice(-10).map((e) => e.eventId));
     expect(newest.events[0]).toEqual({ id: stored[40]!.eventId, timestamp: T0 + 400, message: 'line 40', origin: 'web-1' });
 
     const all = await source.snapshot(query(T0 + 100), 100);
-    expect(all).toEqual({ events: expect.any(Array), more: false });
+    expect(all).toEqual({ events: expect.any(Array), olderLeftOut: false });
     expect(all.events.map((e) => e.message)).toEqual(stored.slice(10).map((e) => e.message));
   });
 
@@ -69,7 +86,7 @@ describe('CloudWatchLogSource snapshot', () => {
     // 100 events, 3 of which match, far apart: most pages in between come back empty with a token.
     cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: [3, 51, 98].includes(i) ? `ERROR ${i}` : `ok ${i}` })));
     const result = await sourceFor(cw).snapshot(query(T0, { grep: 'ERROR' }), 100);
-    expect(result).toEqual({ events: expect.any(Array), more: false });
+    expect(result).toEqual({ events: expect.any(Array), olderLeftOut: false });
     expect(result.events.map((e) => e.message)).toEqual(['ERROR 3', 'ERROR 51', 'ERROR 98']);
     expect(cw.requests.filter((r) => r.operation === 'FilterLogEvents').length).toBeGreaterThanOrEqual(20);
   });
@@ -107,17 +124,71 @@ describe('CloudWatchLogSource snapshot', () => {
     expect(source.describe(prod)).toBe('CloudWatch /ecs/api (prod)');
   });
 
-  it('stops at its page budget, says `more` and logs why', async () => {
+  it('stops at its page budget and says which events were not read: those after the point reached', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
     cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
     const log = recordingLogger();
     const result = await sourceFor(cw, { snapshotMaxPages: 3, log }).snapshot(query(T0), 5);
-    expect(result.more).toBe(true);
     expect(result.events.map((e) => e.message)).toEqual(['line 25', 'line 26', 'line 27', 'line 28', 'line 29']);
-    expect(log.warnings).toEqual([expect.stringContaining('stopped at its time or page budget')]);
+    expect(result.olderLeftOut).toBe(true);
+    expect(result.unread).toEqual({ readUpTo: new Date(T0 + 29), reason: 'its page budget (3 pages)' });
+    expect(log.warnings).toEqual([expect.stringContaining('events after the point reached were not read')]);
+
+    // All that was read fits: nothing older was left out, but the newer events still were not read.
+    const roomy = await sourceFor(cw, { snapshotMaxPages: 3 }).snapshot(query(T0), 100);
+    expect(roomy.events).toHaveLength(30);
+    expect(roomy).toMatchObject({ olderLeftOut: false, unread: { readUpTo: new Date(T0 + 29) } });
   });
 
-  it('stops at its time budget on its clock, also while backing off from throttling', async () => {
+  it('stops at its time budget and says how far it read', async () => {
+    const cw = await startCloudWatch({ segmentSize: 10 });
+    cw.put(GROUP, 'web-1', Array.from({ length: 200 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
+    // 20 pages at 50 ms each cannot fit in 500 ms.
+    const result = await sourceFor(cw, { client: slowed(clientFor(cw), 50), snapshotBudgetMs: 500 }).snapshot(query(T0), 200);
+    const read = result.events.length;
+    expect(read).toBeGreaterThanOrEqual(10);
+    expect(read).toBeLessThan(200);
+    expect(result.events.map((e) => e.message)).toEqual(Array.from({ length: read }, (_, i) => `line ${i}`));
+    expect(result).toMatchObject({ olderLeftOut: false, unread: { readUpTo: new Date(T0 + read - 1), reason: 'its time budget (500 ms)' } });
+  });
+
+  it('rejects when CloudWatch fails until the budget runs out, instead of answering with no events', async () => {
+    const cw = await startCloudWatch();
+    cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'hello' }]);
+    cw.injectFailure({ operation: 'FilterLogEvents', kind: 'unavailable', times: Infinity });
+    const error = await sourceFor(cw, { snapshotBudgetMs: 1_500 }).snapshot(query(T0), 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toMatch(/^CloudWatch FilterLogEvents on \/ecs\/api failed: ServiceUnavailableException: /);
+  });
+
+  it('rejects when CloudWatch does not answer within the budget', async () => {
+    const cw = await startCloudWatch();
+    cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'hello' }]);
+    const error = await sourceFor(cw, { client: slowed(clientFor(cw), 60_000), snapshotBudgetMs: 200 }).snapshot(query(T0), 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toBe("CloudWatch FilterLogEvents on /ecs/api failed: TimeoutError: no answer within the snapshot's 200 ms");
+  });
+
+  it('keeps what it read when CloudWatch starts failing midway, and says why the rest was not read', async () => {
+    const cw = await startCloudWatch({ segmentSize: 10 });
+    cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
+    const client = clientFor(cw);
+    const send = client.send.bind(client);
+    let pages = 0;
+    vi.spyOn(client, 'send').mockImplementation((async (command: never, options: never) => {
+      const answer = await send(command, options);
+      if (++pages === 2) cw.injectFailure({ operation: 'FilterLogEvents', kind: 'unavailable', times: Infinity });
+      return answer;
+    }) as never);
+    const result = await sourceFor(cw, { client, snapshotBudgetMs: 1_500 }).snapshot(query(T0), 100);
+    expect(result.events).toHaveLength(20);
+    expect(result.unread).toEqual({
+      readUpTo: new Date(T0 + 19),
+      reason: expect.stringMatching(/^its time budget \(1500 ms\) while CloudWatch kept failing \(ServiceUnavailableException: /),
+    });
+  });
+
+  it('stops at its time budget on its clock, also while backing off from throttling, and reports the outage', async () => {
     const cw = await startCloudWatch();
     cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'never read' }]);
     cw.injectFailure({ operation: 'FilterLogEvents', kind: 'throttle', times: Infinity });
@@ -127,8 +198,8 @@ describe('CloudWatchLogSource snapshot', () => {
     // The budget and the first backoff both wait on the clock; the 20 s then pass at once.
     await vi.waitFor(() => expect(manual.sleeping).toBe(2), { timeout: 10_000, interval: 10 });
     await manual.advance(20_000);
-    expect(await snapshot).toEqual({ events: [], more: true });
-    expect(log.warnings.at(-1)).toContain('stopped at its time or page budget');
+    // Nothing was read and CloudWatch kept refusing: an outage, never an empty range.
+    await expect(snapshot).rejects.toThrow('ThrottlingException: Rate exceeded');
   });
 });
 

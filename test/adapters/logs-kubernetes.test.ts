@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { parseLogLine } from '../../src/adapters/logs-kubernetes/log-line.ts';
 import { KubernetesLogSource, type KubernetesLogSourceOptions } from '../../src/adapters/logs-kubernetes/index.ts';
 import { ResumePoint } from '../../src/adapters/logs-kubernetes/resume-point.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { BackendError, UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogEvent, LogQuery } from '../../src/ports/logs.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
@@ -111,12 +111,12 @@ describe('KubernetesLogSource snapshot', () => {
     const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
     const since = now() - 30_000;
 
-    const { events, more } = await sourceFor(k8s, ns).snapshot(query(since), 30);
+    const { events, olderLeftOut } = await sourceFor(k8s, ns).snapshot(query(since), 30);
 
     const all = (await Promise.all(pods.map((pod) => rawLog(k8s, ns, pod)))).flat().filter((l) => l.stamp.ms >= since);
     const newest = all.sort((a, b) => a.stamp.ms - b.stamp.ms).slice(-30);
     const key = (origin: string, timestamp: number, message: string) => `${timestamp} ${origin} ${message}`;
-    expect(more).toBe(true);
+    expect(olderLeftOut).toBe(true);
     expect(events.map((e) => key(e.origin, e.timestamp, e.message)).sort()).toEqual(newest.map((l) => key(l.pod, l.stamp.ms, l.text)).sort());
     expect(events.map((e) => e.timestamp)).toEqual(events.map((e) => e.timestamp).sort((a, b) => a - b));
     expect(new Set(events.map((e) => e.origin))).toEqual(new Set(pods));
@@ -127,7 +127,7 @@ describe('KubernetesLogSource snapshot', () => {
     for (const read of reads) expect(read.query).toMatch(/^\?container=api&timestamps=true&sinceSeconds=3[01]&tailLines=31$/);
   });
 
-  it('returns every line of the range without `more` when they fit, and filters by substring', async () => {
+  it('returns every line of the range with nothing left out when they fit, and filters by substring', async () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 2 });
     const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
@@ -135,13 +135,13 @@ describe('KubernetesLogSource snapshot', () => {
     const all = (await Promise.all(pods.map((pod) => rawLog(k8s, ns, pod)))).flat().filter((l) => l.stamp.ms >= since);
 
     const everything = await sourceFor(k8s, ns).snapshot(query(since), 5_000);
-    expect(everything.more).toBe(false);
+    expect(everything.olderLeftOut).toBe(false);
     expect(everything.events).toHaveLength(all.length);
 
     const errors = await sourceFor(k8s, ns).snapshot(query(since, { grep: 'level=error' }), 100);
     const expected = all.filter((l) => l.text.includes('level=error'));
     expect(expected.length).toBeGreaterThan(2);
-    expect(errors).toEqual({ events: expect.any(Array), more: false });
+    expect(errors).toEqual({ events: expect.any(Array), olderLeftOut: false });
     expect(errors.events.map((e) => e.message).sort()).toEqual(expected.map((l) => l.text).sort());
   });
 
@@ -170,6 +170,16 @@ describe('KubernetesLogSource snapshot', () => {
     await expect(source.snapshot(query(now() - 60_000), 10)).rejects.toThrow(UserError);
     await expect(source.snapshot({ target: { service: 'api', env: 'qa' }, since: clock.now() }, 10)).rejects.toThrow(/environment "qa"/);
     expect(source.describe(prod)).toMatch(/^pods app=api in t-\w+ \(prod\)$/);
+  });
+
+  it('rejects with a BackendError naming the context when the cluster cannot be reached, never an empty snapshot', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await sourceFor(k8s, freshNamespace(), {}, `http://127.0.0.1:${port}`).snapshot(query(Date.now() - 60_000), 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as Error).message).toMatch(/^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: cannot reach the API server: .*ECONNREFUSED/);
   });
 });
 

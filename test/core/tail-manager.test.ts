@@ -17,7 +17,7 @@ const at = (ms: number) => new Date(WEEKDAY.getTime() + ms);
 /** A source with nothing to say: it follows until the tail aborts it. */
 const quiet: LogSource = {
   describe: () => 'CloudWatch /ecs/api (prod)',
-  snapshot: async () => ({ events: [], more: false }),
+  snapshot: async () => ({ events: [], olderLeftOut: false }),
   follow: (_query, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
 };
 

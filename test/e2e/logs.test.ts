@@ -105,11 +105,16 @@ describe('/logs --follow', () => {
     const refused = await nextEphemeral(h, 'U0CAROL', () => h.slack.sendBlockAction({ user: 'U0CAROL', channel: 'C0DEPLOYS', messageTs: parent.ts, actionId: 'opsdeck.logs.stop', value: id }));
     expect(refused.text).toContain('logs:api:prod');
     await h.slack.sendBlockAction({ user: 'U0ALICE', channel: 'C0DEPLOYS', messageTs: parent.ts, actionId: 'opsdeck.logs.stop', value: id });
-    await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('stopped by <@U0ALICE>')), { timeoutMs: 10_000 });
+    const closing = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('stopped by <@U0ALICE>')), { timeoutMs: 10_000 });
     generator.stop();
+    const summary = closing.text.replace('<@U0BOB> ', '');
     const store = h.openStore();
-    const actions = (await store.queryAudit({ limit: 50 })).filter((r) => r.requestId === id).map((r) => r.action);
+    const audit = (await store.queryAudit({ limit: 50 })).filter((r) => r.requestId === id);
+    const stored = await store.getRequest(id);
     await store.close();
-    expect(actions).toEqual(expect.arrayContaining(['logs.follow.started', 'logs.follow.stopped']));
+    expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['logs.follow.started', 'logs.follow.stopped']));
+    // The closing summary outlives the Stop click: in the store and the audit log, not only in the thread.
+    expect(stored).toMatchObject({ state: 'cancelled', outcome: { by: 'U0ALICE', summary } });
+    expect(audit.find((r) => r.action === 'logs.follow.stopped')?.details).toMatchObject({ summary, by: 'U0ALICE' });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
-import { startOpsdeck, type Opsdeck } from '../../src/compose.ts';
+import { type ComposeOptions, startOpsdeck, type Opsdeck } from '../../src/compose.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { readSettings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -64,6 +64,10 @@ export interface HarnessOptions {
   workingNoticeMs?: number;
   /** Connect over Socket Mode (SLACK_APP_TOKEN) instead of receiving HTTP requests. */
   socketMode?: boolean;
+  /** REDIS_URL for the bot. */
+  redisUrl?: string;
+  /** Overrides of the short test timings below. */
+  tuning?: Partial<ComposeOptions['tuning']>;
 }
 
 export const APP_TOKEN = 'xapp-1-test-app-token';
@@ -95,6 +99,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SLACK_API_URL: slack.apiUrl,
     OPSDECK_DATA_DIR: dataDir,
     PORT: '0',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.backends
       ? { GITHUB_API_URL: options.backends.github.url, GITHUB_TOKEN, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: options.backends.cloudwatch.url, AWS_REGION: 'us-east-1' }
       : {}),
@@ -104,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock,
     kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
     tuning: { workingNoticeMs: options.workingNoticeMs, readinessCheckMs: 100, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
-      awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20 },
+      awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20, ...options.tuning },
   });
   let bot = await boot();
   const connect = async () => {

@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
+import type { LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
 import { describeFailure } from './cloudwatch-errors.ts';
 import type { FilterScope } from './filter-page.ts';
 import { follow } from './follow.ts';
@@ -50,7 +50,7 @@ export class CloudWatchLogSource implements LogSource {
     return `CloudWatch ${this.#o.group(target.env)}${streams} (${target.env})`;
   }
 
-  async snapshot(query: LogQuery, limit: number): Promise<{ events: LogEvent[]; more: boolean }> {
+  async snapshot(query: LogQuery, limit: number): Promise<LogSnapshot> {
     const scope = this.#scope(query);
     const log = this.#log(scope);
     try {

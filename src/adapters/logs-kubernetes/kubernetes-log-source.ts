@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { LogEvent, LogQuery, LogSource } from '../../ports/logs.ts';
+import type { LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
 import { KubernetesApiError } from '../kubernetes/api-error.ts';
 import { type ClusterClient, ClusterClients } from '../kubernetes/cluster-clients.ts';
 import { follow } from './follow.ts';
@@ -51,7 +51,7 @@ export class KubernetesLogSource implements LogSource {
     return `pods ${this.#o.selector} in ${this.#o.namespace} (${target.env})`;
   }
 
-  async snapshot(query: LogQuery, limit: number): Promise<{ events: LogEvent[]; more: boolean }> {
+  async snapshot(query: LogQuery, limit: number): Promise<LogSnapshot> {
     const client = this.#clients.for(query.target.env);
     const plans = await podPlans(client, this.#scope(query));
     if (plans.length === 0) {

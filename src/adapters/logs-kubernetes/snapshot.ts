@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '../../ports/clock.ts';
-import type { LogEvent } from '../../ports/logs.ts';
+import type { LogEvent, LogSnapshot } from '../../ports/logs.ts';
 import { compareStamps, parseLogLine, type Stamp } from './log-line.ts';
 import { openPodLog, readLines } from './log-request.ts';
 import { podLogFailure, statusOf } from './pod-log-failure.ts';
@@ -32,15 +32,16 @@ const GREP_TAIL_MAX = 20_000;
 
 /**
  * Reads every pod's log in parallel (`sinceSeconds`, `tailLines`, `timestamps`), merges the lines by time and
- * keeps the newest `limit`. `more` when lines were left out: beyond the tail of a pod, or beyond `limit`.
+ * keeps the newest `limit`. Older lines are left out beyond the tail read of a pod, or beyond `limit`. Each
+ * pod's log is read to its end (or the read fails), so nothing after the lines returned goes unread.
  */
-export async function snapshot(run: SnapshotRun): Promise<{ events: LogEvent[]; more: boolean }> {
+export async function snapshot(run: SnapshotRun): Promise<LogSnapshot> {
   const sinceSeconds = Math.max(1, Math.ceil((run.clock.now().getTime() - run.since) / 1000));
   const tail = run.grep ? Math.min(run.limit * GREP_TAIL_FACTOR, GREP_TAIL_MAX) : run.limit;
   const reads = await Promise.all(run.plans.map((plan) => readPod(run, plan, sinceSeconds, tail)));
   const merged = reads.flatMap((r) => r.lines).sort((a, b) => compareStamps(a.stamp, b.stamp));
   const kept = merged.slice(-run.limit);
-  return { events: kept.map((l) => l.event), more: merged.length > kept.length || reads.some((r) => r.truncated) };
+  return { events: kept.map((l) => l.event), olderLeftOut: merged.length > kept.length || reads.some((r) => r.truncated) };
 }
 
 /** One pod's lines; asks for one line more than `tail` to learn whether older lines were left out. */

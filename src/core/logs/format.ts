@@ -26,3 +26,8 @@ export function formatEvent(event: LogEvent, redact: LineRedactor): string {
   const clipped = message.length > MAX_LINE ? `${message.slice(0, MAX_LINE)}… (${message.length - MAX_LINE} more characters)` : message;
   return `${time} ${event.origin}  ${clipped}`;
 }
+
+/** Text from outside (a backend's error) made safe for Slack: redacted, and `&`, `<`, `>` escaped. */
+export function shown(text: string, redact: (text: string) => string): string {
+  return redact(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -10,6 +10,7 @@ export interface LogCenter {
   sources(service: string): { kind: LogSourceKind; source: LogSource }[];
   tails: TailManager;
   limits: { defaultFollowMs: number; maxFollowMs: number; maxLines: number };
+  redact(text: string): string;
   /** A fresh redactor for the lines of one snapshot or follow (it keeps state per origin). */
   lineRedactor(): LineRedactor;
   /** Shares output too big for a message as a file in the channel. */

@@ -1,11 +1,13 @@
 import type { Chat } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { FailureMetrics } from '../../ports/metrics.ts';
 import type { LogQuery, LogSource } from '../../ports/logs.ts';
 import type { Store, StoredRequest } from '../../ports/store.ts';
 import { TAIL_KIND } from '../change.ts';
 import type { ChangeFlow } from '../change-flow.ts';
 import { formatDuration } from '../duration.ts';
+import { heartbeatFailed } from '../heartbeat.ts';
 import { formatTime, inlineCode, mention, plain } from '../format.ts';
 import { newId } from '../ids.ts';
 import { textMessage, type Message } from '../message.ts';
@@ -36,6 +38,7 @@ export interface TailDeps {
   changes: ChangeFlow;
   redactor: Redactor;
   heartbeatMs: number;
+  metrics?: FailureMetrics;
   /** Longest a Slack post may wait while the tail is running before lines are skipped instead. */
   maxBacklogChars?: number;
 }
@@ -76,7 +79,10 @@ export class TailManager {
     return created.id;
   }
 
-  /** Stops a tail wherever it runs: the store says so, and the owner notices at its next heartbeat. */
+  /**
+   * Stops a tail wherever it runs: the store says so at once, and the owner notices at its next
+   * heartbeat, then adds its closing summary to the stored outcome.
+   */
   async stop(id: string, by: string): Promise<boolean> {
     const done = await this.#deps.store.transitionRequest(id, ['running'], 'cancelled', { outcome: { by } }, this.#deps.clock.now());
     this.#running.get(id)?.stop(`stopped by ${mention(by)}`);
@@ -116,13 +122,16 @@ export class TailManager {
     };
     this.#running.set(req.id, { stop: (why) => end(why) });
     void clock.sleep(t.durationMs, abort.signal).then(() => end(`reached its ${formatDuration(t.durationMs)} limit`));
+    const beatLog = log.child({ tail: req.id, runner });
     const beating = every(clock, heartbeatMs, abort.signal, async () => {
+      await store.heartbeat(req.id, runner, clock.now())
+        .catch((err: unknown) => heartbeatFailed(beatLog, this.#deps.metrics, 'tail', err));
       try {
-        await store.heartbeat(req.id, runner, clock.now());
+        // Looked at even when the heartbeat failed: a Stop click must still end the tail.
         const now = await store.getRequest(req.id);
         if (now && now.state !== 'running') end(typeof now.outcome?.by === 'string' ? `stopped by ${mention(now.outcome.by)}` : 'stopped');
       } catch (err) {
-        log.warn({ err }, 'tail heartbeat failed');
+        beatLog.warn({ err }, 'could not check whether the tail was stopped');
       }
     });
 
@@ -168,15 +177,33 @@ export class TailManager {
     const summary = `Tail of ${origin} ${reason} after ${elapsed}: ${parts.join('; ')}.`;
     // Recorded before Slack hears of it, so a slow chat API cannot lose the audit entry.
     const state = reason.startsWith('stopped') ? 'cancelled' : reason.startsWith('failed') ? 'failed' : 'succeeded';
-    await store.transitionRequest(req.id, ['running'], state, { outcome: { summary } }, clock.now());
-    await changes.audit(t.requester, 'logs.follow.stopped', req, { reason, shown: backlog.shown, skipped: backlog.skipped, received });
+    const ended = await this.#close(req.id, state, summary);
+    await changes.audit(t.requester, 'logs.follow.stopped', req, {
+      reason, summary, by: ended?.outcome?.by, shown: backlog.shown, skipped: backlog.skipped, received,
+    });
     if (backlog.skipped) {
       await chat
         .upload(t.channel, { filename: `${req.service}-${req.env}-logs.txt`, title: `${req.service} ${req.env} logs`, content: backlog.file(), comment: summary }, parent.ts)
         .catch((err: unknown) => log.warn({ err }, 'could not attach the log file'));
     }
-    await chat.post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts).catch(() => undefined);
-    await chat.update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary }).catch(() => undefined);
+    await chat.post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts)
+      .catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
+    await chat.update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary })
+      .catch((err: unknown) => log.warn({ err }, 'could not mark the tail message ended'));
+  }
+
+  /**
+   * Records how the tail ended. A Stop click (on any replica) has already moved it to `cancelled`, with
+   * who clicked: then the summary joins that outcome instead of being lost.
+   */
+  async #close(id: string, state: 'cancelled' | 'failed' | 'succeeded', summary: string): Promise<StoredRequest | undefined> {
+    const { store, clock } = this.#deps;
+    const done = await store.transitionRequest(id, ['running'], state, { outcome: { summary } }, clock.now());
+    if (done) return done;
+    const stopped = await store.getRequest(id);
+    if (stopped?.state !== 'cancelled') return stopped;
+    const outcome = { ...stopped.outcome, summary };
+    return store.transitionRequest(id, ['cancelled'], 'cancelled', { outcome }, clock.now());
   }
 }
 
