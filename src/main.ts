@@ -32,21 +32,38 @@ const USAGE = `Usage: opsdeck <command>
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, OPSDECK_CONFIG,
 OPSDECK_DATA_DIR, DATABASE_URL, PORT, LOG_LEVEL (see README).`;
 
-/** Keeps a long-running command alive until SIGTERM or SIGINT, then stops it and exits 0 (1 if stopping failed). */
-function untilSignal(running: Running): number {
-  const shutdown = () => void running.stop().then(
+/**
+ * Runs a long-running command until SIGTERM or SIGINT, then stops it and exits 0 (1 if stopping failed).
+ * The signals are taken before the command starts: one that arrives while it is still starting (a pod
+ * stopped during start-up) stops it as soon as it is up, instead of killing it half-started.
+ */
+async function untilSignal(starting: () => Promise<number | Running>): Promise<number> {
+  let signalled = false;
+  let running: Running | undefined;
+  const shutdown = () => void running?.stop().then(
     () => process.exit(0),
     (err: unknown) => {
       process.stderr.write(`opsdeck: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     },
   );
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  const onSignal = () => {
+    if (signalled) return;
+    signalled = true;
+    shutdown();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const result = await starting();
+  if (typeof result === 'number') {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    return result;
+  }
+  running = result;
+  if (signalled) shutdown();
   return -1;
 }
-
-const running = (result: number | Running) => (typeof result === 'number' ? result : untilSignal(result));
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -55,11 +72,11 @@ async function main(argv: string[]): Promise<number> {
   const args = [sub, ...rest].filter((a): a is string => a !== undefined);
   switch (['start', 'sandbox', 'try'].includes(command ?? '') ? command : pair) {
     case 'start':
-      return running(await startCommand(io, args, process.env));
+      return untilSignal(() => startCommand(io, args, process.env));
     case 'sandbox':
-      return running(await sandboxCommand(io, args, process.env));
+      return untilSignal(() => sandboxCommand(io, args, process.env));
     case 'try':
-      return running(await tryCommand(io, args, process.env));
+      return untilSignal(() => tryCommand(io, args, process.env));
     case 'config check':
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath);
     case 'config schema':
