@@ -104,8 +104,10 @@ export class Dispatcher {
       log.error({ err }, 'command failed');
       await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
+      // A failed change changed nothing (drivers that fail halfway say so themselves); a read is just a failed read.
+      const unchanged = (spec as CommandSpec | undefined)?.mutating ? ' Nothing was changed' : '';
       const text = isBackendError(err)
-        ? `:x: ${userText(err.message)} Nothing was changed (ref \`${invocationId}\`).`
+        ? `:x: ${userText(err.message)}${unchanged} (ref \`${invocationId}\`).`
         : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;

@@ -144,7 +144,8 @@ describe('Dispatcher', () => {
     expect(await invoke(dispatcher(), 'backend', '')).toBe('failed');
     const text = replies[0]?.message.text ?? '';
     expect(text).toContain('GitHub said: &lt;!channel&gt; &lt;@U0BOB&gt; see &lt;https://evil.example|docs&gt; &amp; token=[REDACTED]');
-    expect(text).toContain('Nothing was changed');
+    // A read-only command changed nothing to begin with, so it does not say so.
+    expect(text).not.toContain('Nothing was changed');
   });
 
   it('hides unexpected errors behind a reference that is also in the log', async () => {
