@@ -10,7 +10,11 @@ const TOKEN = 'xoxb-bench';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Starts a server script in its own process (as in production) and reads its port from its log. */
-async function serve(script: string, env: Record<string, string>, args: string[] = []): Promise<{ port: number; child: ChildProcess }> {
+async function serve(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -54,7 +58,11 @@ export async function ackLatency(n = 600, gapMs = 20): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-'));
   const env = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
   const bare = await serve('bench/bare-bolt.ts', env);
-  const bot = await serve('src/main.ts', { ...env, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['start']);
+  const bot = await serve(
+    'src/main.ts',
+    { ...env, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    ['start'],
+  );
   try {
     await load(slack, bare.port, 50, gapMs, 'whoami');
     await load(slack, bot.port, 50, gapMs, 'whoami');

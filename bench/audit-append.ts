@@ -20,8 +20,12 @@ export async function auditAppend(n = 2000): Promise<string[]> {
   const store = SqliteStore.open(join(dir, 'chain.db'), systemClock);
   const plain = new DatabaseSync(join(dir, 'plain.db'));
   plain.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-  plain.exec('CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, service TEXT, env TEXT, request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT)');
-  const insert = plain.prepare('INSERT INTO audit (at, actor, action, service, env, request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  plain.exec(
+    'CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, service TEXT, env TEXT, request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT)',
+  );
+  const insert = plain.prepare(
+    'INSERT INTO audit (at, actor, action, service, env, request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
 
   let chained = 0;
   let baseline = 0;
@@ -32,7 +36,17 @@ export async function auditAppend(n = 2000): Promise<string[]> {
     t = performance.now();
     for (let i = 0; i < n / 4; i++) {
       const e = entry(i);
-      insert.run(new Date().toISOString(), e.actor, e.action, e.target.service, e.target.env, e.requestId, JSON.stringify(e.details), '', '');
+      insert.run(
+        new Date().toISOString(),
+        e.actor,
+        e.action,
+        e.target.service,
+        e.target.env,
+        e.requestId,
+        JSON.stringify(e.details),
+        '',
+        '',
+      );
     }
     baseline += performance.now() - t;
   }

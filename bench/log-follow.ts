@@ -31,47 +31,109 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const store = SqliteStore.open(join(dir, 'db'), clock);
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
   const chat = new RateLimitedChat(new SlackChat(client, createRedactor()), { clock });
-  const changes = new ChangeFlow({ store, chat, clock, catalog: { services: {}, environments: {} }, backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined }, kinds: {}, log: silent });
-  const tails = new TailManager({ store, chat, clock, log: silent, changes, redactor: createRedactor(), heartbeatMs: 5000 });
+  const changes = new ChangeFlow({
+    store,
+    chat,
+    clock,
+    catalog: { services: {}, environments: {} },
+    backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
+    kinds: {},
+    log: silent,
+  });
+  const tails = new TailManager({
+    store,
+    chat,
+    clock,
+    log: silent,
+    changes,
+    redactor: createRedactor(),
+    heartbeatMs: 5000,
+  });
   const source = new CloudWatchLogSource({
-    client: createCloudWatchClient({ region: 'us-east-1', endpoint: cloudwatch.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-    group: () => '/bench', pollMs: 1000, clock, log: silent,
+    client: createCloudWatchClient({
+      region: 'us-east-1',
+      endpoint: cloudwatch.url,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }),
+    group: () => '/bench',
+    pollMs: 1000,
+    clock,
+    log: silent,
   });
   cloudwatch.createGroup('/bench');
-  const generator = cloudwatch.generate({ group: '/bench', streams: ['s1', 's2', 's3', 's4'], eventsPerSecond: rate, secretShare: 0, messages: (c) => `evt-${c.stream}-${c.index} GET /v1/orders 200 12ms` });
+  const generator = cloudwatch.generate({
+    group: '/bench',
+    streams: ['s1', 's2', 's3', 's4'],
+    eventsPerSecond: rate,
+    secretShare: 0,
+    messages: (c) => `evt-${c.stream}-${c.index} GET /v1/orders 200 12ms`,
+  });
   const start = Date.now();
   const id = await tails.start({
-    source, query: { target: { service: 'bench', env: 'prod' }, since: new Date(start) }, requester: 'U0BENCH', channel: 'C0DEPLOYS',
-    durationMs: seconds * 1000, lineBudget: 10_000_000,
+    source,
+    query: { target: { service: 'bench', env: 'prod' }, since: new Date(start) },
+    requester: 'U0BENCH',
+    channel: 'C0DEPLOYS',
+    durationMs: seconds * 1000,
+    lineBudget: 10_000_000,
   });
-  await slack.waitFor(() => slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('<@U0BENCH> Tail of')), { timeoutMs: (seconds + 60) * 1000 });
+  await slack.waitFor(
+    () => slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('<@U0BENCH> Tail of')),
+    { timeoutMs: (seconds + 60) * 1000 },
+  );
   generator.stop();
   const parent = slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.threadTs)!;
   const thread = slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts });
   const posts = thread.filter((m) => m.text.endsWith('log lines'));
-  const codeOf = (m: (typeof thread)[number]) => (m.blocks as { text?: { text?: string } }[]).map((b) => b.text?.text ?? '').filter((t) => t.startsWith('```')).map((t) => t.slice(3, -3)).join('\n');
+  const codeOf = (m: (typeof thread)[number]) =>
+    (m.blocks as { text?: { text?: string } }[])
+      .map((b) => b.text?.text ?? '')
+      .filter((t) => t.startsWith('```'))
+      .map((t) => t.slice(3, -3))
+      .join('\n');
   const shownLines = posts.flatMap((m) => codeOf(m).split('\n')).filter(Boolean);
   const file = thread.flatMap((m) => m.files ?? [])[0];
-  const fileLines = file ? String(file.content ?? '').split('\n').filter(Boolean) : [];
+  const fileLines = file
+    ? String(file.content ?? '')
+        .split('\n')
+        .filter(Boolean)
+    : [];
   const key = (line: string) => /evt-\S+/.exec(line)?.[0] ?? line;
   const delivered = new Set([...shownLines, ...fileLines].map(key));
   const endAt = Math.max(...thread.map((m) => Number(m.ts) * 1000));
   // The tail reads until its time is up; events stamped in its last poll interval may come after it stopped.
   const readUntil = start + seconds * 1000 - 2000;
-  const expected = cloudwatch.events('/bench').filter((e) => e.timestamp >= start && e.timestamp <= readUntil).map((e) => /evt-\S+/.exec(e.message)![0]);
+  const expected = cloudwatch
+    .events('/bench')
+    .filter((e) => e.timestamp >= start && e.timestamp <= readUntil)
+    .map((e) => /evt-\S+/.exec(e.message)![0]);
   const lost = expected.filter((k) => !delivered.has(k)).length;
   const duplicates = shownLines.length - new Set(shownLines.map(key)).size;
   const postTimes = posts.map((m) => Number(m.ts) * 1000);
   let maxPerSecond = 0;
-  for (const t of postTimes) maxPerSecond = Math.max(maxPerSecond, postTimes.filter((u) => u >= t && u < t + 1000).length);
+  for (const t of postTimes)
+    maxPerSecond = Math.max(maxPerSecond, postTimes.filter((u) => u >= t && u < t + 1000).length);
   const gaps = postTimes.slice(1).map((t, i) => t - postTimes[i]!);
   const chars = posts.reduce((n, m) => n + codeOf(m).length, 0);
-  const lags = posts.flatMap((m) => codeOf(m).split('\n').filter(Boolean).map((line) => {
-    const [h = 0, mi = 0, s = 0] = line.slice(0, 12).split(':').map(Number);
-    const day = new Date(Number(m.ts) * 1000);
-    const eventAt = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, mi, Math.floor(s), Math.round((s % 1) * 1000));
-    return Number(m.ts) * 1000 - eventAt;
-  }));
+  const lags = posts.flatMap((m) =>
+    codeOf(m)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [h = 0, mi = 0, s = 0] = line.slice(0, 12).split(':').map(Number);
+        const day = new Date(Number(m.ts) * 1000);
+        const eventAt = Date.UTC(
+          day.getUTCFullYear(),
+          day.getUTCMonth(),
+          day.getUTCDate(),
+          h,
+          mi,
+          Math.floor(s),
+          Math.round((s % 1) * 1000),
+        );
+        return Number(m.ts) * 1000 - eventAt;
+      }),
+  );
   const summary = thread.find((m) => m.text.includes('Tail of'))?.text ?? '';
   await tails.stopAll('bench over');
   await store.close();

@@ -9,7 +9,21 @@ import { runbook, runbookActions } from './runbook/index.ts';
 import { scale, scaleChange } from './scale.ts';
 
 /** Every command opsdeck offers. A static list, so what runs is what is reviewed. */
-export const commands: readonly CommandSpec[] = [deploy, rollback, scale, logs, runbook, help, whoami, status, lock, unlock, locks, runbooksReload, audit];
+export const commands: readonly CommandSpec[] = [
+  deploy,
+  rollback,
+  scale,
+  logs,
+  runbook,
+  help,
+  whoami,
+  status,
+  lock,
+  unlock,
+  locks,
+  runbooksReload,
+  audit,
+];
 
 /** Buttons that commands put on their messages (approval buttons come from the change flow). */
 export const actions: readonly ActionSpec[] = [...runbookActions, ...logsActions];

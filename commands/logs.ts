@@ -16,24 +16,44 @@ const INLINE_LINES = 40;
 
 function pickSource(services: Services, service: string, wanted: string | undefined) {
   const available = services.logs.sources(service);
-  if (!available.length) throw new UserError(`\`${service}\` has no log source: set \`services.${service}.logs\` in opsdeck.yaml.`);
+  if (!available.length)
+    throw new UserError(`\`${service}\` has no log source: set \`services.${service}.logs\` in opsdeck.yaml.`);
   if (!wanted) return available[0]!;
   const match = available.find((s) => s.kind === wanted);
-  if (!match) throw new UserError(`\`${service}\` has no ${wanted} logs; it has ${available.map((s) => `\`${s.kind}\``).join(', ')}.`);
+  if (!match)
+    throw new UserError(
+      `\`${service}\` has no ${wanted} logs; it has ${available.map((s) => `\`${s.kind}\``).join(', ')}.`,
+    );
   return match;
 }
 
 export const logs = defineCommand({
   family: 'logs',
   summary: 'Show recent logs of a service, or follow them live in a thread',
-  examples: ['/logs api prod --since 15m', '/logs api prod --grep ERROR --follow --for 5m', '/logs web staging --source kubernetes --pod web-6f7c9-abcde'],
+  examples: [
+    '/logs api prod --since 15m',
+    '/logs api prod --grep ERROR --follow --for 5m',
+    '/logs web staging --source kubernetes --pod web-6f7c9-abcde',
+  ],
   positionals: [SERVICE, ENV],
   flags: {
-    since: { type: 'string', placeholder: 'duration|ISO time', help: 'from how long ago, e.g. `15m`, `2h`, or an ISO time (default 15m; 1m with --follow)' },
-    grep: { type: 'string', placeholder: 'pattern', help: 'only matching lines: a CloudWatch filter pattern, or text for pod logs' },
+    since: {
+      type: 'string',
+      placeholder: 'duration|ISO time',
+      help: 'from how long ago, e.g. `15m`, `2h`, or an ISO time (default 15m; 1m with --follow)',
+    },
+    grep: {
+      type: 'string',
+      placeholder: 'pattern',
+      help: 'only matching lines: a CloudWatch filter pattern, or text for pod logs',
+    },
     follow: { type: 'boolean', help: 'keep posting new lines into a thread until stopped' },
     for: { type: 'string', placeholder: 'duration', help: 'how long to follow (default 10m, limited by config)' },
-    lines: { type: 'string', placeholder: 'N', help: 'how many lines: the newest N for a snapshot, the budget of a follow' },
+    lines: {
+      type: 'string',
+      placeholder: 'N',
+      help: 'how many lines: the newest N for a snapshot, the budget of a follow',
+    },
     source: { type: 'string', placeholder: 'cloudwatch|kubernetes', help: 'which log source, when a service has both' },
     pod: { type: 'string', placeholder: 'name', help: 'one pod only (Kubernetes)' },
     container: { type: 'string', placeholder: 'name', help: 'one container (Kubernetes)' },
@@ -44,7 +64,10 @@ export const logs = defineCommand({
     since: z.string().refine(isSince, 'expected a duration such as 15m or an ISO time').optional(),
     grep: z.string().max(1024).optional(),
     follow: z.boolean().default(false),
-    for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 10m').optional(),
+    for: z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 10m')
+      .optional(),
     lines: z.coerce.number().int().min(1, 'expected at least 1 line').optional(),
     source: z.enum(['cloudwatch', 'kubernetes'], { error: 'expected cloudwatch or kubernetes' }).optional(),
     pod: z.string().max(253).optional(),
@@ -55,8 +78,10 @@ export const logs = defineCommand({
   async handler({ args, actor, channelId, services, reply }) {
     const { limits, tails, redact } = services.logs;
     const { kind, source } = pickSource(services, args.service, args.source);
-    if ((args.pod || args.container) && kind !== 'kubernetes') throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
-    if (args.lines !== undefined && args.lines > limits.maxLines) throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
+    if ((args.pod || args.container) && kind !== 'kubernetes')
+      throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
+    if (args.lines !== undefined && args.lines > limits.maxLines)
+      throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
     const target = { service: args.service, env: args.env };
     // A follow starts close to now: replaying a quarter of an hour into a thread helps nobody.
     const since = parseSince(args.since ?? (args.follow ? '1m' : '15m'), services.clock.now())!;
@@ -64,8 +89,18 @@ export const logs = defineCommand({
 
     if (args.follow) {
       const durationMs = args.for ? parseDuration(args.for)! : limits.defaultFollowMs;
-      if (durationMs > limits.maxFollowMs) throw new UserError(`\`--for\` is at most ${formatDuration(limits.maxFollowMs)} (logs.maxFollow in opsdeck.yaml).`);
-      await tails.start({ source, query, requester: actor.userId, channel: channelId, durationMs, lineBudget: args.lines ?? limits.maxLines });
+      if (durationMs > limits.maxFollowMs)
+        throw new UserError(
+          `\`--for\` is at most ${formatDuration(limits.maxFollowMs)} (logs.maxFollow in opsdeck.yaml).`,
+        );
+      await tails.start({
+        source,
+        query,
+        requester: actor.userId,
+        channel: channelId,
+        durationMs,
+        lineBudget: args.lines ?? limits.maxLines,
+      });
       return;
     }
     if (args.for) throw new UserError('`--for` goes with `--follow`.');
@@ -109,8 +144,10 @@ export const logsActions: ActionSpec[] = [
       const tail = await services.store.getRequest(click.value);
       if (!tail || tail.kind !== TAIL_KIND) throw new UserError('That log tail no longer exists.');
       const need = { verb: 'logs', service: tail.service, env: tail.env };
-      if (!services.policy.allows(roles, need)) throw new UserError(services.policy.denialReason(roles, need, unverified));
-      if (!(await services.logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');
+      if (!services.policy.allows(roles, need))
+        throw new UserError(services.policy.denialReason(roles, need, unverified));
+      if (!(await services.logs.tails.stop(tail.id, click.userId)))
+        throw new UserError('That log tail has already ended.');
     },
   },
 ];

@@ -12,7 +12,11 @@ export const rollback = defineCommand({
   examples: ['/rollback api prod', '/rollback api prod --to 41', '/rollback worker staging --to v1.3.0 --dry-run'],
   positionals: [SERVICE, ENV],
   flags: {
-    to: { type: 'string', placeholder: 'revision|ref', help: 'a Kubernetes revision number or a ref (default: the version before the current one)' },
+    to: {
+      type: 'string',
+      placeholder: 'revision|ref',
+      help: 'a Kubernetes revision number or a ref (default: the version before the current one)',
+    },
     reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
     'dry-run': DRY_RUN,
     force: FORCE,
@@ -20,7 +24,11 @@ export const rollback = defineCommand({
   schema: z.object({
     service: z.string(),
     env: z.string(),
-    to: z.string().max(200).regex(/^[\w./@+-]+$/, 'expected a revision number or a git ref').optional(),
+    to: z
+      .string()
+      .max(200)
+      .regex(/^[\w./@+-]+$/, 'expected a revision number or a git ref')
+      .optional(),
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
@@ -35,10 +43,16 @@ export const rollback = defineCommand({
     const current = await deployer.current(target).catch(() => undefined);
     await submit(
       {
-        kind: 'rollback', service: args.service, env: args.env,
+        kind: 'rollback',
+        service: args.service,
+        env: args.env,
         title: `Roll back ${args.service} in ${args.env}`,
         headline: `${mention(actor.userId)} wants to roll back *${args.service}* in *${args.env}*.`,
-        fields: [`*Running now*\n${plain(plan.from)}`, `*Back to*\n${plain(plan.to)}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
+        fields: [
+          `*Running now*\n${plain(plan.from)}`,
+          `*Back to*\n${plain(plan.to)}`,
+          ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
+        ],
         binding: { from: plan.from, to: plan.to, params: plan.params },
         exec: { plan },
         basis: current?.description,
@@ -51,10 +65,11 @@ export const rollback = defineCommand({
 export const rollbackChange: ChangeKind = {
   concern: 'version',
   readBasis: runningVersion,
-  execute: async ({ request, exec, progress, backends }) => deployerOf(backends, request.service).rollback(
-    { service: request.service, env: request.env },
-    exec.plan as RollbackPlan,
-    { requester: request.requester, requestId: request.id },
-    progress,
-  ),
+  execute: async ({ request, exec, progress, backends }) =>
+    deployerOf(backends, request.service).rollback(
+      { service: request.service, env: request.env },
+      exec.plan as RollbackPlan,
+      { requester: request.requester, requestId: request.id },
+      progress,
+    ),
 };

@@ -12,11 +12,18 @@ export const scale = defineCommand({
   summary: 'Set the number of replicas of a service, within its configured bounds',
   examples: ['/scale api prod 12', '/scale web staging 3 --dry-run'],
   positionals: [SERVICE, ENV, { name: 'replicas', help: 'the number of replicas wanted' }],
-  flags: { reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' }, 'dry-run': DRY_RUN, force: FORCE },
+  flags: {
+    reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
+    'dry-run': DRY_RUN,
+    force: FORCE,
+  },
   schema: z.object({
     service: z.string(),
     env: z.string(),
-    replicas: z.coerce.number({ error: 'expected a whole number of replicas' }).int('expected a whole number of replicas').min(0, 'expected 0 or more replicas'),
+    replicas: z.coerce
+      .number({ error: 'expected a whole number of replicas' })
+      .int('expected a whole number of replicas')
+      .min(0, 'expected 0 or more replicas'),
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
@@ -26,22 +33,39 @@ export const scale = defineCommand({
   guarded: true,
   async handler({ args, actor, services: { catalog, backends }, submit }) {
     const bounds = catalog.services[args.service]?.scale;
-    if (!bounds) throw new UserError(`\`${args.service}\` has no replica bounds: set \`services.${args.service}.scale: { min, max }\` in opsdeck.yaml.`);
+    if (!bounds)
+      throw new UserError(
+        `\`${args.service}\` has no replica bounds: set \`services.${args.service}.scale: { min, max }\` in opsdeck.yaml.`,
+      );
     if (args.replicas < bounds.min || args.replicas > bounds.max) {
-      throw new UserError(`\`${args.service}\` may run between ${bounds.min} and ${bounds.max} replicas; ${args.replicas} is outside those bounds. Nothing was changed.`);
+      throw new UserError(
+        `\`${args.service}\` may run between ${bounds.min} and ${bounds.max} replicas; ${args.replicas} is outside those bounds. Nothing was changed.`,
+      );
     }
     const status = await scalerOf(backends, args.service).status({ service: args.service, env: args.env });
-    if (status.replicas === args.replicas) throw new UserError(`\`${args.service}\` in \`${args.env}\` already runs ${args.replicas} replicas (${status.ready} ready).`);
+    if (status.replicas === args.replicas)
+      throw new UserError(
+        `\`${args.service}\` in \`${args.env}\` already runs ${args.replicas} replicas (${status.ready} ready).`,
+      );
     const hpa = status.autoscaler;
     const warnings = hpa
-      ? [`HorizontalPodAutoscaler \`${hpa.name}\` manages this deployment (${hpa.min}–${hpa.max} replicas) and may undo a manual scale.`]
+      ? [
+          `HorizontalPodAutoscaler \`${hpa.name}\` manages this deployment (${hpa.min}–${hpa.max} replicas) and may undo a manual scale.`,
+        ]
       : [];
     await submit(
       {
-        kind: 'scale', service: args.service, env: args.env,
+        kind: 'scale',
+        service: args.service,
+        env: args.env,
         title: `Scale ${args.service} in ${args.env}`,
         headline: `${mention(actor.userId)} wants to scale *${args.service}* in *${args.env}* from ${status.replicas} to *${args.replicas}* replicas.`,
-        fields: [`*Replicas*\n${status.replicas} → ${args.replicas}`, `*Ready now*\n${status.ready}`, `*Bounds*\n${bounds.min}–${bounds.max}`, ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : [])],
+        fields: [
+          `*Replicas*\n${status.replicas} → ${args.replicas}`,
+          `*Ready now*\n${status.ready}`,
+          `*Bounds*\n${bounds.min}–${bounds.max}`,
+          ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
+        ],
         binding: { replicas: args.replicas },
         exec: { replicas: args.replicas },
         warnings,
@@ -55,7 +79,13 @@ export const scale = defineCommand({
 export const scaleChange: ChangeKind = {
   concern: 'replicas',
   readBasis: async ({ request, backends }) =>
-    replicaCount((await scalerOf(backends, request.service).status({ service: request.service, env: request.env })).replicas),
+    replicaCount(
+      (await scalerOf(backends, request.service).status({ service: request.service, env: request.env })).replicas,
+    ),
   execute: async ({ request, exec, progress, backends }) =>
-    scalerOf(backends, request.service).scale({ service: request.service, env: request.env }, Number(exec.replicas), progress),
+    scalerOf(backends, request.service).scale(
+      { service: request.service, env: request.env },
+      Number(exec.replicas),
+      progress,
+    ),
 };

@@ -3,20 +3,31 @@ import { UserError } from '../src/core/errors.ts';
 import type { Backends, Deployer, Scaler } from '../src/ports/backends.ts';
 
 /** The `<service> <env>` pair most commands start with. */
-export const SERVICE: PositionalSpec = { name: 'service', kind: 'service', help: 'a service from opsdeck.yaml, e.g. `api`' };
+export const SERVICE: PositionalSpec = {
+  name: 'service',
+  kind: 'service',
+  help: 'a service from opsdeck.yaml, e.g. `api`',
+};
 export const ENV: PositionalSpec = { name: 'env', kind: 'env', help: 'an environment from opsdeck.yaml, e.g. `prod`' };
 
 export const DRY_RUN = { type: 'boolean', help: 'show what would happen; change nothing' } as const;
-export const FORCE = { type: 'boolean', help: 'pass a lock or change freeze in an emergency (needs `breakglass`; flagged and announced)' } as const;
+export const FORCE = {
+  type: 'boolean',
+  help: 'pass a lock or change freeze in an emergency (needs `breakglass`; flagged and announced)',
+} as const;
 
 export function deployerOf(backends: Backends, service: string): Deployer {
   const deployer = backends.deployer(service);
-  if (!deployer) throw new UserError(`\`${service}\` has no deploy driver: set \`services.${service}.deploy\` in opsdeck.yaml.`);
+  if (!deployer)
+    throw new UserError(`\`${service}\` has no deploy driver: set \`services.${service}.deploy\` in opsdeck.yaml.`);
   return deployer;
 }
 
 export function scalerOf(backends: Backends, service: string): Scaler {
   const scaler = backends.scaler(service);
-  if (!scaler) throw new UserError(`\`${service}\` cannot be scaled: set \`services.${service}.kubernetes\` and \`services.${service}.scale\` in opsdeck.yaml.`);
+  if (!scaler)
+    throw new UserError(
+      `\`${service}\` cannot be scaled: set \`services.${service}.kubernetes\` and \`services.${service}.scale\` in opsdeck.yaml.`,
+    );
   return scaler;
 }

@@ -41,7 +41,11 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
       '--no-first-run',
     ],
   });
@@ -59,7 +63,11 @@ export async function openConsole(): Promise<ConsoleSession> {
   };
   try {
     sandbox = await startSandbox({
-      port: 0, botPort: 0, dir, configPath: join(ROOT, 'examples/sandbox.yaml'), log: silent,
+      port: 0,
+      botPort: 0,
+      dir,
+      configPath: join(ROOT, 'examples/sandbox.yaml'),
+      log: silent,
       pace: { tickMs: 50, podReadyMs: 150, timeScale: 0.01, stepMs: 50 },
     });
     browser = await launchChromium();
@@ -79,7 +87,10 @@ export async function openConsole(): Promise<ConsoleSession> {
 
 export async function actAs(page: Page, name: string): Promise<void> {
   const select = page.getByTestId('user-select');
-  const value = await select.locator('option', { hasText: `@${name}` }).first().getAttribute('value');
+  const value = await select
+    .locator('option', { hasText: `@${name}` })
+    .first()
+    .getAttribute('value');
   await select.selectOption(value!);
 }
 

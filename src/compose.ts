@@ -47,9 +47,17 @@ export interface ComposeOptions {
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
   /** Poll intervals and timeouts of the backends (tests shorten them). */
-  tuning?: BackendTuning & LogTuning & {
-    /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
-    chatGapMs?: number; workingNoticeMs?: number; readinessCheckMs?: number; expirySweepMs?: number; progressIntervalMs?: number; heartbeatMs?: number; shutdownGraceMs?: number };
+  tuning?: BackendTuning &
+    LogTuning & {
+      /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
+      chatGapMs?: number;
+      workingNoticeMs?: number;
+      readinessCheckMs?: number;
+      expirySweepMs?: number;
+      progressIntervalMs?: number;
+      heartbeatMs?: number;
+      shutdownGraceMs?: number;
+    };
 }
 
 // Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
@@ -58,7 +66,9 @@ const DELIVERY_MEMORY_MS = 15 * 60_000;
 /** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
 export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, clock: Clock): Store {
   if (settings.databaseUrl) {
-    throw new Error('DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.');
+    throw new Error(
+      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.',
+    );
   }
   return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
 }
@@ -67,7 +77,9 @@ export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, c
 export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const { config, settings, log } = opts;
   if (settings.slack.mode === 'none') {
-    throw new Error('No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).');
+    throw new Error(
+      'No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).',
+    );
   }
   const connection: SlackConnection = settings.slack;
   const clock = opts.clock ?? systemClock;
@@ -81,37 +93,90 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     timeout: 10_000,
   });
   // Its own client without retries: a readiness probe must answer for now, not after back-off.
-  const probeClient = new WebClient(connection.botToken, { ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 5000 });
-  const slackReadiness = new SlackReadiness(probeClient, { log: log.child({ component: 'readiness' }), intervalMs: opts.tuning?.readinessCheckMs ?? 30_000 });
-  const directory = new SlackDirectory(slackClient, { ttlMs: opts.directoryTtlMs ?? 5 * 60_000, clock, log: log.child({ component: 'directory' }) });
+  const probeClient = new WebClient(connection.botToken, {
+    ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: 5000,
+  });
+  const slackReadiness = new SlackReadiness(probeClient, {
+    log: log.child({ component: 'readiness' }),
+    intervalMs: opts.tuning?.readinessCheckMs ?? 30_000,
+  });
+  const directory = new SlackDirectory(slackClient, {
+    ttlMs: opts.directoryTtlMs ?? 5 * 60_000,
+    clock,
+    log: log.child({ component: 'directory' }),
+  });
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
   const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
   const kube = lazyKubeConfig(opts.kubeconfig);
   const backends = createBackends({ config, settings, store, log, kube, clock, tuning: opts.tuning });
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
-  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 }) : undefined;
+  const redis = settings.redisUrl
+    ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+    : undefined;
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
-    clock, minGapMs: opts.tuning?.chatGapMs, log: log.child({ component: 'chat' }), metrics,
+    clock,
+    minGapMs: opts.tuning?.chatGapMs,
+    log: log.child({ component: 'chat' }),
+    metrics,
     ...(redis ? { redis } : {}),
   });
   const changes = new ChangeFlow({
-    store, chat, clock, catalog: config, backends, kinds: changeKinds,
+    store,
+    chat,
+    clock,
+    catalog: config,
+    backends,
+    kinds: changeKinds,
     approversBesides: (env, requester) => approversBesides({ catalog: config, policy, directory }, env, requester),
-    log: log.child({ component: 'changes' }), progressIntervalMs: opts.tuning?.progressIntervalMs, heartbeatMs, metrics,
+    log: log.child({ component: 'changes' }),
+    progressIntervalMs: opts.tuning?.progressIntervalMs,
+    heartbeatMs,
+    metrics,
   });
   const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, clock, families: registry.families() });
-  const tails = new TailManager({ store, chat, clock, log: log.child({ component: 'tails' }), changes, redactor, heartbeatMs, metrics });
-  const logs = logCenter(config, createLogSources({ config, settings, log, kubeconfig: kube, clock, tuning: opts.tuning }), tails, chat, redactor);
+  const tails = new TailManager({
+    store,
+    chat,
+    clock,
+    log: log.child({ component: 'tails' }),
+    changes,
+    redactor,
+    heartbeatMs,
+    metrics,
+  });
+  const logs = logCenter(
+    config,
+    createLogSources({ config, settings, log, kubeconfig: kube, clock, tuning: opts.tuning }),
+    tails,
+    chat,
+    redactor,
+  );
   const dispatcher = new Dispatcher({
-    catalog: config, store, clock, policy, registry, directory, backends, changes, runbooks, logs, log, metrics,
-    actions: [...approvals.actions(), ...actions], workingNoticeMs: opts.tuning?.workingNoticeMs,
+    catalog: config,
+    store,
+    clock,
+    policy,
+    registry,
+    directory,
+    backends,
+    changes,
+    runbooks,
+    logs,
+    log,
+    metrics,
+    actions: [...approvals.actions(), ...actions],
+    workingNoticeMs: opts.tuning?.workingNoticeMs,
   });
   // Every replica sweeps; compare-and-set makes each expiry happen once.
   const sweeper = setInterval(() => {
     approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
-    changes.recoverInterrupted(heartbeatMs * 6).catch((err: unknown) => log.warn({ err }, 'recovering interrupted changes failed'));
+    changes
+      .recoverInterrupted(heartbeatMs * 6)
+      .catch((err: unknown) => log.warn({ err }, 'recovering interrupted changes failed'));
   }, opts.tuning?.expirySweepMs ?? 15_000);
   sweeper.unref();
 
@@ -121,7 +186,13 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     port: settings.port,
     dispatcher,
     metrics,
-    routes: healthRoutes({ store, metrics, log, stopping: () => stopping, slackProblem: () => (slackReadiness.state.ok ? undefined : slackReadiness.state.problem) }),
+    routes: healthRoutes({
+      store,
+      metrics,
+      log,
+      stopping: () => stopping,
+      slackProblem: () => (slackReadiness.state.ok ? undefined : slackReadiness.state.problem),
+    }),
     log: log.child({ component: 'slack' }),
     clock,
     identity: () => slackReadiness.identity,
@@ -142,11 +213,26 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   log.info({ mode: connection.mode, port }, 'opsdeck started');
   // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.
   void slackReadiness.start();
-  void preflight(config, settings, {
-    octokit: () => createOctokit({ baseUrl: settings.github.apiUrl, token: settings.github.token, log: log.child({ component: 'github' }) }),
-    cloudwatch: () => createCloudWatchClient({ region: settings.aws.region, endpoint: settings.aws.cloudwatchLogsEndpoint, credentials: opts.tuning?.awsCredentials }),
-    kubeconfig: kube,
-  }, log.child({ component: 'preflight' })).catch((err: unknown) => log.warn({ err }, 'backend checks failed'));
+  void preflight(
+    config,
+    settings,
+    {
+      octokit: () =>
+        createOctokit({
+          baseUrl: settings.github.apiUrl,
+          token: settings.github.token,
+          log: log.child({ component: 'github' }),
+        }),
+      cloudwatch: () =>
+        createCloudWatchClient({
+          region: settings.aws.region,
+          endpoint: settings.aws.cloudwatchLogsEndpoint,
+          credentials: opts.tuning?.awsCredentials,
+        }),
+      kubeconfig: kube,
+    },
+    log.child({ component: 'preflight' }),
+  ).catch((err: unknown) => log.warn({ err }, 'backend checks failed'));
 
   return {
     port,

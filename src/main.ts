@@ -40,13 +40,14 @@ OPSDECK_DATA_DIR, DATABASE_URL, PORT, LOG_LEVEL (see README).`;
 async function untilSignal(starting: () => Promise<number | Running>): Promise<number> {
   let signalled = false;
   let running: Running | undefined;
-  const shutdown = () => void running?.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`opsdeck: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  const shutdown = () =>
+    void running?.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`opsdeck: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
   const onSignal = () => {
     if (signalled) return;
     signalled = true;
@@ -111,7 +112,9 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof ConfigError) {
-      process.stderr.write(`opsdeck: ${err.file ?? 'configuration'} has problems:\n${err.problems.map(formatProblem).join('\n')}\n`);
+      process.stderr.write(
+        `opsdeck: ${err.file ?? 'configuration'} has problems:\n${err.problems.map(formatProblem).join('\n')}\n`,
+      );
       process.exitCode = 2;
       return;
     }

@@ -6,7 +6,9 @@ const root = resolve(import.meta.dirname, '..');
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => relative(root, join(e.parentPath, e.name)));
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
 function relativeImports(source: string): string[] {
@@ -35,7 +37,8 @@ describe('dependency rule (DESIGN §3)', () => {
     for (const file of [...(await sourceFiles('src')), ...(await sourceFiles('commands'))]) {
       const text = await readFile(join(root, file), 'utf8');
       const pure = /^(src\/(core|ports)|commands)\//.test(file);
-      if (pure && /from\s+['"]@(slack|kubernetes|octokit|aws-sdk)\//.test(text)) offenders.push(`${file} imports an SDK`);
+      if (pure && /from\s+['"]@(slack|kubernetes|octokit|aws-sdk)\//.test(text))
+        offenders.push(`${file} imports an SDK`);
       const allowedEnv = ['src/main.ts', 'src/compose.ts'].includes(file) || file.startsWith('src/sandbox/');
       if (!allowedEnv && /process\.env/.test(text)) offenders.push(`${file} reads process.env`);
     }

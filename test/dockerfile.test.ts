@@ -12,14 +12,26 @@ import { SlackEmulator } from '../src/sandbox/slack/index.ts';
 const run = promisify(execFile);
 const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
 const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').filter(Boolean);
-const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; dependencies: Record<string, string> };
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+  files: string[];
+  dependencies: Record<string, string>;
+};
 
 /** Runs a command and resolves with its exit code and output instead of rejecting on a non-zero exit. */
-function exec(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(file, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 },
+      (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -32,11 +44,17 @@ async function importedPackages(dirs: string[]): Promise<Set<string>> {
       if (!entry.isFile() || !path.endsWith('.ts') || path.includes('/src/sandbox/')) continue;
       const text = await readFile(path, 'utf8');
       // Import and export statements and dynamic imports only: prose in comments says "from" too.
-      const statements = /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^.'"][^'"]*)['"]|\bimport\(\s*['"]([^.'"][^'"]*)['"]\s*\)/gm;
+      const statements =
+        /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^.'"][^'"]*)['"]|\bimport\(\s*['"]([^.'"][^'"]*)['"]\s*\)/gm;
       for (const m of text.matchAll(statements)) {
         const spec = (m[1] ?? m[2])!;
         if (spec.startsWith('node:')) continue;
-        names.add(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+        names.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
       }
     }
   }
@@ -52,7 +70,9 @@ describe('Dockerfile', () => {
   });
 
   it('copies only files that exist and are not excluded by .dockerignore', () => {
-    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
+      m[1]!.trim().split(/\s+/).slice(0, -1),
+    );
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) {
       expect(existsSync(join(ROOT, source)), `${source} exists`).toBe(true);
@@ -81,7 +101,11 @@ describe('Dockerfile', () => {
       // Inside the project so the compiled files resolve node_modules like they do in the image.
       await mkdir(join(ROOT, '.opsdeck'), { recursive: true });
       out = await mkdtemp(join(ROOT, '.opsdeck', 'build-'));
-      await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT });
+      await run(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out],
+        { cwd: ROOT },
+      );
       slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
     }, 60_000);
     afterAll(async () => {
@@ -97,10 +121,15 @@ describe('Dockerfile', () => {
 
     it('refuses to start without Slack credentials, naming the variables and where they come from', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'start'], { OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, PORT: '0' });
+      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'start'], {
+        OPSDECK_CONFIG: 'opsdeck.example.yaml',
+        OPSDECK_DATA_DIR: dataDir,
+        PORT: '0',
+      });
       expect(res.code).toBe(2);
       expect(res.stdout).toBe('');
-      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'Installing the Slack app']) expect(res.stderr).toContain(name);
+      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'Installing the Slack app'])
+        expect(res.stderr).toContain(name);
       expect(await readdir(dataDir)).toEqual([]);
       await rm(dataDir, { recursive: true, force: true });
     });
@@ -108,12 +137,18 @@ describe('Dockerfile', () => {
     it('says the sandbox is only in a source checkout', async () => {
       const res = await exec(process.execPath, [join(out, 'src/main.js'), 'sandbox', '--port', '0'], {});
       expect(res.code).toBe(2);
-      expect(res.stderr).toContain('the sandbox (emulators of Slack with its web console, GitHub, Kubernetes and CloudWatch Logs) is only in a source checkout');
+      expect(res.stderr).toContain(
+        'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes and CloudWatch Logs) is only in a source checkout',
+      );
       expect(res.stderr).toContain('npm start');
     });
 
     it('checks a config', async () => {
-      const { stdout } = await run(process.execPath, [join(out, 'src/main.js'), 'config', 'check', 'opsdeck.example.yaml'], { cwd: ROOT });
+      const { stdout } = await run(
+        process.execPath,
+        [join(out, 'src/main.js'), 'config', 'check', 'opsdeck.example.yaml'],
+        { cwd: ROOT },
+      );
       expect(stdout).toContain('OK');
     });
 
@@ -122,7 +157,16 @@ describe('Dockerfile', () => {
       const { spawn } = await import('node:child_process');
       const child = spawn(process.execPath, [join(out, 'src/main.js'), 'start'], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          OPSDECK_CONFIG: 'opsdeck.example.yaml',
+          OPSDECK_DATA_DIR: dataDir,
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        },
       });
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += String(d)));

@@ -12,7 +12,10 @@ const manifest = parse(await readFile(new URL('../manifest.yml', import.meta.url
 
 describe('manifest.yml', () => {
   const declared = manifest.features.slash_commands.map((c) => c.command).sort();
-  const registered = new Registry(commands).families().map((f) => `/${f}`).sort();
+  const registered = new Registry(commands)
+    .families()
+    .map((f) => `/${f}`)
+    .sort();
 
   it('declares every registered command family', () => {
     expect(registered.filter((c) => !declared.includes(c))).toEqual([]);
@@ -32,6 +35,11 @@ describe('manifest.yml', () => {
   });
 
   it('asks only for the scopes opsdeck uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'commands', 'files:write', 'usergroups:read']);
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'chat:write',
+      'commands',
+      'files:write',
+      'usergroups:read',
+    ]);
   });
 });

@@ -12,9 +12,12 @@ const PAGE = 20;
 function describe(r: AuditRecord): string {
   const when = r.at.replace('T', ' ').slice(0, 16);
   const target = [r.target.service, r.target.env].filter(Boolean).join('/');
-  const detail = typeof r.details.reason === 'string'
-    ? ` — ${plain(r.details.reason)}`
-    : typeof r.details.text === 'string' ? ` — ${inlineCode(unescapeSlackText(r.details.text))}` : '';
+  const detail =
+    typeof r.details.reason === 'string'
+      ? ` — ${plain(r.details.reason)}`
+      : typeof r.details.text === 'string'
+        ? ` — ${inlineCode(unescapeSlackText(r.details.text))}`
+        : '';
   const who = /^[UW][A-Z0-9]+$/.test(r.actor) ? mention(r.actor) : plain(r.actor);
   return `\`#${r.seq}\` ${when} · ${who} · *${r.action}*${target ? ` · ${target}` : ''}${detail}`;
 }
@@ -29,17 +32,18 @@ export const audit = defineCommand({
     { name: 'env', kind: 'env', optional: true, help: 'only entries about this environment' },
   ],
   flags: {
-    since: { type: 'string', placeholder: 'duration|ISO time', help: 'how far back, e.g. `24h`, `7d` or `2026-11-01T00:00Z` (default 24h)' },
+    since: {
+      type: 'string',
+      placeholder: 'duration|ISO time',
+      help: 'how far back, e.g. `24h`, `7d` or `2026-11-01T00:00Z` (default 24h)',
+    },
     actor: { type: 'string', placeholder: '@user', help: 'only entries by this person (mention them)' },
     before: { type: 'string', placeholder: 'seq', help: 'entries older than this sequence number (the next page)' },
   },
   schema: z.object({
     service: z.string().optional(),
     env: z.string().optional(),
-    since: z
-      .string()
-      .refine(isSince, 'expected a duration (`24h`, `7d`) or an ISO time')
-      .default('24h'),
+    since: z.string().refine(isSince, 'expected a duration (`24h`, `7d`) or an ISO time').default('24h'),
     actor: z
       .string()
       .transform((v) => v.replace(/^@/, ''))
@@ -51,17 +55,37 @@ export const audit = defineCommand({
   mutating: false,
   async handler({ args, services: { store, clock }, reply }) {
     const since = parseSince(args.since, clock.now())!;
-    const rows = await store.queryAudit({ service: args.service, env: args.env, actor: args.actor, since, beforeSeq: args.before, limit: PAGE + 1 });
+    const rows = await store.queryAudit({
+      service: args.service,
+      env: args.env,
+      actor: args.actor,
+      since,
+      beforeSeq: args.before,
+      limit: PAGE + 1,
+    });
     const page = rows.slice(0, PAGE);
     const scope = [args.service, args.env].filter(Boolean).join('/') || 'everything';
     const title = `Audit: ${scope} since ${since.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     if (!page.length) {
-      await reply.ephemeral({ text: `${title}: no entries.`, blocks: [{ type: 'text', text: `*${title}*\nNo entries.` }] });
+      await reply.ephemeral({
+        text: `${title}: no entries.`,
+        blocks: [{ type: 'text', text: `*${title}*\nNo entries.` }],
+      });
       return;
     }
-    const blocks: Block[] = [{ type: 'header', text: title }, { type: 'text', text: page.map(describe).join('\n') }];
+    const blocks: Block[] = [
+      { type: 'header', text: title },
+      { type: 'text', text: page.map(describe).join('\n') },
+    ];
     if (rows.length > PAGE) {
-      const next = ['/ops audit', args.service, args.env, `--since ${args.since}`, args.actor && `--actor <@${args.actor}>`, `--before ${page.at(-1)!.seq}`]
+      const next = [
+        '/ops audit',
+        args.service,
+        args.env,
+        `--since ${args.since}`,
+        args.actor && `--actor <@${args.actor}>`,
+        `--before ${page.at(-1)!.seq}`,
+      ]
         .filter(Boolean)
         .join(' ');
       blocks.push({ type: 'context', text: `Showing the newest ${PAGE}. Older: \`${next}\`` });

@@ -13,7 +13,9 @@ export const help = defineCommand({
   sub: 'help',
   summary: 'List the commands you may run, or explain one',
   examples: ['/ops help', '/ops help audit'],
-  positionals: [{ name: 'command', optional: true, rest: true, help: 'a command to explain, e.g. `deploy` or `ops audit`' }],
+  positionals: [
+    { name: 'command', optional: true, rest: true, help: 'a command to explain, e.g. `deploy` or `ops audit`' },
+  ],
   flags: {},
   schema: z.object({ command: z.string().optional() }),
   permission: null,
@@ -36,10 +38,18 @@ export const help = defineCommand({
     }
     const blocks: Block[] = [{ type: 'header', text: 'opsdeck: commands you can run' }];
     for (const spec of visible) {
-      blocks.push({ type: 'text', text: `\`${usageOf(spec)}\`\n${spec.summary}. e.g. \`${spec.examples[0] ?? commandName(spec)}\`` });
+      blocks.push({
+        type: 'text',
+        text: `\`${usageOf(spec)}\`\n${spec.summary}. e.g. \`${spec.examples[0] ?? commandName(spec)}\``,
+      });
     }
-    const roles = actor.roles.length ? `Your roles: ${actor.roles.map((r) => `\`${r}\``).join(', ')}.` : 'You have no opsdeck role yet; ask the platform team to add you to one in opsdeck.yaml.';
-    blocks.push({ type: 'context', text: `${roles} \`/ops whoami\` shows what they allow; \`/ops help <command>\` explains one command.` });
+    const roles = actor.roles.length
+      ? `Your roles: ${actor.roles.map((r) => `\`${r}\``).join(', ')}.`
+      : 'You have no opsdeck role yet; ask the platform team to add you to one in opsdeck.yaml.';
+    blocks.push({
+      type: 'context',
+      text: `${roles} \`/ops whoami\` shows what they allow; \`/ops help <command>\` explains one command.`,
+    });
     await reply.ephemeral({ text: `opsdeck: ${visible.length} commands you can run`, blocks });
   },
 });

@@ -18,28 +18,53 @@ export const lock = defineCommand({
     service: z.string(),
     env: z.string(),
     reason: z.string().max(300),
-    for: z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 30m or 2h').optional(),
+    for: z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 30m or 2h')
+      .optional(),
   }),
   permission: 'lock',
   mutating: true,
   async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
     const now = clock.now();
     const ttl = args.for ? parseDuration(args.for) : undefined;
-    const wanted = { service: args.service, env: args.env, owner: actor.userId, reason: args.reason, createdAt: now, expiresAt: ttl ? new Date(now.getTime() + ttl) : undefined };
+    const wanted = {
+      service: args.service,
+      env: args.env,
+      owner: actor.userId,
+      reason: args.reason,
+      createdAt: now,
+      expiresAt: ttl ? new Date(now.getTime() + ttl) : undefined,
+    };
     const result = await store.acquireLock(wanted, now);
     if (!result.acquired) {
       const held = result.lock;
-      throw new UserError(`\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${userText(held.reason)}`);
+      throw new UserError(
+        `\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${userText(held.reason)}`,
+      );
     }
     try {
-      await store.appendAudit({ actor: actor.userId, action: 'lock.acquired', target: { service: args.service, env: args.env }, requestId: invocationId, details: redactDeep({ reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() }) }, now);
+      await store.appendAudit(
+        {
+          actor: actor.userId,
+          action: 'lock.acquired',
+          target: { service: args.service, env: args.env },
+          requestId: invocationId,
+          details: redactDeep({ reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() }),
+        },
+        now,
+      );
     } catch (err) {
       // Fail closed: a lock nobody can account for is released again.
       await store.releaseLock(args.service, args.env);
       throw err;
     }
     const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : ' until `/ops unlock`';
-    await reply.inChannel(textMessage(`:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${userText(args.reason)}`));
+    await reply.inChannel(
+      textMessage(
+        `:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${userText(args.reason)}`,
+      ),
+    );
   },
 });
 
@@ -57,10 +82,22 @@ export const unlock = defineCommand({
     const held = await store.getLock(args.service, args.env, clock.now());
     if (!held) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
     // Audited before it is released: an unlock that cannot be recorded does not happen.
-    await store.appendAudit({ actor: actor.userId, action: 'lock.released', target: { service: args.service, env: args.env }, requestId: invocationId, details: redactDeep({ owner: held.owner, reason: held.reason }) }, clock.now());
+    await store.appendAudit(
+      {
+        actor: actor.userId,
+        action: 'lock.released',
+        target: { service: args.service, env: args.env },
+        requestId: invocationId,
+        details: redactDeep({ owner: held.owner, reason: held.reason }),
+      },
+      clock.now(),
+    );
     const released = (await store.releaseLock(args.service, args.env)) ?? held;
-    const whose = released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${userText(released.reason)})`;
-    await reply.inChannel(textMessage(`:unlock: ${mention(actor.userId)} unlocked \`${args.service}/${args.env}\`${whose}.`));
+    const whose =
+      released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${userText(released.reason)})`;
+    await reply.inChannel(
+      textMessage(`:unlock: ${mention(actor.userId)} unlocked \`${args.service}/${args.env}\`${whose}.`),
+    );
   },
 });
 
@@ -77,7 +114,16 @@ export const locks = defineCommand({
   async handler({ services: { store, clock }, reply }) {
     const held = await store.listLocks(clock.now());
     if (!held.length) return reply.ephemeral(textMessage('No locks.'));
-    const lines = held.map((l) => `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${userText(l.reason)}`);
-    await reply.ephemeral({ text: `${held.length} locks`, blocks: [{ type: 'header', text: 'Locks' }, { type: 'text', text: lines.join('\n') }] });
+    const lines = held.map(
+      (l) =>
+        `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${userText(l.reason)}`,
+    );
+    await reply.ephemeral({
+      text: `${held.length} locks`,
+      blocks: [
+        { type: 'header', text: 'Locks' },
+        { type: 'text', text: lines.join('\n') },
+      ],
+    });
   },
 });

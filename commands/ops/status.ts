@@ -10,21 +10,32 @@ async function describeEnv(services: Services, service: string, env: string): Pr
   const { backends, store, clock, catalog } = services;
   const now = clock.now();
   const lines: string[] = [];
-  const running = await backends.deployer(service)?.current({ service, env }).catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
+  const running = await backends
+    .deployer(service)
+    ?.current({ service, env })
+    .catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
   lines.push(`*Version:* ${running ? plain(running.description) : 'unknown'}`);
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);
-    lines.push(`*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${s.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : ''}` : 'unknown'}`);
+    lines.push(
+      `*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${s.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : ''}` : 'unknown'}`,
+    );
   }
-  const done = (await store.listRequests({ service, env, states: ['succeeded'] })).filter((r) => r.kind === 'deploy' || r.kind === 'rollback').at(-1);
-  if (done) lines.push(`*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`);
+  const done = (await store.listRequests({ service, env, states: ['succeeded'] }))
+    .filter((r) => r.kind === 'deploy' || r.kind === 'rollback')
+    .at(-1);
+  if (done)
+    lines.push(
+      `*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`,
+    );
   const lock = await store.getLock(service, env, now);
   if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);
   const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
   if (freeze) lines.push(`*Frozen:* \`${freeze.name}\` until ${formatTime(freeze.endsAt)}`);
   const pending = await store.listRequests({ service, env, states: ['pending', 'approved', 'running'] });
-  if (pending.length) lines.push(`*In progress:* ${pending.map((r) => `${r.kind} by ${mention(r.requester)} (${r.state})`).join(', ')}`);
+  if (pending.length)
+    lines.push(`*In progress:* ${pending.map((r) => `${r.kind} by ${mention(r.requester)} (${r.state})`).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -33,15 +44,21 @@ export const status = defineCommand({
   sub: 'status',
   summary: 'Show what runs where: version, replicas, last change, locks, freezes, pending requests',
   examples: ['/ops status api', '/ops status api prod'],
-  positionals: [SERVICE, { name: 'env', kind: 'env', optional: true, help: 'one environment (default: all the service runs in)' }],
+  positionals: [
+    SERVICE,
+    { name: 'env', kind: 'env', optional: true, help: 'one environment (default: all the service runs in)' },
+  ],
   flags: {},
   schema: z.object({ service: z.string(), env: z.string().optional() }),
   permission: 'status',
   mutating: false,
   async handler({ args, services, reply }) {
-    const envs = args.env ? [args.env] : (services.catalog.services[args.service]?.environments ?? Object.keys(services.catalog.environments));
+    const envs = args.env
+      ? [args.env]
+      : (services.catalog.services[args.service]?.environments ?? Object.keys(services.catalog.environments));
     const blocks: Block[] = [{ type: 'header', text: `Status of ${args.service}` }];
-    for (const env of envs) blocks.push({ type: 'text', text: `*${env}*\n${await describeEnv(services, args.service, env)}` });
+    for (const env of envs)
+      blocks.push({ type: 'text', text: `*${env}*\n${await describeEnv(services, args.service, env)}` });
     await reply.ephemeral({ text: `Status of ${args.service}`, blocks });
   },
 });

@@ -14,9 +14,17 @@ export const whoami = defineCommand({
   async handler({ actor, services: { policy, catalog }, reply }) {
     const lines = [`You are <@${actor.userId}>.`];
     if (!actor.roles.length) {
-      lines.push('You hold no opsdeck role, so every command that needs a permission is refused. Ask the platform team to add you to a role in opsdeck.yaml.');
+      lines.push(
+        'You hold no opsdeck role, so every command that needs a permission is refused. Ask the platform team to add you to a role in opsdeck.yaml.',
+      );
     }
-    for (const role of actor.roles) lines.push(`• *${role}*: ${policy.grantsOf(role).map((g) => `\`${g}\``).join(', ')}`);
+    for (const role of actor.roles)
+      lines.push(
+        `• *${role}*: ${policy
+          .grantsOf(role)
+          .map((g) => `\`${g}\``)
+          .join(', ')}`,
+      );
     const approvals = Object.entries(catalog.environments)
       .filter(([, env]) => env.approval?.from.some((r) => actor.roles.includes(r)))
       .map(([name]) => `\`${name}\``);

@@ -27,7 +27,9 @@ export const runbook = defineCommand({
   family: 'runbook',
   summary: 'Find a runbook and post it to the channel, with its steps as buttons',
   examples: ['/runbook api 5xx', '/runbook --alert KubePodCrashLooping', '/runbook'],
-  positionals: [{ name: 'query', optional: true, rest: true, help: 'words to search for: a symptom, a service, an alert' }],
+  positionals: [
+    { name: 'query', optional: true, rest: true, help: 'words to search for: a symptom, a service, an alert' },
+  ],
   flags: { alert: { type: 'string', placeholder: 'AlertName', help: 'the runbook mapped to this alert name' } },
   schema: z.object({ query: z.string().max(200).optional(), alert: z.string().max(200).optional() }),
   permission: 'runbook',
@@ -36,22 +38,35 @@ export const runbook = defineCommand({
     const index = await services.runbooks.index();
     if (args.alert) {
       const matches = index.byAlert(args.alert);
-      if (matches.length === 1) return reply.ephemeral(runbookMessage(matches[0]!, { steps: stepInfo(services), offerPost: true }));
-      if (matches.length > 1) return reply.ephemeral(choicesMessage(`Runbooks for the alert \`${args.alert}\`:`, matches.slice(0, 5)));
+      if (matches.length === 1)
+        return reply.ephemeral(runbookMessage(matches[0]!, { steps: stepInfo(services), offerPost: true }));
+      if (matches.length > 1)
+        return reply.ephemeral(choicesMessage(`Runbooks for the alert \`${args.alert}\`:`, matches.slice(0, 5)));
       const near = index.search(args.alert, 5).map((h) => h.runbook);
-      if (!near.length) throw new UserError(`No runbook maps the alert \`${args.alert}\`. Add it to a runbook's \`alerts\` front matter.`);
+      if (!near.length)
+        throw new UserError(
+          `No runbook maps the alert \`${args.alert}\`. Add it to a runbook's \`alerts\` front matter.`,
+        );
       return reply.ephemeral(choicesMessage(`No runbook maps the alert \`${args.alert}\`. Closest matches:`, near));
     }
     if (!args.query) {
-      const groups = index.byService().map((g) => `*${g.service ?? 'general'}*: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
+      const groups = index
+        .byService()
+        .map((g) => `*${g.service ?? 'general'}*: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
       if (!groups.length) throw new UserError(`No runbooks found in ${services.runbooks.describe()}.`);
       const text = `Runbooks by service (\`/runbook <words>\` to open one):\n${groups.join('\n')}`;
       return reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
     }
     const hits = index.search(args.query, 5);
     if (!hits.length) throw new UserError(`No runbook matches \`${args.query}\`. \`/runbook\` lists them all.`);
-    if (clearWinner(hits)) return reply.ephemeral(runbookMessage(hits[0]!.runbook, { steps: stepInfo(services), offerPost: true }));
-    await reply.ephemeral(choicesMessage(`Runbooks matching \`${args.query}\`:`, hits.map((h) => h.runbook)));
+    if (clearWinner(hits))
+      return reply.ephemeral(runbookMessage(hits[0]!.runbook, { steps: stepInfo(services), offerPost: true }));
+    await reply.ephemeral(
+      choicesMessage(
+        `Runbooks matching \`${args.query}\`:`,
+        hits.map((h) => h.runbook),
+      ),
+    );
   },
 });
 
@@ -88,7 +103,10 @@ export const runbookActions: ActionSpec[] = [
     async handler(ctx) {
       const { rb, key } = await lookup(ctx);
       const step = rb.steps.find((s) => stepKey(s.command) === key);
-      if (!step) throw new UserError('That step is no longer in the runbook as shown; open it again with `/runbook` and run it from there.');
+      if (!step)
+        throw new UserError(
+          'That step is no longer in the runbook as shown; open it again with `/runbook` and run it from there.',
+        );
       await ctx.runCommand(step.command);
     },
   },

@@ -51,9 +51,13 @@ function stepButton(rb: Runbook, step: Step, index: number, info: StepInfo): But
 
 /** Buttons carry ids only: the runbook and a key of the exact command, which the server looks up again. */
 function stepRows(rb: Runbook, info: StepInfo): Block[] {
-  const steps = uniqueSteps(rb.steps).filter((s) => info.runnable(s)).slice(0, MAX_STEPS);
+  const steps = uniqueSteps(rb.steps)
+    .filter((s) => info.runnable(s))
+    .slice(0, MAX_STEPS);
   if (!steps.length) return [];
-  const rows: Block[] = [{ type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' }];
+  const rows: Block[] = [
+    { type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' },
+  ];
   for (let i = 0; i < steps.length; i += PER_ROW) {
     rows.push({ type: 'actions', buttons: steps.slice(i, i + PER_ROW).map((s, j) => stepButton(rb, s, i + j, info)) });
   }
@@ -64,15 +68,40 @@ function stepRows(rb: Runbook, info: StepInfo): Block[] {
 export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: boolean }): Message {
   let body = markdownToBlocks(rb.body, { sourceUrl: rb.url, title: rb.title });
   if (body.length > BODY_BLOCKS) {
-    body = [...body.slice(0, BODY_BLOCKS - 1), { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` }];
+    body = [
+      ...body.slice(0, BODY_BLOCKS - 1),
+      { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` },
+    ];
   }
-  const blocks: Block[] = [{ type: 'header', text: rb.title }, { type: 'context', text: meta(rb) }, ...body, ...stepRows(rb, opts.steps)];
-  if (opts.offerPost) blocks.push({ type: 'actions', buttons: [{ actionId: POST, label: 'Post to channel', value: rb.id, style: 'primary' }] });
+  const blocks: Block[] = [
+    { type: 'header', text: rb.title },
+    { type: 'context', text: meta(rb) },
+    ...body,
+    ...stepRows(rb, opts.steps),
+  ];
+  if (opts.offerPost)
+    blocks.push({
+      type: 'actions',
+      buttons: [{ actionId: POST, label: 'Post to channel', value: rb.id, style: 'primary' }],
+    });
   return { text: `Runbook: ${rb.title}`, blocks };
 }
 
 export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
-  const lines = runbooks.map((rb, i) => `${i + 1}. *${plain(rb.title)}*${rb.services.length ? ` (${plain(rb.services.join(', '))})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : ''}`);
-  const buttons: Button[] = runbooks.map((rb, i) => ({ actionId: `${SHOW}.${i}`, label: `Show ${i + 1}`, value: rb.id }));
-  return { text: title, blocks: [{ type: 'text', text: `${title}\n${lines.join('\n')}` }, { type: 'actions', buttons }] };
+  const lines = runbooks.map(
+    (rb, i) =>
+      `${i + 1}. *${plain(rb.title)}*${rb.services.length ? ` (${plain(rb.services.join(', '))})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : ''}`,
+  );
+  const buttons: Button[] = runbooks.map((rb, i) => ({
+    actionId: `${SHOW}.${i}`,
+    label: `Show ${i + 1}`,
+    value: rb.id,
+  }));
+  return {
+    text: title,
+    blocks: [
+      { type: 'text', text: `${title}\n${lines.join('\n')}` },
+      { type: 'actions', buttons },
+    ],
+  };
 }

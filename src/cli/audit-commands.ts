@@ -63,8 +63,10 @@ function missingStore(command: string, path: string, dataDir: string): string {
 export async function auditVerify(io: CliIo, log: AuditLog, opts: { allowEmpty: boolean }): Promise<number> {
   const verdict = await verifyChain(log.readAudit());
   if (verdict.ok && verdict.count === 0 && !opts.allowEmpty) {
-    io.err(`audit log EMPTY: ${log.path} has no entries. A store the bot has used always has some: check that ` +
-      'OPSDECK_DATA_DIR points at the right store, or pass --allow-empty if this one is new.');
+    io.err(
+      `audit log EMPTY: ${log.path} has no entries. A store the bot has used always has some: check that ` +
+        'OPSDECK_DATA_DIR points at the right store, or pass --allow-empty if this one is new.',
+    );
     return 1;
   }
   if (verdict.ok) {

@@ -45,8 +45,10 @@ export async function runbooksCheckCommand(io: CliIo, args: string[], env: Env):
   if (!env.OPSDECK_CONFIG?.trim() && !existsSync(configPath)) {
     const dir = args[0] ?? 'runbooks';
     const files = await new FsRunbookSource(dir).list();
-    io.out(`No ${configPath} here and no OPSDECK_CONFIG: checking structure and steps; services and environments ` +
-      'are not checked (set OPSDECK_CONFIG to check them against your config).');
+    io.out(
+      `No ${configPath} here and no OPSDECK_CONFIG: checking structure and steps; services and environments ` +
+        'are not checked (set OPSDECK_CONFIG to check them against your config).',
+    );
     return runbooksCheck(io, files, { catalog: namesUsedBy(files, registry), registry, root: dir });
   }
   const config = await loadConfigFile(configPath);

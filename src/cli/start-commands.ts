@@ -22,8 +22,10 @@ export const NO_CREDENTIALS = [
  */
 export async function startCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {
   if (args.length) {
-    io.err(`opsdeck start takes no arguments (got ${args.join(' ')}): settings come from the environment ` +
-      '(PORT, OPSDECK_CONFIG, …; see opsdeck help)');
+    io.err(
+      `opsdeck start takes no arguments (got ${args.join(' ')}): settings come from the environment ` +
+        '(PORT, OPSDECK_CONFIG, …; see opsdeck help)',
+    );
     return 2;
   }
   const settings = readSettings(env);
@@ -45,7 +47,9 @@ export async function startCommand(io: CliIo, args: string[], env: Env): Promise
 /** `opsdeck try` (what `npm start` runs): the bot when Slack credentials are set, else the sandbox, saying so first. */
 export async function tryCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {
   if (readSettings(env).slack.mode !== 'none') return startCommand(io, args, env);
-  io.out('No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. ' +
-    '`opsdeck start` is the production command.');
+  io.out(
+    'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. ' +
+      '`opsdeck start` is the production command.',
+  );
   return sandboxCommand(io, args, env);
 }

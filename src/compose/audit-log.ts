@@ -14,8 +14,10 @@ export interface AuditLog {
 /** The store `openStore` would open, without creating or migrating it. */
 export function openAuditLog(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): AuditLog {
   if (settings.databaseUrl) {
-    throw new Error('DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
-      'unset it to use the embedded SQLite store.');
+    throw new Error(
+      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
+        'unset it to use the embedded SQLite store.',
+    );
   }
   return SqliteAuditReader.open(join(settings.dataDir, 'opsdeck.db'));
 }

@@ -1,5 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { GitHubDeploymentDeployer, GitHubSourceControl, GitHubWorkflowDeployer, createOctokit } from '../adapters/github/index.ts';
+import {
+  GitHubDeploymentDeployer,
+  GitHubSourceControl,
+  GitHubWorkflowDeployer,
+  createOctokit,
+} from '../adapters/github/index.ts';
 import { KubernetesDeployer, KubernetesScaler } from '../adapters/kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
@@ -28,7 +33,12 @@ export function storeHistory(store: Store): DeployHistory {
         .slice(0, limit)
         .map((r) => {
           const exec = (r.params as { exec?: { ref?: unknown; sha?: unknown } }).exec ?? {};
-          return { ref: String(exec.ref), sha: typeof exec.sha === 'string' ? exec.sha : undefined, at: r.updatedAt, requestId: r.id };
+          return {
+            ref: String(exec.ref),
+            sha: typeof exec.sha === 'string' ? exec.sha : undefined,
+            at: r.updatedAt,
+            requestId: r.id,
+          };
         });
     },
   };
@@ -38,13 +48,34 @@ export function storeHistory(store: Store): DeployHistory {
  * One Deployer and Scaler per service, picked by `deploy.via`. Kubernetes clients come from
  * KUBECONFIG (or in-cluster config); GitHub from GITHUB_TOKEN and GITHUB_API_URL.
  */
-export function createBackends(a: { config: OpsdeckConfig; settings: Settings; store: Store; log: Logger; kube: () => KubeConfig; clock: Clock; tuning?: BackendTuning }): Backends {
+export function createBackends(a: {
+  config: OpsdeckConfig;
+  settings: Settings;
+  store: Store;
+  log: Logger;
+  kube: () => KubeConfig;
+  clock: Clock;
+  tuning?: BackendTuning;
+}): Backends {
   const { config, settings, log, clock, tuning = {} } = a;
-  const octokit = createOctokit({ baseUrl: settings.github.apiUrl, token: settings.github.token, log: log.child({ component: 'github' }), requestTimeoutMs: tuning.requestTimeoutMs, retryAfterBaseValue: tuning.retryAfterBaseValue });
+  const octokit = createOctokit({
+    baseUrl: settings.github.apiUrl,
+    token: settings.github.token,
+    log: log.child({ component: 'github' }),
+    requestTimeoutMs: tuning.requestTimeoutMs,
+    retryAfterBaseValue: tuning.retryAfterBaseValue,
+  });
   const history = storeHistory(a.store);
   const kube = a.kube;
-  const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
-  const timing = { clock, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, rolloutTimeoutMs: tuning.rolloutTimeoutMs };
+  const contexts = Object.fromEntries(
+    Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
+  );
+  const timing = {
+    clock,
+    pollMs: tuning.pollMs,
+    requestTimeoutMs: tuning.requestTimeoutMs,
+    rolloutTimeoutMs: tuning.rolloutTimeoutMs,
+  };
   const deployers = new Map<string, Deployer>();
   const scalers = new Map<string, Scaler>();
 
@@ -53,15 +84,43 @@ export function createBackends(a: { config: OpsdeckConfig; settings: Settings; s
     const k8s = svc.kubernetes;
     // One options object per service, so its deployer and scaler share their API clients.
     const kubeOptions = k8s
-      ? { kubeconfig: kube(), contexts, service: { ...k8s, image: svc.deploy?.via === 'kubernetes' ? svc.deploy.image : undefined, tag: svc.deploy?.via === 'kubernetes' ? svc.deploy.tag : undefined }, log: svcLog, ...timing }
+      ? {
+          kubeconfig: kube(),
+          contexts,
+          service: {
+            ...k8s,
+            image: svc.deploy?.via === 'kubernetes' ? svc.deploy.image : undefined,
+            tag: svc.deploy?.via === 'kubernetes' ? svc.deploy.tag : undefined,
+          },
+          log: svcLog,
+          ...timing,
+        }
       : undefined;
     const deploy = svc.deploy;
     if (deploy?.via === 'kubernetes' && kubeOptions) deployers.set(name, new KubernetesDeployer(kubeOptions));
     if (deploy?.via === 'github-deployment' && svc.github) {
-      deployers.set(name, new GitHubDeploymentDeployer(octokit, { repo: svc.github.repo, requiredContexts: deploy.requiredContexts, clock, pollMs: tuning.pollMs }));
+      deployers.set(
+        name,
+        new GitHubDeploymentDeployer(octokit, {
+          repo: svc.github.repo,
+          requiredContexts: deploy.requiredContexts,
+          clock,
+          pollMs: tuning.pollMs,
+        }),
+      );
     }
     if (deploy?.via === 'github-workflow' && svc.github) {
-      deployers.set(name, new GitHubWorkflowDeployer(octokit, { repo: svc.github.repo, workflow: deploy.workflow, defaultRef: svc.github.defaultRef, history, clock, pollMs: tuning.pollMs }));
+      deployers.set(
+        name,
+        new GitHubWorkflowDeployer(octokit, {
+          repo: svc.github.repo,
+          workflow: deploy.workflow,
+          defaultRef: svc.github.defaultRef,
+          history,
+          clock,
+          pollMs: tuning.pollMs,
+        }),
+      );
     }
     if (svc.scale && kubeOptions) scalers.set(name, new KubernetesScaler(kubeOptions));
   }

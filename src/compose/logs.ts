@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { CloudWatchLogSource, createCloudWatchClient } from '../adapters/logs-cloudwatch/index.ts';
 import { KubernetesLogSource } from '../adapters/logs-kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
@@ -26,30 +26,68 @@ export interface LogTuning {
 /** The built-in secret patterns plus the ones in `logs.redact`: the redactor for everything opsdeck outputs. */
 export function configRedactor(config: OpsdeckConfig): Redactor {
   const extra: RedactionRule[] = (config.logs?.redact ?? []).map((r) => ({
-    name: r.name, pattern: new RegExp(r.pattern, 'g'), replace: r.replace ?? REDACTED,
+    name: r.name,
+    pattern: new RegExp(r.pattern, 'g'),
+    replace: r.replace ?? REDACTED,
   }));
   return createRedactor(extra);
 }
 
 /** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
-export function createLogSources(a: { config: OpsdeckConfig; settings: Settings; log: Logger; kubeconfig: () => KubeConfig; clock: Clock; tuning?: LogTuning }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
+export function createLogSources(a: {
+  config: OpsdeckConfig;
+  settings: Settings;
+  log: Logger;
+  kubeconfig: () => KubeConfig;
+  clock: Clock;
+  tuning?: LogTuning;
+}): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
   const { config, settings, log, clock, tuning = {} } = a;
-  const contexts = Object.fromEntries(Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]));
+  const contexts = Object.fromEntries(
+    Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
+  );
   let cloudwatch: ReturnType<typeof createCloudWatchClient> | undefined;
-  const client = () => (cloudwatch ??= createCloudWatchClient({ region: settings.aws.region, endpoint: settings.aws.cloudwatchLogsEndpoint, credentials: tuning.awsCredentials }));
+  const client = () =>
+    (cloudwatch ??= createCloudWatchClient({
+      region: settings.aws.region,
+      endpoint: settings.aws.cloudwatchLogsEndpoint,
+      credentials: tuning.awsCredentials,
+    }));
   const out = new Map<string, { kind: LogSourceKind; source: LogSource }[]>();
   for (const [name, svc] of Object.entries(config.services)) {
     const list: { kind: LogSourceKind; source: LogSource }[] = [];
     const svcLog = log.child({ component: 'logs', service: name });
     const cw = svc.logs && 'cloudwatch' in svc.logs ? svc.logs.cloudwatch : undefined;
     if (cw) {
-      list.push({ kind: 'cloudwatch', source: new CloudWatchLogSource({ client: client(), group: (env: string) => cw.group.replaceAll('{env}', env), streamPrefix: cw.streamPrefix, pollMs: tuning.pollMs, snapshotBudgetMs: tuning.snapshotBudgetMs, snapshotMaxPages: tuning.snapshotMaxPages, clock, log: svcLog }) });
+      list.push({
+        kind: 'cloudwatch',
+        source: new CloudWatchLogSource({
+          client: client(),
+          group: (env: string) => cw.group.replaceAll('{env}', env),
+          streamPrefix: cw.streamPrefix,
+          pollMs: tuning.pollMs,
+          snapshotBudgetMs: tuning.snapshotBudgetMs,
+          snapshotMaxPages: tuning.snapshotMaxPages,
+          clock,
+          log: svcLog,
+        }),
+      });
     }
     const pods = svc.logs && 'kubernetes' in svc.logs ? svc.logs.kubernetes : undefined;
     if (svc.kubernetes) {
       // Without an explicit selector, pods are found by the conventional app=<deployment> label.
       const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
-      const source = new KubernetesLogSource({ kubeconfig: a.kubeconfig(), contexts, namespace: svc.kubernetes.namespace, selector, container: pods?.container ?? svc.kubernetes.container, pollMs: tuning.pollMs, requestTimeoutMs: tuning.requestTimeoutMs, clock, log: svcLog });
+      const source = new KubernetesLogSource({
+        kubeconfig: a.kubeconfig(),
+        contexts,
+        namespace: svc.kubernetes.namespace,
+        selector,
+        container: pods?.container ?? svc.kubernetes.container,
+        pollMs: tuning.pollMs,
+        requestTimeoutMs: tuning.requestTimeoutMs,
+        clock,
+        log: svcLog,
+      });
       if (pods) list.unshift({ kind: 'kubernetes', source });
       else list.push({ kind: 'kubernetes', source });
     }
@@ -59,7 +97,11 @@ export function createLogSources(a: { config: OpsdeckConfig; settings: Settings;
 }
 
 export function logCenter(
-  config: OpsdeckConfig, sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>, tails: TailManager, chat: Chat, redactor: Redactor,
+  config: OpsdeckConfig,
+  sources: Map<string, { kind: LogSourceKind; source: LogSource }[]>,
+  tails: TailManager,
+  chat: Chat,
+  redactor: Redactor,
 ): LogCenter {
   const settings = config.logs;
   return {

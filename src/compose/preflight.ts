@@ -25,7 +25,12 @@ const TIMEOUT_MS = 5000;
  * and every Kubernetes context. Nothing here stops opsdeck (a cluster may come back); each problem is
  * logged once, naming the variable or context to fix, instead of surfacing as a timeout in Slack.
  */
-export async function preflight(config: OpsdeckConfig, settings: Settings, clients: PreflightClients, log: Logger): Promise<PreflightResult[]> {
+export async function preflight(
+  config: OpsdeckConfig,
+  settings: Settings,
+  clients: PreflightClients,
+  log: Logger,
+): Promise<PreflightResult[]> {
   const services = Object.entries(config.services);
   const checks: Promise<PreflightResult>[] = [];
   const githubUsers = services.filter(([, s]) => s.github).map(([name]) => name);
@@ -49,16 +54,21 @@ async function checkGitHub(settings: Settings, clients: PreflightClients, users:
   const system = 'GitHub';
   const who = users.length ? ` (used by ${users.join(', ')})` : '';
   if (!settings.github.token) {
-    return { system, ok: false, detail: `GITHUB_TOKEN is not set${who}: refs cannot be resolved in private repos and GitHub deploys will be refused` };
+    return {
+      system,
+      ok: false,
+      detail: `GITHUB_TOKEN is not set${who}: refs cannot be resolved in private repos and GitHub deploys will be refused`,
+    };
   }
   try {
     await clients.octokit().request('GET /rate_limit', { request: { signal: AbortSignal.timeout(TIMEOUT_MS) } });
     return { system, ok: true, detail: `token accepted${who}` };
   } catch (err) {
     const status = (err as { status?: number }).status;
-    const detail = status === 401
-      ? `GitHub refused GITHUB_TOKEN (401)${who}: create a new token with repo and actions access`
-      : `GitHub cannot be reached at ${settings.github.apiUrl ?? 'https://api.github.com'} (${(err as Error).message})${who}`;
+    const detail =
+      status === 401
+        ? `GitHub refused GITHUB_TOKEN (401)${who}: create a new token with repo and actions access`
+        : `GitHub cannot be reached at ${settings.github.apiUrl ?? 'https://api.github.com'} (${(err as Error).message})${who}`;
     return { system, ok: false, detail };
   }
 }
@@ -66,17 +76,26 @@ async function checkGitHub(settings: Settings, clients: PreflightClients, users:
 async function checkAws(settings: Settings, clients: PreflightClients, users: string[]): Promise<PreflightResult> {
   const system = 'AWS';
   const who = ` (CloudWatch logs of ${users.join(', ')})`;
-  if (!settings.aws.region) return { system, ok: false, detail: `AWS_REGION is not set${who}: /logs cannot read CloudWatch` };
+  if (!settings.aws.region)
+    return { system, ok: false, detail: `AWS_REGION is not set${who}: /logs cannot read CloudWatch` };
   try {
     const credentials = clients.cloudwatch().config.credentials;
     await credentials();
     return { system, ok: true, detail: `region ${settings.aws.region}, credentials found${who}` };
   } catch (err) {
-    return { system, ok: false, detail: `no AWS credentials found${who}: ${(err as Error).message}. Set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or give the pod an IAM role` };
+    return {
+      system,
+      ok: false,
+      detail: `no AWS credentials found${who}: ${(err as Error).message}. Set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or give the pod an IAM role`,
+    };
   }
 }
 
-async function checkCluster(env: string, cluster: { context?: string | undefined; inCluster?: boolean | undefined }, clients: PreflightClients): Promise<PreflightResult> {
+async function checkCluster(
+  env: string,
+  cluster: { context?: string | undefined; inCluster?: boolean | undefined },
+  clients: PreflightClients,
+): Promise<PreflightResult> {
   const name = cluster.inCluster ? 'in-cluster service account' : `context "${cluster.context}"`;
   const system = `Kubernetes ${env}`;
   let kc: KubeConfig;
@@ -87,7 +106,11 @@ async function checkCluster(env: string, cluster: { context?: string | undefined
   }
   if (!cluster.inCluster && cluster.context && !kc.getContextObject(cluster.context)) {
     const known = kc.getContexts().map((c) => c.name);
-    return { system, ok: false, detail: `${name} is not in the kubeconfig (it has ${known.length ? known.join(', ') : 'no contexts'}): fix environments.${env}.kubernetes.context or KUBECONFIG` };
+    return {
+      system,
+      ok: false,
+      detail: `${name} is not in the kubeconfig (it has ${known.length ? known.join(', ') : 'no contexts'}): fix environments.${env}.kubernetes.context or KUBECONFIG`,
+    };
   }
   const scoped = new KubeConfig();
   scoped.loadFromString(kc.exportConfig());
@@ -95,7 +118,9 @@ async function checkCluster(env: string, cluster: { context?: string | undefined
   try {
     const version = await Promise.race([
       scoped.makeApiClient(VersionApi).getCode(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS).unref(),
+      ),
     ]);
     return { system, ok: true, detail: `${name} reachable (Kubernetes ${version.gitVersion})` };
   } catch (err) {

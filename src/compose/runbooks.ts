@@ -9,12 +9,22 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 
 /** Runbooks from a GitHub repo path when configured, else from the local folder. */
-export function createRunbookLibrary(a: { config: OpsdeckConfig; settings: Settings; log: Logger; clock: Clock; families: readonly string[] }): RunbookLibrary {
+export function createRunbookLibrary(a: {
+  config: OpsdeckConfig;
+  settings: Settings;
+  log: Logger;
+  clock: Clock;
+  families: readonly string[];
+}): RunbookLibrary {
   const conf = a.config.runbooks;
   const maxAgeMs = parseDuration(conf?.refresh ?? '10m') ?? 600_000;
   const log = a.log.child({ component: 'runbooks' });
   const source = conf?.github
-    ? new GitHubRunbookSource(createOctokit({ baseUrl: a.settings.github.apiUrl, token: a.settings.github.token, log }), conf.github, { ttlMs: maxAgeMs, log, clock: a.clock })
+    ? new GitHubRunbookSource(
+        createOctokit({ baseUrl: a.settings.github.apiUrl, token: a.settings.github.token, log }),
+        conf.github,
+        { ttlMs: maxAgeMs, log, clock: a.clock },
+      )
     : new FsRunbookSource(conf?.path ?? 'runbooks');
   return new RunbookLibrary(source, { families: a.families, log, maxAgeMs, clock: a.clock });
 }

@@ -26,8 +26,10 @@ export function approvalReach(config: OpsdeckConfig): Finding[] {
     if (users.length - 1 >= required) continue;
     if (groups.length) {
       findings.push({
-        level: 'note', path,
-        message: `not checked offline: it needs ${approvers} besides the requester; ` +
+        level: 'note',
+        path,
+        message:
+          `not checked offline: it needs ${approvers} besides the requester; ` +
           `${who} ${count(users.length, 'user id')}${listed} and ${groups.join(', ')}, whose members only Slack knows`,
       });
     } else if (required > users.length) {
@@ -35,8 +37,10 @@ export function approvalReach(config: OpsdeckConfig): Finding[] {
       findings.push({ level: 'warning', path, message });
     } else {
       findings.push({
-        level: 'warning', path,
-        message: `a request by a member of ${roles.join(', ')}${listed} can never be approved: it needs ${approvers} ` +
+        level: 'warning',
+        path,
+        message:
+          `a request by a member of ${roles.join(', ')}${listed} can never be approved: it needs ${approvers} ` +
           `besides the requester, and ${who} ${count(users.length, 'member')}`,
       });
     }

@@ -29,7 +29,8 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
 
   for (const [envName, env] of Object.entries(config.environments)) {
     env.approval?.from.forEach((role, i) => {
-      if (!roles.includes(role)) problems.push({ path: `environments.${envName}.approval.from[${i}]`, message: unknown('role', role, roles) });
+      if (!roles.includes(role))
+        problems.push({ path: `environments.${envName}.approval.from[${i}]`, message: unknown('role', role, roles) });
     });
     env.freezes.forEach((freeze, i) => {
       const path = `environments.${envName}.freezes[${i}]`;
@@ -49,37 +50,54 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
     if (k8s?.context && k8s.inCluster) problems.push({ path, message: 'set either context or inCluster, not both' });
     if (k8s?.context) {
       const other = contextOwners.get(k8s.context);
-      if (other) problems.push({ path: `${path}.context`, message: `"${k8s.context}" is also the context of ${other}: each environment needs its own cluster or context` });
+      if (other)
+        problems.push({
+          path: `${path}.context`,
+          message: `"${k8s.context}" is also the context of ${other}: each environment needs its own cluster or context`,
+        });
       contextOwners.set(k8s.context, envName);
     }
     const users = Object.entries(config.services)
       .filter(([, svc]) => svc.kubernetes && (!svc.environments || svc.environments.includes(envName)))
       .map(([name]) => name);
     if (users.length && !k8s?.context && !k8s?.inCluster) {
-      problems.push({ path: `${path}.context`, message: `required: ${users.join(', ')} run${users.length === 1 ? 's' : ''} on Kubernetes in ${envName} (or set inCluster: true)` });
+      problems.push({
+        path: `${path}.context`,
+        message: `required: ${users.join(', ')} run${users.length === 1 ? 's' : ''} on Kubernetes in ${envName} (or set inCluster: true)`,
+      });
     }
   }
 
   for (const [name, svc] of Object.entries(config.services)) {
     const path = `services.${name}`;
     svc.environments?.forEach((env, i) => {
-      if (!envs.includes(env)) problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
+      if (!envs.includes(env))
+        problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
     });
     const via = svc.deploy?.via;
     if ((via === 'github-deployment' || via === 'github-workflow') && !svc.github) {
       problems.push({ path: `${path}.github.repo`, message: `required when deploy.via is ${via}` });
     }
     if (via === 'kubernetes' && !svc.kubernetes) {
-      problems.push({ path: `${path}.kubernetes`, message: 'required when deploy.via is kubernetes (namespace and deployment)' });
+      problems.push({
+        path: `${path}.kubernetes`,
+        message: 'required when deploy.via is kubernetes (namespace and deployment)',
+      });
     }
     if (svc.logs && 'kubernetes' in svc.logs && !svc.kubernetes) {
-      problems.push({ path: `${path}.kubernetes`, message: 'required for kubernetes logs (the namespace to read pods from)' });
+      problems.push({
+        path: `${path}.kubernetes`,
+        message: 'required for kubernetes logs (the namespace to read pods from)',
+      });
     }
     if (svc.scale && !svc.kubernetes) {
       problems.push({ path: `${path}.kubernetes`, message: 'required for scale (the deployment to scale)' });
     }
     if (svc.scale && svc.scale.min > svc.scale.max) {
-      problems.push({ path: `${path}.scale.min`, message: `must not exceed scale.max (${svc.scale.min} > ${svc.scale.max})` });
+      problems.push({
+        path: `${path}.scale.min`,
+        message: `must not exceed scale.max (${svc.scale.min} > ${svc.scale.max})`,
+      });
     }
   }
 
@@ -87,7 +105,10 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
     try {
       new RegExp(rule.pattern, 'g');
     } catch (err) {
-      problems.push({ path: `logs.redact[${i}].pattern`, message: `not a valid regular expression: ${(err as Error).message}` });
+      problems.push({
+        path: `logs.redact[${i}].pattern`,
+        message: `not a valid regular expression: ${(err as Error).message}`,
+      });
     }
   });
   if (config.logs && (parseDuration(config.logs.defaultFollow) ?? 0) > (parseDuration(config.logs.maxFollow) ?? 0)) {

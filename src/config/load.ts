@@ -26,11 +26,13 @@ export function checkConfigText(text: string, file?: string): ConfigCheck {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
-    const errors = doc.errors.map((e): Problem => ({
-      path: '',
-      message: `YAML: ${e.message.split('\n')[0]}`,
-      line: e.linePos?.[0]?.line,
-    }));
+    const errors = doc.errors.map(
+      (e): Problem => ({
+        path: '',
+        message: `YAML: ${e.message.split('\n')[0]}`,
+        line: e.linePos?.[0]?.line,
+      }),
+    );
     return { config: undefined, errors, findings: [] };
   }
   const data: unknown = doc.toJS() ?? {};
@@ -89,9 +91,8 @@ function resolvePaths(config: OpsdeckConfig, file: string | undefined): OpsdeckC
 
 /** Names defined in the file, read before the schema so a section it rejects is still known by name. */
 function namesIn(data: unknown): SectionNames {
-  const keys = (section: unknown) => (section && typeof section === 'object' && !Array.isArray(section)
-    ? Object.keys(section)
-    : []);
+  const keys = (section: unknown) =>
+    section && typeof section === 'object' && !Array.isArray(section) ? Object.keys(section) : [];
   const d = (data ?? {}) as Record<string, unknown>;
   return { environments: keys(d.environments), services: keys(d.services), roles: keys(d.roles) };
 }

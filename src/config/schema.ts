@@ -3,8 +3,12 @@ import { DURATION_PATTERN } from '../core/duration.ts';
 import { GRANT_PATTERN } from '../core/permission.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
-const name = (what: string) => z.string().regex(NAME, `expected a ${what} name of lowercase letters, digits and dashes`);
-const duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 30m, 12h or 7d').describe('A duration: a number and one of s, m, h, d, w (e.g. 30m, 62h, 7d).');
+const name = (what: string) =>
+  z.string().regex(NAME, `expected a ${what} name of lowercase letters, digits and dashes`);
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, 'expected a duration such as 30m, 12h or 7d')
+  .describe('A duration: a number and one of s, m, h, d, w (e.g. 30m, 62h, 7d).');
 const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD (not a #name)');
 const member = z
   .string()
@@ -34,13 +38,25 @@ const environment = z.strictObject({
   kubernetes: z
     .strictObject({
       context: z.string().min(1).optional().describe('kubeconfig context for this environment.'),
-      inCluster: z.literal(true).optional().describe('Use the service account of the pod opsdeck runs in (instead of a context).'),
+      inCluster: z
+        .literal(true)
+        .optional()
+        .describe('Use the service account of the pod opsdeck runs in (instead of a context).'),
     })
     .optional(),
   approval: approval.optional(),
-  channels: z.array(channelId).optional().describe('Mutating commands for this environment are accepted only in these channels.'),
-  freezes: z.array(freeze).default([]).describe('Recurring windows in which mutating commands are refused (break-glass aside).'),
-  autoRollback: z.boolean().optional().describe('Roll back automatically when a rollout fails. Default: on when approval is required.'),
+  channels: z
+    .array(channelId)
+    .optional()
+    .describe('Mutating commands for this environment are accepted only in these channels.'),
+  freezes: z
+    .array(freeze)
+    .default([])
+    .describe('Recurring windows in which mutating commands are refused (break-glass aside).'),
+  autoRollback: z
+    .boolean()
+    .optional()
+    .describe('Roll back automatically when a rollout fails. Default: on when approval is required.'),
 });
 
 const deploy = z.discriminatedUnion('via', [
@@ -51,7 +67,10 @@ const deploy = z.discriminatedUnion('via', [
   }),
   z.strictObject({
     via: z.literal('github-deployment'),
-    requiredContexts: z.array(z.string()).optional().describe('Status checks that must pass; omit for all, [] for none.'),
+    requiredContexts: z
+      .array(z.string())
+      .optional()
+      .describe('Status checks that must pass; omit for all, [] for none.'),
   }),
   z.strictObject({
     via: z.literal('github-workflow'),
@@ -78,7 +97,12 @@ const logSettings = z
   .strictObject({
     defaultFollow: duration.default('10m').describe('How long /logs --follow runs when --for is not given.'),
     maxFollow: duration.default('30m').describe('The longest --for anyone may ask for.'),
-    maxLines: z.int().min(10).max(100_000).default(2000).describe('Line budget of one follow, and the most a snapshot returns.'),
+    maxLines: z
+      .int()
+      .min(10)
+      .max(100_000)
+      .default(2000)
+      .describe('Line budget of one follow, and the most a snapshot returns.'),
     redact: z
       .array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1), replace: z.string().optional() }))
       .default([])
@@ -118,7 +142,9 @@ const role = z.strictObject({
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    environments: z.record(name('environment'), environment).describe('Where services run, and the rules for changing them.'),
+    environments: z
+      .record(name('environment'), environment)
+      .describe('Where services run, and the rules for changing them.'),
     services: z.record(name('service'), service),
     roles: z.record(name('role'), role),
     logs: logSettings.optional(),

@@ -32,21 +32,35 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   const appToken = get('SLACK_APP_TOKEN');
   const apiUrl = get('SLACK_API_URL');
 
-  if (botToken && !botToken.startsWith('xoxb-')) problems.push({ path: 'SLACK_BOT_TOKEN', message: 'must be a bot token starting with xoxb-' });
-  if (appToken && !appToken.startsWith('xapp-')) problems.push({ path: 'SLACK_APP_TOKEN', message: 'must be an app-level token starting with xapp- (scope connections:write)' });
-  if (!botToken && (signingSecret || appToken)) problems.push({ path: 'SLACK_BOT_TOKEN', message: 'required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN' });
+  if (botToken && !botToken.startsWith('xoxb-'))
+    problems.push({ path: 'SLACK_BOT_TOKEN', message: 'must be a bot token starting with xoxb-' });
+  if (appToken && !appToken.startsWith('xapp-'))
+    problems.push({
+      path: 'SLACK_APP_TOKEN',
+      message: 'must be an app-level token starting with xapp- (scope connections:write)',
+    });
+  if (!botToken && (signingSecret || appToken))
+    problems.push({ path: 'SLACK_BOT_TOKEN', message: 'required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN' });
   if (botToken && !appToken && !signingSecret) {
-    problems.push({ path: 'SLACK_SIGNING_SECRET', message: 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
+    problems.push({
+      path: 'SLACK_SIGNING_SECRET',
+      message: 'required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    });
   }
   for (const name of ['SLACK_API_URL', 'GITHUB_API_URL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS']) {
     const value = get(name);
     if (value && !/^https?:\/\/[^\s]+$/.test(value)) problems.push({ path: name, message: 'must be an http(s) URL' });
   }
   const databaseUrl = get('DATABASE_URL');
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push({ path: 'DATABASE_URL', message: 'must be a postgres:// URL (leave unset for the embedded SQLite store)' });
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push({
+      path: 'DATABASE_URL',
+      message: 'must be a postgres:// URL (leave unset for the embedded SQLite store)',
+    });
   const portText = get('PORT') ?? '3000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ path: 'PORT', message: `must be a port number, got "${portText}"` });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push({ path: 'PORT', message: `must be a port number, got "${portText}"` });
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!LEVELS.includes(logLevel)) problems.push({ path: 'LOG_LEVEL', message: `must be one of ${LEVELS.join(', ')}` });
   if (problems.length) throw new ConfigError(problems, 'environment');
@@ -59,7 +73,10 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   return {
     slack,
     github: { token: get('GITHUB_TOKEN'), apiUrl: get('GITHUB_API_URL') },
-    aws: { region: get('AWS_REGION') ?? get('AWS_DEFAULT_REGION'), cloudwatchLogsEndpoint: get('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') ?? get('AWS_ENDPOINT_URL') },
+    aws: {
+      region: get('AWS_REGION') ?? get('AWS_DEFAULT_REGION'),
+      cloudwatchLogsEndpoint: get('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') ?? get('AWS_ENDPOINT_URL'),
+    },
     configPath: get('OPSDECK_CONFIG') ?? 'opsdeck.yaml',
     databaseUrl,
     dataDir: get('OPSDECK_DATA_DIR') ?? '.opsdeck',

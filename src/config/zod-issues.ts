@@ -89,14 +89,21 @@ export function issuesToProblems(schema: z.core.$ZodType, issues: readonly z.cor
       const known = keysAt(schema, issue.path);
       return issue.keys.map((key) => {
         const guess = didYouMean(key, known);
-        const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (expected one of ${known.join(', ')})` : '';
+        const hint = guess
+          ? ` (did you mean "${guess}"?)`
+          : known.length
+            ? ` (expected one of ${known.join(', ')})`
+            : '';
         return { path: dotted([...issue.path, key]), message: `unknown key${hint}` };
       });
     }
     if (issue.code === 'invalid_union' && issue.errors.length) {
       // Report the branch that got furthest: the one with the fewest problems.
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      return issuesToProblems(schema, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+      return issuesToProblems(
+        schema,
+        best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+      );
     }
     return [{ path: dotted(issue.path), message: issue.message }];
   });

@@ -41,16 +41,34 @@ export class Approvals {
     }
     if (!roles.some((r) => policy.from.includes(r))) {
       if (unverified.some((r) => policy.from.includes(r))) {
-        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'roles could not be verified', roles, unverified });
-        throw new AuditedRefusal('Not approved: could not verify your roles (Slack user groups did not answer). Try again in a moment.');
+        await this.#flow.audit(click.userId, 'approval.denied', req, {
+          reason: 'roles could not be verified',
+          roles,
+          unverified,
+        });
+        throw new AuditedRefusal(
+          'Not approved: could not verify your roles (Slack user groups did not answer). Try again in a moment.',
+        );
       }
-      await this.#flow.audit(click.userId, 'approval.denied', req, { reason: `needs role ${policy.from.join(' or ')}`, roles });
+      await this.#flow.audit(click.userId, 'approval.denied', req, {
+        reason: `needs role ${policy.from.join(' or ')}`,
+        roles,
+      });
       const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
       throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
     }
     await this.#checkIntegrity(req, click.userId);
     if (!paramsOf(req).forced) {
-      const guard = await checkGuards({ store, catalog, now: clock.now(), service: req.service, env: req.env, actor: req.requester, force: false, canBreakGlass: false });
+      const guard = await checkGuards({
+        store,
+        catalog,
+        now: clock.now(),
+        service: req.service,
+        env: req.env,
+        actor: req.requester,
+        force: false,
+        canBreakGlass: false,
+      });
       if (guard.blocked) {
         await this.#flow.audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
         throw new AuditedRefusal(`Not approved: ${guard.reasons.join('; ')}.`);
@@ -75,7 +93,9 @@ export class Approvals {
     if (approved) return this.#flow.run(approved);
     const now = await store.getRequest(req.id);
     if (now?.state !== 'approved' && now?.state !== 'running') {
-      await click.reply.ephemeral(textMessage(`Your approval came too late: the request is already ${now?.state ?? 'gone'}.`));
+      await click.reply.ephemeral(
+        textMessage(`Your approval came too late: the request is already ${now?.state ?? 'gone'}.`),
+      );
     }
   }
 
@@ -84,10 +104,19 @@ export class Approvals {
     const req = await this.#pending(click.value);
     const from = catalog.environments[req.env]?.approval?.from ?? [];
     if (!roles.some((r) => from.includes(r))) {
-      if (unverified.some((r) => from.includes(r))) throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
-      throw new UserError(`Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim());
+      if (unverified.some((r) => from.includes(r)))
+        throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
+      throw new UserError(
+        `Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim(),
+      );
     }
-    const done = await store.transitionRequest(req.id, ['pending'], 'rejected', { outcome: { by: click.userId } }, clock.now());
+    const done = await store.transitionRequest(
+      req.id,
+      ['pending'],
+      'rejected',
+      { outcome: { by: click.userId } },
+      clock.now(),
+    );
     if (!done) throw new UserError('This request was already decided.');
     await this.#flow.audit(click.userId, 'approval.rejected', done, { roles });
     await this.#flow.refresh(done);
@@ -97,7 +126,13 @@ export class Approvals {
     const { store, clock } = this.#flow.deps;
     const req = await this.#pending(click.value);
     if (click.userId !== req.requester) throw new UserError(`Only <@${req.requester}> can cancel this request.`);
-    const done = await store.transitionRequest(req.id, ['pending'], 'cancelled', { outcome: { by: click.userId } }, clock.now());
+    const done = await store.transitionRequest(
+      req.id,
+      ['pending'],
+      'cancelled',
+      { outcome: { by: click.userId } },
+      clock.now(),
+    );
     if (!done) throw new UserError('This request was already decided.');
     await this.#flow.audit(click.userId, 'request.cancelled', done, {});
     await this.#flow.refresh(done);
@@ -115,7 +150,13 @@ export class Approvals {
   }
 
   async #expire(req: StoredRequest): Promise<boolean> {
-    const done = await this.#flow.deps.store.transitionRequest(req.id, ['pending'], 'expired', undefined, this.#flow.deps.clock.now());
+    const done = await this.#flow.deps.store.transitionRequest(
+      req.id,
+      ['pending'],
+      'expired',
+      undefined,
+      this.#flow.deps.clock.now(),
+    );
     if (!done) return false;
     await this.#flow.audit(SYSTEM_ACTOR, 'request.expired', done, {});
     await this.#flow.refresh(done);
@@ -127,7 +168,9 @@ export class Approvals {
     if (!req) throw new UserError('This request no longer exists.');
     if (req.state === 'pending' && req.expiresAt && req.expiresAt.getTime() <= this.#flow.deps.clock.now().getTime()) {
       await this.#expire(req);
-      throw new UserError('This request has expired; nothing was changed. Run the command again if it is still needed.');
+      throw new UserError(
+        'This request has expired; nothing was changed. Run the command again if it is still needed.',
+      );
     }
     if (req.state !== 'pending') throw new UserError(`This request is already ${req.state}.`);
     return req;
@@ -142,12 +185,16 @@ export class Approvals {
     try {
       stale = await this.#flow.staleness(req);
     } catch (err) {
-      throw new UserError(`Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`);
+      throw new UserError(
+        `Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`,
+      );
     }
     if (!stale) return;
     const summary = `Superseded: ${stale}.`;
     await this.#flow.supersede(req, actor, summary, { by: actor });
-    throw new AuditedRefusal(`Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`);
+    throw new AuditedRefusal(
+      `Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`,
+    );
   }
 
   /** The stored request must still be exactly what was asked for; anything else is tampering. */
@@ -155,7 +202,13 @@ export class Approvals {
     const p = paramsOf(req);
     if (requestHash(req.kind, req.service, req.env, p) === req.hash) return;
     await this.#flow.audit(actor, 'request.tampered', req, { expected: req.hash });
-    const failed = await this.#flow.deps.store.transitionRequest(req.id, ['pending'], 'failed', { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } }, this.#flow.deps.clock.now());
+    const failed = await this.#flow.deps.store.transitionRequest(
+      req.id,
+      ['pending'],
+      'failed',
+      { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } },
+      this.#flow.deps.clock.now(),
+    );
     if (failed) await this.#flow.refresh(failed);
     throw new UserError('This request was altered after it was made, so it cannot be approved. Nothing was changed.');
   }

@@ -2,8 +2,13 @@ import type { Services } from './command.ts';
 import { mention } from './format.ts';
 
 /** Mentions for everyone who can approve changes to `env`: user ids directly, groups by their id. */
-export async function approversToNotify(services: Pick<Services, 'catalog' | 'policy' | 'directory'>, env: string): Promise<string[]> {
-  const roles = services.catalog.environments[env]?.approval?.from ?? services.policy.roleNames.filter((r) => services.policy.allowsVerbSomewhere([r], 'breakglass'));
+export async function approversToNotify(
+  services: Pick<Services, 'catalog' | 'policy' | 'directory'>,
+  env: string,
+): Promise<string[]> {
+  const roles =
+    services.catalog.environments[env]?.approval?.from ??
+    services.policy.roleNames.filter((r) => services.policy.allowsVerbSomewhere([r], 'breakglass'));
   const out = new Set<string>();
   for (const role of roles) {
     for (const member of services.policy.membersOf(role)) {
@@ -23,7 +28,9 @@ export async function approversToNotify(services: Pick<Services, 'catalog' | 'po
  * user group could not be looked up, since then nobody can say.
  */
 export async function approversBesides(
-  services: Pick<Services, 'catalog' | 'policy' | 'directory'>, env: string, requester: string,
+  services: Pick<Services, 'catalog' | 'policy' | 'directory'>,
+  env: string,
+  requester: string,
 ): Promise<number | undefined> {
   const from = services.catalog.environments[env]?.approval?.from ?? [];
   const people = new Set<string>();

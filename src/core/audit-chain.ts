@@ -36,7 +36,9 @@ export function hashRecord(record: Omit<AuditRecord, 'hash'>): string {
     details: record.details,
     prevHash: record.prevHash,
   };
-  return createHash('sha256').update(record.prevHash + canonicalJson(body)).digest('hex');
+  return createHash('sha256')
+    .update(record.prevHash + canonicalJson(body))
+    .digest('hex');
 }
 
 export function sealRecord(prev: { seq: number; hash: string } | undefined, entry: AuditEntry, at: Date): AuditRecord {
@@ -63,13 +65,19 @@ export async function verifyChain(records: AsyncIterable<AuditRecord> | Iterable
   for await (const record of records) {
     const expectedSeq = (prev?.seq ?? 0) + 1;
     if (record.seq !== expectedSeq) {
-      const problem = record.seq > expectedSeq
-        ? `entries ${expectedSeq}..${record.seq - 1} are missing (deleted?)`
-        : `sequence number ${record.seq} appears out of order after ${prev?.seq}`;
-      return { ok: false, seq: record.seq > expectedSeq ? expectedSeq : record.seq, problem, count };
+      const problem =
+        record.seq > expectedSeq
+          ? `entries ${expectedSeq}..${record.seq - 1} are missing (deleted?)`
+          : `sequence number ${record.seq} appears out of order after ${prev?.seq}`;
+      return { ok: false, seq: Math.min(record.seq, expectedSeq), problem, count };
     }
     if (record.prevHash !== (prev?.hash ?? GENESIS_HASH)) {
-      return { ok: false, seq: record.seq, problem: 'does not link to the previous entry (reordered or replaced)', count };
+      return {
+        ok: false,
+        seq: record.seq,
+        problem: 'does not link to the previous entry (reordered or replaced)',
+        count,
+      };
     }
     if (hashRecord(record) !== record.hash) {
       return { ok: false, seq: record.seq, problem: 'content does not match its hash (edited)', count };

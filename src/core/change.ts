@@ -69,9 +69,20 @@ export interface ChangeKind {
 }
 
 /** What an approval approves: the binding, what the executor will be given, and break-glass state. */
-export function requestHash(kind: string, service: string, env: string, p: Pick<RequestParams, 'binding' | 'exec' | 'forced' | 'direct' | 'basis'>): string {
+export function requestHash(
+  kind: string,
+  service: string,
+  env: string,
+  p: Pick<RequestParams, 'binding' | 'exec' | 'forced' | 'direct' | 'basis'>,
+): string {
   const sealed = {
-    kind, service, env, binding: p.binding, exec: p.exec, forced: p.forced ?? null, direct: p.direct ?? false,
+    kind,
+    service,
+    env,
+    binding: p.binding,
+    exec: p.exec,
+    forced: p.forced ?? null,
+    direct: p.direct ?? false,
     // Only when present, so requests stored before plans carried a basis keep their hash.
     ...(p.basis !== undefined ? { basis: p.basis } : {}),
   };

@@ -67,9 +67,15 @@ export class Dispatcher {
 
   async #click(click: Click): Promise<void> {
     const invocationId = newId('inv');
-    const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
+    const log = this.#deps.log.child({
+      invocationId,
+      action: click.actionId,
+      user: click.userId,
+      channel: click.channelId,
+    });
     const action = this.#deps.actions.find((a) =>
-      a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId);
+      a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId,
+    );
     try {
       if (!action) throw new UserError('This button is no longer active. Run the command again.');
       const { roles, unverified } = await this.#deps.policy.resolve(click.userId);
@@ -117,7 +123,12 @@ export class Dispatcher {
     return outcome;
   }
 
-  async #pipeline(inv: Invocation, invocationId: string, log: Logger, found: (s: CommandSpec) => void): Promise<DispatchOutcome> {
+  async #pipeline(
+    inv: Invocation,
+    invocationId: string,
+    log: Logger,
+    found: (s: CommandSpec) => void,
+  ): Promise<DispatchOutcome> {
     const { registry, catalog, policy } = this.#deps;
     let spec: CommandSpec;
     let args: unknown;
@@ -139,21 +150,49 @@ export class Dispatcher {
     const denial = this.#authorize(spec, { roles, unverified }, target, inv.channelId);
     const auditTarget = { service: target.service, env: target.env };
     if (denial) {
-      await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: denial } });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${commandName(spec)}\` here: ${denial}.`)));
+      await this.#audit(log, {
+        action: 'command.denied',
+        inv,
+        invocationId,
+        target: auditTarget,
+        details: { command: commandName(spec), reason: denial },
+      });
+      await safeReply(
+        log,
+        inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${commandName(spec)}\` here: ${denial}.`)),
+      );
       return 'denied';
     }
 
     const guard: Partial<GuardVerdict> = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
     if (guard.blocked) {
-      await this.#audit(log, { action: 'command.denied', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: guard.blocked } });
+      await this.#audit(log, {
+        action: 'command.denied',
+        inv,
+        invocationId,
+        target: auditTarget,
+        details: { command: commandName(spec), reason: guard.blocked },
+      });
       await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guard.blocked}.`)));
       return 'denied';
     }
 
-    const written = await this.#audit(log, { action: 'command.accepted', inv, invocationId, target: auditTarget, details: { command: commandName(spec), roles } });
+    const written = await this.#audit(log, {
+      action: 'command.accepted',
+      inv,
+      invocationId,
+      target: auditTarget,
+      details: { command: commandName(spec), roles },
+    });
     if (!written && spec.mutating) {
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`)));
+      await safeReply(
+        log,
+        inv.reply.ephemeral(
+          textMessage(
+            `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`,
+          ),
+        ),
+      );
       return 'failed';
     }
 
@@ -161,14 +200,36 @@ export class Dispatcher {
     try {
       const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
         this.#deps.changes.submit(plan, {
-          requester: inv.userId, channel: inv.channelId, invocationId, reply, posted: reply.settle, dryRun: options.dryRun,
-          forced: guard.forced, notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
+          requester: inv.userId,
+          channel: inv.channelId,
+          invocationId,
+          reply,
+          posted: reply.settle,
+          dryRun: options.dryRun,
+          forced: guard.forced,
+          notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
         });
-      await spec.handler({ invocationId, actor: { userId: inv.userId, roles }, channelId: inv.channelId, args, target, services: this.#deps, reply, log, submit });
+      await spec.handler({
+        invocationId,
+        actor: { userId: inv.userId, roles },
+        channelId: inv.channelId,
+        args,
+        target,
+        services: this.#deps,
+        reply,
+        log,
+        submit,
+      });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
-      await this.#audit(log, { action: 'command.refused', inv, invocationId, target: auditTarget, details: { command: commandName(spec), reason: err.message } });
+      await this.#audit(log, {
+        action: 'command.refused',
+        inv,
+        invocationId,
+        target: auditTarget,
+        details: { command: commandName(spec), reason: err.message },
+      });
       await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
       return 'invalid';
     } finally {
@@ -184,7 +245,12 @@ export class Dispatcher {
     let answered = false;
     const timer = setTimeout(() => {
       if (answered) return;
-      void safeReply(log, inner.ephemeral(textMessage(':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.')));
+      void safeReply(
+        log,
+        inner.ephemeral(
+          textMessage(':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.'),
+        ),
+      );
     }, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS);
     timer.unref();
     const answer = (send: (m: Message) => Promise<void>) => (message: Message) => {
@@ -199,7 +265,12 @@ export class Dispatcher {
     };
   }
 
-  #authorize(spec: CommandSpec, held: ResolvedRoles, target: { service?: string; env?: string }, channelId: string): string | undefined {
+  #authorize(
+    spec: CommandSpec,
+    held: ResolvedRoles,
+    target: { service?: string; env?: string },
+    channelId: string,
+  ): string | undefined {
     const { policy, catalog } = this.#deps;
     if (spec.permission !== null) {
       const need: Permission = { verb: spec.permission, service: target.service, env: target.env };
@@ -214,17 +285,34 @@ export class Dispatcher {
   }
 
   /** Locks and freezes, which `--force` passes for holders of `breakglass`. */
-  async #guard(args: unknown, roles: string[], target: { service?: string; env?: string }, userId: string): Promise<GuardVerdict> {
+  async #guard(
+    args: unknown,
+    roles: string[],
+    target: { service?: string; env?: string },
+    userId: string,
+  ): Promise<GuardVerdict> {
     if (!target.service || !target.env) return { reasons: [] };
     const { store, catalog, clock, policy } = this.#deps;
     const force = (args as { force?: unknown }).force === true;
     const canBreakGlass = policy.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
-    return checkGuards({ store, catalog, now: clock.now(), service: target.service, env: target.env, actor: userId, force, canBreakGlass });
+    return checkGuards({
+      store,
+      catalog,
+      now: clock.now(),
+      service: target.service,
+      env: target.env,
+      actor: userId,
+      force,
+      canBreakGlass,
+    });
   }
 
   async #auditClick(log: Logger, click: Click, reason: string): Promise<void> {
     const entry: AuditEntry = {
-      actor: click.userId, action: 'click.refused', target: {}, requestId: click.value.slice(0, 200) || newId('inv'),
+      actor: click.userId,
+      action: 'click.refused',
+      target: {},
+      requestId: click.value.slice(0, 200) || newId('inv'),
       details: redactDeep({ action: click.actionId, reason, channel: click.channelId }),
     };
     try {
@@ -237,7 +325,13 @@ export class Dispatcher {
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */
   async #audit(
     log: Logger,
-    a: { action: string; inv: Invocation; invocationId: string; target?: { service?: string | undefined; env?: string | undefined }; details: Record<string, unknown> },
+    a: {
+      action: string;
+      inv: Invocation;
+      invocationId: string;
+      target?: { service?: string | undefined; env?: string | undefined };
+      details: Record<string, unknown>;
+    },
   ): Promise<boolean> {
     const entry: AuditEntry = {
       actor: a.inv.userId,

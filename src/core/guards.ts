@@ -31,14 +31,21 @@ export async function checkGuards(a: {
   const lock = await a.store.getLock(a.service, a.env, a.now);
   if (lock && lock.owner !== a.actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
-    reasons.push(`\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`);
+    reasons.push(
+      `\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`,
+    );
   }
   const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
-  if (freeze) reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
+  if (freeze)
+    reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
   if (!reasons.length) return { reasons };
   const what = reasons.join('; ');
   if (a.force && a.canBreakGlass) return { forced: what, reasons };
-  if (a.force) return { blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\``, reasons };
+  if (a.force)
+    return {
+      blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\``,
+      reasons,
+    };
   const unlock = lock && lock.owner !== a.actor ? ` \`/ops unlock ${a.service} ${a.env}\` when it is safe, or` : '';
   return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)`, reasons };
 }

@@ -77,7 +77,11 @@ function bindPositionals(spec: CommandSpec, words: string[], out: Record<string,
  * Names given for service and env positionals must exist in the config, and the service must
  * run in that environment. Done before validation so a typo gets "did you mean", not a schema error.
  */
-export function checkTargets(spec: CommandSpec, raw: Record<string, unknown>, catalog: Catalog): { service?: string; env?: string } {
+export function checkTargets(
+  spec: CommandSpec,
+  raw: Record<string, unknown>,
+  catalog: Catalog,
+): { service?: string; env?: string } {
   const usage = usageOf(spec);
   const target: { service?: string; env?: string } = {};
   for (const p of spec.positionals) {
@@ -85,13 +89,17 @@ export function checkTargets(spec: CommandSpec, raw: Record<string, unknown>, ca
     if (typeof value !== 'string' || !p.kind) continue;
     const known = Object.keys(p.kind === 'service' ? catalog.services : catalog.environments);
     const match = known.find((k) => k.toLowerCase() === value.toLowerCase());
-    if (!match) throw new UserError(unknownNameMessage(p.kind === 'service' ? 'service' : 'environment', value, known), usage);
+    if (!match)
+      throw new UserError(unknownNameMessage(p.kind === 'service' ? 'service' : 'environment', value, known), usage);
     raw[p.name] = match;
     target[p.kind] = match;
   }
   const envs = target.service ? catalog.services[target.service]?.environments : undefined;
   if (target.env && envs && !envs.includes(target.env)) {
-    throw new UserError(`\`${target.service}\` does not run in \`${target.env}\`; it runs in ${envs.map((e) => `\`${e}\``).join(', ')}.`, usage);
+    throw new UserError(
+      `\`${target.service}\` does not run in \`${target.env}\`; it runs in ${envs.map((e) => `\`${e}\``).join(', ')}.`,
+      usage,
+    );
   }
   return target;
 }

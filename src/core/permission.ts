@@ -1,5 +1,15 @@
 /** The verbs a role can be granted. Commands name one of these as their permission. */
-export const VERBS = ['deploy', 'rollback', 'scale', 'logs', 'runbook', 'audit', 'lock', 'status', 'breakglass'] as const;
+export const VERBS = [
+  'deploy',
+  'rollback',
+  'scale',
+  'logs',
+  'runbook',
+  'audit',
+  'lock',
+  'status',
+  'breakglass',
+] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** What an action needs: `verb:service:env`. A missing service or env means "all of them". */

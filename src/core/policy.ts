@@ -12,9 +12,7 @@ export interface ResolvedRoles {
   unverified: string[];
 }
 
-export type Decision =
-  | { allowed: true; roles: string[] }
-  | { allowed: false; roles: string[]; reason: string };
+export type Decision = { allowed: true; roles: string[] } | { allowed: false; roles: string[]; reason: string };
 
 /**
  * Role-based access: a user holds a role when listed by id or through an `@usergroup` handle.

@@ -12,14 +12,16 @@ export function postFailure(err: unknown, ref: string): { summary: string; reply
   if (err instanceof ChatError && NOT_A_MEMBER.has(err.code)) {
     return {
       summary: `Could not post the request to the channel: the bot is not in it (${err.code}).`,
-      reply: ':x: Could not post to this channel, so nothing was changed. ' +
+      reply:
+        ':x: Could not post to this channel, so nothing was changed. ' +
         `Invite the bot with \`/invite @opsdeck\` and try again (ref \`${ref}\`).`,
     };
   }
   const said = userText(err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
   return {
     summary: `Could not post the request to the channel: ${said}.`,
-    reply: `:x: Could not post the request to this channel, so nothing was changed: ${said}. ` +
+    reply:
+      `:x: Could not post the request to this channel, so nothing was changed: ${said}. ` +
       `Try again in a minute (ref \`${ref}\`).`,
   };
 }

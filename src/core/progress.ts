@@ -7,7 +7,14 @@ import { textMessage } from './message.ts';
  * One progress message in the request's thread, edited in place rather than flooding the thread.
  * Edits are spaced at least `minGapMs` apart; the latest line always wins, and `close` writes the last.
  */
-export function progressReporter(a: { chat: Chat; channel: string; threadTs: string | undefined; clock: Clock; minGapMs: number; log: Logger }) {
+export function progressReporter(a: {
+  chat: Chat;
+  channel: string;
+  threadTs: string | undefined;
+  clock: Clock;
+  minGapMs: number;
+  log: Logger;
+}) {
   let ts: string | undefined;
   let lastAt = 0;
   let latest = '';

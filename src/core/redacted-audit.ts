@@ -6,7 +6,8 @@ import type { Redactor } from './redact.ts';
  * before it is hashed and kept, whoever appends it.
  */
 export function withRedactedAudit(store: Store, redactor: Redactor): Store {
-  const appendAudit: Store['appendAudit'] = (entry, at) => store.appendAudit({ ...entry, details: redactor.deep(entry.details) }, at);
+  const appendAudit: Store['appendAudit'] = (entry, at) =>
+    store.appendAudit({ ...entry, details: redactor.deep(entry.details) }, at);
   // A proxy rather than a subclass: the store's private fields need its methods called on the store itself.
   return new Proxy(store, {
     get(target, key) {

@@ -17,7 +17,9 @@ function statusLine(req: StoredRequest, approvals: readonly Approval[], env: Env
       const policy = env?.approval;
       if (!policy) return 'Starting…';
       const roles = policy.from.map((r) => `\`${r}\``).join(' or ');
-      const so = approvals.length ? ` (${approvals.length} so far: ${approvals.map((a) => mention(a.approver)).join(', ')})` : '';
+      const so = approvals.length
+        ? ` (${approvals.length} so far: ${approvals.map((a) => mention(a.approver)).join(', ')})`
+        : '';
       const expiry = req.expiresAt ? ` · expires ${formatTime(req.expiresAt)}` : '';
       return `:hourglass_flowing_sand: Waiting for ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${roles}${so}${expiry}`;
     }
@@ -40,9 +42,16 @@ function statusLine(req: StoredRequest, approvals: readonly Approval[], env: Env
 }
 
 /** The request message in the channel, for whatever state the request is in. Buttons only while pending. */
-export function requestMessage(req: StoredRequest, approvals: readonly Approval[], env: EnvironmentInfo | undefined): Message {
+export function requestMessage(
+  req: StoredRequest,
+  approvals: readonly Approval[],
+  env: EnvironmentInfo | undefined,
+): Message {
   const p = paramsOf(req);
-  const blocks: Block[] = [{ type: 'header', text: p.title }, { type: 'text', text: p.headline }];
+  const blocks: Block[] = [
+    { type: 'header', text: p.title },
+    { type: 'text', text: p.headline },
+  ];
   if (p.forced) blocks.push({ type: 'text', text: `:rotating_light: *BREAK-GLASS:* \`--force\` passed ${p.forced}.` });
   if (p.fields.length) blocks.push({ type: 'fields', fields: p.fields });
   for (const warning of p.warnings) blocks.push({ type: 'context', text: `:warning: ${warning}` });
@@ -57,7 +66,12 @@ export function requestMessage(req: StoredRequest, approvals: readonly Approval[
           label: 'Approve',
           value: req.id,
           style: 'primary',
-          confirm: { title: 'Approve this change?', text: `${p.title}. It runs as soon as enough approvals are in.`, confirm: 'Approve', deny: 'Back' },
+          confirm: {
+            title: 'Approve this change?',
+            text: `${p.title}. It runs as soon as enough approvals are in.`,
+            confirm: 'Approve',
+            deny: 'Back',
+          },
         },
         { actionId: ACTION_REJECT, label: 'Reject', value: req.id, style: 'danger' },
         { actionId: ACTION_CANCEL, label: 'Cancel', value: req.id },

@@ -19,7 +19,10 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
  * /metrics (Prometheus).
  */
 export function healthRoutes(deps: {
-  store: Store; metrics: PromMetrics; log: Logger; stopping: () => boolean;
+  store: Store;
+  metrics: PromMetrics;
+  log: Logger;
+  stopping: () => boolean;
   /** Why Slack cannot be used right now, or undefined when it can. */
   slackProblem: () => string | undefined;
 }): Route[] {
@@ -44,7 +47,8 @@ export function healthRoutes(deps: {
     {
       path: '/metrics',
       method: 'GET',
-      handler: async (_req, res) => send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType),
+      handler: async (_req, res) =>
+        send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType),
     },
   ];
 }

@@ -3,9 +3,23 @@ import { createRedactor, REDACTED, type Redactor } from '../core/redact.ts';
 
 // Structured fields that may carry credentials, wherever they appear.
 const REDACT_PATHS = [
-  'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
-  'password', '*.password', 'authorization', '*.authorization', '*.headers.authorization', '*.headers.Authorization',
-  '*.headers["x-slack-signature"]', 'headers.authorization', 'headers.Authorization',
+  'token',
+  '*.token',
+  'botToken',
+  '*.botToken',
+  'appToken',
+  '*.appToken',
+  'signingSecret',
+  '*.signingSecret',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers["x-slack-signature"]',
+  'headers.authorization',
+  'headers.Authorization',
 ];
 // Deeper than this a value is dropped rather than written unread (SDK errors carry whole responses).
 const MAX_DEPTH = 8;

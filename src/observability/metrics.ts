@@ -20,21 +20,24 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
   });
   readonly #heartbeatFailures = new Counter({
     name: 'opsdeck_heartbeat_failures_total',
-    help: 'Heartbeats of running changes and log tails that could not be written; '
-      + 'other replicas take a change or tail whose heartbeat stops for dead.',
+    help:
+      'Heartbeats of running changes and log tails that could not be written; ' +
+      'other replicas take a change or tail whose heartbeat stops for dead.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
   readonly #sharedPacing = new Gauge({
     name: 'opsdeck_chat_shared_pacing',
-    help: 'With REDIS_URL: 1 while Slack posts share each channel\'s pace through Redis, '
-      + '0 while Redis is down and each replica paces its own posts.',
+    help:
+      "With REDIS_URL: 1 while Slack posts share each channel's pace through Redis, " +
+      '0 while Redis is down and each replica paces its own posts.',
     registers: [this.registry],
   });
   readonly #localPacing = new Counter({
     name: 'opsdeck_chat_local_pacing_total',
-    help: 'Slack posts paced by this replica alone because Redis could not be reached '
-      + '(replicas together may then exceed a channel\'s limit).',
+    help:
+      'Slack posts paced by this replica alone because Redis could not be reached ' +
+      "(replicas together may then exceed a channel's limit).",
     registers: [this.registry],
   });
 

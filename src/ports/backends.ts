@@ -56,7 +56,12 @@ export interface Deployer {
   deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome>;
   /** `to` is a revision number or a ref; undefined means "the one before the current". */
   planRollback(target: Target, to: string | undefined): Promise<RollbackPlan>;
-  rollback(target: Target, plan: RollbackPlan, meta: { requester: string; requestId: string }, progress: Progress): Promise<DeployOutcome>;
+  rollback(
+    target: Target,
+    plan: RollbackPlan,
+    meta: { requester: string; requestId: string },
+    progress: Progress,
+  ): Promise<DeployOutcome>;
 }
 
 export interface ScaleStatus {
@@ -82,12 +87,19 @@ export interface SourceControl {
   resolveRef(repo: string, ref: string): Promise<{ sha: string; url: string }>;
   /** Whether a ref names a branch, a tag, or neither (a commit sha). */
   refKind(repo: string, ref: string): Promise<'branch' | 'tag' | 'commit'>;
-  compare(repo: string, base: string, head: string): Promise<{ aheadBy: number; behindBy: number; url: string; commits: Commit[] }>;
+  compare(
+    repo: string,
+    base: string,
+    head: string,
+  ): Promise<{ aheadBy: number; behindBy: number; url: string; commits: Commit[] }>;
 }
 
 /** Deploys opsdeck itself ran and saw succeed, newest first: the history drivers without their own use. */
 export interface DeployHistory {
-  succeededDeploys(target: Target, limit: number): Promise<{ ref: string; sha: string | undefined; at: Date; requestId: string }[]>;
+  succeededDeploys(
+    target: Target,
+    limit: number,
+  ): Promise<{ ref: string; sha: string | undefined; at: Date; requestId: string }[]>;
 }
 
 /** The drivers configured for each service; undefined when the service has none of that kind. */

@@ -13,7 +13,11 @@ export interface Chat {
   post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }>;
   update(channel: string, ts: string, message: Message): Promise<void>;
   /** Shares a text file in the channel (or a thread), with a comment; for output too big for a message. */
-  upload(channel: string, file: { filename: string; title: string; content: string; comment: string }, threadTs?: string): Promise<void>;
+  upload(
+    channel: string,
+    file: { filename: string; title: string; content: string; comment: string },
+    threadTs?: string,
+  ): Promise<void>;
 }
 
 /**

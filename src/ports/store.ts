@@ -1,7 +1,14 @@
 import type { AuditEntry, AuditRecord } from '../core/audit-chain.ts';
 
 export type RequestState =
-  | 'pending' | 'approved' | 'running' | 'succeeded' | 'failed' | 'rejected' | 'expired' | 'cancelled'
+  | 'pending'
+  | 'approved'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
   /** Pending, then overtaken: a newer request for the same target, or what runs now changed. */
   | 'superseded';
 

@@ -41,7 +41,11 @@ async function slashCommands(): Promise<{ command: string; description: string; 
   const manifest = parse(await readFile(join(packageRoot(), 'manifest.yml'), 'utf8')) as {
     features: { slash_commands: { command: string; description: string; usage_hint?: string }[] };
   };
-  return manifest.features.slash_commands.map((c) => ({ command: c.command, description: c.description, usageHint: c.usage_hint ?? '' }));
+  return manifest.features.slash_commands.map((c) => ({
+    command: c.command,
+    description: c.description,
+    usageHint: c.usage_hint ?? '',
+  }));
 }
 
 /**
@@ -59,7 +63,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const github = await GitHubEmulator.start({ token: GITHUB_TOKEN, stepMs: pace.stepMs });
   const k8sOptions = { tickMs: pace.tickMs, podReadyMs: pace.podReadyMs, timeScale: pace.timeScale };
-  const clusters = { staging: await KubernetesEmulator.start(k8sOptions), prod: await KubernetesEmulator.start(k8sOptions) };
+  const clusters = {
+    staging: await KubernetesEmulator.start(k8sOptions),
+    prod: await KubernetesEmulator.start(k8sOptions),
+  };
   seedWorld(github, clusters);
   const cloudwatch = await CloudWatchLogsEmulator.start({});
   const generateLogs = () => {
@@ -69,7 +76,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       for (const env of Object.keys(config.environments)) {
         const group = cw.group.replaceAll('{env}', env);
         const prefix = cw.streamPrefix ?? 'task';
-        cloudwatch.generate({ group, streams: [`${prefix}/1a2b3c`, `${prefix}/4d5e6f`], eventsPerSecond: env === 'prod' ? 8 : 3, errorBurst: { everyMs: 90_000, durationMs: 15_000, errorShare: 0.4 } });
+        cloudwatch.generate({
+          group,
+          streams: [`${prefix}/1a2b3c`, `${prefix}/4d5e6f`],
+          eventsPerSecond: env === 'prod' ? 8 : 3,
+          errorBurst: { everyMs: 90_000, durationMs: 15_000, errorShare: 0.4 },
+        });
       }
     }
   };
@@ -85,12 +97,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   let bot: Opsdeck | undefined;
   const boot = async () => {
     const settings = readSettings({
-      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl,
-      GITHUB_API_URL: github.url, GITHUB_TOKEN, OPSDECK_DATA_DIR: dataDir, PORT: String(opts.botPort),
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cloudwatch.url, AWS_REGION: 'us-east-1',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN,
+      OPSDECK_DATA_DIR: dataDir,
+      PORT: String(opts.botPort),
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cloudwatch.url,
+      AWS_REGION: 'us-east-1',
     });
     bot = await startOpsdeck({
-      config, settings, log: opts.log, kubeconfig,
+      config,
+      settings,
+      log: opts.log,
+      kubeconfig,
       tuning: { pollMs: 1000, awsCredentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } },
     });
     slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
@@ -109,7 +130,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           id: 'fail-next',
           label: 'Fail the next change',
           description: 'The next deploy or rollback of this service fails like a bad release would.',
-          params: [{ name: 'service', options: services }, { name: 'env', options: envs }],
+          params: [
+            { name: 'service', options: services },
+            { name: 'env', options: envs },
+          ],
           run: async (p) => failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? ''),
         },
         {
@@ -150,7 +174,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ],
     async stop() {
       await bot?.stop();
-      await Promise.all([slack.close(), github.close(), clusters.staging.close(), clusters.prod.close(), cloudwatch.close()]);
+      await Promise.all([
+        slack.close(),
+        github.close(),
+        clusters.staging.close(),
+        clusters.prod.close(),
+        cloudwatch.close(),
+      ]);
     },
   };
 }

@@ -2,18 +2,34 @@ import type { GitHubEmulator } from './github/index.ts';
 import type { KubernetesEmulator } from './kubernetes/index.ts';
 
 const API_COMMITS = [
-  'Initial API skeleton', 'Add orders endpoint', 'Paginate order listing', 'Release v1.0.0',
-  'Add idempotency keys to POST /orders', 'Retry payment provider timeouts', 'Release v1.1.0',
-  'Cache product lookups', 'Fix N+1 query in order items', 'Release v1.2.0',
-  'Add /healthz and /readyz', 'Tune connection pool size', 'Release v1.3.0',
-  'Add request tracing headers', 'Reduce p99 latency of checkout', 'Release v1.4.0',
-  'Bump dependencies', 'Add rate limiting per API key',
+  'Initial API skeleton',
+  'Add orders endpoint',
+  'Paginate order listing',
+  'Release v1.0.0',
+  'Add idempotency keys to POST /orders',
+  'Retry payment provider timeouts',
+  'Release v1.1.0',
+  'Cache product lookups',
+  'Fix N+1 query in order items',
+  'Release v1.2.0',
+  'Add /healthz and /readyz',
+  'Tune connection pool size',
+  'Release v1.3.0',
+  'Add request tracing headers',
+  'Reduce p99 latency of checkout',
+  'Release v1.4.0',
+  'Bump dependencies',
+  'Add rate limiting per API key',
 ];
 
 /** Repositories with history, a deploy workflow, and deployments already running in both clusters. */
-export function seedWorld(github: GitHubEmulator, clusters: { staging: KubernetesEmulator; prod: KubernetesEmulator }): void {
+export function seedWorld(
+  github: GitHubEmulator,
+  clusters: { staging: KubernetesEmulator; prod: KubernetesEmulator },
+): void {
   github.seedRepo({
-    owner: 'acme', name: 'api',
+    owner: 'acme',
+    name: 'api',
     commits: API_COMMITS.map((message, i) => ({ message, author: ['alice', 'dave', 'bob'][i % 3] })),
     tags: { 'v1.0.0': 3, 'v1.1.0': 6, 'v1.2.0': 9, 'v1.3.0': 12, 'v1.4.0': 15 },
   });
@@ -25,11 +41,23 @@ export function seedWorld(github: GitHubEmulator, clusters: { staging: Kubernete
   for (const env of ['staging', 'prod'] as const) {
     const k8s = clusters[env];
     k8s.seedDeployment({
-      namespace: 'api', name: 'api', container: 'api', image: `ghcr.io/acme/api:${versions[env]}`, replicas: env === 'prod' ? 4 : 2,
-      history: ['ghcr.io/acme/api:v1.1.0', 'ghcr.io/acme/api:v1.2.0', ...(env === 'staging' ? ['ghcr.io/acme/api:v1.3.0'] : [])],
+      namespace: 'api',
+      name: 'api',
+      container: 'api',
+      image: `ghcr.io/acme/api:${versions[env]}`,
+      replicas: env === 'prod' ? 4 : 2,
+      history: [
+        'ghcr.io/acme/api:v1.1.0',
+        'ghcr.io/acme/api:v1.2.0',
+        ...(env === 'staging' ? ['ghcr.io/acme/api:v1.3.0'] : []),
+      ],
     });
     k8s.seedDeployment({
-      namespace: 'web', name: 'web', image: 'ghcr.io/acme/web:v2.1.0', replicas: 3, history: ['ghcr.io/acme/web:v2.0.0'],
+      namespace: 'web',
+      name: 'web',
+      image: 'ghcr.io/acme/web:v2.1.0',
+      replicas: 3,
+      history: ['ghcr.io/acme/web:v2.0.0'],
       ...(env === 'prod' ? { hpa: { min: 3, max: 8 } } : {}),
     });
   }

@@ -62,7 +62,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       customPropertiesExtractor: receivedAt,
       logger,
     });
-    const intake = { signingSecret: connection.signingSecret, clock: opts.clock, log, rejected: (reason: string) => metrics.slackRequestRefused(reason) };
+    const intake = {
+      signingSecret: connection.signingSecret,
+      clock: opts.clock,
+      log,
+      rejected: (reason: string) => metrics.slackRequestRefused(reason),
+    };
     http.requestListener = slackIntake(intake, EVENTS_PATH, http.requestListener);
     receiver = http;
   } else {

@@ -18,34 +18,44 @@ export class SlackChat implements Chat {
   }
 
   async post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }> {
-    const res = await this.#client.chat.postMessage({
-      channel,
-      ...renderMessage(this.#redactor.deep(message)),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      unfurl_links: false,
-      unfurl_media: false,
-    } as Parameters<WebClient['chat']['postMessage']>[0]).catch((err: unknown) => {
-      throw chatError(err, 'chat.postMessage');
-    });
+    const res = await this.#client.chat
+      .postMessage({
+        channel,
+        ...renderMessage(this.#redactor.deep(message)),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      } as Parameters<WebClient['chat']['postMessage']>[0])
+      .catch((err: unknown) => {
+        throw chatError(err, 'chat.postMessage');
+      });
     if (!res.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
     return { ts: res.ts };
   }
 
-  async upload(channel: string, file: { filename: string; title: string; content: string; comment: string }, threadTs?: string): Promise<void> {
-    await this.#client.filesUploadV2({
-      channel_id: channel,
-      filename: file.filename,
-      title: this.#redactor.text(file.title),
-      content: this.#redactor.text(file.content),
-      initial_comment: this.#redactor.text(file.comment),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    } as Parameters<WebClient['filesUploadV2']>[0]).catch((err: unknown) => {
-      throw chatError(err, 'files.uploadV2');
-    });
+  async upload(
+    channel: string,
+    file: { filename: string; title: string; content: string; comment: string },
+    threadTs?: string,
+  ): Promise<void> {
+    await this.#client
+      .filesUploadV2({
+        channel_id: channel,
+        filename: file.filename,
+        title: this.#redactor.text(file.title),
+        content: this.#redactor.text(file.content),
+        initial_comment: this.#redactor.text(file.comment),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      } as Parameters<WebClient['filesUploadV2']>[0])
+      .catch((err: unknown) => {
+        throw chatError(err, 'files.uploadV2');
+      });
   }
 
   async update(channel: string, ts: string, message: Message): Promise<void> {
-    await this.#client.chat.update({ channel, ts, ...renderMessage(this.#redactor.deep(message)) } as Parameters<WebClient['chat']['update']>[0]);
+    await this.#client.chat.update({ channel, ts, ...renderMessage(this.#redactor.deep(message)) } as Parameters<
+      WebClient['chat']['update']
+    >[0]);
   }
 }
 

@@ -62,7 +62,10 @@ export class SlackDirectory implements Directory {
         this.#log.warn({ err, handle }, 'Slack user group lookup failed; using the last known members');
         return stale.value;
       }
-      this.#log.error({ err, handle }, 'Slack user group lookup failed and nothing is cached; the group grants nothing');
+      this.#log.error(
+        { err, handle },
+        'Slack user group lookup failed and nothing is cached; the group grants nothing',
+      );
       throw new DirectoryUnavailable(handle, { cause: err });
     }
   }

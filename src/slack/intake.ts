@@ -36,7 +36,10 @@ export function slackIntake(options: IntakeOptions, endpoint: string, next: Next
         const verdict = check(options, req, body);
         if (verdict) {
           options.rejected(verdict.reason);
-          options.log.warn({ reason: verdict.reason, detail: verdict.detail }, 'refused a request to the Slack endpoint');
+          options.log.warn(
+            { reason: verdict.reason, detail: verdict.detail },
+            'refused a request to the Slack endpoint',
+          );
           res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(`${verdict.detail}\n`);
           return;
@@ -53,7 +56,11 @@ export function slackIntake(options: IntakeOptions, endpoint: string, next: Next
   };
 }
 
-function check(options: IntakeOptions, req: IncomingMessage, body: Buffer): { status: number; reason: RejectReason; detail: string } | undefined {
+function check(
+  options: IntakeOptions,
+  req: IncomingMessage,
+  body: Buffer,
+): { status: number; reason: RejectReason; detail: string } | undefined {
   const text = body.toString('utf8');
   const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   // Slack's SSL check carries no signature; Bolt answers it and strips anything else in the body.
@@ -61,10 +68,15 @@ function check(options: IntakeOptions, req: IncomingMessage, body: Buffer): { st
   const stamp = header(req, 'x-slack-request-timestamp');
   const signature = header(req, 'x-slack-signature');
   const seconds = Number(stamp);
-  if (!stamp || !Number.isInteger(seconds)) return { status: 401, reason: 'timestamp', detail: 'missing or malformed x-slack-request-timestamp' };
+  if (!stamp || !Number.isInteger(seconds))
+    return { status: 401, reason: 'timestamp', detail: 'missing or malformed x-slack-request-timestamp' };
   const skew = seconds - Math.floor(options.clock.now().getTime() / 1000);
   if (Math.abs(skew) > MAX_SKEW_SECONDS) {
-    return { status: 401, reason: 'timestamp', detail: `request timestamp is ${Math.abs(skew)} s in the ${skew > 0 ? 'future' : 'past'}` };
+    return {
+      status: 401,
+      reason: 'timestamp',
+      detail: `request timestamp is ${Math.abs(skew)} s in the ${skew > 0 ? 'future' : 'past'}`,
+    };
   }
   if (!signature || !validSignature(options.signingSecret, stamp, text, signature)) {
     return { status: 401, reason: 'signature', detail: 'signature mismatch' };

@@ -62,7 +62,11 @@ export class RateLimitedChat implements Chat {
     return this.#paced(channel, () => this.#inner.post(channel, message, threadTs));
   }
 
-  upload(channel: string, file: { filename: string; title: string; content: string; comment: string }, threadTs?: string): Promise<void> {
+  upload(
+    channel: string,
+    file: { filename: string; title: string; content: string; comment: string },
+    threadTs?: string,
+  ): Promise<void> {
     return this.#paced(channel, () => this.#inner.upload(channel, file, threadTs));
   }
 
@@ -71,13 +75,16 @@ export class RateLimitedChat implements Chat {
   }
 
   #paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
-    const turn = (this.#chains.get(channel) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      const wait = (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#o.clock.now().getTime();
-      if (wait > 0) await this.#o.clock.sleep(wait);
-      await this.#slot(channel);
-      this.#last.set(channel, this.#o.clock.now().getTime());
-      return send();
-    });
+    const turn = (this.#chains.get(channel) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const wait =
+          (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#o.clock.now().getTime();
+        if (wait > 0) await this.#o.clock.sleep(wait);
+        await this.#slot(channel);
+        this.#last.set(channel, this.#o.clock.now().getTime());
+        return send();
+      });
     this.#chains.set(channel, turn);
     return turn;
   }
@@ -117,7 +124,7 @@ export class RateLimitedChat implements Chat {
     this.#o.metrics?.sharedPacing(false);
     this.#o.log?.warn(
       { err },
-      'Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel\'s limit until it is back',
+      "Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel's limit until it is back",
     );
   }
 
@@ -125,7 +132,7 @@ export class RateLimitedChat implements Chat {
     if (this.#redisDownUntil === undefined) return;
     this.#redisDownUntil = undefined;
     this.#o.metrics?.sharedPacing(true);
-    this.#o.log?.info({}, 'Redis is back: Slack posts share each channel\'s pace across replicas again');
+    this.#o.log?.info({}, "Redis is back: Slack posts share each channel's pace across replicas again");
   }
 }
 

@@ -2,7 +2,14 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../ports/logger.ts';
 
 // Slack's answers for a token that will never work until someone replaces it.
-const REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'no_permission']);
+const REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'no_permission',
+]);
 
 export type SlackState =
   | { ok: true; team: string; bot: string; botUserId: string | undefined; botId: string | undefined }
@@ -31,7 +38,12 @@ export class SlackReadiness {
 
   /** The bot's own ids once Slack has told us them; Bolt uses them to ignore the bot's own events. */
   get identity(): { botUserId?: string; botId?: string } {
-    return this.#state.ok ? { ...(this.#state.botUserId ? { botUserId: this.#state.botUserId } : {}), ...(this.#state.botId ? { botId: this.#state.botId } : {}) } : {};
+    return this.#state.ok
+      ? {
+          ...(this.#state.botUserId ? { botUserId: this.#state.botUserId } : {}),
+          ...(this.#state.botId ? { botId: this.#state.botId } : {}),
+        }
+      : {};
   }
 
   /** Checks once now, then keeps checking in the background until `stop()`. */
@@ -50,12 +62,20 @@ export class SlackReadiness {
     const before = this.#state;
     try {
       const res = await this.#client.auth.test();
-      this.#state = { ok: true, team: String(res.team ?? res.team_id ?? ''), bot: String(res.user ?? res.user_id ?? ''), botUserId: res.user_id, botId: res.bot_id };
+      this.#state = {
+        ok: true,
+        team: String(res.team ?? res.team_id ?? ''),
+        bot: String(res.user ?? res.user_id ?? ''),
+        botUserId: res.user_id,
+        botId: res.bot_id,
+      };
     } catch (err) {
       this.#state = { ok: false, problem: describe(err) };
     }
-    if (this.#state.ok && !before.ok) this.#log.info({ team: this.#state.team, bot: this.#state.bot }, 'Slack accepts the bot token');
-    if (!this.#state.ok && (before.ok || before.problem !== this.#state.problem)) this.#log.error({ problem: this.#state.problem }, 'Slack is not usable');
+    if (this.#state.ok && !before.ok)
+      this.#log.info({ team: this.#state.team, bot: this.#state.bot }, 'Slack accepts the bot token');
+    if (!this.#state.ok && (before.ok || before.problem !== this.#state.problem))
+      this.#log.error({ problem: this.#state.problem }, 'Slack is not usable');
     return this.#state;
   }
 }

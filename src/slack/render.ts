@@ -86,7 +86,10 @@ function renderBlock(block: Block): SlackBlock[] {
       return [{ type: 'context', elements: [mrkdwn(clip(block.text, FIELD))] }];
     case 'code':
       // Triple backticks inside the text would end the block early.
-      return chunkEscaped(block.text.replace(/```/g, "'''") || ' ', SECTION - 8).map((t) => ({ type: 'section', text: mrkdwn(`\`\`\`${t}\`\`\``) }));
+      return chunkEscaped(block.text.replace(/```/g, "'''") || ' ', SECTION - 8).map((t) => ({
+        type: 'section',
+        text: mrkdwn(`\`\`\`${t}\`\`\``),
+      }));
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions':

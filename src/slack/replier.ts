@@ -11,10 +11,16 @@ import { renderMessage } from './render.ts';
 export function responseUrlReplier(respond: RespondFn, redactor: Redactor): Replier {
   return {
     async ephemeral(message: Message) {
-      await respond({ response_type: 'ephemeral', ...renderMessage(redactor.deep(message)) } as Parameters<RespondFn>[0]);
+      await respond({
+        response_type: 'ephemeral',
+        ...renderMessage(redactor.deep(message)),
+      } as Parameters<RespondFn>[0]);
     },
     async inChannel(message: Message) {
-      await respond({ response_type: 'in_channel', ...renderMessage(redactor.deep(message)) } as Parameters<RespondFn>[0]);
+      await respond({
+        response_type: 'in_channel',
+        ...renderMessage(redactor.deep(message)),
+      } as Parameters<RespondFn>[0]);
     },
   };
 }

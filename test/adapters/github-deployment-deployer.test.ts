@@ -37,7 +37,12 @@ const input = (ref: string, sha: string | undefined, target = prod): DeployInput
 });
 
 /** A finished deployment made by someone else (a plain client, as the deploy system would see it). */
-async function seedDeployment(gh: GitHubEmulator, ref: string, env: string, outcome: 'success' | 'failure' = 'success') {
+async function seedDeployment(
+  gh: GitHubEmulator,
+  ref: string,
+  env: string,
+  outcome: 'success' | 'failure' = 'success',
+) {
   if (outcome === 'failure') gh.failNextDeployment('acme/api');
   const { data } = await octokitFor(gh, 't').rest.repos.createDeployment({
     owner: 'acme',
@@ -50,7 +55,12 @@ async function seedDeployment(gh: GitHubEmulator, ref: string, env: string, outc
   });
   const id = 'id' in data ? data.id : -1;
   await vi.waitFor(() => {
-    expect(gh.deployments('acme/api').find((d) => d.id === id)?.statuses.at(-1)?.state).toBe(outcome);
+    expect(
+      gh
+        .deployments('acme/api')
+        .find((d) => d.id === id)
+        ?.statuses.at(-1)?.state,
+    ).toBe(outcome);
   });
 }
 
@@ -87,7 +97,9 @@ describe('GitHubDeploymentDeployer: deploy and current', () => {
     const current = await deployer.current(prod);
     expect(current).toMatchObject({ ref: 'v1.1.0', sha: shas[4] });
     expect(current?.description).toMatch(
-      new RegExp(`^v1\\.1\\.0 \\(${sha7(shas[4])}\\), deployed \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC by GitHub deployment #${created?.id}$`),
+      new RegExp(
+        `^v1\\.1\\.0 \\(${sha7(shas[4])}\\), deployed \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC by GitHub deployment #${created?.id}$`,
+      ),
     );
     expect(await deployer.current({ service: 'api', env: 'staging' })).toBeUndefined();
   });
@@ -129,7 +141,9 @@ describe('GitHubDeploymentDeployer: deploy and current', () => {
     gh.step();
     const outcome = await following;
     expect(outcome.ok).toBe(false);
-    expect(outcome.summary).toMatch(/^Stopped following GitHub deployment #1 of v1\.1\.0 .* to prod after 100 ms; its last state was queued\.$/);
+    expect(outcome.summary).toMatch(
+      /^Stopped following GitHub deployment #1 of v1\.1\.0 .* to prod after 100 ms; its last state was queued\.$/,
+    );
   });
 });
 

@@ -8,7 +8,13 @@ import { seedApi, startGitHub } from '../sandbox/github-harness.ts';
 
 function recordingLog() {
   const warnings: string[] = [];
-  const log: Logger = { debug() {}, info() {}, warn: (_obj, msg) => void warnings.push(msg ?? ''), error() {}, child: () => log };
+  const log: Logger = {
+    debug() {},
+    info() {},
+    warn: (_obj, msg) => void warnings.push(msg ?? ''),
+    error() {},
+    child: () => log,
+  };
   return { log, warnings };
 }
 
@@ -18,14 +24,21 @@ async function setUp(options: { requestTimeoutMs?: number; autoProgress?: boolea
   const { shas } = seedApi(gh);
   const { log, warnings } = recordingLog();
   // Back-off "seconds" become milliseconds, so three retries take a few ms instead of 14 s.
-  const octokit = createOctokit({ baseUrl: gh.url, token: 't', log, retryAfterBaseValue: 1, requestTimeoutMs: options.requestTimeoutMs });
+  const octokit = createOctokit({
+    baseUrl: gh.url,
+    token: 't',
+    log,
+    retryAfterBaseValue: 1,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
   const scm = new GitHubSourceControl(octokit);
   const deployer = new GitHubDeploymentDeployer(octokit, { repo: 'acme/api', clock, pollMs: 20 });
   return { gh, shas, warnings, scm, deployer };
 }
 
 const commitPath = /^\/repos\/acme\/api\/commits\//;
-const answers = (gh: GitHubEmulator, pattern: RegExp) => gh.requests.filter((r) => pattern.test(r.path)).map((r) => r.status);
+const answers = (gh: GitHubEmulator, pattern: RegExp) =>
+  gh.requests.filter((r) => pattern.test(r.path)).map((r) => r.status);
 const rejection = (call: Promise<unknown>): Promise<Error> =>
   call.then(
     () => {
@@ -58,7 +71,9 @@ describe('GitHub drivers over a flaky GitHub', () => {
     gh.injectFailure({ pathPattern: commitPath, kind: 'secondaryRateLimit', times: Infinity });
     const error = await rejection(scm.resolveRef('acme/api', 'v1.1.0'));
     expect(error).not.toBeInstanceOf(UserError);
-    expect(error.message).toMatch(/^Resolving `v1\.1\.0` in acme\/api failed: GitHub answered 403 You have exceeded a secondary rate limit/);
+    expect(error.message).toMatch(
+      /^Resolving `v1\.1\.0` in acme\/api failed: GitHub answered 403 You have exceeded a secondary rate limit/,
+    );
     expect(answers(gh, commitPath)).toEqual([403, 403, 403]);
     expect(warnings).toHaveLength(3);
   });
@@ -81,9 +96,14 @@ describe('GitHub drivers over a flaky GitHub', () => {
     const { gh, shas, deployer } = await setUp({ autoProgress: false });
     gh.injectFailure({ pathPattern: /\/statuses$/, kind: '500', times: Infinity });
     const input = { target: { service: 'api', env: 'prod' }, ref: 'v1.1.0', sha: shas[4], requester: 'U0ALICE' };
-    const deploying = deployer.deploy({ ...input, reason: undefined, requestId: 'req_1', autoRollback: false }, async () => {});
+    const deploying = deployer.deploy(
+      { ...input, reason: undefined, requestId: 'req_1', autoRollback: false },
+      async () => {},
+    );
     const error = await rejection(deploying);
-    expect(error.message).toBe('Reading the statuses of deployment #1 in acme/api failed: GitHub answered 500 Server Error');
+    expect(error.message).toBe(
+      'Reading the statuses of deployment #1 in acme/api failed: GitHub answered 500 Server Error',
+    );
     expect(gh.deployments('acme/api')).toHaveLength(1);
   });
 

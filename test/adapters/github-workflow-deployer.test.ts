@@ -20,7 +20,9 @@ function fakeHistory(byTarget: Record<string, HistoryEntry[]> = {}): DeployHisto
   return {
     async succeededDeploys(target, limit) {
       const entries = byTarget[`${target.service}/${target.env}`] ?? [];
-      return entries.slice(0, limit).map((e, i) => ({ ...e, at: new Date(WEEKDAY.getTime() - (i + 1) * 60_000), requestId: `req_${i}` }));
+      return entries
+        .slice(0, limit)
+        .map((e, i) => ({ ...e, at: new Date(WEEKDAY.getTime() - (i + 1) * 60_000), requestId: `req_${i}` }));
     },
   };
 }
@@ -36,7 +38,13 @@ async function olderServer(gh: GitHubEmulator) {
       refused.push(req.url);
       const message = 'Invalid request.\n\n"return_run_details" is not a permitted key.';
       res.writeHead(422, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ message, documentation_url: 'https://docs.github.com/enterprise-server@3.14/rest', status: '422' }));
+      res.end(
+        JSON.stringify({
+          message,
+          documentation_url: 'https://docs.github.com/enterprise-server@3.14/rest',
+          status: '422',
+        }),
+      );
       return;
     }
     const upstream = await fetch(new URL(req.url ?? '/', gh.url), {
@@ -61,7 +69,12 @@ async function setUp(
   const clock = pinnedClock(WEEKDAY);
   const gh = await startGitHub({ token: 't', stepMs: 20, now: epochMs(clock) });
   const { shas } = seedApi(gh);
-  gh.seedWorkflow({ repo: 'acme/api', file: 'deploy.yml', name: 'Deploy', inputs: options.inputs ?? ['ref', 'environment'] });
+  gh.seedWorkflow({
+    repo: 'acme/api',
+    file: 'deploy.yml',
+    name: 'Deploy',
+    inputs: options.inputs ?? ['ref', 'environment'],
+  });
   const proxy = options.olderServer ? await olderServer(gh) : undefined;
   const octokit = createOctokit({ baseUrl: proxy?.url ?? gh.url, token: 't', log: silent, retryAfterBaseValue: 1 });
   const deployer = new GitHubWorkflowDeployer(octokit, {
@@ -94,7 +107,11 @@ describe('GitHubWorkflowDeployer: deploy', () => {
     const outcome = await deployer.deploy(input('v1.1.0', shas[4]), progress);
 
     const [run] = gh.runs('acme/api');
-    expect(run).toMatchObject({ headBranch: 'v1.1.0', inputs: { ref: shas[4], environment: 'prod' }, status: 'completed' });
+    expect(run).toMatchObject({
+      headBranch: 'v1.1.0',
+      inputs: { ref: shas[4], environment: 'prod' },
+      status: 'completed',
+    });
     expect(outcome).toEqual({
       ok: true,
       summary: `v1.1.0 (${sha7(shas[4])}) is live in prod (deploy.yml run #1).`,
@@ -110,9 +127,15 @@ describe('GitHubWorkflowDeployer: deploy', () => {
 
   it('dispatches a commit on the default branch, passing the sha as the ref input', async () => {
     const { gh, shas, deployer } = await setUp();
-    const outcome = await deployer.deploy(input(sha7(shas[3]), shas[3], { service: 'api', env: 'staging' }), async () => {});
+    const outcome = await deployer.deploy(
+      input(sha7(shas[3]), shas[3], { service: 'api', env: 'staging' }),
+      async () => {},
+    );
     expect(outcome.ok).toBe(true);
-    expect(gh.runs('acme/api')[0]).toMatchObject({ headBranch: 'main', inputs: { ref: shas[3], environment: 'staging' } });
+    expect(gh.runs('acme/api')[0]).toMatchObject({
+      headBranch: 'main',
+      inputs: { ref: shas[3], environment: 'staging' },
+    });
   });
 
   it('reports a run that concludes with failure', async () => {
@@ -120,7 +143,9 @@ describe('GitHubWorkflowDeployer: deploy', () => {
     gh.failNextRun('acme/api', 'deploy.yml');
     const outcome = await deployer.deploy(input('feature', gh.shaOf('acme/api', 'feature')), async () => {});
     expect(outcome.ok).toBe(false);
-    expect(outcome.summary).toBe(`deploy.yml run #1 for feature (${sha7(gh.shaOf('acme/api', 'feature'))}) to prod concluded failure.`);
+    expect(outcome.summary).toBe(
+      `deploy.yml run #1 for feature (${sha7(gh.shaOf('acme/api', 'feature'))}) to prod concluded failure.`,
+    );
     expect(outcome.url).toBe(`${gh.webUrl}/acme/api/actions/runs/1`);
   });
 
@@ -154,7 +179,10 @@ describe('GitHubWorkflowDeployer: deploy', () => {
 describe('GitHubWorkflowDeployer: current and rollback from opsdeck history', () => {
   it('reads what runs from the newest successful deploy', async () => {
     const history = (shas: readonly string[]) =>
-      fakeHistory({ 'api/prod': [{ ref: 'v1.1.0', sha: shas[4] }], 'api/staging': [{ ref: 'feature', sha: undefined }] });
+      fakeHistory({
+        'api/prod': [{ ref: 'v1.1.0', sha: shas[4] }],
+        'api/staging': [{ ref: 'feature', sha: undefined }],
+      });
     const { shas, deployer } = await setUp({ history });
     expect(await deployer.current(prod)).toEqual({
       ref: 'v1.1.0',
@@ -190,7 +218,12 @@ describe('GitHubWorkflowDeployer: current and rollback from opsdeck history', ()
 
   it('has nothing to roll back to with one version on record', async () => {
     const history = (shas: readonly string[]) =>
-      fakeHistory({ 'api/prod': [{ ref: 'v1.1.0', sha: shas[4] }, { ref: 'main', sha: shas[4] }] });
+      fakeHistory({
+        'api/prod': [
+          { ref: 'v1.1.0', sha: shas[4] },
+          { ref: 'main', sha: shas[4] },
+        ],
+      });
     const { deployer } = await setUp({ history });
     const nothing = 'nothing to roll back to: no earlier successful deployment of api to prod';
     await expect(deployer.planRollback(prod, undefined)).rejects.toThrow(new UserError(nothing));
@@ -201,11 +234,19 @@ describe('GitHubWorkflowDeployer: current and rollback from opsdeck history', ()
 
   it('rolls back by dispatching the planned version again', async () => {
     const history = (shas: readonly string[]) =>
-      fakeHistory({ 'api/prod': [{ ref: 'v1.1.0', sha: shas[4] }, { ref: 'v1.0.0', sha: shas[2] }] });
+      fakeHistory({
+        'api/prod': [
+          { ref: 'v1.1.0', sha: shas[4] },
+          { ref: 'v1.0.0', sha: shas[2] },
+        ],
+      });
     const { gh, shas, deployer } = await setUp({ history });
     const plan = await deployer.planRollback(prod, undefined);
     const outcome = await deployer.rollback(prod, plan, { requester: 'U0BOB', requestId: 'req_9' }, async () => {});
     expect(outcome.ok).toBe(true);
-    expect(gh.runs('acme/api')[0]).toMatchObject({ headBranch: 'v1.0.0', inputs: { ref: shas[2], environment: 'prod' } });
+    expect(gh.runs('acme/api')[0]).toMatchObject({
+      headBranch: 'v1.0.0',
+      inputs: { ref: shas[2], environment: 'prod' },
+    });
   });
 });

@@ -40,7 +40,16 @@ function deployer(k8s: KubernetesEmulator, namespace: string, extra: Partial<Kub
 }
 
 function deployInput(ref: string, extra: Partial<DeployInput> = {}): DeployInput {
-  return { target: prod, ref, sha: SHA, requester: 'alice', reason: 'hotfix', requestId: 'req-1', autoRollback: true, ...extra };
+  return {
+    target: prod,
+    ref,
+    sha: SHA,
+    requester: 'alice',
+    reason: 'hotfix',
+    requestId: 'req-1',
+    autoRollback: true,
+    ...extra,
+  };
 }
 
 function recorder() {
@@ -62,7 +71,13 @@ describe('KubernetesDeployer against the emulator', () => {
 
   it('reports the running image, tag and revision', async () => {
     const ns = freshNamespace();
-    k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:v1.4.2`, replicas: 2, history: [`${REPO}:v1.4.1`] });
+    k8s.seedDeployment({
+      namespace: ns,
+      name: 'api',
+      image: `${REPO}:v1.4.2`,
+      replicas: 2,
+      history: [`${REPO}:v1.4.1`],
+    });
     expect(await deployer(k8s, ns).current(prod)).toEqual({
       ref: 'v1.4.2',
       sha: undefined,
@@ -73,7 +88,9 @@ describe('KubernetesDeployer against the emulator', () => {
   it('reads a full-sha tag as the sha, and names namespace, name and context when the deployment is missing', async () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:${SHA}`, replicas: 1 });
-    expect(await deployer(k8s, ns, { service: { namespace: ns, deployment: 'api', tag: 'sha' } }).current(prod)).toMatchObject({
+    expect(
+      await deployer(k8s, ns, { service: { namespace: ns, deployment: 'api', tag: 'sha' } }).current(prod),
+    ).toMatchObject({
       ref: SHA,
       sha: SHA,
     });
@@ -105,19 +122,30 @@ describe('KubernetesDeployer against the emulator', () => {
     const outcome = await bySha.deploy(deployInput('main', { reason: undefined }), async () => {});
     expect(outcome.ok).toBe(true);
     expect(imageOf(k8s, ns)).toBe(`${REPO}:${SHA}`);
-    expect(k8s.getDeployment(ns, 'api')?.metadata.annotations?.[CAUSE]).toBe('opsdeck: alice deployed main (3f2a9c1) [req-1]');
+    expect(k8s.getDeployment(ns, 'api')?.metadata.annotations?.[CAUSE]).toBe(
+      'opsdeck: alice deployed main (3f2a9c1) [req-1]',
+    );
     await expect(deployer(k8s, ns).deploy(deployInput('feature/login'), async () => {})).rejects.toThrow(UserError);
   });
 
   it('rolls a failed rollout back automatically and says why it failed', async () => {
     const ns = freshNamespace();
-    k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:v1`, replicas: 2, history: [`${REPO}:v0`], progressDeadlineSeconds: 150 });
+    k8s.seedDeployment({
+      namespace: ns,
+      name: 'api',
+      image: `${REPO}:v1`,
+      replicas: 2,
+      history: [`${REPO}:v0`],
+      progressDeadlineSeconds: 150,
+    });
     k8s.failNextRollout(ns, 'api');
     const { lines, progress } = recorder();
     const outcome = await deployer(k8s, ns).deploy(deployInput('v2'), progress);
     expect(outcome.ok).toBe(false);
     expect(outcome.rolledBack).toBe(true);
-    expect(outcome.summary).toMatch(new RegExp(`^Rollout of ${REPO}:v2 to api in prod failed: progress deadline exceeded; `));
+    expect(outcome.summary).toMatch(
+      new RegExp(`^Rollout of ${REPO}:v2 to api in prod failed: progress deadline exceeded; `),
+    );
     expect(outcome.summary).toContain('not ready: ImagePullBackOff');
     expect(outcome.summary).toContain(`Rolled back to ${REPO}:v1 (revision 4, from revision 2).`);
     expect(imageOf(k8s, ns)).toBe(`${REPO}:v1`);
@@ -144,7 +172,10 @@ describe('KubernetesDeployer against the emulator', () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:v1`, replicas: 2 });
     k8s.failNextRollout(ns, 'api');
-    const outcome = await deployer(k8s, ns, { rolloutTimeoutMs: 300 }).deploy(deployInput('v2', { autoRollback: false }), async () => {});
+    const outcome = await deployer(k8s, ns, { rolloutTimeoutMs: 300 }).deploy(
+      deployInput('v2', { autoRollback: false }),
+      async () => {},
+    );
     expect(outcome.ok).toBe(false);
     expect(outcome.summary).toContain('failed: not finished after 300 ms');
     expect(outcome.summary).toContain('ImagePullBackOff');
@@ -172,9 +203,21 @@ describe('KubernetesDeployer against the emulator', () => {
   it('finds a revision by short sha when images are tagged by commit', async () => {
     const ns = freshNamespace();
     const old = 'a'.repeat(40);
-    k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:${SHA}`, replicas: 1, history: [`${REPO}:${old}`] });
-    const plan = await deployer(k8s, ns, { service: { namespace: ns, deployment: 'api', tag: 'sha' } }).planRollback(prod, 'aaaaaaa');
-    expect(plan).toMatchObject({ from: `${REPO}:${SHA} (revision 2)`, params: { revision: 1, image: `${REPO}:${old}` } });
+    k8s.seedDeployment({
+      namespace: ns,
+      name: 'api',
+      image: `${REPO}:${SHA}`,
+      replicas: 1,
+      history: [`${REPO}:${old}`],
+    });
+    const plan = await deployer(k8s, ns, { service: { namespace: ns, deployment: 'api', tag: 'sha' } }).planRollback(
+      prod,
+      'aaaaaaa',
+    );
+    expect(plan).toMatchObject({
+      from: `${REPO}:${SHA} (revision 2)`,
+      params: { revision: 1, image: `${REPO}:${old}` },
+    });
   });
 
   it('refuses to plan a rollback without history or on a paused deployment', async () => {
@@ -211,9 +254,9 @@ describe('KubernetesDeployer against the emulator', () => {
     expect(lines.at(-1)).toBe(`Rolling back to ${REPO}:v1: 2 of 2 updated, 2 available`);
     const patch = k8s.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/namespaces/${ns}/`));
     expect(patch?.contentType).toBe(PatchStrategy.JsonPatch);
-    await expect(d.rollback(prod, { ...plan, params: { revision: 42 } }, { requester: 'bob', requestId: 'r' }, progress)).rejects.toThrow(
-      /revision 42 of .* no longer exists; plan the rollback again/,
-    );
+    await expect(
+      d.rollback(prod, { ...plan, params: { revision: 42 } }, { requester: 'bob', requestId: 'r' }, progress),
+    ).rejects.toThrow(/revision 42 of .* no longer exists; plan the rollback again/);
   });
 });
 
@@ -259,6 +302,8 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
     await expect(unreachable(port).current(prod)).rejects.toThrow(
       'Kubernetes context "prod": could not read deployment default/api: no answer within 200 ms',
     );
-    await expect(unreachable(port).deploy(deployInput('v2'), async () => {})).rejects.toThrow(/no answer within 200 ms/);
+    await expect(unreachable(port).deploy(deployInput('v2'), async () => {})).rejects.toThrow(
+      /no answer within 200 ms/,
+    );
   });
 });

@@ -55,7 +55,11 @@ describe('KubernetesScaler against the emulator', () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'other', image: IMAGE, replicas: 1, hpa: { min: 1, max: 3 } });
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 2, hpa: { min: 2, max: 10 } });
-    expect(await scaler(k8s, ns).status(prod)).toEqual({ replicas: 2, ready: 2, autoscaler: { name: 'api', min: 2, max: 10 } });
+    expect(await scaler(k8s, ns).status(prod)).toEqual({
+      replicas: 2,
+      ready: 2,
+      autoscaler: { name: 'api', min: 2, max: 10 },
+    });
   });
 
   it('scales up through the scale subresource and waits until the pods are ready', async () => {
@@ -67,7 +71,10 @@ describe('KubernetesScaler against the emulator', () => {
     expect(k8s.getDeployment(ns, 'api')?.status.readyReplicas).toBe(5);
     expect(lines.at(-1)).toBe('Scaling api in prod 2 → 5: 5/5 ready');
     const patch = k8s.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/namespaces/${ns}/`));
-    expect(patch).toMatchObject({ path: `/apis/apps/v1/namespaces/${ns}/deployments/api/scale`, contentType: PatchStrategy.MergePatch });
+    expect(patch).toMatchObject({
+      path: `/apis/apps/v1/namespaces/${ns}/deployments/api/scale`,
+      contentType: PatchStrategy.MergePatch,
+    });
   });
 
   it('scales down', async () => {
@@ -83,7 +90,9 @@ describe('KubernetesScaler against the emulator', () => {
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 2, hpa: { min: 2, max: 4 } });
     const outcome = await scaler(k8s, ns).scale(prod, 8, async () => {});
     expect(outcome.ok).toBe(false);
-    expect(outcome.summary).toBe('api in prod scaled 2 → 8, but the HorizontalPodAutoscaler api (min 2, max 4) set it to 4 replicas.');
+    expect(outcome.summary).toBe(
+      'api in prod scaled 2 → 8, but the HorizontalPodAutoscaler api (min 2, max 4) set it to 4 replicas.',
+    );
   });
 
   it('ends with the ready count when pods do not become ready in time', async () => {
@@ -109,14 +118,20 @@ describe('KubernetesScaler when the API server is unreachable', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
     const s = new KubernetesScaler({
-      kubeconfig: kubeconfigFor(renderKubeconfig([{ name: 'prod-eu', server: `http://127.0.0.1:${port}`, token: 't' }])),
+      kubeconfig: kubeconfigFor(
+        renderKubeconfig([{ name: 'prod-eu', server: `http://127.0.0.1:${port}`, token: 't' }]),
+      ),
       contexts: { prod: 'prod-eu' },
       service: { namespace: 'default', deployment: 'api' },
       requestTimeoutMs: 200,
       clock,
       log: createLogger('silent'),
     });
-    await expect(s.status(prod)).rejects.toThrow(/^Kubernetes context "prod-eu": could not .* cannot reach the API server/);
-    await expect(s.scale(prod, 2, async () => {})).rejects.toThrow(/could not read the scale of deployment default\/api/);
+    await expect(s.status(prod)).rejects.toThrow(
+      /^Kubernetes context "prod-eu": could not .* cannot reach the API server/,
+    );
+    await expect(s.scale(prod, 2, async () => {})).rejects.toThrow(
+      /could not read the scale of deployment default\/api/,
+    );
   });
 });

@@ -1,6 +1,10 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it, vi } from 'vitest';
-import { CloudWatchLogSource, type CloudWatchLogSourceOptions, createCloudWatchClient } from '../../src/adapters/logs-cloudwatch/index.ts';
+import {
+  CloudWatchLogSource,
+  type CloudWatchLogSourceOptions,
+  createCloudWatchClient,
+} from '../../src/adapters/logs-cloudwatch/index.ts';
 import { BackendError, UserError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogEvent, LogQuery } from '../../src/ports/logs.ts';
@@ -14,7 +18,8 @@ const prod = { service: 'api', env: 'prod' };
 // The emulator stamps ingestion and generated events with the source's clock, as CloudWatch and the bot share real time.
 const clock = pinnedClock(WEEKDAY);
 const now = () => clock.now().getTime();
-const startCloudWatch = (options: Parameters<typeof startEmulator>[0] = {}) => startEmulator({ now: epochMs(clock), ...options });
+const startCloudWatch = (options: Parameters<typeof startEmulator>[0] = {}) =>
+  startEmulator({ now: epochMs(clock), ...options });
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -30,10 +35,21 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 const clientFor = (cw: CloudWatchLogsEmulator) =>
-  createCloudWatchClient({ region: 'us-east-1', endpoint: cw.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  createCloudWatchClient({
+    region: 'us-east-1',
+    endpoint: cw.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 
 function sourceFor(cw: CloudWatchLogsEmulator, extra: Partial<CloudWatchLogSourceOptions> = {}) {
-  return new CloudWatchLogSource({ client: clientFor(cw), group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`, pollMs: 50, clock, log: recordingLogger(), ...extra });
+  return new CloudWatchLogSource({
+    client: clientFor(cw),
+    group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`,
+    pollMs: 50,
+    clock,
+    log: recordingLogger(),
+    ...extra,
+  });
 }
 
 /** The client, with each call answered `ms` later (or cancelled by its abort signal before then). */
@@ -42,20 +58,33 @@ function slowed(client: CloudWatchLogsClient, ms: number): CloudWatchLogsClient 
   vi.spyOn(client, 'send').mockImplementation((async (command: never, options: { abortSignal?: AbortSignal }) => {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
-      options.abortSignal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
-      }, { once: true });
+      options.abortSignal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+        },
+        { once: true },
+      );
     });
     return send(command, options as never);
   }) as never);
   return client;
 }
 
-const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({ target: prod, since: new Date(since), ...extra });
+const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({
+  target: prod,
+  since: new Date(since),
+  ...extra,
+});
 
 /** Follows until `done` says the collected events are complete, then aborts; returns the batches. */
-async function followUntil(source: CloudWatchLogSource, q: LogQuery, done: (events: LogEvent[]) => boolean, timeout = 15_000) {
+async function followUntil(
+  source: CloudWatchLogSource,
+  q: LogQuery,
+  done: (events: LogEvent[]) => boolean,
+  timeout = 15_000,
+) {
   const abort = new AbortController();
   const batches: LogEvent[][] = [];
   const following = source.follow(q, abort.signal, (events) => void batches.push(events));
@@ -68,13 +97,22 @@ async function followUntil(source: CloudWatchLogSource, q: LogQuery, done: (even
 describe('CloudWatchLogSource snapshot', () => {
   it('returns the newest N events oldest first, and says when older ones were left out', async () => {
     const cw = await startCloudWatch();
-    const stored = cw.put(GROUP, 'web-1', Array.from({ length: 50 }, (_, i) => ({ timestamp: T0 + i * 10, message: `line ${i}` })));
+    const stored = cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 50 }, (_, i) => ({ timestamp: T0 + i * 10, message: `line ${i}` })),
+    );
     const source = sourceFor(cw);
 
     const newest = await source.snapshot(query(T0), 10);
     expect(newest).toEqual({ events: expect.any(Array), olderLeftOut: true });
     expect(newest.events.map((e) => e.id)).toEqual(stored.slice(-10).map((e) => e.eventId));
-    expect(newest.events[0]).toEqual({ id: stored[40]!.eventId, timestamp: T0 + 400, message: 'line 40', origin: 'web-1' });
+    expect(newest.events[0]).toEqual({
+      id: stored[40]!.eventId,
+      timestamp: T0 + 400,
+      message: 'line 40',
+      origin: 'web-1',
+    });
 
     const all = await source.snapshot(query(T0 + 100), 100);
     expect(all).toEqual({ events: expect.any(Array), olderLeftOut: false });
@@ -84,7 +122,14 @@ describe('CloudWatchLogSource snapshot', () => {
   it('pages on through empty pages that carry a nextToken', async () => {
     const cw = await startCloudWatch({ segmentSize: 5 });
     // 100 events, 3 of which match, far apart: most pages in between come back empty with a token.
-    cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: [3, 51, 98].includes(i) ? `ERROR ${i}` : `ok ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 100 }, (_, i) => ({
+        timestamp: T0 + i,
+        message: [3, 51, 98].includes(i) ? `ERROR ${i}` : `ok ${i}`,
+      })),
+    );
     const result = await sourceFor(cw).snapshot(query(T0, { grep: 'ERROR' }), 100);
     expect(result).toEqual({ events: expect.any(Array), olderLeftOut: false });
     expect(result.events.map((e) => e.message)).toEqual(['ERROR 3', 'ERROR 51', 'ERROR 98']);
@@ -101,7 +146,10 @@ describe('CloudWatchLogSource snapshot', () => {
     cw.put(GROUP, 'worker-1', [{ timestamp: T0 + 3, message: 'job 500 upstream timeout' }]);
 
     const phrase = await sourceFor(cw).snapshot(query(T0, { grep: '"upstream timeout"' }), 10);
-    expect(phrase.events.map((e) => `${e.origin}: ${e.message}`)).toEqual(['web-1: GET /orders 500 upstream timeout', 'worker-1: job 500 upstream timeout']);
+    expect(phrase.events.map((e) => `${e.origin}: ${e.message}`)).toEqual([
+      'web-1: GET /orders 500 upstream timeout',
+      'worker-1: job 500 upstream timeout',
+    ]);
 
     const web = await sourceFor(cw, { streamPrefix: 'web-' }).snapshot(query(T0, { grep: '?500 ?ok' }), 10);
     expect(web.events.map((e) => e.message)).toEqual(['GET /orders 500 upstream timeout', 'upstream ok']);
@@ -110,15 +158,21 @@ describe('CloudWatchLogSource snapshot', () => {
   it('turns a pattern CloudWatch rejects into a UserError quoting it', async () => {
     const cw = await startCloudWatch();
     cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'x' }]);
-    const error = await sourceFor(cw).snapshot(query(T0, { grep: '[ip, user]' }), 10).catch((e: unknown) => e);
+    const error = await sourceFor(cw)
+      .snapshot(query(T0, { grep: '[ip, user]' }), 10)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toMatch(/^CloudWatch rejected the filter pattern "\[ip, user\]": Invalid filter pattern/);
+    expect((error as Error).message).toMatch(
+      /^CloudWatch rejected the filter pattern "\[ip, user\]": Invalid filter pattern/,
+    );
   });
 
   it('names the log group when it does not exist', async () => {
     const cw = await startCloudWatch();
     const source = sourceFor(cw);
-    const error = await source.snapshot({ target: { service: 'api', env: 'staging' }, since: new Date(T0) }, 10).catch((e: unknown) => e);
+    const error = await source
+      .snapshot({ target: { service: 'api', env: 'staging' }, since: new Date(T0) }, 10)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe('CloudWatch log group /ecs/api-staging does not exist.');
     expect(source.describe(prod)).toBe('CloudWatch /ecs/api (prod)');
@@ -126,7 +180,11 @@ describe('CloudWatchLogSource snapshot', () => {
 
   it('stops at its page budget and says which events were not read: those after the point reached', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
-    cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })),
+    );
     const log = recordingLogger();
     const result = await sourceFor(cw, { snapshotMaxPages: 3, log }).snapshot(query(T0), 5);
     expect(result.events.map((e) => e.message)).toEqual(['line 25', 'line 26', 'line 27', 'line 28', 'line 29']);
@@ -142,36 +200,58 @@ describe('CloudWatchLogSource snapshot', () => {
 
   it('stops at its time budget and says how far it read', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
-    cw.put(GROUP, 'web-1', Array.from({ length: 200 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 200 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })),
+    );
     // 20 pages at 50 ms each cannot fit in 500 ms.
-    const result = await sourceFor(cw, { client: slowed(clientFor(cw), 50), snapshotBudgetMs: 500 }).snapshot(query(T0), 200);
+    const result = await sourceFor(cw, { client: slowed(clientFor(cw), 50), snapshotBudgetMs: 500 }).snapshot(
+      query(T0),
+      200,
+    );
     const read = result.events.length;
     expect(read).toBeGreaterThanOrEqual(10);
     expect(read).toBeLessThan(200);
     expect(result.events.map((e) => e.message)).toEqual(Array.from({ length: read }, (_, i) => `line ${i}`));
-    expect(result).toMatchObject({ olderLeftOut: false, unread: { readUpTo: new Date(T0 + read - 1), reason: 'its time budget (500 ms)' } });
+    expect(result).toMatchObject({
+      olderLeftOut: false,
+      unread: { readUpTo: new Date(T0 + read - 1), reason: 'its time budget (500 ms)' },
+    });
   });
 
   it('rejects when CloudWatch fails until the budget runs out, instead of answering with no events', async () => {
     const cw = await startCloudWatch();
     cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'hello' }]);
     cw.injectFailure({ operation: 'FilterLogEvents', kind: 'unavailable', times: Infinity });
-    const error = await sourceFor(cw, { snapshotBudgetMs: 1_500 }).snapshot(query(T0), 10).catch((e: unknown) => e);
+    const error = await sourceFor(cw, { snapshotBudgetMs: 1_500 })
+      .snapshot(query(T0), 10)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as Error).message).toMatch(/^CloudWatch FilterLogEvents on \/ecs\/api failed: ServiceUnavailableException: /);
+    expect((error as Error).message).toMatch(
+      /^CloudWatch FilterLogEvents on \/ecs\/api failed: ServiceUnavailableException: /,
+    );
   });
 
   it('rejects when CloudWatch does not answer within the budget', async () => {
     const cw = await startCloudWatch();
     cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'hello' }]);
-    const error = await sourceFor(cw, { client: slowed(clientFor(cw), 60_000), snapshotBudgetMs: 200 }).snapshot(query(T0), 10).catch((e: unknown) => e);
+    const error = await sourceFor(cw, { client: slowed(clientFor(cw), 60_000), snapshotBudgetMs: 200 })
+      .snapshot(query(T0), 10)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as Error).message).toBe("CloudWatch FilterLogEvents on /ecs/api failed: TimeoutError: no answer within the snapshot's 200 ms");
+    expect((error as Error).message).toBe(
+      "CloudWatch FilterLogEvents on /ecs/api failed: TimeoutError: no answer within the snapshot's 200 ms",
+    );
   });
 
   it('keeps what it read when CloudWatch starts failing midway, and says why the rest was not read', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
-    cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 100 }, (_, i) => ({ timestamp: T0 + i, message: `line ${i}` })),
+    );
     const client = clientFor(cw);
     const send = client.send.bind(client);
     let pages = 0;
@@ -184,7 +264,9 @@ describe('CloudWatchLogSource snapshot', () => {
     expect(result.events).toHaveLength(20);
     expect(result.unread).toEqual({
       readUpTo: new Date(T0 + 19),
-      reason: expect.stringMatching(/^its time budget \(1500 ms\) while CloudWatch kept failing \(ServiceUnavailableException: /),
+      reason: expect.stringMatching(
+        /^its time budget \(1500 ms\) while CloudWatch kept failing \(ServiceUnavailableException: /,
+      ),
     });
   });
 
@@ -207,13 +289,18 @@ describe('CloudWatchLogSource snapshot', () => {
 
 describe('CloudWatchLogSource follow', () => {
   /** Every stored event from `since` on, in the group: what a follow must have delivered exactly once. */
-  const storedIds = (cw: CloudWatchLogsEmulator, since: number) => cw.events(GROUP).filter((e) => e.timestamp >= since).map((e) => e.eventId);
+  const storedIds = (cw: CloudWatchLogsEmulator, since: number) =>
+    cw
+      .events(GROUP)
+      .filter((e) => e.timestamp >= since)
+      .map((e) => e.eventId);
 
   function expectExactlyOnce(batches: LogEvent[][], expected: string[]) {
     const delivered = batches.flat().map((e) => e.id);
     expect(new Set(delivered).size).toBe(delivered.length);
     expect([...delivered].sort()).toEqual([...expected].sort());
-    for (const batch of batches) expect(batch.map((e) => e.timestamp)).toEqual([...batch.map((e) => e.timestamp)].sort((a, b) => a - b));
+    for (const batch of batches)
+      expect(batch.map((e) => e.timestamp)).toEqual([...batch.map((e) => e.timestamp)].sort((a, b) => a - b));
   }
 
   it('delivers every event of a busy group exactly once, also those stored after newer ones', async () => {
@@ -224,11 +311,20 @@ describe('CloudWatchLogSource follow', () => {
     const abort = new AbortController();
     const batches: LogEvent[][] = [];
     const following = source.follow(query(since), abort.signal, (events) => void batches.push(events));
-    const generator = cw.generate({ group: GROUP, streams: ['web-1', 'web-2', 'web-3'], eventsPerSecond: 400, tickMs: 50, seed: 7 });
+    const generator = cw.generate({
+      group: GROUP,
+      streams: ['web-1', 'web-2', 'web-3'],
+      eventsPerSecond: 400,
+      tickMs: 50,
+      seed: 7,
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     generator.stop();
     const expected = storedIds(cw, since);
-    await vi.waitFor(() => expect(batches.flat().length).toBeGreaterThanOrEqual(expected.length), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(batches.flat().length).toBeGreaterThanOrEqual(expected.length), {
+      timeout: 10_000,
+      interval: 20,
+    });
     abort.abort();
     await following;
 
@@ -247,13 +343,24 @@ describe('CloudWatchLogSource follow', () => {
   it('follows from `since` through empty pages with tokens, then picks up new events', async () => {
     const cw = await startCloudWatch({ segmentSize: 4 });
     const base = now() - 10_000;
-    cw.put(GROUP, 'web-1', Array.from({ length: 40 }, (_, i) => ({ timestamp: base + i, message: i % 13 === 0 ? `ERROR ${i}` : `ok ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 40 }, (_, i) => ({ timestamp: base + i, message: i % 13 === 0 ? `ERROR ${i}` : `ok ${i}` })),
+    );
     const source = sourceFor(cw);
     const abort = new AbortController();
     const messages: string[] = [];
-    const following = source.follow(query(base, { grep: 'ERROR' }), abort.signal, (events) => void messages.push(...events.map((e) => e.message)));
+    const following = source.follow(
+      query(base, { grep: 'ERROR' }),
+      abort.signal,
+      (events) => void messages.push(...events.map((e) => e.message)),
+    );
     await vi.waitFor(() => expect(messages).toEqual(['ERROR 0', 'ERROR 13', 'ERROR 26', 'ERROR 39']));
-    cw.put(GROUP, 'web-2', [{ timestamp: base + 39, message: 'ERROR late' }, { timestamp: base + 100, message: 'ERROR new' }]);
+    cw.put(GROUP, 'web-2', [
+      { timestamp: base + 39, message: 'ERROR late' },
+      { timestamp: base + 100, message: 'ERROR new' },
+    ]);
     await vi.waitFor(() => expect(messages.slice(4)).toEqual(['ERROR late', 'ERROR new']));
     abort.abort();
     await following;
@@ -263,7 +370,13 @@ describe('CloudWatchLogSource follow', () => {
     const cw = await startCloudWatch({ throttle: { FilterLogEvents: 2 } });
     cw.createGroup(GROUP);
     const since = now();
-    const generator = cw.generate({ group: GROUP, streams: ['web-1', 'web-2'], eventsPerSecond: 200, tickMs: 50, seed: 11 });
+    const generator = cw.generate({
+      group: GROUP,
+      streams: ['web-1', 'web-2'],
+      eventsPerSecond: 200,
+      tickMs: 50,
+      seed: 11,
+    });
     const source = sourceFor(cw, { lateArrivalMs: 1_000 });
     const abort = new AbortController();
     const batches: LogEvent[][] = [];
@@ -274,7 +387,10 @@ describe('CloudWatchLogSource follow', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     generator.stop();
     const expected = storedIds(cw, since);
-    await vi.waitFor(() => expect(batches.flat().length).toBeGreaterThanOrEqual(expected.length), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(() => expect(batches.flat().length).toBeGreaterThanOrEqual(expected.length), {
+      timeout: 15_000,
+      interval: 20,
+    });
     abort.abort();
     await following;
 
@@ -287,12 +403,19 @@ describe('CloudWatchLogSource follow', () => {
   it('stops rescanning from `since` when nothing matches for a while', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
     const since = now() - 3 * 3_600_000;
-    cw.put(GROUP, 'web-1', Array.from({ length: 100 }, (_, i) => ({ timestamp: since + i * 1000, message: `ok ${i}` })));
+    cw.put(
+      GROUP,
+      'web-1',
+      Array.from({ length: 100 }, (_, i) => ({ timestamp: since + i * 1000, message: `ok ${i}` })),
+    );
     const client = clientFor(cw);
     const sent = vi.spyOn(client, 'send');
     const abort = new AbortController();
     const following = sourceFor(cw, { client }).follow(query(since, { grep: 'ERROR' }), abort.signal, () => {});
-    const polls = () => sent.mock.calls.map(([command]) => command.input as { startTime: number; nextToken?: string }).filter((i) => !i.nextToken);
+    const polls = () =>
+      sent.mock.calls
+        .map(([command]) => command.input as { startTime: number; nextToken?: string })
+        .filter((i) => !i.nextToken);
     await vi.waitFor(() => expect(polls().length).toBeGreaterThanOrEqual(3));
     abort.abort();
     await following;

@@ -31,7 +31,12 @@ function kubeconfigFor(server: string, token: string): KubeConfig {
   return kc;
 }
 
-function sourceFor(k8s: KubernetesEmulator, namespace: string, extra: Partial<KubernetesLogSourceOptions> = {}, server = k8s.url) {
+function sourceFor(
+  k8s: KubernetesEmulator,
+  namespace: string,
+  extra: Partial<KubernetesLogSourceOptions> = {},
+  server = k8s.url,
+) {
   return new KubernetesLogSource({
     kubeconfig: kubeconfigFor(server, k8s.token),
     contexts: { prod: 'prod-cluster' },
@@ -44,13 +49,20 @@ function sourceFor(k8s: KubernetesEmulator, namespace: string, extra: Partial<Ku
   });
 }
 
-const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({ target: prod, since: new Date(since), ...extra });
+const query = (since: number, extra: Partial<LogQuery> = {}): LogQuery => ({
+  target: prod,
+  since: new Date(since),
+  ...extra,
+});
 
 /** A pod's whole log as the API returns it, parsed: the reference the adapter is compared with. */
 async function rawLog(k8s: KubernetesEmulator, namespace: string, pod: string, container = 'api') {
-  const res = await fetch(`${k8s.url}/api/v1/namespaces/${namespace}/pods/${pod}/log?timestamps=true&container=${container}`, {
-    headers: { authorization: `Bearer ${k8s.token}` },
-  });
+  const res = await fetch(
+    `${k8s.url}/api/v1/namespaces/${namespace}/pods/${pod}/log?timestamps=true&container=${container}`,
+    {
+      headers: { authorization: `Bearer ${k8s.token}` },
+    },
+  );
   if (!res.ok) throw new Error(`reading the log of ${pod} answered ${res.status}`);
   const lines = (await res.text()).split('\n').filter((l) => l !== '');
   return lines.map((l) => ({ pod, ...parseLogLine(l)! }));
@@ -77,7 +89,10 @@ describe('parsing and resuming pod log lines', () => {
       raw: '2026-03-01T10:00:00.123456789Z',
       text: 'level=info msg=ok',
     });
-    expect(parseLogLine('2026-03-01T11:00:00.5+01:00 x')?.stamp).toEqual({ ms: Date.UTC(2026, 2, 1, 10, 0, 0, 500), ns: 0 });
+    expect(parseLogLine('2026-03-01T11:00:00.5+01:00 x')?.stamp).toEqual({
+      ms: Date.UTC(2026, 2, 1, 10, 0, 0, 500),
+      ns: 0,
+    });
     expect(parseLogLine('2026-03-01T10:00:00Z ')?.text).toBe('');
     expect(parseLogLine('no timestamp here')).toBeUndefined();
   });
@@ -117,14 +132,19 @@ describe('KubernetesLogSource snapshot', () => {
     const newest = all.sort((a, b) => a.stamp.ms - b.stamp.ms).slice(-30);
     const key = (origin: string, timestamp: number, message: string) => `${timestamp} ${origin} ${message}`;
     expect(olderLeftOut).toBe(true);
-    expect(events.map((e) => key(e.origin, e.timestamp, e.message)).sort()).toEqual(newest.map((l) => key(l.pod, l.stamp.ms, l.text)).sort());
+    expect(events.map((e) => key(e.origin, e.timestamp, e.message)).sort()).toEqual(
+      newest.map((l) => key(l.pod, l.stamp.ms, l.text)).sort(),
+    );
     expect(events.map((e) => e.timestamp)).toEqual(events.map((e) => e.timestamp).sort((a, b) => a - b));
     expect(new Set(events.map((e) => e.origin))).toEqual(new Set(pods));
     expect(new Set(events.map((e) => e.id)).size).toBe(30);
     // The adapter's reads, not this test's reference reads (which send no tailLines).
-    const reads = k8s.requests.filter((r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`) && r.query.includes('tailLines'));
+    const reads = k8s.requests.filter(
+      (r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`) && r.query.includes('tailLines'),
+    );
     expect(reads).toHaveLength(3);
-    for (const read of reads) expect(read.query).toMatch(/^\?container=api&timestamps=true&sinceSeconds=3[01]&tailLines=31$/);
+    for (const read of reads)
+      expect(read.query).toMatch(/^\?container=api&timestamps=true&sinceSeconds=3[01]&tailLines=31$/);
   });
 
   it('returns every line of the range with nothing left out when they fit, and filters by substring', async () => {
@@ -161,14 +181,18 @@ describe('KubernetesLogSource snapshot', () => {
     for (const pod of ['api-typo', billing]) {
       const error = await source.snapshot(query(now() - 60_000, { pod }), 20).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
-      expect((error as Error).message).toBe(`No pod ${pod} matches app=api in namespace ${ns}. Its pods: ${[...pods].sort().join(', ')}.`);
+      expect((error as Error).message).toBe(
+        `No pod ${pod} matches app=api in namespace ${ns}. Its pods: ${[...pods].sort().join(', ')}.`,
+      );
     }
   });
 
   it('says so when no pods match, and when the environment has no context', async () => {
     const source = sourceFor(k8s, freshNamespace());
     await expect(source.snapshot(query(now() - 60_000), 10)).rejects.toThrow(UserError);
-    await expect(source.snapshot({ target: { service: 'api', env: 'qa' }, since: clock.now() }, 10)).rejects.toThrow(/environment "qa"/);
+    await expect(source.snapshot({ target: { service: 'api', env: 'qa' }, since: clock.now() }, 10)).rejects.toThrow(
+      /environment "qa"/,
+    );
     expect(source.describe(prod)).toMatch(/^pods app=api in t-\w+ \(prod\)$/);
   });
 
@@ -177,9 +201,13 @@ describe('KubernetesLogSource snapshot', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const error = await sourceFor(k8s, freshNamespace(), {}, `http://127.0.0.1:${port}`).snapshot(query(Date.now() - 60_000), 10).catch((e: unknown) => e);
+    const error = await sourceFor(k8s, freshNamespace(), {}, `http://127.0.0.1:${port}`)
+      .snapshot(query(Date.now() - 60_000), 10)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as Error).message).toMatch(/^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: cannot reach the API server: .*ECONNREFUSED/);
+    expect((error as Error).message).toMatch(
+      /^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: cannot reach the API server: .*ECONNREFUSED/,
+    );
   });
 });
 
@@ -202,7 +230,12 @@ describe('KubernetesLogSource on a running cluster', () => {
     await k8s.close();
   });
 
-  async function follow(source: KubernetesLogSource, q: LogQuery, until: (events: LogEvent[]) => boolean, during?: () => Promise<void>) {
+  async function follow(
+    source: KubernetesLogSource,
+    q: LogQuery,
+    until: (events: LogEvent[]) => boolean,
+    during?: () => Promise<void>,
+  ) {
     const abort = new AbortController();
     const batches: LogEvent[][] = [];
     const following = source.follow(q, abort.signal, (events) => void batches.push(events));
@@ -210,7 +243,8 @@ describe('KubernetesLogSource on a running cluster', () => {
     await vi.waitFor(() => expect(until(batches.flat())).toBe(true), { timeout: 10_000, interval: 20 });
     abort.abort();
     await following;
-    for (const batch of batches) expect(batch.map((e) => e.timestamp)).toEqual(batch.map((e) => e.timestamp).sort((a, b) => a - b));
+    for (const batch of batches)
+      expect(batch.map((e) => e.timestamp)).toEqual(batch.map((e) => e.timestamp).sort((a, b) => a - b));
     return batches.flat();
   }
 
@@ -220,11 +254,15 @@ describe('KubernetesLogSource on a running cluster', () => {
     const before = new Set(k8s.getPods(ns, 'api').map((p) => p.metadata.name));
     const kc = kubeconfigFor(k8s.url, k8s.token);
     const scaleUp = async () => {
-      await vi.waitFor(() => expect(k8s.requests.filter((r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`))).toHaveLength(2));
-      await kc.makeApiClient(AppsV1Api).patchNamespacedDeploymentScale(
-        { namespace: ns, name: 'api', body: { spec: { replicas: 3 } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      await vi.waitFor(() =>
+        expect(k8s.requests.filter((r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`))).toHaveLength(2),
       );
+      await kc
+        .makeApiClient(AppsV1Api)
+        .patchNamespacedDeploymentScale(
+          { namespace: ns, name: 'api', body: { spec: { replicas: 3 } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
     };
     const newPodLines = (events: LogEvent[]) => events.filter((e) => !before.has(e.origin)).length;
 
@@ -236,7 +274,9 @@ describe('KubernetesLogSource on a running cluster', () => {
     const [added] = [...byPod].find(([pod]) => !before.has(pod))!;
     // The new pod is followed from its first line on.
     expect(seqOf(byPod.get(added)![0]!)).toBe(0);
-    const follows = k8s.requests.filter((r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`) && r.query.includes('follow=true'));
+    const follows = k8s.requests.filter(
+      (r) => r.path.startsWith(`/api/v1/namespaces/${ns}/pods/`) && r.query.includes('follow=true'),
+    );
     expect(follows).toHaveLength(3);
     await vi.waitFor(() => expect(follows.every((r) => r.status === 200)).toBe(true));
   });
@@ -253,7 +293,9 @@ describe('KubernetesLogSource on a running cluster', () => {
       log: silent,
     });
     const following = source.follow(query(now()), new AbortController().signal, () => {});
-    await expect(following).rejects.toThrow(/^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: [\s\S]*\(HTTP 401\)$/);
+    await expect(following).rejects.toThrow(
+      /^Kubernetes context "prod-cluster": could not list pods app=api in t-\w+: [\s\S]*\(HTTP 401\)$/,
+    );
   });
 
   it('reads the first container of a multi-container pod and says which, unless one was chosen', async () => {
@@ -261,10 +303,19 @@ describe('KubernetesLogSource on a running cluster', () => {
     k8s.seedDeployment({ namespace: ns, name: 'seed', image: IMAGE, replicas: 0 });
     const containers = ['api', 'proxy'].map((name) => ({ name, image: IMAGE }));
     const labels = { app: 'api' };
-    await kubeconfigFor(k8s.url, k8s.token).makeApiClient(AppsV1Api).createNamespacedDeployment({
-      namespace: ns,
-      body: { metadata: { name: 'api', labels }, spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } },
-    });
+    await kubeconfigFor(k8s.url, k8s.token)
+      .makeApiClient(AppsV1Api)
+      .createNamespacedDeployment({
+        namespace: ns,
+        body: {
+          metadata: { name: 'api', labels },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers } },
+          },
+        },
+      });
     const pod = await vi.waitFor(() => {
       const running = k8s.getPods(ns, 'api').find((p) => p.status.phase === 'Running');
       expect(running).toBeDefined();
@@ -278,7 +329,9 @@ describe('KubernetesLogSource on a running cluster', () => {
     const proxy = await sourceFor(k8s, ns).snapshot(query(since, { container: 'proxy' }), 5);
     expect(new Set(proxy.events.map((e) => e.origin))).toEqual(new Set([pod]));
     expect(k8s.requests.filter((r) => r.query.startsWith('?container=proxy'))).toHaveLength(1);
-    const missing = await sourceFor(k8s, ns, { container: 'sidecar' }).snapshot(query(since), 5).catch((e: unknown) => e);
+    const missing = await sourceFor(k8s, ns, { container: 'sidecar' })
+      .snapshot(query(since), 5)
+      .catch((e: unknown) => e);
     expect(missing).toEqual(new UserError(`Pod ${pod} has no container sidecar. Its containers: api, proxy.`));
   });
 

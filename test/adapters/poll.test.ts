@@ -23,12 +23,20 @@ describe('pollUntilSettled (Kubernetes rollouts and scaling)', () => {
       read,
       judge: (done) => ({ state: done ? 'done' : 'waiting', line: done ? 'ready' : 'rolling' }),
       progress: async (line) => void lines.push(line),
-      clock, pollMs: 1_000, timeoutMs: 5_000, log: silent,
+      clock,
+      pollMs: 1_000,
+      timeoutMs: 5_000,
+      log: silent,
     });
 
   it.each([
     ['settles at the first read that says so', 2_000, { state: 'done', line: 'ready' }, [0, 1_000, 2_000]],
-    ['gives up once the timeout has passed on its clock', Number.POSITIVE_INFINITY, { state: 'timeout', line: 'rolling' }, [0, 1_000, 2_000, 3_000, 4_000, 5_000]],
+    [
+      'gives up once the timeout has passed on its clock',
+      Number.POSITIVE_INFINITY,
+      { state: 'timeout', line: 'rolling' },
+      [0, 1_000, 2_000, 3_000, 4_000, 5_000],
+    ],
   ])('%s', async (_label, settleAt, result, reads) => {
     const clock = new ManualClock(WEEKDAY);
     const { at, read } = recorder(clock, settleAt);
@@ -53,11 +61,18 @@ describe('pollUntilSettled (Kubernetes rollouts and scaling)', () => {
 describe('pollUntil (GitHub runs and deployments)', () => {
   it.each([
     ['returns the first value found', 2_500, true, [0, 1_000, 2_000, 3_000]],
-    ['returns undefined once the deadline passes, with a last read at the deadline', Number.POSITIVE_INFINITY, undefined, [0, 1_000, 2_000, 3_000, 3_500]],
+    [
+      'returns undefined once the deadline passes, with a last read at the deadline',
+      Number.POSITIVE_INFINITY,
+      undefined,
+      [0, 1_000, 2_000, 3_000, 3_500],
+    ],
   ])('%s', async (_label, settleAt, result, reads) => {
     const clock = new ManualClock(WEEKDAY);
     const { at, read } = recorder(clock, settleAt);
-    const found = pollUntil({ clock, pollMs: 1_000, deadline: T0 + 3_500 }, async () => ((await read()) ? true : undefined));
+    const found = pollUntil({ clock, pollMs: 1_000, deadline: T0 + 3_500 }, async () =>
+      (await read()) ? true : undefined,
+    );
     expect(await clock.run(found)).toBe(result);
     expect(at).toEqual(reads);
   });

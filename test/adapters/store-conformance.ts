@@ -14,8 +14,17 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 function request(id: string, overrides: Partial<NewRequest> = {}): NewRequest {
   return {
-    id, kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C0DEPLOYS',
-    params: { ref: 'v1.2.3', sha: 'a'.repeat(40) }, hash: 'h1', createdAt: T0, expiresAt: at(30), ...overrides,
+    id,
+    kind: 'deploy',
+    service: 'api',
+    env: 'prod',
+    requester: 'U0ALICE',
+    channel: 'C0DEPLOYS',
+    params: { ref: 'v1.2.3', sha: 'a'.repeat(40) },
+    hash: 'h1',
+    createdAt: T0,
+    expiresAt: at(30),
+    ...overrides,
   };
 }
 
@@ -35,8 +44,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     it('appends a hash chain that verifies, starting from the genesis hash', async () => {
-      const first = await fx.store.appendAudit({ actor: 'U1', action: 'command.accepted', target: { service: 'api', env: 'prod' }, requestId: 'inv_1', details: { text: '/ops help' } }, at(0));
-      const second = await fx.store.appendAudit({ actor: 'U2', action: 'command.denied', target: {}, requestId: 'inv_2', details: { reason: 'x' } }, at(1));
+      const first = await fx.store.appendAudit(
+        {
+          actor: 'U1',
+          action: 'command.accepted',
+          target: { service: 'api', env: 'prod' },
+          requestId: 'inv_1',
+          details: { text: '/ops help' },
+        },
+        at(0),
+      );
+      const second = await fx.store.appendAudit(
+        { actor: 'U2', action: 'command.denied', target: {}, requestId: 'inv_2', details: { reason: 'x' } },
+        at(1),
+      );
       expect(first.seq).toBe(1);
       expect(first.prevHash).toBe('0'.repeat(64));
       expect(second.seq).toBe(2);
@@ -46,8 +67,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     it('keeps the chain intact under concurrent appends', async () => {
-      await Promise.all(Array.from({ length: 40 }, (_, i) =>
-        fx.store.appendAudit({ actor: `U${i}`, action: 'command.accepted', target: {}, requestId: `inv_${i}`, details: {} }, at(i))));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          fx.store.appendAudit(
+            { actor: `U${i}`, action: 'command.accepted', target: {}, requestId: `inv_${i}`, details: {} },
+            at(i),
+          ),
+        ),
+      );
       const verdict = await verifyChain(fx.store.readAudit());
       expect(verdict).toMatchObject({ ok: true, count: 40 });
     });
@@ -55,11 +82,25 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     it.each([
       ['an edited entry', `UPDATE audit SET actor = 'U0MALLORY' WHERE seq = 2`, 2, /edited/],
       ['a deleted entry', 'DELETE FROM audit WHERE seq = 2', 2, /missing/],
-      ['swapped contents', `UPDATE audit SET details = (SELECT details FROM audit WHERE seq = 3) WHERE seq = 2`, 2, /edited/],
+      [
+        'swapped contents',
+        `UPDATE audit SET details = (SELECT details FROM audit WHERE seq = 3) WHERE seq = 2`,
+        2,
+        /edited/,
+      ],
       ['a replaced tail', `UPDATE audit SET prev_hash = '${'f'.repeat(64)}' WHERE seq = 3`, 3, /link/],
     ])('detects %s and names its sequence number', async (_label, sql, seq, problem) => {
       for (let i = 0; i < 4; i++) {
-        await fx.store.appendAudit({ actor: 'U1', action: 'command.accepted', target: { service: 'api' }, requestId: `inv_${i}`, details: { i } }, at(i));
+        await fx.store.appendAudit(
+          {
+            actor: 'U1',
+            action: 'command.accepted',
+            target: { service: 'api' },
+            requestId: `inv_${i}`,
+            details: { i },
+          },
+          at(i),
+        );
       }
       await fx.tamper(sql);
       const verdict = await verifyChain(fx.store.readAudit());
@@ -70,10 +111,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('queries audit newest first with filters and a seq cursor', async () => {
       const rows: [string, string | undefined, string | undefined, number][] = [
-        ['U1', 'api', 'prod', 0], ['U2', 'api', 'staging', 10], ['U1', 'web', 'prod', 20], ['U1', 'api', 'prod', 30], ['U3', undefined, undefined, 40],
+        ['U1', 'api', 'prod', 0],
+        ['U2', 'api', 'staging', 10],
+        ['U1', 'web', 'prod', 20],
+        ['U1', 'api', 'prod', 30],
+        ['U3', undefined, undefined, 40],
       ];
       for (const [actor, service, env, minute] of rows) {
-        await fx.store.appendAudit({ actor, action: 'command.accepted', target: { service, env }, requestId: 'inv', details: {} }, at(minute));
+        await fx.store.appendAudit(
+          { actor, action: 'command.accepted', target: { service, env }, requestId: 'inv', details: {} },
+          at(minute),
+        );
       }
       const seqs = async (q: Parameters<Store['queryAudit']>[0]) => (await fx.store.queryAudit(q)).map((r) => r.seq);
       expect(await seqs({ limit: 10 })).toEqual([5, 4, 3, 2, 1]);
@@ -93,14 +141,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const approved = await fx.store.transitionRequest('req_1', ['pending'], 'approved', undefined, at(1));
       expect(approved).toMatchObject({ state: 'approved', version: 2, updatedAt: at(1) });
       expect(await fx.store.transitionRequest('req_1', ['pending'], 'rejected', undefined, at(2))).toBeUndefined();
-      const done = await fx.store.transitionRequest('req_1', ['approved', 'running'], 'succeeded', { outcome: { image: 'x:1' } }, at(3));
+      const done = await fx.store.transitionRequest(
+        'req_1',
+        ['approved', 'running'],
+        'succeeded',
+        { outcome: { image: 'x:1' } },
+        at(3),
+      );
       expect(done).toMatchObject({ state: 'succeeded', outcome: { image: 'x:1' }, updatedAt: at(3) });
       expect(await fx.store.transitionRequest('missing', ['pending'], 'approved', undefined, at(4))).toBeUndefined();
     });
 
     it('lets exactly one of many concurrent transitions win', async () => {
       await fx.store.createRequest(request('req_race'));
-      const results = await Promise.all(Array.from({ length: 10 }, () => fx.store.transitionRequest('req_race', ['pending'], 'approved', undefined, at(1))));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fx.store.transitionRequest('req_race', ['pending'], 'approved', undefined, at(1)),
+        ),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
@@ -142,14 +200,23 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     it('holds one lock per service and environment until released or expired', async () => {
-      const lock = { service: 'api', env: 'prod', owner: 'U0BOB', reason: 'incident', createdAt: at(0), expiresAt: at(60) };
+      const lock = {
+        service: 'api',
+        env: 'prod',
+        owner: 'U0BOB',
+        reason: 'incident',
+        createdAt: at(0),
+        expiresAt: at(60),
+      };
       expect(await fx.store.acquireLock(lock, at(0))).toEqual({ acquired: true, lock });
       const second = await fx.store.acquireLock({ ...lock, owner: 'U0ALICE', reason: 'mine' }, at(1));
       expect(second.acquired).toBe(false);
       expect(second.lock.owner).toBe('U0BOB');
       expect((await fx.store.getLock('api', 'prod', at(1)))?.reason).toBe('incident');
       expect(await fx.store.getLock('api', 'prod', at(61))).toBeUndefined();
-      expect((await fx.store.acquireLock({ ...lock, owner: 'U0ALICE', expiresAt: undefined }, at(61))).acquired).toBe(true);
+      expect((await fx.store.acquireLock({ ...lock, owner: 'U0ALICE', expiresAt: undefined }, at(61))).acquired).toBe(
+        true,
+      );
       expect((await fx.store.listLocks(at(62))).map((l) => l.owner)).toEqual(['U0ALICE']);
       expect((await fx.store.releaseLock('api', 'prod'))?.owner).toBe('U0ALICE');
       expect(await fx.store.releaseLock('api', 'prod')).toBeUndefined();

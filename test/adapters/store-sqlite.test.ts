@@ -48,8 +48,11 @@ describe('SqliteStore.open', () => {
     const again = SqliteStore.open(path, new ManualClock('2026-12-01T00:00:00Z'));
     expect(await again.queryAudit({ limit: 5 })).toHaveLength(1);
     const db = new DatabaseSync(path);
-    expect(db.prepare('SELECT count(*) AS n, min(applied_at) AS first, max(applied_at) AS last FROM schema_migrations').get())
-      .toEqual({ n: MIGRATIONS.length, first: '2026-11-24T09:00:00.000Z', last: '2026-11-24T09:00:00.000Z' });
+    expect(
+      db
+        .prepare('SELECT count(*) AS n, min(applied_at) AS first, max(applied_at) AS last FROM schema_migrations')
+        .get(),
+    ).toEqual({ n: MIGRATIONS.length, first: '2026-11-24T09:00:00.000Z', last: '2026-11-24T09:00:00.000Z' });
     expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     db.close();
     await again.close();

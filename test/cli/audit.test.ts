@@ -44,7 +44,12 @@ describe('opsdeck audit verify', () => {
   it.each([
     ['an edited actor', `UPDATE audit SET actor = 'U0MALLORY' WHERE seq = 2`, 'entry #2', /edited/],
     ['a deleted entry', 'DELETE FROM audit WHERE seq = 3', 'entry #3', /missing/],
-    ['an edited detail', `UPDATE audit SET details = '{"reason":"nothing to see"}' WHERE seq = 2`, 'entry #2', /edited/],
+    [
+      'an edited detail',
+      `UPDATE audit SET details = '{"reason":"nothing to see"}' WHERE seq = 2`,
+      'entry #2',
+      /edited/,
+    ],
   ])('fails naming the entry after %s', async (_label, sql, entry, problem) => {
     const dir = await copyOfLog();
     const db = new DatabaseSync(join(dir, 'opsdeck.db'));
@@ -85,7 +90,9 @@ describe('opsdeck audit verify never passes on the wrong file', () => {
     await cp(dataDir, join(sandbox, 'data'), { recursive: true });
     const wrong = await opsdeck(['audit', 'verify'], { OPSDECK_DATA_DIR: sandbox });
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain(`The sandbox keeps its store in ${join(sandbox, 'data')}: OPSDECK_DATA_DIR=${join(sandbox, 'data')}`);
+    expect(wrong.stderr).toContain(
+      `The sandbox keeps its store in ${join(sandbox, 'data')}: OPSDECK_DATA_DIR=${join(sandbox, 'data')}`,
+    );
     expect((await readdir(sandbox)).sort()).toEqual(['data', 'kubeconfig']);
     const right = await opsdeck(['audit', 'verify'], { OPSDECK_DATA_DIR: join(sandbox, 'data') });
     expect(right.code).toBe(0);
@@ -115,7 +122,12 @@ describe('opsdeck audit verify never passes on the wrong file', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('it has no audit table, so it is not an opsdeck store');
     const after = new DatabaseSync(join(dir, 'opsdeck.db'), { readOnly: true });
-    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name)).toEqual(['notes']);
+    expect(
+      after
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((r) => r.name),
+    ).toEqual(['notes']);
     after.close();
   });
 
@@ -130,7 +142,12 @@ describe('opsdeck audit verify never passes on the wrong file', () => {
     const res = await opsdeck(['audit', 'verify', '--allow-empty'], { OPSDECK_DATA_DIR: dir });
     expect(res.code).toBe(0);
     const after = new DatabaseSync(join(dir, 'opsdeck.db'), { readOnly: true });
-    expect(after.prepare('SELECT version FROM schema_migrations').all().map((r) => r.version)).toEqual([1]);
+    expect(
+      after
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map((r) => r.version),
+    ).toEqual([1]);
     after.close();
   });
 });
@@ -147,10 +164,28 @@ describe('opsdeck audit export', () => {
   it('prints JSON lines, oldest first, with the chain fields', async () => {
     const res = await opsdeck(['audit', 'export', '--since', '7d', '--format', 'jsonl'], { OPSDECK_DATA_DIR: dataDir });
     expect(res.code).toBe(0);
-    const records = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
-    expect(records[1]).toMatchObject({ actor: 'U0CAROL', action: 'command.denied', target: { service: 'api', env: 'prod' } });
-    for (const r of records) expect(Object.keys(r).sort()).toEqual(['action', 'actor', 'at', 'details', 'hash', 'prevHash', 'requestId', 'seq', 'target']);
+    expect(records[1]).toMatchObject({
+      actor: 'U0CAROL',
+      action: 'command.denied',
+      target: { service: 'api', env: 'prod' },
+    });
+    for (const r of records)
+      expect(Object.keys(r).sort()).toEqual([
+        'action',
+        'actor',
+        'at',
+        'details',
+        'hash',
+        'prevHash',
+        'requestId',
+        'seq',
+        'target',
+      ]);
   });
 
   it('filters by --since and refuses unknown formats', async () => {

@@ -72,7 +72,9 @@ describe('opsdeck config check', () => {
     const res = await opsdeck(['config', 'check', file]);
     expect(res.code).toBe(2);
     const lines = res.stderr.trim().split('\n');
-    expect(lines).toContain('environments.prod.approval.from[1]: unknown role "release-managers" (known: sre) (line 3)');
+    expect(lines).toContain(
+      'environments.prod.approval.from[1]: unknown role "release-managers" (known: sre) (line 3)',
+    );
     expect(lines).toContain('services.api.github.repo: required when deploy.via is github-workflow (line 5)');
     expect(lines).toContain('services.api.kubernetes: required for scale (the deployment to scale) (line 5)');
     expect(lines).toContain('services.api.scale.min: must not exceed scale.max (2 > 1) (line 7)');
@@ -92,7 +94,12 @@ describe('opsdeck config check', () => {
 });
 
 describe('opsdeck start with bad configuration', () => {
-  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: '0' };
+  const slackEnv = {
+    SLACK_BOT_TOKEN: 'xoxb-1',
+    SLACK_SIGNING_SECRET: 's',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    PORT: '0',
+  };
 
   it('stops with every config problem listed and a non-zero exit', async () => {
     const file = join(dir, 'start-broken.yaml');
@@ -114,7 +121,11 @@ describe('opsdeck start with bad configuration', () => {
   it('stops with a message naming the store path when the store cannot be opened', async () => {
     const blocker = join(dir, 'a-file');
     await writeFile(blocker, 'not a directory');
-    const res = await opsdeck(['start'], { ...slackEnv, OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: blocker });
+    const res = await opsdeck(['start'], {
+      ...slackEnv,
+      OPSDECK_CONFIG: 'opsdeck.example.yaml',
+      OPSDECK_DATA_DIR: blocker,
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`cannot open the SQLite store at ${join(blocker, 'opsdeck.db')}`);
   });

@@ -17,9 +17,7 @@ function olderNode(): { path: string; version: string } | undefined {
     try {
       const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
       if (Number(/^v(\d+)/.exec(version)?.[1]) < 24) return { path, version };
-    } catch {
-      continue;
-    }
+    } catch {}
   }
   return undefined;
 }

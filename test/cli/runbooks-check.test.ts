@@ -15,7 +15,8 @@ function opsdeckIn(cwd: string, args: string[], env: Record<string, string> = {}
   });
 }
 
-const NOTE = 'No opsdeck.yaml here and no OPSDECK_CONFIG: checking structure and steps; services and environments are not checked';
+const NOTE =
+  'No opsdeck.yaml here and no OPSDECK_CONFIG: checking structure and steps; services and environments are not checked';
 const runbook = (front: string, body: string) => `---\ntitle: ${front}\n---\n${body}\n`;
 
 let dir: string;
@@ -33,21 +34,32 @@ describe('opsdeck runbooks check without a config', () => {
     const res = await opsdeckIn(clone, ['runbooks', 'check']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout.split('\n')).toEqual([`${NOTE} (set OPSDECK_CONFIG to check them against your config).`, expect.stringMatching(/^\d+ runbooks OK$/), '']);
+    expect(res.stdout.split('\n')).toEqual([
+      `${NOTE} (set OPSDECK_CONFIG to check them against your config).`,
+      expect.stringMatching(/^\d+ runbooks OK$/),
+      '',
+    ]);
   });
 
   it('still finds steps that do not parse, whatever services they name', async () => {
     const own = join(dir, 'own');
     await mkdir(join(own, 'runbooks'), { recursive: true });
-    await writeFile(join(own, 'runbooks', 'a.md'), runbook('Ours', '`/ops status billing live`\n`/scale billing live many`'));
+    await writeFile(
+      join(own, 'runbooks', 'a.md'),
+      runbook('Ours', '`/ops status billing live`\n`/scale billing live many`'),
+    );
     const res = await opsdeckIn(own, ['runbooks', 'check']);
     expect(res.code).toBe(2);
     expect(res.stdout).toContain(NOTE);
-    expect(res.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^runbooks\/a\.md:5: `\/scale billing live many`: /)]);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^runbooks\/a\.md:5: `\/scale billing live many`: /),
+    ]);
   });
 
   it('fails on an OPSDECK_CONFIG that is not there (given explicitly, it is meant)', async () => {
-    const res = await opsdeckIn(join(dir, 'clone'), ['runbooks', 'check'], { OPSDECK_CONFIG: join(dir, 'missing.yaml') });
+    const res = await opsdeckIn(join(dir, 'clone'), ['runbooks', 'check'], {
+      OPSDECK_CONFIG: join(dir, 'missing.yaml'),
+    });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('missing.yaml: file not found');
   });
@@ -58,7 +70,10 @@ describe('opsdeck runbooks check with a config elsewhere', () => {
     const team = join(dir, 'team');
     await mkdir(join(team, 'team-runbooks'), { recursive: true });
     await writeFile(join(team, 'team-runbooks', 'a.md'), runbook('Ours', '`/ops status api prod`'));
-    await writeFile(join(team, 'opsdeck.yaml'), 'environments: { prod: {} }\nservices: { api: {} }\nroles: {}\nrunbooks: { path: team-runbooks }\n');
+    await writeFile(
+      join(team, 'opsdeck.yaml'),
+      'environments: { prod: {} }\nservices: { api: {} }\nroles: {}\nrunbooks: { path: team-runbooks }\n',
+    );
     const res = await opsdeckIn(tmpdir(), ['runbooks', 'check'], { OPSDECK_CONFIG: join(team, 'opsdeck.yaml') });
     expect(res.stderr).toBe('');
     expect(res.stdout).toBe('1 runbook OK\n');

@@ -31,7 +31,8 @@ interface Ended {
 /** Starts `opsdeck <args>` from source, waits until its output matches `ready`, then stops it with SIGTERM. */
 async function runUntil(args: string[], env: Record<string, string>, ready: RegExp): Promise<Ended> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main.ts'), ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -58,7 +59,11 @@ async function runUntil(args: string[], env: Record<string, string>, ready: RegE
 describe('opsdeck start (production)', () => {
   it('exits 2 without Slack credentials, naming the variables and the README section, and starts nothing', async () => {
     const dataDir = join(dir, 'start-none');
-    const res = await opsdeck(['start'], { OPSDECK_DATA_DIR: dataDir, OPSDECK_CONFIG: 'opsdeck.example.yaml', PORT: '0' });
+    const res = await opsdeck(['start'], {
+      OPSDECK_DATA_DIR: dataDir,
+      OPSDECK_CONFIG: 'opsdeck.example.yaml',
+      PORT: '0',
+    });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('opsdeck start: no Slack credentials in the environment');
@@ -69,7 +74,10 @@ describe('opsdeck start (production)', () => {
   });
 
   it('takes no arguments: settings come from the environment', async () => {
-    const res = await opsdeck(['start', '--port', '4000'], { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET });
+    const res = await opsdeck(['start', '--port', '4000'], {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('opsdeck start takes no arguments (got --port 4000)');
   });
@@ -81,12 +89,18 @@ describe('opsdeck try (npm start)', () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe('tsx src/main.ts try');
     const help = await opsdeck(['help']);
-    expect(help.stdout).toMatch(/^ {2}try \[--port 3000\] +what `npm start` runs: `start` when Slack credentials are set,$/m);
+    expect(help.stdout).toMatch(
+      /^ {2}try \[--port 3000\] +what `npm start` runs: `start` when Slack credentials are set,$/m,
+    );
   });
 
   it('without Slack credentials runs the sandbox, saying so in its first line, with the store in sandbox/data', async () => {
     const dataDir = join(dir, 'try-sandbox');
-    const res = await runUntil(['try', '--port', '0'], { OPSDECK_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, /Ctrl-C stops everything/);
+    const res = await runUntil(
+      ['try', '--port', '0'],
+      { OPSDECK_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      /Ctrl-C stops everything/,
+    );
     expect(res.stdout.split('\n')[0]).toBe(
       'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. `opsdeck start` is the production command.',
     );
@@ -98,13 +112,23 @@ describe('opsdeck try (npm start)', () => {
   it('with Slack credentials runs the bot, not the sandbox', async () => {
     const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
     try {
-      const res = await runUntil(['try'], {
-        SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
-        OPSDECK_CONFIG: 'opsdeck.example.yaml', OPSDECK_DATA_DIR: join(dir, 'try-bot'), PORT: '0',
-      }, /"msg":"opsdeck started"/);
+      const res = await runUntil(
+        ['try'],
+        {
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          OPSDECK_CONFIG: 'opsdeck.example.yaml',
+          OPSDECK_DATA_DIR: join(dir, 'try-bot'),
+          PORT: '0',
+        },
+        /"msg":"opsdeck started"/,
+      );
       expect(res.stdout).toContain('"mode":"http"');
       // What `config check` says about the file is in the log too.
-      expect(res.stdout).toContain('"msg":"config note: not checked offline: it needs 1 approver besides the requester');
+      expect(res.stdout).toContain(
+        '"msg":"config note: not checked offline: it needs 1 approver besides the requester',
+      );
       expect(res.stdout).not.toMatch(/sandbox/i);
       expect(res.code, res.stderr).toBe(0);
     } finally {

@@ -23,11 +23,13 @@ describe('log redaction from config', () => {
   });
 
   it('rejects an invalid pattern in config check', () => {
-    expect(() => parseConfig(`
+    expect(() =>
+      parseConfig(`
 environments: { staging: {} }
 services: { api: {} }
 roles: { sre: { members: [U0BOB], allow: ["*"] } }
 logs: { redact: [{ name: bad, pattern: "([" }] }
-`)).toThrow(/logs.redact\[0\].pattern: not a valid regular expression/);
+`),
+    ).toThrow(/logs.redact\[0\].pattern: not a valid regular expression/);
   });
 });

@@ -30,7 +30,8 @@ services: [api]
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'opsdeck-paths-'));
-  for (const folder of ['runbooks', 'team-runbooks', 'nested/deeper']) await mkdir(join(dir, folder), { recursive: true });
+  for (const folder of ['runbooks', 'team-runbooks', 'nested/deeper'])
+    await mkdir(join(dir, folder), { recursive: true });
   await writeFile(join(dir, 'team-runbooks', 'only-here.md'), RUNBOOK);
 });
 afterAll(async () => {
@@ -40,7 +41,12 @@ afterAll(async () => {
 describe('paths in the config file', () => {
   it.each<[string, string, string, string]>([
     ['a relative runbooks.path', 'opsdeck.yaml', `${TEAM}runbooks: { path: team-runbooks }\n`, 'team-runbooks'],
-    ['a ./ path from a config in a subfolder', 'nested/opsdeck.yaml', `${TEAM}runbooks: { path: ./deeper }\n`, 'nested/deeper'],
+    [
+      'a ./ path from a config in a subfolder',
+      'nested/opsdeck.yaml',
+      `${TEAM}runbooks: { path: ./deeper }\n`,
+      'nested/deeper',
+    ],
     ['a path that climbs out', 'nested/opsdeck.yaml', `${TEAM}runbooks: { path: ../team-runbooks }\n`, 'team-runbooks'],
     ['the default folder', 'default.yaml', TEAM, 'runbooks'],
   ])('resolve against the config file, not the working directory: %s', async (_label, file, text, expected) => {
@@ -51,7 +57,10 @@ describe('paths in the config file', () => {
 
   it('keeps an absolute path as it is', async () => {
     await writeFile(join(dir, 'absolute.yaml'), `${TEAM}runbooks: { path: /srv/runbooks, refresh: 5m }\n`);
-    expect((await loadConfigFile(join(dir, 'absolute.yaml'))).runbooks).toEqual({ path: '/srv/runbooks', refresh: '5m' });
+    expect((await loadConfigFile(join(dir, 'absolute.yaml'))).runbooks).toEqual({
+      path: '/srv/runbooks',
+      refresh: '5m',
+    });
   });
 });
 
@@ -60,15 +69,29 @@ describe('/runbook with a config in another folder', () => {
     await writeFile(join(dir, 'team.yaml'), `${TEAM}runbooks: { path: team-runbooks }\n`);
     const slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
     const settings = readSettings({
-      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
-      OPSDECK_DATA_DIR: join(dir, 'data'), PORT: '0',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      OPSDECK_DATA_DIR: join(dir, 'data'),
+      PORT: '0',
     });
-    const bot = await startOpsdeck({ config: await loadConfigFile(join(dir, 'team.yaml')), settings, log: createLogger('silent') });
+    const bot = await startOpsdeck({
+      config: await loadConfigFile(join(dir, 'team.yaml')),
+      settings,
+      log: createLogger('silent'),
+    });
     try {
       slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
-      const res = await slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/runbook', text: '' });
+      const res = await slack.sendSlashCommand({
+        user: 'U0ALICE',
+        channel: 'C0DEPLOYS',
+        command: '/runbook',
+        text: '',
+      });
       expect(res.status).toBe(200);
-      const reply = await slack.waitFor(() => slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.source === 'response_url'));
+      const reply = await slack.waitFor(() =>
+        slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.source === 'response_url'),
+      );
       const text = `${reply.text}\n${JSON.stringify(reply.blocks)}`;
       expect(text).toContain('Only next to the config');
       expect(text).not.toMatch(/Something went wrong|High 5xx/);

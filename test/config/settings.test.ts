@@ -5,24 +5,54 @@ import { readSettings } from '../../src/config/settings.ts';
 describe('readSettings', () => {
   it.each([
     ['no Slack credentials → none (start refuses, the sandbox is a command of its own)', {}, { mode: 'none' }],
-    ['bot token + signing secret → HTTP', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: undefined }],
-    ['bot token + app token → Socket Mode', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, { mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', apiUrl: undefined }],
-    ['SLACK_API_URL gets its trailing slash', { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' }, { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api/' }],
+    [
+      'bot token + signing secret → HTTP',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' },
+      { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: undefined },
+    ],
+    [
+      'bot token + app token → Socket Mode',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' },
+      { mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', apiUrl: undefined },
+    ],
+    [
+      'SLACK_API_URL gets its trailing slash',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' },
+      { mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api/' },
+    ],
   ])('%s', (_label, env, slack) => {
     expect(readSettings(env).slack).toEqual(slack);
   });
 
   it('has defaults for everything optional', () => {
-    expect(readSettings({})).toMatchObject({ configPath: 'opsdeck.yaml', dataDir: '.opsdeck', port: 3000, logLevel: 'info', databaseUrl: undefined });
+    expect(readSettings({})).toMatchObject({
+      configPath: 'opsdeck.yaml',
+      dataDir: '.opsdeck',
+      port: 3000,
+      logLevel: 'info',
+      databaseUrl: undefined,
+    });
   });
 
   it.each([
-    [{ SLACK_BOT_TOKEN: 'xoxp-user' , SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' },
+      'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-',
+    ],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1' },
+      'SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    ],
     [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN: required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN'],
-    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN: must be an app-level token starting with xapp- (scope connections:write)'],
+    [
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' },
+      'SLACK_APP_TOKEN: must be an app-level token starting with xapp- (scope connections:write)',
+    ],
     [{ SLACK_API_URL: 'slack.com/api' }, 'SLACK_API_URL: must be an http(s) URL'],
-    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must be a postgres:// URL (leave unset for the embedded SQLite store)'],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      'DATABASE_URL: must be a postgres:// URL (leave unset for the embedded SQLite store)',
+    ],
     [{ PORT: '70000' }, 'PORT: must be a port number, got "70000"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
   ])('rejects %j', (env, line) => {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashRecord, sealRecord, verifyChain, type AuditEntry, type AuditRecord } from '../../src/core/audit-chain.ts';
+import {
+  GENESIS_HASH,
+  hashRecord,
+  sealRecord,
+  verifyChain,
+  type AuditEntry,
+  type AuditRecord,
+} from '../../src/core/audit-chain.ts';
 import { canonicalJson } from '../../src/core/canonical-json.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -34,7 +41,13 @@ describe('sealRecord and hashRecord', () => {
   it('hash = sha256(prevHash + canonical JSON without hash), recomputed by hand', () => {
     const record = sealRecord(
       undefined,
-      { actor: 'U0ALICE', action: 'deploy.requested', target: { service: 'api', env: 'prod' }, requestId: 'req_1', details: { ref: 'v1.4.2', b: [2, 1] } },
+      {
+        actor: 'U0ALICE',
+        action: 'deploy.requested',
+        target: { service: 'api', env: 'prod' },
+        requestId: 'req_1',
+        details: { ref: 'v1.4.2', b: [2, 1] },
+      },
       new Date(T0),
     );
     const canonical =
@@ -53,8 +66,28 @@ describe('sealRecord and hashRecord', () => {
   });
 
   it('does not depend on key order, at the top or inside details', () => {
-    const a = sealRecord(undefined, { actor: 'U1', action: 'x', target: { service: 'api', env: 'prod' }, requestId: 'r', details: { a: 1, b: { c: 2, d: 3 } } }, new Date(T0));
-    const b = sealRecord(undefined, { details: { b: { d: 3, c: 2 }, a: 1 }, requestId: 'r', target: { env: 'prod', service: 'api' }, action: 'x', actor: 'U1' }, new Date(T0));
+    const a = sealRecord(
+      undefined,
+      {
+        actor: 'U1',
+        action: 'x',
+        target: { service: 'api', env: 'prod' },
+        requestId: 'r',
+        details: { a: 1, b: { c: 2, d: 3 } },
+      },
+      new Date(T0),
+    );
+    const b = sealRecord(
+      undefined,
+      {
+        details: { b: { d: 3, c: 2 }, a: 1 },
+        requestId: 'r',
+        target: { env: 'prod', service: 'api' },
+        action: 'x',
+        actor: 'U1',
+      },
+      new Date(T0),
+    );
     expect(b.hash).toBe(a.hash);
   });
 
@@ -98,26 +131,43 @@ describe('verifyChain', () => {
   });
 
   type Tamper = (records: AuditRecord[]) => AuditRecord[];
-  const edit = (i: number, change: Partial<AuditRecord>): Tamper => (rs) => rs.map((r, j) => (j === i ? { ...r, ...change } : r));
+  const edit =
+    (i: number, change: Partial<AuditRecord>): Tamper =>
+    (rs) =>
+      rs.map((r, j) => (j === i ? { ...r, ...change } : r));
   /** Edits record i and gives it a correct hash for its new content, as a careful forger would. */
-  const reseal = (i: number, change: Partial<AuditRecord>): Tamper => (rs) =>
-    rs.map((r, j) => {
-      if (j !== i) return r;
-      const forged = { ...r, ...change };
-      return { ...forged, hash: hashRecord(forged) };
-    });
+  const reseal =
+    (i: number, change: Partial<AuditRecord>): Tamper =>
+    (rs) =>
+      rs.map((r, j) => {
+        if (j !== i) return r;
+        const forged = { ...r, ...change };
+        return { ...forged, hash: hashRecord(forged) };
+      });
 
   it.each<[string, Tamper, number, RegExp, number]>([
     ['first record edited', edit(0, { actor: 'U0MALLORY' }), 1, /edited/, 0],
     ['middle record edited', edit(2, { details: { ref: 'v6.6.6' } }), 3, /edited/, 2],
     ['last record edited', edit(5, { action: 'deploy.failed' }), 6, /edited/, 5],
     ['hash overwritten', edit(3, { hash: 'f'.repeat(64) }), 4, /edited/, 3],
-    ['record 3 edited and re-hashed: record 4 no longer links', reseal(2, { actor: 'U0MALLORY' }), 4, /does not link/, 3],
+    [
+      'record 3 edited and re-hashed: record 4 no longer links',
+      reseal(2, { actor: 'U0MALLORY' }),
+      4,
+      /does not link/,
+      3,
+    ],
     ['first record deleted', (rs) => rs.slice(1), 1, /entries 1\.\.1 are missing/, 0],
     ['middle record deleted', (rs) => rs.filter((r) => r.seq !== 3), 3, /entries 3\.\.3 are missing/, 2],
     ['two records deleted', (rs) => rs.filter((r) => r.seq !== 3 && r.seq !== 4), 3, /entries 3\.\.4 are missing/, 2],
     ['records 3 and 4 swapped', (rs) => [rs[0]!, rs[1]!, rs[3]!, rs[2]!, rs[4]!, rs[5]!], 3, /missing/, 2],
-    ['record 2 duplicated', (rs) => [rs[0]!, rs[1]!, rs[1]!, ...rs.slice(2)], 2, /sequence number 2 appears out of order after 2/, 2],
+    [
+      'record 2 duplicated',
+      (rs) => [rs[0]!, rs[1]!, rs[1]!, ...rs.slice(2)],
+      2,
+      /sequence number 2 appears out of order after 2/,
+      2,
+    ],
     ['last record replayed at the end', (rs) => [...rs, rs[5]!], 6, /out of order after 6/, 6],
     ['record 4 re-sealed onto another predecessor', reseal(3, { prevHash: '1'.repeat(64) }), 4, /does not link/, 3],
   ])('%s → bad seq %i', async (_name, tamper, seq, problem, count) => {
@@ -131,7 +181,11 @@ describe('verifyChain', () => {
 
   it('cannot see a deletion at the tail: the shorter chain is intact with an earlier head', async () => {
     const records = chain(6);
-    expect(await verifyChain(records.slice(0, 5))).toEqual({ ok: true, count: 5, head: { seq: 5, hash: records[4]!.hash } });
+    expect(await verifyChain(records.slice(0, 5))).toEqual({
+      ok: true,
+      count: 5,
+      head: { seq: 5, hash: records[4]!.hash },
+    });
   });
 });
 

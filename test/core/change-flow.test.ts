@@ -13,12 +13,30 @@ import type { Logger } from '../../src/ports/logger.ts';
 import { ManualClock } from '../helpers/clock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-const catalog = { services: { api: {} }, environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } } };
+const catalog = {
+  services: { api: {} },
+  environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } },
+};
 const plan = (env: string, sha: string, basis = 'image:v1'): ChangePlan => ({
-  kind: 'deploy', service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], binding: { sha }, exec: { sha }, basis,
+  kind: 'deploy',
+  service: 'api',
+  env,
+  title: `Deploy api to ${env}`,
+  headline: 'h',
+  fields: [],
+  binding: { sha },
+  exec: { sha },
+  basis,
 });
 const scalePlan = (env: string, replicas: number): ChangePlan => ({
-  kind: 'scale', service: 'api', env, title: `Scale api in ${env}`, headline: 'h', fields: [], binding: { replicas }, exec: { replicas },
+  kind: 'scale',
+  service: 'api',
+  env,
+  title: `Scale api in ${env}`,
+  headline: 'h',
+  fields: [],
+  binding: { replicas },
+  exec: { replicas },
 });
 
 describe('ChangeFlow', () => {
@@ -33,7 +51,12 @@ describe('ChangeFlow', () => {
 
   const flow = () =>
     new ChangeFlow({
-      store, clock, catalog, log: silent, progressIntervalMs: 0, heartbeatMs: 10_000,
+      store,
+      clock,
+      catalog,
+      log: silent,
+      progressIntervalMs: 0,
+      heartbeatMs: 10_000,
       backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
       chat: {
         post: async (channel: string, m: Message, thread?: string) => {
@@ -59,7 +82,12 @@ describe('ChangeFlow', () => {
     });
   const replies: string[] = [];
   const submission = (requester = 'U0ALICE') => ({
-    requester, channel: 'C1', invocationId: 'inv_1', dryRun: false, forced: undefined, notify: [],
+    requester,
+    channel: 'C1',
+    invocationId: 'inv_1',
+    dryRun: false,
+    forced: undefined,
+    notify: [],
     reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} },
   });
 
@@ -100,8 +128,13 @@ describe('ChangeFlow', () => {
     const first = f.submit(plan('staging', 'a'), submission());
     while (!runs.length) await new Promise((r) => setImmediate(r));
     await f.submit(plan('staging', 'b'), submission());
-    const states = (await store.listRequests({ service: 'api', env: 'staging' })).map((r) => [(r.params.exec as { sha: string }).sha, r.state]).sort();
-    expect(states).toEqual([['a', 'running'], ['b', 'failed']]);
+    const states = (await store.listRequests({ service: 'api', env: 'staging' }))
+      .map((r) => [(r.params.exec as { sha: string }).sha, r.state])
+      .sort();
+    expect(states).toEqual([
+      ['a', 'running'],
+      ['b', 'failed'],
+    ]);
     expect(runs).toEqual(['a']);
     const second = (await store.listRequests({ service: 'api', env: 'staging' })).find((r) => r.state === 'failed');
     expect(second?.outcome?.summary).toContain('is still running');
@@ -113,7 +146,17 @@ describe('ChangeFlow', () => {
   it('marks a run whose process stopped beating as interrupted, audits it and tells the thread', async () => {
     release = () => {};
     const now = clock.now();
-    const req = await store.createRequest({ id: 'req_dead', kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C1', params: { title: 'Deploy api to prod', headline: '', fields: [], binding: {}, exec: {}, warnings: [] }, hash: 'x', createdAt: now });
+    const req = await store.createRequest({
+      id: 'req_dead',
+      kind: 'deploy',
+      service: 'api',
+      env: 'prod',
+      requester: 'U0ALICE',
+      channel: 'C1',
+      params: { title: 'Deploy api to prod', headline: '', fields: [], binding: {}, exec: {}, warnings: [] },
+      hash: 'x',
+      createdAt: now,
+    });
     await store.setRequestMessage(req.id, { channel: 'C1', ts: '9.9' });
     await store.transitionRequest(req.id, ['pending'], 'approved', undefined, now);
     await store.transitionRequest(req.id, ['approved'], 'running', undefined, now);
@@ -126,7 +169,11 @@ describe('ChangeFlow', () => {
     const after = await store.getRequest(req.id);
     expect(after?.state).toBe('failed');
     expect(after?.outcome?.summary).toContain('may be partly applied');
-    expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({ action: 'deploy.interrupted', actor: 'opsdeck', requestId: 'req_dead' });
+    expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({
+      action: 'deploy.interrupted',
+      actor: 'opsdeck',
+      requestId: 'req_dead',
+    });
     expect(posts.at(-1)).toMatchObject({ thread: '9.9' });
     expect(await f.recoverInterrupted(60_000)).toBe(0);
   });
@@ -167,25 +214,55 @@ describe('ChangeFlow', () => {
     await f.submit(plan('prod', 'abc'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
     const db = new DatabaseSync(join(dir, 'db'));
-    db.prepare('UPDATE requests SET params = ? WHERE id = ?').run(JSON.stringify({ ...req!.params, exec: { sha: 'evil' } }), req!.id);
+    db.prepare('UPDATE requests SET params = ? WHERE id = ?').run(
+      JSON.stringify({ ...req!.params, exec: { sha: 'evil' } }),
+      req!.id,
+    );
     db.close();
     const approvals = new Approvals(f);
     const clickReplies: string[] = [];
-    await expect(approvals.approve({
-      click: { actionId: 'opsdeck.request.approve', value: req!.id, userId: 'U0BOB', channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} } },
-      roles: ['sre'], unverified: [], services: {} as never, log: silent, runCommand: async () => {},
-    })).rejects.toThrow('altered');
+    await expect(
+      approvals.approve({
+        click: {
+          actionId: 'opsdeck.request.approve',
+          value: req!.id,
+          userId: 'U0BOB',
+          channelId: 'C1',
+          messageTs: '1.1',
+          reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} },
+        },
+        roles: ['sre'],
+        unverified: [],
+        services: {} as never,
+        log: silent,
+        runCommand: async () => {},
+      }),
+    ).rejects.toThrow('altered');
     expect(runs).toEqual([]);
     expect((await store.getRequest(req!.id))?.state).toBe('failed');
     expect((await store.queryAudit({ limit: 5 })).map((r) => r.action)).toContain('request.tampered');
   });
 
   const clickAs = (userId: string, requestId: string, roles: string[], replies: string[] = []) => ({
-    click: { actionId: 'opsdeck.request.approve', value: requestId, userId, channelId: 'C1', messageTs: '1.1', reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} } },
-    roles, unverified: [], services: {} as never, log: silent, runCommand: async () => {},
+    click: {
+      actionId: 'opsdeck.request.approve',
+      value: requestId,
+      userId,
+      channelId: 'C1',
+      messageTs: '1.1',
+      reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} },
+    },
+    roles,
+    unverified: [],
+    services: {} as never,
+    log: silent,
+    runCommand: async () => {},
   });
   const actionsOf = async (requestId: string) =>
-    (await store.queryAudit({ limit: 100 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();
+    (await store.queryAudit({ limit: 100 }))
+      .filter((r) => r.requestId === requestId)
+      .map((r) => r.action)
+      .reverse();
 
   it('supersedes older pending requests for the same target and concern, and says so in their messages', async () => {
     const f = flow();
@@ -232,11 +309,18 @@ describe('ChangeFlow', () => {
   it('refuses to approve blind when what runs now cannot be read, and leaves the request pending', async () => {
     const f = new ChangeFlow({
       ...flow().deps,
-      kinds: { deploy: { ...flow().deps.kinds.deploy!, readBasis: async () => Promise.reject(new Error('cluster unreachable')) } },
+      kinds: {
+        deploy: {
+          ...flow().deps.kinds.deploy!,
+          readBasis: async () => Promise.reject(new Error('cluster unreachable')),
+        },
+      },
     });
     await f.submit(plan('prod', 'a'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
-    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow('could not read what runs in `prod` now');
+    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
+      'could not read what runs in `prod` now',
+    );
     expect((await store.getRequest(req!.id))?.state).toBe('pending');
     expect(runs).toEqual([]);
   });
@@ -245,9 +329,16 @@ describe('ChangeFlow', () => {
     const f = flow();
     await f.submit(plan('prod', 'a'), submission('U0BOB'));
     const [req] = await store.listRequests({ states: ['pending'] });
-    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow("can't approve your own request");
+    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
+      "can't approve your own request",
+    );
     const entry = (await store.queryAudit({ limit: 1 }))[0];
-    expect(entry).toMatchObject({ action: 'approval.denied', actor: 'U0BOB', requestId: req!.id, details: { reason: 'own request' } });
+    expect(entry).toMatchObject({
+      action: 'approval.denied',
+      actor: 'U0BOB',
+      requestId: req!.id,
+      details: { reason: 'own request' },
+    });
   });
 
   it.each([
@@ -277,7 +368,11 @@ describe('ChangeFlow', () => {
           concern: 'version',
           execute: async ({ progress }) => {
             await progress('pod api-1: <!channel> OOMKilled');
-            return { ok: false, summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more', url: 'https://ci.example/run?a=1|x>y' };
+            return {
+              ok: false,
+              summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more',
+              url: 'https://ci.example/run?a=1|x>y',
+            };
           },
         },
       },

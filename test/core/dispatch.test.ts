@@ -25,7 +25,13 @@ const catalog = {
 
 function recordingLogger(lines: Record<string, unknown>[], bindings: Record<string, unknown> = {}): Logger {
   const write = (level: string) => (obj: object, msg?: string) => lines.push({ level, ...bindings, ...obj, msg });
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (b) => recordingLogger(lines, { ...bindings, ...b }) };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (b) => recordingLogger(lines, { ...bindings, ...b }),
+  };
 }
 
 describe('Dispatcher', () => {
@@ -38,37 +44,71 @@ describe('Dispatcher', () => {
   let outcomes: [string, CommandOutcome][];
 
   const change = defineCommand({
-    family: 'change', summary: 'a mutating test command', examples: ['/change api prod'],
-    positionals: [{ name: 'service', kind: 'service', help: 's' }, { name: 'env', kind: 'env', help: 'e' }],
-    flags: {}, schema: z.object({ service: z.string(), env: z.string() }), permission: 'deploy', mutating: true,
+    family: 'change',
+    summary: 'a mutating test command',
+    examples: ['/change api prod'],
+    positionals: [
+      { name: 'service', kind: 'service', help: 's' },
+      { name: 'env', kind: 'env', help: 'e' },
+    ],
+    flags: {},
+    schema: z.object({ service: z.string(), env: z.string() }),
+    permission: 'deploy',
+    mutating: true,
     async handler({ args }) {
       ran.push(`change ${args.service} ${args.env}`);
     },
   });
   const look = defineCommand({
-    family: 'look', summary: 'a read-only test command', examples: ['/look'], positionals: [], flags: {},
-    schema: z.object({}), permission: null, mutating: false,
+    family: 'look',
+    summary: 'a read-only test command',
+    examples: ['/look'],
+    positionals: [],
+    flags: {},
+    schema: z.object({}),
+    permission: null,
+    mutating: false,
     async handler() {
       ran.push('look');
     },
   });
   const boom = defineCommand({
-    family: 'boom', summary: 'fails', examples: ['/boom'], positionals: [], flags: {}, schema: z.object({}),
-    permission: null, mutating: false,
+    family: 'boom',
+    summary: 'fails',
+    examples: ['/boom'],
+    positionals: [],
+    flags: {},
+    schema: z.object({}),
+    permission: null,
+    mutating: false,
     async handler() {
       throw new Error('backend exploded');
     },
   });
   const backendDown = defineCommand({
-    family: 'backend', summary: 'a backend fails', examples: ['/backend'], positionals: [], flags: {}, schema: z.object({}),
-    permission: null, mutating: false,
+    family: 'backend',
+    summary: 'a backend fails',
+    examples: ['/backend'],
+    positionals: [],
+    flags: {},
+    schema: z.object({}),
+    permission: null,
+    mutating: false,
     async handler() {
-      throw new BackendError('GitHub said: <!channel> <@U0BOB> see <https://evil.example|docs> & token=ghp_abcdefghijklmnopqrstuvwxyz0123');
+      throw new BackendError(
+        'GitHub said: <!channel> <@U0BOB> see <https://evil.example|docs> & token=ghp_abcdefghijklmnopqrstuvwxyz0123',
+      );
     },
   });
   const refuse = defineCommand({
-    family: 'refuse', summary: 'refuses', examples: ['/refuse'], positionals: [], flags: {}, schema: z.object({}),
-    permission: null, mutating: false,
+    family: 'refuse',
+    summary: 'refuses',
+    examples: ['/refuse'],
+    positionals: [],
+    flags: {},
+    schema: z.object({}),
+    permission: null,
+    mutating: false,
     async handler() {
       throw new UserError('replicas must be between 2 and 20');
     },
@@ -77,10 +117,27 @@ describe('Dispatcher', () => {
   function dispatcher(s = store) {
     const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, directory);
     return new Dispatcher({
-      catalog, store: s, clock, policy,
-      registry: new Registry([change, look, boom, refuse, backendDown]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store: s, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock, catalog, backends, kinds: {}, log: recordingLogger(logs) }),
-      metrics: { commandFinished: (c, o) => outcomes.push([c, o]) }, actions: [],
+      catalog,
+      store: s,
+      clock,
+      policy,
+      registry: new Registry([change, look, boom, refuse, backendDown]),
+      log: recordingLogger(logs),
+      directory,
+      backends,
+      runbooks: undefined as never,
+      logs: undefined as never,
+      changes: new ChangeFlow({
+        store: s,
+        chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} },
+        clock,
+        catalog,
+        backends,
+        kinds: {},
+        log: recordingLogger(logs),
+      }),
+      metrics: { commandFinished: (c, o) => outcomes.push([c, o]) },
+      actions: [],
     });
   }
   const reply = {
@@ -108,7 +165,11 @@ describe('Dispatcher', () => {
     expect(await invoke(dispatcher(), 'change', 'api prod')).toBe('ok');
     expect(ran).toEqual(['change api prod']);
     const [entry] = await store.queryAudit({ limit: 5 });
-    expect(entry).toMatchObject({ actor: 'U0ALICE', action: 'command.accepted', target: { service: 'api', env: 'prod' } });
+    expect(entry).toMatchObject({
+      actor: 'U0ALICE',
+      action: 'command.accepted',
+      target: { service: 'api', env: 'prod' },
+    });
     expect(outcomes).toEqual([['/change', 'ok']]);
   });
 
@@ -119,7 +180,7 @@ describe('Dispatcher', () => {
     expect((await store.queryAudit({ limit: 5 }))[0]?.action).toBe('command.denied');
   });
 
-  it('refuses a mutating command outside the environment\'s channels', async () => {
+  it("refuses a mutating command outside the environment's channels", async () => {
     expect(await invoke(dispatcher(), 'change', 'api prod', 'U0ALICE', 'C0RANDOM')).toBe('denied');
     expect(ran).toEqual([]);
     expect(replies[0]?.message.text).toContain('only accepted in <#C0DEPLOYS>');
@@ -143,7 +204,9 @@ describe('Dispatcher', () => {
   it('shows what a backend said as text: no mention, no link, no secret', async () => {
     expect(await invoke(dispatcher(), 'backend', '')).toBe('failed');
     const text = replies[0]?.message.text ?? '';
-    expect(text).toContain('GitHub said: &lt;!channel&gt; &lt;@U0BOB&gt; see &lt;https://evil.example|docs&gt; &amp; token=[REDACTED]');
+    expect(text).toContain(
+      'GitHub said: &lt;!channel&gt; &lt;@U0BOB&gt; see &lt;https://evil.example|docs&gt; &amp; token=[REDACTED]',
+    );
     // A read-only command changed nothing to begin with, so it does not say so.
     expect(text).not.toContain('Nothing was changed');
   });
@@ -158,14 +221,21 @@ describe('Dispatcher', () => {
     expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({ action: 'command.failed', requestId: ref });
   });
 
-  it('shows a handler\'s user error as written and audits the refusal', async () => {
+  it("shows a handler's user error as written and audits the refusal", async () => {
     expect(await invoke(dispatcher(), 'refuse', '')).toBe('invalid');
     expect(replies[0]?.message.text).toBe(':warning: replicas must be between 2 and 20');
     expect((await store.queryAudit({ limit: 1 }))[0]?.action).toBe('command.refused');
   });
 
   it('answers a click on an unknown button without acting', async () => {
-    await dispatcher().click({ actionId: 'opsdeck.nope', value: 'x', userId: 'U0ALICE', channelId: 'C0DEPLOYS', messageTs: '1.1', reply });
+    await dispatcher().click({
+      actionId: 'opsdeck.nope',
+      value: 'x',
+      userId: 'U0ALICE',
+      channelId: 'C0DEPLOYS',
+      messageTs: '1.1',
+      reply,
+    });
     expect(replies[0]?.message.text).toContain('no longer active');
   });
 
@@ -173,15 +243,37 @@ describe('Dispatcher', () => {
     let release!: () => void;
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const slow = defineCommand({ ...look, family: 'slow', async handler() {
-      started();
-      await new Promise<void>((r) => (release = r));
-      ran.push('slow');
-    } });
+    const slow = defineCommand({
+      ...look,
+      family: 'slow',
+      async handler() {
+        started();
+        await new Promise<void>((r) => (release = r));
+        ran.push('slow');
+      },
+    });
     const d = new Dispatcher({
-      catalog, store, clock, policy: new Policy({}, directory),
-      registry: new Registry([slow]), log: recordingLogger(logs), directory, backends, runbooks: undefined as never, logs: undefined as never,
-      changes: new ChangeFlow({ store, chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} }, clock, catalog, backends, kinds: {}, log: recordingLogger(logs) }), metrics: { commandFinished: () => {} }, actions: [],
+      catalog,
+      store,
+      clock,
+      policy: new Policy({}, directory),
+      registry: new Registry([slow]),
+      log: recordingLogger(logs),
+      directory,
+      backends,
+      runbooks: undefined as never,
+      logs: undefined as never,
+      changes: new ChangeFlow({
+        store,
+        chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} },
+        clock,
+        catalog,
+        backends,
+        kinds: {},
+        log: recordingLogger(logs),
+      }),
+      metrics: { commandFinished: () => {} },
+      actions: [],
     });
     void invoke(d, 'slow', '');
     await running;

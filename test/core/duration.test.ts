@@ -117,6 +117,8 @@ describe('isSince (input validation, needing no "now")', () => {
   ])('%j → %s', (text, ok) => {
     expect(isSince(text)).toBe(ok);
     // Whatever isSince accepts, parseSince can place relative to any time after 1970.
-    if (ok) for (const now of [new Date(0), new Date('2026-11-25T10:00:00Z')]) expect(parseSince(text, now)).toBeInstanceOf(Date);
+    if (ok)
+      for (const now of [new Date(0), new Date('2026-11-25T10:00:00Z')])
+        expect(parseSince(text, now)).toBeInstanceOf(Date);
   });
 });

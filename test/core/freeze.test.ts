@@ -36,16 +36,24 @@ describe('activeFreeze', () => {
     ['summer Monday 08:00', '2026-06-15T08:00:00+02:00', undefined],
     ['clocks go forward: Friday 17:59 (CET)', '2026-03-27T17:59:00+01:00', undefined],
     ['clocks go forward: Friday 18:00 (CET)', '2026-03-27T18:00:00+01:00', '2026-03-30T09:00:00+02:00'],
-    ['clocks go forward: Sunday 03:30, just after the change', '2026-03-29T03:30:00+02:00', '2026-03-30T09:00:00+02:00'],
+    [
+      'clocks go forward: Sunday 03:30, just after the change',
+      '2026-03-29T03:30:00+02:00',
+      '2026-03-30T09:00:00+02:00',
+    ],
     ['clocks go forward: Monday 08:00 (CEST), still frozen', '2026-03-30T08:00:00+02:00', '2026-03-30T09:00:00+02:00'],
     ['clocks go forward: Monday 08:59 (CEST)', '2026-03-30T08:59:00+02:00', '2026-03-30T09:00:00+02:00'],
     ['clocks go forward: Monday 09:00 (CEST)', '2026-03-30T09:00:00+02:00', undefined],
     ['clocks go back: Friday 17:59 (CEST)', '2026-10-23T17:59:00+02:00', undefined],
     ['clocks go back: Friday 18:00 (CEST)', '2026-10-23T18:00:00+02:00', '2026-10-26T07:00:00+01:00'],
-    ['clocks go back: Sunday 02:30, the second time round (CET)', '2026-10-25T02:30:00+01:00', '2026-10-26T07:00:00+01:00'],
+    [
+      'clocks go back: Sunday 02:30, the second time round (CET)',
+      '2026-10-25T02:30:00+01:00',
+      '2026-10-26T07:00:00+01:00',
+    ],
     ['clocks go back: Monday 06:59 (CET)', '2026-10-26T06:59:00+01:00', '2026-10-26T07:00:00+01:00'],
     ['clocks go back: Monday 07:00 (CET), already over', '2026-10-26T07:00:00+01:00', undefined],
-  ])('the example\'s Berlin weekend: %s', (_label, now, endsAt) => {
+  ])("the example's Berlin weekend: %s", (_label, now, endsAt) => {
     const active = activeFreeze(berlin, new Date(now));
     expect(active?.endsAt.getTime()).toBe(endsAt === undefined ? undefined : new Date(endsAt).getTime());
     if (active) expect(active.name).toBe('weekend');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Catalog } from '../../src/core/catalog.ts';
-import { defineCommand, usageOf, type CommandSpec, type FlagSpec, type PositionalSpec } from '../../src/core/command.ts';
+import {
+  defineCommand,
+  usageOf,
+  type CommandSpec,
+  type FlagSpec,
+  type PositionalSpec,
+} from '../../src/core/command.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { bindTokens, camelCase, checkTargets, validateArgs } from '../../src/core/parse-args.ts';
 import { tokenize } from '../../src/core/tokenize.ts';
@@ -43,7 +49,10 @@ const logs = spec(
   z.object({
     service: z.string(),
     env: z.string(),
-    since: z.string().regex(/^\d+[smhd]$/, 'expected a duration like 15m').optional(),
+    since: z
+      .string()
+      .regex(/^\d+[smhd]$/, 'expected a duration like 15m')
+      .optional(),
     follow: z.boolean().optional(),
     grep: z.string().optional(),
     dryRun: z.boolean().optional(),
@@ -114,22 +123,67 @@ describe('bindTokens: binding words', () => {
     ['flags before positionals', logs, '--since 1h api prod', { service: 'api', env: 'prod', since: '1h' }],
     ['flags between positionals', logs, 'api --follow prod', { service: 'api', env: 'prod', follow: true }],
     ['boolean flag', logs, 'api prod --follow', { service: 'api', env: 'prod', follow: true }],
-    ['flag names are case-insensitive', logs, 'api prod --FOLLOW --Since 5m', { service: 'api', env: 'prod', follow: true, since: '5m' }],
+    [
+      'flag names are case-insensitive',
+      logs,
+      'api prod --FOLLOW --Since 5m',
+      { service: 'api', env: 'prod', follow: true, since: '5m' },
+    ],
     ['kebab-case flag becomes camelCase', logs, 'api prod --dry-run', { service: 'api', env: 'prod', dryRun: true }],
-    ['quoted flag value keeps spaces', logs, 'api prod --grep "status=500 GET"', { service: 'api', env: 'prod', grep: 'status=500 GET' }],
+    [
+      'quoted flag value keeps spaces',
+      logs,
+      'api prod --grep "status=500 GET"',
+      { service: 'api', env: 'prod', grep: 'status=500 GET' },
+    ],
     ['--flag="quoted value"', logs, 'api prod --grep="a b"', { service: 'api', env: 'prod', grep: 'a b' }],
-    ['em dash flag from smart punctuation', logs, 'api prod \u2014since 15m', { service: 'api', env: 'prod', since: '15m' }],
-    ['a quoted "--x" is a value for a string flag', logs, 'api prod --grep "--verbose"', { service: 'api', env: 'prod', grep: '--verbose' }],
-    ['a value after = may start with --', logs, 'api prod --grep=--verbose', { service: 'api', env: 'prod', grep: '--verbose' }],
+    [
+      'em dash flag from smart punctuation',
+      logs,
+      'api prod \u2014since 15m',
+      { service: 'api', env: 'prod', since: '15m' },
+    ],
+    [
+      'a quoted "--x" is a value for a string flag',
+      logs,
+      'api prod --grep "--verbose"',
+      { service: 'api', env: 'prod', grep: '--verbose' },
+    ],
+    [
+      'a value after = may start with --',
+      logs,
+      'api prod --grep=--verbose',
+      { service: 'api', env: 'prod', grep: '--verbose' },
+    ],
     ['optional positional given', deploy, 'api prod v1.4.2', { service: 'api', env: 'prod', ref: 'v1.4.2' }],
     ['optional positional omitted', deploy, 'api prod', { service: 'api', env: 'prod' }],
     ['-- ends flags', deploy, 'api prod -- --force', { service: 'api', env: 'prod', ref: '--force' }],
     ['flags still work before --', deploy, '--force api -- prod', { service: 'api', env: 'prod', force: true }],
-    ['a quoted "--force" is a positional', deploy, 'api prod "--force"', { service: 'api', env: 'prod', ref: '--force' }],
+    [
+      'a quoted "--force" is a positional',
+      deploy,
+      'api prod "--force"',
+      { service: 'api', env: 'prod', ref: '--force' },
+    ],
     ['a single dash word is a positional', deploy, 'api prod -f', { service: 'api', env: 'prod', ref: '-f' }],
-    ['rest positional joins the remaining words', lock, 'api prod db migration running', { service: 'api', env: 'prod', reason: 'db migration running' }],
-    ['rest positional with a quoted word', lock, 'api prod "db migration" now', { service: 'api', env: 'prod', reason: 'db migration now' }],
-    ['flags are pulled out of a rest positional', lock, 'api prod db --for 2h migration', { service: 'api', env: 'prod', reason: 'db migration', for: '2h' }],
+    [
+      'rest positional joins the remaining words',
+      lock,
+      'api prod db migration running',
+      { service: 'api', env: 'prod', reason: 'db migration running' },
+    ],
+    [
+      'rest positional with a quoted word',
+      lock,
+      'api prod "db migration" now',
+      { service: 'api', env: 'prod', reason: 'db migration now' },
+    ],
+    [
+      'flags are pulled out of a rest positional',
+      lock,
+      'api prod db --for 2h migration',
+      { service: 'api', env: 'prod', reason: 'db migration', for: '2h' },
+    ],
     ['optional rest positional omitted', lock, 'api prod', { service: 'api', env: 'prod' }],
     ['required rest positional', runbook, '5xx errors', { query: '5xx errors' }],
   ])('%s', (_name, s, text, expected) => {
@@ -157,7 +211,12 @@ describe('bindTokens: refused input', () => {
     ['missing required rest positional', runbook, '', 'Missing <query>: what to search for.'],
     ['one extra positional', logs, 'api prod now', 'Unexpected argument `now`.'],
     ['several extra positionals', deploy, 'api prod v1 v2 v3', 'Unexpected arguments `v2` `v3`.'],
-    ['a long extra positional is shortened', logs, `api prod ${'x'.repeat(50)}`, `Unexpected argument \`${'x'.repeat(40)}…\`.`],
+    [
+      'a long extra positional is shortened',
+      logs,
+      `api prod ${'x'.repeat(50)}`,
+      `Unexpected argument \`${'x'.repeat(40)}…\`.`,
+    ],
   ])('%s', (_name, s, text, message) => {
     const err = userError(() => bind(s, text));
     expect(err.message).toBe(message);
@@ -174,9 +233,24 @@ describe('bindTokens: refused input', () => {
 describe('checkTargets', () => {
   it.each<[string, CommandSpec, Record<string, unknown>, { service?: string; env?: string }]>([
     ['exact names', logs, { service: 'api', env: 'prod' }, { service: 'api', env: 'prod' }],
-    ['case-insensitive names normalised to the configured name', logs, { service: 'API', env: 'Prod' }, { service: 'api', env: 'prod' }],
-    ['mixed-case configured name', logs, { service: 'billing-api', env: 'staging' }, { service: 'Billing-API', env: 'staging' }],
-    ['a service restricted to some environments, used in one of them', logs, { service: 'worker', env: 'staging' }, { service: 'worker', env: 'staging' }],
+    [
+      'case-insensitive names normalised to the configured name',
+      logs,
+      { service: 'API', env: 'Prod' },
+      { service: 'api', env: 'prod' },
+    ],
+    [
+      'mixed-case configured name',
+      logs,
+      { service: 'billing-api', env: 'staging' },
+      { service: 'Billing-API', env: 'staging' },
+    ],
+    [
+      'a service restricted to some environments, used in one of them',
+      logs,
+      { service: 'worker', env: 'staging' },
+      { service: 'worker', env: 'staging' },
+    ],
     ['no kind, no target', runbook, { query: 'prod api' }, {}],
   ])('%s', (_name, s, raw, expected) => {
     const args = { ...raw };
@@ -186,13 +260,33 @@ describe('checkTargets', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['service typo', { service: 'apu', env: 'prod' }, 'Unknown service `apu`. Did you mean `api`? Known services: api, web, worker, Billing-API.'],
+    [
+      'service typo',
+      { service: 'apu', env: 'prod' },
+      'Unknown service `apu`. Did you mean `api`? Known services: api, web, worker, Billing-API.',
+    ],
     ['service transposition', { service: 'wrokre', env: 'prod' }, 'Unknown service `wrokre`. Did you mean `worker`?'],
-    ['service with nothing close', { service: 'database', env: 'prod' }, 'Unknown service `database`. Known services: api, web, worker, Billing-API.'],
-    ['environment typo', { service: 'api', env: 'prdo' }, 'Unknown environment `prdo`. Did you mean `prod`? Known environments: staging, prod.'],
+    [
+      'service with nothing close',
+      { service: 'database', env: 'prod' },
+      'Unknown service `database`. Known services: api, web, worker, Billing-API.',
+    ],
+    [
+      'environment typo',
+      { service: 'api', env: 'prdo' },
+      'Unknown environment `prdo`. Did you mean `prod`? Known environments: staging, prod.',
+    ],
     ['environment prefix', { service: 'api', env: 'stag' }, 'Unknown environment `stag`. Did you mean `staging`?'],
-    ['service not in that environment', { service: 'worker', env: 'prod' }, '`worker` does not run in `prod`; it runs in `staging`.'],
-    ['service not in that environment, any case', { service: 'WORKER', env: 'PROD' }, '`worker` does not run in `prod`; it runs in `staging`.'],
+    [
+      'service not in that environment',
+      { service: 'worker', env: 'prod' },
+      '`worker` does not run in `prod`; it runs in `staging`.',
+    ],
+    [
+      'service not in that environment, any case',
+      { service: 'WORKER', env: 'PROD' },
+      '`worker` does not run in `prod`; it runs in `staging`.',
+    ],
   ])('%s', (_name, raw, message) => {
     const err = userError(() => checkTargets(logs, { ...raw }, catalog));
     expect(err.message).toContain(message);
@@ -202,15 +296,34 @@ describe('checkTargets', () => {
 
 describe('validateArgs', () => {
   it('returns the converted arguments', () => {
-    expect(validateArgs(scale, { service: 'api', env: 'prod', replicas: '12' })).toEqual({ service: 'api', env: 'prod', replicas: 12 });
+    expect(validateArgs(scale, { service: 'api', env: 'prod', replicas: '12' })).toEqual({
+      service: 'api',
+      env: 'prod',
+      replicas: 12,
+    });
   });
 
   it.each<[string, CommandSpec, Record<string, unknown>, RegExp]>([
-    ['a positional is named in angle brackets', scale, { service: 'api', env: 'prod', replicas: 'many' }, /^Invalid <replicas>: /],
+    [
+      'a positional is named in angle brackets',
+      scale,
+      { service: 'api', env: 'prod', replicas: 'many' },
+      /^Invalid <replicas>: /,
+    ],
     ['a negative positional', scale, { service: 'api', env: 'prod', replicas: '-1' }, /^Invalid <replicas>: .*>=0/],
     ['a missing positional', scale, { service: 'api', env: 'prod' }, /^Invalid <replicas>: /],
-    ['a flag is named with dashes', logs, { service: 'api', env: 'prod', since: 'yesterday' }, /^Invalid --since: expected a duration like 15m$/],
-    ['a kebab-case flag keeps its dashes', logs, { service: 'api', env: 'prod', dryRun: 'yes' }, /^Invalid --dry-run: /],
+    [
+      'a flag is named with dashes',
+      logs,
+      { service: 'api', env: 'prod', since: 'yesterday' },
+      /^Invalid --since: expected a duration like 15m$/,
+    ],
+    [
+      'a kebab-case flag keeps its dashes',
+      logs,
+      { service: 'api', env: 'prod', dryRun: 'yes' },
+      /^Invalid --dry-run: /,
+    ],
   ])('%s', (_name, s, raw, message) => {
     const err = userError(() => validateArgs(s, raw));
     expect(err.message).toMatch(message);
@@ -226,24 +339,57 @@ describe('validateArgs', () => {
 
 describe('usageOf and defineCommand', () => {
   it.each<[string, CommandSpec, string]>([
-    ['required, string and boolean flags', logs, '/logs <service> <env> [--since <duration>] [--follow] [--grep <pattern>] [--dry-run]'],
+    [
+      'required, string and boolean flags',
+      logs,
+      '/logs <service> <env> [--since <duration>] [--follow] [--grep <pattern>] [--dry-run]',
+    ],
     ['optional positional', deploy, '/deploy <service> <env> [ref] [--force]'],
-    ['subcommand, optional rest positional, default placeholder', lock, '/ops lock <service> <env> [reason…] [--for <duration>]'],
+    [
+      'subcommand, optional rest positional, default placeholder',
+      lock,
+      '/ops lock <service> <env> [reason…] [--for <duration>]',
+    ],
     ['required rest positional', runbook, '/runbook <query…>'],
-    ['string flag without a placeholder', spec('x', [], { note: { type: 'string', help: 'n' } }), '/x [--note <value>]'],
+    [
+      'string flag without a placeholder',
+      spec('x', [], { note: { type: 'string', help: 'n' } }),
+      '/x [--note <value>]',
+    ],
   ])('%s', (_name, s, usage) => {
     expect(usageOf(s)).toBe(usage);
   });
 
   it.each<[string, PositionalSpec[], RegExp]>([
-    ['a rest positional that is not last', [{ name: 'reason', rest: true, help: 'r' }, { name: 'env', help: 'e' }], /\/bad: a rest positional must come last/],
-    ['a required positional after an optional one', [{ name: 'ref', optional: true, help: 'r' }, { name: 'env', help: 'e' }], /\/bad: required positionals cannot follow optional ones/],
+    [
+      'a rest positional that is not last',
+      [
+        { name: 'reason', rest: true, help: 'r' },
+        { name: 'env', help: 'e' },
+      ],
+      /\/bad: a rest positional must come last/,
+    ],
+    [
+      'a required positional after an optional one',
+      [
+        { name: 'ref', optional: true, help: 'r' },
+        { name: 'env', help: 'e' },
+      ],
+      /\/bad: required positionals cannot follow optional ones/,
+    ],
   ])('refuses %s', (_name, positionals, message) => {
     expect(() => spec('bad', positionals, {})).toThrow(message);
   });
 
   it('accepts optional positionals followed by an optional rest', () => {
-    const s = spec('ok', [{ name: 'a', optional: true, help: 'a' }, { name: 'b', optional: true, rest: true, help: 'b' }], {});
+    const s = spec(
+      'ok',
+      [
+        { name: 'a', optional: true, help: 'a' },
+        { name: 'b', optional: true, rest: true, help: 'b' },
+      ],
+      {},
+    );
     expect(bind(s, 'one two three')).toEqual({ a: 'one', b: 'two three' });
   });
 

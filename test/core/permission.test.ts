@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatPermission, grantCovers, grantMentionsVerb, parseGrant, VERBS, type Permission } from '../../src/core/permission.ts';
+import {
+  formatPermission,
+  grantCovers,
+  grantMentionsVerb,
+  parseGrant,
+  VERBS,
+  type Permission,
+} from '../../src/core/permission.ts';
 
 describe('parseGrant', () => {
   it.each<[string, { verb: string; service: string; env: string } | undefined]>([

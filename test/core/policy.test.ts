@@ -5,7 +5,10 @@ import { VERBS } from '../../src/core/permission.ts';
 import { Policy, type RoleDefinition } from '../../src/core/policy.ts';
 import { DirectoryUnavailable, type Directory } from '../../src/ports/directory.ts';
 
-const config = parseConfig(readFileSync(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8'), 'opsdeck.example.yaml');
+const config = parseConfig(
+  readFileSync(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8'),
+  'opsdeck.example.yaml',
+);
 const roles: Record<string, RoleDefinition> = config.roles;
 
 /** User groups as Slack would report them; an unknown group has no members. */
@@ -110,9 +113,15 @@ describe('Policy: role membership', () => {
   });
 
   it('a user in two roles gets the union of their grants', async () => {
-    const both = new Policy({ ...roles, viewer: { members: ['U0CAROL', '@eng'], allow: roles.viewer!.allow } }, new FixedDirectory());
+    const both = new Policy(
+      { ...roles, viewer: { members: ['U0CAROL', '@eng'], allow: roles.viewer!.allow } },
+      new FixedDirectory(),
+    );
     expect(await both.rolesOf('U0ALICE')).toEqual(['developer', 'viewer']);
-    expect(await both.check('U0ALICE', { verb: 'deploy', service: 'api', env: 'prod' })).toEqual({ allowed: true, roles: ['developer', 'viewer'] });
+    expect(await both.check('U0ALICE', { verb: 'deploy', service: 'api', env: 'prod' })).toEqual({
+      allowed: true,
+      roles: ['developer', 'viewer'],
+    });
     expect(await both.check('U0ALICE', { verb: 'lock', service: 'api', env: 'prod' })).toEqual({
       allowed: false,
       roles: ['developer', 'viewer'],
@@ -144,9 +153,17 @@ describe('Policy when Slack user groups cannot be looked up', () => {
   const down = new Policy(roles, new DownDirectory());
 
   it.each<[string, string, { roles: string[]; unverified: string[] }]>([
-    ['a member by id keeps that role; group roles are unverified', 'U0BOB', { roles: ['sre'], unverified: ['developer'] }],
+    [
+      'a member by id keeps that role; group roles are unverified',
+      'U0BOB',
+      { roles: ['sre'], unverified: ['developer'] },
+    ],
     ['a member only through groups holds nothing verified', 'U0ALICE', { roles: [], unverified: ['sre', 'developer'] }],
-    ['a role without groups is decided without the directory', 'U0CAROL', { roles: ['viewer'], unverified: ['sre', 'developer'] }],
+    [
+      'a role without groups is decided without the directory',
+      'U0CAROL',
+      { roles: ['viewer'], unverified: ['sre', 'developer'] },
+    ],
   ])('%s (%s)', async (_name, user, expected) => {
     expect(await down.resolve(user)).toEqual(expected);
   });
@@ -161,7 +178,9 @@ describe('Policy when Slack user groups cannot be looked up', () => {
     const decision = await down.check('U0CAROL', { verb: 'breakglass', service: 'api', env: 'prod' });
     expect(decision.allowed || decision.reason).toContain('could not verify your roles');
     const viewerOnly = new Policy({ viewer: roles.viewer! }, new DownDirectory());
-    expect(await viewerOnly.check('U0CAROL', { verb: 'deploy', service: 'api', env: 'prod' })).toMatchObject({ reason: 'no role grants `deploy:api:prod` (you have `viewer`)' });
+    expect(await viewerOnly.check('U0CAROL', { verb: 'deploy', service: 'api', env: 'prod' })).toMatchObject({
+      reason: 'no role grants `deploy:api:prod` (you have `viewer`)',
+    });
   });
 });
 
@@ -169,13 +188,55 @@ describe('Policy: denial reasons', () => {
   const withoutSre = new Policy({ developer: roles.developer!, viewer: roles.viewer! }, new FixedDirectory());
 
   it.each<[string, Policy, string[], { verb: string; service?: string; env?: string }, string]>([
-    ['one role would grant it', policy, ['developer'], { verb: 'rollback', service: 'api', env: 'prod' }, 'needs role `sre` for `rollback:api:prod` (you have `developer`)'],
-    ['several roles would grant it', policy, ['viewer'], { verb: 'logs', service: 'api', env: 'prod' }, 'needs role `sre` or `developer` for `logs:api:prod` (you have `viewer`)'],
-    ['the user has no role', policy, [], { verb: 'deploy', service: 'api', env: 'prod' }, 'needs role `sre` or `developer` for `deploy:api:prod` (you have no opsdeck role)'],
-    ['the user has two roles', policy, ['developer', 'viewer'], { verb: 'lock', service: 'api', env: 'staging' }, 'needs role `sre` for `lock:api:staging` (you have `developer`, `viewer`)'],
-    ['a need without env', policy, ['viewer'], { verb: 'logs', service: 'api' }, 'needs role `sre` or `developer` for `logs:api` (you have `viewer`)'],
-    ['no role grants it', withoutSre, ['developer'], { verb: 'breakglass', service: 'api', env: 'prod' }, 'no role grants `breakglass:api:prod` (you have `developer`)'],
-    ['no role grants it, no role held', withoutSre, [], { verb: 'lock', service: 'api', env: 'prod' }, 'no role grants `lock:api:prod` (you have no opsdeck role)'],
+    [
+      'one role would grant it',
+      policy,
+      ['developer'],
+      { verb: 'rollback', service: 'api', env: 'prod' },
+      'needs role `sre` for `rollback:api:prod` (you have `developer`)',
+    ],
+    [
+      'several roles would grant it',
+      policy,
+      ['viewer'],
+      { verb: 'logs', service: 'api', env: 'prod' },
+      'needs role `sre` or `developer` for `logs:api:prod` (you have `viewer`)',
+    ],
+    [
+      'the user has no role',
+      policy,
+      [],
+      { verb: 'deploy', service: 'api', env: 'prod' },
+      'needs role `sre` or `developer` for `deploy:api:prod` (you have no opsdeck role)',
+    ],
+    [
+      'the user has two roles',
+      policy,
+      ['developer', 'viewer'],
+      { verb: 'lock', service: 'api', env: 'staging' },
+      'needs role `sre` for `lock:api:staging` (you have `developer`, `viewer`)',
+    ],
+    [
+      'a need without env',
+      policy,
+      ['viewer'],
+      { verb: 'logs', service: 'api' },
+      'needs role `sre` or `developer` for `logs:api` (you have `viewer`)',
+    ],
+    [
+      'no role grants it',
+      withoutSre,
+      ['developer'],
+      { verb: 'breakglass', service: 'api', env: 'prod' },
+      'no role grants `breakglass:api:prod` (you have `developer`)',
+    ],
+    [
+      'no role grants it, no role held',
+      withoutSre,
+      [],
+      { verb: 'lock', service: 'api', env: 'prod' },
+      'no role grants `lock:api:prod` (you have no opsdeck role)',
+    ],
   ])('%s', (_name, p, held, need, reason) => {
     expect(p.denialReason(held, need)).toBe(reason);
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, redact, redactDeep } from '../../src/core/redact.ts';
-import { CLEAN_LINES, redactionFaults, SECRET_SAMPLES, sampleText, type SecretSample } from '../helpers/secret-corpus.ts';
+import {
+  CLEAN_LINES,
+  redactionFaults,
+  SECRET_SAMPLES,
+  sampleText,
+  type SecretSample,
+} from '../helpers/secret-corpus.ts';
 
 const redactor = createRedactor();
 
@@ -28,16 +34,22 @@ describe('the secret corpus', () => {
     expect(out.nested.ok).toBe(true);
   });
 
-  it.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('redact() and redactDeep() use the same rules: %s', (_name, sample) => {
-    const text = sampleText(sample);
-    expect(redact(text)).toBe(redactor.text(text));
-    expect(redactDeep([text])).toEqual([redactor.text(text)]);
-  });
+  it.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))(
+    'redact() and redactDeep() use the same rules: %s',
+    (_name, sample) => {
+      const text = sampleText(sample);
+      expect(redact(text)).toBe(redactor.text(text));
+      expect(redactDeep([text])).toEqual([redactor.text(text)]);
+    },
+  );
 
-  it.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('redacting twice changes nothing more: %s', (_name, sample) => {
-    const once = redactor.text(sampleText(sample));
-    expect(redactor.text(once)).toBe(once);
-  });
+  it.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))(
+    'redacting twice changes nothing more: %s',
+    (_name, sample) => {
+      const once = redactor.text(sampleText(sample));
+      expect(redactor.text(once)).toBe(once);
+    },
+  );
 });
 
 describe('ordinary output comes through untouched', () => {

@@ -10,9 +10,16 @@ const slackUser = ['xoxp', '1234567890', '0987654321', 'QrStUvWx'].join('-');
 const slackApp = ['xapp', '1', 'A0123ABCD', '1234567890', 'abcdef0123456789'].join('-');
 const ghp = `ghp_${'A1b2C3d4E5'.repeat(3)}123456`;
 const ghPat = `github_pat_11ABCDEFG0_${'x9'.repeat(20)}`;
-const webhook = ['https://hooks.slack.com/services', 'T04ABCD1234', 'B05EFGH5678', 'q1W2e3R4t5Y6u7I8o9P0a1S2'].join('/');
+const webhook = ['https://hooks.slack.com/services', 'T04ABCD1234', 'B05EFGH5678', 'q1W2e3R4t5Y6u7I8o9P0a1S2'].join(
+  '/',
+);
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMEFMSUNFIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const pem = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn', 'kYZ1aQ9ocLQz2kW8Hc+/yG==', '-----END RSA PRIVATE KEY-----'].join('\n');
+const pem = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn',
+  'kYZ1aQ9ocLQz2kW8Hc+/yG==',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
 
 describe('redact: each own rule, and the gitleaks rules for shapes they replace', () => {
   it.each<[rule: string, input: string, output: string]>([
@@ -48,15 +55,35 @@ describe('redact: each own rule, and the gitleaks rules for shapes they replace'
     ['secret-assignment (JSON)', '{"password": "hunter2", "user": "bob"}', `{"password": "${R}", "user": "bob"}`],
     ['secret-assignment (compact JSON)', '{"password":"hunter2","user":"bob"}', `{"password":"${R}","user":"bob"}`],
     ['secret-assignment (single quotes)', "{'secret': 'abc'}", `{'secret': '${R}'}`],
-    ['secret-assignment (quoted value with spaces)', 'password="correct horse battery" user=bob', `password="${R}" user=bob`],
+    [
+      'secret-assignment (quoted value with spaces)',
+      'password="correct horse battery" user=bob',
+      `password="${R}" user=bob`,
+    ],
     ['secret-assignment (unterminated quote)', 'password="hunter2', `password="${R}`],
     ['secret-assignment (env var with a prefix)', 'DB_PASSWORD=hunter2 PORT=5432', `DB_PASSWORD=${R} PORT=5432`],
-    ['secret-assignment (env var with a prefix)', 'GITHUB_TOKEN=abc SLACK_SIGNING_SECRET=def', `GITHUB_TOKEN=${R} SLACK_SIGNING_SECRET=${R}`],
-    ['secret-assignment (env var with a prefix)', 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG', `aws_secret_access_key=${R}`],
+    [
+      'secret-assignment (env var with a prefix)',
+      'GITHUB_TOKEN=abc SLACK_SIGNING_SECRET=def',
+      `GITHUB_TOKEN=${R} SLACK_SIGNING_SECRET=${R}`,
+    ],
+    [
+      'secret-assignment (env var with a prefix)',
+      'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG',
+      `aws_secret_access_key=${R}`,
+    ],
     ['slack-token (refresh)', `rotate ${['xoxe', '1', 'My0xLTEyMzQ'].join('-')} now`, `rotate ${R} now`],
     ['slack-token (configuration)', `cfg ${['xoxe.xoxp', '1', 'Mi0yLTEyMzQ1'].join('-')}`, `cfg ${R}`],
-    ['private-key (PGP)', '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0=\n=Ab1c\n-----END PGP PRIVATE KEY BLOCK-----', R],
-    ['private-key (escaped in JSON)', '{"k":"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----\\n","n":1}', `{"k":"${R}\\n","n":1}`],
+    [
+      'private-key (PGP)',
+      '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0=\n=Ab1c\n-----END PGP PRIVATE KEY BLOCK-----',
+      R,
+    ],
+    [
+      'private-key (escaped in JSON)',
+      '{"k":"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----\\n","n":1}',
+      `{"k":"${R}\\n","n":1}`,
+    ],
     ['key-body-line', `a\n${'MIIEpAIBAAKCAQEAx3Lq9+/Zk'.padEnd(64, 'Qw8')}\nb`, `a\n${R}\nb`],
     ['url-password', 'postgres://app:s3cr3t@db:5432/x', `postgres://app:${R}@db:5432/x`],
     ['url-password (no user)', 'redis://:s3cr3t@cache:6379', `redis://:${R}@cache:6379`],
@@ -71,9 +98,17 @@ describe('redact: each own rule, and the gitleaks rules for shapes they replace'
     ['secret-assignment (docker auth)', '{"auth":"dXNlcjpwYXNz"}', `{"auth":"${R}"}`],
     ['secret-assignment (escaped quote)', '{"password":"a\\"b","u":1}', `{"password":"${R}","u":1}`],
     ['gitleaks slack-webhook-url', `POST ${webhook} 404`, `POST ${R} 404`],
-    ['gitleaks npm-access-token', `//registry.npmjs.org/:_authToken=${['npm', 'aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'].join('_')}`, `//registry.npmjs.org/:_authToken=${R}`],
+    [
+      'gitleaks npm-access-token',
+      `//registry.npmjs.org/:_authToken=${['npm', 'aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'].join('_')}`,
+      `//registry.npmjs.org/:_authToken=${R}`,
+    ],
     ['gitleaks gitlab-pat', `PRIVATE-TOKEN: ${['glpat', 'xK9mQ2vL8nR4tY6wZ1bC'].join('-')}`, `PRIVATE-TOKEN: ${R}`],
-    ['gitleaks stripe-access-token', `charging with ${['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dc'].join('_')} now`, `charging with ${R} now`],
+    [
+      'gitleaks stripe-access-token',
+      `charging with ${['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dc'].join('_')} now`,
+      `charging with ${R} now`,
+    ],
     ['several rules in one line', `token=${ghp} key AKIAIOSFODNN7EXAMPLE`, `token=${R} key ${R}`],
   ])('%s: %j', (_rule, input, output) => {
     expect(redact(input)).toBe(output);
@@ -124,7 +159,15 @@ describe('redact: custom rules and redactDeep', () => {
   });
 
   it('redacts every string inside a JSON-like value and keeps the rest', () => {
-    const details = { ref: 'v1', env: [`TOKEN=${ghp}`, 'PORT=80'], nested: { auth: 'Bearer abcdefghijkl', n: 3, ok: true, none: null } };
-    expect(redactDeep(details)).toEqual({ ref: 'v1', env: [`TOKEN=${R}`, 'PORT=80'], nested: { auth: `Bearer ${R}`, n: 3, ok: true, none: null } });
+    const details = {
+      ref: 'v1',
+      env: [`TOKEN=${ghp}`, 'PORT=80'],
+      nested: { auth: 'Bearer abcdefghijkl', n: 3, ok: true, none: null },
+    };
+    expect(redactDeep(details)).toEqual({
+      ref: 'v1',
+      env: [`TOKEN=${R}`, 'PORT=80'],
+      nested: { auth: `Bearer ${R}`, n: 3, ok: true, none: null },
+    });
   });
 });

@@ -18,7 +18,8 @@ const at = (ms: number) => new Date(WEEKDAY.getTime() + ms);
 const quiet: LogSource = {
   describe: () => 'CloudWatch /ecs/api (prod)',
   snapshot: async () => ({ events: [], olderLeftOut: false }),
-  follow: (_query, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+  follow: (_query, signal) =>
+    new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
 };
 
 describe('TailManager on its clock', () => {
@@ -39,10 +40,23 @@ describe('TailManager on its clock', () => {
       upload: async () => {},
     };
     const changes = new ChangeFlow({
-      store, chat, clock, catalog: { services: {}, environments: {} }, log: silent, kinds: {},
+      store,
+      chat,
+      clock,
+      catalog: { services: {}, environments: {} },
+      log: silent,
+      kinds: {},
       backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
     });
-    tails = new TailManager({ store, chat, clock, log: silent, changes, redactor: createRedactor(), heartbeatMs: 10_000 });
+    tails = new TailManager({
+      store,
+      chat,
+      clock,
+      log: silent,
+      changes,
+      redactor: createRedactor(),
+      heartbeatMs: 10_000,
+    });
   });
   afterEach(async () => {
     await tails.stopAll('test over');
@@ -51,12 +65,20 @@ describe('TailManager on its clock', () => {
   });
 
   const start = (durationMs: number) =>
-    tails.start({ source: quiet, query: { target: { service: 'api', env: 'prod' }, since: at(-60_000) }, requester: 'U0BOB', channel: 'C1', durationMs, lineBudget: 100 });
-  const summary = () => vi.waitFor(() => {
-    const last = posts.find((p) => p.includes('Tail of'));
-    expect(last).toBeDefined();
-    return last!;
-  });
+    tails.start({
+      source: quiet,
+      query: { target: { service: 'api', env: 'prod' }, since: at(-60_000) },
+      requester: 'U0BOB',
+      channel: 'C1',
+      durationMs,
+      lineBudget: 100,
+    });
+  const summary = () =>
+    vi.waitFor(() => {
+      const last = posts.find((p) => p.includes('Tail of'));
+      expect(last).toBeDefined();
+      return last!;
+    });
 
   it('beats every heartbeatMs of its clock, and only then', async () => {
     const id = await start(30 * 60_000);
@@ -76,7 +98,9 @@ describe('TailManager on its clock', () => {
     expect((await store.getRequest(id))?.state).toBe('running');
     await clock.advance(1);
     expect(await summary()).toContain('reached its 1m limit after 1m');
-    await vi.waitFor(async () => expect(await store.getRequest(id)).toMatchObject({ state: 'succeeded', updatedAt: at(60_000) }));
+    await vi.waitFor(async () =>
+      expect(await store.getRequest(id)).toMatchObject({ state: 'succeeded', updatedAt: at(60_000) }),
+    );
     expect(clock.sleeping).toBe(0);
   });
 

@@ -18,9 +18,22 @@ describe('requests not signed by Slack', () => {
   ])('rejects %s with 401 and runs nothing', async (_label, overrides) => {
     const before = await h.auditCount();
     const messages = h.slack.messages().length;
-    const res = await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'whoami', ...overrides });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'whoami',
+      ...overrides,
+    });
     expect(res.status).toBe(401);
-    const action = await h.slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: '1.000001', actionId: 'opsdeck.approve', value: 'req_x', ...overrides });
+    const action = await h.slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: '1.000001',
+      actionId: 'opsdeck.approve',
+      value: 'req_x',
+      ...overrides,
+    });
     expect(action.status).toBe(401);
     expect(await h.auditCount()).toBe(before);
     expect(h.slack.messages()).toHaveLength(messages);
@@ -28,7 +41,13 @@ describe('requests not signed by Slack', () => {
 
   it('uses the real secret in the happy path (so the cases above fail for the stated reason)', async () => {
     const before = h.slack.messages({ visibleTo: 'U0BOB' }).length;
-    const res = await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'whoami', signingSecret: SIGNING_SECRET });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'whoami',
+      signingSecret: SIGNING_SECRET,
+    });
     expect(res.status).toBe(200);
     const reply = await h.slack.waitFor(() => h.slack.messages({ visibleTo: 'U0BOB' })[before]);
     expect(reply.text).toContain('You are <@U0BOB>');

@@ -38,7 +38,12 @@ describe('posting requests while Redis is down', () => {
     expect(textOf(first)).toContain('Waiting for 1 approval from `sre`');
     const second = await newRequest(h, 'U0BOB', '/scale', 'api prod 4', 'Scale api in prod');
     expect(second.ts).not.toBe(first.ts);
-    expect(h.slack.messages({ visibleTo: 'U0ALICE' }).map((m) => m.text).join('\n')).not.toContain('Invite the bot');
+    expect(
+      h.slack
+        .messages({ visibleTo: 'U0ALICE' })
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toContain('Invite the bot');
 
     const warnings = h.logs.filter((line) => line.includes('Redis is unreachable'));
     expect(warnings).toHaveLength(1);
@@ -62,14 +67,18 @@ describe('posting a request Slack refuses', () => {
     for (const error of ['not_in_channel', 'channel_not_found']) {
       h.slack.failMethod('chat.postMessage', { error }, 1);
       const reply = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
-      expect(reply.text).toContain('Could not post to this channel, so nothing was changed. Invite the bot with `/invite @opsdeck`');
+      expect(reply.text).toContain(
+        'Could not post to this channel, so nothing was changed. Invite the bot with `/invite @opsdeck`',
+      );
     }
   });
 
   it('says what Slack said for any other failure, and stores it with the failed request', async () => {
     h.slack.failMethod('chat.postMessage', { error: 'is_archived' }, 1);
     const archived = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
-    expect(archived.text).toContain('Could not post the request to this channel, so nothing was changed: Slack refused chat.postMessage: is_archived.');
+    expect(archived.text).toContain(
+      'Could not post the request to this channel, so nothing was changed: Slack refused chat.postMessage: is_archived.',
+    );
     expect(archived.text).not.toContain('Invite');
 
     h.slack.failMethod('chat.postMessage', { status: 500 });
@@ -84,7 +93,9 @@ describe('posting a request Slack refuses', () => {
     const store = h.openStore();
     try {
       const failed = (await store.listRequests({ states: ['failed'] })).map((r) => r.outcome?.summary);
-      expect(failed).toContain('Could not post the request to the channel: Slack refused chat.postMessage: is_archived.');
+      expect(failed).toContain(
+        'Could not post the request to the channel: Slack refused chat.postMessage: is_archived.',
+      );
     } finally {
       await store.close();
     }

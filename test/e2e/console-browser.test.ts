@@ -1,8 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  actAs, colouredPixels, type ConsoleSession, deployApprovedByBob, emojiFontLoaded, emojiFontState, openConsole,
-  renderedFonts, send,
+  actAs,
+  colouredPixels,
+  type ConsoleSession,
+  deployApprovedByBob,
+  emojiFontLoaded,
+  emojiFontState,
+  openConsole,
+  renderedFonts,
+  send,
 } from '../../scripts/console-browser.ts';
 
 let session: ConsoleSession;

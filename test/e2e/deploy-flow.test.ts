@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { startHarness, teamConfigText, textOf, type Harness } from '../helpers/harness.ts';
-import { auditActions, click, hasButtons, newRequest, nextEphemeral, requestIdOf, requestIn, settled } from '../helpers/requests.ts';
+import {
+  auditActions,
+  click,
+  hasButtons,
+  newRequest,
+  nextEphemeral,
+  requestIdOf,
+  requestIn,
+  settled,
+} from '../helpers/requests.ts';
 
 // Every test gets its own world (api runs v1.1.0 in both clusters, with v1.0.0 before it) and its own bot.
 let world: Backends;
@@ -22,7 +31,12 @@ afterEach(async () => {
 
 describe('/deploy', () => {
   it('lets a developer deploy to staging straight away and reports in the thread', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api staging v1.2.0 --reason "new checkout"' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api staging v1.2.0 --reason "new checkout"',
+    });
     const msg = await h.slack.waitFor(() => requestIn(h.slack, 'Deploy api to staging'));
     const done = await settled(h, msg);
     expect(done.text).toContain(':white_check_mark:');
@@ -32,15 +46,26 @@ describe('/deploy', () => {
     expect(fields).toContain('`v1.2.0` → ');
     expect(fields).toContain('ghcr.io/acme/api:v1.1.0');
     expect(fields).toMatch(/4 commits \(<[^|]+\|compare>\)/);
-    const report = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: msg.ts }).find((m) => m.text.includes('<@U0ALICE> done')));
+    const report = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS', threadTs: msg.ts }).find((m) => m.text.includes('<@U0ALICE> done')),
+    );
     expect(report.text).toContain('running ghcr.io/acme/api:v1.2.0');
     const deployment = world.clusters.staging.getDeployment('api', 'api');
     expect(deployment?.metadata.annotations?.['kubernetes.io/change-cause']).toContain('U0ALICE deployed v1.2.0');
-    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'deploy.started', 'deploy.succeeded']);
+    expect(await auditActions(h, requestIdOf(done))).toEqual([
+      'deploy.requested',
+      'deploy.started',
+      'deploy.succeeded',
+    ]);
   });
 
   it('needs an SRE for prod: the requester and a developer cannot approve, an SRE can', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.2.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.2.0',
+    });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
@@ -58,13 +83,25 @@ describe('/deploy', () => {
     expect(done.text).toContain(':white_check_mark:');
     expect(done.text).toContain('Approved by <@U0BOB>');
     expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.2.0');
-    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'approval.denied', 'approval.denied', 'approval.granted', 'deploy.started', 'deploy.succeeded']);
+    expect(await auditActions(h, requestIdOf(done))).toEqual([
+      'deploy.requested',
+      'approval.denied',
+      'approval.denied',
+      'approval.granted',
+      'deploy.started',
+      'deploy.succeeded',
+    ]);
   });
 
   it('rolls a failing prod rollout back automatically and says so', async () => {
     expect(imageOf('prod')).toBe('ghcr.io/acme/api:v1.1.0');
     world.clusters.prod.failNextRollout('api', 'api');
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.0.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.0.0',
+    });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
@@ -80,7 +117,12 @@ describe('/deploy', () => {
     ['rejected by an SRE', 'U0BOB', 'reject' as const, ':no_entry: Rejected by <@U0BOB>'],
     ['cancelled by the requester', 'U0ALICE', 'cancel' as const, 'Cancelled by <@U0ALICE>'],
   ])('changes nothing when %s', async (_label, user, action, shown) => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.0.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.0.0',
+    });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
@@ -95,13 +137,23 @@ describe('/deploy', () => {
   });
 
   it('runs exactly once when approvals race and clicks are doubled', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.2.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.2.0',
+    });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
     });
     const before = world.clusters.prod.getReplicaSets('api', 'api').length;
-    await Promise.all([click(h, 'U0BOB', msg, 'approve'), click(h, 'U0ERIN', msg, 'approve'), click(h, 'U0BOB', msg, 'approve'), click(h, 'U0ERIN', msg, 'approve')]);
+    await Promise.all([
+      click(h, 'U0BOB', msg, 'approve'),
+      click(h, 'U0ERIN', msg, 'approve'),
+      click(h, 'U0BOB', msg, 'approve'),
+      click(h, 'U0ERIN', msg, 'approve'),
+    ]);
     const done = await settled(h, msg);
     expect(done.text).toContain(':white_check_mark:');
     const actions = await auditActions(h, requestIdOf(done));
@@ -114,7 +166,12 @@ describe('/deploy', () => {
   });
 
   it('keeps pending requests across a restart of the bot', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.2.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.2.0',
+    });
     const msg = await h.slack.waitFor(() => {
       const m = requestIn(h.slack, 'Deploy api to prod');
       return m && hasButtons(m) ? m : undefined;
@@ -147,7 +204,12 @@ describe('/deploy', () => {
 
 describe('GitHub drivers', () => {
   it('deploys through a GitHub Deployment and follows its statuses', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'worker staging v0.9.0' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'worker staging v0.9.0',
+    });
     const done = await settled(h, await h.slack.waitFor(() => requestIn(h.slack, 'Deploy worker to staging')));
     expect(done.text).toContain(':white_check_mark:');
     const [deployment] = world.github.deployments('acme/worker');
@@ -162,7 +224,10 @@ describe('GitHub drivers', () => {
     }
     const runs = world.github.runs('acme/web');
     expect(runs[0]?.inputs).toEqual({ ref: world.github.shaOf('acme/web', 'main'), environment: 'staging' });
-    const back = await settled(h, await newRequest(h, 'U0ALICE', '/rollback', 'web staging', 'Roll back web in staging'));
+    const back = await settled(
+      h,
+      await newRequest(h, 'U0ALICE', '/rollback', 'web staging', 'Roll back web in staging'),
+    );
     expect(back.text).toContain(':white_check_mark:');
     expect(world.github.runs('acme/web')[0]?.inputs).toMatchObject({ ref: world.github.shaOf('acme/web', 'v2.0.0') });
   });
@@ -191,7 +256,12 @@ describe('/scale and /rollback', () => {
 
   it('rolls back to the previous pod template', async () => {
     expect(imageOf('staging')).toBe('ghcr.io/acme/api:v1.1.0');
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/rollback', text: 'api staging' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/rollback',
+      text: 'api staging',
+    });
     const msg = await h.slack.waitFor(() => requestIn(h.slack, 'Roll back api in staging'));
     const done = await settled(h, msg);
     expect(done.text).toContain(':white_check_mark:');
@@ -199,7 +269,9 @@ describe('/scale and /rollback', () => {
   });
 
   it('keeps a verifiable audit chain through changes, approvals and refusals', async () => {
-    expect((await settled(h, await newRequest(h, 'U0ALICE', '/deploy', 'api staging v1.2.0', 'Deploy api to staging'))).text).toContain(':white_check_mark:');
+    expect(
+      (await settled(h, await newRequest(h, 'U0ALICE', '/deploy', 'api staging v1.2.0', 'Deploy api to staging'))).text,
+    ).toContain(':white_check_mark:');
     const prod = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
     await nextEphemeral(h, 'U0DAVE', () => click(h, 'U0DAVE', prod, 'approve'));
     await click(h, 'U0BOB', prod, 'approve');
@@ -208,7 +280,9 @@ describe('/scale and /rollback', () => {
     const store = h.openStore();
     try {
       expect(await verifyChain(store.readAudit())).toMatchObject({ ok: true });
-      expect((await store.queryAudit({ limit: 100 })).map((r) => r.action)).toEqual(expect.arrayContaining(['deploy.succeeded', 'approval.denied', 'approval.granted', 'command.denied']));
+      expect((await store.queryAudit({ limit: 100 })).map((r) => r.action)).toEqual(
+        expect.arrayContaining(['deploy.succeeded', 'approval.denied', 'approval.granted', 'command.denied']),
+      );
     } finally {
       await store.close();
     }

@@ -26,7 +26,10 @@ let runbooks: string;
 beforeEach(async () => {
   world = await startBackends();
   runbooks = await mkdtemp(join(tmpdir(), 'opsdeck-runbooks-'));
-  await writeFile(join(runbooks, 'hostile.md'), `---\ntitle: Hostile runbook\nowner: "${HOSTILE.join(' ')}"\nservices: [api]\n---\nCheck \`/ops status api prod\`.\n`);
+  await writeFile(
+    join(runbooks, 'hostile.md'),
+    `---\ntitle: Hostile runbook\nowner: "${HOSTILE.join(' ')}"\nservices: [api]\n---\nCheck \`/ops status api prod\`.\n`,
+  );
   const config = `${await exampleConfigText()}\nrunbooks: { path: ${JSON.stringify(runbooks)} }\n`;
   h = await startHarness({ backends: world, configText: config });
 });
@@ -38,9 +41,18 @@ afterEach(async () => {
 
 describe('text from outside is shown, never obeyed', () => {
   it('in log lines of a snapshot', async () => {
-    world.cloudwatch.put('/ecs/api-prod', 'task/1', [{ timestamp: T0 - 5_000, message: `ERROR ${HOSTILE.join(' ')} & more` }]);
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'api prod --since 15m' });
-    const posted = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')));
+    world.cloudwatch.put('/ecs/api-prod', 'task/1', [
+      { timestamp: T0 - 5_000, message: `ERROR ${HOSTILE.join(' ')} & more` },
+    ]);
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api prod --since 15m',
+    });
+    const posted = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')),
+    );
     expectInert(posted);
     expect(textOf(posted)).toContain('&amp; more');
   });
@@ -53,7 +65,7 @@ describe('text from outside is shown, never obeyed', () => {
     expect(textOf(reply)).toContain('&lt;!channel&gt;');
   });
 
-  it('in a runbook\'s front matter', async () => {
+  it("in a runbook's front matter", async () => {
     expectInert(await h.run('U0ALICE', '/runbook', 'hostile runbook'));
   });
 

@@ -26,7 +26,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => brokenCluster.listen(0, '127.0.0.1', resolve));
   const kubeconfig = renderKubeconfig([
-    { name: 'staging', server: `http://127.0.0.1:${(brokenCluster.address() as AddressInfo).port}`, token: 'staging-token' },
+    {
+      name: 'staging',
+      server: `http://127.0.0.1:${(brokenCluster.address() as AddressInfo).port}`,
+      token: 'staging-token',
+    },
     ...world.clusters.prod.kubeconfigContexts({ contexts: ['prod'] }),
   ]);
   const tuning = { snapshotBudgetMs: 2_000, snapshotMaxPages: 5 };
@@ -42,8 +46,14 @@ afterAll(async () => {
 /** Sends /logs and waits for its answer, however long the source's retries take. */
 async function logs(user: string, text: string) {
   // The answer, not the "working on it" notice a slow source brings first.
-  const replies = () => h.slack.messages({ visibleTo: user })
-    .filter((m) => (m.source === 'response_url' || m.files?.length) && !m.text.startsWith(':hourglass_flowing_sand: Working on it'));
+  const replies = () =>
+    h.slack
+      .messages({ visibleTo: user })
+      .filter(
+        (m) =>
+          (m.source === 'response_url' || m.files?.length) &&
+          !m.text.startsWith(':hourglass_flowing_sand: Working on it'),
+      );
   const before = new Set(replies().map((m) => m.ts));
   await h.slack.sendSlashCommand({ user, channel: 'C0DEPLOYS', command: '/logs', text });
   return textOf(await h.slack.waitFor(() => replies().find((m) => !before.has(m.ts)), { timeoutMs: 30_000 }));
@@ -52,7 +62,10 @@ async function logs(user: string, text: string) {
 async function lastAudit(action: string) {
   const store = h.openStore();
   try {
-    return (await store.queryAudit({ limit: 1000 })).filter((r) => r.action === action).sort((a, b) => a.seq - b.seq).at(-1);
+    return (await store.queryAudit({ limit: 1000 }))
+      .filter((r) => r.action === action)
+      .sort((a, b) => a.seq - b.seq)
+      .at(-1);
   } finally {
     await store.close();
   }
@@ -69,8 +82,12 @@ describe('/logs when the log source fails', () => {
       disarm();
     }
     expect(text).not.toContain('No log lines');
-    expect(text).toContain('Could not read the logs from CloudWatch /ecs/api-prod (prod): CloudWatch FilterLogEvents on /ecs/api-prod failed: ServiceUnavailableException');
-    expect(text).toContain('Nothing is known about the logs of *api* in *prod* from 2026-11-25 09:45 UTC to 2026-11-25 10:00 UTC');
+    expect(text).toContain(
+      'Could not read the logs from CloudWatch /ecs/api-prod (prod): CloudWatch FilterLogEvents on /ecs/api-prod failed: ServiceUnavailableException',
+    );
+    expect(text).toContain(
+      'Nothing is known about the logs of *api* in *prod* from 2026-11-25 09:45 UTC to 2026-11-25 10:00 UTC',
+    );
     expect(await lastAudit('command.failed')).toMatchObject({
       actor: 'U0BOB',
       details: { text: '/logs api prod --since 15m', error: expect.stringContaining('ServiceUnavailableException') },
@@ -79,7 +96,9 @@ describe('/logs when the log source fails', () => {
 
   it('says pod logs could not be read when the cluster fails, with its answer redacted and escaped', async () => {
     const text = await logs('U0ALICE', 'web staging --source kubernetes');
-    expect(text).toContain('Could not read the logs from pods app=web in web (staging): Kubernetes context "staging": could not list pods');
+    expect(text).toContain(
+      'Could not read the logs from pods app=web in web (staging): Kubernetes context "staging": could not list pods',
+    );
     expect(text).toContain('etcdserver: leader changed &lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('hunter2hunter2');
@@ -93,12 +112,18 @@ describe('/logs when the log source fails', () => {
 describe('/logs snapshots that leave lines out', () => {
   it('says older lines were left out by the line limit, and how to get them', async () => {
     const first = at('2026-11-25T09:50:00Z');
-    cloudwatch.put('/ecs/api-staging', 'task/1', Array.from({ length: 8 }, (_, i) => ({ timestamp: first + i * 1000, message: `tick ${i}` })));
+    cloudwatch.put(
+      '/ecs/api-staging',
+      'task/1',
+      Array.from({ length: 8 }, (_, i) => ({ timestamp: first + i * 1000, message: `tick ${i}` })),
+    );
     const text = await logs('U0ALICE', 'api staging --lines 3');
     expect(text).toContain('3 lines from CloudWatch /ecs/api-staging (staging)');
     expect(text).toContain('tick 7');
     expect(text).not.toContain('tick 4');
-    expect(text).toContain('Older lines were left out: these are the newest 3. For more, raise `--lines` (at most 2000)');
+    expect(text).toContain(
+      'Older lines were left out: these are the newest 3. For more, raise `--lines` (at most 2000)',
+    );
     expect(text).not.toContain('not read');
   });
 
@@ -111,7 +136,9 @@ describe('/logs snapshots that leave lines out', () => {
     expect(text).toContain('20 lines from CloudWatch /ecs/worker-prod streams worker* (prod)');
     expect(text).toContain('job 49');
     expect(text).not.toContain('job 50');
-    expect(text).toContain(':warning: *Lines after 2026-11-25T09:50:04.900Z were not read*: reading stopped at its page budget (5 pages), so nothing is known about them.');
+    expect(text).toContain(
+      ':warning: *Lines after 2026-11-25T09:50:04.900Z were not read*: reading stopped at its page budget (5 pages), so nothing is known about them.',
+    );
     expect(text).toContain('start there with `--since 2026-11-25T09:50:04.900Z`, or narrow with `--grep`');
     expect(text).toContain('Older lines were left out: these are the newest 20 of those read.');
     expect(text).not.toContain('older ones left out');

@@ -34,7 +34,10 @@ describe('/logs snapshots', () => {
     const now = world.clock.now().getTime();
     world.cloudwatch.put('/ecs/api-prod', 'task/1', [
       ...lines(5, now - 60_000, (i) => `GET /v1/orders/${i} 200 12ms`),
-      { timestamp: now - 30_000, message: 'login failed for bob password=hunter2hunter2 Authorization: Bearer abcdefghijklmnop' },
+      {
+        timestamp: now - 30_000,
+        message: 'login failed for bob password=hunter2hunter2 Authorization: Bearer abcdefghijklmnop',
+      },
     ]);
     const reply = await h.run('U0BOB', '/logs', 'api prod --since 5m');
     expect(reply.ephemeralTo).toBeUndefined();
@@ -47,9 +50,20 @@ describe('/logs snapshots', () => {
   });
 
   it('uploads a large snapshot as a file with the summary as its comment', async () => {
-    world.cloudwatch.put('/ecs/api-staging', 'task/2', lines(120, world.clock.now().getTime() - 120_000, (i) => `worker tick ${i}`));
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'api staging --since 10m' });
-    const file = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.files?.length && m.text.includes('120 lines')));
+    world.cloudwatch.put(
+      '/ecs/api-staging',
+      'task/2',
+      lines(120, world.clock.now().getTime() - 120_000, (i) => `worker tick ${i}`),
+    );
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api staging --since 10m',
+    });
+    const file = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.files?.length && m.text.includes('120 lines')),
+    );
     const content = String(file.files?.[0]?.content ?? '');
     expect(content.split('\n').filter(Boolean)).toHaveLength(120);
     expect(content).toContain('worker tick 119');
@@ -70,26 +84,59 @@ describe('/logs snapshots', () => {
 
 describe('/logs --follow', () => {
   it('streams new lines into a thread exactly once, through a throttling burst, until its time is up', async () => {
-    const generator = world.cloudwatch.generate({ group: '/ecs/api-staging', streams: ['a', 'b'], eventsPerSecond: 40, secretShare: 0 });
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'api staging --follow --for 3s --since 1s' });
-    const parent = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *api* in *staging*')));
+    const generator = world.cloudwatch.generate({
+      group: '/ecs/api-staging',
+      streams: ['a', 'b'],
+      eventsPerSecond: 40,
+      secretShare: 0,
+    });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api staging --follow --for 3s --since 1s',
+    });
+    const parent = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *api* in *staging*')),
+    );
     expect(JSON.stringify(parent.blocks)).toContain('opsdeck.logs.stop');
     world.cloudwatch.injectFailure({ operation: 'FilterLogEvents', kind: 'throttle', times: 3 });
-    const summary = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('reached its 3s limit')), { timeoutMs: 15_000 });
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages({ channel: 'C0DEPLOYS', threadTs: parent.ts })
+          .find((m) => m.text.includes('reached its 3s limit')),
+      { timeoutMs: 15_000 },
+    );
     generator.stop();
     const shown = threadLines(parent.ts);
     expect(shown.length).toBeGreaterThan(20);
     expect(new Set(shown).size).toBe(shown.length);
     expect(summary.text).toContain(`${shown.length} lines shown`);
-    const final = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === parent.ts && m.edited));
+    const final = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === parent.ts && m.edited),
+    );
     expect(JSON.stringify(final.blocks)).not.toContain('opsdeck.logs.stop');
     expect(final.text).toContain('reached its 3s limit');
   });
 
   it('follows pod logs of every pod of the selector', async () => {
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'web staging --source kubernetes --follow --for 2s' });
-    const parent = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *web* in *staging*')));
-    await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('reached its 2s limit')), { timeoutMs: 15_000 });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'web staging --source kubernetes --follow --for 2s',
+    });
+    const parent = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *web* in *staging*')),
+    );
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages({ channel: 'C0DEPLOYS', threadTs: parent.ts })
+          .find((m) => m.text.includes('reached its 2s limit')),
+      { timeoutMs: 15_000 },
+    );
     const shown = threadLines(parent.ts);
     expect(shown.length).toBeGreaterThan(0);
     const pods = new Set(shown.map((l) => l.split(' ')[1]));
@@ -98,14 +145,46 @@ describe('/logs --follow', () => {
   });
 
   it('stops on a Stop click by someone allowed to read those logs, and audits who', async () => {
-    const generator = world.cloudwatch.generate({ group: '/ecs/api-prod', streams: ['a'], eventsPerSecond: 10, secretShare: 0 });
-    await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/logs', text: 'api prod --follow --for 5m' });
-    const parent = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *api* in *prod*')));
+    const generator = world.cloudwatch.generate({
+      group: '/ecs/api-prod',
+      streams: ['a'],
+      eventsPerSecond: 10,
+      secretShare: 0,
+    });
+    await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api prod --follow --for 5m',
+    });
+    const parent = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *api* in *prod*')),
+    );
     const id = /`(tail_[A-Za-z0-9_-]+)`/.exec(JSON.stringify(parent.blocks))![1]!;
-    const refused = await nextEphemeral(h, 'U0CAROL', () => h.slack.sendBlockAction({ user: 'U0CAROL', channel: 'C0DEPLOYS', messageTs: parent.ts, actionId: 'opsdeck.logs.stop', value: id }));
+    const refused = await nextEphemeral(h, 'U0CAROL', () =>
+      h.slack.sendBlockAction({
+        user: 'U0CAROL',
+        channel: 'C0DEPLOYS',
+        messageTs: parent.ts,
+        actionId: 'opsdeck.logs.stop',
+        value: id,
+      }),
+    );
     expect(refused.text).toContain('logs:api:prod');
-    await h.slack.sendBlockAction({ user: 'U0ALICE', channel: 'C0DEPLOYS', messageTs: parent.ts, actionId: 'opsdeck.logs.stop', value: id });
-    const closing = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: parent.ts }).find((m) => m.text.includes('stopped by <@U0ALICE>')), { timeoutMs: 10_000 });
+    await h.slack.sendBlockAction({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      messageTs: parent.ts,
+      actionId: 'opsdeck.logs.stop',
+      value: id,
+    });
+    const closing = await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages({ channel: 'C0DEPLOYS', threadTs: parent.ts })
+          .find((m) => m.text.includes('stopped by <@U0ALICE>')),
+      { timeoutMs: 10_000 },
+    );
     generator.stop();
     const summary = closing.text.replace('<@U0BOB> ', '');
     const store = h.openStore();

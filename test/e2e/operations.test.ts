@@ -19,7 +19,9 @@ describe('operational endpoints on the bot HTTP server', () => {
   });
 
   it('/readyz answers 200 once Slack accepts the token, while the store is reachable', async () => {
-    expect(await eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, '/readyz to answer 200')).toBe(true);
+    expect(
+      await eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, '/readyz to answer 200'),
+    ).toBe(true);
   });
 
   it('/metrics counts commands by name and outcome and records ack latency', async () => {

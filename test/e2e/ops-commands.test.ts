@@ -12,7 +12,12 @@ afterEach(async () => {
 
 describe('/ops through signed Slack requests', () => {
   it('acks /ops help with a 200 and lists what a developer may run', async () => {
-    const res = await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', text: 'help' });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'help',
+    });
     expect(res.status).toBe(200);
     const reply = await h.slack.waitFor(() => h.slack.messages({ visibleTo: 'U0ALICE' }).at(-1));
     expect(reply.ephemeralTo).toBe('U0ALICE');

@@ -33,10 +33,22 @@ describe('secrets in what people type and what backends return never reach Slack
     }, []);
     for (const reason of reasons.slice(0, 4)) {
       const seen = new Set(h.slack.messages({ channel: 'C0DEPLOYS' }).map((m) => m.ts));
-      await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: `api staging v1.2.0 --reason "${reason}" --dry-run` });
-      await h.slack.waitFor(() => h.slack.messages({ visibleTo: 'U0ALICE' }).find((m) => !seen.has(m.ts) && m.text.startsWith('Dry run')));
+      await h.slack.sendSlashCommand({
+        user: 'U0ALICE',
+        channel: 'C0DEPLOYS',
+        command: '/deploy',
+        text: `api staging v1.2.0 --reason "${reason}" --dry-run`,
+      });
+      await h.slack.waitFor(() =>
+        h.slack.messages({ visibleTo: 'U0ALICE' }).find((m) => !seen.has(m.ts) && m.text.startsWith('Dry run')),
+      );
     }
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: `api staging v1.2.0 --reason "${reasons[0]}"` });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: `api staging v1.2.0 --reason "${reasons[0]}"`,
+    });
     const done = await settled(h, await h.slack.waitFor(() => requestIn(h.slack, 'Deploy api to staging')));
     expect(textOf(done)).toContain('*Reason*');
     expect(leaks(JSON.stringify(h.slack.messages({})))).toEqual([]);
@@ -49,9 +61,17 @@ describe('secrets in what people type and what backends return never reach Slack
   });
 
   it('log lines carrying secrets, posted inline and attached as a file', async () => {
-    const events = SECRET_SAMPLES.flatMap((s) => s.events).map((message, i) => ({ timestamp: T0 - 60_000 + i, message }));
+    const events = SECRET_SAMPLES.flatMap((s) => s.events).map((message, i) => ({
+      timestamp: T0 - 60_000 + i,
+      message,
+    }));
     world.cloudwatch.put('/ecs/api-prod', 'task/1', events);
-    await h.slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/logs', text: 'api prod --since 15m --lines 500' });
+    await h.slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api prod --since 15m --lines 500',
+    });
     const shared = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.files?.length));
     const file = h.slack.file(shared.files![0]!.id)?.content?.toString() ?? '';
     expect(file.split('\n').length).toBeGreaterThan(SECRET_SAMPLES.length);

@@ -54,8 +54,19 @@ function buttons(message: StoredMessage): ButtonElement[] {
 
 function press(user: string, message: StoredMessage, label: string) {
   const button = buttons(message).find((e) => e.text.text === label);
-  if (!button) throw new Error(`no button ${label} in ${buttons(message).map((e) => e.text.text).join(', ')}`);
-  return h.slack.sendBlockAction({ user, channel: message.channel, messageTs: message.ts, actionId: button.action_id, value: button.value });
+  if (!button)
+    throw new Error(
+      `no button ${label} in ${buttons(message)
+        .map((e) => e.text.text)
+        .join(', ')}`,
+    );
+  return h.slack.sendBlockAction({
+    user,
+    channel: message.channel,
+    messageTs: message.ts,
+    actionId: button.action_id,
+    value: button.value,
+  });
 }
 
 const channelPosts = () => h.slack.messages({ channel: 'C0DEPLOYS' }).filter((m) => !m.ephemeralTo);
@@ -74,7 +85,10 @@ describe('runbook Run buttons', () => {
     const shown = await h.run('U0BOB', '/runbook', 'bad release');
     const labels = buttons(shown).filter((b) => b.action_id.startsWith('opsdeck.runbook.run.'));
     expect(labels.map((b) => b.text.text)).toEqual([
-      '/rollback web prod', '/rollback worker prod', '/rollback api prod --dry-run', '/ops status api prod',
+      '/rollback web prod',
+      '/rollback worker prod',
+      '/rollback api prod --dry-run',
+      '/ops status api prod',
     ]);
     expect(labels.map((b) => b.confirm !== undefined)).toEqual([true, true, true, false]);
   });

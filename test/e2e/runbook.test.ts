@@ -18,12 +18,20 @@ afterEach(async () => {
 
 /** Finds the button whose label is `label` on a message and clicks it as `user`. */
 async function press(user: string, message: StoredMessage, label: string): Promise<number> {
-  const elements = (message.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
+  const elements = (
+    message.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]
+  )
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? []);
   const button = elements.find((e) => e.text.text === label);
   if (!button) throw new Error(`no button ${label} in ${elements.map((e) => e.text.text).join(', ')}`);
-  const res = await h.slack.sendBlockAction({ user, channel: message.channel, messageTs: message.ts, actionId: button.action_id, value: button.value });
+  const res = await h.slack.sendBlockAction({
+    user,
+    channel: message.channel,
+    messageTs: message.ts,
+    actionId: button.action_id,
+    value: button.value,
+  });
   return res.status;
 }
 
@@ -60,7 +68,11 @@ describe('/runbook', () => {
   it('posts in the channel for everyone', async () => {
     const shown = await h.run('U0ALICE', '/runbook', 'crash looping pods');
     await press('U0ALICE', shown, 'Post to channel');
-    const posted = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text === 'Runbook: Pods crash-looping'));
+    const posted = await h.slack.waitFor(() =>
+      h.slack
+        .messages({ channel: 'C0DEPLOYS' })
+        .find((m) => !m.ephemeralTo && m.text === 'Runbook: Pods crash-looping'),
+    );
     expect(h.slack.messages({ channel: 'C0DEPLOYS', visibleTo: 'U0CAROL' })).toContainEqual(posted);
     expect(textOf(posted)).not.toContain('Post to channel');
   });
@@ -75,12 +87,18 @@ describe('/runbook', () => {
   });
 
   it('runs a /logs step for someone allowed to read prod logs, and refuses someone who is not', async () => {
-    world.cloudwatch.put('/ecs/api-prod', 'task/9', [{ timestamp: world.clock.now().getTime() - 5_000, message: 'ERROR upstream timed out' }]);
+    world.cloudwatch.put('/ecs/api-prod', 'task/9', [
+      { timestamp: world.clock.now().getTime() - 5_000, message: 'ERROR upstream timed out' },
+    ]);
     const shown = await h.run('U0ALICE', '/runbook', 'api 5xx errors');
     await press('U0ALICE', shown, '/logs api prod --since 15m --grep ERROR');
-    const logs = await h.slack.waitFor(() => h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')));
+    const logs = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => !m.ephemeralTo && m.text.includes('from CloudWatch')),
+    );
     expect(textOf(logs)).toContain('ERROR upstream timed out');
-    const refused = await nextEphemeral(h, 'U0CAROL', () => press('U0CAROL', shown, '/logs api prod --since 15m --grep ERROR'));
+    const refused = await nextEphemeral(h, 'U0CAROL', () =>
+      press('U0CAROL', shown, '/logs api prod --since 15m --grep ERROR'),
+    );
     expect(refused.text).toContain('logs:api:prod');
   });
 

@@ -54,9 +54,18 @@ describe('the Slack endpoint', () => {
 
   it('clicks a replayed button once', async () => {
     const shown = await h.run('U0ALICE', '/runbook', 'api 5xx errors');
-    const status = (shown.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
-      .flatMap((b) => b.elements ?? []).find((e) => e.text.text === '/ops status api prod')!;
-    await h.slack.sendBlockAction({ user: 'U0ALICE', channel: shown.channel, messageTs: shown.ts, actionId: status.action_id, value: status.value });
+    const status = (
+      shown.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]
+    )
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.text.text === '/ops status api prod')!;
+    await h.slack.sendBlockAction({
+      user: 'U0ALICE',
+      channel: shown.channel,
+      messageTs: shown.ts,
+      actionId: status.action_id,
+      value: status.value,
+    });
     await h.slack.waitFor(() => replies('U0ALICE').find((m) => m.text.includes('Status of api')));
     expect((await h.slack.replayLast()).status).toBe(200);
     await h.run('U0ALICE', '/ops', 'whoami');
@@ -68,21 +77,53 @@ describe('the Slack endpoint', () => {
     ['stamped 6 minutes in the future', 360],
   ])('refuses a request %s with 401 and runs nothing', async (_label, offset) => {
     const stamp = Math.floor(T0 / 1000) + offset;
-    const res = await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'lock api staging skewed', timestamp: stamp });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'lock api staging skewed',
+      timestamp: stamp,
+    });
     expect(res.status).toBe(401);
     await h.run('U0BOB', '/ops', 'whoami');
     expect(await auditActions()).not.toContain('lock.acquired');
   });
 
   it('refuses a bad signature with 401', async () => {
-    const res = await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'whoami', signingSecret: 'not-the-secret' });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'whoami',
+      signingSecret: 'not-the-secret',
+    });
     expect(res.status).toBe(401);
   });
 
   it.each([
-    ['a block_actions payload without user', { payload: JSON.stringify({ type: 'block_actions', trigger_id: '1.2.3', actions: [{ action_id: 'opsdeck.request.approve', value: 'req_x' }] }) }, 'user'],
+    [
+      'a block_actions payload without user',
+      {
+        payload: JSON.stringify({
+          type: 'block_actions',
+          trigger_id: '1.2.3',
+          actions: [{ action_id: 'opsdeck.request.approve', value: 'req_x' }],
+        }),
+      },
+      'user',
+    ],
     ['a block_actions payload that is not JSON', { payload: '{"type":' }, 'not JSON'],
-    ['a slash command without user_id', { command: '/ops', text: 'whoami', channel_id: 'C0DEPLOYS', trigger_id: '1.2.3', response_url: 'https://hooks.slack.com/commands/x' }, 'user_id'],
+    [
+      'a slash command without user_id',
+      {
+        command: '/ops',
+        text: 'whoami',
+        channel_id: 'C0DEPLOYS',
+        trigger_id: '1.2.3',
+        response_url: 'https://hooks.slack.com/commands/x',
+      },
+      'user_id',
+    ],
   ])('answers a signed request with %s with 400', async (_label, fields, named) => {
     const res = await postSigned(new URLSearchParams(fields).toString(), Math.floor(T0 / 1000));
     expect(res.status).toBe(400);

@@ -18,7 +18,13 @@ describe('Socket Mode (SLACK_APP_TOKEN)', () => {
 
   it('acks slash commands over the socket and answers through response_url', async () => {
     const before = h.slack.messages({ visibleTo: 'U0BOB' }).length;
-    const res = await h.slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'whoami', transport: 'socket' });
+    const res = await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/ops',
+      text: 'whoami',
+      transport: 'socket',
+    });
     expect(res.status).toBe(200);
     const reply = await h.slack.waitFor(() => h.slack.messages({ visibleTo: 'U0BOB' })[before]);
     expect(textOf(reply)).toContain('*sre*');

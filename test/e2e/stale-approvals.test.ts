@@ -12,14 +12,18 @@ const imageOf = () => world.clusters.prod.getDeployment('api', 'api')?.spec.temp
 async function patchOutsideOpsdeck(spec: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${world.clusters.prod.url}/apis/apps/v1/namespaces/api/deployments/api`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/strategic-merge-patch+json', authorization: `Bearer ${world.clusters.prod.token}` },
+    headers: {
+      'content-type': 'application/strategic-merge-patch+json',
+      authorization: `Bearer ${world.clusters.prod.token}`,
+    },
     body: JSON.stringify({ spec }),
   });
   if (!res.ok) throw new Error(`patch failed: ${res.status} ${await res.text()}`);
   await world.clusters.prod.waitForRollout('api', 'api');
 }
 
-const setImageOutsideOpsdeck = (image: string) => patchOutsideOpsdeck({ template: { spec: { containers: [{ name: 'api', image }] } } });
+const setImageOutsideOpsdeck = (image: string) =>
+  patchOutsideOpsdeck({ template: { spec: { containers: [{ name: 'api', image }] } } });
 
 async function pendingRequest(user: string, text: string, command = '/deploy', title = 'Deploy api to prod') {
   const seen = new Set(h.slack.messages({ channel: 'C0DEPLOYS' }).map((m) => m.ts));
@@ -33,7 +37,10 @@ async function pendingRequest(user: string, text: string, command = '/deploy', t
 async function auditActions(requestId: string): Promise<string[]> {
   const store = h.openStore();
   try {
-    return (await store.queryAudit({ limit: 1000 })).filter((r) => r.requestId === requestId).map((r) => r.action).reverse();
+    return (await store.queryAudit({ limit: 1000 }))
+      .filter((r) => r.requestId === requestId)
+      .map((r) => r.action)
+      .reverse();
   } finally {
     await store.close();
   }
@@ -41,7 +48,8 @@ async function auditActions(requestId: string): Promise<string[]> {
 
 beforeEach(async () => {
   world = await startBackends();
-  const config = (await exampleConfigText()).replace('tag: sha', 'tag: ref')
+  const config = (await exampleConfigText())
+    .replace('tag: sha', 'tag: ref')
     .replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]');
   h = await startHarness({ backends: world, configText: config });
 });

@@ -33,8 +33,21 @@ export async function startBackends(clock: Clock = pinnedClock(WEEKDAY)): Promis
   const cluster = () => KubernetesEmulator.start({ tickMs: 20, podReadyMs: 40, timeScale: 0.002, now });
   const clusters = { staging: await cluster(), prod: await cluster() };
   for (const k8s of Object.values(clusters)) {
-    k8s.seedDeployment({ namespace: 'api', name: 'api', container: 'api', image: 'ghcr.io/acme/api:v1.1.0', replicas: 3, history: ['ghcr.io/acme/api:v1.0.0'] });
-    k8s.seedDeployment({ namespace: 'web', name: 'web', image: 'ghcr.io/acme/web:v2.0.0', replicas: 2, hpa: { min: 2, max: 6 } });
+    k8s.seedDeployment({
+      namespace: 'api',
+      name: 'api',
+      container: 'api',
+      image: 'ghcr.io/acme/api:v1.1.0',
+      replicas: 3,
+      history: ['ghcr.io/acme/api:v1.0.0'],
+    });
+    k8s.seedDeployment({
+      namespace: 'web',
+      name: 'web',
+      image: 'ghcr.io/acme/web:v2.0.0',
+      replicas: 2,
+      hpa: { min: 2, max: 6 },
+    });
   }
   const cloudwatch = await CloudWatchLogsEmulator.start({ ingestionDelayMs: 50, now });
   for (const env of ['staging', 'prod']) cloudwatch.createGroup(`/ecs/api-${env}`);

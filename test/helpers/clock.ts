@@ -107,7 +107,10 @@ export class ManualClock implements Clock {
   }
 
   #next(): Sleeper | undefined {
-    return this.#sleepers.reduce<Sleeper | undefined>((first, s) => (!first || s.at < first.at || (s.at === first.at && s.seq < first.seq) ? s : first), undefined);
+    return this.#sleepers.reduce<Sleeper | undefined>(
+      (first, s) => (!first || s.at < first.at || (s.at === first.at && s.seq < first.seq) ? s : first),
+      undefined,
+    );
   }
 
   #remove(sleeper: Sleeper): void {

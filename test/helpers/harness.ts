@@ -22,10 +22,12 @@ export async function exampleConfigText(): Promise<string> {
 
 /** The example config with Erin as a second SRE (so two approvers can race) and images tagged by ref. */
 export async function teamConfigText(): Promise<string> {
-  return (await exampleConfigText())
-    .replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]')
-    // Tag-named images keep the assertions readable; the example itself tags by commit sha.
-    .replace('tag: sha', 'tag: ref');
+  return (
+    (await exampleConfigText())
+      .replace('members: [U0BOB, "@sre-oncall"]', 'members: [U0BOB, U0ERIN, "@sre-oncall"]')
+      // Tag-named images keep the assertions readable; the example itself tags by commit sha.
+      .replace('tag: sha', 'tag: ref')
+  );
 }
 
 export interface Harness {
@@ -82,7 +84,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // Erin is in the workspace but holds no opsdeck role.
   const users = [...DEFAULT_WORKSPACE.users, { id: 'U0ERIN', name: 'erin', realName: 'Erin Example' }];
   const slack = await SlackEmulator.start({
-    signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN, workspace: { users },
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    appToken: APP_TOKEN,
+    workspace: { users },
     // Slack and the bot share one clock, as they share real time: signatures are checked against it.
     now: epochMs(clock),
   });
@@ -101,16 +106,38 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.backends
-      ? { GITHUB_API_URL: options.backends.github.url, GITHUB_TOKEN, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: options.backends.cloudwatch.url, AWS_REGION: 'us-east-1' }
+      ? {
+          GITHUB_API_URL: options.backends.github.url,
+          GITHUB_TOKEN,
+          AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: options.backends.cloudwatch.url,
+          AWS_REGION: 'us-east-1',
+        }
       : {}),
   });
   const config = parseConfig(options.configText ?? (await exampleConfigText()));
-  const boot = () => startOpsdeck({
-    config, settings, log: createLogger('debug', sink), directoryTtlMs: options.directoryTtlMs, clock,
-    kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
-    tuning: { workingNoticeMs: options.workingNoticeMs, readinessCheckMs: 100, pollMs: 20, requestTimeoutMs: 2000, rolloutTimeoutMs: 20_000, retryAfterBaseValue: 10, expirySweepMs: 50, progressIntervalMs: 0, heartbeatMs: 100,
-      awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' }, chatGapMs: options.chatGapMs ?? 20, ...options.tuning },
-  });
+  const boot = () =>
+    startOpsdeck({
+      config,
+      settings,
+      log: createLogger('debug', sink),
+      directoryTtlMs: options.directoryTtlMs,
+      clock,
+      kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
+      tuning: {
+        workingNoticeMs: options.workingNoticeMs,
+        readinessCheckMs: 100,
+        pollMs: 20,
+        requestTimeoutMs: 2000,
+        rolloutTimeoutMs: 20_000,
+        retryAfterBaseValue: 10,
+        expirySweepMs: 50,
+        progressIntervalMs: 0,
+        heartbeatMs: 100,
+        awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        chatGapMs: options.chatGapMs ?? 20,
+        ...options.tuning,
+      },
+    });
   let bot = await boot();
   const connect = async () => {
     if (options.socketMode) await slack.waitFor(() => slack.socketCount() === 1);
@@ -139,7 +166,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async run(user, command, text, channel = 'C0DEPLOYS') {
       // Answers to a command come through its response_url; channel posts by others do not count, nor
       // does the "working on it" notice a slow machine may show before the answer.
-      const replies = () => slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url' && !m.text.startsWith(WORKING));
+      const replies = () =>
+        slack.messages({ visibleTo: user }).filter((m) => m.source === 'response_url' && !m.text.startsWith(WORKING));
       const before = new Set(replies().map((m) => m.ts));
       const res = await slack.sendSlashCommand({ user, channel, command, text });
       if (res.status !== 200) throw new Error(`bot answered ${res.status}: ${res.body}`);

@@ -23,7 +23,9 @@ function seeded(seed: number): (n: number) => number[] {
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function chars(seed: number, n: number, alphabet = ALNUM): string {
-  return seeded(seed)(n).map((b) => alphabet[b % alphabet.length]).join('');
+  return seeded(seed)(n)
+    .map((b) => alphabet[b % alphabet.length])
+    .join('');
 }
 function base64(seed: number, bytes: number, prefix: number[] = []): string {
   return Buffer.from([...prefix, ...seeded(seed)(bytes)]).toString('base64');
@@ -45,7 +47,11 @@ const webhookPath = ['T04ABCD1234', 'B05EFGH5678', chars(9, 24)].join('/');
 const ghp = ['ghp', chars(10, 36)].join('_');
 const ghPat = ['github', 'pat', `${chars(11, 22)}_${chars(12, 59)}`].join('_');
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
-const jwt = [b64url('{"alg":"RS256","typ":"JWT"}'), b64url('{"sub":"U0ALICE","iat":1764460800}'), base64(13, 64).replace(/[+/=]/g, 'x')].join('.');
+const jwt = [
+  b64url('{"alg":"RS256","typ":"JWT"}'),
+  b64url('{"sub":"U0ALICE","iat":1764460800}'),
+  base64(13, 64).replace(/[+/=]/g, 'x'),
+].join('.');
 const bearer = chars(14, 40);
 const rsaBody = armorLines(base64(15, 1190, [0x30, 0x82, 0x04, 0xa2]));
 const pgpBody = armorLines(base64(16, 1400, [0x95, 0x05, 0xc6]));
@@ -80,31 +86,56 @@ export const SECRET_SAMPLES: readonly SecretSample[] = [
   },
   {
     name: 'private key printed one line per event',
-    events: ['loading TLS key from env', begin('RSA PRIVATE KEY'), ...rsaBody, end('RSA PRIVATE KEY'), 'listening on :8443'],
+    events: [
+      'loading TLS key from env',
+      begin('RSA PRIVATE KEY'),
+      ...rsaBody,
+      end('RSA PRIVATE KEY'),
+      'listening on :8443',
+    ],
     secrets: rsaBody,
     keep: ['loading TLS key from env', 'listening on :8443'],
   },
   {
     name: 'private key inside one event',
-    events: [`config dump: tls.key=${[begin('PRIVATE KEY'), ...rsaBody.slice(0, 3), end('PRIVATE KEY')].join('\n')} port=8443`],
+    events: [
+      `config dump: tls.key=${[begin('PRIVATE KEY'), ...rsaBody.slice(0, 3), end('PRIVATE KEY')].join('\n')} port=8443`,
+    ],
     secrets: rsaBody.slice(0, 3),
     keep: ['config dump: tls.key=', ' port=8443'],
   },
   {
     name: 'private key inside a JSON string',
-    events: [JSON.stringify({ level: 'debug', msg: 'secret loaded', value: [begin('EC PRIVATE KEY'), ...rsaBody.slice(0, 2), end('EC PRIVATE KEY'), ''].join('\n') })],
+    events: [
+      JSON.stringify({
+        level: 'debug',
+        msg: 'secret loaded',
+        value: [begin('EC PRIVATE KEY'), ...rsaBody.slice(0, 2), end('EC PRIVATE KEY'), ''].join('\n'),
+      }),
+    ],
     secrets: rsaBody.slice(0, 2),
     keep: ['"msg":"secret loaded"'],
   },
   {
     name: 'PGP private key block one line per event',
-    events: ['importing signing key', begin('PGP PRIVATE KEY BLOCK'), 'Comment: release signing', '', ...pgpBody, pgpChecksum, end('PGP PRIVATE KEY BLOCK'), 'gpg: key imported'],
+    events: [
+      'importing signing key',
+      begin('PGP PRIVATE KEY BLOCK'),
+      'Comment: release signing',
+      '',
+      ...pgpBody,
+      pgpChecksum,
+      end('PGP PRIVATE KEY BLOCK'),
+      'gpg: key imported',
+    ],
     secrets: [...pgpBody, pgpChecksum],
     keep: ['importing signing key', 'gpg: key imported'],
   },
   {
     name: 'AWS credentials as JSON with PascalCase keys',
-    events: [`{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}","SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`],
+    events: [
+      `{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}","SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`,
+    ],
     secrets: [awsTempKeyId, awsSecret, awsSessionToken],
     keep: ['{"Credentials":{"AccessKeyId":"', '"Expiration":"2026-11-30T05:00:00Z"}}'],
   },
@@ -219,7 +250,10 @@ export function sampleText(sample: SecretSample): string {
 
 /** What is wrong with `output` for `sample`: secrets still in it, and text around them that went. */
 export function redactionFaults(sample: SecretSample, output: string): { leaked: string[]; lost: string[] } {
-  return { leaked: sample.secrets.filter((s) => output.includes(s)), lost: sample.keep.filter((k) => !output.includes(k)) };
+  return {
+    leaked: sample.secrets.filter((s) => output.includes(s)),
+    lost: sample.keep.filter((k) => !output.includes(k)),
+  };
 }
 
 /** Ordinary output that must come through untouched. */
@@ -242,7 +276,7 @@ export const CLEAN_LINES: readonly string[] = [
   'mytoken=abc tokens: 5 password_hash=abc "tokenCount": 3',
   'Bearer abc is too short to be a token',
   'eyJhbGciOiJIUzI1NiJ9 is only a JWT header',
-  'ERROR TypeError: Cannot read properties of undefined (reading \'sku\')',
+  "ERROR TypeError: Cannot read properties of undefined (reading 'sku')",
   '    at PaymentClient.charge (/app/dist/services.js:142:17)',
   'Scaled api in prod from 3 to 5 replicas',
   'key=orders/2026/11/30/part-0001.parquet size=12MB',

@@ -2,7 +2,13 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/core/redact.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { CLEAN_LINES, redactionFaults, SECRET_SAMPLES, sampleText, type SecretSample } from '../helpers/secret-corpus.ts';
+import {
+  CLEAN_LINES,
+  redactionFaults,
+  SECRET_SAMPLES,
+  sampleText,
+  type SecretSample,
+} from '../helpers/secret-corpus.ts';
 
 /** A real pino logger writing JSON lines into memory. */
 function capture(redactor = createRedactor()) {
@@ -25,7 +31,9 @@ function strings(value: unknown): string[] {
 }
 
 function expectClean(sample: SecretSample, raw: string): void {
-  expect(sample.secrets.filter((secret) => raw.includes(secret) || raw.includes(JSON.stringify(secret).slice(1, -1)))).toEqual([]);
+  expect(
+    sample.secrets.filter((secret) => raw.includes(secret) || raw.includes(JSON.stringify(secret).slice(1, -1))),
+  ).toEqual([]);
 }
 
 describe('pino logger: no secret of the corpus reaches the output', () => {
@@ -49,7 +57,10 @@ describe('pino logger: no secret of the corpus reaches the output', () => {
     log.error(new Error('database unavailable'), 'deploy failed');
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.slice(0, CLEAN_LINES.length).map((e) => [e.msg, e.line])).toEqual(CLEAN_LINES.map((l) => [l, l]));
-    expect(entries.at(-1)).toMatchObject({ msg: 'deploy failed', err: { type: 'Error', message: 'database unavailable' } });
+    expect(entries.at(-1)).toMatchObject({
+      msg: 'deploy failed',
+      err: { type: 'Error', message: 'database unavailable' },
+    });
   });
 
   it('uses the redactor it is given (the config adds its rules)', () => {

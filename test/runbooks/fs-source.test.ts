@@ -55,6 +55,8 @@ describe('FsRunbookSource', () => {
 
   it('says clearly when the folder does not exist', async () => {
     const dir = await folder({});
-    await expect(new FsRunbookSource(join(dir, 'missing')).list()).rejects.toThrow(`Cannot read runbooks from ${join(dir, 'missing')}: no such folder`);
+    await expect(new FsRunbookSource(join(dir, 'missing')).list()).rejects.toThrow(
+      `Cannot read runbooks from ${join(dir, 'missing')}: no such folder`,
+    );
   });
 });

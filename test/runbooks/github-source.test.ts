@@ -23,7 +23,11 @@ async function setUp(options: { spec?: string; ttlMs?: number } = {}) {
   const log = recordingLogger();
   const octokit = createOctokit({ baseUrl: gh.url, token: 'test-token', log, retryAfterBaseValue: 1 });
   const clock = new ManualClock('2026-11-24T10:00:00Z');
-  const source = new GitHubRunbookSource(octokit, options.spec ?? 'acme/ops/runbooks@main', { ttlMs: options.ttlMs ?? 60_000, log, clock });
+  const source = new GitHubRunbookSource(octokit, options.spec ?? 'acme/ops/runbooks@main', {
+    ttlMs: options.ttlMs ?? 60_000,
+    log,
+    clock,
+  });
   return { gh, log, clock, source };
 }
 
@@ -78,7 +82,9 @@ describe('GitHubRunbookSource', () => {
     await clock.advance(60_000);
     const disarm = gh.injectFailure({ pathPattern: /\/contents/, kind: '502', times: Infinity });
     expect(await source.list()).toEqual(before);
-    expect(log.entries.filter((e) => e.level === 'warn' && e.msg?.includes('serving the copy fetched earlier'))).toHaveLength(1);
+    expect(
+      log.entries.filter((e) => e.level === 'warn' && e.msg?.includes('serving the copy fetched earlier')),
+    ).toHaveLength(1);
     const failed = contentRequests(gh);
     await clock.advance(29_999);
     await source.list();
@@ -92,12 +98,17 @@ describe('GitHubRunbookSource', () => {
   it('fails with the source and GitHub’s answer when nothing was fetched before', async () => {
     const { gh, source } = await setUp();
     gh.injectFailure({ pathPattern: /\/contents/, kind: 'notFound' });
-    await expect(source.list()).rejects.toThrow('Reading runbooks from github:acme/ops/runbooks@main failed: GitHub answered 404 Not Found');
+    await expect(source.list()).rejects.toThrow(
+      'Reading runbooks from github:acme/ops/runbooks@main failed: GitHub answered 404 Not Found',
+    );
   });
 
   it.each([
     { spec: 'acme/ops/missing@main', message: 'GitHub answered 404 Not Found' },
-    { spec: 'acme/ops/runbooks@no-such-branch', message: 'GitHub answered 404 No commit found for the ref no-such-branch' },
+    {
+      spec: 'acme/ops/runbooks@no-such-branch',
+      message: 'GitHub answered 404 No commit found for the ref no-such-branch',
+    },
     { spec: 'acme/ops/runbooks/high-5xx.md@main', message: 'runbooks/high-5xx.md is a file, not a folder' },
   ])('explains a source that cannot be read: $spec', async ({ spec, message }) => {
     const { source } = await setUp({ spec });
@@ -127,7 +138,10 @@ describe('GitHubRunbookSource', () => {
 describe('parseRepoPathSpec', () => {
   it.each([
     { spec: 'acme/ops/runbooks@main', want: { owner: 'acme', repo: 'ops', path: 'runbooks', ref: 'main' } },
-    { spec: 'acme/ops/docs/runbooks/@release/1.2', want: { owner: 'acme', repo: 'ops', path: 'docs/runbooks', ref: 'release/1.2' } },
+    {
+      spec: 'acme/ops/docs/runbooks/@release/1.2',
+      want: { owner: 'acme', repo: 'ops', path: 'docs/runbooks', ref: 'release/1.2' },
+    },
     { spec: 'acme/ops', want: { owner: 'acme', repo: 'ops', path: '', ref: undefined } },
     { spec: 'acme/ops@v1.0.0', want: { owner: 'acme', repo: 'ops', path: '', ref: 'v1.0.0' } },
   ])('$spec', ({ spec, want }) => {
@@ -142,6 +156,8 @@ describe('parseRepoPathSpec', () => {
     { spec: 'acme/o ps/runbooks', why: 'needs an owner and a repository' },
     { spec: 'acme/ops/../secrets', why: 'may not use . or .. in its path' },
   ])('refuses $spec', ({ spec, why }) => {
-    expect(() => parseRepoPathSpec(spec)).toThrow(`GitHub runbook source \`${spec}\` ${why}: write owner/repo/path@ref, e.g. acme/ops/runbooks@main`);
+    expect(() => parseRepoPathSpec(spec)).toThrow(
+      `GitHub runbook source \`${spec}\` ${why}: write owner/repo/path@ref, e.g. acme/ops/runbooks@main`,
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('RunbookLibrary', () => {
   ])('%s', async (_label, laterMs, reads) => {
     const clock = new ManualClock(WEEKDAY);
     const source = countingSource();
-    const library = new RunbookLibrary(source, { families: registry.families(), log: recordingLogger(), maxAgeMs: 600_000, clock });
+    const library = new RunbookLibrary(source, {
+      families: registry.families(),
+      log: recordingLogger(),
+      maxAgeMs: 600_000,
+      clock,
+    });
     expect((await library.index()).size).toBe(1);
     await clock.advance(laterMs);
     await library.index();

@@ -44,8 +44,20 @@ describe('inline markdown → mrkdwn', () => {
 
 describe('tables → aligned text', () => {
   it('pads columns, honours alignment and strips inline markup', () => {
-    const rows = ['| Code | Meaning | Count |', '|:---|:---:|---:|', '| `502` | **bad gateway** | 3 |', '| 504 | [timeout](https://x.example) | 120 |'];
-    expect(tableText(rows)).toBe(['Code    Meaning    Count', '----  -----------  -----', '502   bad gateway      3', '504     timeout      120'].join('\n'));
+    const rows = [
+      '| Code | Meaning | Count |',
+      '|:---|:---:|---:|',
+      '| `502` | **bad gateway** | 3 |',
+      '| 504 | [timeout](https://x.example) | 120 |',
+    ];
+    expect(tableText(rows)).toBe(
+      [
+        'Code    Meaning    Count',
+        '----  -----------  -----',
+        '502   bad gateway      3',
+        '504     timeout      120',
+      ].join('\n'),
+    );
   });
 
   it('keeps escaped pipes and fills missing cells', () => {
@@ -55,24 +67,48 @@ describe('tables → aligned text', () => {
 
 describe('markdownToBlocks', () => {
   it.each<{ name: string; md: string; want: Block[] }>([
-    { name: 'a top heading becomes a header block', md: '# High **5xx** rate', want: [{ type: 'header', text: 'High 5xx rate' }] },
-    { name: 'a sub-heading starts a section with a bold line', md: '## First 5 minutes\n\nCheck it.', want: [{ type: 'text', text: '*First 5 minutes*\nCheck it.' }] },
-    { name: 'paragraph lines join, blank lines separate', md: 'one\ntwo\n\nthree', want: [{ type: 'text', text: 'one two\n\nthree' }] },
+    {
+      name: 'a top heading becomes a header block',
+      md: '# High **5xx** rate',
+      want: [{ type: 'header', text: 'High 5xx rate' }],
+    },
+    {
+      name: 'a sub-heading starts a section with a bold line',
+      md: '## First 5 minutes\n\nCheck it.',
+      want: [{ type: 'text', text: '*First 5 minutes*\nCheck it.' }],
+    },
+    {
+      name: 'paragraph lines join, blank lines separate',
+      md: 'one\ntwo\n\nthree',
+      want: [{ type: 'text', text: 'one two\n\nthree' }],
+    },
     { name: 'hard breaks are kept', md: 'one  \ntwo\\\nthree', want: [{ type: 'text', text: 'one\ntwo\nthree' }] },
     {
       name: 'bullets nest by indentation',
       md: '- a\n  - b\n    - c\n- d\n* e\n+ f',
       want: [{ type: 'text', text: `• a\n${EM}◦ b\n${EM}${EM}▪ c\n• d\n• e\n• f` }],
     },
-    { name: 'four-space nesting is one level too', md: '- a\n    - b', want: [{ type: 'text', text: `• a\n${EM}◦ b` }] },
+    {
+      name: 'four-space nesting is one level too',
+      md: '- a\n    - b',
+      want: [{ type: 'text', text: `• a\n${EM}◦ b` }],
+    },
     {
       name: 'ordered lists keep their numbers',
       md: '1. first\n2) second\n   - detail\n10. tenth',
       want: [{ type: 'text', text: `1. first\n2. second\n${EM}◦ detail\n10. tenth` }],
     },
     { name: 'task lists become boxes', md: '- [ ] open\n- [x] done', want: [{ type: 'text', text: '☐ open\n☑ done' }] },
-    { name: 'list items continue on indented lines', md: '- a long\n  item', want: [{ type: 'text', text: '• a long item' }] },
-    { name: 'quotes keep a literal >', md: '> **Note** a < b\n>> nested', want: [{ type: 'text', text: '> *Note* a &lt; b\n> nested' }] },
+    {
+      name: 'list items continue on indented lines',
+      md: '- a long\n  item',
+      want: [{ type: 'text', text: '• a long item' }],
+    },
+    {
+      name: 'quotes keep a literal >',
+      md: '> **Note** a < b\n>> nested',
+      want: [{ type: 'text', text: '> *Note* a &lt; b\n> nested' }],
+    },
     {
       name: 'fenced code becomes a code block, escaped and dedented',
       md: 'Run:\n\n```bash\nkubectl get pods | grep -v Running\necho "<x>"\n```\nafter',
@@ -85,11 +121,19 @@ describe('markdownToBlocks', () => {
     {
       name: 'code fenced inside a list item',
       md: '1. Check:\n   ```\n   openssl s_client\n   ```\n2. Next',
-      want: [{ type: 'text', text: '1. Check:' }, { type: 'code', text: 'openssl s_client' }, { type: 'text', text: '2. Next' }],
+      want: [
+        { type: 'text', text: '1. Check:' },
+        { type: 'code', text: 'openssl s_client' },
+        { type: 'text', text: '2. Next' },
+      ],
     },
     { name: 'an unclosed fence runs to the end', md: '```\na\nb', want: [{ type: 'code', text: 'a\nb' }] },
     { name: 'an empty fence is dropped', md: '```\n```', want: [] },
-    { name: 'rules become dividers', md: 'a\n\n---\n\nb', want: [{ type: 'text', text: 'a' }, { type: 'divider' }, { type: 'text', text: 'b' }] },
+    {
+      name: 'rules become dividers',
+      md: 'a\n\n---\n\nb',
+      want: [{ type: 'text', text: 'a' }, { type: 'divider' }, { type: 'text', text: 'b' }],
+    },
     { name: 'comments are dropped', md: 'a\n<!-- hidden\nstill hidden -->\nb', want: [{ type: 'text', text: 'a\nb' }] },
     {
       name: 'tables become code',
@@ -107,8 +151,22 @@ describe('markdownToBlocks', () => {
 
   it.each([
     { md: '\n# High **5xx** rate\n\nText', title: 'High 5xx Rate', want: [{ type: 'text', text: 'Text' }] },
-    { md: '# Another title\n\nText', title: 'High 5xx rate', want: [{ type: 'header', text: 'Another title' }, { type: 'text', text: 'Text' }] },
-    { md: 'Intro\n# High 5xx rate', title: 'High 5xx rate', want: [{ type: 'text', text: 'Intro' }, { type: 'header', text: 'High 5xx rate' }] },
+    {
+      md: '# Another title\n\nText',
+      title: 'High 5xx rate',
+      want: [
+        { type: 'header', text: 'Another title' },
+        { type: 'text', text: 'Text' },
+      ],
+    },
+    {
+      md: 'Intro\n# High 5xx rate',
+      title: 'High 5xx rate',
+      want: [
+        { type: 'text', text: 'Intro' },
+        { type: 'header', text: 'High 5xx rate' },
+      ],
+    },
   ])('leaves out a leading heading that repeats the title: $md', ({ md, title, want }) => {
     expect(markdownToBlocks(md, { title })).toEqual(want);
   });
@@ -138,7 +196,10 @@ describe('markdownToBlocks', () => {
     const md = Array.from({ length: 60 }, (_, i) => `## Section ${i}\n\ntext ${i}`).join('\n\n');
     const blocks = markdownToBlocks(md, { sourceUrl: url });
     expect(blocks).toHaveLength(MAX_BLOCKS);
-    expect(blocks[MAX_BLOCKS - 2]).toEqual({ type: 'text', text: `*Section ${MAX_BLOCKS - 2}*\ntext ${MAX_BLOCKS - 2}` });
+    expect(blocks[MAX_BLOCKS - 2]).toEqual({
+      type: 'text',
+      text: `*Section ${MAX_BLOCKS - 2}*\ntext ${MAX_BLOCKS - 2}`,
+    });
     expect(blocks.at(-1)).toEqual({ type: 'context', text: tail });
   });
 

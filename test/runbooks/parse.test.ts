@@ -3,7 +3,8 @@ import { isRunbookPath, parseRunbook, parseRunbooks } from '../../src/core/runbo
 import { SLASH_FAMILIES } from '../../src/core/runbooks/steps.ts';
 import { runbookText } from './fixtures.ts';
 
-const parse = (text: string, path = 'high-5xx.md') => parseRunbook({ path, text, url: 'https://git.example/high-5xx.md' }, SLASH_FAMILIES);
+const parse = (text: string, path = 'high-5xx.md') =>
+  parseRunbook({ path, text, url: 'https://git.example/high-5xx.md' }, SLASH_FAMILIES);
 const messages = (text: string) => parse(text).problems.map((p) => `${p.line}: ${p.message}`);
 
 describe('parseRunbook', () => {
@@ -41,7 +42,14 @@ describe('parseRunbook', () => {
 
   it('defaults the lists, accepts a single string as a list, and keeps nested ids', () => {
     const { runbook } = parseRunbook({ path: 'db/connections.md', text: runbookText('title: DB\nservices: api') }, []);
-    expect(runbook).toMatchObject({ id: 'db/connections', services: ['api'], alerts: [], tags: [], severity: undefined, url: undefined });
+    expect(runbook).toMatchObject({
+      id: 'db/connections',
+      services: ['api'],
+      alerts: [],
+      tags: [],
+      severity: undefined,
+      url: undefined,
+    });
   });
 
   it('tolerates Windows line ends and a byte order mark', () => {
@@ -51,37 +59,83 @@ describe('parseRunbook', () => {
   });
 
   it.each([
-    { name: 'no front matter', text: '# Just markdown\n', want: ['1: missing front matter: start the file with a `---` line, `title: …`, and another `---` line'] },
-    { name: 'unclosed', text: '---\ntitle: T\n# body\n', want: ['1: front matter is not closed: add a `---` line after it'] },
+    {
+      name: 'no front matter',
+      text: '# Just markdown\n',
+      want: ['1: missing front matter: start the file with a `---` line, `title: …`, and another `---` line'],
+    },
+    {
+      name: 'unclosed',
+      text: '---\ntitle: T\n# body\n',
+      want: ['1: front matter is not closed: add a `---` line after it'],
+    },
     { name: 'missing title', text: runbookText('services: [api]'), want: ['1: front matter "title": is required'] },
     { name: 'empty title', text: runbookText('title: "  "'), want: ['2: front matter "title": must not be empty'] },
-    { name: 'title not text', text: runbookText('title: [a, b]'), want: ['2: front matter "title": expected text, got a list'] },
+    {
+      name: 'title not text',
+      text: runbookText('title: [a, b]'),
+      want: ['2: front matter "title": expected text, got a list'],
+    },
     {
       name: 'bad severity',
       text: runbookText('title: T\nseverity: urgent'),
       want: ['3: front matter "severity": expected one of critical, high, medium, low, got "urgent"'],
     },
-    { name: 'bad date', text: runbookText('title: T\nupdated: 2026-02-30'), want: ['3: front matter "updated": expected a date written YYYY-MM-DD'] },
-    { name: 'date as number', text: runbookText('title: T\nupdated: 20261102'), want: ['3: front matter "updated": expected text, got 20261102'] },
-    { name: 'services not a list', text: runbookText('title: T\nservices: {api: true}'), want: ['3: front matter "services": expected a list such as [api, web], got a mapping'] },
+    {
+      name: 'bad date',
+      text: runbookText('title: T\nupdated: 2026-02-30'),
+      want: ['3: front matter "updated": expected a date written YYYY-MM-DD'],
+    },
+    {
+      name: 'date as number',
+      text: runbookText('title: T\nupdated: 20261102'),
+      want: ['3: front matter "updated": expected text, got 20261102'],
+    },
+    {
+      name: 'services not a list',
+      text: runbookText('title: T\nservices: {api: true}'),
+      want: ['3: front matter "services": expected a list such as [api, web], got a mapping'],
+    },
     {
       name: 'a bad list item, located on its line',
       text: runbookText('title: T\nalerts:\n  - A\n  - {name: B}'),
       want: ['5: front matter "alerts[1]": expected text, got a mapping'],
     },
-    { name: 'unknown field with a guess', text: runbookText('title: T\nservcies: [api]'), want: ['3: front matter: unknown field "servcies" (did you mean "services"?)'] },
+    {
+      name: 'unknown field with a guess',
+      text: runbookText('title: T\nservcies: [api]'),
+      want: ['3: front matter: unknown field "servcies" (did you mean "services"?)'],
+    },
     {
       name: 'unknown field without a guess',
       text: runbookText('title: T\nrunbook_url: x'),
-      want: ['3: front matter: unknown field "runbook_url" (known: title, services, alerts, tags, severity, owner, updated)'],
+      want: [
+        '3: front matter: unknown field "runbook_url" (known: title, services, alerts, tags, severity, owner, updated)',
+      ],
     },
-    { name: 'YAML syntax', text: runbookText('title: T\nservices: [api'), want: [expect.stringMatching(/^3: front matter: YAML: .*end with a \]/)] },
-    { name: 'duplicate key', text: runbookText('title: T\ntitle: U'), want: [expect.stringMatching(/^3: front matter: YAML: .*unique/i)] },
-    { name: 'not a mapping', text: runbookText('- a\n- b'), want: ['2: front matter must be `key: value` lines (a YAML mapping)'] },
+    {
+      name: 'YAML syntax',
+      text: runbookText('title: T\nservices: [api'),
+      want: [expect.stringMatching(/^3: front matter: YAML: .*end with a \]/)],
+    },
+    {
+      name: 'duplicate key',
+      text: runbookText('title: T\ntitle: U'),
+      want: [expect.stringMatching(/^3: front matter: YAML: .*unique/i)],
+    },
+    {
+      name: 'not a mapping',
+      text: runbookText('- a\n- b'),
+      want: ['2: front matter must be `key: value` lines (a YAML mapping)'],
+    },
     {
       name: 'several problems at once',
       text: runbookText('severity: low-ish\nowner: ""'),
-      want: ['1: front matter "title": is required', '2: front matter "severity": expected one of critical, high, medium, low, got "low-ish"', '3: front matter "owner": must not be empty'],
+      want: [
+        '1: front matter "title": is required',
+        '2: front matter "severity": expected one of critical, high, medium, low, got "low-ish"',
+        '3: front matter "owner": must not be empty',
+      ],
     },
   ])('reports $name with its line', ({ text, want }) => {
     expect(messages(text)).toEqual(want);

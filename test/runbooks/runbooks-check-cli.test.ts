@@ -27,7 +27,10 @@ describe('runbooksCheck', () => {
   it('prints file:line: message per problem, under the root, and exits 2', () => {
     const { io, out, err } = captureIo();
     const files: RunbookFile[] = [
-      { path: 'high-5xx.md', text: runbookText('title: High 5xx\nservices: [apu]', '# High 5xx\n\n`/logs api prod --since 15m`\n') },
+      {
+        path: 'high-5xx.md',
+        text: runbookText('title: High 5xx\nservices: [apu]', '# High 5xx\n\n`/logs api prod --since 15m`\n'),
+      },
     ];
     expect(runbooksCheck(io, files, { catalog, registry, root: 'runbooks' })).toBe(2);
     expect(out).toEqual([]);

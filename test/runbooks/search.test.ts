@@ -66,11 +66,18 @@ describe('runbook search over the shipped runbooks', () => {
   });
 
   it('finds another runbook as the clear winner for every `/runbook …` step in the shipped ones', () => {
-    const links = shipped.flatMap((r) => r.steps.filter((s) => s.family === 'runbook').map((s) => ({ from: r.id, query: s.text })));
+    const links = shipped.flatMap((r) =>
+      r.steps.filter((s) => s.family === 'runbook').map((s) => ({ from: r.id, query: s.text })),
+    );
     expect(links.length).toBeGreaterThanOrEqual(4);
     for (const { from, query } of links) {
       const hits = index.search(query);
-      expect({ from, query, to: hits[0]?.runbook.id !== from, clear: clearWinner(hits) }).toEqual({ from, query, to: true, clear: true });
+      expect({ from, query, to: hits[0]?.runbook.id !== from, clear: clearWinner(hits) }).toEqual({
+        from,
+        query,
+        to: true,
+        clear: true,
+      });
     }
   });
 
@@ -134,7 +141,8 @@ describe('RunbookIndex lookups', () => {
 });
 
 describe('clearWinner', () => {
-  const hits = (...scores: number[]): SearchHit[] => scores.map((score, i) => ({ runbook: runbook(`r${i}`, []), score }));
+  const hits = (...scores: number[]): SearchHit[] =>
+    scores.map((score, i) => ({ runbook: runbook(`r${i}`, []), score }));
   it.each([
     { scores: [], want: false },
     { scores: [0.4], want: true },

@@ -25,7 +25,11 @@ beforeAll(async () => {
 describe('shipped runbooks', () => {
   it('pass `runbooks check` against opsdeck.example.yaml and the real commands', async () => {
     const config = parseConfig(await readFile(resolve(import.meta.dirname, '../../opsdeck.example.yaml'), 'utf8'));
-    const problems = checkRunbooks(files, { catalog: config, registry: new Registry(commands), allowUnknownFamilies: NOT_YET_REGISTERED });
+    const problems = checkRunbooks(files, {
+      catalog: config,
+      registry: new Registry(commands),
+      allowUnknownFamilies: NOT_YET_REGISTERED,
+    });
     expect(problems.map((p) => formatRunbookProblem(p, 'runbooks'))).toEqual([]);
   });
 
@@ -50,9 +54,20 @@ describe('shipped runbooks', () => {
     for (const r of runbooks) {
       const lines = files.find((f) => f.path === r.path)!.text.split('\n').length;
       expect({ id: r.id, lines: lines >= 60 && lines <= 150 }).toEqual({ id: r.id, lines: true });
-      expect(r).toMatchObject({ owner: '@sre-oncall', severity: expect.any(String), updated: expect.stringMatching(/^2026-/) });
+      expect(r).toMatchObject({
+        owner: '@sre-oncall',
+        severity: expect.any(String),
+        updated: expect.stringMatching(/^2026-/),
+      });
       expect(r.alerts.length, r.id).toBeGreaterThan(0);
-      for (const section of ['## Summary', '## First 5 minutes', '## Diagnosis', '## Mitigation', '## Escalation', '## Follow-up']) {
+      for (const section of [
+        '## Summary',
+        '## First 5 minutes',
+        '## Diagnosis',
+        '## Mitigation',
+        '## Escalation',
+        '## Follow-up',
+      ]) {
         expect(r.body, `${r.id} ${section}`).toContain(`\n${section}\n`);
       }
       const families = new Set(r.steps.map((s) => s.family));
@@ -71,7 +86,10 @@ describe('shipped runbooks', () => {
       const blocks = markdownToBlocks(r.body, { title: r.title });
       expect(blocks[0]?.type, r.id).not.toBe('header');
       expect(blocks.length, r.id).toBeLessThanOrEqual(MAX_BLOCKS);
-      expect(blocks.some((b) => b.type === 'context'), r.id).toBe(false);
+      expect(
+        blocks.some((b) => b.type === 'context'),
+        r.id,
+      ).toBe(false);
       for (const b of blocks) if ('text' in b) expect(b.text.length, r.id).toBeLessThanOrEqual(MAX_BLOCK_CHARS);
     }
   });

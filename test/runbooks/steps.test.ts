@@ -2,14 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { findSteps, SLASH_FAMILIES } from '../../src/core/runbooks/steps.ts';
 
 const steps = (markdown: string, firstLine = 1) =>
-  findSteps(markdown, SLASH_FAMILIES, firstLine).map(({ line, command, family, text }) => [line, command, family, text]);
+  findSteps(markdown, SLASH_FAMILIES, firstLine).map(({ line, command, family, text }) => [
+    line,
+    command,
+    family,
+    text,
+  ]);
 
 describe('findSteps', () => {
   it.each([
-    { name: 'inline code', md: 'Check `/ops status api prod` first.', want: [[1, '/ops status api prod', 'ops', 'status api prod']] },
-    { name: 'two on one line', md: '`/ops status api prod` then `/rollback api prod`', want: [[1, '/ops status api prod', 'ops', 'status api prod'], [1, '/rollback api prod', 'rollback', 'api prod']] },
-    { name: 'flags and quotes kept', md: '- `/logs api prod --since 15m --grep "too many"`', want: [[1, '/logs api prod --since 15m --grep "too many"', 'logs', 'api prod --since 15m --grep "too many"']] },
-    { name: 'double-backtick span', md: 'Run ``/deploy api staging`` now', want: [[1, '/deploy api staging', 'deploy', 'api staging']] },
+    {
+      name: 'inline code',
+      md: 'Check `/ops status api prod` first.',
+      want: [[1, '/ops status api prod', 'ops', 'status api prod']],
+    },
+    {
+      name: 'two on one line',
+      md: '`/ops status api prod` then `/rollback api prod`',
+      want: [
+        [1, '/ops status api prod', 'ops', 'status api prod'],
+        [1, '/rollback api prod', 'rollback', 'api prod'],
+      ],
+    },
+    {
+      name: 'flags and quotes kept',
+      md: '- `/logs api prod --since 15m --grep "too many"`',
+      want: [[1, '/logs api prod --since 15m --grep "too many"', 'logs', 'api prod --since 15m --grep "too many"']],
+    },
+    {
+      name: 'double-backtick span',
+      md: 'Run ``/deploy api staging`` now',
+      want: [[1, '/deploy api staging', 'deploy', 'api staging']],
+    },
     { name: 'bare family', md: 'Ask `/ops` for help', want: [[1, '/ops', 'ops', '']] },
     { name: 'not a family', md: '`/deployment api` and `/tmp/file` and `/usr/bin/env`', want: [] },
     { name: 'prose without code', md: 'Then /rollback api prod if needed.', want: [] },
@@ -20,7 +44,15 @@ describe('findSteps', () => {
   });
 
   it('takes command lines from fenced code, and ignores other lines there', () => {
-    const md = ['Intro', '```', '/ops status api prod', 'kubectl get pods', '  /scale api prod 12  ', '```', 'after `/rollback web prod`'].join('\n');
+    const md = [
+      'Intro',
+      '```',
+      '/ops status api prod',
+      'kubectl get pods',
+      '  /scale api prod 12  ',
+      '```',
+      'after `/rollback web prod`',
+    ].join('\n');
     expect(steps(md)).toEqual([
       [3, '/ops status api prod', 'ops', 'status api prod'],
       [5, '/scale api prod 12', 'scale', 'api prod 12'],

@@ -51,7 +51,12 @@ const run = (bin: string, args: string[]): Promise<Run> =>
   });
 
 /** Resolves with the output so far once `done(output)` holds; rejects if the process exits first or time runs out. */
-function waitForOutput(child: ChildProcess, output: () => string, done: (out: string) => boolean, timeoutMs = 20_000): Promise<string> {
+function waitForOutput(
+  child: ChildProcess,
+  output: () => string,
+  done: (out: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
       if (!done(output())) return;
@@ -83,13 +88,16 @@ describe.skipIf(candidates.length === 0)(
     let aws: { bin: string; v2: boolean };
     let cw: CloudWatchLogsEmulator;
     const children: ChildProcess[] = [];
-    const cli = (...args: string[]) => run(aws.bin, [...args, '--endpoint-url', cw.url, ...(aws.v2 ? ['--no-cli-pager'] : [])]);
+    const cli = (...args: string[]) =>
+      run(aws.bin, [...args, '--endpoint-url', cw.url, ...(aws.v2 ? ['--no-cli-pager'] : [])]);
 
     beforeAll(async () => {
-      const versions = await Promise.all(candidates.map(async (bin) => {
-        const probe = await run(bin, ['--version']);
-        return { bin, version: probe.stdout + probe.stderr };
-      }));
+      const versions = await Promise.all(
+        candidates.map(async (bin) => {
+          const probe = await run(bin, ['--version']);
+          return { bin, version: probe.stdout + probe.stderr };
+        }),
+      );
       const chosen = versions.find((c) => c.version.startsWith('aws-cli/2')) ?? versions[0];
       if (!chosen) throw new Error('no runnable aws binary');
       aws = { bin: chosen.bin, v2: chosen.version.startsWith('aws-cli/2') };
@@ -108,13 +116,30 @@ describe.skipIf(candidates.length === 0)(
         { timestamp: now - 1900, message: 'still good' },
       ]);
       cw.put('/ecs/api', 'web-2', [{ timestamp: now - 1000, message: 'ERROR boom 2' }]);
-      const result = await cli('logs', 'filter-log-events', '--log-group-name', '/ecs/api', '--filter-pattern', 'ERROR', '--output', 'json');
+      const result = await cli(
+        'logs',
+        'filter-log-events',
+        '--log-group-name',
+        '/ecs/api',
+        '--filter-pattern',
+        'ERROR',
+        '--output',
+        'json',
+      );
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      const { events } = JSON.parse(result.stdout) as { events: { message: string; logStreamName: string; eventId: string }[] };
-      expect(events.map((e) => [e.logStreamName, e.message])).toEqual([['web-1', 'ERROR boom 1'], ['web-2', 'ERROR boom 2']]);
+      const { events } = JSON.parse(result.stdout) as {
+        events: { message: string; logStreamName: string; eventId: string }[];
+      };
+      expect(events.map((e) => [e.logStreamName, e.message])).toEqual([
+        ['web-1', 'ERROR boom 1'],
+        ['web-2', 'ERROR boom 2'],
+      ]);
       expect(events.map((e) => e.eventId)).toEqual(
-        cw.events('/ecs/api').filter((e) => e.message.startsWith('ERROR')).map((e) => e.eventId),
+        cw
+          .events('/ecs/api')
+          .filter((e) => e.message.startsWith('ERROR'))
+          .map((e) => e.eventId),
       );
       // Two scanning segments: the CLI followed the token through the page that matched nothing.
       expect(cw.requests.filter((r) => r.operation === 'FilterLogEvents' && r.status === 200)).toHaveLength(2);
@@ -129,7 +154,8 @@ describe.skipIf(candidates.length === 0)(
     });
 
     it('tail --since 5m prints the lines of the last five minutes', async () => {
-      if (!aws.v2) throw new Error(`${aws.bin} is AWS CLI v1, which has no "aws logs tail"; install v2 (apt-get install awscli)`);
+      if (!aws.v2)
+        throw new Error(`${aws.bin} is AWS CLI v1, which has no "aws logs tail"; install v2 (apt-get install awscli)`);
       cw = await startCloudWatch();
       const now = Date.now();
       cw.put('/ecs/api', 'web-1', [
@@ -146,23 +172,40 @@ describe.skipIf(candidates.length === 0)(
     });
 
     it('tail --follow keeps printing new lines while the generator writes, without duplicates', async () => {
-      if (!aws.v2) throw new Error(`${aws.bin} is AWS CLI v1, which has no "aws logs tail"; install v2 (apt-get install awscli)`);
+      if (!aws.v2)
+        throw new Error(`${aws.bin} is AWS CLI v1, which has no "aws logs tail"; install v2 (apt-get install awscli)`);
       cw = await startCloudWatch({ ingestionDelayMs: 50 });
       cw.generate({ group: '/ecs/api', streams: ['web-1', 'web-2'], eventsPerSecond: 20, tickMs: 50, secretShare: 0 });
-      const child = spawn(aws.bin, ['logs', 'tail', '/ecs/api', '--follow', '--since', '1m', '--endpoint-url', cw.url, '--no-cli-pager'], {
-        env: awsEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        aws.bin,
+        ['logs', 'tail', '/ecs/api', '--follow', '--since', '1m', '--endpoint-url', cw.url, '--no-cli-pager'],
+        {
+          env: awsEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       children.push(child);
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       const eventLines = (out: string) => out.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT\S+ web-\d /.test(line));
 
-      const firstPoll = eventLines(await waitForOutput(child, () => stdout, (out) => eventLines(out).length > 0));
+      const firstPoll = eventLines(
+        await waitForOutput(
+          child,
+          () => stdout,
+          (out) => eventLines(out).length > 0,
+        ),
+      );
       const marker = `marker ${Date.now()}`;
       cw.put('/ecs/api', 'web-1', [{ timestamp: Date.now(), message: marker }]);
       // The CLI polls again 5 s after a poll that ended without nextToken.
-      const lines = eventLines(await waitForOutput(child, () => stdout, (out) => out.includes(marker)));
+      const lines = eventLines(
+        await waitForOutput(
+          child,
+          () => stdout,
+          (out) => out.includes(marker),
+        ),
+      );
       child.kill('SIGKILL');
 
       expect(lines.length).toBeGreaterThan(firstPoll.length + 1);

@@ -25,10 +25,15 @@ describe('CloudWatch Logs emulator: DescribeLogGroups', () => {
       pages: 3,
     });
     expect((await listAll(cw, 'DescribeLogGroups', 'logGroups', { logGroupNamePrefix: '/ecs/' })).names).toEqual([
-      '/ecs/api', '/ecs/web', '/ecs/worker',
+      '/ecs/api',
+      '/ecs/web',
+      '/ecs/worker',
     ]);
     expect((await listAll(cw, 'DescribeLogGroups', 'logGroups', { logGroupNamePattern: 'ecs' })).names).toEqual([
-      '/aws/ECS/legacy', '/ecs/api', '/ecs/web', '/ecs/worker',
+      '/aws/ECS/legacy',
+      '/ecs/api',
+      '/ecs/web',
+      '/ecs/worker',
     ]);
     expect((await failure(cw, 'DescribeLogGroups', { logGroupNamePrefix: '/e', logGroupNamePattern: 'e' })).type).toBe(
       'InvalidParameterException',
@@ -49,7 +54,10 @@ describe('CloudWatch Logs emulator: DescribeLogStreams', () => {
   async function seeded() {
     const cw = await startCloudWatch();
     cw.put('/ecs/api', 'web-b', [{ timestamp: 3000, message: 'b' }]);
-    cw.put('/ecs/api', 'web-a', [{ timestamp: 1000, message: 'a1' }, { timestamp: 5000, message: 'a2' }]);
+    cw.put('/ecs/api', 'web-a', [
+      { timestamp: 1000, message: 'a1' },
+      { timestamp: 5000, message: 'a2' },
+    ]);
     cw.put('/ecs/api', 'worker', [{ timestamp: 2000, message: 'w' }]);
     return cw;
   }
@@ -70,11 +78,20 @@ describe('CloudWatch Logs emulator: DescribeLogStreams', () => {
   it('filters by prefix, orders by last event time, descending, and pages', async () => {
     const cw = await seeded();
     const input = { logGroupIdentifier: 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api' };
-    expect((await listAll(cw, 'DescribeLogStreams', 'logStreams', { ...input, logStreamNamePrefix: 'web' })).names).toEqual(['web-a', 'web-b']);
-    expect((await listAll(cw, 'DescribeLogStreams', 'logStreams', { ...input, orderBy: 'LastEventTime' })).names).toEqual([
-      'worker', 'web-b', 'web-a',
-    ]);
-    expect(await listAll(cw, 'DescribeLogStreams', 'logStreams', { ...input, orderBy: 'LastEventTime', descending: true, limit: 1 })).toEqual({
+    expect(
+      (await listAll(cw, 'DescribeLogStreams', 'logStreams', { ...input, logStreamNamePrefix: 'web' })).names,
+    ).toEqual(['web-a', 'web-b']);
+    expect(
+      (await listAll(cw, 'DescribeLogStreams', 'logStreams', { ...input, orderBy: 'LastEventTime' })).names,
+    ).toEqual(['worker', 'web-b', 'web-a']);
+    expect(
+      await listAll(cw, 'DescribeLogStreams', 'logStreams', {
+        ...input,
+        orderBy: 'LastEventTime',
+        descending: true,
+        limit: 1,
+      }),
+    ).toEqual({
       names: ['web-a', 'web-b', 'worker'],
       pages: 3,
     });
@@ -82,10 +99,19 @@ describe('CloudWatch Logs emulator: DescribeLogStreams', () => {
 
   it('refuses a prefix with LastEventTime order, unknown orders and missing groups', async () => {
     const cw = await seeded();
-    expect(await failure(cw, 'DescribeLogStreams', { logGroupName: '/ecs/api', orderBy: 'LastEventTime', logStreamNamePrefix: 'w' })).toMatchObject({
-      type: 'InvalidParameterException', message: 'Cannot order by LastEventTime with a logStreamNamePrefix.',
+    expect(
+      await failure(cw, 'DescribeLogStreams', {
+        logGroupName: '/ecs/api',
+        orderBy: 'LastEventTime',
+        logStreamNamePrefix: 'w',
+      }),
+    ).toMatchObject({
+      type: 'InvalidParameterException',
+      message: 'Cannot order by LastEventTime with a logStreamNamePrefix.',
     });
-    expect((await failure(cw, 'DescribeLogStreams', { logGroupName: '/ecs/api', orderBy: 'Size' })).type).toBe('InvalidParameterException');
+    expect((await failure(cw, 'DescribeLogStreams', { logGroupName: '/ecs/api', orderBy: 'Size' })).type).toBe(
+      'InvalidParameterException',
+    );
     expect((await failure(cw, 'DescribeLogStreams', { logGroupName: '/nope' })).type).toBe('ResourceNotFoundException');
   });
 });

@@ -35,7 +35,10 @@ describe('CloudWatch Logs emulator: throttling and injected failures', () => {
     }
     await ok(cw, 'FilterLogEvents', group);
     expect(cw.requests.map((r) => `${r.operation} ${r.status}`)).toEqual([
-      'DescribeLogGroups 200', 'FilterLogEvents 500', 'FilterLogEvents 500', 'FilterLogEvents 200',
+      'DescribeLogGroups 200',
+      'FilterLogEvents 500',
+      'FilterLogEvents 500',
+      'FilterLogEvents 200',
     ]);
   });
 

@@ -27,7 +27,9 @@ describe('CloudWatch Logs emulator: log generator', () => {
     generator.stop();
     expect(new Set(events.map((e) => e.logStreamName))).toEqual(new Set(['web-1', 'web-2', 'web-3']));
     expect(events.some((e) => /^(GET|POST) \/\S* 20[01] \d+ms request_id=[0-9a-f-]{36}$/.test(e.message))).toBe(true);
-    const json = events.filter((e) => e.message.startsWith('{')).map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    const json = events
+      .filter((e) => e.message.startsWith('{'))
+      .map((e) => JSON.parse(e.message) as Record<string, unknown>);
     expect(json.length).toBeGreaterThan(0);
     expect(json[0]).toMatchObject({ level: expect.any(String), msg: expect.any(String), status: expect.any(Number) });
     expect(events.every((e) => e.timestamp <= e.ingestionTime)).toBe(true);

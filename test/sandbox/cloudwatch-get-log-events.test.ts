@@ -7,7 +7,11 @@ const stream = { logGroupName: '/ecs/api', logStreamName: 'web-1' };
 
 async function seeded(): Promise<CloudWatchLogsEmulator> {
   const cw = await startCloudWatch();
-  cw.put('/ecs/api', 'web-1', Array.from({ length: 10 }, (_, i) => ({ timestamp: T0 + i * 1000, message: `m${i}` })));
+  cw.put(
+    '/ecs/api',
+    'web-1',
+    Array.from({ length: 10 }, (_, i) => ({ timestamp: T0 + i * 1000, message: `m${i}` })),
+  );
   cw.put('/ecs/api', 'web-2', [{ timestamp: T0, message: 'other stream' }]);
   return cw;
 }
@@ -19,7 +23,11 @@ async function readAll(cw: CloudWatchLogsEmulator, input: Body, direction: 'next
   for (;;) {
     pages.push(page.events.map((e: Body) => e.message));
     const token = page[direction] as string;
-    const next = await ok(cw, 'GetLogEvents', { ...input, startFromHead: direction === 'nextForwardToken', nextToken: token });
+    const next = await ok(cw, 'GetLogEvents', {
+      ...input,
+      startFromHead: direction === 'nextForwardToken',
+      nextToken: token,
+    });
     if (next[direction] === token) {
       expect(next.events).toEqual([]);
       return pages;
@@ -36,14 +44,18 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
     expect(first.nextForwardToken).toMatch(/^f\/\d{56}\/s$/);
     expect(first.nextBackwardToken).toMatch(/^b\/\d{56}\/s$/);
     expect(await readAll(cw, { ...stream, startFromHead: true, limit: 4 }, 'nextForwardToken')).toEqual([
-      ['m0', 'm1', 'm2', 'm3'], ['m4', 'm5', 'm6', 'm7'], ['m8', 'm9'],
+      ['m0', 'm1', 'm2', 'm3'],
+      ['m4', 'm5', 'm6', 'm7'],
+      ['m8', 'm9'],
     ]);
   });
 
   it('returns the newest events by default and pages backwards with b/ tokens', async () => {
     const cw = await seeded();
     expect(await readAll(cw, { ...stream, limit: 4 }, 'nextBackwardToken')).toEqual([
-      ['m6', 'm7', 'm8', 'm9'], ['m2', 'm3', 'm4', 'm5'], ['m0', 'm1'],
+      ['m6', 'm7', 'm8', 'm9'],
+      ['m2', 'm3', 'm4', 'm5'],
+      ['m0', 'm1'],
     ]);
   });
 
@@ -57,7 +69,12 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
 
   it('takes startTime inclusive and endTime exclusive', async () => {
     const cw = await seeded();
-    const page = await ok(cw, 'GetLogEvents', { ...stream, startTime: T0 + 2000, endTime: T0 + 5000, startFromHead: true });
+    const page = await ok(cw, 'GetLogEvents', {
+      ...stream,
+      startTime: T0 + 2000,
+      endTime: T0 + 5000,
+      startFromHead: true,
+    });
     expect(page.events.map((e: Body) => e.message)).toEqual(['m2', 'm3', 'm4']);
     const latest = await ok(cw, 'GetLogEvents', { ...stream, startTime: T0 + 2000, endTime: T0 + 5000, limit: 2 });
     expect(latest.events.map((e: Body) => e.message)).toEqual(['m3', 'm4']);
@@ -66,8 +83,12 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
   it('refuses missing streams, bad tokens and limits', async () => {
     const cw = await seeded();
     expect((await failure(cw, 'GetLogEvents', { logGroupName: '/ecs/api' })).type).toBe('InvalidParameterException');
-    expect((await failure(cw, 'GetLogEvents', { ...stream, logStreamName: 'nope' })).type).toBe('ResourceNotFoundException');
-    expect((await failure(cw, 'GetLogEvents', { ...stream, nextToken: 'f/123' })).type).toBe('InvalidParameterException');
+    expect((await failure(cw, 'GetLogEvents', { ...stream, logStreamName: 'nope' })).type).toBe(
+      'ResourceNotFoundException',
+    );
+    expect((await failure(cw, 'GetLogEvents', { ...stream, nextToken: 'f/123' })).type).toBe(
+      'InvalidParameterException',
+    );
     expect((await failure(cw, 'GetLogEvents', { ...stream, limit: 10_001 })).type).toBe('InvalidParameterException');
   });
 });

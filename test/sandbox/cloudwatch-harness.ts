@@ -1,5 +1,9 @@
 import { afterEach } from 'vitest';
-import { CloudWatchLogsEmulator, type CloudWatchLogsEmulatorOptions, type LogEvent } from '../../src/sandbox/cloudwatch/index.ts';
+import {
+  CloudWatchLogsEmulator,
+  type CloudWatchLogsEmulatorOptions,
+  type LogEvent,
+} from '../../src/sandbox/cloudwatch/index.ts';
 
 const running: CloudWatchLogsEmulator[] = [];
 
@@ -58,7 +62,10 @@ export async function ok(cw: CloudWatchLogsEmulator, operation: string, input: u
 }
 
 /** Every FilterLogEvents page until `nextToken` is absent, the way a correct client pages. */
-export async function filterPages(cw: CloudWatchLogsEmulator, input: Body): Promise<{ pages: LogEvent[][]; tokens: number }> {
+export async function filterPages(
+  cw: CloudWatchLogsEmulator,
+  input: Body,
+): Promise<{ pages: LogEvent[][]; tokens: number }> {
   const pages: LogEvent[][] = [];
   let tokens = 0;
   let nextToken: string | undefined;

@@ -19,7 +19,11 @@ describe('CloudWatch Logs emulator: filter patterns', () => {
 
   beforeAll(async () => {
     cw = await CloudWatchLogsEmulator.start();
-    cw.put('/ecs/api', 'web-1', MESSAGES.map((message, i) => ({ timestamp: 1_700_000_000_000 + i, message })));
+    cw.put(
+      '/ecs/api',
+      'web-1',
+      MESSAGES.map((message, i) => ({ timestamp: 1_700_000_000_000 + i, message })),
+    );
     return () => cw.close();
   });
 

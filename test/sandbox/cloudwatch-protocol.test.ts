@@ -12,14 +12,30 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
     const listed = await call(cw, 'DescribeLogGroups');
     expect(listed.headers.get('x-amzn-requestid')).not.toBe(created.headers.get('x-amzn-requestid'));
     expect(listed.body.logGroups).toEqual([
-      expect.objectContaining({ logGroupName: '/ecs/api', arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api:*', storedBytes: 0 }),
+      expect.objectContaining({
+        logGroupName: '/ecs/api',
+        arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api:*',
+        storedBytes: 0,
+      }),
     ]);
   });
 
   it.each([
-    { name: 'no Authorization header', headers: { authorization: undefined }, type: 'MissingAuthenticationTokenException' },
-    { name: 'a non-SigV4 Authorization header', headers: { authorization: 'Bearer abc' }, type: 'IncompleteSignatureException' },
-    { name: 'an unknown operation', headers: { 'x-amz-target': 'Logs_20140328.DeleteEverything' }, type: 'UnknownOperationException' },
+    {
+      name: 'no Authorization header',
+      headers: { authorization: undefined },
+      type: 'MissingAuthenticationTokenException',
+    },
+    {
+      name: 'a non-SigV4 Authorization header',
+      headers: { authorization: 'Bearer abc' },
+      type: 'IncompleteSignatureException',
+    },
+    {
+      name: 'an unknown operation',
+      headers: { 'x-amz-target': 'Logs_20140328.DeleteEverything' },
+      type: 'UnknownOperationException',
+    },
     { name: 'no X-Amz-Target', headers: { 'x-amz-target': undefined }, type: 'UnknownOperationException' },
     { name: 'another content type', headers: { 'content-type': 'application/json' }, type: 'SerializationException' },
   ])('refuses $name with 400 $type, in the error wire shape', async ({ headers, type }) => {
@@ -43,11 +59,14 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
   it('names missing groups and streams the way AWS does', async () => {
     const cw = await startCloudWatch();
     expect(await failure(cw, 'FilterLogEvents', { logGroupName: '/nope' })).toMatchObject({
-      status: 400, type: 'ResourceNotFoundException', message: 'The specified log group does not exist.',
+      status: 400,
+      type: 'ResourceNotFoundException',
+      message: 'The specified log group does not exist.',
     });
     await ok(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' });
     expect(await failure(cw, 'GetLogEvents', { logGroupName: '/ecs/api', logStreamName: 'nope' })).toMatchObject({
-      type: 'ResourceNotFoundException', message: 'The specified log stream does not exist.',
+      type: 'ResourceNotFoundException',
+      message: 'The specified log stream does not exist.',
     });
     expect(await failure(cw, 'CreateLogStream', { logGroupName: '/nope', logStreamName: 'a' })).toMatchObject({
       type: 'ResourceNotFoundException',
@@ -58,7 +77,9 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
     const cw = await startCloudWatch();
     await ok(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' });
     await ok(cw, 'CreateLogStream', { logGroupName: '/ecs/api', logStreamName: 'web-1' });
-    expect((await failure(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' })).type).toBe('ResourceAlreadyExistsException');
+    expect((await failure(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' })).type).toBe(
+      'ResourceAlreadyExistsException',
+    );
     expect((await failure(cw, 'CreateLogStream', { logGroupName: '/ecs/api', logStreamName: 'web-1' })).type).toBe(
       'ResourceAlreadyExistsException',
     );
@@ -68,7 +89,8 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
     );
     expect(await failure(cw, 'CreateLogGroup', {})).toMatchObject({
       type: 'InvalidParameterException',
-      message: "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null",
+      message:
+        "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null",
     });
   });
 
@@ -94,8 +116,13 @@ describe('CloudWatch Logs emulator: PutLogEvents', () => {
     await ok(cw, 'CreateLogStream', { logGroupName: '/ecs/api', logStreamName: 'web-1' });
     const now = Date.now();
     const put = await ok(cw, 'PutLogEvents', {
-      logGroupName: '/ecs/api', logStreamName: 'web-1', sequenceToken: 'ignored',
-      logEvents: [{ timestamp: now - 10, message: 'one' }, { timestamp: now - 10, message: 'two' }],
+      logGroupName: '/ecs/api',
+      logStreamName: 'web-1',
+      sequenceToken: 'ignored',
+      logEvents: [
+        { timestamp: now - 10, message: 'one' },
+        { timestamp: now - 10, message: 'two' },
+      ],
     });
     expect(put.nextSequenceToken).toMatch(/^\d{56}$/);
     expect(put.rejectedLogEventsInfo).toBeUndefined();
@@ -107,13 +134,18 @@ describe('CloudWatch Logs emulator: PutLogEvents', () => {
     cw.put('/ecs/api', 'web-1', []);
     const now = Date.now();
     const put2 = await ok(cw, 'PutLogEvents', {
-      logGroupName: '/ecs/api', logStreamName: 'web-1',
-      logEvents: [{ timestamp: now, message: 'kept' }, { timestamp: now + 3 * HOUR, message: 'future' }],
+      logGroupName: '/ecs/api',
+      logStreamName: 'web-1',
+      logEvents: [
+        { timestamp: now, message: 'kept' },
+        { timestamp: now + 3 * HOUR, message: 'future' },
+      ],
     });
     expect(put2.rejectedLogEventsInfo).toEqual({ tooNewLogEventStartIndex: 1 });
     const old = now - 14 * 24 * HOUR - 5 * HOUR;
     const put3 = await ok(cw, 'PutLogEvents', {
-      logGroupName: '/ecs/api', logStreamName: 'web-1',
+      logGroupName: '/ecs/api',
+      logStreamName: 'web-1',
       logEvents: [
         { timestamp: old, message: 'old' },
         { timestamp: old + 1, message: 'old too' },
@@ -127,15 +159,31 @@ describe('CloudWatch Logs emulator: PutLogEvents', () => {
   const HOURS_25 = 25 * HOUR;
   it.each([
     { name: 'an empty batch', logEvents: [] },
-    { name: 'events out of order', logEvents: [{ timestamp: 2, message: 'b' }, { timestamp: 1, message: 'a' }] },
+    {
+      name: 'events out of order',
+      logEvents: [
+        { timestamp: 2, message: 'b' },
+        { timestamp: 1, message: 'a' },
+      ],
+    },
     { name: 'an empty message', logEvents: [{ timestamp: 1, message: '' }] },
-    { name: 'a batch spanning over 24 hours', logEvents: [{ timestamp: 1, message: 'a' }, { timestamp: 1 + HOURS_25, message: 'b' }] },
+    {
+      name: 'a batch spanning over 24 hours',
+      logEvents: [
+        { timestamp: 1, message: 'a' },
+        { timestamp: 1 + HOURS_25, message: 'b' },
+      ],
+    },
     { name: 'a missing timestamp', logEvents: [{ message: 'a' }] },
     { name: 'a batch over 1 MB', logEvents: ['x', 'y'].map((c) => ({ timestamp: 1, message: c.repeat(600_000) })) },
   ])('refuses $name with InvalidParameterException and stores nothing', async ({ logEvents }) => {
     const cw = await startCloudWatch();
     cw.put('/ecs/api', 'web-1', []);
-    const { message, type } = await failure(cw, 'PutLogEvents', { logGroupName: '/ecs/api', logStreamName: 'web-1', logEvents });
+    const { message, type } = await failure(cw, 'PutLogEvents', {
+      logGroupName: '/ecs/api',
+      logStreamName: 'web-1',
+      logEvents,
+    });
     expect(type).toBe('InvalidParameterException');
     expect(message).toBeTruthy();
     expect(cw.events('/ecs/api')).toEqual([]);

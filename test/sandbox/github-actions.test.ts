@@ -157,9 +157,10 @@ describe('GitHub emulator: workflows', () => {
     const passing = (await dispatch('deploy.yml')).data as unknown as { workflow_run_id: number };
     await vi.waitFor(async () => {
       const { data } = await octokit.rest.actions.listWorkflowRunsForRepo({ ...repo, status: 'completed' });
-      expect(
-        Object.fromEntries(data.workflow_runs.map((r) => [r.id, r.conclusion])),
-      ).toEqual({ [failing.workflow_run_id]: 'failure', [passing.workflow_run_id]: 'success' });
+      expect(Object.fromEntries(data.workflow_runs.map((r) => [r.id, r.conclusion]))).toEqual({
+        [failing.workflow_run_id]: 'failure',
+        [passing.workflow_run_id]: 'success',
+      });
     }, patient);
     expect(() => gh.failNextRun('acme/api', 'nope.yml')).toThrow(/no workflow/);
   });

@@ -29,7 +29,11 @@ describe('GitHub emulator: contents', () => {
       html_url: 'https://github.example/acme/api/blob/main/runbooks/high-5xx.md',
       size: 40,
     });
-    expect(entries[0]).toMatchObject({ html_url: 'https://github.example/acme/api/tree/main/runbooks/db', size: 0, download_url: null });
+    expect(entries[0]).toMatchObject({
+      html_url: 'https://github.example/acme/api/tree/main/runbooks/db',
+      size: 0,
+      download_url: null,
+    });
   });
 
   it('lists the repository root without a path', async () => {
@@ -47,7 +51,11 @@ describe('GitHub emulator: contents', () => {
     expect(file.content.split('\n').every((line) => line.length <= 60)).toBe(true);
     expect(Buffer.from(file.content, 'base64').toString('utf8')).toBe('x'.repeat(100));
     // `git hash-object` of 100 x's.
-    expect(file.sha).toBe(createHash('sha1').update(`blob 100\0${'x'.repeat(100)}`).digest('hex'));
+    expect(file.sha).toBe(
+      createHash('sha1')
+        .update(`blob 100\0${'x'.repeat(100)}`)
+        .digest('hex'),
+    );
   });
 
   it('keeps older refs on the files they had and applies deletions to new commits', async () => {
@@ -77,7 +85,9 @@ describe('GitHub emulator: contents', () => {
     const { gh, octokit } = await withFiles();
     gh.writeFiles('acme/api', { 'runbooks/new.md': 'new' }, { branch: 'feature' });
     const names = async (ref: string) =>
-      ((await octokit.rest.repos.getContent({ ...repo, path: 'runbooks', ref })).data as Array<{ name: string }>).map((e) => e.name);
+      ((await octokit.rest.repos.getContent({ ...repo, path: 'runbooks', ref })).data as Array<{ name: string }>).map(
+        (e) => e.name,
+      );
     expect(await names('feature')).toEqual(['new.md']);
     expect(await names('main')).toEqual(['db', 'high-5xx.md']);
   });

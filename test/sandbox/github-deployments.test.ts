@@ -77,26 +77,29 @@ describe('GitHub emulator: deployments', () => {
     { checks: { 'ci/test': 'success', 'ci/lint': 'pending' }, required: undefined, status: 409 },
     { checks: {}, required: ['ci/test'], status: 409 },
     { checks: {}, required: undefined, status: 201 },
-  ] as const)('gates on commit statuses $checks with required_contexts $required', async ({ checks, required, status }) => {
-    const gh = await startGitHub({ autoProgress: false });
-    seedApi(gh);
-    for (const [context, state] of Object.entries(checks)) gh.setCommitStatus('acme/api', 'main', context, state);
-    const call = octokitFor(gh).rest.repos.createDeployment({
-      ...repo,
-      ref: 'main',
-      ...(required === undefined ? {} : { required_contexts: [...required] }),
-    });
-    if (status === 201) {
-      expect((await call).status).toBe(201);
-    } else {
-      const error = await failureOf(call);
-      expect(error.status).toBe(409);
-      expect(error.response.data.message).toBe('Conflict: Commit status checks failed for main.');
-      expect(error.response.data.errors).toEqual([
-        expect.objectContaining({ field: 'required_contexts', contexts: expect.any(Array) }),
-      ]);
-    }
-  });
+  ] as const)(
+    'gates on commit statuses $checks with required_contexts $required',
+    async ({ checks, required, status }) => {
+      const gh = await startGitHub({ autoProgress: false });
+      seedApi(gh);
+      for (const [context, state] of Object.entries(checks)) gh.setCommitStatus('acme/api', 'main', context, state);
+      const call = octokitFor(gh).rest.repos.createDeployment({
+        ...repo,
+        ref: 'main',
+        ...(required === undefined ? {} : { required_contexts: [...required] }),
+      });
+      if (status === 201) {
+        expect((await call).status).toBe(201);
+      } else {
+        const error = await failureOf(call);
+        expect(error.status).toBe(409);
+        expect(error.response.data.message).toBe('Conflict: Commit status checks failed for main.');
+        expect(error.response.data.errors).toEqual([
+          expect.objectContaining({ field: 'required_contexts', contexts: expect.any(Array) }),
+        ]);
+      }
+    },
+  );
 
   it('lists deployments newest first with filters, and gets one by id', async () => {
     const gh = await startGitHub({ autoProgress: false });
@@ -152,20 +155,19 @@ describe('GitHub emulator: deployments', () => {
     ]);
   });
 
-  it.each([
-    { body: { state: 'done' } },
-    { body: {} },
-    { body: { state: 'success', description: 'x'.repeat(141) } },
-  ])('refuses status $body with 422', async ({ body }) => {
-    const gh = await startGitHub({ autoProgress: false });
-    seedApi(gh);
-    const octokit = octokitFor(gh);
-    await octokit.rest.repos.createDeployment({ ...repo, ref: 'main' });
-    const route = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
-    const error = await failureOf(octokit.request(route, { ...repo, deployment_id: 1, ...body } as never));
-    expect(error.status).toBe(422);
-    expect(gh.deployments('acme/api')[0]?.statuses).toEqual([]);
-  });
+  it.each([{ body: { state: 'done' } }, { body: {} }, { body: { state: 'success', description: 'x'.repeat(141) } }])(
+    'refuses status $body with 422',
+    async ({ body }) => {
+      const gh = await startGitHub({ autoProgress: false });
+      seedApi(gh);
+      const octokit = octokitFor(gh);
+      await octokit.rest.repos.createDeployment({ ...repo, ref: 'main' });
+      const route = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
+      const error = await failureOf(octokit.request(route, { ...repo, deployment_id: 1, ...body } as never));
+      expect(error.status).toBe(422);
+      expect(gh.deployments('acme/api')[0]?.statuses).toEqual([]);
+    },
+  );
 
   it('moves the environment when a status names a new one', async () => {
     const gh = await startGitHub({ autoProgress: false });
@@ -195,7 +197,11 @@ describe('GitHub emulator: deployments', () => {
       await succeed(3);
       await succeed(1);
       await succeed(2, autoInactive);
-      const latest = (id: number) => gh.deployments('acme/api').find((d) => d.id === id)?.statuses.at(-1)?.state;
+      const latest = (id: number) =>
+        gh
+          .deployments('acme/api')
+          .find((d) => d.id === id)
+          ?.statuses.at(-1)?.state;
       expect([latest(1), latest(2), latest(3)]).toEqual([earlier, 'success', 'success']);
     },
   );

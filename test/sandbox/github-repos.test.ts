@@ -126,7 +126,14 @@ describe('GitHub emulator: repositories and refs', () => {
     { base: 'v1.0.0', head: 'main', status: 'ahead', ahead: 2, behind: 0, messages: ['Fix timeout', 'Release 1.1'] },
     { base: 'main', head: 'v1.0.0', status: 'behind', ahead: 0, behind: 2, messages: [] },
     { base: 'v1.1.0', head: 'main', status: 'identical', ahead: 0, behind: 0, messages: [] },
-    { base: 'main', head: 'feature', status: 'diverged', ahead: 2, behind: 2, messages: ['Try new cache', 'Tune cache'] },
+    {
+      base: 'main',
+      head: 'feature',
+      status: 'diverged',
+      ahead: 2,
+      behind: 2,
+      messages: ['Try new cache', 'Tune cache'],
+    },
   ])('compares $base...$head as $status', async ({ base, head, status, ahead, behind, messages }) => {
     const gh = await startGitHub();
     seedApi(gh);

@@ -28,7 +28,8 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
 
   afterAll(() => k8s.close());
 
-  const seedScratch = (name: string) => k8s.seedDeployment({ namespace: 'scratch', name, image: `ghcr.io/acme/${name}:1`, replicas: 2 });
+  const seedScratch = (name: string) =>
+    k8s.seedDeployment({ namespace: 'scratch', name, image: `ghcr.io/acme/${name}:1`, replicas: 2 });
 
   describe('authentication and discovery', () => {
     it.each([
@@ -117,7 +118,9 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
     it('lists ReplicaSets owned by the deployment, one per revision, filtered by label', async () => {
       const d = await c.apps.readNamespacedDeployment({ namespace: 'shop', name: 'api' });
       const list = await c.apps.listNamespacedReplicaSet({ namespace: 'shop', labelSelector: 'app=api' });
-      const sets = list.items.sort((a, b) => Number(a.metadata?.annotations?.[REVISION]) - Number(b.metadata?.annotations?.[REVISION]));
+      const sets = list.items.sort(
+        (a, b) => Number(a.metadata?.annotations?.[REVISION]) - Number(b.metadata?.annotations?.[REVISION]),
+      );
       const summary = sets.map((rs) => [
         rs.metadata?.annotations?.[REVISION],
         rs.spec?.replicas,
@@ -135,7 +138,9 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
         expect(rs.metadata?.ownerReferences).toEqual([
           expect.objectContaining({ kind: 'Deployment', name: 'api', uid: d.metadata?.uid, controller: true }),
         ]);
-        expect(rs.metadata?.annotations?.['kubernetes.io/change-cause']).toBe(`seeded ${rs.spec?.template?.spec?.containers[0]?.image}`);
+        expect(rs.metadata?.annotations?.['kubernetes.io/change-cause']).toBe(
+          `seeded ${rs.spec?.template?.spec?.containers[0]?.image}`,
+        );
       }
       const none = await c.apps.listNamespacedReplicaSet({ namespace: 'shop', labelSelector: 'app in (nothing)' });
       expect(none.items).toEqual([]);
@@ -146,7 +151,11 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
       expect(pods.items).toHaveLength(3);
       for (const pod of pods.items) {
         expect(pod.status?.phase).toBe('Running');
-        expect(pod.status?.containerStatuses?.[0]).toMatchObject({ name: 'api', ready: true, image: 'ghcr.io/acme/api:1.2.0' });
+        expect(pod.status?.containerStatuses?.[0]).toMatchObject({
+          name: 'api',
+          ready: true,
+          image: 'ghcr.io/acme/api:1.2.0',
+        });
         expect(pod.metadata?.ownerReferences?.[0]?.kind).toBe('ReplicaSet');
       }
       const running = await c.core.listNamespacedPod({ namespace: 'shop', fieldSelector: 'status.phase=Running' });
@@ -157,23 +166,36 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
 
     it('lists and reads namespaces', async () => {
       const list = await c.core.listNamespace();
-      expect(list.items.map((n) => n.metadata?.name)).toEqual(expect.arrayContaining(['default', 'kube-system', 'shop', 'web']));
+      expect(list.items.map((n) => n.metadata?.name)).toEqual(
+        expect.arrayContaining(['default', 'kube-system', 'shop', 'web']),
+      );
       expect((await c.core.readNamespace({ name: 'shop' })).status?.phase).toBe('Active');
     });
 
     it('serves the seeded HPA as autoscaling/v2 and v1', async () => {
       const v2 = await c.hpaV2.readNamespacedHorizontalPodAutoscaler({ namespace: 'shop', name: 'api' });
-      expect(v2.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { kind: 'Deployment', name: 'api' } });
+      expect(v2.spec).toMatchObject({
+        minReplicas: 2,
+        maxReplicas: 6,
+        scaleTargetRef: { kind: 'Deployment', name: 'api' },
+      });
       expect(v2.status?.currentReplicas).toBe(3);
       const v1 = await c.hpaV1.listNamespacedHorizontalPodAutoscaler({ namespace: 'shop' });
-      const summary = v1.items.map((h) => [h.metadata?.name, h.spec?.targetCPUUtilizationPercentage, h.spec?.maxReplicas]);
+      const summary = v1.items.map((h) => [
+        h.metadata?.name,
+        h.spec?.targetCPUUtilizationPercentage,
+        h.spec?.maxReplicas,
+      ]);
       expect(summary).toEqual([['api', 80, 6]]);
       expect((await c.hpaV2.listHorizontalPodAutoscalerForAllNamespaces()).items).toHaveLength(1);
     });
 
     it('answers Table requests with server-side columns', async () => {
       const response = await fetch(`${k8s.url}/apis/apps/v1/namespaces/shop/deployments`, {
-        headers: { authorization: `Bearer ${k8s.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+        headers: {
+          authorization: `Bearer ${k8s.token}`,
+          accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+        },
       });
       const table = await bodyOf(response);
       expect(table.kind).toBe('Table');
@@ -205,7 +227,9 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
       const before = await c.apps.readNamespacedDeployment({ namespace: 'scratch', name: 'stale' });
       const body = { metadata: { labels: { touched: 'yes' } } };
       await c.apps.patchNamespacedDeployment({ namespace: 'scratch', name: 'stale', body }, merge);
-      const { code, status } = await failureOf(c.apps.replaceNamespacedDeployment({ namespace: 'scratch', name: 'stale', body: before }));
+      const { code, status } = await failureOf(
+        c.apps.replaceNamespacedDeployment({ namespace: 'scratch', name: 'stale', body: before }),
+      );
       expect(code).toBe(409);
       expect(status.reason).toBe('Conflict');
       expect(status.message).toContain('the object has been modified');
@@ -232,11 +256,15 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
       },
       {
         name: 'a changed selector',
-        body: { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } },
+        body: {
+          spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } },
+        },
         field: 'spec.selector',
       },
     ])('422 Invalid for $name', async ({ body, field }) => {
-      const { code, status } = await failureOf(c.apps.patchNamespacedDeployment({ namespace: 'shop', name: 'worker', body }, strategic));
+      const { code, status } = await failureOf(
+        c.apps.patchNamespacedDeployment({ namespace: 'shop', name: 'worker', body }, strategic),
+      );
       expect(code).toBe(422);
       expect(status.reason).toBe('Invalid');
       expect(status.message).toMatch(/^Deployment\.apps "worker" is invalid: /);
@@ -245,7 +273,11 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
 
     it('422 for a JSON Patch that does not apply', async () => {
       const { code, status } = await failureOf(
-        c.apps.patchNamespacedDeployment({ namespace: 'shop', name: 'worker', body: [{ op: 'test', path: '/spec/replicas', value: 9 }] }),
+        c.apps.patchNamespacedDeployment({
+          namespace: 'shop',
+          name: 'worker',
+          body: [{ op: 'test', path: '/spec/replicas', value: 9 }],
+        }),
       );
       expect(code).toBe(422);
       expect(status.reason).toBe('Invalid');
@@ -256,7 +288,10 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
         metadata: { name: 'worker' },
         spec: {
           selector: { matchLabels: { app: 'worker' } },
-          template: { metadata: { labels: { app: 'worker' } }, spec: { containers: [{ name: 'worker', image: 'w:1' }] } },
+          template: {
+            metadata: { labels: { app: 'worker' } },
+            spec: { containers: [{ name: 'worker', image: 'w:1' }] },
+          },
         },
       };
       const exists = await failureOf(c.apps.createNamespacedDeployment({ namespace: 'shop', body }));
@@ -266,8 +301,18 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
     });
 
     it.each([
-      { method: 'DELETE', path: '/apis/apps/v1/namespaces/shop/deployments/api', code: 405, reason: 'MethodNotAllowed' },
-      { method: 'GET', path: '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app%3D(x', code: 400, reason: 'BadRequest' },
+      {
+        method: 'DELETE',
+        path: '/apis/apps/v1/namespaces/shop/deployments/api',
+        code: 405,
+        reason: 'MethodNotAllowed',
+      },
+      {
+        method: 'GET',
+        path: '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app%3D(x',
+        code: 400,
+        reason: 'BadRequest',
+      },
       { method: 'GET', path: '/apis/apps/v1/namespaces/shop/statefulsets', code: 404, reason: 'NotFound' },
       { method: 'GET', path: '/apis/batch/v1', code: 404, reason: 'NotFound' },
     ])('$code $reason for $method $path', async ({ method, path, code, reason }) => {
@@ -320,7 +365,11 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
         strategic,
       );
       expect(after.spec?.template.spec?.containers).toEqual([
-        expect.objectContaining({ name: 'smp', image: 'ghcr.io/acme/smp:2', ports: [{ containerPort: 8080, protocol: 'TCP' }] }),
+        expect.objectContaining({
+          name: 'smp',
+          image: 'ghcr.io/acme/smp:2',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        }),
       ]);
     });
 
@@ -353,7 +402,10 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
         status: { replicas: 2, selector: 'app=scaled' },
       });
       const scaleTo = (replicas: number) =>
-        c.apps.patchNamespacedDeploymentScale({ namespace: 'scratch', name: 'scaled', body: { spec: { replicas } } }, merge);
+        c.apps.patchNamespacedDeploymentScale(
+          { namespace: 'scratch', name: 'scaled', body: { spec: { replicas } } },
+          merge,
+        );
       const patched = await scaleTo(4);
       expect(patched.spec?.replicas).toBe(4);
       expect(k8s.getDeployment('scratch', 'scaled')?.spec.replicas).toBe(4);
@@ -364,7 +416,11 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
       });
       expect(replaced.spec?.replicas).toBe(1);
       const stale = await failureOf(
-        c.apps.replaceNamespacedDeploymentScale({ namespace: 'scratch', name: 'scaled', body: { ...scale, spec: { replicas: 3 } } }),
+        c.apps.replaceNamespacedDeploymentScale({
+          namespace: 'scratch',
+          name: 'scaled',
+          body: { ...scale, spec: { replicas: 3 } },
+        }),
       );
       expect(stale.code).toBe(409);
       const negative = await failureOf(scaleTo(-2));
@@ -383,7 +439,10 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
           spec: {
             replicas: 1,
             selector: { matchLabels: { app: 'hello' } },
-            template: { metadata: { labels: { app: 'hello' } }, spec: { containers: [{ name: 'hello', image: 'hello:1' }] } },
+            template: {
+              metadata: { labels: { app: 'hello' } },
+              spec: { containers: [{ name: 'hello', image: 'hello:1' }] },
+            },
           },
         },
       });
@@ -396,7 +455,10 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
 
     it('records requests with their content type', async () => {
       seedScratch('logged');
-      await c.apps.patchNamespacedDeployment({ namespace: 'scratch', name: 'logged', body: { spec: { replicas: 3 } } }, merge);
+      await c.apps.patchNamespacedDeployment(
+        { namespace: 'scratch', name: 'logged', body: { spec: { replicas: 3 } } },
+        merge,
+      );
       expect(k8s.requests.at(-1)).toMatchObject({
         method: 'PATCH',
         path: '/apis/apps/v1/namespaces/scratch/deployments/logged',
@@ -421,7 +483,10 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
       try {
         other.seedDeployment({ namespace: 'shop', name: 'only-in-prod', image: 'x:1', replicas: 1 });
         const kc = new KubeConfig();
-        const contexts = [...k8s.kubeconfigContexts({ contexts: ['staging'] }), ...other.kubeconfigContexts({ contexts: ['prod'] })];
+        const contexts = [
+          ...k8s.kubeconfigContexts({ contexts: ['staging'] }),
+          ...other.kubeconfigContexts({ contexts: ['prod'] }),
+        ];
         kc.loadFromString(renderKubeconfig(contexts));
         const names = async (context: string) => {
           kc.setCurrentContext(context);

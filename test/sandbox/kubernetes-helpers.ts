@@ -44,7 +44,10 @@ export async function failureOf(call: Promise<unknown>): Promise<{ code: number;
 }
 
 /** Polls until `check` returns a value (not undefined), for state the controller reaches over a few ticks. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -38,13 +38,20 @@ describe('kubectl against the Kubernetes emulator', () => {
       );
     });
 
-  const image = (namespace: string, name: string) => k8s.getDeployment(namespace, name)?.spec.template.spec.containers[0]?.image;
+  const image = (namespace: string, name: string) =>
+    k8s.getDeployment(namespace, name)?.spec.template.spec.containers[0]?.image;
 
   beforeAll(async () => {
     k8s = await startEmulator();
     dir = await mkdtemp(join(tmpdir(), 'opsdeck-kubectl-'));
     await writeFile(join(dir, 'kubeconfig'), k8s.kubeconfigYaml({ contexts: ['sandbox', 'prod'] }));
-    k8s.seedDeployment({ namespace: 'shop', name: 'api', image: 'api:1.2.0', replicas: 3, history: ['api:1.0.0', 'api:1.1.0'] });
+    k8s.seedDeployment({
+      namespace: 'shop',
+      name: 'api',
+      image: 'api:1.2.0',
+      replicas: 3,
+      history: ['api:1.0.0', 'api:1.1.0'],
+    });
     k8s.seedDeployment({ namespace: 'web', name: 'web', image: 'ghcr.io/acme/web:2', replicas: 2 });
   });
 
@@ -95,8 +102,12 @@ describe('kubectl against the Kubernetes emulator', () => {
 
   it('set image, rollout status, history, undo and undo --to-revision', async () => {
     k8s.seedDeployment({ namespace: 'roll', name: 'app', container: 'c', image: 'img:1', replicas: 3 });
-    expect((await kubectl('-n', 'roll', 'set', 'image', 'deploy/app', 'c=img:2')).stdout.trim()).toBe('deployment.apps/app image updated');
-    expect((await kubectl('-n', 'roll', 'annotate', 'deploy/app', 'kubernetes.io/change-cause=deploy img:2')).code).toBe(0);
+    expect((await kubectl('-n', 'roll', 'set', 'image', 'deploy/app', 'c=img:2')).stdout.trim()).toBe(
+      'deployment.apps/app image updated',
+    );
+    expect(
+      (await kubectl('-n', 'roll', 'annotate', 'deploy/app', 'kubernetes.io/change-cause=deploy img:2')).code,
+    ).toBe(0);
     const status = await kubectl('-n', 'roll', 'rollout', 'status', 'deploy/app', '--timeout=20s');
     expect(status.code).toBe(0);
     expect(status.stdout.trim().split('\n').at(-1)).toBe('deployment "app" successfully rolled out');
@@ -131,7 +142,9 @@ describe('kubectl against the Kubernetes emulator', () => {
     expect(k8s.getDeployment('pause', 'app')?.spec.paused).toBe(true);
     const undo = await kubectl('-n', 'pause', 'rollout', 'undo', 'deploy/app');
     expect(undo.code).not.toBe(0);
-    expect(undo.stderr).toContain("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    expect(undo.stderr).toContain(
+      "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
+    );
     expect(image('pause', 'app')).toBe('app:2');
   });
 
@@ -163,7 +176,10 @@ describe('kubectl against the Kubernetes emulator', () => {
         spec: {
           replicas: 1,
           selector: { matchLabels: { app: 'nginx' } },
-          template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: `nginx:${tag}` }] } },
+          template: {
+            metadata: { labels: { app: 'nginx' } },
+            spec: { containers: [{ name: 'nginx', image: `nginx:${tag}` }] },
+          },
         },
       });
     const file = join(dir, 'nginx.json');

@@ -10,7 +10,12 @@ const podSpec = () => ({
       metadata: { labels: { app: 'api' }, annotations: { a: '1' } },
       spec: {
         containers: [
-          { name: 'api', image: 'api:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] },
+          {
+            name: 'api',
+            image: 'api:1',
+            ports: [{ containerPort: 8080, protocol: 'TCP' }],
+            env: [{ name: 'A', value: '1' }],
+          },
           { name: 'sidecar', image: 'proxy:1' },
         ],
       },
@@ -112,7 +117,12 @@ describe('strategic merge patch', () => {
         },
       },
       expected: [
-        { name: 'api', image: 'api:2', ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] },
+        {
+          name: 'api',
+          image: 'api:2',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          env: [{ name: 'A', value: '1' }],
+        },
         { name: 'sidecar', image: 'proxy:1' },
       ],
     },
@@ -120,7 +130,12 @@ describe('strategic merge patch', () => {
       name: 'appends a container it does not know',
       patch: { spec: { template: { spec: { containers: [{ name: 'debug', image: 'busybox' }] } } } },
       expected: [
-        { name: 'api', image: 'api:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] },
+        {
+          name: 'api',
+          image: 'api:1',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          env: [{ name: 'A', value: '1' }],
+        },
         { name: 'sidecar', image: 'proxy:1' },
         { name: 'debug', image: 'busybox' },
       ],
@@ -128,7 +143,14 @@ describe('strategic merge patch', () => {
     {
       name: 'deletes a container with $patch: delete',
       patch: { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } },
-      expected: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] }],
+      expected: [
+        {
+          name: 'api',
+          image: 'api:1',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          env: [{ name: 'A', value: '1' }],
+        },
+      ],
     },
     {
       name: 'merges env inside a container by name',
@@ -148,10 +170,17 @@ describe('strategic merge patch', () => {
     },
     {
       name: 'reorders with $setElementOrder',
-      patch: { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'api' }] } } } },
+      patch: {
+        spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'api' }] } } },
+      },
       expected: [
         { name: 'sidecar', image: 'proxy:1' },
-        { name: 'api', image: 'api:1', ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] },
+        {
+          name: 'api',
+          image: 'api:1',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          env: [{ name: 'A', value: '1' }],
+        },
       ],
     },
     {
@@ -165,8 +194,12 @@ describe('strategic merge patch', () => {
   });
 
   it('unions merge-strategy primitive lists and honours $deleteFromPrimitiveList', () => {
-    expect((applyStrategicMergePatch(podSpec(), { metadata: { finalizers: ['b'] } }) as any).metadata.finalizers).toEqual(['a', 'b']);
-    const removed = applyStrategicMergePatch(podSpec(), { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }) as any;
+    expect(
+      (applyStrategicMergePatch(podSpec(), { metadata: { finalizers: ['b'] } }) as any).metadata.finalizers,
+    ).toEqual(['a', 'b']);
+    const removed = applyStrategicMergePatch(podSpec(), {
+      metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
+    }) as any;
     expect(removed.metadata.finalizers).toEqual([]);
   });
 
@@ -180,9 +213,15 @@ describe('strategic merge patch', () => {
 
 describe('applyPatch', () => {
   it.each([
-    ['application/json-patch+json', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"api:3"}]'],
+    [
+      'application/json-patch+json',
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"api:3"}]',
+    ],
     ['application/merge-patch+json', '{"spec":{"template":{"spec":{"containers":[{"name":"api","image":"api:3"}]}}}}'],
-    ['application/strategic-merge-patch+json; charset=utf-8', '{"spec":{"template":{"spec":{"containers":[{"name":"api","image":"api:3"}]}}}}'],
+    [
+      'application/strategic-merge-patch+json; charset=utf-8',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"api","image":"api:3"}]}}}}',
+    ],
   ])('dispatches on %s', (contentType, body) => {
     const result = applyPatch(contentType, podSpec(), body) as any;
     expect(result.spec.template.spec.containers[0].image).toBe('api:3');

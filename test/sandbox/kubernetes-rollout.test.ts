@@ -28,12 +28,23 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
   const images = (pods: Pod[]) => pods.map((p) => p.spec.containers[0]?.image);
 
   it('rolls out a new image: new ReplicaSet, next revision, change-cause, old pods replaced', async () => {
-    k8s.seedDeployment({ namespace: 'roll', name: 'api', image: 'api:1.2.0', replicas: 3, history: ['api:1.0.0', 'api:1.1.0'] });
+    k8s.seedDeployment({
+      namespace: 'roll',
+      name: 'api',
+      image: 'api:1.2.0',
+      replicas: 3,
+      history: ['api:1.0.0', 'api:1.1.0'],
+    });
     const cause = { metadata: { annotations: { 'kubernetes.io/change-cause': 'opsdeck: deploy api 1.3.0' } } };
     await setImage('roll', 'api', 'api:1.3.0', cause);
     const d = await k8s.waitForRollout('roll', 'api');
     expect(d.metadata.annotations?.[REVISION]).toBe('4');
-    expect(d.status).toMatchObject({ observedGeneration: d.metadata.generation, replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(d.status).toMatchObject({
+      observedGeneration: d.metadata.generation,
+      replicas: 3,
+      updatedReplicas: 3,
+      availableReplicas: 3,
+    });
     expect(d.status.unavailableReplicas).toBeUndefined();
     const sets = k8s.getReplicaSets('roll', 'api');
     const newest = sets.at(-1);
@@ -58,7 +69,14 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
     k8s.seedDeployment({ namespace: 'watched', name: 'bystander', image: 'bystander:1', replicas: 1 });
     const list = await c.apps.listNamespacedDeployment({ namespace: 'watched', fieldSelector: 'metadata.name=target' });
     expect(list.items.map((d) => d.metadata?.name)).toEqual(['target']);
-    const events: { type: string; name: string; image: string; settled: boolean; updated: number; available: number }[] = [];
+    const events: {
+      type: string;
+      name: string;
+      image: string;
+      settled: boolean;
+      updated: number;
+      available: number;
+    }[] = [];
     let ended = false;
     const watch = await new Watch(c.kc).watch(
       '/apis/apps/v1/namespaces/watched/deployments',
@@ -76,7 +94,9 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
     );
     await setImage('watched', 'target', 'target:2');
     await setImage('watched', 'bystander', 'bystander:2');
-    await eventually(() => events.find((e) => e.image === 'target:2' && e.settled && e.updated === 2 && e.available === 2));
+    await eventually(() =>
+      events.find((e) => e.image === 'target:2' && e.settled && e.updated === 2 && e.available === 2),
+    );
     watch.abort();
     await eventually(() => (ended ? true : undefined));
     expect(new Set(events.map((e) => e.name))).toEqual(new Set(['target']));
@@ -89,8 +109,10 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
   it('starts a watch without resourceVersion with ADDED events for what exists', async () => {
     k8s.seedDeployment({ namespace: 'listing', name: 'one', image: 'one:1', replicas: 1 });
     const seen: string[] = [];
-    const watch = await new Watch(c.kc).watch('/apis/apps/v1/namespaces/listing/replicasets', { labelSelector: 'app=one' }, (type, obj) =>
-      seen.push(`${type} ${obj.metadata.name}`),
+    const watch = await new Watch(c.kc).watch(
+      '/apis/apps/v1/namespaces/listing/replicasets',
+      { labelSelector: 'app=one' },
+      (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
       () => undefined,
     );
     const [rs] = k8s.getReplicaSets('listing', 'one');
@@ -137,7 +159,10 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
 
   it('holds a paused deployment and resumes the rollout when unpaused', async () => {
     k8s.seedDeployment({ namespace: 'paused', name: 'api', image: 'api:1', replicas: 2 });
-    await c.apps.patchNamespacedDeployment({ namespace: 'paused', name: 'api', body: { spec: { paused: true } } }, merge);
+    await c.apps.patchNamespacedDeployment(
+      { namespace: 'paused', name: 'api', body: { spec: { paused: true } } },
+      merge,
+    );
     const patched = await setImage('paused', 'api', 'api:2');
     const held = await eventually(() => {
       const d = k8s.getDeployment('paused', 'api');
@@ -148,29 +173,47 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
     expect(k8s.getReplicaSets('paused', 'api')).toHaveLength(1);
     expect(images(k8s.getPods('paused', 'api'))).toEqual(['api:1', 'api:1']);
 
-    await c.apps.patchNamespacedDeployment({ namespace: 'paused', name: 'api', body: { spec: { paused: false } } }, merge);
+    await c.apps.patchNamespacedDeployment(
+      { namespace: 'paused', name: 'api', body: { spec: { paused: false } } },
+      merge,
+    );
     const resumed = await k8s.waitForRollout('paused', 'api');
     expect(resumed.metadata.annotations?.[REVISION]).toBe('2');
   });
 
   it('scales the current ReplicaSet through the scale subresource, within HPA bounds', async () => {
     k8s.seedDeployment({ namespace: 'scale', name: 'api', image: 'api:1', replicas: 3, hpa: { min: 2, max: 4 } });
-    await c.apps.patchNamespacedDeploymentScale({ namespace: 'scale', name: 'api', body: { spec: { replicas: 10 } } }, merge);
+    await c.apps.patchNamespacedDeploymentScale(
+      { namespace: 'scale', name: 'api', body: { spec: { replicas: 10 } } },
+      merge,
+    );
     await eventually(() => (k8s.getDeployment('scale', 'api')?.status.readyReplicas === 4 ? true : undefined));
     expect(k8s.getPods('scale', 'api')).toHaveLength(4);
     expect(k8s.getDeployment('scale', 'api')?.spec.replicas).toBe(4);
     const hpa = await c.hpaV2.readNamespacedHorizontalPodAutoscaler({ namespace: 'scale', name: 'api' });
     expect(hpa.status).toMatchObject({ desiredReplicas: 4, currentReplicas: 4 });
 
-    await c.apps.patchNamespacedDeploymentScale({ namespace: 'scale', name: 'api', body: { spec: { replicas: 3 } } }, merge);
+    await c.apps.patchNamespacedDeploymentScale(
+      { namespace: 'scale', name: 'api', body: { spec: { replicas: 3 } } },
+      merge,
+    );
     await eventually(() => (k8s.getPods('scale', 'api').length === 3 ? true : undefined));
     expect(k8s.getReplicaSets('scale', 'api').map((rs) => rs.spec.replicas)).toEqual([3]);
   });
 
   it('keeps at most revisionHistoryLimit old ReplicaSets', async () => {
-    k8s.seedDeployment({ namespace: 'history', name: 'api', image: 'api:4', replicas: 1, history: ['api:1', 'api:2', 'api:3'] });
+    k8s.seedDeployment({
+      namespace: 'history',
+      name: 'api',
+      image: 'api:4',
+      replicas: 1,
+      history: ['api:1', 'api:2', 'api:3'],
+    });
     await setImage('history', 'api', 'api:5', { spec: { revisionHistoryLimit: 1 } });
-    await c.apps.patchNamespacedDeployment({ namespace: 'history', name: 'api', body: { spec: { revisionHistoryLimit: 1 } } }, merge);
+    await c.apps.patchNamespacedDeployment(
+      { namespace: 'history', name: 'api', body: { spec: { revisionHistoryLimit: 1 } } },
+      merge,
+    );
     await k8s.waitForRollout('history', 'api');
     const revisions = await eventually(() => {
       const sets = k8s.getReplicaSets('history', 'api');
@@ -224,7 +267,8 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
       { query: 'tailLines=0', check: (lines: string[]) => expect(lines).toEqual([]) },
       {
         query: 'tailLines=2&timestamps=true',
-        check: (lines: string[]) => lines.forEach((line) => expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S+ line \d+$/)),
+        check: (lines: string[]) =>
+          lines.forEach((line) => expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S+ line \d+$/)),
       },
       { query: 'sinceSeconds=1', check: (lines: string[]) => expect(lines.length).toBeLessThan(200) },
       { query: 'container=api&tailLines=1', check: (lines: string[]) => expect(lines).toHaveLength(1) },
@@ -237,7 +281,9 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
 
     it('has a backlog from before the seed, so sinceSeconds cuts it', async () => {
       const all = (await (await fetch(logUrl(pod, ''), { headers: auth() })).text()).split('\n').filter(Boolean);
-      const recent = (await (await fetch(logUrl(pod, 'sinceSeconds=1'), { headers: auth() })).text()).split('\n').filter(Boolean);
+      const recent = (await (await fetch(logUrl(pod, 'sinceSeconds=1'), { headers: auth() })).text())
+        .split('\n')
+        .filter(Boolean);
       expect(all.length).toBeGreaterThan(recent.length);
     });
 
@@ -260,7 +306,9 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
       k8s.failNextRollout('logs', 'broken');
       await setImage('logs', 'broken', 'broken:2');
       const waiting = await eventually(() =>
-        k8s.getPods('logs', 'broken').find((p) => p.status.containerStatuses[0]?.state.waiting?.reason === 'ImagePullBackOff'),
+        k8s
+          .getPods('logs', 'broken')
+          .find((p) => p.status.containerStatuses[0]?.state.waiting?.reason === 'ImagePullBackOff'),
       );
       const response = await fetch(logUrl(waiting.metadata.name, ''), { headers: auth() });
       expect(response.status).toBe(400);
@@ -279,7 +327,12 @@ describe('Kubernetes emulator lifecycle', () => {
       k8s.seedDeployment({ namespace: 'gone', name: 'api', image: 'api:1', replicas: 1 });
       k8s.failImage('*');
       const types: string[] = [];
-      const watch = await new Watch(kc).watch('/apis/apps/v1/deployments', {}, (type) => types.push(type), () => undefined);
+      const watch = await new Watch(kc).watch(
+        '/apis/apps/v1/deployments',
+        {},
+        (type) => types.push(type),
+        () => undefined,
+      );
       await eventually(() => (types.includes('ADDED') ? true : undefined));
       k8s.reset();
       expect(k8s.requests).toEqual([]);
@@ -298,7 +351,12 @@ describe('Kubernetes emulator lifecycle', () => {
     const { kc } = clientsFor(k8s);
     k8s.seedDeployment({ namespace: 'open', name: 'api', image: 'api:1', replicas: 1 });
     let watchEnded = false;
-    await new Watch(kc).watch('/api/v1/namespaces/open/pods', {}, () => undefined, () => (watchEnded = true));
+    await new Watch(kc).watch(
+      '/api/v1/namespaces/open/pods',
+      {},
+      () => undefined,
+      () => (watchEnded = true),
+    );
     const stream = new PassThrough();
     let logEnded = false;
     stream.on('close', () => (logEnded = true));
@@ -314,7 +372,11 @@ describe('Kubernetes emulator lifecycle', () => {
 async function setImageAndWait(k8s: KubernetesEmulator, image: string): Promise<void> {
   const { apps } = clientsFor(k8s);
   await apps.patchNamespacedDeployment(
-    { namespace: 'gone', name: 'api', body: { spec: { template: { spec: { containers: [{ name: 'api', image }] } } } } },
+    {
+      namespace: 'gone',
+      name: 'api',
+      body: { spec: { template: { spec: { containers: [{ name: 'api', image }] } } } },
+    },
     merge,
   );
   const d = await k8s.waitForRollout('gone', 'api');

@@ -43,7 +43,10 @@ describe('label selectors', () => {
   });
 
   it('matches and prints LabelSelector objects', () => {
-    const selector = { matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'db'] }] };
+    const selector = {
+      matchLabels: { app: 'api' },
+      matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'db'] }],
+    };
     expect(matchesLabelSelector(labels, selector)).toBe(true);
     expect(matchesLabelSelector({ app: 'api' }, selector)).toBe(false);
     expect(labelSelectorString(selector)).toBe('app=api,tier in (web,db)');
@@ -57,7 +60,9 @@ describe('field selectors', () => {
     ['metadata.name!=api-2,metadata.namespace=shop', true],
     ['status.phase==Running', true],
   ])('%j matches: %s', (selector, expected) => {
-    expect(parseFieldSelector(selector, ['metadata.name', 'metadata.namespace', 'status.phase'])(object({}))).toBe(expected);
+    expect(parseFieldSelector(selector, ['metadata.name', 'metadata.namespace', 'status.phase'])(object({}))).toBe(
+      expected,
+    );
   });
 
   it('answers 400 for fields the resource does not index', () => {
@@ -74,8 +79,10 @@ describe('field selectors', () => {
 });
 
 describe('rollout planning', () => {
-  const deployment = (replicas: number, rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string }) =>
-    ({ spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate } } }) as unknown as Deployment;
+  const deployment = (
+    replicas: number,
+    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string },
+  ) => ({ spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate } } }) as unknown as Deployment;
 
   it.each([
     { replicas: 3, rolling: undefined, expected: { surge: 1, unavailable: 0 } },
@@ -86,7 +93,12 @@ describe('rollout planning', () => {
     expect(rollingBounds(deployment(replicas, rolling))).toEqual(expected);
   });
 
-  const rs = (name: string, revision: number, replicas: number, available: number) => ({ name, revision, replicas, available });
+  const rs = (name: string, revision: number, replicas: number, available: number) => ({
+    name,
+    revision,
+    replicas,
+    available,
+  });
 
   it.each([
     {

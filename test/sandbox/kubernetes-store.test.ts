@@ -16,8 +16,15 @@ describe('ObjectStore', () => {
   it('counts one resourceVersion per write and a generation per spec change', () => {
     const store = new ObjectStore(() => 0);
     const created = store.create('deployments', deployment('api'));
-    expect(created.metadata).toMatchObject({ resourceVersion: '1', generation: 1, creationTimestamp: '1970-01-01T00:00:00Z' });
-    const relabelled = store.update('deployments', { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } });
+    expect(created.metadata).toMatchObject({
+      resourceVersion: '1',
+      generation: 1,
+      creationTimestamp: '1970-01-01T00:00:00Z',
+    });
+    const relabelled = store.update('deployments', {
+      ...created,
+      metadata: { ...created.metadata, labels: { a: 'b' } },
+    });
     expect(relabelled.metadata).toMatchObject({ resourceVersion: '2', generation: 1 });
     const rescaled = store.update('deployments', { ...relabelled, spec: { replicas: 3 } });
     expect(rescaled.metadata).toMatchObject({ resourceVersion: '3', generation: 2 });
@@ -77,7 +84,10 @@ describe('watch through a label selector', () => {
         });
       await relabel('gold');
       await relabel(null);
-      const response = await fetch(`${base}?watch=true&labelSelector=tier%3Dgold&resourceVersion=${from}&timeoutSeconds=1`, { headers });
+      const response = await fetch(
+        `${base}?watch=true&labelSelector=tier%3Dgold&resourceVersion=${from}&timeoutSeconds=1`,
+        { headers },
+      );
       const events = (await response.text())
         .trim()
         .split('\n')

@@ -15,7 +15,11 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'opsdeck-sandbox-'));
   sandbox = await startSandbox({
-    port: 0, botPort: 0, dir, configPath: 'examples/sandbox.yaml', log: silent,
+    port: 0,
+    botPort: 0,
+    dir,
+    configPath: 'examples/sandbox.yaml',
+    log: silent,
     pace: { tickMs: 20, podReadyMs: 40, timeScale: 0.002, stepMs: 20 },
   });
 });
@@ -24,17 +28,32 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig'), ...args], { timeout: 20_000 });
+const kubectl = (...args: string[]) =>
+  run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig'), ...args], { timeout: 20_000 });
 
 describe('opsdeck sandbox', () => {
   it('prints every endpoint', () => {
-    expect(sandbox.endpoints.map(([name]) => name)).toEqual(['console', 'bot', 'slack api', 'github api', 'kubernetes staging', 'kubernetes prod', 'cloudwatch logs', 'kubeconfig']);
+    expect(sandbox.endpoints.map(([name]) => name)).toEqual([
+      'console',
+      'bot',
+      'slack api',
+      'github api',
+      'kubernetes staging',
+      'kubernetes prod',
+      'cloudwatch logs',
+      'kubeconfig',
+    ]);
   });
 
   it('serves the console with the commands from manifest.yml', async () => {
     expect((await fetch(sandbox.consoleUrl)).status).toBe(200);
-    const state = (await (await fetch(`${sandbox.consoleUrl}/console/api/state`)).json()) as { commands: { command: string }[]; users: { name: string }[] };
-    expect(state.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['/deploy', '/rollback', '/scale', '/runbook', '/ops']));
+    const state = (await (await fetch(`${sandbox.consoleUrl}/console/api/state`)).json()) as {
+      commands: { command: string }[];
+      users: { name: string }[];
+    };
+    expect(state.commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['/deploy', '/rollback', '/scale', '/runbook', '/ops']),
+    );
     expect(state.users.map((u) => u.name)).toEqual(expect.arrayContaining(['alice', 'bob', 'carol']));
   });
 
@@ -49,7 +68,8 @@ describe('opsdeck sandbox', () => {
 
   it('runs the fail-next-change control', async () => {
     const res = await fetch(`${sandbox.consoleUrl}/console/api/control`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ id: 'fail-next', params: { service: 'api', env: 'prod' } }),
     });
     const body = (await res.json()) as { ok: boolean; text: string };

@@ -50,13 +50,27 @@ describe('Slack emulator with a real Bolt app', () => {
       blocks: [
         {
           type: 'actions',
-          elements: [{ type: 'button', action_id: 'opsdeck.approve', text: { type: 'plain_text', text: 'Approve' }, value: 'req_1' }],
+          elements: [
+            {
+              type: 'button',
+              action_id: 'opsdeck.approve',
+              text: { type: 'plain_text', text: 'Approve' },
+              value: 'req_1',
+            },
+          ],
         },
       ],
     });
-    const res = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts!, actionId: 'opsdeck.approve' });
+    const res = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts!,
+      actionId: 'opsdeck.approve',
+    });
     expect(res.status).toBe(200);
-    const replaced = await slack.waitFor(() => slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === posted.ts && m.edited));
+    const replaced = await slack.waitFor(() =>
+      slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === posted.ts && m.edited),
+    );
     expect(replaced.text).toBe('approved by <@U0BOB>');
   });
 

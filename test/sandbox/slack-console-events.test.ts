@@ -40,7 +40,11 @@ class SseReader {
   /** The next frame that names an event, parsed; comments and `retry:` frames are skipped. */
   async event(): Promise<{ event: string; id: string; data: any } | undefined> {
     for (let frame = await this.frame(); frame !== undefined; frame = await this.frame()) {
-      const field = (name: string) => frame?.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+      const field = (name: string) =>
+        frame
+          ?.split('\n')
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
       const event = field('event');
       if (event !== undefined) return { event, id: field('id') ?? '', data: JSON.parse(field('data') ?? 'null') };
     }
@@ -72,10 +76,20 @@ describe('console events', () => {
       expect(await sse.event()).toEqual({
         event: 'message',
         id: String(seq + 1),
-        data: { ts: posted.ts, channel: 'C0GENERAL', user: 'U0ALICE', text: 'hello *world*', blocks: [], source: 'user' },
+        data: {
+          ts: posted.ts,
+          channel: 'C0GENERAL',
+          user: 'U0ALICE',
+          text: 'hello *world*',
+          blocks: [],
+          source: 'user',
+        },
       });
       const bots = await web.chat.postMessage({ channel: 'C0GENERAL', text: 'v1' });
-      expect(await sse.event()).toMatchObject({ event: 'message', data: { ts: bots.ts, text: 'v1', botId: 'B0OPSDECK' } });
+      expect(await sse.event()).toMatchObject({
+        event: 'message',
+        data: { ts: bots.ts, text: 'v1', botId: 'B0OPSDECK' },
+      });
       await web.chat.update({ channel: 'C0GENERAL', ts: bots.ts!, text: 'v2' });
       expect(await sse.event()).toMatchObject({ event: 'update', data: { ts: bots.ts, text: 'v2', edited: true } });
       slack.reset();

@@ -68,7 +68,9 @@ describe('console mrkdwn', () => {
     expect(parse('<https://ci.example.com/run?id=1&amp;x=2|the run>')).toEqual([
       { type: 'link', url: 'https://ci.example.com/run?id=1&x=2', children: [text('the run')] },
     ]);
-    expect(parse('<http://example.com/a_b_c>')).toEqual([{ type: 'link', url: 'http://example.com/a_b_c', children: [text('http://example.com/a_b_c')] }]);
+    expect(parse('<http://example.com/a_b_c>')).toEqual([
+      { type: 'link', url: 'http://example.com/a_b_c', children: [text('http://example.com/a_b_c')] },
+    ]);
     expect(parse('<https://gh.example/commit/79ce4a7|`79ce4a7`>')).toEqual([
       { type: 'link', url: 'https://gh.example/commit/79ce4a7', children: [{ type: 'code', text: '79ce4a7' }] },
     ]);
@@ -76,7 +78,11 @@ describe('console mrkdwn', () => {
   });
 
   it('names users, channels and user groups, and falls back to ids or labels', () => {
-    expect(parse('<#C0DEPLOYS> <!subteam^S0SRE> <!here> <@U0NOBODY> <#C0X|ops> <!subteam^S0X|@dbas>').filter((n) => n.type !== 'text')).toEqual([
+    expect(
+      parse('<#C0DEPLOYS> <!subteam^S0SRE> <!here> <@U0NOBODY> <#C0X|ops> <!subteam^S0X|@dbas>').filter(
+        (n) => n.type !== 'text',
+      ),
+    ).toEqual([
       { type: 'mention', kind: 'channel', id: 'C0DEPLOYS', text: '#deploys' },
       { type: 'mention', kind: 'usergroup', id: 'S0SRE', text: '@sre-oncall' },
       { type: 'mention', kind: 'special', id: 'here', text: '@here' },
@@ -87,9 +93,20 @@ describe('console mrkdwn', () => {
   });
 
   it('replaces the emoji codes opsdeck uses and leaves unknown ones as text', () => {
-    expect(Object.keys(EMOJI).sort()).toEqual(
-      ['arrows_counterclockwise', 'heavy_multiplication_x', 'hourglass', 'hourglass_flowing_sand', 'lock', 'no_entry', 'rotating_light', 'scroll', 'unlock', 'warning', 'white_check_mark', 'x'],
-    );
+    expect(Object.keys(EMOJI).sort()).toEqual([
+      'arrows_counterclockwise',
+      'heavy_multiplication_x',
+      'hourglass',
+      'hourglass_flowing_sand',
+      'lock',
+      'no_entry',
+      'rotating_light',
+      'scroll',
+      'unlock',
+      'warning',
+      'white_check_mark',
+      'x',
+    ]);
     expect(parse(':x: failed :service: :rotating_light:')).toEqual([
       { type: 'emoji', name: 'x', text: '❌' },
       text(' failed :service: '),

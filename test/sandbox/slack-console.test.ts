@@ -45,7 +45,9 @@ let web: WebClient;
 
 function signedBySlack(request: BotRequest): boolean {
   const timestamp = String(request.headers['x-slack-request-timestamp']);
-  const expected = Buffer.from(`v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${request.rawBody}`).digest('hex')}`);
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${request.rawBody}`).digest('hex')}`,
+  );
   const actual = Buffer.from(String(request.headers['x-slack-signature']));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
@@ -138,7 +140,16 @@ describe('console page', () => {
       expect(source, name).not.toMatch(/innerHTML|insertAdjacentHTML|outerHTML/);
       for (const m of source.matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]!);
     }
-    expect([...seen].sort()).toEqual(['blocks.js', 'composer.js', 'console.js', 'controls.js', 'dom.js', 'messages.js', 'mrkdwn.js', 'store.js']);
+    expect([...seen].sort()).toEqual([
+      'blocks.js',
+      'composer.js',
+      'console.js',
+      'controls.js',
+      'dom.js',
+      'messages.js',
+      'mrkdwn.js',
+      'store.js',
+    ]);
   });
 
   it('answers 404 for files it does not have, and serves nothing at / without console options', async () => {
@@ -159,7 +170,11 @@ describe('console page', () => {
     expect(css).toContain("font-family: 'opsdeck emoji'");
     const file = await api(`/console/${font}`);
     expect(file.headers.get('content-type')).toBe('font/woff2');
-    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('wOF2');
+    expect(
+      Buffer.from(await file.arrayBuffer())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('wOF2');
 
     const without = await loadConsoleAssets(undefined, '@fontsource/not-installed-here');
     expect(without.get('emoji.css')?.body.toString()).not.toContain('@font-face');
@@ -190,7 +205,12 @@ describe('console API', () => {
     );
     expect(s.commands).toEqual(COMMANDS);
     expect(s.controls).toEqual([
-      { id: 'fail-next', label: 'Fail the next rollout', description: CONTROLS[0]!.description, params: CONTROLS[0]!.params },
+      {
+        id: 'fail-next',
+        label: 'Fail the next rollout',
+        description: CONTROLS[0]!.description,
+        params: CONTROLS[0]!.params,
+      },
       { id: 'reset', label: 'Reset all state', params: [] },
       { id: 'broken', label: 'Broken', params: [] },
     ]);
@@ -199,7 +219,11 @@ describe('console API', () => {
   });
 
   it('sends a slash command to the bot, signed, and shows its ephemeral reply', async () => {
-    const res = await postJson('/console/api/command', { user: 'U0ALICE', channel: '#deploys', text: '/deploy api prod' });
+    const res = await postJson('/console/api/command', {
+      user: 'U0ALICE',
+      channel: '#deploys',
+      text: '/deploy api prod',
+    });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ ok: true, status: 200 });
     expect(received).toHaveLength(1);
@@ -222,13 +246,27 @@ describe('console API', () => {
   });
 
   it('posts other text as the person, in the channel or a thread, without involving the bot', async () => {
-    const res = await postJson('/console/api/command', { user: 'U0CAROL', channel: 'C0INCIDENT', text: 'anyone on this?' });
+    const res = await postJson('/console/api/command', {
+      user: 'U0CAROL',
+      channel: 'C0INCIDENT',
+      text: 'anyone on this?',
+    });
     const { ok, message } = await json(res);
     expect([res.status, ok]).toEqual([200, true]);
     expect(message).toMatchObject({ channel: 'C0INCIDENT', user: 'U0CAROL', text: 'anyone on this?', source: 'user' });
-    const reply = await postJson('/console/api/command', { user: 'U0BOB', channel: 'C0INCIDENT', text: 'on it', threadTs: message.ts });
+    const reply = await postJson('/console/api/command', {
+      user: 'U0BOB',
+      channel: 'C0INCIDENT',
+      text: 'on it',
+      threadTs: message.ts,
+    });
     expect((await json(reply)).message).toMatchObject({ user: 'U0BOB', threadTs: message.ts });
-    const orphan = await postJson('/console/api/command', { user: 'U0BOB', channel: 'C0INCIDENT', text: 'x', threadTs: '1.000001' });
+    const orphan = await postJson('/console/api/command', {
+      user: 'U0BOB',
+      channel: 'C0INCIDENT',
+      text: 'x',
+      threadTs: '1.000001',
+    });
     expect(orphan.status).toBe(400);
     expect(received).toEqual([]);
   });
@@ -236,8 +274,16 @@ describe('console API', () => {
   it('keeps people out of ephemeral messages that are not theirs', async () => {
     await postJson('/console/api/command', { user: 'U0ALICE', channel: 'C0DEPLOYS', text: '/deploy api prod' });
     const [ephemeral] = (await state()).messages;
-    const underIt = await postJson('/console/api/command', { user: 'U0ALICE', channel: 'C0DEPLOYS', text: 'x', threadTs: ephemeral.ts });
-    expect([underIt.status, (await json(underIt)).message]).toEqual([400, `no message ${ephemeral.ts} in C0DEPLOYS to reply to`]);
+    const underIt = await postJson('/console/api/command', {
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      text: 'x',
+      threadTs: ephemeral.ts,
+    });
+    expect([underIt.status, (await json(underIt)).message]).toEqual([
+      400,
+      `no message ${ephemeral.ts} in C0DEPLOYS to reply to`,
+    ]);
     const click = { channel: 'C0DEPLOYS', messageTs: ephemeral.ts, actionId: 'opsdeck.anything' };
     expect((await postJson('/console/api/action', { ...click, user: 'U0BOB' })).status).toBe(404);
     expect((await postJson('/console/api/action', { ...click, user: 'U0ALICE' })).status).toBe(200);
@@ -274,11 +320,25 @@ describe('console API', () => {
         {
           type: 'actions',
           block_id: 'approval',
-          elements: [{ type: 'button', action_id: 'opsdeck.approve', text: { type: 'plain_text', text: 'Approve' }, value: 'req-1', style: 'primary' }],
+          elements: [
+            {
+              type: 'button',
+              action_id: 'opsdeck.approve',
+              text: { type: 'plain_text', text: 'Approve' },
+              value: 'req-1',
+              style: 'primary',
+            },
+          ],
         },
       ],
     });
-    const body = { user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts, actionId: 'opsdeck.approve', value: 'req-1' };
+    const body = {
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts,
+      actionId: 'opsdeck.approve',
+      value: 'req-1',
+    };
     const res = await postJson('/console/api/action', body);
     expect(await json(res)).toEqual({ ok: true, status: 200 });
     expect(signedBySlack(received[0]!)).toBe(true);
@@ -298,7 +358,10 @@ describe('console API', () => {
     expect(controlRuns).toEqual([{ service: 'web', env: 'prod' }]);
 
     slack.postUserMessage({ user: 'U0ALICE', channel: 'C0GENERAL', text: 'hi' });
-    expect(await json(await postJson('/console/api/control', { id: 'reset' }))).toEqual({ ok: true, text: 'Everything is back to the start.' });
+    expect(await json(await postJson('/console/api/control', { id: 'reset' }))).toEqual({
+      ok: true,
+      text: 'Everything is back to the start.',
+    });
     expect((await state()).messages).toEqual([]);
 
     const failed = await postJson('/console/api/control', { id: 'broken', params: {} });
@@ -342,10 +405,21 @@ describe('console API', () => {
   });
 
   it('describes files with a preview and a download link', async () => {
-    await web.filesUploadV2({ channel_id: 'C0INCIDENT', filename: 'api-prod.log', content: 'line 1\nline 2\nline 3\n' });
+    await web.filesUploadV2({
+      channel_id: 'C0INCIDENT',
+      filename: 'api-prod.log',
+      content: 'line 1\nline 2\nline 3\n',
+    });
     const [message] = (await state()).messages;
     expect(message.files).toEqual([
-      { id: expect.any(String), name: 'api-prod.log', title: 'api-prod.log', size: 21, preview: 'line 1\nline 2\nline 3\n', url: expect.stringMatching(/^\/files\/F/) },
+      {
+        id: expect.any(String),
+        name: 'api-prod.log',
+        title: 'api-prod.log',
+        size: 21,
+        preview: 'line 1\nline 2\nline 3\n',
+        url: expect.stringMatching(/^\/files\/F/),
+      },
     ]);
     expect(await (await api(message.files[0].url)).text()).toBe('line 1\nline 2\nline 3\n');
   });

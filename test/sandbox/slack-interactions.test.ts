@@ -22,7 +22,9 @@ let web: WebClient;
 /** Independent of the emulator's signer: recompute the HMAC and compare in constant time. */
 function verifies(secret: string, request: Received): boolean {
   const timestamp = String(request.headers['x-slack-request-timestamp']);
-  const expected = Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${request.rawBody}`).digest('hex')}`);
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${request.rawBody}`).digest('hex')}`,
+  );
   const actual = Buffer.from(String(request.headers['x-slack-signature']));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
@@ -49,7 +51,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', resolve));
   const { port } = bot.address() as AddressInfo;
-  slack = await SlackEmulator.start({ signingSecret: SECRET, botToken: BOT_TOKEN, botUrl: `http://127.0.0.1:${port}/slack/events` });
+  slack = await SlackEmulator.start({
+    signingSecret: SECRET,
+    botToken: BOT_TOKEN,
+    botUrl: `http://127.0.0.1:${port}/slack/events`,
+  });
   web = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, logLevel: LogLevel.ERROR });
 });
 afterEach(() => {
@@ -74,7 +80,12 @@ describe('signSlackRequest', () => {
 
 describe('sendSlashCommand', () => {
   it("posts Slack's slash command form, signed with the signing secret", async () => {
-    const res = await slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/deploy', text: 'api prod v1.4.2' });
+    const res = await slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.4.2',
+    });
     expect(res).toMatchObject({ status: 200, body: 'acked' });
     expect(res.responseUrl).toMatch(new RegExp(`^${slack.url}/response/[0-9a-f]+$`));
     expect(res.elapsedMs).toBeGreaterThanOrEqual(0);
@@ -85,8 +96,19 @@ describe('sendSlashCommand', () => {
     expect(verifies(SECRET, request)).toBe(true);
     const form = lastForm();
     expect([...form.keys()]).toEqual([
-      'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-      'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
+      'token',
+      'team_id',
+      'team_domain',
+      'channel_id',
+      'channel_name',
+      'user_id',
+      'user_name',
+      'command',
+      'text',
+      'api_app_id',
+      'is_enterprise_install',
+      'response_url',
+      'trigger_id',
     ]);
     expect(Object.fromEntries(form)).toMatchObject({
       team_id: 'T0OPSDECK',
@@ -128,11 +150,17 @@ describe('sendSlashCommand', () => {
   });
 
   it('refuses unknown users and channels, and needs a bot URL', async () => {
-    await expect(slack.sendSlashCommand({ user: 'U0NOBODY', channel: 'C0DEPLOYS', command: '/ops' })).rejects.toThrow(/U0NOBODY/);
-    await expect(slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0NOPE', command: '/ops' })).rejects.toThrow(/C0NOPE/);
+    await expect(slack.sendSlashCommand({ user: 'U0NOBODY', channel: 'C0DEPLOYS', command: '/ops' })).rejects.toThrow(
+      /U0NOBODY/,
+    );
+    await expect(slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0NOPE', command: '/ops' })).rejects.toThrow(
+      /C0NOPE/,
+    );
     const detached = await SlackEmulator.start({ signingSecret: SECRET, botToken: BOT_TOKEN });
     try {
-      await expect(detached.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops' })).rejects.toThrow(/bot URL/);
+      await expect(detached.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops' })).rejects.toThrow(
+        /bot URL/,
+      );
     } finally {
       await detached.close();
     }
@@ -154,7 +182,12 @@ const approvalBlocks = [
 describe('sendBlockAction', () => {
   it('sends a signed block_actions payload built from the stored message', async () => {
     const posted = await web.chat.postMessage({ channel: 'C0DEPLOYS', text: 'approval', blocks: approvalBlocks });
-    const res = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts!, actionId: 'opsdeck.reject' });
+    const res = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts!,
+      actionId: 'opsdeck.reject',
+    });
     expect(res.status).toBe(200);
     expect(verifies(SECRET, lastRequest())).toBe(true);
     expect([...lastForm().keys()]).toEqual(['payload']);
@@ -185,7 +218,12 @@ describe('sendBlockAction', () => {
   });
 
   it('lets the test choose value and block_id, and leaves the message out for ephemeral messages', async () => {
-    const posted = await web.chat.postEphemeral({ channel: 'C0DEPLOYS', user: 'U0ALICE', text: 'x', blocks: approvalBlocks });
+    const posted = await web.chat.postEphemeral({
+      channel: 'C0DEPLOYS',
+      user: 'U0ALICE',
+      text: 'x',
+      blocks: approvalBlocks,
+    });
     await slack.sendBlockAction({
       user: 'U0ALICE',
       channel: 'C0DEPLOYS',
@@ -202,7 +240,8 @@ describe('sendBlockAction', () => {
 });
 
 describe('response_url', () => {
-  const command = () => slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', text: 'help' });
+  const command = () =>
+    slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', text: 'help' });
 
   it('posts ephemerally to the invoking user by default and in channel on request', async () => {
     const { responseUrl } = await command();
@@ -213,31 +252,60 @@ describe('response_url', () => {
     expect(slack.messages({ visibleTo: 'U0ALICE' }).map((m) => m.text)).toEqual(['just you', 'everyone']);
     expect(slack.messages({ visibleTo: 'U0BOB' }).map((m) => m.text)).toEqual(['everyone']);
     expect(slack.messages()).toEqual([
-      expect.objectContaining({ channel: 'C0DEPLOYS', ephemeralTo: 'U0ALICE', source: 'response_url', botId: 'B0OPSDECK' }),
+      expect.objectContaining({
+        channel: 'C0DEPLOYS',
+        ephemeralTo: 'U0ALICE',
+        source: 'response_url',
+        botId: 'B0OPSDECK',
+      }),
       expect.objectContaining({ threadTs: '1732412345.000100', source: 'response_url' }),
     ]);
   });
 
   it('replaces and deletes the message a button was on', async () => {
     const posted = await web.chat.postMessage({ channel: 'C0DEPLOYS', text: 'approval', blocks: approvalBlocks });
-    const first = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts!, actionId: 'opsdeck.approve' });
+    const first = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts!,
+      actionId: 'opsdeck.approve',
+    });
     await respond(first.responseUrl, { replace_original: true, text: 'approved by bob' });
     expect(slack.messages()).toEqual([
       expect.objectContaining({ ts: posted.ts, text: 'approved by bob', blocks: [], edited: true }),
     ]);
 
-    const second = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts!, actionId: 'opsdeck.approve' });
+    const second = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts!,
+      actionId: 'opsdeck.approve',
+    });
     await respond(second.responseUrl, { delete_original: true });
     expect(slack.messages()).toEqual([expect.objectContaining({ ts: posted.ts, deleted: true })]);
     expect(slack.messages({ visibleTo: 'U0BOB' })).toEqual([]);
   });
 
   it('replaces an ephemeral original, which chat.update cannot reach', async () => {
-    const posted = await web.chat.postEphemeral({ channel: 'C0DEPLOYS', user: 'U0ALICE', text: 'step 1', blocks: approvalBlocks });
-    const click = await slack.sendBlockAction({ user: 'U0ALICE', channel: 'C0DEPLOYS', messageTs: posted.message_ts!, actionId: 'opsdeck.approve' });
+    const posted = await web.chat.postEphemeral({
+      channel: 'C0DEPLOYS',
+      user: 'U0ALICE',
+      text: 'step 1',
+      blocks: approvalBlocks,
+    });
+    const click = await slack.sendBlockAction({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.message_ts!,
+      actionId: 'opsdeck.approve',
+    });
     await respond(click.responseUrl, { replace_original: true, text: 'step 2' });
-    expect(slack.messages({ visibleTo: 'U0ALICE' }).map((m) => [m.text, m.ephemeralTo])).toEqual([['step 2', 'U0ALICE']]);
-    await expect(web.chat.update({ channel: 'C0DEPLOYS', ts: posted.message_ts!, text: 'x' })).rejects.toThrow(/message_not_found/);
+    expect(slack.messages({ visibleTo: 'U0ALICE' }).map((m) => [m.text, m.ephemeralTo])).toEqual([
+      ['step 2', 'U0ALICE'],
+    ]);
+    await expect(web.chat.update({ channel: 'C0DEPLOYS', ts: posted.message_ts!, text: 'x' })).rejects.toThrow(
+      /message_not_found/,
+    );
   });
 
   it('accepts five posts, then answers 404 used_url', async () => {
@@ -252,7 +320,12 @@ describe('response_url', () => {
 
   it('expires after 30 minutes', async () => {
     let now = Date.now();
-    const clocked = await SlackEmulator.start({ signingSecret: SECRET, botToken: BOT_TOKEN, botUrl: slackBotUrl(), now: () => now });
+    const clocked = await SlackEmulator.start({
+      signingSecret: SECRET,
+      botToken: BOT_TOKEN,
+      botUrl: slackBotUrl(),
+      now: () => now,
+    });
     try {
       const fresh = await clocked.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops' });
       const stale = await clocked.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops' });
@@ -273,7 +346,10 @@ describe('response_url', () => {
     ['a body that is not JSON', (url: string) => url, 'not json', 400, 'invalid_payload'],
   ])('rejects %s', async (_name, target, body, status, error) => {
     const { responseUrl } = await command();
-    const res = await fetch(target(responseUrl), { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(target(responseUrl), {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     expect([res.status, await res.text()]).toEqual([status, error]);
     expect(slack.messages()).toEqual([]);
   });

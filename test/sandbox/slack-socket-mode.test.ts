@@ -70,9 +70,16 @@ describe('Socket Mode with a real Bolt app', () => {
     expect(res.status).toBe(200);
     // Bolt acks with an empty payload, as @slack/socket-mode always sends one.
     expect(JSON.parse(res.body)).toEqual({});
-    expect(commands.at(-1)).toMatchObject({ command: '/ops', text: 'help', channel_id: 'C0DEPLOYS', user_id: 'U0ALICE' });
+    expect(commands.at(-1)).toMatchObject({
+      command: '/ops',
+      text: 'help',
+      channel_id: 'C0DEPLOYS',
+      user_id: 'U0ALICE',
+    });
     expect(commands.at(-1)?.response_url).toBe(res.responseUrl);
-    const reply = await slack.waitFor(() => slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.text === 'hi over socket'));
+    const reply = await slack.waitFor(() =>
+      slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.text === 'hi over socket'),
+    );
     expect(reply).toMatchObject({ channel: 'C0DEPLOYS', ephemeralTo: 'U0ALICE', source: 'response_url' });
   });
 
@@ -89,13 +96,27 @@ describe('Socket Mode with a real Bolt app', () => {
       blocks: [
         {
           type: 'actions',
-          elements: [{ type: 'button', action_id: 'opsdeck.approve', text: { type: 'plain_text', text: 'Approve' }, value: 'req_1' }],
+          elements: [
+            {
+              type: 'button',
+              action_id: 'opsdeck.approve',
+              text: { type: 'plain_text', text: 'Approve' },
+              value: 'req_1',
+            },
+          ],
         },
       ],
     });
-    const res = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: posted.ts!, actionId: 'opsdeck.approve' });
+    const res = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: posted.ts!,
+      actionId: 'opsdeck.approve',
+    });
     expect(res.status).toBe(200);
-    const replaced = await slack.waitFor(() => slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === posted.ts && m.edited));
+    const replaced = await slack.waitFor(() =>
+      slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.ts === posted.ts && m.edited),
+    );
     expect(replaced.text).toBe('approved by <@U0BOB>');
   });
 
@@ -139,13 +160,16 @@ describe('Socket Mode wire protocol', () => {
   const clients: WebSocket[] = [];
 
   const connectionsOpen = async (token: string): Promise<Frame> => {
-    const res = await fetch(`${slack.apiUrl}apps.connections.open`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${slack.apiUrl}apps.connections.open`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     return (await res.json()) as Frame;
   };
 
   /** Connects like @slack/socket-mode does and returns the first frame the emulator sends. */
   const connect = async (url?: string): Promise<{ ws: WebSocket; first: Frame }> => {
-    const ws = new WebSocket(url ?? (await connectionsOpen(APP_TOKEN))['url']);
+    const ws = new WebSocket(url ?? (await connectionsOpen(APP_TOKEN)).url);
     clients.push(ws);
     const [data] = await once(ws, 'message');
     return { ws, first: parse(data) };
@@ -155,9 +179,9 @@ describe('Socket Mode wire protocol', () => {
   const autoAck = (ws: WebSocket, into: Frame[]): void => {
     ws.on('message', (data) => {
       const frame = parse(data);
-      if (typeof frame['envelope_id'] !== 'string') return;
+      if (typeof frame.envelope_id !== 'string') return;
       into.push(frame);
-      ws.send(JSON.stringify({ envelope_id: frame['envelope_id'] }));
+      ws.send(JSON.stringify({ envelope_id: frame.envelope_id }));
     });
   };
 
@@ -183,11 +207,11 @@ describe('Socket Mode wire protocol', () => {
 
   it('greets with hello, admits each ticket once and answers pings', async () => {
     const opened = await connectionsOpen(APP_TOKEN);
-    expect(opened['url']).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/socket\\?ticket=.+`));
-    const { ws, first } = await connect(opened['url']);
+    expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/socket\?ticket=.+/);
+    const { ws, first } = await connect(opened.url);
     expect(first).toMatchObject({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0OPSDECK' } });
-    expect(first['debug_info']).toEqual(expect.objectContaining({ host: expect.any(String) }));
-    await expect(connect(opened['url'])).rejects.toThrow(/401/);
+    expect(first.debug_info).toEqual(expect.objectContaining({ host: expect.any(String) }));
+    await expect(connect(opened.url)).rejects.toThrow(/401/);
     const pong = once(ws, 'pong');
     ws.ping(Buffer.from('are you there'));
     expect(String((await pong)[0])).toBe('are you there');
@@ -195,18 +219,23 @@ describe('Socket Mode wire protocol', () => {
 
   it('sends envelopes in turn to each connection, with the payload Slack would post', async () => {
     const [a, b] = [await connect(), await connect()];
-    expect(b.first['num_connections']).toBe(2);
+    expect(b.first.num_connections).toBe(2);
     const seenByA: Frame[] = [];
     const seenByB: Frame[] = [];
     autoAck(a.ws, seenByA);
     autoAck(b.ws, seenByB);
-    const first = await slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: 'ops', text: 'status' });
+    const first = await slack.sendSlashCommand({
+      user: 'U0ALICE',
+      channel: 'C0DEPLOYS',
+      command: 'ops',
+      text: 'status',
+    });
     const second = await slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops' });
     expect([first.status, first.body, second.status]).toEqual([200, '', 200]);
     expect([seenByA.length, seenByB.length]).toEqual([1, 1]);
-    const envelope = [...seenByA, ...seenByB].find((f) => f['payload']['user_id'] === 'U0ALICE');
+    const envelope = [...seenByA, ...seenByB].find((f) => f.payload.user_id === 'U0ALICE');
     expect(envelope).toMatchObject({ type: 'slash_commands', accepts_response_payload: true });
-    expect(envelope?.['payload']).toMatchObject({
+    expect(envelope?.payload).toMatchObject({
       command: '/ops',
       text: 'status',
       channel_id: 'C0DEPLOYS',
@@ -219,10 +248,19 @@ describe('Socket Mode wire protocol', () => {
     const { ws } = await connect();
     const seen: Frame[] = [];
     autoAck(ws, seen);
-    const res = await slack.sendBlockAction({ user: 'U0BOB', channel: 'C0DEPLOYS', messageTs: '1.000100', actionId: 'opsdeck.approve', value: 'req_9' });
+    const res = await slack.sendBlockAction({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      messageTs: '1.000100',
+      actionId: 'opsdeck.approve',
+      value: 'req_9',
+    });
     expect(res.status).toBe(200);
-    expect(seen[0]).toMatchObject({ type: 'interactive', payload: { type: 'block_actions', response_url: res.responseUrl } });
-    expect(seen[0]?.['payload']['actions'][0]).toMatchObject({ action_id: 'opsdeck.approve', value: 'req_9' });
+    expect(seen[0]).toMatchObject({
+      type: 'interactive',
+      payload: { type: 'block_actions', response_url: res.responseUrl },
+    });
+    expect(seen[0]?.payload.actions[0]).toMatchObject({ action_id: 'opsdeck.approve', value: 'req_9' });
   });
 
   it('reports status 0 for an envelope whose connection goes away unacked', async () => {
@@ -230,9 +268,9 @@ describe('Socket Mode wire protocol', () => {
     ws.once('message', () => ws.close());
     const res = await slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops' });
     expect(res.status).toBe(0);
-    await expect(slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', transport: 'socket' })).rejects.toThrow(
-      /no Socket Mode connection/,
-    );
+    await expect(
+      slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', transport: 'socket' }),
+    ).rejects.toThrow(/no Socket Mode connection/);
   });
 
   it('sends a disconnect with its reason before closing', async () => {
@@ -247,7 +285,7 @@ describe('Socket Mode wire protocol', () => {
 
   it('turns away an eleventh connection, as Slack caps an app at ten', async () => {
     const ten = await Promise.all(Array.from({ length: 10 }, () => connect()));
-    expect(ten.map((c) => c.first['type'])).toEqual(Array(10).fill('hello'));
+    expect(ten.map((c) => c.first.type)).toEqual(Array(10).fill('hello'));
     const eleventh = await connect();
     expect(eleventh.first).toMatchObject({ type: 'disconnect', reason: 'too_many_websockets' });
     expect(slack.socketCount()).toBe(10);

@@ -68,7 +68,9 @@ describe('waitFor', () => {
     const error = await slack.waitFor(() => false, { timeoutMs: 20 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/timed out after 20 ms/);
-    expect((error as Error).message).toMatch(/C0DEPLOYS api \[ephemeral to U0ALICE\]: "needs role sre for deploy:api:prod"/);
+    expect((error as Error).message).toMatch(
+      /C0DEPLOYS api \[ephemeral to U0ALICE\]: "needs role sre for deploy:api:prod"/,
+    );
   });
 
   it('stops listening once settled', async () => {

@@ -7,7 +7,12 @@ let slack: SlackEmulator;
 let web: WebClient;
 
 const client = (token = BOT_TOKEN, options: ConstructorParameters<typeof WebClient>[1] = {}): WebClient =>
-  new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...options });
+  new WebClient(token, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    ...options,
+  });
 
 /** The Slack error code a rejected WebClient call carries. */
 async function slackError(call: Promise<unknown>): Promise<string> {
@@ -46,13 +51,25 @@ describe('Slack emulator Web API', () => {
   it('posts messages with Slack-shaped, strictly increasing timestamps and parsed blocks', async () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*deploy* api' } }];
     const first = await web.chat.postMessage({ channel: 'C0DEPLOYS', text: 'one', blocks });
-    const second = await web.chat.postMessage({ channel: '#deploys', text: 'two', thread_ts: first.ts!, unfurl_links: false });
+    const second = await web.chat.postMessage({
+      channel: '#deploys',
+      text: 'two',
+      thread_ts: first.ts!,
+      unfurl_links: false,
+    });
     expect(first).toMatchObject({ ok: true, channel: 'C0DEPLOYS', message: { text: 'one', bot_id: 'B0OPSDECK' } });
     expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
 
     expect(slack.messages({ channel: 'C0DEPLOYS' })).toEqual([
-      expect.objectContaining({ ts: first.ts, text: 'one', blocks, user: 'U0OPSDECK', botId: 'B0OPSDECK', source: 'api' }),
+      expect.objectContaining({
+        ts: first.ts,
+        text: 'one',
+        blocks,
+        user: 'U0OPSDECK',
+        botId: 'B0OPSDECK',
+        source: 'api',
+      }),
       expect.objectContaining({ ts: second.ts, text: 'two', threadTs: first.ts }),
     ]);
     expect(slack.messages({ threadTs: first.ts! }).map((m) => m.text)).toEqual(['two']);
@@ -170,7 +187,10 @@ describe('Slack emulator Web API', () => {
     });
     try {
       const c = new WebClient(BOT_TOKEN, { slackApiUrl: custom.apiUrl });
-      expect((await c.conversations.info({ channel: 'G1' })).channel).toMatchObject({ name: 'secret-ops', is_private: true });
+      expect((await c.conversations.info({ channel: 'G1' })).channel).toMatchObject({
+        name: 'secret-ops',
+        is_private: true,
+      });
       expect((await c.users.info({ user: 'U1' })).user).toMatchObject({ name: 'zed', tz: 'UTC' });
       expect((await c.auth.test()).team_id).toBe('T0OPSDECK');
     } finally {
@@ -204,7 +224,10 @@ describe('Slack emulator Web API', () => {
     expect(upload_url).toBe(`${slack.url}/upload/${file_id}`);
     const put = await fetch(upload_url!, { method: 'POST', body: 'abc' });
     expect(put.status).toBe(200);
-    const done = await web.files.completeUploadExternal({ files: [{ id: file_id!, title: 'A' }], channel_id: 'C0GENERAL' });
+    const done = await web.files.completeUploadExternal({
+      files: [{ id: file_id!, title: 'A' }],
+      channel_id: 'C0GENERAL',
+    });
     expect(done.files).toEqual([expect.objectContaining({ id: file_id, title: 'A' })]);
     expect(slack.messages({ channel: 'C0GENERAL' })[0]?.files?.[0]?.content?.toString()).toBe('abc');
   });
@@ -221,7 +244,9 @@ describe('Slack emulator failure injection', () => {
   it('rate-limits with Retry-After, which WebClient turns into a rate-limited error', async () => {
     slack.failMethod('chat.update', { status: 429, retryAfter: 7 });
     const limited = client(BOT_TOKEN, { rejectRateLimitedCalls: true });
-    const error = await limited.chat.update({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' }).catch((e: unknown) => e);
+    const error = await limited.chat
+      .update({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
 
     const raw = await fetch(`${slack.apiUrl}chat.update`, { method: 'POST' });

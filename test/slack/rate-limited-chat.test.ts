@@ -28,16 +28,18 @@ const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
 afterAll(() => redis.disconnect());
 
 describe('RateLimitedChat', () => {
-  it('keeps order and Slack\'s 1.1 s spacing within a channel, and does not hold up other channels', async () => {
+  it("keeps order and Slack's 1.1 s spacing within a channel, and does not hold up other channels", async () => {
     const clock = new ManualClock(WEEKDAY);
     const { posts, chat } = recorder(clock);
     const paced = new RateLimitedChat(chat, { clock });
-    await clock.run(Promise.all([
-      paced.post('C1', { text: 'a' }),
-      paced.post('C1', { text: 'b' }),
-      paced.upload('C1', { filename: 'c', title: '', content: '', comment: '' }),
-      paced.post('C2', { text: 'x' }),
-    ]));
+    await clock.run(
+      Promise.all([
+        paced.post('C1', { text: 'a' }),
+        paced.post('C1', { text: 'b' }),
+        paced.upload('C1', { filename: 'c', title: '', content: '', comment: '' }),
+        paced.post('C2', { text: 'x' }),
+      ]),
+    );
     expect(posts.filter((p) => p.channel === 'C1')).toEqual([
       { channel: 'C1', text: 'a', at: 0 },
       { channel: 'C1', text: 'b', at: 1100 },
@@ -66,7 +68,12 @@ describe('RateLimitedChat', () => {
     const { posts, chat } = recorder(clock);
     const replicaA = new RateLimitedChat(chat, { clock, minGapMs: 150, redis });
     const replicaB = new RateLimitedChat(chat, { clock, minGapMs: 150, redis });
-    await Promise.all([replicaA.post(channel, { text: '1' }), replicaB.post(channel, { text: '2' }), replicaA.post(channel, { text: '3' }), replicaB.post(channel, { text: '4' })]);
+    await Promise.all([
+      replicaA.post(channel, { text: '1' }),
+      replicaB.post(channel, { text: '2' }),
+      replicaA.post(channel, { text: '3' }),
+      replicaB.post(channel, { text: '4' }),
+    ]);
     const times = posts.map((p) => p.at).sort((a, b) => a - b);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(140);
   });
@@ -75,7 +82,10 @@ describe('RateLimitedChat', () => {
     const clock = new ManualClock(WEEKDAY);
     const { posts, chat } = recorder(clock);
     let fail = true;
-    const flaky: Chat = { ...chat, post: async (c, m, t) => (fail ? ((fail = false), Promise.reject(new Error('boom'))) : chat.post(c, m, t)) };
+    const flaky: Chat = {
+      ...chat,
+      post: async (c, m, t) => (fail ? ((fail = false), Promise.reject(new Error('boom'))) : chat.post(c, m, t)),
+    };
     const paced = new RateLimitedChat(flaky, { clock, minGapMs: 10 });
     await expect(clock.run(paced.post('C1', { text: 'a' }))).rejects.toThrow('boom');
     await clock.run(paced.post('C1', { text: 'b' }));
@@ -143,11 +153,20 @@ describe('RateLimitedChat when Redis fails', () => {
       const { posts, chat } = recorder(clock);
       const { log, lines } = recordingLog();
       const m = recordingMetrics();
-      const paced = new RateLimitedChat(chat, { clock, minGapMs: 60, redis: unreachable, redisTimeoutMs: 100, log, metrics: m.metrics });
+      const paced = new RateLimitedChat(chat, {
+        clock,
+        minGapMs: 60,
+        redis: unreachable,
+        redisTimeoutMs: 100,
+        log,
+        metrics: m.metrics,
+      });
       await Promise.all(['a', 'b', 'c', 'd'].map((text) => paced.post('C1', { text })));
       expect(posts.map((p) => p.text)).toEqual(['a', 'b', 'c', 'd']);
       for (let i = 1; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(55);
-      expect(lines.filter((l) => l.level === 'warn')).toEqual([{ level: 'warn', msg: expect.stringContaining('Redis is unreachable: pacing Slack posts locally') }]);
+      expect(lines.filter((l) => l.level === 'warn')).toEqual([
+        { level: 'warn', msg: expect.stringContaining('Redis is unreachable: pacing Slack posts locally') },
+      ]);
       expect(m.shared).toEqual([true, false]);
       expect(m.local()).toBe(4);
     } finally {
@@ -165,7 +184,15 @@ describe('RateLimitedChat when Redis fails', () => {
       const { posts, chat } = recorder(clock);
       const { log, lines } = recordingLog();
       const m = recordingMetrics();
-      const paced = new RateLimitedChat(chat, { clock, minGapMs: 300, redis: client, redisTimeoutMs: 100, redisRetryMs: 50, log, metrics: m.metrics });
+      const paced = new RateLimitedChat(chat, {
+        clock,
+        minGapMs: 300,
+        redis: client,
+        redisTimeoutMs: 100,
+        redisRetryMs: 50,
+        log,
+        metrics: m.metrics,
+      });
 
       await paced.post(channel, { text: 'shared' });
       expect(await redis.pttl(key)).toBeGreaterThan(0);
@@ -178,7 +205,10 @@ describe('RateLimitedChat when Redis fails', () => {
       expect(m.local()).toBe(2);
 
       await relay.up();
-      await vi.waitFor(() => expect(lines.filter((l) => l.level === 'info')).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(() => expect(lines.filter((l) => l.level === 'info')).toHaveLength(1), {
+        timeout: 10_000,
+        interval: 20,
+      });
       await paced.post(channel, { text: 'shared again' });
       expect(await redis.pttl(key)).toBeGreaterThan(0);
 

@@ -30,7 +30,10 @@ const replier = responseUrlReplier(async (r) => {
 
 beforeAll(async () => {
   slack = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-boundary-0000' });
-  chat = new SlackChat(new WebClient('xoxb-boundary-0000', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }), redactor);
+  chat = new SlackChat(
+    new WebClient('xoxb-boundary-0000', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    redactor,
+  );
   dir = await mkdtemp(join(tmpdir(), 'opsdeck-boundary-'));
   store = SqliteStore.open(join(dir, 'db'), systemClock);
 });
@@ -46,7 +49,14 @@ const expectClean = (sample: (typeof SECRET_SAMPLES)[number], output: string) =>
 
 describe.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('%s', (_name, sample) => {
   const text = sampleText(sample);
-  const message = { text, blocks: [{ type: 'text' as const, text }, { type: 'code' as const, text }, { type: 'fields' as const, fields: [text] }] };
+  const message = {
+    text,
+    blocks: [
+      { type: 'text' as const, text },
+      { type: 'code' as const, text },
+      { type: 'fields' as const, fields: [text] },
+    ],
+  };
 
   it('is redacted from a posted message and from its edit', async () => {
     const { ts } = await chat.post('C0DEPLOYS', message);
@@ -72,7 +82,16 @@ describe.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('%s', (_name, sam
 
   it('is redacted from audit details before they are hashed', async () => {
     const audited = withRedactedAudit(store, redactor);
-    const record = await audited.appendAudit({ actor: 'U0BOB', action: 'test.recorded', target: {}, requestId: 'req_x', details: { reason: text, nested: { lines: [text] } } }, new Date('2026-11-24T10:00:00Z'));
+    const record = await audited.appendAudit(
+      {
+        actor: 'U0BOB',
+        action: 'test.recorded',
+        target: {},
+        requestId: 'req_x',
+        details: { reason: text, nested: { lines: [text] } },
+      },
+      new Date('2026-11-24T10:00:00Z'),
+    );
     expectClean(sample, JSON.stringify(record));
     expectClean(sample, JSON.stringify((await store.queryAudit({ limit: 1 }))[0]));
   });

@@ -16,9 +16,17 @@ describe('renderMessage: each block type', () => {
     ['header', { type: 'header', text: 'Deploy api to prod' }, [{ type: 'header', text: plain('Deploy api to prod') }]],
     ['text', { type: 'text', text: '*api* → `prod`' }, [{ type: 'section', text: mrkdwn('*api* → `prod`') }]],
     ['empty text becomes a space', { type: 'text', text: '' }, [{ type: 'section', text: mrkdwn(' ') }]],
-    ['fields', { type: 'fields', fields: ['*Ref*\nv1.4.2', '*Sha*\nabc1234'] }, [{ type: 'section', fields: [mrkdwn('*Ref*\nv1.4.2'), mrkdwn('*Sha*\nabc1234')] }]],
+    [
+      'fields',
+      { type: 'fields', fields: ['*Ref*\nv1.4.2', '*Sha*\nabc1234'] },
+      [{ type: 'section', fields: [mrkdwn('*Ref*\nv1.4.2'), mrkdwn('*Sha*\nabc1234')] }],
+    ],
     ['no fields, no block', { type: 'fields', fields: [] }, []],
-    ['context', { type: 'context', text: 'requested by <@U0ALICE>' }, [{ type: 'context', elements: [mrkdwn('requested by <@U0ALICE>')] }]],
+    [
+      'context',
+      { type: 'context', text: 'requested by <@U0ALICE>' },
+      [{ type: 'context', elements: [mrkdwn('requested by <@U0ALICE>')] }],
+    ],
     ['code', { type: 'code', text: 'GET /healthz 200' }, [{ type: 'section', text: mrkdwn('```GET /healthz 200```') }]],
     ['empty code becomes a space', { type: 'code', text: '' }, [{ type: 'section', text: mrkdwn('``` ```') }]],
     ['divider', { type: 'divider' }, [{ type: 'divider' }]],
@@ -71,14 +79,21 @@ describe('renderMessage: each block type', () => {
     ['a label of 76 is clipped to 75', 76, `${'L'.repeat(74)}…`],
     ['a long label is clipped to 75', 500, `${'L'.repeat(74)}…`],
   ])('%s', (_name, length, label) => {
-    const [actions] = blocksOf({ type: 'actions', buttons: [{ actionId: 'opsdeck.x', label: 'L'.repeat(length), value: 'v' }] });
+    const [actions] = blocksOf({
+      type: 'actions',
+      buttons: [{ actionId: 'opsdeck.x', label: 'L'.repeat(length), value: 'v' }],
+    });
     const text = ((actions!.elements as SlackBlock[])[0]!.text as { text: string }).text;
     expect(text).toBe(label);
     expect(text.length).toBeLessThanOrEqual(75);
   });
 
   it('keeps at most 25 buttons in an actions block', () => {
-    const buttons = Array.from({ length: 30 }, (_, i) => ({ actionId: `opsdeck.step.${i}`, label: `Step ${i}`, value: `s${i}` }));
+    const buttons = Array.from({ length: 30 }, (_, i) => ({
+      actionId: `opsdeck.step.${i}`,
+      label: `Step ${i}`,
+      value: `s${i}`,
+    }));
     const [actions] = blocksOf({ type: 'actions', buttons });
     const elements = actions!.elements as SlackBlock[];
     expect(elements).toHaveLength(25);
@@ -94,16 +109,30 @@ describe('renderMessage: each block type', () => {
 
   it.each<[string, Block, string]>([
     ['header', { type: 'header', text: `${'H'.repeat(148)}\u{1F680}xyz` }, `${'H'.repeat(148)}…`],
-    ['header ending in a whole emoji', { type: 'header', text: `${'H'.repeat(147)}\u{1F680}xyz` }, `${'H'.repeat(147)}\u{1F680}…`],
-    ['button label', { type: 'actions', buttons: [{ actionId: 'opsdeck.x', label: `${'L'.repeat(73)}\u{1F680}xyz`, value: 'v' }] }, `${'L'.repeat(73)}…`],
+    [
+      'header ending in a whole emoji',
+      { type: 'header', text: `${'H'.repeat(147)}\u{1F680}xyz` },
+      `${'H'.repeat(147)}\u{1F680}…`,
+    ],
+    [
+      'button label',
+      { type: 'actions', buttons: [{ actionId: 'opsdeck.x', label: `${'L'.repeat(73)}\u{1F680}xyz`, value: 'v' }] },
+      `${'L'.repeat(73)}…`,
+    ],
   ])('clipping never splits an emoji in half: %s', (_name, block, expected) => {
     const [rendered] = blocksOf(block);
-    const text = rendered!.type === 'actions' ? ((rendered!.elements as SlackBlock[])[0]!.text as { text: string }).text : (rendered!.text as { text: string }).text;
+    const text =
+      rendered!.type === 'actions'
+        ? ((rendered!.elements as SlackBlock[])[0]!.text as { text: string }).text
+        : (rendered!.text as { text: string }).text;
     expect(text).toBe(expected);
   });
 
   it('keeps at most 10 fields of at most 2000 characters', () => {
-    const [section] = blocksOf({ type: 'fields', fields: ['f'.repeat(2500), ...Array.from({ length: 11 }, (_, i) => `field ${i}`)] });
+    const [section] = blocksOf({
+      type: 'fields',
+      fields: ['f'.repeat(2500), ...Array.from({ length: 11 }, (_, i) => `field ${i}`)],
+    });
     const fields = section!.fields as { text: string }[];
     expect(fields).toHaveLength(10);
     expect(fields[0]!.text).toBe(`${'f'.repeat(1999)}…`);
@@ -116,7 +145,10 @@ describe('renderMessage: each block type', () => {
   });
 
   it('a message without blocks renders its text as a section', () => {
-    expect(renderMessage({ text: 'Deployed *api* to prod' })).toEqual({ text: 'Deployed *api* to prod', blocks: [{ type: 'section', text: mrkdwn('Deployed *api* to prod') }] });
+    expect(renderMessage({ text: 'Deployed *api* to prod' })).toEqual({
+      text: 'Deployed *api* to prod',
+      blocks: [{ type: 'section', text: mrkdwn('Deployed *api* to prod') }],
+    });
   });
 });
 
@@ -166,7 +198,10 @@ describe('renderMessage: long content', () => {
 
   it('counts blocks after splitting long text', () => {
     // 30 texts of 5999 characters, 2 sections each: 60 blocks.
-    const blocks: Block[] = Array.from({ length: 30 }, (_, i) => ({ type: 'text', text: `${i}${lines(100, 59).slice(String(i).length)}` }));
+    const blocks: Block[] = Array.from({ length: 30 }, (_, i) => ({
+      type: 'text',
+      text: `${i}${lines(100, 59).slice(String(i).length)}`,
+    }));
     const rendered = renderMessage({ text: 'many', blocks }).blocks;
     expect(rendered).toHaveLength(50);
     expect(sectionTexts(rendered.slice(0, 49)).every((t) => t.length <= 3000)).toBe(true);
@@ -200,7 +235,12 @@ describe('chunk', () => {
     ['a line break too early is ignored', 'a\nbbbbbbbbbbbb', 10, ['a\nbbbbbbbb', 'bbbb']],
     ['no line break: hard cut', 'abcdefghijklmnopqrstuvwxy', 10, ['abcdefghij', 'klmnopqrst', 'uvwxy']],
     ['a hard cut does not split an emoji', 'abcdefghi\u{1F680}jk', 10, ['abcdefghi', '\u{1F680}jk']],
-    ['max 1 cannot keep an emoji whole but still ends', '\u{1F680}\u{1F680}', 1, ['\ud83d', '\ude80', '\ud83d', '\ude80']],
+    [
+      'max 1 cannot keep an emoji whole but still ends',
+      '\u{1F680}\u{1F680}',
+      1,
+      ['\ud83d', '\ude80', '\ud83d', '\ude80'],
+    ],
   ])('%s', (_name, text, max, expected) => {
     expect(chunk(text, max)).toEqual(expected);
   });
@@ -219,13 +259,26 @@ describe('renderMessage: text from outside cannot become markup', () => {
     expect(texts(blocks)).toContain(JSON.stringify(shown).slice(1, -1));
   });
 
-  it.each(['<!channel>', '<!here>', '<!everyone>', '<!here|here>'])('never broadcasts %s from any mrkdwn text', (broadcast) => {
-    const { blocks } = renderMessage({ text: 't', blocks: [{ type: 'text', text: `x ${broadcast}` }, { type: 'context', text: broadcast }, { type: 'fields', fields: [broadcast] }] });
-    expect(texts(blocks)).not.toContain(broadcast);
-  });
+  it.each(['<!channel>', '<!here>', '<!everyone>', '<!here|here>'])(
+    'never broadcasts %s from any mrkdwn text',
+    (broadcast) => {
+      const { blocks } = renderMessage({
+        text: 't',
+        blocks: [
+          { type: 'text', text: `x ${broadcast}` },
+          { type: 'context', text: broadcast },
+          { type: 'fields', fields: [broadcast] },
+        ],
+      });
+      expect(texts(blocks)).not.toContain(broadcast);
+    },
+  );
 
   it('keeps mentions opsdeck writes itself', () => {
-    const { blocks } = renderMessage({ text: 't', blocks: [{ type: 'text', text: '<@U0BOB> approved, <!subteam^S0SRE> please review' }] });
+    const { blocks } = renderMessage({
+      text: 't',
+      blocks: [{ type: 'text', text: '<@U0BOB> approved, <!subteam^S0SRE> please review' }],
+    });
     expect(texts(blocks)).toContain('<@U0BOB> approved, <!subteam^S0SRE> please review');
   });
 

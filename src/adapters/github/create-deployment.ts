@@ -51,7 +51,9 @@ export async function createDeployment(octokit: Octokit, repo: RepoName, spec: N
     const status = httpStatus(error);
     if (status === 409) return { refused: refusal(spec, error) };
     if (status === 422) {
-      throw new UserError(`GitHub cannot deploy ${spec.label} to ${spec.env} in ${repo.fullName}: ${githubMessage(error)}`);
+      throw new UserError(
+        `GitHub cannot deploy ${spec.label} to ${spec.env} in ${repo.fullName}: ${githubMessage(error)}`,
+      );
     }
     throw backendError(operation, error);
   }

@@ -54,7 +54,10 @@ export function createOctokit(options: OctokitOptions): Octokit {
       // GitHub limits each account on each server, while the plugin's limiters are shared by every client in
       // the process: key them by server and token (hashed, the id can end up in logs) so that clients of
       // other accounts or servers do not queue behind each other's writes.
-      id: createHash('sha256').update(`${options.baseUrl ?? ''} ${options.token ?? ''}`).digest('hex').slice(0, 16),
+      id: createHash('sha256')
+        .update(`${options.baseUrl ?? ''} ${options.token ?? ''}`)
+        .digest('hex')
+        .slice(0, 16),
       retryAfterBaseValue,
       onRateLimit: onLimit(log, 'primary'),
       onSecondaryRateLimit: onLimit(log, 'secondary'),

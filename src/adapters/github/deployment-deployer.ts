@@ -109,7 +109,12 @@ export class GitHubDeploymentDeployer implements Deployer {
     const { id } = created;
     await progress(`Created GitHub deployment #${id} of ${spec.label} to ${spec.env} in ${this.#repo.fullName}`);
     const timeoutMs = this.#followTimeoutMs;
-    const timing = { clock: this.#clock, pollMs: this.#pollMs, timeoutMs, deadline: this.#clock.now().getTime() + timeoutMs };
+    const timing = {
+      clock: this.#clock,
+      pollMs: this.#pollMs,
+      timeoutMs,
+      deadline: this.#clock.now().getTime() + timeoutMs,
+    };
     return followDeployment(this.#octokit, this.#repo, { id, env: spec.env, label: spec.label, timing }, progress);
   }
 }

@@ -49,7 +49,13 @@ export async function* succeededDeployments(
         const success = statuses.find((s) => s.state === 'success');
         if (!success) continue;
         const latestState = statuses[0]?.state ?? 'success';
-        yield { id: d.id, ref: requestedRef(d.payload, d.ref), sha: d.sha, latestState, succeededAt: success.created_at };
+        yield {
+          id: d.id,
+          ref: requestedRef(d.payload, d.ref),
+          sha: d.sha,
+          latestState,
+          succeededAt: success.created_at,
+        };
       }
     }
   } catch (error) {

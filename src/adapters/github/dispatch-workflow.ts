@@ -55,7 +55,8 @@ export class WorkflowDispatcher {
       if (this.#runDetails) {
         try {
           const { at, data } = await this.#send(gitRef, inputs, true);
-          if (data) return { gitRef, at, runId: data.workflow_run_id, htmlUrl: data.html_url, earlierRunIds: new Set() };
+          if (data)
+            return { gitRef, at, runId: data.workflow_run_id, htmlUrl: data.html_url, earlierRunIds: new Set() };
           // Accepted but ignored: the run exists and must be searched for, with no snapshot of earlier runs
           // to rule out, so the oldest recent one is taken.
           this.#runDetails = false;

@@ -30,7 +30,12 @@ export async function followDeployment(
   let url: string | undefined;
   const final = await pollUntil(timing, async () => {
     const { data } = await attempt(`reading the statuses of deployment #${id} in ${repo.fullName}`, () =>
-      octokit.rest.repos.listDeploymentStatuses({ owner: repo.owner, repo: repo.repo, deployment_id: id, per_page: 100 }),
+      octokit.rest.repos.listDeploymentStatuses({
+        owner: repo.owner,
+        repo: repo.repo,
+        deployment_id: id,
+        per_page: 100,
+      }),
     );
     // Newest first on the wire; report in the order they happened.
     for (const status of data.toReversed()) {
@@ -52,8 +57,10 @@ export async function followDeployment(
     const last = lastState ?? 'no status yet';
     return { ok: false, url, summary: `Stopped following ${deployed} after ${waited}; its last state was ${last}.` };
   }
-  if (final.state === 'success') return { ok: true, url, summary: `${label} is live in ${env} (GitHub deployment #${id}).` };
-  if (final.state === 'inactive') return { ok: false, url, summary: `${deployed} was marked inactive before it succeeded.` };
+  if (final.state === 'success')
+    return { ok: true, url, summary: `${label} is live in ${env} (GitHub deployment #${id}).` };
+  if (final.state === 'inactive')
+    return { ok: false, url, summary: `${deployed} was marked inactive before it succeeded.` };
   const why = final.description ? `: ${sentence(final.description)}` : '';
   return { ok: false, url, summary: `${deployed} ended in ${final.state}${why}.` };
 }

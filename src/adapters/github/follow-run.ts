@@ -46,7 +46,11 @@ export async function followRun(
   const named = `${workflow} run #${runNumber ?? runId}`;
   if (!done) {
     const last = lastStatus ?? 'not started';
-    return { ok: false, url, summary: `Stopped following ${named} for ${label} to ${env} after ${waited}; it was ${last}.` };
+    return {
+      ok: false,
+      url,
+      summary: `Stopped following ${named} for ${label} to ${env} after ${waited}; it was ${last}.`,
+    };
   }
   if (done.conclusion === 'success') return { ok: true, url, summary: `${label} is live in ${env} (${named}).` };
   const conclusion = done.conclusion ?? 'without a conclusion';

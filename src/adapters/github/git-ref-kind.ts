@@ -9,7 +9,10 @@ export async function isBranchOrTag(octokit: Octokit, repo: RepoName, name: stri
 
 /** Branch, tag, or neither (then it can only be a commit sha). */
 export async function refKind(octokit: Octokit, repo: RepoName, name: string): Promise<'branch' | 'tag' | 'commit'> {
-  for (const [prefix, kind] of [['heads', 'branch'], ['tags', 'tag']] as const) {
+  for (const [prefix, kind] of [
+    ['heads', 'branch'],
+    ['tags', 'tag'],
+  ] as const) {
     try {
       await octokit.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: `${prefix}/${name}` });
       return kind;

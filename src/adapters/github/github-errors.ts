@@ -29,7 +29,9 @@ export function backendError(operation: string, error: unknown): Error {
   if (isUserError(error)) return error;
   const status = httpStatus(error);
   const said = status === undefined ? githubMessage(error) : `GitHub answered ${status} ${githubMessage(error)}`;
-  return new BackendError(`${operation[0]?.toUpperCase() ?? ''}${operation.slice(1)} failed: ${said}`, { cause: error });
+  return new BackendError(`${operation[0]?.toUpperCase() ?? ''}${operation.slice(1)} failed: ${said}`, {
+    cause: error,
+  });
 }
 
 export async function attempt<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -4,8 +4,13 @@ import { backendError, httpStatus } from './github-errors.ts';
 import type { RepoName } from './repo-name.ts';
 
 /** A tag, branch or (short) sha to its commit; GitHub answers 422 or 404 for names it does not know. */
-export async function resolveCommit(octokit: Octokit, repo: RepoName, ref: string): Promise<{ sha: string; url: string }> {
-  const unknown = () => new UserError(`Unknown ref \`${ref}\` in ${repo.fullName}: no branch, tag or commit has that name.`);
+export async function resolveCommit(
+  octokit: Octokit,
+  repo: RepoName,
+  ref: string,
+): Promise<{ sha: string; url: string }> {
+  const unknown = () =>
+    new UserError(`Unknown ref \`${ref}\` in ${repo.fullName}: no branch, tag or commit has that name.`);
   // An empty ref would turn the request into "list commits".
   if (ref.trim() === '') throw unknown();
   try {

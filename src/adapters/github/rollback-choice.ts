@@ -45,7 +45,13 @@ export function planVersion(plan: RollbackPlan): Version {
 }
 
 /** The plan for `/rollback`: to `to` when given (resolved on GitHub), else to the previous distinct version. */
-export async function chooseRollback(octokit: Octokit, repo: RepoName, target: Target, newestFirst: readonly Version[], to: string | undefined): Promise<RollbackPlan> {
+export async function chooseRollback(
+  octokit: Octokit,
+  repo: RepoName,
+  target: Target,
+  newestFirst: readonly Version[],
+  to: string | undefined,
+): Promise<RollbackPlan> {
   const [current] = newestFirst;
   if (to !== undefined) {
     const { sha } = await resolveCommit(octokit, repo, to);

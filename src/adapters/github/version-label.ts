@@ -9,7 +9,8 @@ export function versionLabel(ref: string | undefined, sha: string | undefined): 
 }
 
 /** `2026-05-01 14:03 UTC`: unambiguous for a team spread over time zones. */
-export const formatMoment = (iso: string): string => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+export const formatMoment = (iso: string): string =>
+  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export function formatDuration(ms: number): string {
   if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;

@@ -63,11 +63,19 @@ export class GitHubWorkflowDeployer implements Deployer {
     const { workflow, defaultRef } = this.#options;
     const gitRef = (await isBranchOrTag(this.#octokit, this.#repo, input.ref)) ? input.ref : defaultRef;
     const label = versionLabel(input.ref, input.sha);
-    const dispatched = await this.#dispatcher.dispatch(gitRef, { ref: input.sha ?? input.ref, environment: target.env });
+    const dispatched = await this.#dispatcher.dispatch(gitRef, {
+      ref: input.sha ?? input.ref,
+      environment: target.env,
+    });
     await progress(`Dispatched ${workflow} on ${gitRef} in ${this.#repo.fullName} to deploy ${label} to ${target.env}`);
     const timeoutMs = this.#options.followTimeoutMs ?? DEFAULT_FOLLOW_TIMEOUT_MS;
     const { clock } = this.#options;
-    const timing = { clock, pollMs: this.#options.pollMs ?? DEFAULT_POLL_MS, timeoutMs, deadline: clock.now().getTime() + timeoutMs };
+    const timing = {
+      clock,
+      pollMs: this.#options.pollMs ?? DEFAULT_POLL_MS,
+      timeoutMs,
+      deadline: clock.now().getTime() + timeoutMs,
+    };
     return followRun(this.#octokit, this.#repo, dispatched, { workflow, env: target.env, label, timing }, progress);
   }
 

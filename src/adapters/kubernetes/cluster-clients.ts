@@ -59,7 +59,11 @@ export class ClusterClients {
     const base = this.#kubeconfig;
     const context = this.#contexts[env] ?? base.getCurrentContext();
     if (!base.getContextObject(context)) {
-      const known = base.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        base
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new Error(
         `Kubernetes context "${context}" (environment ${env}) is not in the kubeconfig; it has: ${known}`,
       );
@@ -76,7 +80,10 @@ export class ClusterClients {
       autoscaling: kc.makeApiClient(AutoscalingV2Api),
       async call(what, request, contentType) {
         const signal = AbortSignal.timeout(timeoutMs);
-        const timed: ConfigurationOptions = { middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' };
+        const timed: ConfigurationOptions = {
+          middleware: [signalMiddleware(signal)],
+          middlewareMergeStrategy: 'append',
+        };
         const options = contentType ? setHeaderOptions('Content-Type', contentType, timed) : timed;
         try {
           return await abortable(request(options), signal);

@@ -10,12 +10,7 @@ import type {
 } from '../../ports/backends.ts';
 import { rollbackCause } from './change-cause.ts';
 import { type DriverContext, driverContext } from './driver-context.ts';
-import {
-  describeVersion,
-  pickContainer,
-  readDeployment,
-  revisionOf,
-} from './deployment-handle.ts';
+import { describeVersion, pickContainer, readDeployment, revisionOf } from './deployment-handle.ts';
 import { runDeploy } from './deploy-run.ts';
 import { isFullSha, parseImage } from './images.ts';
 import type { KubernetesDriverOptions } from './options.ts';
@@ -86,7 +81,9 @@ export class KubernetesDeployer implements Deployer {
       const summary = `Rollback of ${service} in ${env} to ${image} (revision ${revision}) failed: ${outcome.reason}.`;
       return { ok: false, summary };
     }
-    return { ok: true, summary: `${service} is back on ${image} in ${env} (${restored(outcome.deployment, revision)}).` };
+    return {
+      ok: true,
+      summary: `${service} is back on ${image} in ${env} (${restored(outcome.deployment, revision)}).`,
+    };
   }
-
 }

@@ -29,7 +29,10 @@ export async function runRollback(
 ): Promise<RollbackRun> {
   const ctx = await loadRollbackContext(h, container);
   const target = pick(ctx);
-  log.info({ deployment: `${h.namespace}/${h.name}`, context: h.client.context, revision: target.number }, 'rolling back');
+  log.info(
+    { deployment: `${h.namespace}/${h.name}`, context: h.client.context, revision: target.number },
+    'rolling back',
+  );
   await applyRollback(h, ctx.deployment, target, cause(target.number));
   const headline = `Rolling back to ${target.image ?? `revision ${target.number}`}`;
   const outcome = await watchRollout(h, headline, progress, timing, log);

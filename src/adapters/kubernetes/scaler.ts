@@ -71,7 +71,6 @@ export class KubernetesScaler implements Scaler {
     );
     return scale.spec?.replicas ?? 0;
   }
-
 }
 
 function ready(d: V1Deployment): number {

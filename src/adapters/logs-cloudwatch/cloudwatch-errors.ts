@@ -11,7 +11,11 @@ interface SdkErrorShape {
 /** Throttling, 5xx and dropped connections clear up by themselves; everything else needs a person or a fix. */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'ThrottlingException' || error.name === 'ServiceUnavailableException' || error.name === 'TimeoutError') {
+  if (
+    error.name === 'ThrottlingException' ||
+    error.name === 'ServiceUnavailableException' ||
+    error.name === 'TimeoutError'
+  ) {
     return true;
   }
   const { $metadata, code } = error as SdkErrorShape;

@@ -1,4 +1,8 @@
-import { type CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  type CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilteredLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEvent } from '../../ports/logs.ts';
 
 /** The part of a FilterLogEvents request that stays the same for one snapshot or follow. */
@@ -29,7 +33,10 @@ export async function filterPage(
     logStreamNamePrefix: scope.streamPrefix || undefined,
   });
   const output = await client.send(command, { abortSignal: signal });
-  return { events: (output.events ?? []).map((e) => toLogEvent(e, scope.group)), nextToken: output.nextToken || undefined };
+  return {
+    events: (output.events ?? []).map((e) => toLogEvent(e, scope.group)),
+    nextToken: output.nextToken || undefined,
+  };
 }
 
 function toLogEvent(e: FilteredLogEvent, group: string): LogEvent {

@@ -62,7 +62,11 @@ export async function follow(run: FollowRun): Promise<void> {
       for (const timestamp of seen.keys()) if (timestamp < horizon) seen.delete(timestamp);
       nextToken = page.nextToken;
     } while (nextToken !== undefined && !signal.aborted);
-    startTime = Math.max(startTime, newest - run.lateArrivalMs, pollStarted - Math.max(IDLE_WINDOW_MS, run.lateArrivalMs));
+    startTime = Math.max(
+      startTime,
+      newest - run.lateArrivalMs,
+      pollStarted - Math.max(IDLE_WINDOW_MS, run.lateArrivalMs),
+    );
     await run.clock.sleep(run.pollMs, signal);
   }
 }

@@ -17,7 +17,11 @@ export interface RetryPolicy {
  * with jittered exponential backoff, so many tails throttled together do not retry in lockstep. Resolves
  * undefined once `signal` aborts, also mid-request; other failures are thrown as they are.
  */
-export async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSignal, policy: RetryPolicy): Promise<T | undefined> {
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  signal: AbortSignal,
+  policy: RetryPolicy,
+): Promise<T | undefined> {
   for (let failures = 0; ; ) {
     try {
       return await attempt();

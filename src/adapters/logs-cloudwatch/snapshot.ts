@@ -66,9 +66,10 @@ async function readPages(run: SnapshotRun, budget: AbortSignal, started: number)
     const page = await withRetry(() => attempt(window), budget, run.retry);
     if (page === undefined) {
       if (pages === 0) throw failing ?? noAnswer(run.budgetMs);
-      stopped = failing === undefined
-        ? `its time budget (${wait(run.budgetMs)})`
-        : `its time budget (${wait(run.budgetMs)}) while CloudWatch kept failing (${describe(failing)})`;
+      stopped =
+        failing === undefined
+          ? `its time budget (${wait(run.budgetMs)})`
+          : `its time budget (${wait(run.budgetMs)}) while CloudWatch kept failing (${describe(failing)})`;
       break;
     }
     pages += 1;

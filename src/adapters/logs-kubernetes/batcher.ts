@@ -19,7 +19,13 @@ export class Batcher {
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(o: { deliver: (events: LogEvent[]) => void; signal: AbortSignal; onError: (error: unknown) => void; maxLines: number; maxWaitMs: number }) {
+  constructor(o: {
+    deliver: (events: LogEvent[]) => void;
+    signal: AbortSignal;
+    onError: (error: unknown) => void;
+    maxLines: number;
+    maxWaitMs: number;
+  }) {
     this.#deliver = o.deliver;
     this.#signal = o.signal;
     this.#onError = o.onError;

@@ -41,7 +41,13 @@ export async function follow(run: FollowRun): Promise<void> {
     fatal ??= { error };
     halt.abort();
   };
-  const batcher = new Batcher({ deliver: run.deliver, signal: run.signal, onError: fail, maxLines: BATCH_LINES, maxWaitMs: BATCH_WAIT_MS });
+  const batcher = new Batcher({
+    deliver: run.deliver,
+    signal: run.signal,
+    onError: fail,
+    maxLines: BATCH_LINES,
+    maxWaitMs: BATCH_WAIT_MS,
+  });
   const followers = new Map<string, PodFollower>();
   // Streams of pods that went away, until they have closed.
   const ending = new Set<Promise<void>>();

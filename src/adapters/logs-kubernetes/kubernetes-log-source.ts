@@ -55,7 +55,9 @@ export class KubernetesLogSource implements LogSource {
     const client = this.#clients.for(query.target.env);
     const plans = await podPlans(client, this.#scope(query));
     if (plans.length === 0) {
-      throw new UserError(`No started pods match ${this.#o.selector} in namespace ${this.#o.namespace} (${query.target.env}).`);
+      throw new UserError(
+        `No started pods match ${this.#o.selector} in namespace ${this.#o.namespace} (${query.target.env}).`,
+      );
     }
     return snapshot({
       kc: this.#streamConfig(client),

@@ -33,4 +33,5 @@ export function parseLogLine(line: string): LogLine | undefined {
 export const compareStamps = (a: Stamp, b: Stamp): number => a.ms - b.ms || a.ns - b.ns;
 
 /** `sinceTime` for a stream that should start at `ms`. The API server passes it to the kubelet in whole seconds. */
-export const sinceTimeParam = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+export const sinceTimeParam = (ms: number): string =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

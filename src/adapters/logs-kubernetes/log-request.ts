@@ -26,7 +26,12 @@ export interface PodLogTarget {
  * handler, so aborting a follow throws an uncaught AbortError. Here `signal` destroys the request and the
  * reader of the response sees the abort as an error it handles. `answerMs` caps the wait for the headers.
  */
-export async function openPodLog(kc: KubeConfig, target: PodLogTarget, signal: AbortSignal, answerMs: number): Promise<IncomingMessage> {
+export async function openPodLog(
+  kc: KubeConfig,
+  target: PodLogTarget,
+  signal: AbortSignal,
+  answerMs: number,
+): Promise<IncomingMessage> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new PodLogError(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`, undefined);
   const path = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log`;
@@ -48,7 +53,10 @@ export async function openPodLog(kc: KubeConfig, target: PodLogTarget, signal: A
         (error: unknown) => reject(new PodLogError(`HTTP ${res.statusCode}`, res.statusCode, { cause: error })),
       );
     });
-    const timer = setTimeout(() => req.destroy(new PodLogError(`no answer within ${answerMs} ms`, undefined)), answerMs);
+    const timer = setTimeout(
+      () => req.destroy(new PodLogError(`no answer within ${answerMs} ms`, undefined)),
+      answerMs,
+    );
     // Stays attached for the request's whole life: a later abort also surfaces on the response, where the
     // reader handles it, and must not become an uncaught 'error' event here.
     req.on('error', (error) => {

@@ -74,7 +74,10 @@ export class PodFollower {
           this.#deps.fail(error, this.#plan);
           return;
         }
-        this.#deps.log.warn({ err: error, pod: this.#plan.pod, failures: this.#failures }, 'pod log stream failed; reconnecting');
+        this.#deps.log.warn(
+          { err: error, pod: this.#plan.pod, failures: this.#failures },
+          'pod log stream failed; reconnecting',
+        );
         await this.#deps.clock.sleep(backoffMs(this.#deps.pollMs, this.#failures), signal);
         continue;
       }

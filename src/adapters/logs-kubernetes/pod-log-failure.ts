@@ -3,10 +3,12 @@ import { PodLogError } from './log-request.ts';
 import type { PodLogPlan } from './pods.ts';
 
 /** No answer, 429 or 5xx: worth another try. A 4xx other than that will not change by waiting. */
-export const isTransientStatus = (status: number | undefined): boolean => status === undefined || status === 429 || status >= 500;
+export const isTransientStatus = (status: number | undefined): boolean =>
+  status === undefined || status === 429 || status >= 500;
 
 /** The HTTP status of a failed log request; undefined when there was no answer (network, timeout). */
-export const statusOf = (error: unknown): number | undefined => (error instanceof PodLogError ? error.status : undefined);
+export const statusOf = (error: unknown): number | undefined =>
+  error instanceof PodLogError ? error.status : undefined;
 
 /** A failed pod log read, as one line naming the context, pod and container. */
 export function podLogFailure(error: unknown, context: string, plan: PodLogPlan, timeoutMs: number): BackendError {

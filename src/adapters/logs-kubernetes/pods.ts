@@ -35,7 +35,9 @@ export async function podPlans(client: ClusterClient, scope: PodScope): Promise<
     throw new UserError(`No pod ${scope.pod} matches ${selector} in namespace ${namespace}. Its pods: ${names}.`);
   }
   if (!hasStarted(chosen)) {
-    throw new UserError(`Pod ${scope.pod} has not started yet (${chosen.status?.phase ?? 'Unknown'}), so it has no logs.`);
+    throw new UserError(
+      `Pod ${scope.pod} has not started yet (${chosen.status?.phase ?? 'Unknown'}), so it has no logs.`,
+    );
   }
   return [planFor(chosen, scope.container)];
 }

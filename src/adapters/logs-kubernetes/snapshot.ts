@@ -41,24 +41,42 @@ export async function snapshot(run: SnapshotRun): Promise<LogSnapshot> {
   const reads = await Promise.all(run.plans.map((plan) => readPod(run, plan, sinceSeconds, tail)));
   const merged = reads.flatMap((r) => r.lines).sort((a, b) => compareStamps(a.stamp, b.stamp));
   const kept = merged.slice(-run.limit);
-  return { events: kept.map((l) => l.event), olderLeftOut: merged.length > kept.length || reads.some((r) => r.truncated) };
+  return {
+    events: kept.map((l) => l.event),
+    olderLeftOut: merged.length > kept.length || reads.some((r) => r.truncated),
+  };
 }
 
 /** One pod's lines; asks for one line more than `tail` to learn whether older lines were left out. */
 async function readPod(run: SnapshotRun, plan: PodLogPlan, sinceSeconds: number, tail: number) {
   const signal = AbortSignal.timeout(run.requestTimeoutMs);
-  const params = { container: plan.container, timestamps: 'true', sinceSeconds: String(sinceSeconds), tailLines: String(tail + 1) };
+  const params = {
+    container: plan.container,
+    timestamps: 'true',
+    sinceSeconds: String(sinceSeconds),
+    tailLines: String(tail + 1),
+  };
   const lines: Stamped[] = [];
   let read = 0;
   try {
-    const res = await openPodLog(run.kc, { namespace: run.namespace, pod: plan.pod, params }, signal, run.requestTimeoutMs);
+    const res = await openPodLog(
+      run.kc,
+      { namespace: run.namespace, pod: plan.pod, params },
+      signal,
+      run.requestTimeoutMs,
+    );
     await readLines(res, (text) => {
       read += 1;
       const line = parseLogLine(text);
       // sinceSeconds counts whole seconds, so the server may start a little before `since`.
       if (!line || line.stamp.ms < run.since) return;
       if (run.grep && !line.text.includes(run.grep)) return;
-      const event = { id: `${plan.origin}:${line.raw}:${read}`, timestamp: line.stamp.ms, message: line.text, origin: plan.origin };
+      const event = {
+        id: `${plan.origin}:${line.raw}:${read}`,
+        timestamp: line.stamp.ms,
+        message: line.text,
+        origin: plan.origin,
+      };
       lines.push({ event, stamp: line.stamp, n: read });
     });
   } catch (error) {

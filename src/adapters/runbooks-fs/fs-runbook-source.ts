@@ -19,10 +19,12 @@ export class FsRunbookSource implements RunbookSource {
   }
 
   async list(): Promise<RunbookFile[]> {
-    const entries = await readdir(this.#dir, { withFileTypes: true, recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      const why = err.code === 'ENOENT' ? 'no such folder' : err.message;
-      throw new Error(`Cannot read runbooks from ${this.#dir}: ${why}`, { cause: err });
-    });
+    const entries = await readdir(this.#dir, { withFileTypes: true, recursive: true }).catch(
+      (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'ENOENT' ? 'no such folder' : err.message;
+        throw new Error(`Cannot read runbooks from ${this.#dir}: ${why}`, { cause: err });
+      },
+    );
     const paths = entries
       .filter((e) => e.isFile())
       .map((e) => relative(this.#dir, join(e.parentPath, e.name)).split(sep).join('/'))

@@ -70,12 +70,16 @@ export class GitHubRunbookSource implements RunbookSource {
   async #refresh(generation: number): Promise<RunbookFile[]> {
     try {
       const files = await this.#fetch();
-      if (generation === this.#generation) this.#cache = { files, expiresAt: this.#clock.now().getTime() + this.#ttlMs };
+      if (generation === this.#generation)
+        this.#cache = { files, expiresAt: this.#clock.now().getTime() + this.#ttlMs };
       return files;
     } catch (error) {
       const stale = this.#cache;
       if (!stale) throw backendError(`reading runbooks from ${this.describe()}`, error);
-      this.#log.warn({ err: error, source: this.describe() }, 'GitHub runbooks unavailable; serving the copy fetched earlier');
+      this.#log.warn(
+        { err: error, source: this.describe() },
+        'GitHub runbooks unavailable; serving the copy fetched earlier',
+      );
       stale.expiresAt = this.#clock.now().getTime() + Math.min(this.#ttlMs, RETRY_MS);
       return stale.files;
     }
@@ -101,7 +105,11 @@ export class GitHubRunbookSource implements RunbookSource {
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data) || data.encoding !== 'base64') {
       throw new Error(`${path} is not a readable file (over 1 MB, a symlink or a submodule?)`);
     }
-    return { path: this.#relative(path), text: Buffer.from(data.content, 'base64').toString('utf8'), url: data.html_url ?? undefined };
+    return {
+      path: this.#relative(path),
+      text: Buffer.from(data.content, 'base64').toString('utf8'),
+      url: data.html_url ?? undefined,
+    };
   }
 
   #params(path: string) {

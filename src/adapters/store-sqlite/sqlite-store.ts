@@ -31,7 +31,9 @@ export class SqliteStore implements Store {
     try {
       if (full !== ':memory:') mkdirSync(dirname(full), { recursive: true });
       db = new DatabaseSync(full);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+      db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
+      );
       migrate(db, clock.now());
     } catch (err) {
       db?.close();
@@ -52,12 +54,23 @@ export class SqliteStore implements Store {
 
   async appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord> {
     return this.#transaction(() => {
-      const last = this.#stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      const last = this.#stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+        | { seq: number; hash: string }
+        | undefined;
       const record = sealRecord(last, entry, at);
       this.#stmt(`INSERT INTO audit (seq, at, actor, action, service, env, request_id, details, prev_hash, hash)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(record.seq, record.at, record.actor, record.action, record.target.service ?? null, record.target.env ?? null,
-          record.requestId, JSON.stringify(record.details), record.prevHash, record.hash);
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        record.seq,
+        record.at,
+        record.actor,
+        record.action,
+        record.target.service ?? null,
+        record.target.env ?? null,
+        record.requestId,
+        JSON.stringify(record.details),
+        record.prevHash,
+        record.hash,
+      );
       return record;
     });
   }
@@ -71,7 +84,9 @@ export class SqliteStore implements Store {
     if (q.since) where.push('at >= ?'), params.push(q.since.toISOString());
     if (q.beforeSeq !== undefined) where.push('seq < ?'), params.push(q.beforeSeq);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return this.#stmt(sql).all(...params, q.limit).map((r) => auditFromRow(r as Record<string, unknown>));
+    return this.#stmt(sql)
+      .all(...params, q.limit)
+      .map((r) => auditFromRow(r as Record<string, unknown>));
   }
 
   async *readAudit(fromSeq = 1): AsyncIterable<AuditRecord> {
@@ -88,9 +103,19 @@ export class SqliteStore implements Store {
 
   async createRequest(r: NewRequest): Promise<StoredRequest> {
     this.#stmt(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
-      .run(r.id, r.kind, r.service, r.env, r.requester, r.channel, JSON.stringify(r.params), r.hash,
-        r.createdAt.toISOString(), r.createdAt.toISOString(), r.expiresAt?.toISOString() ?? null);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`).run(
+      r.id,
+      r.kind,
+      r.service,
+      r.env,
+      r.requester,
+      r.channel,
+      JSON.stringify(r.params),
+      r.hash,
+      r.createdAt.toISOString(),
+      r.createdAt.toISOString(),
+      r.expiresAt?.toISOString() ?? null,
+    );
     return (await this.getRequest(r.id))!;
   }
 
@@ -99,30 +124,55 @@ export class SqliteStore implements Store {
     return row ? requestFromRow(row as Record<string, unknown>) : undefined;
   }
 
-  async transitionRequest(id: string, from: readonly RequestState[], to: RequestState, patch: { outcome?: Record<string, unknown> } | undefined, at: Date): Promise<StoredRequest | undefined> {
+  async transitionRequest(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    patch: { outcome?: Record<string, unknown> } | undefined,
+    at: Date,
+  ): Promise<StoredRequest | undefined> {
     if (!from.length) return undefined;
-    const result = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
-                WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`)
-      .run(to, at.toISOString(), patch?.outcome ? JSON.stringify(patch.outcome) : null, id, ...from);
+    const result =
+      this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
+                WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`).run(
+        to,
+        at.toISOString(),
+        patch?.outcome ? JSON.stringify(patch.outcome) : null,
+        id,
+        ...from,
+      );
     return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
   }
 
   async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    this.#stmt('UPDATE requests SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
+    this.#stmt('UPDATE requests SET message_channel = ?, message_ts = ? WHERE id = ?').run(
+      message.channel,
+      message.ts,
+      id,
+    );
   }
 
-  async listRequests(filter: { states?: readonly RequestState[]; service?: string; env?: string }): Promise<StoredRequest[]> {
+  async listRequests(filter: {
+    states?: readonly RequestState[];
+    service?: string;
+    env?: string;
+  }): Promise<StoredRequest[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (filter.states?.length) where.push(`state IN (${filter.states.map(() => '?').join(', ')})`), params.push(...filter.states);
+    if (filter.states?.length)
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`), params.push(...filter.states);
     if (filter.service) where.push('service = ?'), params.push(filter.service);
     if (filter.env) where.push('env = ?'), params.push(filter.env);
     const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
-    return this.#stmt(sql).all(...params).map((r) => requestFromRow(r as Record<string, unknown>));
+    return this.#stmt(sql)
+      .all(...params)
+      .map((r) => requestFromRow(r as Record<string, unknown>));
   }
 
   async heartbeat(id: string, runner: string, at: Date): Promise<boolean> {
-    const result = this.#stmt("UPDATE requests SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'").run(runner, at.toISOString(), id);
+    const result = this.#stmt(
+      "UPDATE requests SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'",
+    ).run(runner, at.toISOString(), id);
     return Number(result.changes) === 1;
   }
 
@@ -131,8 +181,9 @@ export class SqliteStore implements Store {
   }
 
   async addApproval(a: Approval): Promise<boolean> {
-    const result = this.#stmt('INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(a.requestId, a.approver, a.at.toISOString());
+    const result = this.#stmt(
+      'INSERT INTO approvals (request_id, approver, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ).run(a.requestId, a.approver, a.at.toISOString());
     return Number(result.changes) === 1;
   }
 
@@ -144,7 +195,10 @@ export class SqliteStore implements Store {
 
   async claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean> {
     this.#stmt('DELETE FROM deliveries WHERE at < ?').run(forgetBefore.toISOString());
-    const result = this.#stmt('INSERT INTO deliveries (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, at.toISOString());
+    const result = this.#stmt('INSERT INTO deliveries (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+      key,
+      at.toISOString(),
+    );
     return Number(result.changes) === 1;
   }
 
@@ -154,8 +208,14 @@ export class SqliteStore implements Store {
       if (held) return { acquired: false, lock: held };
       this.#stmt(`INSERT INTO locks (service, env, owner, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                   ON CONFLICT (service, env) DO UPDATE SET owner = excluded.owner, reason = excluded.reason,
-                  created_at = excluded.created_at, expires_at = excluded.expires_at`)
-        .run(lock.service, lock.env, lock.owner, lock.reason, lock.createdAt.toISOString(), lock.expiresAt?.toISOString() ?? null);
+                  created_at = excluded.created_at, expires_at = excluded.expires_at`).run(
+        lock.service,
+        lock.env,
+        lock.owner,
+        lock.reason,
+        lock.createdAt.toISOString(),
+        lock.expiresAt?.toISOString() ?? null,
+      );
       return { acquired: true, lock };
     });
   }
@@ -176,8 +236,9 @@ export class SqliteStore implements Store {
   }
 
   #liveLock(service: string, env: string, now: Date): Lock | undefined {
-    const row = this.#stmt('SELECT * FROM locks WHERE service = ? AND env = ? AND (expires_at IS NULL OR expires_at > ?)')
-      .get(service, env, now.toISOString());
+    const row = this.#stmt(
+      'SELECT * FROM locks WHERE service = ? AND env = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ).get(service, env, now.toISOString());
     return row ? lockFromRow(row as Record<string, unknown>) : undefined;
   }
 
@@ -206,14 +267,25 @@ export class SqliteStore implements Store {
 }
 
 function migrate(db: DatabaseSync, at: Date): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => Number((r as { version: number }).version)));
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+      .map((r) => Number((r as { version: number }).version)),
+  );
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at.toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        at.toISOString(),
+      );
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');

@@ -23,7 +23,10 @@ const MAX_LINE = 1000;
 export function formatEvent(event: LogEvent, redact: LineRedactor): string {
   const time = new Date(event.timestamp).toISOString().slice(11, 23);
   const message = redact(event.message.replace(/\r?\n$/, ''), event.origin).replace(/\r?\n/g, ' ⏎ ');
-  const clipped = message.length > MAX_LINE ? `${message.slice(0, MAX_LINE)}… (${message.length - MAX_LINE} more characters)` : message;
+  const clipped =
+    message.length > MAX_LINE
+      ? `${message.slice(0, MAX_LINE)}… (${message.length - MAX_LINE} more characters)`
+      : message;
   return `${time} ${event.origin}  ${clipped}`;
 }
 

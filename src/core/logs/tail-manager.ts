@@ -67,13 +67,22 @@ export class TailManager {
     const { service, env } = t.query.target;
     const title = `Logs of ${service} in ${env}`;
     const created = await store.createRequest({
-      id: newId('tail'), kind: TAIL_KIND, service, env, requester: t.requester, channel: t.channel,
-      params: { title, headline: '', fields: [], binding: {}, exec: {}, warnings: [] }, hash: '', createdAt: now,
+      id: newId('tail'),
+      kind: TAIL_KIND,
+      service,
+      env,
+      requester: t.requester,
+      channel: t.channel,
+      params: { title, headline: '', fields: [], binding: {}, exec: {}, warnings: [] },
+      hash: '',
+      createdAt: now,
     });
     await store.transitionRequest(created.id, ['pending'], 'approved', undefined, now);
     const running = await store.transitionRequest(created.id, ['approved'], 'running', undefined, now);
     if (!running) throw new Error(`tail ${created.id} could not start`);
-    const task = this.#run(running, t).catch((err: unknown) => this.#deps.log.error({ err, tail: created.id }, 'tail crashed'));
+    const task = this.#run(running, t).catch((err: unknown) =>
+      this.#deps.log.error({ err, tail: created.id }, 'tail crashed'),
+    );
     this.#tasks.add(task);
     void task.finally(() => this.#tasks.delete(task));
     return created.id;
@@ -84,7 +93,13 @@ export class TailManager {
    * heartbeat, then adds its closing summary to the stored outcome.
    */
   async stop(id: string, by: string): Promise<boolean> {
-    const done = await this.#deps.store.transitionRequest(id, ['running'], 'cancelled', { outcome: { by } }, this.#deps.clock.now());
+    const done = await this.#deps.store.transitionRequest(
+      id,
+      ['running'],
+      'cancelled',
+      { outcome: { by } },
+      this.#deps.clock.now(),
+    );
     this.#running.get(id)?.stop(`stopped by ${mention(by)}`);
     return done !== undefined;
   }
@@ -101,10 +116,18 @@ export class TailManager {
     const started = clock.now();
     const until = new Date(started.getTime() + t.durationMs);
     const origin = t.source.describe(t.query.target);
-    const backlog = new Backlog({ maxPendingChars: this.#deps.maxBacklogChars ?? POST_CHARS * 5, maxFileChars: 20_000_000 });
+    const backlog = new Backlog({
+      maxPendingChars: this.#deps.maxBacklogChars ?? POST_CHARS * 5,
+      maxFileChars: 20_000_000,
+    });
     const runner = newId('run');
     await store.heartbeat(req.id, runner, started);
-    await changes.audit(t.requester, 'logs.follow.started', req, { source: origin, until: until.toISOString(), grep: t.query.grep, lineBudget: t.lineBudget });
+    await changes.audit(t.requester, 'logs.follow.started', req, {
+      source: origin,
+      until: until.toISOString(),
+      grep: t.query.grep,
+      lineBudget: t.lineBudget,
+    });
     const parent = await chat.post(t.channel, parentMessage(req, t, origin, until, true));
     // Recorded so a replica that finds this tail orphaned can say so in its thread.
     await store.setRequestMessage(req.id, { channel: t.channel, ts: parent.ts });
@@ -124,12 +147,14 @@ export class TailManager {
     void clock.sleep(t.durationMs, abort.signal).then(() => end(`reached its ${formatDuration(t.durationMs)} limit`));
     const beatLog = log.child({ tail: req.id, runner });
     const beating = every(clock, heartbeatMs, abort.signal, async () => {
-      await store.heartbeat(req.id, runner, clock.now())
+      await store
+        .heartbeat(req.id, runner, clock.now())
         .catch((err: unknown) => heartbeatFailed(beatLog, this.#deps.metrics, 'tail', err));
       try {
         // Looked at even when the heartbeat failed: a Stop click must still end the tail.
         const now = await store.getRequest(req.id);
-        if (now && now.state !== 'running') end(typeof now.outcome?.by === 'string' ? `stopped by ${mention(now.outcome.by)}` : 'stopped');
+        if (now && now.state !== 'running')
+          end(typeof now.outcome?.by === 'string' ? `stopped by ${mention(now.outcome.by)}` : 'stopped');
       } catch (err) {
         beatLog.warn({ err }, 'could not check whether the tail was stopped');
       }
@@ -161,7 +186,13 @@ export class TailManager {
       }
       if (reason) finalPosts++;
       const lines = backlog.take(POST_CHARS);
-      await chat.post(t.channel, { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] }, parent.ts).catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
+      await chat
+        .post(
+          t.channel,
+          { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] },
+          parent.ts,
+        )
+        .catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
     }
     await following;
     await beating;
@@ -171,7 +202,10 @@ export class TailManager {
 
     const elapsed = formatDuration(clock.now().getTime() - started.getTime());
     const parts = [`${backlog.shown} lines shown`];
-    if (backlog.skipped) parts.push(`${backlog.skipped} skipped in chat because they came faster than Slack's ~1 post per second (all ${received} lines are in the attached file)`);
+    if (backlog.skipped)
+      parts.push(
+        `${backlog.skipped} skipped in chat because they came faster than Slack's ~1 post per second (all ${received} lines are in the attached file)`,
+      );
     if (backlog.lost) parts.push(`${backlog.lost} not kept (the file is capped at 20 MB)`);
     if (budgetHit) parts.push('later lines not read (line budget; use `--lines` for more)');
     const summary = `Tail of ${origin} ${reason} after ${elapsed}: ${parts.join('; ')}.`;
@@ -179,16 +213,32 @@ export class TailManager {
     const state = reason.startsWith('stopped') ? 'cancelled' : reason.startsWith('failed') ? 'failed' : 'succeeded';
     const ended = await this.#close(req.id, state, summary);
     await changes.audit(t.requester, 'logs.follow.stopped', req, {
-      reason, summary, by: ended?.outcome?.by, shown: backlog.shown, skipped: backlog.skipped, received,
+      reason,
+      summary,
+      by: ended?.outcome?.by,
+      shown: backlog.shown,
+      skipped: backlog.skipped,
+      received,
     });
     if (backlog.skipped) {
       await chat
-        .upload(t.channel, { filename: `${req.service}-${req.env}-logs.txt`, title: `${req.service} ${req.env} logs`, content: backlog.file(), comment: summary }, parent.ts)
+        .upload(
+          t.channel,
+          {
+            filename: `${req.service}-${req.env}-logs.txt`,
+            title: `${req.service} ${req.env} logs`,
+            content: backlog.file(),
+            comment: summary,
+          },
+          parent.ts,
+        )
         .catch((err: unknown) => log.warn({ err }, 'could not attach the log file'));
     }
-    await chat.post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts)
+    await chat
+      .post(t.channel, textMessage(`${mention(t.requester)} ${summary}`), parent.ts)
       .catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
-    await chat.update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary })
+    await chat
+      .update(t.channel, parent.ts, { ...parentMessage(req, t, origin, until, false), text: summary })
       .catch((err: unknown) => log.warn({ err }, 'could not mark the tail message ended'));
   }
 
@@ -196,7 +246,11 @@ export class TailManager {
    * Records how the tail ended. A Stop click (on any replica) has already moved it to `cancelled`, with
    * who clicked: then the summary joins that outcome instead of being lost.
    */
-  async #close(id: string, state: 'cancelled' | 'failed' | 'succeeded', summary: string): Promise<StoredRequest | undefined> {
+  async #close(
+    id: string,
+    state: 'cancelled' | 'failed' | 'succeeded',
+    summary: string,
+  ): Promise<StoredRequest | undefined> {
     const { store, clock } = this.#deps;
     const done = await store.transitionRequest(id, ['running'], state, { outcome: { summary } }, clock.now());
     if (done) return done;
@@ -210,13 +264,22 @@ export class TailManager {
 function parentMessage(req: StoredRequest, t: TailStart, origin: string, until: Date, live: boolean): Message {
   const grep = t.query.grep ? ` matching ${inlineCode(t.query.grep)}` : '';
   const head = `${live ? ':scroll: Following' : ':scroll: Followed'} logs of *${req.service}* in *${req.env}*${grep} from ${origin}, requested by ${mention(t.requester)}.`;
-  const limits = live ? `Until ${formatTime(until)} or ${t.lineBudget} lines; lines go into the thread.` : 'Ended; the summary is in the thread.';
+  const limits = live
+    ? `Until ${formatTime(until)} or ${t.lineBudget} lines; lines go into the thread.`
+    : 'Ended; the summary is in the thread.';
   return {
     text: head,
     blocks: [
       { type: 'text', text: head },
       { type: 'context', text: `${limits} · \`${req.id}\`` },
-      ...(live ? [{ type: 'actions' as const, buttons: [{ actionId: ACTION_STOP, label: 'Stop', value: req.id, style: 'danger' as const }] }] : []),
+      ...(live
+        ? [
+            {
+              type: 'actions' as const,
+              buttons: [{ actionId: ACTION_STOP, label: 'Stop', value: req.id, style: 'danger' as const }],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -21,7 +21,10 @@ export const GITLEAKS_RULES: readonly RedactionRule[] = (rules.rules as Gitleaks
   pattern: new RegExp(rule.source, `${rule.flags}g`),
   keywords: rule.keywords,
   replace: (match: string, ...rest: unknown[]) => {
-    const groups = rest.slice(0, rest.findIndex((r) => typeof r === 'number'));
+    const groups = rest.slice(
+      0,
+      rest.findIndex((r) => typeof r === 'number'),
+    );
     const secret = String((rule.secretGroup ? groups[rule.secretGroup - 1] : groups.find((g) => g)) || match);
     if (rule.entropy && entropy(secret) < rule.entropy) return match;
     // The secret group ends the match in gitleaks' rules (at most a delimiter follows it).

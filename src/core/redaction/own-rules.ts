@@ -22,7 +22,8 @@ export function isKeyBodyLine(line: string): boolean {
 }
 
 // `auth`, `api_key`, `SecretAccessKey`: the last word of a key name that holds a secret.
-const SECRET_WORD = String.raw`pass(?:word|wd|phrase)|pwd|secret|token|credentials?|auth|` +
+const SECRET_WORD =
+  String.raw`pass(?:word|wd|phrase)|pwd|secret|token|credentials?|auth|` +
   String.raw`(?:api|access|secret|private|signing|encryption|master|client|account)[_-]?key`;
 
 /** The secret word starts the key or a word of it: `DB_PASSWORD`, `SessionToken`, but not `mytoken`. */
@@ -100,7 +101,15 @@ export const OWN_RULES: readonly RedactionRule[] = [
       'gi',
     ),
     keywords: ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', 'key'],
-    replace: (match: string, prefix: string, word: string, separator: string, quote?: string, _value?: string, open?: string) => {
+    replace: (
+      match: string,
+      prefix: string,
+      word: string,
+      separator: string,
+      quote?: string,
+      _value?: string,
+      open?: string,
+    ) => {
       if (!startsAWord(prefix, word)) return match;
       return `${prefix}${word}${separator}${quote ?? open ?? ''}${REDACTED}${quote ?? ''}`;
     },

@@ -20,7 +20,11 @@ export interface CheckOptions {
 }
 
 /** Why a step would be refused when clicked, exactly as typing it would be; undefined when it parses. */
-export function stepProblem(step: Pick<Step, 'family' | 'text'>, registry: Registry, catalog: Catalog): string | undefined {
+export function stepProblem(
+  step: Pick<Step, 'family' | 'text'>,
+  registry: Registry,
+  catalog: Catalog,
+): string | undefined {
   try {
     const { spec, rest } = registry.resolve(step.family, tokenize(step.text));
     const raw = bindTokens(spec, rest);
@@ -78,7 +82,10 @@ export function ambiguousSteps(steps: readonly Step[]): { line: number; message:
   const out: { line: number; message: string }[] = [];
   for (const step of uniqueSteps(steps)) {
     if (step.command.length > LABEL_MAX) {
-      out.push({ line: step.line, message: `\`${step.command.slice(0, 40)}…\` is ${step.command.length} characters; a Run button shows ${LABEL_MAX}, so it would not show what runs. Shorten it or split it.` });
+      out.push({
+        line: step.line,
+        message: `\`${step.command.slice(0, 40)}…\` is ${step.command.length} characters; a Run button shows ${LABEL_MAX}, so it would not show what runs. Shorten it or split it.`,
+      });
     }
   }
   return out;

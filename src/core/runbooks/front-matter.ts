@@ -16,19 +16,34 @@ const CLOSER = /^(---|\.\.\.)\s*$/;
 
 /** Splits `---`-delimited YAML from the markdown after it. Windows line ends and a BOM are tolerated. */
 export function splitFrontMatter(text: string): FrontMatterResult {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   if (!DELIMITER.test(lines[0] ?? '')) {
-    return { ok: false, line: 1, message: 'missing front matter: start the file with a `---` line, `title: …`, and another `---` line' };
+    return {
+      ok: false,
+      line: 1,
+      message: 'missing front matter: start the file with a `---` line, `title: …`, and another `---` line',
+    };
   }
   const close = lines.findIndex((l, i) => i > 0 && CLOSER.test(l));
   if (close < 0) return { ok: false, line: 1, message: 'front matter is not closed: add a `---` line after it' };
   const counter = new LineCounter();
-  const doc = parseDocument(lines.slice(1, close).join('\n'), { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(lines.slice(1, close).join('\n'), {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   // The YAML starts on the file's second line.
   const fileLine = (yamlLine: number) => yamlLine + 1;
   const [error] = doc.errors;
   if (error) {
-    return { ok: false, line: fileLine(counter.linePos(error.pos[0]).line), message: `front matter: YAML: ${error.message.split('\n')[0]}` };
+    return {
+      ok: false,
+      line: fileLine(counter.linePos(error.pos[0]).line),
+      message: `front matter: YAML: ${error.message.split('\n')[0]}`,
+    };
   }
   const data: unknown = doc.toJS() ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -19,7 +19,10 @@ export class RunbookLibrary {
   #loaded: { index: RunbookIndex; at: number } | undefined;
   #loading: Promise<RunbookIndex> | undefined;
 
-  constructor(source: RunbookSource, options: { families: readonly string[]; log: Logger; maxAgeMs: number; clock: Clock }) {
+  constructor(
+    source: RunbookSource,
+    options: { families: readonly string[]; log: Logger; maxAgeMs: number; clock: Clock },
+  ) {
     this.#source = source;
     this.#families = options.families;
     this.#log = options.log;

@@ -72,7 +72,8 @@ export class BlockBuilder {
   #flush(): void {
     while (this.#lines.at(-1) === '') this.#lines.pop();
     if (this.#lines.length) {
-      for (const part of splitText(this.#lines.join('\n'), MAX_BLOCK_CHARS)) this.#blocks.push({ type: 'text', text: part });
+      for (const part of splitText(this.#lines.join('\n'), MAX_BLOCK_CHARS))
+        this.#blocks.push({ type: 'text', text: part });
     }
     this.#lines = [];
     this.#afterHeading = false;

@@ -1,5 +1,6 @@
 /** Slack reads `&`, `<` and `>` as markup (links, mentions); everything else passes as typed. */
-export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // Code spans first so nothing inside them is converted; then images, links and <autolinks>.
 const SPECIAL =
@@ -9,7 +10,10 @@ const BOLD = '\u0001';
 
 function emphasis(escaped: string): string {
   return escaped
-    .replace(/\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__/g, (_, a?: string, b?: string) => `${BOLD}${a ?? b}${BOLD}`)
+    .replace(
+      /\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__/g,
+      (_, a?: string, b?: string) => `${BOLD}${a ?? b}${BOLD}`,
+    )
     .replace(/(?<![*\w])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*\w])/g, '_$1_')
     .replace(/~~(?!\s)(.+?)(?<!\s)~~/g, '~$1~')
     .replaceAll(BOLD, '*');
@@ -37,8 +41,10 @@ export function inlineMrkdwn(markdown: string): string {
 /** Markdown inline syntax → plain text (header blocks and table cells): markers dropped, links by their text. */
 export function inlinePlain(markdown: string): string {
   return markdown
-    .replace(SPECIAL, (_, _ticks, code?: string, alt?: string, _iu?: string, label?: string, _lu?: string, auto?: string) =>
-      (code ?? alt ?? label ?? auto ?? '').trim(),
+    .replace(
+      SPECIAL,
+      (_, _ticks, code?: string, alt?: string, _iu?: string, label?: string, _lu?: string, auto?: string) =>
+        (code ?? alt ?? label ?? auto ?? '').trim(),
     )
     .replace(/\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__/g, (_, a?: string, b?: string) => a ?? b ?? '')
     .replace(/(?<![*\w])[*_](?![\s*_])([^*_\n]+?)(?<![\s*_])[*_](?![*\w])/g, '$1')

@@ -15,7 +15,10 @@ export function tableEnd(lines: readonly string[], start: number): number {
 }
 
 function cells(row: string): string[] {
-  const trimmed = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const trimmed = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return trimmed.split(/(?<!\\)\|/).map((c) => inlinePlain(c.trim().replace(/\\\|/g, '|')));
 }
 
@@ -45,7 +48,10 @@ export function tableText(rows: readonly string[]): string {
   const columns = Math.max(...table.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(3, ...table.map((r) => width(r[c] ?? ''))));
   const line = (row: readonly string[]) =>
-    widths.map((w, c) => pad(row[c] ?? '', w, aligns[c] ?? 'left')).join('  ').trimEnd();
+    widths
+      .map((w, c) => pad(row[c] ?? '', w, aligns[c] ?? 'left'))
+      .join('  ')
+      .trimEnd();
   const [header = [], ...rest] = table;
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rest.map(line)].join('\n');
 }

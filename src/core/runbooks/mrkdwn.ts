@@ -112,19 +112,32 @@ function joinLines(lines: readonly string[]): string {
   }, '');
 }
 
-function fencedCode(lines: readonly string[], start: number, indent: number, marker: string, out: BlockBuilder): number {
+function fencedCode(
+  lines: readonly string[],
+  start: number,
+  indent: number,
+  marker: string,
+  out: BlockBuilder,
+): number {
   const body: string[] = [];
   let i = start + 1;
   for (; i < lines.length; i++) {
     const close = FENCE.exec(lines[i]!);
-    if (close && close[2]![0] === marker[0] && close[2]!.length >= marker.length && lines[i]!.trim() === close[2]) break;
+    if (close && close[2]![0] === marker[0] && close[2]!.length >= marker.length && lines[i]!.trim() === close[2])
+      break;
     body.push(lines[i]!.replace(new RegExp(`^ {0,${indent}}`), ''));
   }
   if (body.some((l) => l.trim() !== '')) out.code(body.join('\n'));
   return i + 1;
 }
 
-function listItem(lines: readonly string[], i: number, item: RegExpExecArray, level: number, out: BlockBuilder): number {
+function listItem(
+  lines: readonly string[],
+  i: number,
+  item: RegExpExecArray,
+  level: number,
+  out: BlockBuilder,
+): number {
   const marker = item[2]!;
   const parts = [item[3]!];
   let end = i + 1;
@@ -132,7 +145,13 @@ function listItem(lines: readonly string[], i: number, item: RegExpExecArray, le
   while (end < lines.length && lines[end]!.trim() !== '' && !startsBlock(lines, end)) parts.push(lines[end++]!);
   const task = /^\[([ xX])\]\s+/.exec(parts[0]!);
   const ordered = /^\d/.test(marker);
-  const bullet = task ? (task[1] === ' ' ? '☐' : '☑') : ordered ? marker.replace(')', '.') : BULLETS[level % BULLETS.length]!;
+  const bullet = task
+    ? task[1] === ' '
+      ? '☐'
+      : '☑'
+    : ordered
+      ? marker.replace(')', '.')
+      : BULLETS[level % BULLETS.length]!;
   if (task) parts[0] = parts[0]!.slice(task[0].length);
   const text = inlineMrkdwn(joinLines(parts)).replace(/\n/g, `\n${INDENT.repeat(level + 1)}`);
   out.line(`${INDENT.repeat(level)}${bullet} ${text}`);

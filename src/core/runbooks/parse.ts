@@ -50,7 +50,9 @@ export function parseRunbook(file: RunbookFile, families: readonly string[]): Pa
           return { file: file.path, line: lineOf([key]), message: `front matter: unknown field "${key}"${hint}` };
         });
       }
-      const field = issue.path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i ? '.' : ''}${String(seg)}`)).join('');
+      const field = issue.path
+        .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i ? '.' : ''}${String(seg)}`))
+        .join('');
       return [{ file: file.path, line: lineOf(issue.path), message: `front matter "${field}": ${issue.message}` }];
     });
     return { problems, lineOf };
@@ -74,7 +76,10 @@ export function parseRunbook(file: RunbookFile, families: readonly string[]): Pa
 }
 
 /** Every valid runbook, and the problems of the others (for a log line; `runbooks check` is the strict gate). */
-export function parseRunbooks(files: readonly RunbookFile[], families: readonly string[]): { runbooks: Runbook[]; problems: RunbookProblem[] } {
+export function parseRunbooks(
+  files: readonly RunbookFile[],
+  families: readonly string[],
+): { runbooks: Runbook[]; problems: RunbookProblem[] } {
   const runbooks: Runbook[] = [];
   const problems: RunbookProblem[] = [];
   for (const file of files) {

@@ -30,7 +30,8 @@ export function findSteps(markdown: string, families: readonly string[], firstLi
     const line = firstLine + i;
     const marker = FENCE.exec(raw)?.[1];
     if (fence !== undefined) {
-      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker) fence = undefined;
+      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker)
+        fence = undefined;
       else pushStep(steps, raw, line, families);
       return;
     }

@@ -25,7 +25,9 @@ export class FaultInjector {
   }
 
   take(operation: string): FailureSpec['kind'] | undefined {
-    const hit = this.#armed.find(({ spec, left }) => left > 0 && (spec.operation === undefined || spec.operation === operation));
+    const hit = this.#armed.find(
+      ({ spec, left }) => left > 0 && (spec.operation === undefined || spec.operation === operation),
+    );
     if (!hit) return undefined;
     hit.left -= 1;
     if (hit.left <= 0) this.#armed = this.#armed.filter((a) => a !== hit);

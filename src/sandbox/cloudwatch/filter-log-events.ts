@@ -29,7 +29,8 @@ export const filterLogEvents: Operation = (ctx, params) => {
 
   const events = group.events;
   const fromStart = startTime === undefined ? 0 : firstIndex(events, (e) => e.timestamp >= startTime);
-  const from = token === undefined ? fromStart : Math.max(fromStart, firstIndex(events, after(decodePosition(token, group.name))));
+  const from =
+    token === undefined ? fromStart : Math.max(fromStart, firstIndex(events, after(decodePosition(token, group.name))));
   const to = endTime === undefined ? events.length : firstIndex(events, (e) => e.timestamp > endTime);
   const segmentEnd = Math.min(to, (Math.floor(from / ctx.segmentSize) + 1) * ctx.segmentSize);
 

@@ -66,7 +66,8 @@ function closingQuote(text: string, open: number): number {
 }
 
 function compileRegex(text: string): Matcher {
-  if (text.length < 3 || !text.endsWith('%')) throw invalidParameter('Invalid filter pattern: a regex pattern must be %...%');
+  if (text.length < 3 || !text.endsWith('%'))
+    throw invalidParameter('Invalid filter pattern: a regex pattern must be %...%');
   try {
     const regex = new RegExp(text.slice(1, -1));
     return (message) => regex.test(message);

@@ -68,7 +68,8 @@ function tokenize(text: string): string[] {
 function comparison(selector: string, op: string, literal: string): Node {
   if (!OPERATORS.includes(op)) throw invalid(`expected a comparison operator after ${selector}, got ${op}`);
   const path = parsePath(selector);
-  if (!literal.startsWith('"') && NUMBER.test(literal)) return { kind: 'compare', path, op: op as Operator, value: Number(literal) };
+  if (!literal.startsWith('"') && NUMBER.test(literal))
+    return { kind: 'compare', path, op: op as Operator, value: Number(literal) };
   if (op !== '=' && op !== '!=') throw invalid(`${op} needs a number, got ${literal}`);
   return { kind: 'compare', path, op, value: glob(literal.startsWith('"') ? unquote(literal) : literal) };
 }
@@ -76,7 +77,9 @@ function comparison(selector: string, op: string, literal: string): Node {
 function parsePath(selector: string): Path {
   const match = /^\$((?:\.[^.[\]]+|\[\d+\])+)$/.exec(selector);
   if (!match?.[1]) throw invalid(`a selector must look like $.field.sub or $.list[0], got ${selector}`);
-  return [...match[1].matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? (m[1] ?? '') : Number(m[2])));
+  return [...match[1].matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? (m[1] ?? '') : Number(m[2]),
+  );
 }
 
 function evaluate(node: Node, doc: unknown): boolean {
@@ -84,17 +87,26 @@ function evaluate(node: Node, doc: unknown): boolean {
     const left = evaluate(node.left, doc);
     return node.kind === 'and' ? left && evaluate(node.right, doc) : left || evaluate(node.right, doc);
   }
-  const field = node.path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | null)?.[key], doc);
+  const field = node.path.reduce<unknown>(
+    (value, key) => (value as Record<string | number, unknown> | null)?.[key],
+    doc,
+  );
   if (field === undefined || field === null || typeof field === 'object') return false;
   if (node.value instanceof RegExp) {
     const equal = node.value.test(String(field));
     return node.op === '=' ? equal : !equal;
   }
-  const number = typeof field === 'number' ? field : typeof field === 'string' && NUMBER.test(field) ? Number(field) : NaN;
+  const number =
+    typeof field === 'number' ? field : typeof field === 'string' && NUMBER.test(field) ? Number(field) : NaN;
   if (Number.isNaN(number)) return false;
   const v = node.value;
   const results: Record<Operator, boolean> = {
-    '=': number === v, '!=': number !== v, '<': number < v, '>': number > v, '<=': number <= v, '>=': number >= v,
+    '=': number === v,
+    '!=': number !== v,
+    '<': number < v,
+    '>': number > v,
+    '<=': number <= v,
+    '>=': number >= v,
   };
   return results[node.op];
 }
@@ -109,7 +121,13 @@ function unquote(literal: string): string {
 
 // `*` matches any run of characters; everything else literally.
 const glob = (value: string): RegExp =>
-  new RegExp(`^${value.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  new RegExp(
+    `^${value
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 
 function parseObject(message: string): unknown {
   if (!message.trimStart().startsWith('{')) return undefined;

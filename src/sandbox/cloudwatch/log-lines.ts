@@ -14,7 +14,14 @@ export interface MessageContext {
   readonly random: () => number;
 }
 
-const ROUTES = ['GET /v1/orders', 'GET /v1/orders/{id}', 'POST /v1/orders', 'POST /v1/checkout', 'GET /v1/products', 'GET /healthz'];
+const ROUTES = [
+  'GET /v1/orders',
+  'GET /v1/orders/{id}',
+  'POST /v1/orders',
+  'POST /v1/checkout',
+  'GET /v1/products',
+  'GET /healthz',
+];
 const INFO = ['order created', 'cache hit', 'payment authorized', 'request completed', 'inventory reserved'];
 const FAILURES = [
   { msg: 'payment provider failed', error: 'Error: upstream responded 502 Bad Gateway', status: 502 },
@@ -51,7 +58,15 @@ export function defaultMessage(ctx: MessageContext): string {
   if (shape < 0.5) return `${route} ${method === 'POST' ? 201 : 200} ${ms(false)}ms request_id=${id}`;
   const warn = shape > 0.95;
   const msg = warn ? 'slow query' : pick(r, INFO);
-  return JSON.stringify({ level: warn ? 'warn' : 'info', msg, status: 200, method, path, duration_ms: ms(warn), request_id: id });
+  return JSON.stringify({
+    level: warn ? 'warn' : 'info',
+    msg,
+    status: 200,
+    method,
+    path,
+    duration_ms: ms(warn),
+    request_id: id,
+  });
 }
 
 function secretLine(ctx: MessageContext, id: string): string {

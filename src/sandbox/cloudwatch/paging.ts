@@ -40,16 +40,22 @@ function decodeToken(token: string): Record<string, unknown> {
 }
 
 /** FilterLogEvents resumes after the last event it scanned, even when that event did not match. */
-export const encodePosition = (group: string, p: Position): string => encodeToken({ g: group, t: p.timestamp, s: p.seq });
+export const encodePosition = (group: string, p: Position): string =>
+  encodeToken({ g: group, t: p.timestamp, s: p.seq });
 
 export function decodePosition(token: string, group: string): Position {
   const { g, t, s } = decodeToken(token);
-  if (g !== group || typeof t !== 'number' || typeof s !== 'number') throw invalidParameter('The specified nextToken is invalid.');
+  if (g !== group || typeof t !== 'number' || typeof s !== 'number')
+    throw invalidParameter('The specified nextToken is invalid.');
   return { timestamp: t, seq: s };
 }
 
 /** Describe* paging: the offset into the sorted listing. */
-export function pageByOffset<T>(items: readonly T[], limit: number, token: string | undefined): { items: T[]; nextToken?: string } {
+export function pageByOffset<T>(
+  items: readonly T[],
+  limit: number,
+  token: string | undefined,
+): { items: T[]; nextToken?: string } {
   const offset = token === undefined ? 0 : decodeToken(token).o;
   if (typeof offset !== 'number') throw invalidParameter('The specified nextToken is invalid.');
   const end = offset + limit;

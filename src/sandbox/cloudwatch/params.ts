@@ -11,7 +11,9 @@ const shown = (value: unknown): string =>
 
 // The service's own validation wording, so clients and people see what they would see against AWS.
 export const violation = (value: unknown, member: string, constraint: string): AwsError =>
-  invalidParameter(`1 validation error detected: Value ${shown(value)} at '${member}' failed to satisfy constraint: ${constraint}`);
+  invalidParameter(
+    `1 validation error detected: Value ${shown(value)} at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
 
 // A member of the wrong JSON type never reaches validation on AWS: the deserializer rejects it.
 const wrongType = (member: string, expected: string): AwsError =>
@@ -33,8 +35,10 @@ export class Params {
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw wrongType(this.#path + name, 'a string');
     const { min = 0, max = Infinity } = bounds;
-    if (value.length < min) throw violation(value, this.#path + name, `Member must have length greater than or equal to ${min}`);
-    if (value.length > max) throw violation(value, this.#path + name, `Member must have length less than or equal to ${max}`);
+    if (value.length < min)
+      throw violation(value, this.#path + name, `Member must have length greater than or equal to ${min}`);
+    if (value.length > max)
+      throw violation(value, this.#path + name, `Member must have length less than or equal to ${max}`);
     return value;
   }
 
@@ -47,7 +51,8 @@ export class Params {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(this.#path + name, 'an integer');
     const { min = -Infinity, max = Infinity } = bounds;
-    if (value < min) throw violation(value, this.#path + name, `Member must have value greater than or equal to ${min}`);
+    if (value < min)
+      throw violation(value, this.#path + name, `Member must have value greater than or equal to ${min}`);
     if (value > max) throw violation(value, this.#path + name, `Member must have value less than or equal to ${max}`);
     return value;
   }
@@ -68,8 +73,10 @@ export class Params {
     if (value === undefined) return undefined;
     if (!Array.isArray(value)) throw wrongType(this.#path + name, 'a list');
     const { min = 0, max = Infinity } = bounds;
-    if (value.length < min) throw violation(value, this.#path + name, `Member must have length greater than or equal to ${min}`);
-    if (value.length > max) throw violation(value, this.#path + name, `Member must have length less than or equal to ${max}`);
+    if (value.length < min)
+      throw violation(value, this.#path + name, `Member must have length greater than or equal to ${min}`);
+    if (value.length > max)
+      throw violation(value, this.#path + name, `Member must have length less than or equal to ${max}`);
     return value;
   }
 

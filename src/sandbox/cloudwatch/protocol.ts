@@ -44,7 +44,8 @@ export class Protocol {
       return { status: 200, headers, body: output === undefined ? '' : JSON.stringify(output) };
     } catch (error) {
       // An emulator bug still answers in AWS's shape, so the client reports it instead of hanging.
-      const failure = error instanceof AwsError ? error : new AwsError('InternalFailure', `Emulator error: ${String(error)}`, 500);
+      const failure =
+        error instanceof AwsError ? error : new AwsError('InternalFailure', `Emulator error: ${String(error)}`, 500);
       this.log.push({ operation, status: failure.status, errorType: failure.type });
       return {
         status: failure.status,
@@ -64,10 +65,14 @@ export class Protocol {
     authenticate(single(req.headers.authorization));
     const run = OPERATIONS.get(operation);
     if (req.method !== 'POST' || req.path !== '/' || !run) {
-      throw new AwsError('UnknownOperationException', `Unknown operation ${req.method} ${req.path} ${operation}`.trimEnd());
+      throw new AwsError(
+        'UnknownOperationException',
+        `Unknown operation ${req.method} ${req.path} ${operation}`.trimEnd(),
+      );
     }
     const contentType = single(req.headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
-    if (contentType !== CONTENT_TYPE) throw new AwsError('SerializationException', `Expected Content-Type ${CONTENT_TYPE}`);
+    if (contentType !== CONTENT_TYPE)
+      throw new AwsError('SerializationException', `Expected Content-Type ${CONTENT_TYPE}`);
     const fault = this.faults.take(operation);
     if (fault === 'throttle' || !this.#throttle.take(operation)) throw throttled();
     if (fault === 'unavailable') throw unavailable();
@@ -78,7 +83,8 @@ export class Protocol {
 const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function authenticate(authorization: string | undefined): void {
-  if (authorization === undefined) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (authorization === undefined)
+    throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (!/^AWS4-HMAC-SHA256 .*Credential=.+SignedHeaders=.+Signature=/.test(authorization)) {
     throw new AwsError(
       'IncompleteSignatureException',

@@ -86,7 +86,14 @@ export class LogStore {
     stream.lastIngestionTime = now;
     return batch.map(({ timestamp, message }) => {
       const seq = ++this.#seq;
-      const event = { seq, logStreamName: stream.name, timestamp, message, ingestionTime: now, eventId: eventId(timestamp, seq) };
+      const event = {
+        seq,
+        logStreamName: stream.name,
+        timestamp,
+        message,
+        ingestionTime: now,
+        eventId: eventId(timestamp, seq),
+      };
       insertSorted(stream.events, event);
       insertSorted(group.events, event);
       return event;

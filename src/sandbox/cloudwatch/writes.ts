@@ -58,7 +58,11 @@ export const putLogEvents: Operation = (ctx, params) => {
 
 function readEvent(item: unknown, index: number): NewEvent {
   const path = `logEvents.${index + 1}.member.`;
-  if (typeof item !== 'object' || item === null) throw new AwsError('SerializationException', `Expected a structure for ${path}`);
+  if (typeof item !== 'object' || item === null)
+    throw new AwsError('SerializationException', `Expected a structure for ${path}`);
   const event = new Params(item as Record<string, unknown>, path);
-  return { timestamp: event.requiredInteger('timestamp', { min: 0 }), message: event.requiredString('message', { min: 1 }) };
+  return {
+    timestamp: event.requiredInteger('timestamp', { min: 0 }),
+    message: event.requiredString('message', { min: 1 }),
+  };
 }

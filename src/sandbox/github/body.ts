@@ -32,20 +32,27 @@ export class Body {
   }
 
   strings(field: string): string[] | undefined {
-    return this.#typed(field, 'array of strings', (v): v is string[] =>
-      Array.isArray(v) && v.every((s) => typeof s === 'string'),
+    return this.#typed(
+      field,
+      'array of strings',
+      (v): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string'),
     );
   }
 
   object(field: string): Record<string, unknown> | undefined {
-    return this.#typed(field, 'object', (v): v is Record<string, unknown> =>
-      typeof v === 'object' && v !== null && !Array.isArray(v),
+    return this.#typed(
+      field,
+      'object',
+      (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
     );
   }
 
   objectOrString(field: string): Record<string, unknown> | string | undefined {
-    return this.#typed(field, 'object or string', (v): v is Record<string, unknown> | string =>
-      typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)),
+    return this.#typed(
+      field,
+      'object or string',
+      (v): v is Record<string, unknown> | string =>
+        typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)),
     );
   }
 

@@ -67,4 +67,8 @@ export class ContentStore {
   }
 }
 
-const normalize = (path: string): string => path.split('/').filter((s) => s !== '').join('/');
+const normalize = (path: string): string =>
+  path
+    .split('/')
+    .filter((s) => s !== '')
+    .join('/');

@@ -98,7 +98,12 @@ export class GitHubEmulator {
     };
     this.#pipeline = new RequestPipeline({
       baseUrl: this.url,
-      routes: [...repoRoutes(state), ...deploymentRoutes(state), ...actionsRoutes(state), ...contentRoutes(state, this.#contents)],
+      routes: [
+        ...repoRoutes(state),
+        ...deploymentRoutes(state),
+        ...actionsRoutes(state),
+        ...contentRoutes(state, this.#contents),
+      ],
       token: options.token,
       rateLimit: options.rateLimit ?? 5000,
       retryAfterSec: options.retryAfterSec ?? 1,
@@ -143,7 +148,11 @@ export class GitHubEmulator {
   ): string {
     const r = this.#repo(repo);
     const message = options.message ?? `Update ${Object.keys(files).join(', ')}`;
-    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, { message, author: options.author, date: this.#now() });
+    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, {
+      message,
+      author: options.author,
+      date: this.#now(),
+    });
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */

@@ -40,7 +40,13 @@ export class RateLimit {
   /** The body of `GET /rate_limit`: the core budget, under `resources.core` and (deprecated) `rate`. */
   status(now: number): { resources: { core: Budget }; rate: Budget } {
     this.#roll(now);
-    const core = { limit: this.#limit, remaining: this.#limit - this.#used, used: this.#used, reset: Math.ceil(this.#resetAt / 1000), resource: 'core' };
+    const core = {
+      limit: this.#limit,
+      remaining: this.#limit - this.#used,
+      used: this.#used,
+      reset: Math.ceil(this.#resetAt / 1000),
+      resource: 'core',
+    };
     return { resources: { core }, rate: core };
   }
 

@@ -11,7 +11,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * API server's defaults, then validates (422). `previous` is the stored object on update.
  */
 export function admitDeployment(body: unknown, namespace: string, previous?: Deployment): Deployment {
-  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest('Object \'metadata\' is missing or not an object');
+  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest("Object 'metadata' is missing or not an object");
   if (body.metadata.namespace !== undefined && body.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
@@ -124,10 +124,7 @@ function validate(d: Deployment, previous: Deployment | undefined): void {
   if (causes.length > 0) throw invalid('Deployment', 'apps', String(name ?? ''), causes);
 }
 
-function validateContainers(
-  containers: unknown,
-  fail: (field: string, reason: string, message: string) => void,
-): void {
+function validateContainers(containers: unknown, fail: (field: string, reason: string, message: string) => void): void {
   if (!Array.isArray(containers) || containers.length === 0) {
     fail('spec.template.spec.containers', 'FieldValueRequired', 'Required value');
     return;

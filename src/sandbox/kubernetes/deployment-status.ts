@@ -17,7 +17,9 @@ export function setCondition(
   const conditions = status.conditions ?? [];
   const current = conditions.find((c) => c.type === condition.type);
   const same =
-    current?.status === condition.status && current.reason === condition.reason && current.message === condition.message;
+    current?.status === condition.status &&
+    current.reason === condition.reason &&
+    current.message === condition.message;
   if (same && !touch) return;
   const at = timestamp(now);
   const next: Condition = {
@@ -100,7 +102,12 @@ export function updateConditions(
   setCondition(
     status,
     available
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
       : {
           type: 'Available',
           status: 'False',

@@ -51,7 +51,11 @@ export function syncDeployment(ctx: DeploymentSyncContext, d: Deployment): void 
   pruneHistory(ctx.store, d, oldRSs);
 
   const current = ownedReplicaSets(ctx.store, d);
-  const status = countStatus(d, current, current.find((rs) => rs.metadata.uid === newRS?.metadata.uid));
+  const status = countStatus(
+    d,
+    current,
+    current.find((rs) => rs.metadata.uid === newRS?.metadata.uid),
+  );
   const outcome = updateConditions(d, before, status, {
     newRSName: newRS?.metadata.name,
     unavailable: bounds.unavailable,
@@ -75,7 +79,8 @@ function planStep(
   if (d.spec.paused) {
     // Paused: no rollout, but a scale still lands on the one active ReplicaSet.
     const active = [...(newRS ? [state(newRS)] : []), ...olds].filter((rs) => rs.replicas > 0);
-    const target = active.length === 1 ? active[0] : active.length === 0 ? (newRS ? state(newRS) : undefined) : undefined;
+    const target =
+      active.length === 1 ? active[0] : active.length === 0 ? (newRS ? state(newRS) : undefined) : undefined;
     return target && target.replicas !== desired ? new Map([[target.name, desired]]) : new Map();
   }
   if (!newRS) return new Map();
@@ -136,7 +141,9 @@ function startRollout(ctx: DeploymentSyncContext, d: Deployment, reason: string,
 }
 
 function copiedAnnotations(d: Deployment): Record<string, string> {
-  return Object.fromEntries(Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED_TO_REPLICA_SET.has(k)));
+  return Object.fromEntries(
+    Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !NOT_COPIED_TO_REPLICA_SET.has(k)),
+  );
 }
 
 export function newReplicaSet(d: Deployment, revision: number): ReplicaSet {

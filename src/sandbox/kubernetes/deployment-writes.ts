@@ -30,7 +30,8 @@ export async function handleDeploymentRequest(
     if (method !== 'POST') throw methodNotAllowed();
     requireNamespace(ctx.store, namespace);
     const deployment = admitDeployment(parseJsonBody(req.headers['content-type'], await readBody(req)), namespace);
-    for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp']) delete deployment.metadata[field];
+    for (const field of ['uid', 'resourceVersion', 'generation', 'creationTimestamp'])
+      delete deployment.metadata[field];
     deployment.status = {};
     sendJson(res, 201, ctx.store.create('deployments', deployment, options));
     return;
@@ -51,7 +52,9 @@ export async function handleDeploymentRequest(
   const proposed = method === 'PUT' ? parseJsonBody(contentType, body) : applyPatch(contentType, current, body);
   const next = admitDeployment(proposed, namespace, current);
   if (next.metadata.name !== name) {
-    throw badRequest(`the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${name})`,
+    );
   }
   // Writes to the main resource cannot change status: that belongs to the controller.
   next.status = current.status;

@@ -16,7 +16,10 @@ export function newHpa(namespace: string, deployment: string, min: number, max: 
       minReplicas: min,
       maxReplicas: max,
       metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: TARGET_CPU } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: TARGET_CPU } },
+        },
       ],
     },
     status: { currentReplicas: 0, desiredReplicas: 0 },
@@ -64,7 +67,13 @@ export function reconcileHpa(store: ObjectStore, hpa: HorizontalPodAutoscaler, n
   }
   const conditions: Condition[] = [
     condition('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size', now),
-    condition('ScalingActive', 'True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count', now),
+    condition(
+      'ScalingActive',
+      'True',
+      'ValidMetricFound',
+      'the HPA was able to successfully calculate a replica count',
+      now,
+    ),
     condition('ScalingLimited', 'False', 'DesiredWithinRange', 'the desired count is within the acceptable range', now),
   ];
   const previous = hpa.status.conditions ?? [];

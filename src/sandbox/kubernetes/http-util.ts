@@ -32,7 +32,11 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 
 /** Starts a long-lived chunked response (watch, log follow). */
 export function startStream(res: ServerResponse, contentType: string): void {
-  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' });
+  res.writeHead(200, {
+    'content-type': contentType,
+    'cache-control': 'no-cache, private',
+    'transfer-encoding': 'chunked',
+  });
   res.flushHeaders();
 }
 

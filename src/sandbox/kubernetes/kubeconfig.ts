@@ -13,7 +13,8 @@ export interface KubeconfigContext {
  */
 export function renderKubeconfig(contexts: KubeconfigContext[], currentContext = contexts[0]?.name): string {
   const clusters = new Map<string, { server: string; token: string }>();
-  const entryName = (c: KubeconfigContext) => `opsdeck-sandbox-${new URL(c.server).host.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+  const entryName = (c: KubeconfigContext) =>
+    `opsdeck-sandbox-${new URL(c.server).host.replace(/[^a-zA-Z0-9]+/g, '-')}`;
   for (const context of contexts) clusters.set(entryName(context), { server: context.server, token: context.token });
   const q = (value: string) => JSON.stringify(value);
   const lines = ['apiVersion: v1', 'kind: Config', 'preferences: {}', 'clusters:'];

@@ -26,11 +26,13 @@ export function requireNamespace(store: ObjectStore, name: string): void {
 
 /** `POST /api/v1/namespaces`. */
 export function admitNamespace(body: unknown): KubeObject {
-  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest('Object \'metadata\' is missing or not an object');
+  if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest("Object 'metadata' is missing or not an object");
   const name = body.metadata.name;
   if (typeof name !== 'string' || !DNS_LABEL.test(name)) {
     const message = `Invalid value: ${JSON.stringify(name ?? '')}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'`;
-    throw invalid('Namespace', '', String(name ?? ''), [{ reason: 'FieldValueInvalid', field: 'metadata.name', message }]);
+    throw invalid('Namespace', '', String(name ?? ''), [
+      { reason: 'FieldValueInvalid', field: 'metadata.name', message },
+    ]);
   }
   const object = namespaceObject(name);
   const labels = isRecord(body.metadata.labels) ? (body.metadata.labels as Record<string, string>) : {};

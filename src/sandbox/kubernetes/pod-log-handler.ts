@@ -24,7 +24,8 @@ export function handlePodLog(
 ): void {
   const pod = ctx.store.require<Pod>('pods', namespace, name);
   const container = pickContainer(pod, query.get('container'));
-  if (flag(query, 'previous')) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  if (flag(query, 'previous'))
+    throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
   const waiting = pod.status.containerStatuses.find((s) => s.name === container)?.state.waiting;
   if (waiting) {
     const why = waiting.reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : waiting.reason;
@@ -87,10 +88,14 @@ function parseOptions(name: string, query: URLSearchParams, now: number): LogOpt
   const limitBytes = intParam(query, 'limitBytes');
   const sinceTime = query.get('sinceTime');
   const causes: StatusCause[] = [];
-  const fail = (field: string, message: string, reason = 'FieldValueInvalid') => causes.push({ reason, field, message });
-  if (tailLines !== undefined && tailLines < 0) fail('tailLines', `Invalid value: ${tailLines}: must be greater than or equal to 0`);
-  if (sinceSeconds !== undefined && sinceSeconds < 1) fail('sinceSeconds', `Invalid value: ${sinceSeconds}: must be greater than 0`);
-  if (limitBytes !== undefined && limitBytes < 1) fail('limitBytes', `Invalid value: ${limitBytes}: must be greater than 0`);
+  const fail = (field: string, message: string, reason = 'FieldValueInvalid') =>
+    causes.push({ reason, field, message });
+  if (tailLines !== undefined && tailLines < 0)
+    fail('tailLines', `Invalid value: ${tailLines}: must be greater than or equal to 0`);
+  if (sinceSeconds !== undefined && sinceSeconds < 1)
+    fail('sinceSeconds', `Invalid value: ${sinceSeconds}: must be greater than 0`);
+  if (limitBytes !== undefined && limitBytes < 1)
+    fail('limitBytes', `Invalid value: ${limitBytes}: must be greater than 0`);
   if (sinceSeconds !== undefined && sinceTime) {
     fail('', 'at most one of `sinceTime` or `sinceSeconds` may be specified', 'FieldValueForbidden');
   }

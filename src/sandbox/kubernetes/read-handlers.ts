@@ -33,7 +33,9 @@ export function handleGet(
   const object = ctx.store.get(route.type.storage, route.namespace, route.name);
   if (!object) throw notFound({ group: route.type.group, resource: route.type.plural, name: route.name });
   const table = wantsTable(req.headers.accept);
-  const body = table ? toTable(route.type.storage, [object], ctx.store.resourceVersion, ctx.now()) : present(route.type, object);
+  const body = table
+    ? toTable(route.type.storage, [object], ctx.store.resourceVersion, ctx.now())
+    : present(route.type, object);
   sendJson(res, 200, body);
 }
 
@@ -51,7 +53,9 @@ export function handleList(
     ...(EXTRA_FIELDS[route.type.plural] ?? []),
   ]);
   const matches: Matcher = (object) =>
-    (route.namespace === undefined || object.metadata.namespace === route.namespace) && labels(object) && fields(object);
+    (route.namespace === undefined || object.metadata.namespace === route.namespace) &&
+    labels(object) &&
+    fields(object);
   const table = wantsTable(req.headers.accept);
   if (flag(query, 'watch')) {
     serveWatch(ctx, req, res, {

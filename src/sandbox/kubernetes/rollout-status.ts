@@ -41,7 +41,12 @@ export function rolloutStatus(d: Deployment): RolloutStatus {
 }
 
 /** Settles when `rolloutStatus` is done (resolves) or failed (rejects), re-checking on every write to the Deployment. */
-export function waitForRollout(store: ObjectStore, namespace: string, name: string, timeoutMs: number): Promise<Deployment> {
+export function waitForRollout(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+  timeoutMs: number,
+): Promise<Deployment> {
   return new Promise((resolve, reject) => {
     const finish = (outcome: Deployment | Error) => {
       unsubscribe();

@@ -54,7 +54,9 @@ export function seedDeployment(
       spec: {
         replicas: input.replicas,
         selector: { matchLabels: labels },
-        ...(input.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: input.progressDeadlineSeconds } : {}),
+        ...(input.progressDeadlineSeconds !== undefined
+          ? { progressDeadlineSeconds: input.progressDeadlineSeconds }
+          : {}),
         template: {
           metadata: { labels },
           spec: { containers: [{ name: container, image, ports: [{ containerPort: 8080, protocol: 'TCP' }] }] },

@@ -82,7 +82,10 @@ function parseLabelRequirement(part: string): Requirement {
   const text = part.trim();
   const set = /^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
   if (set?.[1] && set[2]) {
-    const values = (set[3] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+    const values = (set[3] ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     return { key: set[1], operator: set[2] === 'in' ? 'in' : 'notin', values };
   }
   const equality = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(text);

@@ -60,7 +60,9 @@ export class ObjectStore {
   list<T extends KubeObject>(storage: string, namespace?: string): T[] {
     return [...this.#bucket(storage).values()]
       .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
-      .sort((a, b) => key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)))
+      .sort((a, b) =>
+        key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)),
+      )
       .map((o) => structuredClone(o) as T);
   }
 

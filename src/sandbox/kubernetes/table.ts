@@ -25,8 +25,24 @@ const age: Column = {
 function templateColumns(template: (o: KubeObject) => Deployment['spec']['template']): Column[] {
   const containers = (o: KubeObject) => template(o).spec.containers;
   return [
-    { name: 'Containers', type: 'string', priority: 1, cell: (o) => containers(o).map((c) => c.name).join(',') },
-    { name: 'Images', type: 'string', priority: 1, cell: (o) => containers(o).map((c) => c.image).join(',') },
+    {
+      name: 'Containers',
+      type: 'string',
+      priority: 1,
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.name)
+          .join(','),
+    },
+    {
+      name: 'Images',
+      type: 'string',
+      priority: 1,
+      cell: (o) =>
+        containers(o)
+          .map((c) => c.image)
+          .join(','),
+    },
   ];
 }
 
@@ -43,7 +59,11 @@ const hpa = (o: KubeObject) => o as HorizontalPodAutoscaler;
 const COLUMNS: Record<string, Column[]> = {
   deployments: [
     name,
-    { name: 'Ready', type: 'string', cell: (o) => `${deployment(o).status.readyReplicas ?? 0}/${deployment(o).spec.replicas}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (o) => `${deployment(o).status.readyReplicas ?? 0}/${deployment(o).spec.replicas}`,
+    },
     { name: 'Up-to-date', type: 'integer', cell: (o) => deployment(o).status.updatedReplicas ?? 0 },
     { name: 'Available', type: 'integer', cell: (o) => deployment(o).status.availableReplicas ?? 0 },
     age,
@@ -132,7 +152,8 @@ export function humanDuration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
   const years = Math.floor(days / 365);

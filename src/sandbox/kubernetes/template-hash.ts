@@ -32,7 +32,9 @@ export function sameTemplate(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
 }
 
 export function templateHash(template: PodTemplateSpec): string {
-  const digest = createHash('sha256').update(canonicalJson(withoutHashLabel(template))).digest();
+  const digest = createHash('sha256')
+    .update(canonicalJson(withoutHashLabel(template)))
+    .digest();
   return safeEncode(digest, 10);
 }
 

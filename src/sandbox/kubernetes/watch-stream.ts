@@ -27,9 +27,11 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
     if (type) send(type, options.present(event.object));
   };
 
-  const since = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
+  const since =
+    options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
   if (options.sendInitialEvents || since === undefined || Number.isNaN(since)) {
-    for (const object of ctx.store.list(options.storage).filter(options.matches)) send('ADDED', options.present(object));
+    for (const object of ctx.store.list(options.storage).filter(options.matches))
+      send('ADDED', options.present(object));
     if (options.sendInitialEvents) {
       send('BOOKMARK', {
         ...options.bookmarkTemplate,

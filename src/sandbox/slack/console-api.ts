@@ -17,7 +17,8 @@ export type ConsoleHost = Pick<
 type Reply = [status: number, body: Record<string, unknown>];
 
 /** The page is served with a policy that allows only its own files: message content never becomes code. */
-const PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The web console: `GET /`, its files under `/console/`, and its JSON and SSE API under `/console/api/`. */
 export class SlackConsole {
@@ -67,7 +68,12 @@ export class SlackConsole {
       return sendJson(res, 404, { ok: false, error: 'not_found', message: `No console API ${name}` });
     }
     if (req.method !== method) {
-      return sendJson(res, 405, { ok: false, error: 'method_not_allowed', message: `Use ${method}` }, { allow: method });
+      return sendJson(
+        res,
+        405,
+        { ok: false, error: 'method_not_allowed', message: `Use ${method}` },
+        { allow: method },
+      );
     }
     if (name === 'events') return this.#events.open(res);
     if (name === 'state') {
@@ -128,8 +134,9 @@ export class SlackConsole {
     const id = requireString(body, 'id');
     const control = (this.#options.controls ?? []).find((c) => c.id === id);
     if (!control) return [404, { ok: false, error: 'unknown_control', message: `No control ${id}` }];
-    const given = body['params'] ?? {};
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new BadRequest('params must be an object');
+    const given = body.params ?? {};
+    if (typeof given !== 'object' || given === null || Array.isArray(given))
+      throw new BadRequest('params must be an object');
     const declared = control.params ?? [];
     const params: Record<string, string> = {};
     for (const name of Object.keys(given)) {
@@ -145,7 +152,10 @@ export class SlackConsole {
     try {
       return [200, { ok: true, text: await control.run(params) }];
     } catch (error) {
-      return [500, { ok: false, error: 'control_failed', message: error instanceof Error ? error.message : String(error) }];
+      return [
+        500,
+        { ok: false, error: 'control_failed', message: error instanceof Error ? error.message : String(error) },
+      ];
     }
   }
 

@@ -10,7 +10,8 @@ export function parseBody(raw: Buffer): Body {
   } catch {
     throw new BadRequest('the body must be JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest('the body must be a JSON object');
   return body as Body;
 }
 

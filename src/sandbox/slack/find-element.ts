@@ -4,12 +4,12 @@ type Element = Record<string, unknown>;
 export function findElement(blocks: unknown[], actionId: string): { blockId?: string; element: Element } | undefined {
   for (const block of blocks as Element[]) {
     const candidates = [
-      ...(Array.isArray(block['elements']) ? (block['elements'] as Element[]) : []),
-      block['accessory'] as Element | undefined,
-      block['element'] as Element | undefined,
+      ...(Array.isArray(block.elements) ? (block.elements as Element[]) : []),
+      block.accessory as Element | undefined,
+      block.element as Element | undefined,
     ];
-    const element = candidates.find((e) => e?.['action_id'] === actionId);
-    if (element) return { ...(typeof block['block_id'] === 'string' ? { blockId: block['block_id'] } : {}), element };
+    const element = candidates.find((e) => e?.action_id === actionId);
+    if (element) return { ...(typeof block.block_id === 'string' ? { blockId: block.block_id } : {}), element };
   }
   return undefined;
 }

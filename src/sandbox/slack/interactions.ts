@@ -107,7 +107,8 @@ export class Interactions {
       response_url: responseUrl,
       trigger_id: triggerId(),
     });
-    if (this.#transport(input) === 'socket') return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl);
+    if (this.#transport(input) === 'socket')
+      return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl);
     return this.#post(body.toString(), input, responseUrl);
   }
 
@@ -117,7 +118,7 @@ export class Interactions {
     const channel = this.#channel(input.channel);
     const message = store.find(channel.id, input.messageTs);
     const found = message ? findElement(message.blocks, input.actionId) : undefined;
-    const text = found?.element['text'] as { text?: unknown } | undefined;
+    const text = found?.element.text as { text?: unknown } | undefined;
     const responseUrl = this.#deps.responseUrl(
       responseUrls.issue({ channel: channel.id, user: user.id, messageTs: input.messageTs }),
     );
@@ -139,11 +140,11 @@ export class Interactions {
       response_url: responseUrl,
       actions: [
         {
-          type: typeof found?.element['type'] === 'string' ? found.element['type'] : 'button',
+          type: typeof found?.element.type === 'string' ? found.element.type : 'button',
           action_id: input.actionId,
           block_id: input.blockId ?? found?.blockId ?? randomBytes(3).toString('base64url'),
           text: { type: 'plain_text', text: typeof text?.text === 'string' ? text.text : input.actionId, emoji: true },
-          value: input.value ?? found?.element['value'],
+          value: input.value ?? found?.element.value,
           action_ts: store.nextTs(),
         },
       ],

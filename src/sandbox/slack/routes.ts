@@ -75,8 +75,8 @@ async function api(
     return sendJson(res, 200, { ok: false, error: 'invalid_json' });
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const token = bearer ?? (typeof args['token'] === 'string' ? args['token'] : undefined);
-  delete args['token'];
+  const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
+  delete args.token;
   deps.recordCall(method, args);
 
   const failure = deps.failures.take(method);

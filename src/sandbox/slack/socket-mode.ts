@@ -92,7 +92,9 @@ export class SocketModeServer {
       this.#pending.set(envelopeId, { ws, settle });
       // Slack lets slash commands answer in the ack; block_actions acks carry nothing it uses.
       const acceptsResponsePayload = type === 'slash_commands';
-      ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: acceptsResponsePayload }));
+      ws.send(
+        JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: acceptsResponsePayload }),
+      );
     });
   }
 

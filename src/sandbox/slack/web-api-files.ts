@@ -21,7 +21,7 @@ const getUploadUrl: ApiHandler = (args, ctx) => {
 };
 
 const completeUpload: ApiHandler = (args, ctx) => {
-  const requested = args['files'];
+  const requested = args.files;
   if (!Array.isArray(requested) || requested.length === 0) return fail('invalid_arguments');
   const files: StoredFile[] = [];
   for (const entry of requested as { id?: unknown; title?: unknown }[]) {

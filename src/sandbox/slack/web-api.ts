@@ -5,7 +5,7 @@ import { FILE_METHODS } from './web-api-files.ts';
 
 /** Text and blocks as chat.* methods take them; Slack refuses a message with neither. */
 function content(args: Args): { text: string; blocks: unknown[] } | { error: string } {
-  const blocks = args['blocks'] ?? [];
+  const blocks = args.blocks ?? [];
   if (!Array.isArray(blocks)) return { error: 'invalid_blocks_format' };
   const text = str(args, 'text') ?? '';
   if (text === '' && blocks.length === 0) return { error: 'no_text' };
@@ -51,7 +51,7 @@ const update: ApiHandler = (args, ctx) => {
   // Slack cannot address ephemeral messages through chat.update; only their response_url can.
   if (!m || m.deleted || m.ephemeralTo !== undefined) return fail('message_not_found');
   if (m.botId !== ctx.workspace.bot.botId) return fail('cant_update_message');
-  const blocks = args['blocks'];
+  const blocks = args.blocks;
   if (blocks !== undefined && !Array.isArray(blocks)) return fail('invalid_blocks_format');
   const text = str(args, 'text');
   if (text === undefined && blocks === undefined) return fail('no_text');

@@ -43,14 +43,38 @@ describe('heartbeat failures are logged with context and counted, never swallowe
     let finish: (() => void) | undefined;
     const base = replica(db.store).changes.deps;
     const flow = new ChangeFlow({
-      ...base, store: failingHeartbeats(db.store), log, metrics, heartbeatMs: 20,
-      kinds: { deploy: { concern: 'version', execute: () => new Promise((resolve) => (finish = () => resolve({ ok: true, summary: 'deployed' }))) } },
+      ...base,
+      store: failingHeartbeats(db.store),
+      log,
+      metrics,
+      heartbeatMs: 20,
+      kinds: {
+        deploy: {
+          concern: 'version',
+          execute: () => new Promise((resolve) => (finish = () => resolve({ ok: true, summary: 'deployed' }))),
+        },
+      },
     });
     const plan: ChangePlan = {
-      kind: 'deploy', service: 'api', env: 'prod', title: 'Deploy api to prod', headline: 'h', fields: [], binding: {}, exec: {},
+      kind: 'deploy',
+      service: 'api',
+      env: 'prod',
+      title: 'Deploy api to prod',
+      headline: 'h',
+      fields: [],
+      binding: {},
+      exec: {},
     };
     const reply = { ephemeral: async () => {}, inChannel: async () => {} };
-    const submission = { requester: 'U0BOB', channel: 'C1', invocationId: 'inv_1', reply, dryRun: false, forced: undefined, notify: [] };
+    const submission = {
+      requester: 'U0BOB',
+      channel: 'C1',
+      invocationId: 'inv_1',
+      reply,
+      dryRun: false,
+      forced: undefined,
+      notify: [],
+    };
     const submitted = flow.submit(plan, submission);
     await vi.waitFor(() => expect(counts.change).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
     finish!();
@@ -59,7 +83,11 @@ describe('heartbeat failures are logged with context and counted, never swallowe
     const warning = log.lines.find((l) => l.msg.startsWith('change heartbeat failed'));
     expect(warning?.level).toBe('warn');
     expect(warning?.fields).toMatchObject({
-      kind: 'deploy', service: 'api', env: 'prod', requestId: expect.stringMatching(/^req_/), runner: expect.stringMatching(/^run_/),
+      kind: 'deploy',
+      service: 'api',
+      env: 'prod',
+      requestId: expect.stringMatching(/^req_/),
+      runner: expect.stringMatching(/^run_/),
     });
     expect(String((warning?.fields.err as Error).message)).toBe('database is locked');
     expect(counts.tail).toBe(0);

@@ -15,17 +15,17 @@ describe('snapshotGaps', () => {
       name: 'older lines cut by the line limit',
       snap: { events: events(10), olderLeftOut: true },
       expected: [
-        'Older lines were left out: these are the newest 10. '
-        + 'For more, raise `--lines` (at most 2000), or narrow with a later `--since` or with `--grep`.',
+        'Older lines were left out: these are the newest 10. ' +
+          'For more, raise `--lines` (at most 2000), or narrow with a later `--since` or with `--grep`.',
       ],
     },
     {
       name: 'newer lines not read at a budget',
       snap: { events: events(4), olderLeftOut: false, unread: { readUpTo, reason: 'its page budget (5 pages)' } },
       expected: [
-        ':warning: *Lines after 2026-11-24T09:50:04.900Z were not read*: '
-        + 'reading stopped at its page budget (5 pages), so nothing is known about them. '
-        + 'To read them, start there with `--since 2026-11-24T09:50:04.900Z`, or narrow with `--grep`.',
+        ':warning: *Lines after 2026-11-24T09:50:04.900Z were not read*: ' +
+          'reading stopped at its page budget (5 pages), so nothing is known about them. ' +
+          'To read them, start there with `--since 2026-11-24T09:50:04.900Z`, or narrow with `--grep`.',
       ],
     },
     {
@@ -41,7 +41,10 @@ describe('snapshotGaps', () => {
       snap: {
         events: [],
         olderLeftOut: false,
-        unread: { readUpTo, reason: 'its time budget (20s) while CloudWatch kept failing (<!here> Bearer abcdefghijklmnop)' },
+        unread: {
+          readUpTo,
+          reason: 'its time budget (20s) while CloudWatch kept failing (<!here> Bearer abcdefghijklmnop)',
+        },
       },
       expected: [expect.stringContaining('kept failing (&lt;!here&gt; Bearer [REDACTED])')],
     },
@@ -61,11 +64,11 @@ describe('unreadable', () => {
       redact: (t) => redact(t),
     });
     expect(text).toBe(
-      'Could not read the logs from CloudWatch /ecs/api-prod (prod): '
-      + 'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer [REDACTED]. '
-      + 'Nothing is known about the logs of *api* in *prod* from 2026-11-24 09:45 UTC to 2026-11-24 10:00 UTC '
-      + "(this is not an empty result): try again in a minute, and if it keeps failing, "
-      + "check the log backend and opsdeck's access to it.",
+      'Could not read the logs from CloudWatch /ecs/api-prod (prod): ' +
+        'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer [REDACTED]. ' +
+        'Nothing is known about the logs of *api* in *prod* from 2026-11-24 09:45 UTC to 2026-11-24 10:00 UTC ' +
+        '(this is not an empty result): try again in a minute, and if it keeps failing, ' +
+        "check the log backend and opsdeck's access to it.",
     );
   });
 

@@ -104,11 +104,25 @@ export function replica(store: Store, o: ReplicaOptions = {}) {
   // Replicas of one test share a clock running at real speed: heartbeats here are real 20 ms beats.
   const clock = o.clock ?? pinnedClock(WEEKDAY);
   const changes = new ChangeFlow({
-    store, chat, clock, catalog, log, kinds: {}, metrics: o.metrics, heartbeatMs: o.heartbeatMs,
+    store,
+    chat,
+    clock,
+    catalog,
+    log,
+    kinds: {},
+    metrics: o.metrics,
+    heartbeatMs: o.heartbeatMs,
     backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
   });
   const tails = new TailManager({
-    store, chat, clock, log, changes, redactor: createRedactor(), heartbeatMs: o.heartbeatMs ?? 20, metrics: o.metrics,
+    store,
+    chat,
+    clock,
+    log,
+    changes,
+    redactor: createRedactor(),
+    heartbeatMs: o.heartbeatMs ?? 20,
+    metrics: o.metrics,
   });
   return { changes, tails, chat };
 }

@@ -25,20 +25,26 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     await vi.waitFor(() => expect(linesPosted()).toBeGreaterThan(0), { timeout: 5_000 });
 
     expect(await other.tails.stop(id, 'U0ALICE')).toBe(true);
-    const closing = await vi.waitFor(() => {
-      const post = chat.posts.find((p) => p.text.startsWith('<@U0BOB> Tail of'));
-      if (!post) throw new Error('no closing summary yet');
-      return post;
-    }, { timeout: 5_000 });
+    const closing = await vi.waitFor(
+      () => {
+        const post = chat.posts.find((p) => p.text.startsWith('<@U0BOB> Tail of'));
+        if (!post) throw new Error('no closing summary yet');
+        return post;
+      },
+      { timeout: 5_000 },
+    );
 
     const summary = closing.text.slice('<@U0BOB> '.length);
-    expect(summary).toMatch(/^Tail of CloudWatch \/ecs\/api-prod \(prod\) stopped by <@U0ALICE> after \d+s: \d+ lines shown\.$/);
+    expect(summary).toMatch(
+      /^Tail of CloudWatch \/ecs\/api-prod \(prod\) stopped by <@U0ALICE> after \d+s: \d+ lines shown\.$/,
+    );
     // In the thread of the tail's message, the first post.
     expect(closing.thread).toBe('1.1');
     const stored = await store.getRequest(id);
     expect(stored).toMatchObject({ state: 'cancelled', outcome: { by: 'U0ALICE', summary } });
-    const audit = (await store.queryAudit({ limit: 100 }))
-      .filter((r) => r.requestId === id && r.action === 'logs.follow.stopped');
+    const audit = (await store.queryAudit({ limit: 100 })).filter(
+      (r) => r.requestId === id && r.action === 'logs.follow.stopped',
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toMatchObject({ summary, by: 'U0ALICE', reason: 'stopped by <@U0ALICE>' });
     // A second click finds it ended.
@@ -48,9 +54,12 @@ describe('a Stop click keeps the closing summary of a follow', () => {
   it('keeps the summary of a tail that ended by itself', async () => {
     const { tails, chat } = replica(store);
     const id = await tails.start(tailStart(1_000));
-    await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('reached its'))).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('reached its'))).toBe(true), {
+      timeout: 5_000,
+    });
     expect(await store.getRequest(id)).toMatchObject({
-      state: 'succeeded', outcome: { summary: expect.stringContaining('reached its 1s limit') },
+      state: 'succeeded',
+      outcome: { summary: expect.stringContaining('reached its 1s limit') },
     });
   });
 });

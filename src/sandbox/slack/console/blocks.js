@@ -13,7 +13,8 @@ export function textObject(object, ctx, className) {
 /** Text that is not in a block (a message's `text`, a confirm dialog's body) is mrkdwn. */
 export const mrkdwnText = (text, ctx, className) => textObject({ type: 'mrkdwn', text }, ctx, className);
 
-const unsupported = (what) => h('div', { className: 'bk-unsupported' }, `[${what} is not shown in the sandbox console]`);
+const unsupported = (what) =>
+  h('div', { className: 'bk-unsupported' }, `[${what} is not shown in the sandbox console]`);
 
 function button(element, ctx) {
   const style = element.style === 'primary' || element.style === 'danger' ? element.style : 'default';
@@ -37,7 +38,13 @@ function section(block, ctx) {
   const parts = [];
   if (block.text) parts.push(textObject(block.text, ctx));
   if (Array.isArray(block.fields)) {
-    parts.push(h('div', { className: 'bk-fields' }, block.fields.map((f) => textObject(f, ctx, 'bk-field'))));
+    parts.push(
+      h(
+        'div',
+        { className: 'bk-fields' },
+        block.fields.map((f) => textObject(f, ctx, 'bk-field')),
+      ),
+    );
   }
   const main = h('div', { className: 'bk-section-main' }, parts);
   const accessory = block.accessory ? h('div', { className: 'bk-accessory' }, element(block.accessory, ctx)) : null;
@@ -62,7 +69,11 @@ function block(b, ctx) {
     case 'divider':
       return h('hr', { className: 'bk-divider' });
     case 'actions':
-      return h('div', { className: 'bk-actions' }, (Array.isArray(b.elements) ? b.elements : []).map((el) => element(el, ctx)));
+      return h(
+        'div',
+        { className: 'bk-actions' },
+        (Array.isArray(b.elements) ? b.elements : []).map((el) => element(el, ctx)),
+      );
     default:
       return unsupported(`A ${str(b?.type) || 'unknown'} block`);
   }
@@ -73,7 +84,11 @@ function block(b, ctx) {
  * person at the keyboard, and what a click does.
  */
 export function renderBlocks(blocks, ctx) {
-  return h('div', { className: 'blocks' }, blocks.map((b) => block(b, ctx)));
+  return h(
+    'div',
+    { className: 'blocks' },
+    blocks.map((b) => block(b, ctx)),
+  );
 }
 
 /** Slack's confirm dialog for a button: resolves true when the person confirms. */

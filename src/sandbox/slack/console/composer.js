@@ -42,7 +42,7 @@ export function attachComposer(box, commands, send) {
     const words = /^(\/\S+)\s/.exec(input.value);
     const known = words ? commands().find((c) => c.command === words[1].toLowerCase()) : undefined;
     hint.hidden = !known;
-    hint.textContent = known ? `${known.command} ${known.usageHint}`.trim() + `  —  ${known.description}` : '';
+    hint.textContent = known ? `${`${known.command} ${known.usageHint}`.trim()}  —  ${known.description}` : '';
   }
 
   function complete(index) {

@@ -6,17 +6,36 @@ import { renderMessage } from './messages.js';
 import { compareTs, createStore, isTopLevel, messageKey, visibleTo } from './store.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
-const saved = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
-const save = (k, v) => { try { localStorage.setItem(k, v); } catch { /* private mode: just not remembered */ } };
+const saved = (k) => {
+  try {
+    return localStorage.getItem(k);
+  } catch {
+    return null;
+  }
+};
+const save = (k, v) => {
+  try {
+    localStorage.setItem(k, v);
+  } catch {
+    /* private mode: just not remembered */
+  }
+};
 
-const ui = { user: saved('opsdeck.console.user'), channel: saved('opsdeck.console.channel'), thread: null, unread: new Set() };
+const ui = {
+  user: saved('opsdeck.console.user'),
+  channel: saved('opsdeck.console.channel'),
+  thread: null,
+  unread: new Set(),
+};
 const { store, connect, addLocal } = createStore(onChange);
 let controlsDrawn = false;
 
 async function post(path, body) {
   try {
     const response = await fetch(`/console/api/${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     return { ok: response.ok, body: await response.json() };
   } catch (error) {
@@ -70,17 +89,29 @@ function drawMessages(container, messages, inThread) {
     return { key: messageKey(m), sig: `${m.rev}|${replies}|${ui.user}`, m, replies };
   });
   const view = { users: store.users, bot: store.bot, names, isSelf: (id) => id === ui.user, act, openThread, inThread };
-  keepAtBottom(container.parentElement, () => syncList(container, items, (i) => renderMessage(i.m, { ...view, replies: i.replies })));
+  keepAtBottom(container.parentElement, () =>
+    syncList(container, items, (i) => renderMessage(i.m, { ...view, replies: i.replies })),
+  );
 }
 
 function channelButton(channel, label) {
   const current = channel.id === ui.channel;
   const testid = channel.imUser ? 'channel-dm' : `channel-${channel.name}`;
-  return h('li', {}, h('button', {
-    type: 'button', className: `channel${current ? ' current' : ''}${ui.unread.has(channel.id) ? ' unread' : ''}`,
-    'data-testid': testid, 'aria-current': current ? 'page' : undefined,
-    onclick: () => selectChannel(channel.id),
-  }, label));
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        className: `channel${current ? ' current' : ''}${ui.unread.has(channel.id) ? ' unread' : ''}`,
+        'data-testid': testid,
+        'aria-current': current ? 'page' : undefined,
+        onclick: () => selectChannel(channel.id),
+      },
+      label,
+    ),
+  );
 }
 
 function selectChannel(id) {
@@ -107,7 +138,8 @@ function render({ users = false } = {}) {
   if (users) drawUsers(people);
   const rooms = [...store.channels.values()];
   const mine = (c) => !c.imUser || c.imUser === ui.user;
-  if (!rooms.some((c) => c.id === ui.channel && mine(c))) ui.channel = (rooms.find((c) => c.name === 'deploys') ?? rooms[0])?.id;
+  if (!rooms.some((c) => c.id === ui.channel && mine(c)))
+    ui.channel = (rooms.find((c) => c.name === 'deploys') ?? rooms[0])?.id;
   const channel = store.channels.get(ui.channel);
   if (!channel) return;
   document.querySelector('.team-name').textContent = store.team.name;
@@ -121,7 +153,8 @@ function render({ users = false } = {}) {
   $('composer').placeholder = channel.imUser ? `Message ${store.bot.name}` : `Message #${channel.name}`;
   const messages = list((m) => m.channel === ui.channel && isTopLevel(m));
   $('empty').hidden = messages.length > 0;
-  $('empty').textContent = `Nothing in ${channel.imUser ? 'this conversation' : `#${channel.name}`} yet. Type / to see what ${store.bot.name} can do.`;
+  $('empty').textContent =
+    `Nothing in ${channel.imUser ? 'this conversation' : `#${channel.name}`} yet. Type / to see what ${store.bot.name} can do.`;
   drawMessages($('messages'), messages, false);
   drawThread();
 }
@@ -134,7 +167,9 @@ function drawThread() {
     ui.thread = null;
     return;
   }
-  $('thread-channel').textContent = store.channels.get(parent.channel)?.imUser ? store.bot.name : `#${store.channels.get(parent.channel)?.name ?? ''}`;
+  $('thread-channel').textContent = store.channels.get(parent.channel)?.imUser
+    ? store.bot.name
+    : `#${store.channels.get(parent.channel)?.name ?? ''}`;
   const replies = list((m) => m.channel === parent.channel && m.threadTs === parent.ts && m.ts !== parent.ts);
   drawMessages($('thread-messages'), [parent, ...replies], true);
 }
@@ -144,13 +179,14 @@ function onChange(kind, message) {
     $('connection').textContent = kind === 'online' ? '' : 'Reconnecting…';
     return;
   }
-  if (kind === 'message' && message.channel !== ui.channel && isTopLevel(message) && visibleTo(ui.user)(message)) ui.unread.add(message.channel);
+  if (kind === 'message' && message.channel !== ui.channel && isTopLevel(message) && visibleTo(ui.user)(message))
+    ui.unread.add(message.channel);
   if (kind === 'state' && !controlsDrawn && store.ready) {
     controlsDrawn = true;
     $('controls-panel').hidden = store.controls.length === 0;
     renderControls($('controls'), store.controls, async (id, params) => {
       const result = await post('control', { id, params });
-      return { ok: result.ok, text: result.ok ? result.body.text : result.body.message ?? 'Failed.' };
+      return { ok: result.ok, text: result.ok ? result.body.text : (result.body.message ?? 'Failed.') };
     });
   }
   render({ users: kind === 'state' });
@@ -166,8 +202,19 @@ $('thread-close').addEventListener('click', () => {
   render();
 });
 const composerOf = (prefix) => ({
-  form: $(`${prefix}-form`), input: $(prefix), menu: $(`${prefix}-completions`), hint: $(`${prefix}-hint`),
+  form: $(`${prefix}-form`),
+  input: $(prefix),
+  menu: $(`${prefix}-completions`),
+  hint: $(`${prefix}-hint`),
 });
-attachComposer(composerOf('composer'), () => store.commands, (text) => send(text));
-attachComposer(composerOf('thread-composer'), () => store.commands, (text) => send(text, ui.thread));
+attachComposer(
+  composerOf('composer'),
+  () => store.commands,
+  (text) => send(text),
+);
+attachComposer(
+  composerOf('thread-composer'),
+  () => store.commands,
+  (text) => send(text, ui.thread),
+);
 connect();

@@ -12,8 +12,16 @@ export function renderControls(container, controls, run) {
           param.options.map((option) => h('option', { value: option }, option)),
         ),
       );
-      const result = h('output', { className: 'control-result', 'data-testid': `control-${control.id}-result`, hidden: true });
-      const button = h('button', { type: 'button', className: 'control-run', 'data-testid': `control-${control.id}` }, control.label);
+      const result = h('output', {
+        className: 'control-result',
+        'data-testid': `control-${control.id}-result`,
+        hidden: true,
+      });
+      const button = h(
+        'button',
+        { type: 'button', className: 'control-run', 'data-testid': `control-${control.id}` },
+        control.label,
+      );
       button.addEventListener('click', async () => {
         const params = Object.fromEntries(selects.map((s) => [s.name, s.value]));
         button.disabled = true;
@@ -33,7 +41,11 @@ export function renderControls(container, controls, run) {
         { className: 'control' },
         control.description ? h('p', { className: 'control-description' }, control.description) : null,
         selects.length
-          ? h('div', { className: 'control-params' }, control.params.map((p, i) => h('label', {}, h('span', {}, p.name), selects[i])))
+          ? h(
+              'div',
+              { className: 'control-params' },
+              control.params.map((p, i) => h('label', {}, h('span', {}, p.name), selects[i])),
+            )
           : null,
         button,
         result,

@@ -13,10 +13,16 @@ function formatSize(bytes) {
 /** Who wrote it: the bot (by bot id), Slackbot for the console's own notices, or a workspace user. */
 function author(message, view) {
   if (message.local) return { name: 'Slackbot', initials: 'sb', kind: 'slackbot', app: false };
-  if (message.botId || message.user === view.bot.user) return { name: view.bot.name, initials: 'od', kind: 'bot', app: true };
+  if (message.botId || message.user === view.bot.user)
+    return { name: view.bot.name, initials: 'od', kind: 'bot', app: true };
   const user = view.users.get(message.user);
   const name = user ? user.realName || user.name : str(message.user) || 'unknown';
-  const initials = name.split(/\s+/).map((w) => w[0] ?? '').join('').slice(0, 2).toLowerCase();
+  const initials = name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toLowerCase();
   return { name, initials, kind: `user-${(user?.index ?? 0) % 6}`, app: false };
 }
 
@@ -76,18 +82,41 @@ export function renderMessage(message, view) {
         { className: 'message-head' },
         h('span', { className: 'author' }, who.name),
         who.app ? h('span', { className: 'app-badge' }, 'APP') : null,
-        h('time', { dateTime: at.toISOString(), title: at.toLocaleString() }, at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+        h(
+          'time',
+          { dateTime: at.toISOString(), title: at.toLocaleString() },
+          at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+        ),
       ),
       body,
       text,
       (Array.isArray(message.files) ? message.files : []).map(file),
       message.edited ? h('span', { className: 'edited' }, '(edited)') : null,
       !view.inThread && replies > 0
-        ? h('button', { type: 'button', className: 'thread-link', 'data-testid': 'thread-link', onclick: () => view.openThread(message) }, `${replies} ${replies === 1 ? 'reply' : 'replies'}`)
+        ? h(
+            'button',
+            {
+              type: 'button',
+              className: 'thread-link',
+              'data-testid': 'thread-link',
+              onclick: () => view.openThread(message),
+            },
+            `${replies} ${replies === 1 ? 'reply' : 'replies'}`,
+          )
         : null,
     ),
     !view.inThread && !message.ephemeralTo && !message.local
-      ? h('button', { type: 'button', className: 'reply-link', 'data-testid': 'reply-link', title: 'Reply in thread', onclick: () => view.openThread(message) }, '💬')
+      ? h(
+          'button',
+          {
+            type: 'button',
+            className: 'reply-link',
+            'data-testid': 'reply-link',
+            title: 'Reply in thread',
+            onclick: () => view.openThread(message),
+          },
+          '💬',
+        )
       : null,
   );
 }

@@ -76,7 +76,8 @@ function tokenAt(s, i, names) {
   const c = s[i];
   if (s.startsWith('```', i)) {
     const close = s.indexOf('```', i + 3);
-    if (close > i + 3) return { node: { type: 'pre', text: unescape(s.slice(i + 3, close).replace(/^\n/, '')) }, end: close + 3 };
+    if (close > i + 3)
+      return { node: { type: 'pre', text: unescape(s.slice(i + 3, close).replace(/^\n/, '')) }, end: close + 3 };
   }
   if (c === '`') {
     const close = s.indexOf('`', i + 1);
@@ -89,11 +90,13 @@ function tokenAt(s, i, names) {
   }
   if (c in STYLES && opens(s, i)) {
     const close = closingMark(s, i);
-    if (close !== -1) return { node: { type: STYLES[c], children: parseInline(s.slice(i + 1, close), names) }, end: close + 1 };
+    if (close !== -1)
+      return { node: { type: STYLES[c], children: parseInline(s.slice(i + 1, close), names) }, end: close + 1 };
   }
   if (c === ':') {
     const match = /^:([a-z0-9_+-]+):/.exec(s.slice(i, i + 64));
-    if (match && EMOJI[match[1]]) return { node: { type: 'emoji', name: match[1], text: EMOJI[match[1]] }, end: i + match[0].length };
+    if (match && EMOJI[match[1]])
+      return { node: { type: 'emoji', name: match[1], text: EMOJI[match[1]] }, end: i + match[0].length };
   }
   return undefined;
 }

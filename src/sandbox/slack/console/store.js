@@ -104,7 +104,15 @@ export function createStore(onChange) {
     // Unique even for two notices in one millisecond, since the timestamp is also the message's key.
     lastLocalMicros = Math.max(Date.now() * 1000, lastLocalMicros + 1);
     const ts = `${Math.floor(lastLocalMicros / 1e6)}.${String(lastLocalMicros % 1e6).padStart(6, '0')}`;
-    const message = { ts, channel, text, blocks: [], ephemeralTo: user, local: true, ...(threadTs ? { threadTs } : {}) };
+    const message = {
+      ts,
+      channel,
+      text,
+      blocks: [],
+      ephemeralTo: user,
+      local: true,
+      ...(threadTs ? { threadTs } : {}),
+    };
     put(message);
     onChange('local', message);
   }
