@@ -58,4 +58,31 @@ describe('SqliteStore.open', () => {
     await again.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('moves tails kept as requests by older versions into their own table, closing the ones left running', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
+    const path = join(dir, 'opsdeck.db');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.version <= 3)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2026-11-01T00:00:00.000Z');
+    }
+    const insert = old.prepare(
+      `INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at,
+       outcome, message_channel, message_ts) VALUES (?, ?, 'api', 'prod', 'U0ALICE', 'C1', '{}', '', ?, ?, ?, ?, 'C1', ?)`,
+    );
+    insert.run('tail_live', 'tail', 'running', '2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z', null, '1.1');
+    insert.run('tail_done', 'tail', 'cancelled', '2026-11-20T09:00:00.000Z', '2026-11-20T09:05:00.000Z',
+      JSON.stringify({ by: 'U0BOB', summary: '3 lines shown' }), '1.2');
+    insert.run('req_1', 'deploy', 'succeeded', '2026-11-20T08:00:00.000Z', '2026-11-20T08:01:00.000Z', null, '1.3');
+    old.close();
+    const store = SqliteStore.open(path, clock);
+    const tails = Object.fromEntries((await store.listTails({})).map((t) => [t.id, t]));
+    expect(tails.tail_live).toMatchObject({ state: 'interrupted', message: { channel: 'C1', ts: '1.1' } });
+    expect(tails.tail_done).toMatchObject({ state: 'stopped', stoppedBy: 'U0BOB', summary: '3 lines shown' });
+    expect((await store.listRequests({})).map((r) => r.id)).toEqual(['req_1']);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -77,4 +77,42 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX deliveries_at ON deliveries (at);
     `,
   },
+  {
+    version: 4,
+    name: 'tails, a session type of their own',
+    // Tails used to be requests of kind `tail`. A tail running during the upgrade cannot be resumed by
+    // the new code, so it is closed as interrupted, like one whose replica died.
+    sql: `
+      CREATE TABLE tails (
+        id TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        env TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        source TEXT NOT NULL,
+        runner TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        until TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        message_channel TEXT,
+        message_ts TEXT,
+        stopped_by TEXT,
+        ended_at TEXT,
+        summary TEXT
+      );
+      CREATE INDEX tails_state ON tails (state);
+      INSERT INTO tails (id, service, env, requester, channel, source, runner, state, started_at, until, heartbeat_at,
+                         message_channel, message_ts, stopped_by, ended_at, summary)
+        SELECT id, service, env, requester, channel, '', COALESCE(runner, ''),
+               CASE state WHEN 'succeeded' THEN 'ended' WHEN 'failed' THEN 'failed' WHEN 'cancelled' THEN 'stopped'
+                          ELSE 'interrupted' END,
+               created_at, updated_at, COALESCE(heartbeat_at, updated_at), message_channel, message_ts,
+               json_extract(outcome, '$.by'),
+               updated_at, json_extract(outcome, '$.summary')
+        FROM requests WHERE kind = 'tail';
+      DELETE FROM requests WHERE kind = 'tail';
+      CREATE INDEX requests_target ON requests (service, env, created_at);
+    `,
+  },
 ];

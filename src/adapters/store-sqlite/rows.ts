@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
-import type { Approval, Lock, RequestState, StoredRequest } from '../../ports/store.ts';
+import type { Approval, Lock, RequestState, StoredRequest, StoredTail, TailState } from '../../ports/store.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
@@ -59,5 +59,27 @@ export function lockFromRow(row: Row): Lock {
     reason: String(row.reason),
     createdAt: new Date(String(row.created_at)),
     expiresAt: date(row.expires_at),
+  };
+}
+
+export function tailFromRow(row: Row): StoredTail {
+  const channel = str(row.message_channel);
+  const ts = str(row.message_ts);
+  return {
+    id: String(row.id),
+    service: String(row.service),
+    env: String(row.env),
+    requester: String(row.requester),
+    channel: String(row.channel),
+    source: String(row.source),
+    runner: String(row.runner),
+    state: String(row.state) as TailState,
+    startedAt: new Date(String(row.started_at)),
+    until: new Date(String(row.until)),
+    heartbeatAt: new Date(String(row.heartbeat_at)),
+    message: channel && ts ? { channel, ts } : undefined,
+    stoppedBy: str(row.stopped_by),
+    endedAt: date(row.ended_at),
+    summary: str(row.summary),
   };
 }

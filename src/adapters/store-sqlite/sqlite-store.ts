@@ -3,9 +3,21 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { Approval, AuditQuery, Lock, NewRequest, RequestState, Store, StoredRequest } from '../../ports/store.ts';
+import type {
+  Approval,
+  AuditQuery,
+  Lock,
+  NewRequest,
+  NewTail,
+  RequestFilter,
+  RequestState,
+  Store,
+  StoredRequest,
+  StoredTail,
+  TailState,
+} from '../../ports/store.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow } from './rows.ts';
+import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 
 export class StoreOpenError extends Error {}
 
@@ -152,18 +164,22 @@ export class SqliteStore implements Store {
     );
   }
 
-  async listRequests(filter: {
-    states?: readonly RequestState[];
-    service?: string;
-    env?: string;
-  }): Promise<StoredRequest[]> {
+  async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (filter.states?.length)
-      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`), params.push(...filter.states);
-    if (filter.service) where.push('service = ?'), params.push(filter.service);
-    if (filter.env) where.push('env = ?'), params.push(filter.env);
-    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    const among = (column: string, values: readonly string[] | undefined) => {
+      if (!values?.length) return;
+      where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    among('state', filter.states);
+    among('kind', filter.kinds);
+    among('service', filter.service === undefined ? undefined : [filter.service]);
+    among('env', filter.env === undefined ? undefined : [filter.env]);
+    const order = filter.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
+    const limit = filter.limit === undefined ? '' : ' LIMIT ?';
+    if (filter.limit !== undefined) params.push(filter.limit);
+    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${limit}`;
     return this.#stmt(sql)
       .all(...params)
       .map((r) => requestFromRow(r as Record<string, unknown>));
@@ -191,6 +207,56 @@ export class SqliteStore implements Store {
     return this.#stmt('SELECT * FROM approvals WHERE request_id = ? ORDER BY at, approver')
       .all(requestId)
       .map((r) => approvalFromRow(r as Record<string, unknown>));
+  }
+
+  async createTail(t: NewTail): Promise<StoredTail> {
+    this.#stmt(
+      `INSERT INTO tails (id, service, env, requester, channel, source, runner, state, started_at, until, heartbeat_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+    ).run(t.id, t.service, t.env, t.requester, t.channel, t.source, t.runner, t.startedAt.toISOString(),
+      t.until.toISOString(), t.startedAt.toISOString());
+    return (await this.getTail(t.id))!;
+  }
+
+  async getTail(id: string): Promise<StoredTail | undefined> {
+    const row = this.#stmt('SELECT * FROM tails WHERE id = ?').get(id);
+    return row ? tailFromRow(row as Record<string, unknown>) : undefined;
+  }
+
+  async setTailMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    this.#stmt('UPDATE tails SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
+  }
+
+  async tailHeartbeat(id: string, runner: string, at: Date): Promise<StoredTail | undefined> {
+    const result = this.#stmt(
+      "UPDATE tails SET heartbeat_at = ? WHERE id = ? AND runner = ? AND state IN ('running', 'stopping')",
+    ).run(at.toISOString(), id, runner);
+    return Number(result.changes) === 1 ? this.getTail(id) : undefined;
+  }
+
+  async requestTailStop(id: string, by: string): Promise<boolean> {
+    const result = this.#stmt("UPDATE tails SET state = 'stopping', stopped_by = ? WHERE id = ? AND state = 'running'")
+      .run(by, id);
+    return Number(result.changes) === 1;
+  }
+
+  async endTail(
+    id: string,
+    end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string },
+    at: Date,
+  ): Promise<StoredTail | undefined> {
+    const result = this.#stmt(
+      "UPDATE tails SET state = ?, summary = ?, ended_at = ? WHERE id = ? AND state IN ('running', 'stopping')",
+    ).run(end.state, end.summary, at.toISOString(), id);
+    return Number(result.changes) === 1 ? this.getTail(id) : undefined;
+  }
+
+  async listTails(filter: { states?: readonly TailState[] }): Promise<StoredTail[]> {
+    const states = filter.states ?? [];
+    const where = states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
+    return this.#stmt(`SELECT * FROM tails ${where} ORDER BY started_at, id`)
+      .all(...states)
+      .map((r) => tailFromRow(r as Record<string, unknown>));
   }
 
   async claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean> {
