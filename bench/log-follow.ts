@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { CloudWatchLogSource, createCloudWatchClient } from '../src/adapters/logs-cloudwatch/index.ts';
 import { SqliteStore } from '../src/adapters/store-sqlite/sqlite-store.ts';
-import { ChangeFlow } from '../src/core/change-flow.ts';
+import { AuditLog } from '../src/core/audit-log.ts';
 import { TailManager } from '../src/core/logs/tail-manager.ts';
 import { createRedactor } from '../src/core/redact.ts';
 import { systemClock as clock } from '../src/ports/clock.ts';
@@ -30,23 +30,15 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-logs-'));
   const store = SqliteStore.open(join(dir, 'db'), clock);
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
-  const chat = new RateLimitedChat(new SlackChat(client, createRedactor()), { clock });
-  const changes = new ChangeFlow({
-    store,
-    chat,
-    clock,
-    catalog: { services: {}, environments: {} },
-    backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
-    kinds: {},
-    log: silent,
-  });
+  const redactor = createRedactor();
+  const chat = new RateLimitedChat(new SlackChat(client, redactor), { clock });
   const tails = new TailManager({
-    store,
+    tails: store,
     chat,
     clock,
     log: silent,
-    changes,
-    redactor: createRedactor(),
+    audit: new AuditLog({ store, clock, redactor, log: silent }),
+    redactor,
     heartbeatMs: 5000,
   });
   const source = new CloudWatchLogSource({
@@ -135,7 +127,7 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
       }),
   );
   const summary = thread.find((m) => m.text.includes('Tail of'))?.text ?? '';
-  await tails.stopAll('bench over');
+  await tails.stopAll();
   await store.close();
   await Promise.all([slack.close(), cloudwatch.close()]);
   await rm(dir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ChangeKind } from '../src/core/change.ts';
+import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { mention, plain, shortSha, userText } from '../src/core/format.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
+import type { StoredRequest } from '../src/ports/store.ts';
 
 async function changesSince(
   backends: Backends,
@@ -89,7 +90,8 @@ export const deploy = defineCommand({
   permission: 'deploy',
   mutating: true,
   guarded: true,
-  async handler({ args, actor, services: { catalog, backends }, submit, log }) {
+  needs: ['catalog', 'backends'],
+  async handler({ args, actor, deps: { catalog, backends }, submit, log }) {
     const svc = catalog.services[args.service]!;
     const deployer = deployerOf(backends, args.service);
     const target = { service: args.service, env: args.env };
@@ -106,8 +108,7 @@ export const deploy = defineCommand({
     const refText = resolved ? `\`${ref}\` → <${resolved.url}|\`${shortSha(resolved.sha)}\`>` : `\`${ref}\``;
     const env = catalog.environments[args.env];
     await submit(
-      {
-        kind: 'deploy',
+      deployChange.plan({
         service: args.service,
         env: args.env,
         title: `Deploy ${args.service} to ${args.env}`,
@@ -118,8 +119,7 @@ export const deploy = defineCommand({
           ...(changes.field ? [changes.field] : []),
           ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
         ],
-        binding: { ref, sha: resolved?.sha ?? null },
-        exec: {
+        params: {
           ref,
           sha: resolved?.sha ?? null,
           reason: args.reason ?? null,
@@ -127,7 +127,7 @@ export const deploy = defineCommand({
         },
         warnings: changes.warning ? [changes.warning] : [],
         basis: current?.description,
-      },
+      }),
       { dryRun: args.dryRun },
     );
   },
@@ -137,25 +137,32 @@ export const deploy = defineCommand({
 export async function runningVersion({
   request,
   backends,
-}: Parameters<NonNullable<ChangeKind['readBasis']>>[0]): Promise<string> {
+}: { request: StoredRequest; backends: Backends }): Promise<string> {
   const current = await deployerOf(backends, request.service).current({ service: request.service, env: request.env });
   return current?.description ?? 'unknown';
 }
 
-export const deployChange: ChangeKind = {
+export const deployChange = defineChange({
+  kind: 'deploy',
   concern: 'version',
+  params: z.object({
+    ref: z.string(),
+    sha: z.string().nullable(),
+    reason: z.string().nullable(),
+    autoRollback: z.boolean(),
+  }),
   readBasis: runningVersion,
-  execute: async ({ request, exec, progress, backends }) =>
+  execute: async ({ request, params, progress, backends }) =>
     deployerOf(backends, request.service).deploy(
       {
         target: { service: request.service, env: request.env },
-        ref: String(exec.ref),
-        sha: typeof exec.sha === 'string' ? exec.sha : undefined,
+        ref: params.ref,
+        sha: params.sha ?? undefined,
         requester: request.requester,
-        reason: typeof exec.reason === 'string' ? exec.reason : undefined,
+        reason: params.reason ?? undefined,
         requestId: request.id,
-        autoRollback: exec.autoRollback === true,
+        autoRollback: params.autoRollback,
       },
       progress,
     ),
-};
+});

@@ -1,6 +1,6 @@
-import type { ActionSpec } from '../src/core/action.ts';
-import type { ChangeKind } from '../src/core/change.ts';
-import type { CommandSpec } from '../src/core/command.ts';
+import type { Action } from '../src/core/action.ts';
+import type { ChangeKind } from '../src/core/changes/define-change.ts';
+import type { Command } from '../src/core/command.ts';
 import { deploy, deployChange } from './deploy.ts';
 import { logs, logsActions } from './logs.ts';
 import { audit, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
@@ -9,7 +9,7 @@ import { runbook, runbookActions } from './runbook/index.ts';
 import { scale, scaleChange } from './scale.ts';
 
 /** Every command opsdeck offers. A static list, so what runs is what is reviewed. */
-export const commands: readonly CommandSpec[] = [
+export const commands: readonly Command[] = [
   deploy,
   rollback,
   scale,
@@ -26,11 +26,7 @@ export const commands: readonly CommandSpec[] = [
 ];
 
 /** Buttons that commands put on their messages (approval buttons come from the change flow). */
-export const actions: readonly ActionSpec[] = [...runbookActions, ...logsActions];
+export const actions: readonly Action[] = [...runbookActions, ...logsActions];
 
-/** How each kind of approved change is carried out and checked, by request kind. */
-export const changeKinds: Readonly<Record<string, ChangeKind>> = {
-  deploy: deployChange,
-  rollback: rollbackChange,
-  scale: scaleChange,
-};
+/** Every kind of change the mutating commands plan: how each is carried out and checked. */
+export const changeKinds: readonly ChangeKind[] = [deployChange, rollbackChange, scaleChange];

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { ActionSpec } from '../src/core/action.ts';
-import { TAIL_KIND } from '../src/core/change.ts';
-import { defineCommand, type Services } from '../src/core/command.ts';
+import { defineAction } from '../src/core/action.ts';
+import { defineCommand } from '../src/core/command.ts';
 import { formatDuration, isSince, parseDuration, parseSince } from '../src/core/duration.ts';
 import { BackendError, isBackendError, UserError } from '../src/core/errors.ts';
 import { formatTime, inlineCode } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
+import type { LogCenter } from '../src/core/logs/log-center.ts';
 import { snapshotGaps, unreadable } from '../src/core/logs/snapshot-text.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
@@ -14,8 +14,8 @@ import { ENV, SERVICE } from './target.ts';
 // More than this many lines go up as a file instead of filling the channel.
 const INLINE_LINES = 40;
 
-function pickSource(services: Services, service: string, wanted: string | undefined) {
-  const available = services.logs.sources(service);
+function pickSource(logs: LogCenter, service: string, wanted: string | undefined) {
+  const available = logs.sources(service);
   if (!available.length)
     throw new UserError(`\`${service}\` has no log source: set \`services.${service}.logs\` in opsdeck.yaml.`);
   if (!wanted) return available[0]!;
@@ -75,16 +75,17 @@ export const logs = defineCommand({
   }),
   permission: 'logs',
   mutating: false,
-  async handler({ args, actor, channelId, services, reply }) {
-    const { limits, tails, redact } = services.logs;
-    const { kind, source } = pickSource(services, args.service, args.source);
+  needs: ['logs', 'clock'],
+  async handler({ args, actor, channelId, deps: { logs, clock }, reply }) {
+    const { limits, tails, redact } = logs;
+    const { kind, source } = pickSource(logs, args.service, args.source);
     if ((args.pod || args.container) && kind !== 'kubernetes')
       throw new UserError('`--pod` and `--container` apply to Kubernetes logs; add `--source kubernetes`.');
     if (args.lines !== undefined && args.lines > limits.maxLines)
       throw new UserError(`\`--lines\` is at most ${limits.maxLines} (logs.maxLines in opsdeck.yaml).`);
     const target = { service: args.service, env: args.env };
     // A follow starts close to now: replaying a quarter of an hour into a thread helps nobody.
-    const since = parseSince(args.since ?? (args.follow ? '1m' : '15m'), services.clock.now())!;
+    const since = parseSince(args.since ?? (args.follow ? '1m' : '15m'), clock.now())!;
     const query = { target, since, grep: args.grep, pod: args.pod, container: args.container };
 
     if (args.follow) {
@@ -105,7 +106,7 @@ export const logs = defineCommand({
     }
     if (args.for) throw new UserError('`--for` goes with `--follow`.');
 
-    const range = `${formatTime(query.since)} to ${formatTime(services.clock.now())}`;
+    const range = `${formatTime(query.since)} to ${formatTime(clock.now())}`;
     const what = `*${args.service}* in *${args.env}*`;
     const snap = await source.snapshot(query, args.lines ?? 200).catch((err: unknown) => {
       // The invocation fails (and is audited so); the user learns the range is unknown, not empty.
@@ -121,13 +122,13 @@ export const logs = defineCommand({
     if (!events.length && !gaps.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
     const head = [summary, ...gaps].map((text) => ({ type: 'text' as const, text }));
     if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: head });
-    const lineRedact = services.logs.lineRedactor();
+    const lineRedact = logs.lineRedactor();
     const lines = events.map((e) => formatEvent(e, lineRedact));
     if (lines.length <= INLINE_LINES) {
       await reply.inChannel({ text: summary, blocks: [...head, { type: 'code', text: lines.join('\n') }] });
       return;
     }
-    await services.logs.attach(channelId, {
+    await logs.attach(channelId, {
       filename: `${args.service}-${args.env}-logs.txt`,
       title: `${args.service} ${args.env} logs`,
       content: `${lines.join('\n')}\n`,
@@ -137,17 +138,16 @@ export const logs = defineCommand({
 });
 
 /** Stop on a live tail: anyone who may read those logs may stop it. */
-export const logsActions: ActionSpec[] = [
-  {
+export const logsActions = [
+  defineAction({
     actionId: ACTION_STOP,
-    async handler({ click, roles, unverified, services }) {
-      const tail = await services.store.getRequest(click.value);
-      if (!tail || tail.kind !== TAIL_KIND) throw new UserError('That log tail no longer exists.');
+    needs: ['tails', 'permissions', 'logs'],
+    async handler({ click, roles, unverified, deps: { tails, permissions, logs } }) {
+      const tail = /^tail_[A-Za-z0-9_-]+$/.test(click.value) ? await tails.getTail(click.value) : undefined;
+      if (!tail) throw new UserError('That log tail no longer exists.');
       const need = { verb: 'logs', service: tail.service, env: tail.env };
-      if (!services.policy.allows(roles, need))
-        throw new UserError(services.policy.denialReason(roles, need, unverified));
-      if (!(await services.logs.tails.stop(tail.id, click.userId)))
-        throw new UserError('That log tail has already ended.');
+      if (!permissions.allows(roles, need)) throw new UserError(permissions.denialReason(roles, need, unverified));
+      if (!(await logs.tails.stop(tail.id, click.userId))) throw new UserError('That log tail has already ended.');
     },
-  },
+  }),
 ];

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { ChangeKind } from '../src/core/change.ts';
+import { defineChange } from '../src/core/changes/define-change.ts';
 import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { mention, plain, userText } from '../src/core/format.ts';
-import type { RollbackPlan } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
 export const rollback = defineCommand({
@@ -36,14 +35,14 @@ export const rollback = defineCommand({
   permission: 'rollback',
   mutating: true,
   guarded: true,
-  async handler({ args, actor, services: { backends }, submit }) {
+  needs: ['backends'],
+  async handler({ args, actor, deps: { backends }, submit }) {
     const deployer = deployerOf(backends, args.service);
     const target = { service: args.service, env: args.env };
     const plan = await deployer.planRollback(target, args.to);
     const current = await deployer.current(target).catch(() => undefined);
     await submit(
-      {
-        kind: 'rollback',
+      rollbackChange.plan({
         service: args.service,
         env: args.env,
         title: `Roll back ${args.service} in ${args.env}`,
@@ -53,23 +52,25 @@ export const rollback = defineCommand({
           `*Back to*\n${plain(plan.to)}`,
           ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
         ],
-        binding: { from: plan.from, to: plan.to, params: plan.params },
-        exec: { plan },
+        params: { plan },
         basis: current?.description,
-      },
+      }),
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const rollbackChange: ChangeKind = {
+export const rollbackChange = defineChange({
+  kind: 'rollback',
   concern: 'version',
+  // What the driver planned (a revision, a ref), as it needs it back to carry the rollback out.
+  params: z.object({ plan: z.object({ from: z.string(), to: z.string(), params: z.record(z.string(), z.unknown()) }) }),
   readBasis: runningVersion,
-  execute: async ({ request, exec, progress, backends }) =>
+  execute: async ({ request, params, progress, backends }) =>
     deployerOf(backends, request.service).rollback(
       { service: request.service, env: request.env },
-      exec.plan as RollbackPlan,
+      params.plan,
       { requester: request.requester, requestId: request.id },
       progress,
     ),
-};
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChangeKind } from '../src/core/change.ts';
+import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { mention, userText } from '../src/core/format.ts';
@@ -31,7 +31,8 @@ export const scale = defineCommand({
   permission: 'scale',
   mutating: true,
   guarded: true,
-  async handler({ args, actor, services: { catalog, backends }, submit }) {
+  needs: ['catalog', 'backends'],
+  async handler({ args, actor, deps: { catalog, backends }, submit }) {
     const bounds = catalog.services[args.service]?.scale;
     if (!bounds)
       throw new UserError(
@@ -54,8 +55,7 @@ export const scale = defineCommand({
         ]
       : [];
     await submit(
-      {
-        kind: 'scale',
+      scaleChange.plan({
         service: args.service,
         env: args.env,
         title: `Scale ${args.service} in ${args.env}`,
@@ -66,26 +66,23 @@ export const scale = defineCommand({
           `*Bounds*\n${bounds.min}–${bounds.max}`,
           ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
         ],
-        binding: { replicas: args.replicas },
-        exec: { replicas: args.replicas },
+        params: { replicas: args.replicas },
         warnings,
         basis: replicaCount(status.replicas),
-      },
+      }),
       { dryRun: args.dryRun },
     );
   },
 });
 
-export const scaleChange: ChangeKind = {
+export const scaleChange = defineChange({
+  kind: 'scale',
   concern: 'replicas',
+  params: z.object({ replicas: z.number().int().min(0) }),
   readBasis: async ({ request, backends }) =>
     replicaCount(
       (await scalerOf(backends, request.service).status({ service: request.service, env: request.env })).replicas,
     ),
-  execute: async ({ request, exec, progress, backends }) =>
-    scalerOf(backends, request.service).scale(
-      { service: request.service, env: request.env },
-      Number(exec.replicas),
-      progress,
-    ),
-};
+  execute: async ({ request, params, progress, backends }) =>
+    scalerOf(backends, request.service).scale({ service: request.service, env: request.env }, params.replicas, progress),
+});

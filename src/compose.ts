@@ -4,14 +4,13 @@ import { actions, changeKinds, commands } from '../commands/index.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
-import { Approvals } from './core/approvals.ts';
-import { ChangeFlow } from './core/change-flow.ts';
-import { approversBesides } from './core/approvers.ts';
+import { createChangeMachinery } from './compose/changes.ts';
+import { AuditLog } from './core/audit-log.ts';
+import type { Capabilities } from './core/capabilities.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { Redis } from 'ioredis';
 import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
 import { configRedactor, createLogSources, logCenter, type LogTuning } from './compose/logs.ts';
-import { withRedactedAudit } from './core/redacted-audit.ts';
 import { TailManager } from './core/logs/tail-manager.ts';
 import { RateLimitedChat } from './slack/rate-limited-chat.ts';
 import { createRunbookLibrary } from './compose/runbooks.ts';
@@ -85,7 +84,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const clock = opts.clock ?? systemClock;
   // Config rules (`logs.redact`) join the built-in ones on every way out: chat, files, audit.
   const redactor = configRedactor(config);
-  const store = withRedactedAudit(openStore(settings, clock), redactor);
+  const store = openStore(settings, clock);
   const metrics = new PromMetrics();
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
@@ -123,30 +122,14 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     metrics,
     ...(redis ? { redis } : {}),
   });
-  const changes = new ChangeFlow({
-    store,
-    chat,
-    clock,
-    catalog: config,
-    backends,
-    kinds: changeKinds,
-    approversBesides: (env, requester) => approversBesides({ catalog: config, policy, directory }, env, requester),
-    log: log.child({ component: 'changes' }),
+  const audit = new AuditLog({ store, clock, redactor, log: log.child({ component: 'audit' }) });
+  const changes = createChangeMachinery({
+    config, store, chat, clock, backends, kinds: changeKinds, audit, policy, directory, log, metrics, heartbeatMs,
     progressIntervalMs: opts.tuning?.progressIntervalMs,
-    heartbeatMs,
-    metrics,
   });
-  const approvals = new Approvals(changes);
   const runbooks = createRunbookLibrary({ config, settings, log, clock, families: registry.families() });
   const tails = new TailManager({
-    store,
-    chat,
-    clock,
-    log: log.child({ component: 'tails' }),
-    changes,
-    redactor,
-    heartbeatMs,
-    metrics,
+    tails: store, chat, clock, log: log.child({ component: 'tails' }), audit, redactor, heartbeatMs, metrics,
   });
   const logs = logCenter(
     config,
@@ -155,28 +138,34 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     chat,
     redactor,
   );
-  const dispatcher = new Dispatcher({
+  const capabilities: Capabilities = {
     catalog: config,
-    store,
     clock,
-    policy,
-    registry,
-    directory,
+    permissions: policy,
+    commands: registry,
+    locks: store,
+    auditTrail: store,
+    requests: store,
+    tails: store,
     backends,
-    changes,
     runbooks,
     logs,
+    audit,
+  };
+  const dispatcher = new Dispatcher({
+    capabilities,
+    policy,
+    directory,
+    changes: changes.flow,
+    actions: [...changes.approvals.actions(), ...actions],
     log,
     metrics,
-    actions: [...approvals.actions(), ...actions],
     workingNoticeMs: opts.tuning?.workingNoticeMs,
   });
-  // Every replica sweeps; compare-and-set makes each expiry happen once.
+  // Every replica sweeps; compare-and-set makes each expiry and each recovery happen once.
   const sweeper = setInterval(() => {
-    approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
-    changes
-      .recoverInterrupted(heartbeatMs * 6)
-      .catch((err: unknown) => log.warn({ err }, 'recovering interrupted changes failed'));
+    void changes.sweep();
+    tails.recoverInterrupted(heartbeatMs * 6).catch((err: unknown) => log.warn({ err }, 'recovering tails failed'));
   }, opts.tuning?.expirySweepMs ?? 15_000);
   sweeper.unref();
 
@@ -243,7 +232,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       slackReadiness.stop();
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
-      await tails.stopAll('stopped because opsdeck is shutting down');
+      await tails.stopAll();
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
       redis?.disconnect();
       await store.close();

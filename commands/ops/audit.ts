@@ -53,9 +53,10 @@ export const audit = defineCommand({
   }),
   permission: 'audit',
   mutating: false,
-  async handler({ args, services: { store, clock }, reply }) {
+  needs: ['auditTrail', 'clock'],
+  async handler({ args, deps: { auditTrail, clock }, reply }) {
     const since = parseSince(args.since, clock.now())!;
-    const rows = await store.queryAudit({
+    const rows = await auditTrail.queryAudit({
       service: args.service,
       env: args.env,
       actor: args.actor,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commandName, defineCommand, usageOf, type CommandSpec } from '../../src/core/command.ts';
+import { type Command, commandName, defineCommand, usageOf } from '../../src/core/command.ts';
 import { UserError } from '../../src/core/errors.ts';
 import type { Block } from '../../src/core/message.ts';
-import type { Policy } from '../../src/core/policy.ts';
+import type { Permissions } from '../../src/core/policy.ts';
 
-function mayRun(spec: CommandSpec, roles: readonly string[], policy: Policy): boolean {
+function mayRun(spec: Command, roles: readonly string[], policy: Permissions): boolean {
   return spec.permission === null || policy.allowsVerbSomewhere(roles, spec.permission);
 }
 
@@ -20,7 +20,8 @@ export const help = defineCommand({
   schema: z.object({ command: z.string().optional() }),
   permission: null,
   mutating: false,
-  async handler({ args, actor, services: { registry, policy }, reply }) {
+  needs: ['commands', 'permissions'],
+  async handler({ args, actor, deps: { commands: registry, permissions: policy }, reply }) {
     const visible = registry.all().filter((spec) => mayRun(spec, actor.roles, policy));
     if (args.command) {
       const wanted = `/${args.command.replace(/^\//, '').toLowerCase()}`;

@@ -4,7 +4,6 @@ import { parseDuration } from '../../src/core/duration.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { formatTime, mention, userText } from '../../src/core/format.ts';
 import { textMessage } from '../../src/core/message.ts';
-import { redactDeep } from '../../src/core/redact.ts';
 import { ENV, SERVICE } from '../target.ts';
 
 export const lock = defineCommand({
@@ -25,7 +24,8 @@ export const lock = defineCommand({
   }),
   permission: 'lock',
   mutating: true,
-  async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
+  needs: ['locks', 'clock', 'audit'],
+  async handler({ args, actor, invocationId, deps: { locks, clock, audit }, reply }) {
     const now = clock.now();
     const ttl = args.for ? parseDuration(args.for) : undefined;
     const wanted = {
@@ -36,7 +36,7 @@ export const lock = defineCommand({
       createdAt: now,
       expiresAt: ttl ? new Date(now.getTime() + ttl) : undefined,
     };
-    const result = await store.acquireLock(wanted, now);
+    const result = await locks.acquireLock(wanted, now);
     if (!result.acquired) {
       const held = result.lock;
       throw new UserError(
@@ -44,19 +44,16 @@ export const lock = defineCommand({
       );
     }
     try {
-      await store.appendAudit(
-        {
-          actor: actor.userId,
-          action: 'lock.acquired',
-          target: { service: args.service, env: args.env },
-          requestId: invocationId,
-          details: redactDeep({ reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() }),
-        },
-        now,
-      );
+      await audit.require({
+        actor: actor.userId,
+        action: 'lock.acquired',
+        target: wanted,
+        requestId: invocationId,
+        details: { reason: args.reason, expiresAt: wanted.expiresAt?.toISOString() },
+      });
     } catch (err) {
       // Fail closed: a lock nobody can account for is released again.
-      await store.releaseLock(args.service, args.env);
+      await locks.releaseLock(args.service, args.env);
       throw err;
     }
     const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : ' until `/ops unlock`';
@@ -78,21 +75,19 @@ export const unlock = defineCommand({
   schema: z.object({ service: z.string(), env: z.string() }),
   permission: 'lock',
   mutating: true,
-  async handler({ args, actor, invocationId, services: { store, clock }, reply }) {
-    const held = await store.getLock(args.service, args.env, clock.now());
+  needs: ['locks', 'clock', 'audit'],
+  async handler({ args, actor, invocationId, deps: { locks, clock, audit }, reply }) {
+    const held = await locks.getLock(args.service, args.env, clock.now());
     if (!held) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
     // Audited before it is released: an unlock that cannot be recorded does not happen.
-    await store.appendAudit(
-      {
-        actor: actor.userId,
-        action: 'lock.released',
-        target: { service: args.service, env: args.env },
-        requestId: invocationId,
-        details: redactDeep({ owner: held.owner, reason: held.reason }),
-      },
-      clock.now(),
-    );
-    const released = (await store.releaseLock(args.service, args.env)) ?? held;
+    await audit.require({
+      actor: actor.userId,
+      action: 'lock.released',
+      target: held,
+      requestId: invocationId,
+      details: { owner: held.owner, reason: held.reason },
+    });
+    const released = (await locks.releaseLock(args.service, args.env)) ?? held;
     const whose =
       released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${userText(released.reason)})`;
     await reply.inChannel(
@@ -111,8 +106,9 @@ export const locks = defineCommand({
   schema: z.object({}),
   permission: 'status',
   mutating: false,
-  async handler({ services: { store, clock }, reply }) {
-    const held = await store.listLocks(clock.now());
+  needs: ['locks', 'clock'],
+  async handler({ deps: { locks, clock }, reply }) {
+    const held = await locks.listLocks(clock.now());
     if (!held.length) return reply.ephemeral(textMessage('No locks.'));
     const lines = held.map(
       (l) =>

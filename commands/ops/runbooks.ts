@@ -12,7 +12,8 @@ export const runbooksReload = defineCommand({
   schema: z.object({ action: z.literal('reload', { error: 'the only action is `reload`' }) }),
   permission: 'runbook',
   mutating: false,
-  async handler({ services: { runbooks }, reply }) {
+  needs: ['runbooks'],
+  async handler({ deps: { runbooks }, reply }) {
     const count = await runbooks.reload();
     await reply.ephemeral(textMessage(`Reloaded ${count} runbooks from ${runbooks.describe()}.`));
   },

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { defineCommand, type Services } from '../../src/core/command.ts';
-import { paramsOf } from '../../src/core/change.ts';
+import type { Capabilities } from '../../src/core/capabilities.ts';
+import { envelopeOf } from '../../src/core/changes/request-envelope.ts';
+import { defineCommand } from '../../src/core/command.ts';
 import { formatTime, mention, plain, userText } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
 import { SERVICE } from '../target.ts';
 
-async function describeEnv(services: Services, service: string, env: string): Promise<string> {
-  const { backends, store, clock, catalog } = services;
+type StatusDeps = Pick<Capabilities, 'backends' | 'requests' | 'locks' | 'clock' | 'catalog'>;
+
+async function describeEnv(deps: StatusDeps, service: string, env: string): Promise<string> {
+  const { backends, requests, locks, clock, catalog } = deps;
   const now = clock.now();
   const lines: string[] = [];
   const running = await backends
@@ -22,18 +25,18 @@ async function describeEnv(services: Services, service: string, env: string): Pr
       `*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${s.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : ''}` : 'unknown'}`,
     );
   }
-  const done = (await store.listRequests({ service, env, states: ['succeeded'] }))
-    .filter((r) => r.kind === 'deploy' || r.kind === 'rollback')
-    .at(-1);
+  const [done] = await requests.listRequests({
+    service, env, states: ['succeeded'], kinds: ['deploy', 'rollback'], newestFirst: true, limit: 1,
+  });
   if (done)
     lines.push(
-      `*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`,
+      `*Last change:* ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`,
     );
-  const lock = await store.getLock(service, env, now);
+  const lock = await locks.getLock(service, env, now);
   if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);
   const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
   if (freeze) lines.push(`*Frozen:* \`${freeze.name}\` until ${formatTime(freeze.endsAt)}`);
-  const pending = await store.listRequests({ service, env, states: ['pending', 'approved', 'running'] });
+  const pending = await requests.listRequests({ service, env, states: ['pending', 'approved', 'running'] });
   if (pending.length)
     lines.push(`*In progress:* ${pending.map((r) => `${r.kind} by ${mention(r.requester)} (${r.state})`).join(', ')}`);
   return lines.join('\n');
@@ -52,13 +55,14 @@ export const status = defineCommand({
   schema: z.object({ service: z.string(), env: z.string().optional() }),
   permission: 'status',
   mutating: false,
-  async handler({ args, services, reply }) {
+  needs: ['backends', 'requests', 'locks', 'clock', 'catalog'],
+  async handler({ args, deps, reply }) {
     const envs = args.env
       ? [args.env]
-      : (services.catalog.services[args.service]?.environments ?? Object.keys(services.catalog.environments));
+      : (deps.catalog.services[args.service]?.environments ?? Object.keys(deps.catalog.environments));
     const blocks: Block[] = [{ type: 'header', text: `Status of ${args.service}` }];
     for (const env of envs)
-      blocks.push({ type: 'text', text: `*${env}*\n${await describeEnv(services, args.service, env)}` });
+      blocks.push({ type: 'text', text: `*${env}*\n${await describeEnv(deps, args.service, env)}` });
     await reply.ephemeral({ text: `Status of ${args.service}`, blocks });
   },
 });

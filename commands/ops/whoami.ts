@@ -11,7 +11,8 @@ export const whoami = defineCommand({
   schema: z.object({}),
   permission: null,
   mutating: false,
-  async handler({ actor, services: { policy, catalog }, reply }) {
+  needs: ['permissions', 'catalog'],
+  async handler({ actor, deps: { permissions: policy, catalog }, reply }) {
     const lines = [`You are <@${actor.userId}>.`];
     if (!actor.roles.length) {
       lines.push(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ActionContext, ActionSpec } from '../../src/core/action.ts';
-import { defineCommand, type Services } from '../../src/core/command.ts';
+import { type ActionContext, defineAction } from '../../src/core/action.ts';
+import { defineCommand } from '../../src/core/command.ts';
+import type { CommandList } from '../../src/core/command-list.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { clearWinner } from '../../src/core/runbooks/search.ts';
 import { stepKey, type Step } from '../../src/core/runbooks/steps.ts';
@@ -8,16 +9,16 @@ import { tokenize } from '../../src/core/tokenize.ts';
 import { choicesMessage, POST, RUN, runbookMessage, SHOW, type StepInfo } from './view.ts';
 
 /** Steps of registered commands run; those of mutating commands ask for confirmation first. */
-function stepInfo(services: Services): StepInfo {
+function stepInfo(commands: CommandList): StepInfo {
   return {
-    runnable: (step) => services.registry.families().includes(step.family),
-    changes: (step) => specOf(services, step)?.mutating ?? true,
+    runnable: (step) => commands.families().includes(step.family),
+    changes: (step) => specOf(commands, step)?.mutating ?? true,
   };
 }
 
-function specOf(services: Services, step: Step) {
+function specOf(commands: CommandList, step: Step) {
   try {
-    return services.registry.resolve(step.family, tokenize(step.text)).spec;
+    return commands.resolve(step.family, tokenize(step.text)).spec;
   } catch {
     return undefined;
   }
@@ -34,12 +35,13 @@ export const runbook = defineCommand({
   schema: z.object({ query: z.string().max(200).optional(), alert: z.string().max(200).optional() }),
   permission: 'runbook',
   mutating: false,
-  async handler({ args, services, reply }) {
-    const index = await services.runbooks.index();
+  needs: ['runbooks', 'commands'],
+  async handler({ args, deps: { runbooks, commands }, reply }) {
+    const index = await runbooks.index();
     if (args.alert) {
       const matches = index.byAlert(args.alert);
       if (matches.length === 1)
-        return reply.ephemeral(runbookMessage(matches[0]!, { steps: stepInfo(services), offerPost: true }));
+        return reply.ephemeral(runbookMessage(matches[0]!, { steps: stepInfo(commands), offerPost: true }));
       if (matches.length > 1)
         return reply.ephemeral(choicesMessage(`Runbooks for the alert \`${args.alert}\`:`, matches.slice(0, 5)));
       const near = index.search(args.alert, 5).map((h) => h.runbook);
@@ -53,14 +55,14 @@ export const runbook = defineCommand({
       const groups = index
         .byService()
         .map((g) => `*${g.service ?? 'general'}*: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
-      if (!groups.length) throw new UserError(`No runbooks found in ${services.runbooks.describe()}.`);
+      if (!groups.length) throw new UserError(`No runbooks found in ${runbooks.describe()}.`);
       const text = `Runbooks by service (\`/runbook <words>\` to open one):\n${groups.join('\n')}`;
       return reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
     }
     const hits = index.search(args.query, 5);
     if (!hits.length) throw new UserError(`No runbook matches \`${args.query}\`. \`/runbook\` lists them all.`);
     if (clearWinner(hits))
-      return reply.ephemeral(runbookMessage(hits[0]!.runbook, { steps: stepInfo(services), offerPost: true }));
+      return reply.ephemeral(runbookMessage(hits[0]!.runbook, { steps: stepInfo(commands), offerPost: true }));
     await reply.ephemeral(
       choicesMessage(
         `Runbooks matching \`${args.query}\`:`,
@@ -70,36 +72,42 @@ export const runbook = defineCommand({
   },
 });
 
-async function lookup(ctx: ActionContext) {
-  const { services, roles, unverified, click } = ctx;
-  if (!services.policy.allows(roles, { verb: 'runbook' })) {
-    throw new UserError(services.policy.denialReason(roles, { verb: 'runbook' }, unverified));
+type RunbookDeps = 'runbooks' | 'commands' | 'permissions';
+const NEEDS: readonly RunbookDeps[] = ['runbooks', 'commands', 'permissions'];
+
+async function lookup(ctx: ActionContext<RunbookDeps>) {
+  const { deps, roles, unverified, click } = ctx;
+  if (!deps.permissions.allows(roles, { verb: 'runbook' })) {
+    throw new UserError(deps.permissions.denialReason(roles, { verb: 'runbook' }, unverified));
   }
   const at = click.value.lastIndexOf('#');
   const id = at < 0 ? click.value : click.value.slice(0, at);
-  const rb = await services.runbooks.get(id);
+  const rb = await deps.runbooks.get(id);
   if (!rb) throw new UserError('That runbook is no longer available; search again with `/runbook`.');
   return { rb, key: at < 0 ? undefined : click.value.slice(at + 1) };
 }
 
 /** Show (from a list), Post to channel, and Run a step; each re-checks the clicker. */
-export const runbookActions: ActionSpec[] = [
-  {
+export const runbookActions = [
+  defineAction({
     actionId: `${SHOW}.*`,
+    needs: NEEDS,
     async handler(ctx) {
       const { rb } = await lookup(ctx);
-      await ctx.click.reply.ephemeral(runbookMessage(rb, { steps: stepInfo(ctx.services), offerPost: true }));
+      await ctx.click.reply.ephemeral(runbookMessage(rb, { steps: stepInfo(ctx.deps.commands), offerPost: true }));
     },
-  },
-  {
+  }),
+  defineAction({
     actionId: POST,
+    needs: NEEDS,
     async handler(ctx) {
       const { rb } = await lookup(ctx);
-      await ctx.click.reply.inChannel(runbookMessage(rb, { steps: stepInfo(ctx.services), offerPost: false }));
+      await ctx.click.reply.inChannel(runbookMessage(rb, { steps: stepInfo(ctx.deps.commands), offerPost: false }));
     },
-  },
-  {
+  }),
+  defineAction({
     actionId: `${RUN}.*`,
+    needs: NEEDS,
     async handler(ctx) {
       const { rb, key } = await lookup(ctx);
       const step = rb.steps.find((s) => stepKey(s.command) === key);
@@ -109,5 +117,5 @@ export const runbookActions: ActionSpec[] = [
         );
       await ctx.runCommand(step.command);
     },
-  },
+  }),
 ];

@@ -1,22 +1,31 @@
-import type { Services } from './command.ts';
+import type { Directory } from '../ports/directory.ts';
+import type { Catalog } from './catalog.ts';
+import type { Permissions } from './policy.ts';
+
+/** Who approves: the roles from the config, their members, and the user groups behind them. */
+export interface ApproverSources {
+  catalog: Catalog;
+  permissions: Permissions;
+  directory: Directory;
+}
 import { mention } from './format.ts';
 
 /** Mentions for everyone who can approve changes to `env`: user ids directly, groups by their id. */
 export async function approversToNotify(
-  services: Pick<Services, 'catalog' | 'policy' | 'directory'>,
+  sources: ApproverSources,
   env: string,
 ): Promise<string[]> {
   const roles =
-    services.catalog.environments[env]?.approval?.from ??
-    services.policy.roleNames.filter((r) => services.policy.allowsVerbSomewhere([r], 'breakglass'));
+    sources.catalog.environments[env]?.approval?.from ??
+    sources.permissions.roleNames.filter((r) => sources.permissions.allowsVerbSomewhere([r], 'breakglass'));
   const out = new Set<string>();
   for (const role of roles) {
-    for (const member of services.policy.membersOf(role)) {
+    for (const member of sources.permissions.membersOf(role)) {
       if (!member.startsWith('@')) {
         out.add(mention(member));
         continue;
       }
-      const id = await services.directory.groupId(member.slice(1));
+      const id = await sources.directory.groupId(member.slice(1));
       out.add(id ? `<!subteam^${id}>` : member);
     }
   }
@@ -28,16 +37,16 @@ export async function approversToNotify(
  * user group could not be looked up, since then nobody can say.
  */
 export async function approversBesides(
-  services: Pick<Services, 'catalog' | 'policy' | 'directory'>,
+  sources: ApproverSources,
   env: string,
   requester: string,
 ): Promise<number | undefined> {
-  const from = services.catalog.environments[env]?.approval?.from ?? [];
+  const from = sources.catalog.environments[env]?.approval?.from ?? [];
   const people = new Set<string>();
   for (const role of from) {
-    for (const member of services.policy.membersOf(role)) {
+    for (const member of sources.permissions.membersOf(role)) {
       if (!member.startsWith('@')) people.add(member);
-      else for (const id of await services.directory.groupMembers(member.slice(1))) people.add(id);
+      else for (const id of await sources.directory.groupMembers(member.slice(1))) people.add(id);
     }
   }
   people.delete(requester);

@@ -1,17 +1,8 @@
 import type { z } from 'zod';
 import type { Replier } from '../ports/chat.ts';
-import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { Store } from '../ports/store.ts';
-import type { Backends } from '../ports/backends.ts';
-import type { Directory } from '../ports/directory.ts';
-import type { Catalog } from './catalog.ts';
-import type { ChangePlan } from './change.ts';
-import type { ChangeFlow } from './change-flow.ts';
-import type { Policy } from './policy.ts';
-import type { Registry } from './registry.ts';
-import type { LogCenter } from './logs/log-center.ts';
-import type { RunbookLibrary } from './runbooks/library.ts';
+import { type Capabilities, type Capability, pick } from './capabilities.ts';
+import type { ChangePlan } from './changes/define-change.ts';
 
 export interface PositionalSpec {
   name: string;
@@ -30,32 +21,19 @@ export interface FlagSpec {
   placeholder?: string;
 }
 
-/** Everything a handler may use. Handlers build no clients and import no adapters. */
-export interface Services {
-  catalog: Catalog;
-  store: Store;
-  clock: Clock;
-  policy: Policy;
-  registry: Registry;
-  directory: Directory;
-  backends: Backends;
-  changes: ChangeFlow;
-  runbooks: RunbookLibrary;
-  logs: LogCenter;
-}
-
 export interface Actor {
   userId: string;
   roles: string[];
 }
 
-export interface CommandContext<A> {
+export interface CommandContext<A, K extends Capability = never> {
   invocationId: string;
   actor: Actor;
   channelId: string;
   args: A;
   target: { service?: string | undefined; env?: string | undefined };
-  services: Services;
+  /** Exactly what the command declared in `needs`. */
+  deps: Pick<Capabilities, K>;
   reply: Replier;
   log: Logger;
   /**
@@ -65,7 +43,8 @@ export interface CommandContext<A> {
   submit(plan: ChangePlan, options: { dryRun: boolean }): Promise<void>;
 }
 
-export interface CommandSpec<A = any> {
+/** What every command declares: how it is typed, who may run it, and what it changes. */
+interface CommandShape {
   /** The slash command without its slash: `deploy`, `ops`. */
   family: string;
   /** The first word after it, for families with subcommands: `/ops audit`. */
@@ -74,18 +53,38 @@ export interface CommandSpec<A = any> {
   examples: string[];
   positionals: PositionalSpec[];
   flags: Record<string, FlagSpec>;
-  /** Validates and converts the parsed words (positionals by name, flags in camelCase). */
-  schema: z.ZodType<A>;
   /** The permission verb, checked against `service`/`env` arguments; null when everyone may run it. */
   permission: string | null;
   /** Mutating commands fail closed on audit and obey the environment's channel rules. */
   mutating: boolean;
   /** Locks and freezes apply (passed with `--force` by holders of `breakglass`). */
   guarded?: boolean;
-  handler(ctx: CommandContext<A>): Promise<void>;
 }
 
-export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
+/** A command as written: its arguments' schema, the capabilities it needs, and its handler. */
+export interface CommandSpec<A, K extends Capability> extends CommandShape {
+  /** Validates and converts the parsed words (positionals by name, flags in camelCase). */
+  schema: z.ZodType<A>;
+  /** The capabilities the handler uses; it is given these and nothing else (none when left out). */
+  needs?: readonly K[];
+  handler(ctx: CommandContext<A, K>): Promise<void>;
+}
+
+/** What the dispatcher hands `run`: everything, of which the command receives only what it declared. */
+export interface RunContext extends Omit<CommandContext<unknown, never>, 'deps'> {
+  capabilities: Capabilities;
+}
+
+/** A command as the registry and the dispatcher see it, whatever its arguments and needs. */
+export interface Command extends CommandShape {
+  schema: z.ZodType<unknown>;
+  needs: readonly Capability[];
+  run(ctx: RunContext): Promise<void>;
+}
+
+export type DefinedCommand<A, K extends Capability> = Command & Pick<CommandSpec<A, K>, 'handler' | 'schema'>;
+
+export function defineCommand<A, K extends Capability = never>(spec: CommandSpec<A, K>): DefinedCommand<A, K> {
   const restIndex = spec.positionals.findIndex((p) => p.rest);
   if (restIndex >= 0 && restIndex !== spec.positionals.length - 1) {
     throw new Error(`${commandName(spec)}: a rest positional must come last`);
@@ -94,14 +93,20 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec<A> {
   if (firstOptional >= 0 && spec.positionals.slice(firstOptional).some((p) => !p.optional)) {
     throw new Error(`${commandName(spec)}: required positionals cannot follow optional ones`);
   }
-  return spec;
+  const needs = spec.needs ?? [];
+  return {
+    ...spec,
+    needs,
+    // The arguments were validated with this command's schema by the dispatcher.
+    run: ({ capabilities, args, ...rest }) => spec.handler({ ...rest, args: args as A, deps: pick(capabilities, needs) }),
+  };
 }
 
-export function commandName(spec: Pick<CommandSpec, 'family' | 'sub'>): string {
+export function commandName(spec: Pick<CommandShape, 'family' | 'sub'>): string {
   return spec.sub ? `/${spec.family} ${spec.sub}` : `/${spec.family}`;
 }
 
-export function usageOf(spec: CommandSpec): string {
+export function usageOf(spec: CommandShape): string {
   const parts = [commandName(spec)];
   for (const p of spec.positionals) {
     const name = p.rest ? `${p.name}…` : p.name;

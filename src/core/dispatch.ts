@@ -1,21 +1,24 @@
 import type { Replier } from '../ports/chat.ts';
+import type { Directory } from '../ports/directory.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import type { ActionSpec, Click } from './action.ts';
-import type { AuditEntry } from './audit-chain.ts';
+import type { Action, Click } from './action.ts';
 import { approversToNotify } from './approvers.ts';
-import type { ChangePlan } from './change.ts';
-import { checkGuards, type GuardVerdict } from './guards.ts';
-import { commandName, type CommandSpec, type Services } from './command.ts';
+import type { AuditEvent } from './audit-log.ts';
+import { denial, guard, type Target } from './authorize.ts';
+import type { Capabilities } from './capabilities.ts';
+import type { ChangePlan } from './changes/define-change.ts';
+import type { ChangeFlow } from './changes/change-flow.ts';
+import { type Command, commandName } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
-import { newId } from './ids.ts';
 import { userText } from './format.ts';
-import { textMessage, type Message } from './message.ts';
+import type { GuardVerdict } from './guards.ts';
+import { newId } from './ids.ts';
+import { textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
-import type { Permission } from './permission.ts';
-import type { ResolvedRoles } from './policy.ts';
-import { redactDeep } from './redact.ts';
+import type { Policy } from './policy.ts';
 import { tokenize } from './tokenize.ts';
+import { withWorkingNotice } from './working-notice.ts';
 
 export interface Invocation {
   /** The slash command without its slash. */
@@ -26,10 +29,16 @@ export interface Invocation {
   reply: Replier;
 }
 
-export interface DispatcherDeps extends Services {
+export interface DispatcherDeps {
+  /** What commands and buttons may be given; each gets only what it declares. */
+  capabilities: Capabilities;
+  /** Roles are resolved here, with user groups looked up through the directory. */
+  policy: Policy;
+  directory: Directory;
+  changes: Pick<ChangeFlow, 'submit'>;
+  actions: readonly Action[];
   log: Logger;
   metrics: Metrics;
-  actions: readonly ActionSpec[];
   /** After this long without an answer, the user is told the command is being worked on (default 2 s). */
   workingNoticeMs?: number;
 }
@@ -51,28 +60,29 @@ export class Dispatcher {
   }
 
   dispatch(invocation: Invocation): Promise<DispatchOutcome> {
-    const run = this.#run(invocation);
-    this.#inFlight.add(run);
-    void run.finally(() => this.#inFlight.delete(run));
-    return run;
+    return this.#track(this.#run(invocation));
   }
 
   /** Routes a button click to its action; roles are looked up again now, never taken from the message. */
   click(click: Click): Promise<void> {
-    const run = this.#click(click);
-    this.#inFlight.add(run);
-    void run.finally(() => this.#inFlight.delete(run));
-    return run;
+    return this.#track(this.#click(click));
+  }
+
+  /** Waits for running commands, for graceful shutdown; gives up after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+    return work;
   }
 
   async #click(click: Click): Promise<void> {
     const invocationId = newId('inv');
-    const log = this.#deps.log.child({
-      invocationId,
-      action: click.actionId,
-      user: click.userId,
-      channel: click.channelId,
-    });
+    const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
     const action = this.#deps.actions.find((a) =>
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId,
     );
@@ -83,11 +93,18 @@ export class Dispatcher {
         const [, family = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(commandLine.trim()) ?? [];
         await this.dispatch({ family, text, userId: click.userId, channelId: click.channelId, reply: click.reply });
       };
-      await action.handler({ click, roles, unverified, services: this.#deps, log, runCommand });
+      await action.run({ click, roles, unverified, capabilities: this.#deps.capabilities, log, runCommand });
     } catch (err) {
       if (isUserError(err)) {
         // Every refused click leaves a trace, whoever refused it; handlers that audit their own say so.
-        if (!(err instanceof AuditedRefusal)) await this.#auditClick(log, click, err.message);
+        if (!(err instanceof AuditedRefusal)) {
+          await this.#deps.capabilities.audit.record({
+            actor: click.userId,
+            action: 'click.refused',
+            requestId: click.value.slice(0, 200) || invocationId,
+            details: { action: click.actionId, reason: err.message, channel: click.channelId },
+          });
+        }
         return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
       }
       log.error({ err }, 'button action failed');
@@ -95,108 +112,71 @@ export class Dispatcher {
     }
   }
 
-  /** Waits for running commands, for graceful shutdown; gives up after `timeoutMs`. */
-  async drain(timeoutMs: number): Promise<void> {
-    const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
-    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
-  }
-
   async #run(inv: Invocation): Promise<DispatchOutcome> {
-    const { log: rootLog, metrics } = this.#deps;
     const invocationId = newId('inv');
-    const log = rootLog.child({ invocationId, family: inv.family, user: inv.userId, channel: inv.channelId });
-    let spec: CommandSpec | undefined;
-    const outcome = await this.#pipeline(inv, invocationId, log, (s) => (spec = s)).catch(async (err: unknown) => {
+    const log = this.#deps.log.child({ invocationId, family: inv.family, user: inv.userId, channel: inv.channelId });
+    let command: Command | undefined;
+    const outcome = await this.#pipeline(inv, invocationId, log, (c) => (command = c)).catch(async (err: unknown) => {
       log.error({ err }, 'command failed');
-      await this.#audit(log, { action: 'command.failed', inv, invocationId, details: { error: String(err) } });
+      await this.#audit(inv, invocationId, { action: 'command.failed', details: { error: String(err) } });
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
       // A failed change changed nothing (drivers that fail halfway say so themselves); a read is just a failed read.
-      const unchanged = (spec as CommandSpec | undefined)?.mutating ? ' Nothing was changed' : '';
+      const unchanged = (command as Command | undefined)?.mutating ? ' Nothing was changed' : '';
       const text = isBackendError(err)
         ? `:x: ${userText(err.message)}${unchanged} (ref \`${invocationId}\`).`
         : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;
     });
-    metrics.commandFinished(spec ? commandName(spec) : `/${inv.family}`, outcome);
-    log.info({ outcome, command: spec ? commandName(spec) : undefined }, 'command finished');
+    const name = command ? commandName(command) : `/${inv.family}`;
+    this.#deps.metrics.commandFinished(name, outcome);
+    log.info({ outcome, command: command ? name : undefined }, 'command finished');
     return outcome;
   }
 
-  async #pipeline(
-    inv: Invocation,
-    invocationId: string,
-    log: Logger,
-    found: (s: CommandSpec) => void,
-  ): Promise<DispatchOutcome> {
-    const { registry, catalog, policy } = this.#deps;
-    let spec: CommandSpec;
+  async #pipeline(inv: Invocation, invocationId: string, log: Logger, found: (c: Command) => void): Promise<DispatchOutcome> {
+    const { capabilities } = this.#deps;
+    let command: Command;
     let args: unknown;
-    let target: { service?: string; env?: string };
+    let target: Target;
     try {
-      const resolved = registry.resolve(inv.family, tokenize(inv.text));
-      spec = resolved.spec;
-      found(spec);
-      const raw = bindTokens(spec, resolved.rest);
-      target = checkTargets(spec, raw, catalog);
-      args = validateArgs(spec, raw);
+      const resolved = capabilities.commands.resolve(inv.family, tokenize(inv.text));
+      command = resolved.spec;
+      found(command);
+      const raw = bindTokens(command, resolved.rest);
+      target = checkTargets(command, raw, capabilities.catalog);
+      args = validateArgs(command, raw);
     } catch (err) {
       if (!isUserError(err)) throw err;
       await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
       return 'invalid';
     }
 
-    const { roles, unverified } = await policy.resolve(inv.userId);
-    const denial = this.#authorize(spec, { roles, unverified }, target, inv.channelId);
-    const auditTarget = { service: target.service, env: target.env };
-    if (denial) {
-      await this.#audit(log, {
-        action: 'command.denied',
-        inv,
-        invocationId,
-        target: auditTarget,
-        details: { command: commandName(spec), reason: denial },
-      });
-      await safeReply(
-        log,
-        inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${commandName(spec)}\` here: ${denial}.`)),
-      );
+    const name = commandName(command);
+    const audit = (action: string, details: Record<string, unknown>) =>
+      this.#audit(inv, invocationId, { action, target, details: { command: name, ...details } });
+    const { roles, unverified } = await this.#deps.policy.resolve(inv.userId);
+    const refused = denial(capabilities, command, { roles, unverified }, target, inv.channelId);
+    if (refused) {
+      await audit('command.denied', { reason: refused });
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${name}\` here: ${refused}.`)));
       return 'denied';
     }
-
-    const guard: Partial<GuardVerdict> = spec.guarded ? await this.#guard(args, roles, target, inv.userId) : {};
-    if (guard.blocked) {
-      await this.#audit(log, {
-        action: 'command.denied',
-        inv,
-        invocationId,
-        target: auditTarget,
-        details: { command: commandName(spec), reason: guard.blocked },
-      });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guard.blocked}.`)));
+    const guarded: GuardVerdict = command.guarded
+      ? await guard(capabilities, args, roles, target, inv.userId)
+      : { reasons: [] };
+    if (guarded.blocked) {
+      await audit('command.denied', { reason: guarded.blocked });
+      await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guarded.blocked}.`)));
       return 'denied';
     }
-
-    const written = await this.#audit(log, {
-      action: 'command.accepted',
-      inv,
-      invocationId,
-      target: auditTarget,
-      details: { command: commandName(spec), roles },
-    });
-    if (!written && spec.mutating) {
-      await safeReply(
-        log,
-        inv.reply.ephemeral(
-          textMessage(
-            `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`,
-          ),
-        ),
-      );
+    if (!(await audit('command.accepted', { roles })) && command.mutating) {
+      const text = `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`;
+      await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed';
     }
 
-    const reply = this.#withWorkingNotice(inv.reply, log);
+    const reply = withWorkingNotice(inv.reply, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS, log);
     try {
       const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
         this.#deps.changes.submit(plan, {
@@ -206,30 +186,15 @@ export class Dispatcher {
           reply,
           posted: reply.settle,
           dryRun: options.dryRun,
-          forced: guard.forced,
-          notify: guard.forced ? await approversToNotify(this.#deps, plan.env) : [],
+          forced: guarded.forced,
+          notify: guarded.forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
         });
-      await spec.handler({
-        invocationId,
-        actor: { userId: inv.userId, roles },
-        channelId: inv.channelId,
-        args,
-        target,
-        services: this.#deps,
-        reply,
-        log,
-        submit,
-      });
+      const actor = { userId: inv.userId, roles };
+      await command.run({ invocationId, actor, channelId: inv.channelId, args, target, capabilities, reply, log, submit });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
-      await this.#audit(log, {
-        action: 'command.refused',
-        inv,
-        invocationId,
-        target: auditTarget,
-        details: { command: commandName(spec), reason: err.message },
-      });
+      await audit('command.refused', { reason: err.message });
       await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
       return 'invalid';
     } finally {
@@ -237,116 +202,19 @@ export class Dispatcher {
     }
   }
 
-  /**
-   * A replier that tells the user "working on it" when a command has said nothing for a couple of
-   * seconds (a slow backend), so a slow answer is never mistaken for a lost one.
-   */
-  #withWorkingNotice(inner: Replier, log: Logger): Replier & { settle(): void } {
-    let answered = false;
-    const timer = setTimeout(() => {
-      if (answered) return;
-      void safeReply(
-        log,
-        inner.ephemeral(
-          textMessage(':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.'),
-        ),
-      );
-    }, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS);
-    timer.unref();
-    const answer = (send: (m: Message) => Promise<void>) => (message: Message) => {
-      answered = true;
-      clearTimeout(timer);
-      return send(message);
-    };
-    return {
-      ephemeral: answer((m) => inner.ephemeral(m)),
-      inChannel: answer((m) => inner.inChannel(m)),
-      settle: () => clearTimeout(timer),
-    };
-  }
-
-  #authorize(
-    spec: CommandSpec,
-    held: ResolvedRoles,
-    target: { service?: string; env?: string },
-    channelId: string,
-  ): string | undefined {
-    const { policy, catalog } = this.#deps;
-    if (spec.permission !== null) {
-      const need: Permission = { verb: spec.permission, service: target.service, env: target.env };
-      if (!policy.allows(held.roles, need)) return policy.denialReason(held.roles, need, held.unverified);
-    }
-    const channels = target.env ? catalog.environments[target.env]?.channels : undefined;
-    if (spec.mutating && channels?.length && !channels.includes(channelId)) {
-      const where = channels.map((c) => `<#${c}>`).join(' or ');
-      return `changes to \`${target.env}\` are only accepted in ${where}`;
-    }
-    return undefined;
-  }
-
-  /** Locks and freezes, which `--force` passes for holders of `breakglass`. */
-  async #guard(
-    args: unknown,
-    roles: string[],
-    target: { service?: string; env?: string },
-    userId: string,
-  ): Promise<GuardVerdict> {
-    if (!target.service || !target.env) return { reasons: [] };
-    const { store, catalog, clock, policy } = this.#deps;
-    const force = (args as { force?: unknown }).force === true;
-    const canBreakGlass = policy.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
-    return checkGuards({
-      store,
-      catalog,
-      now: clock.now(),
-      service: target.service,
-      env: target.env,
-      actor: userId,
-      force,
-      canBreakGlass,
-    });
-  }
-
-  async #auditClick(log: Logger, click: Click, reason: string): Promise<void> {
-    const entry: AuditEntry = {
-      actor: click.userId,
-      action: 'click.refused',
-      target: {},
-      requestId: click.value.slice(0, 200) || newId('inv'),
-      details: redactDeep({ action: click.actionId, reason, channel: click.channelId }),
-    };
-    try {
-      await this.#deps.store.appendAudit(entry, this.#deps.clock.now());
-    } catch (err) {
-      log.error({ err, action: entry.action }, 'audit write failed');
-    }
+  #approverSources() {
+    const { capabilities, directory } = this.#deps;
+    return { catalog: capabilities.catalog, permissions: capabilities.permissions, directory };
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */
-  async #audit(
-    log: Logger,
-    a: {
-      action: string;
-      inv: Invocation;
-      invocationId: string;
-      target?: { service?: string | undefined; env?: string | undefined };
-      details: Record<string, unknown>;
-    },
-  ): Promise<boolean> {
-    const entry: AuditEntry = {
-      actor: a.inv.userId,
-      action: a.action,
-      target: a.target ?? {},
-      requestId: a.invocationId,
-      details: redactDeep({ ...a.details, text: `/${a.inv.family} ${a.inv.text}`.trim(), channel: a.inv.channelId }),
-    };
-    try {
-      await this.#deps.store.appendAudit(entry, this.#deps.clock.now());
-      return true;
-    } catch (err) {
-      log.error({ err, action: a.action }, 'audit write failed');
-      return false;
-    }
+  #audit(inv: Invocation, invocationId: string, entry: Pick<AuditEvent, 'action' | 'target' | 'details'>): Promise<boolean> {
+    return this.#deps.capabilities.audit.record({
+      ...entry,
+      actor: inv.userId,
+      requestId: invocationId,
+      details: { ...entry.details, text: `/${inv.family} ${inv.text}`.trim(), channel: inv.channelId },
+    });
   }
 }
 

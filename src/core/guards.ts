@@ -1,4 +1,4 @@
-import type { Store } from '../ports/store.ts';
+import type { LockStore } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
 import { formatTime, mention, userText } from './format.ts';
 import { activeFreeze } from './freeze.ts';
@@ -17,7 +17,7 @@ export interface GuardVerdict {
  * caller holds `breakglass` for that target; the caller decides, this only reports.
  */
 export async function checkGuards(a: {
-  store: Store;
+  store: Pick<LockStore, 'getLock'>;
   catalog: Catalog;
   now: Date;
   service: string;

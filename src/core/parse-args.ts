@@ -1,5 +1,5 @@
 import type { Catalog } from './catalog.ts';
-import { type CommandSpec, usageOf } from './command.ts';
+import { type Command, usageOf } from './command.ts';
 import { didYouMean, unknownNameMessage } from './did-you-mean.ts';
 import { UserError } from './errors.ts';
 import type { Token } from './tokenize.ts';
@@ -9,7 +9,7 @@ export function camelCase(flag: string): string {
 }
 
 /** Words → `{positional…, flagInCamelCase…}` following the spec; no types or values checked yet. */
-export function bindTokens(spec: CommandSpec, tokens: readonly Token[]): Record<string, unknown> {
+export function bindTokens(spec: Command, tokens: readonly Token[]): Record<string, unknown> {
   const usage = usageOf(spec);
   const out: Record<string, unknown> = {};
   const words: string[] = [];
@@ -49,7 +49,7 @@ export function bindTokens(spec: CommandSpec, tokens: readonly Token[]): Record<
   return out;
 }
 
-function bindPositionals(spec: CommandSpec, words: string[], out: Record<string, unknown>, usage: string): void {
+function bindPositionals(spec: Command, words: string[], out: Record<string, unknown>, usage: string): void {
   const positionals = spec.positionals;
   for (let i = 0; i < positionals.length; i++) {
     const p = positionals[i]!;
@@ -78,7 +78,7 @@ function bindPositionals(spec: CommandSpec, words: string[], out: Record<string,
  * run in that environment. Done before validation so a typo gets "did you mean", not a schema error.
  */
 export function checkTargets(
-  spec: CommandSpec,
+  spec: Command,
   raw: Record<string, unknown>,
   catalog: Catalog,
 ): { service?: string; env?: string } {
@@ -105,7 +105,7 @@ export function checkTargets(
 }
 
 /** Validates with the command's zod schema; the first problem becomes a readable message. */
-export function validateArgs<A>(spec: CommandSpec<A>, raw: Record<string, unknown>): A {
+export function validateArgs(spec: Command, raw: Record<string, unknown>): unknown {
   const result = spec.schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -114,7 +114,7 @@ export function validateArgs<A>(spec: CommandSpec<A>, raw: Record<string, unknow
   throw new UserError(`Invalid ${label}: ${issue.message}`, usageOf(spec));
 }
 
-function labelFor(spec: CommandSpec, field: string): string {
+function labelFor(spec: Command, field: string): string {
   if (spec.positionals.some((p) => p.name === field)) return `<${field}>`;
   const flag = Object.keys(spec.flags).find((f) => camelCase(f) === field);
   return flag ? `--${flag}` : field;

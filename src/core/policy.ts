@@ -12,13 +12,24 @@ export interface ResolvedRoles {
   unverified: string[];
 }
 
+/** What commands and buttons ask of the roles: may these roles do this, and if not, why not. */
+export interface Permissions {
+  readonly roleNames: string[];
+  membersOf(role: string): readonly string[];
+  grantsOf(role: string): readonly string[];
+  allows(roles: readonly string[], need: Permission): boolean;
+  allowsVerbSomewhere(roles: readonly string[], verb: string): boolean;
+  rolesGranting(need: Permission): string[];
+  denialReason(roles: readonly string[], need: Permission, unverified?: readonly string[]): string;
+}
+
 export type Decision = { allowed: true; roles: string[] } | { allowed: false; roles: string[]; reason: string };
 
 /**
  * Role-based access: a user holds a role when listed by id or through an `@usergroup` handle.
  * Everything not granted is denied, and a denial names what is missing.
  */
-export class Policy {
+export class Policy implements Permissions {
   readonly #roles: ReadonlyMap<string, RoleDefinition>;
   readonly #directory: Directory;
 

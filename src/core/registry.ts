@@ -1,15 +1,16 @@
-import { commandName, type CommandSpec } from './command.ts';
+import { type Command, commandName } from './command.ts';
+import type { CommandList } from './command-list.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { UserError } from './errors.ts';
 import type { Token } from './tokenize.ts';
 
 /** The static list of commands, indexed by family and subcommand. */
-export class Registry {
-  readonly #families = new Map<string, Map<string | undefined, CommandSpec>>();
+export class Registry implements CommandList {
+  readonly #families = new Map<string, Map<string | undefined, Command>>();
 
-  constructor(specs: readonly CommandSpec[]) {
+  constructor(specs: readonly Command[]) {
     for (const spec of specs) {
-      const subs = this.#families.get(spec.family) ?? new Map<string | undefined, CommandSpec>();
+      const subs = this.#families.get(spec.family) ?? new Map<string | undefined, Command>();
       if (subs.has(spec.sub)) throw new Error(`duplicate command ${commandName(spec)}`);
       const mixes = spec.sub === undefined ? subs.size > 0 : subs.has(undefined);
       if (mixes) throw new Error(`/${spec.family} cannot have both a bare form and subcommands`);
@@ -22,12 +23,12 @@ export class Registry {
     return [...this.#families.keys()];
   }
 
-  all(): CommandSpec[] {
+  all(): Command[] {
     return [...this.#families.values()].flatMap((subs) => [...subs.values()]);
   }
 
   /** Picks the spec for `/family words…`; families with subcommands default to `help`. */
-  resolve(family: string, tokens: readonly Token[]): { spec: CommandSpec; rest: Token[] } {
+  resolve(family: string, tokens: readonly Token[]): { spec: Command; rest: Token[] } {
     const subs = this.#families.get(family);
     if (!subs) {
       const guess = didYouMean(family, this.families());

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
-import { Approvals } from '../../src/core/approvals.ts';
-import type { ChangePlan } from '../../src/core/change.ts';
-import { ChangeFlow } from '../../src/core/change-flow.ts';
+import { type ChangeKind, defineChange, type ExecutionContext } from '../../src/core/changes/define-change.ts';
+import { requestHash } from '../../src/core/changes/request-envelope.ts';
 import type { Message } from '../../src/core/message.ts';
 import type { DeployOutcome } from '../../src/ports/backends.ts';
+import type { Chat } from '../../src/ports/chat.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import type { Store } from '../../src/ports/store.ts';
+import { changeMachinery } from '../helpers/change-machinery.ts';
 import { ManualClock } from '../helpers/clock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -17,27 +20,6 @@ const catalog = {
   services: { api: {} },
   environments: { staging: {}, prod: { approval: { required: 1, from: ['sre'], expiresIn: '30m' } } },
 };
-const plan = (env: string, sha: string, basis = 'image:v1'): ChangePlan => ({
-  kind: 'deploy',
-  service: 'api',
-  env,
-  title: `Deploy api to ${env}`,
-  headline: 'h',
-  fields: [],
-  binding: { sha },
-  exec: { sha },
-  basis,
-});
-const scalePlan = (env: string, replicas: number): ChangePlan => ({
-  kind: 'scale',
-  service: 'api',
-  env,
-  title: `Scale api in ${env}`,
-  headline: 'h',
-  fields: [],
-  binding: { replicas },
-  exec: { replicas },
-});
 
 describe('ChangeFlow', () => {
   let dir: string;
@@ -49,35 +31,48 @@ describe('ChangeFlow', () => {
   let running: string;
   let approvers: number | undefined;
 
-  const flow = () =>
-    new ChangeFlow({
-      store,
+  const deployKind = (execute?: (ctx: ExecutionContext<{ sha: string }>) => Promise<DeployOutcome>) =>
+    defineChange({
+      kind: 'deploy',
+      concern: 'version',
+      params: z.object({ sha: z.string() }),
+      readBasis: async () => running,
+      execute:
+        execute ??
+        (async ({ params }) => {
+          runs.push(params.sha);
+          if (release === undefined) await new Promise<void>((r) => (release = r));
+          return { ok: true, summary: `deployed ${params.sha}` };
+        }),
+    });
+  const scaleKind = defineChange({
+    kind: 'scale',
+    concern: 'replicas',
+    params: z.object({ replicas: z.number() }),
+    execute: async () => ({ ok: true, summary: 'scaled' }),
+  });
+  const plan = (env: string, sha: string, basis = 'image:v1') =>
+    deployKind().plan({ service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], params: { sha }, basis });
+  const scalePlan = (env: string, replicas: number) =>
+    scaleKind.plan({ service: 'api', env, title: `Scale api in ${env}`, headline: 'h', fields: [], params: { replicas } });
+  const recordingChat = (): Chat => ({
+    post: async (channel: string, m: Message, thread?: string) => {
+      posts.push({ channel, text: m.text, thread });
+      return { ts: `1.${posts.length}` };
+    },
+    update: async () => {},
+    upload: async () => {},
+  });
+
+  /** The change machinery on the test's store, chat and clock; parts can be swapped. */
+  const build = (o: { store?: Store; chat?: Chat; kinds?: ChangeKind[] } = {}) =>
+    changeMachinery({
+      store: o.store ?? store,
+      chat: o.chat ?? recordingChat(),
       clock,
       catalog,
+      kinds: o.kinds ?? [deployKind(), scaleKind],
       log: silent,
-      progressIntervalMs: 0,
-      heartbeatMs: 10_000,
-      backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
-      chat: {
-        post: async (channel: string, m: Message, thread?: string) => {
-          posts.push({ channel, text: m.text, thread });
-          return { ts: `1.${posts.length}` };
-        },
-        update: async () => {},
-        upload: async () => {},
-      },
-      kinds: {
-        deploy: {
-          concern: 'version',
-          readBasis: async () => running,
-          execute: async ({ exec }): Promise<DeployOutcome> => {
-            runs.push(String(exec.sha));
-            if (release === undefined) await new Promise<void>((r) => (release = r));
-            return { ok: true, summary: `deployed ${String(exec.sha)}` };
-          },
-        },
-        scale: { concern: 'replicas', execute: async () => ({ ok: true, summary: 'scaled' }) },
-      },
       approversBesides: async () => approvers,
     });
   const replies: string[] = [];
@@ -116,7 +111,7 @@ describe('ChangeFlow', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const f = new ChangeFlow({ ...flow().deps, store: broken });
+    const f = build({ store: broken }).flow;
     await f.submit(plan('prod', 'a'), submission());
     expect(posts).toEqual([]);
     expect(replies[0]).toContain('audit log cannot be written');
@@ -124,7 +119,7 @@ describe('ChangeFlow', () => {
   });
 
   it('runs one change per service and environment at a time', async () => {
-    const f = flow();
+    const { flow: f } = build();
     const first = f.submit(plan('staging', 'a'), submission());
     while (!runs.length) await new Promise((r) => setImmediate(r));
     await f.submit(plan('staging', 'b'), submission());
@@ -153,7 +148,7 @@ describe('ChangeFlow', () => {
       env: 'prod',
       requester: 'U0ALICE',
       channel: 'C1',
-      params: { title: 'Deploy api to prod', headline: '', fields: [], binding: {}, exec: {}, warnings: [] },
+      params: { title: 'Deploy api to prod', headline: '', fields: [], exec: { sha: 'a' }, warnings: [] },
       hash: 'x',
       createdAt: now,
     });
@@ -161,11 +156,11 @@ describe('ChangeFlow', () => {
     await store.transitionRequest(req.id, ['pending'], 'approved', undefined, now);
     await store.transitionRequest(req.id, ['approved'], 'running', undefined, now);
     await store.heartbeat(req.id, 'run_gone', now);
-    const f = flow();
+    const { recover } = build();
     await clock.advance(30_000);
-    expect(await f.recoverInterrupted(60_000)).toBe(0);
+    expect(await recover(60_000)).toBe(0);
     await clock.advance(60_000);
-    expect(await f.recoverInterrupted(60_000)).toBe(1);
+    expect(await recover(60_000)).toBe(1);
     const after = await store.getRequest(req.id);
     expect(after?.state).toBe('failed');
     expect(after?.outcome?.summary).toContain('may be partly applied');
@@ -175,11 +170,11 @@ describe('ChangeFlow', () => {
       requestId: 'req_dead',
     });
     expect(posts.at(-1)).toMatchObject({ thread: '9.9' });
-    expect(await f.recoverInterrupted(60_000)).toBe(0);
+    expect(await recover(60_000)).toBe(0);
   });
 
   it('beats on its clock while a change runs, and stops beating when it ends', async () => {
-    const f = flow();
+    const { flow: f, recover } = build();
     const running = f.submit(plan('staging', 'a'), submission());
     while (!runs.length) await new Promise((r) => setImmediate(r));
     const [req] = await store.listRequests({ states: ['running'] });
@@ -193,12 +188,11 @@ describe('ChangeFlow', () => {
     release!();
     await running;
     expect(clock.sleeping).toBe(0);
-    expect(await f.recoverInterrupted(1)).toBe(0);
+    expect(await recover(1)).toBe(0);
   });
 
   it('expires a pending request when its clock passes expiresIn, not before', async () => {
-    const f = flow();
-    const approvals = new Approvals(f);
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'a'), submission());
     await clock.advance(30 * 60_000 - 1);
     expect(await approvals.expireDue()).toBe(0);
@@ -210,7 +204,7 @@ describe('ChangeFlow', () => {
   });
 
   it('refuses to approve a request whose stored content was altered, and audits the tampering', async () => {
-    const f = flow();
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'abc'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
     const db = new DatabaseSync(join(dir, 'db'));
@@ -219,7 +213,6 @@ describe('ChangeFlow', () => {
       req!.id,
     );
     db.close();
-    const approvals = new Approvals(f);
     const clickReplies: string[] = [];
     await expect(
       approvals.approve({
@@ -233,7 +226,7 @@ describe('ChangeFlow', () => {
         },
         roles: ['sre'],
         unverified: [],
-        services: {} as never,
+        deps: {},
         log: silent,
         runCommand: async () => {},
       }),
@@ -254,7 +247,7 @@ describe('ChangeFlow', () => {
     },
     roles,
     unverified: [],
-    services: {} as never,
+    deps: {},
     log: silent,
     runCommand: async () => {},
   });
@@ -265,7 +258,7 @@ describe('ChangeFlow', () => {
       .reverse();
 
   it('supersedes older pending requests for the same target and concern, and says so in their messages', async () => {
-    const f = flow();
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'old'), submission('U0ALICE'));
     await f.submit(scalePlan('prod', 4), submission('U0ALICE'));
     await f.submit(plan('prod', 'new'), submission('U0DAVE'));
@@ -276,18 +269,18 @@ describe('ChangeFlow', () => {
     expect(byExec['{"replicas":4}']!.state).toBe('pending');
     expect(byExec['{"sha":"new"}']!.state).toBe('pending');
     expect(await actionsOf(older.id)).toEqual(['deploy.requested', 'request.superseded']);
-    await expect(new Approvals(f).approve(clickAs('U0BOB', older.id, ['sre']))).rejects.toThrow('already superseded');
+    await expect(approvals.approve(clickAs('U0BOB', older.id, ['sre']))).rejects.toThrow('already superseded');
     expect(runs).toEqual([]);
   });
 
   it.each([
     ['what runs now changed since it was planned', 'image:v4', 'planned against image:v1; running now: image:v4'],
   ])('refuses an approval when %s and marks the request superseded', async (_label, runningNow, shown) => {
-    const f = flow();
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'a'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
     running = runningNow;
-    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(shown);
+    await expect(approvals.approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(shown);
     expect(runs).toEqual([]);
     const after = await store.getRequest(req!.id);
     expect(after?.state).toBe('superseded');
@@ -298,27 +291,20 @@ describe('ChangeFlow', () => {
 
   it('approves and runs a request whose target still runs what it was planned against', async () => {
     release = () => {};
-    const f = flow();
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'a'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
-    await new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']));
+    await approvals.approve(clickAs('U0BOB', req!.id, ['sre']));
     expect(runs).toEqual(['a']);
     expect((await store.getRequest(req!.id))?.state).toBe('succeeded');
   });
 
   it('refuses to approve blind when what runs now cannot be read, and leaves the request pending', async () => {
-    const f = new ChangeFlow({
-      ...flow().deps,
-      kinds: {
-        deploy: {
-          ...flow().deps.kinds.deploy!,
-          readBasis: async () => Promise.reject(new Error('cluster unreachable')),
-        },
-      },
-    });
+    const blind = { ...deployKind(), readBasis: async () => Promise.reject(new Error('cluster unreachable')) };
+    const { flow: f, approvals } = build({ kinds: [blind] });
     await f.submit(plan('prod', 'a'), submission());
     const [req] = await store.listRequests({ states: ['pending'] });
-    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
+    await expect(approvals.approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
       'could not read what runs in `prod` now',
     );
     expect((await store.getRequest(req!.id))?.state).toBe('pending');
@@ -326,10 +312,10 @@ describe('ChangeFlow', () => {
   });
 
   it('audits a requester trying to approve their own request', async () => {
-    const f = flow();
+    const { flow: f, approvals } = build();
     await f.submit(plan('prod', 'a'), submission('U0BOB'));
     const [req] = await store.listRequests({ states: ['pending'] });
-    await expect(new Approvals(f).approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
+    await expect(approvals.approve(clickAs('U0BOB', req!.id, ['sre']))).rejects.toThrow(
       "can't approve your own request",
     );
     const entry = (await store.queryAudit({ limit: 1 }))[0];
@@ -347,7 +333,7 @@ describe('ChangeFlow', () => {
     [1, undefined],
   ])('with %s other possible approvers, warns when posting only if nobody else can approve', async (count, warning) => {
     approvers = count;
-    await flow().submit(plan('prod', 'a'), submission('U0ALICE'));
+    await build().flow.submit(plan('prod', 'a'), submission('U0ALICE'));
     const warned = [...posts.map((p) => p.text), ...replies].filter((t) => t.includes('Nobody else can approve'));
     if (warning) {
       expect(warned).toHaveLength(2);
@@ -359,28 +345,45 @@ describe('ChangeFlow', () => {
 
   it('shows what a driver reports (progress and outcome) as text, never as mentions or links', async () => {
     const updates: string[] = [];
-    const base = flow().deps;
-    const f = new ChangeFlow({
-      ...base,
-      chat: { ...base.chat, update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text) },
-      kinds: {
-        deploy: {
-          concern: 'version',
-          execute: async ({ progress }) => {
+    const chat = { ...recordingChat(), update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text) };
+    const { flow: f } = build({
+      chat,
+      kinds: [
+        deployKind(async ({ progress }) => {
             await progress('pod api-1: <!channel> OOMKilled');
-            return {
-              ok: false,
-              summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more',
-              url: 'https://ci.example/run?a=1|x>y',
-            };
-          },
-        },
-      },
+          return {
+            ok: false,
+            summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more',
+            url: 'https://ci.example/run?a=1|x>y',
+          };
+        }),
+      ],
     });
     await f.submit(plan('staging', 'a'), submission());
     const shown = [...posts.map((p) => p.text), ...updates].join('\n');
     expect(shown).not.toMatch(/<!channel>|<@U0BOB>|<https:\/\/evil/);
     expect(shown).toContain('rollout failed: &lt;@U0BOB&gt; &lt;https://evil.example|logs&gt; &amp; more');
     expect(shown).toContain('<https://ci.example/run?a=1%7Cx&gt;y|details>');
+  });
+
+  it('refuses to store a plan whose parameters do not fit its kind', async () => {
+    const { flow } = build();
+    const bad = { ...plan('prod', 'a'), params: { sha: 42 } };
+    await expect(flow.submit(bad, submission())).rejects.toThrow();
+    expect(await store.listRequests({})).toEqual([]);
+  });
+
+  it('checks stored parameters again when it runs them, and fails the request when they no longer fit', async () => {
+    const { approvals } = build();
+    const envelope = { title: 'Deploy api to prod', headline: 'h', fields: [], exec: { sha: 42 }, warnings: [], direct: false };
+    await store.createRequest({
+      id: 'req_old', kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C1',
+      params: envelope, hash: requestHash('deploy', 'api', 'prod', envelope), createdAt: clock.now(),
+    });
+    await approvals.approve(clickAs('U0BOB', 'req_old', ['sre']));
+    const after = await store.getRequest('req_old');
+    expect(after?.state).toBe('failed');
+    expect(after?.outcome?.summary).toContain('stored parameters of this request are not valid (sha:');
+    expect(runs).toEqual([]);
   });
 });

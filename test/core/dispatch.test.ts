@@ -5,12 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { defineCommand } from '../../src/core/command.ts';
-import { ChangeFlow } from '../../src/core/change-flow.ts';
+import { AuditLog } from '../../src/core/audit-log.ts';
+import type { Capabilities } from '../../src/core/capabilities.ts';
 import { Dispatcher } from '../../src/core/dispatch.ts';
 import { BackendError, UserError } from '../../src/core/errors.ts';
 import type { Message } from '../../src/core/message.ts';
 import { Policy } from '../../src/core/policy.ts';
+import { createRedactor } from '../../src/core/redact.ts';
 import { Registry } from '../../src/core/registry.ts';
+import type { Store } from '../../src/ports/store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import { ManualClock } from '../helpers/clock.ts';
 import type { CommandOutcome } from '../../src/ports/metrics.ts';
@@ -22,6 +25,17 @@ const catalog = {
   services: { api: {} },
   environments: { staging: {}, prod: { channels: ['C0DEPLOYS'] } },
 };
+
+/** What the dispatcher hands commands, on `store`; the tests' commands need no runbooks or log sources. */
+function capabilitiesOf(store: Store, registry: Registry, policy: Policy, clock: ManualClock, log: Logger): Capabilities {
+  return {
+    catalog, clock, permissions: policy, commands: registry, locks: store, auditTrail: store, requests: store, tails: store,
+    backends, runbooks: undefined as never, logs: undefined as never,
+    audit: new AuditLog({ store, clock, redactor: createRedactor(), log }),
+  };
+}
+
+const noChanges = { submit: async () => {} };
 
 function recordingLogger(lines: Record<string, unknown>[], bindings: Record<string, unknown> = {}): Logger {
   const write = (level: string) => (obj: object, msg?: string) => lines.push({ level, ...bindings, ...obj, msg });
@@ -116,26 +130,13 @@ describe('Dispatcher', () => {
 
   function dispatcher(s = store) {
     const policy = new Policy({ deployer: { members: ['U0ALICE'], allow: ['deploy:*:*'] } }, directory);
+    const registry = new Registry([change, look, boom, refuse, backendDown]);
     return new Dispatcher({
-      catalog,
-      store: s,
-      clock,
+      capabilities: capabilitiesOf(s, registry, policy, clock, recordingLogger(logs)),
       policy,
-      registry: new Registry([change, look, boom, refuse, backendDown]),
-      log: recordingLogger(logs),
       directory,
-      backends,
-      runbooks: undefined as never,
-      logs: undefined as never,
-      changes: new ChangeFlow({
-        store: s,
-        chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} },
-        clock,
-        catalog,
-        backends,
-        kinds: {},
-        log: recordingLogger(logs),
-      }),
+      changes: noChanges,
+      log: recordingLogger(logs),
       metrics: { commandFinished: (c, o) => outcomes.push([c, o]) },
       actions: [],
     });
@@ -252,26 +253,13 @@ describe('Dispatcher', () => {
         ran.push('slow');
       },
     });
+    const quietPolicy = new Policy({}, directory);
     const d = new Dispatcher({
-      catalog,
-      store,
-      clock,
-      policy: new Policy({}, directory),
-      registry: new Registry([slow]),
-      log: recordingLogger(logs),
+      capabilities: capabilitiesOf(store, new Registry([slow]), quietPolicy, clock, recordingLogger(logs)),
+      policy: quietPolicy,
       directory,
-      backends,
-      runbooks: undefined as never,
-      logs: undefined as never,
-      changes: new ChangeFlow({
-        store,
-        chat: { post: async () => ({ ts: '1.1' }), update: async () => {}, upload: async () => {} },
-        clock,
-        catalog,
-        backends,
-        kinds: {},
-        log: recordingLogger(logs),
-      }),
+      changes: noChanges,
+      log: recordingLogger(logs),
       metrics: { commandFinished: () => {} },
       actions: [],
     });

@@ -4,7 +4,7 @@ import type { Catalog } from '../../src/core/catalog.ts';
 import {
   defineCommand,
   usageOf,
-  type CommandSpec,
+  type Command,
   type FlagSpec,
   type PositionalSpec,
 } from '../../src/core/command.ts';
@@ -18,7 +18,7 @@ function spec(
   flags: Record<string, FlagSpec>,
   schema: z.ZodType = z.record(z.string(), z.unknown()),
   sub?: string,
-): CommandSpec {
+): Command {
   return defineCommand({
     family,
     ...(sub ? { sub } : {}),
@@ -103,7 +103,7 @@ const catalog: Catalog = {
   services: { api: {}, web: {}, worker: { environments: ['staging'] }, 'Billing-API': {} },
 };
 
-const bind = (s: CommandSpec, text: string) => bindTokens(s, tokenize(text));
+const bind = (s: Command, text: string) => bindTokens(s, tokenize(text));
 
 function userError(fn: () => unknown): UserError {
   try {
@@ -116,7 +116,7 @@ function userError(fn: () => unknown): UserError {
 }
 
 describe('bindTokens: binding words', () => {
-  it.each<[string, CommandSpec, string, Record<string, unknown>]>([
+  it.each<[string, Command, string, Record<string, unknown>]>([
     ['required positionals', logs, 'api prod', { service: 'api', env: 'prod' }],
     ['string flag with a separate value', logs, 'api prod --since 15m', { service: 'api', env: 'prod', since: '15m' }],
     ['string flag with =', logs, 'api prod --since=15m', { service: 'api', env: 'prod', since: '15m' }],
@@ -192,7 +192,7 @@ describe('bindTokens: binding words', () => {
 });
 
 describe('bindTokens: refused input', () => {
-  it.each<[string, CommandSpec, string, string]>([
+  it.each<[string, Command, string, string]>([
     ['unknown flag with a close match', logs, 'api prod --folow', 'Unknown option `--folow`. Did you mean `--follow`?'],
     ['unknown flag by prefix', logs, 'api prod --sin 5m', 'Unknown option `--sin`. Did you mean `--since`?'],
     ['unknown flag with nothing close', logs, 'api prod --zzzzzz', 'Unknown option `--zzzzzz`.'],
@@ -231,7 +231,7 @@ describe('bindTokens: refused input', () => {
 });
 
 describe('checkTargets', () => {
-  it.each<[string, CommandSpec, Record<string, unknown>, { service?: string; env?: string }]>([
+  it.each<[string, Command, Record<string, unknown>, { service?: string; env?: string }]>([
     ['exact names', logs, { service: 'api', env: 'prod' }, { service: 'api', env: 'prod' }],
     [
       'case-insensitive names normalised to the configured name',
@@ -303,7 +303,7 @@ describe('validateArgs', () => {
     });
   });
 
-  it.each<[string, CommandSpec, Record<string, unknown>, RegExp]>([
+  it.each<[string, Command, Record<string, unknown>, RegExp]>([
     [
       'a positional is named in angle brackets',
       scale,
@@ -338,7 +338,7 @@ describe('validateArgs', () => {
 });
 
 describe('usageOf and defineCommand', () => {
-  it.each<[string, CommandSpec, string]>([
+  it.each<[string, Command, string]>([
     [
       'required, string and boolean flags',
       logs,

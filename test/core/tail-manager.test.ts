@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
-import { ChangeFlow } from '../../src/core/change-flow.ts';
+import { AuditLog } from '../../src/core/audit-log.ts';
 import { createRedactor } from '../../src/core/redact.ts';
 import { TailManager } from '../../src/core/logs/tail-manager.ts';
 import type { Message } from '../../src/core/message.ts';
@@ -39,27 +39,19 @@ describe('TailManager on its clock', () => {
       update: async () => {},
       upload: async () => {},
     };
-    const changes = new ChangeFlow({
-      store,
-      chat,
-      clock,
-      catalog: { services: {}, environments: {} },
-      log: silent,
-      kinds: {},
-      backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
-    });
+    const redactor = createRedactor();
     tails = new TailManager({
-      store,
+      tails: store,
       chat,
       clock,
       log: silent,
-      changes,
-      redactor: createRedactor(),
+      audit: new AuditLog({ store, clock, redactor, log: silent }),
+      redactor,
       heartbeatMs: 10_000,
     });
   });
   afterEach(async () => {
-    await tails.stopAll('test over');
+    await tails.stopAll();
     await store.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -82,24 +74,24 @@ describe('TailManager on its clock', () => {
 
   it('beats every heartbeatMs of its clock, and only then', async () => {
     const id = await start(30 * 60_000);
-    await vi.waitFor(async () => expect((await store.getRequest(id))?.heartbeatAt).toEqual(at(0)));
+    await vi.waitFor(async () => expect((await store.getTail(id))?.heartbeatAt).toEqual(at(0)));
     await clock.advance(9_999);
-    expect((await store.getRequest(id))?.heartbeatAt).toEqual(at(0));
+    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(0));
     await clock.advance(1);
-    expect((await store.getRequest(id))?.heartbeatAt).toEqual(at(10_000));
+    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(10_000));
     await clock.advance(20_000);
-    expect((await store.getRequest(id))?.heartbeatAt).toEqual(at(30_000));
+    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(30_000));
   });
 
   it('ends when its time is up on its clock, and says how long it ran', async () => {
     const id = await start(60_000);
     await vi.waitFor(() => expect(clock.sleeping).toBe(2));
     await clock.advance(59_999);
-    expect((await store.getRequest(id))?.state).toBe('running');
+    expect((await store.getTail(id))?.state).toBe('running');
     await clock.advance(1);
     expect(await summary()).toContain('reached its 1m limit after 1m');
     await vi.waitFor(async () =>
-      expect(await store.getRequest(id)).toMatchObject({ state: 'succeeded', updatedAt: at(60_000) }),
+      expect(await store.getTail(id)).toMatchObject({ state: 'ended', endedAt: at(60_000) }),
     );
     expect(clock.sleeping).toBe(0);
   });
@@ -107,7 +99,7 @@ describe('TailManager on its clock', () => {
   it('notices a Stop recorded by another replica at its next heartbeat', async () => {
     const id = await start(30 * 60_000);
     await vi.waitFor(() => expect(clock.sleeping).toBe(2));
-    await store.transitionRequest(id, ['running'], 'cancelled', { outcome: { by: 'U0ALICE' } }, clock.now());
+    await store.requestTailStop(id, 'U0ALICE');
     await clock.advance(10_000);
     expect(await summary()).toContain('stopped by <@U0ALICE> after 10s');
   });

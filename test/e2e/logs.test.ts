@@ -189,11 +189,11 @@ describe('/logs --follow', () => {
     const summary = closing.text.replace('<@U0BOB> ', '');
     const store = h.openStore();
     const audit = (await store.queryAudit({ limit: 50 })).filter((r) => r.requestId === id);
-    const stored = await store.getRequest(id);
+    const stored = await store.getTail(id);
     await store.close();
     expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['logs.follow.started', 'logs.follow.stopped']));
     // The closing summary outlives the Stop click: in the store and the audit log, not only in the thread.
-    expect(stored).toMatchObject({ state: 'cancelled', outcome: { by: 'U0ALICE', summary } });
+    expect(stored).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary });
     expect(audit.find((r) => r.action === 'logs.follow.stopped')?.details).toMatchObject({ summary, by: 'U0ALICE' });
   });
 });

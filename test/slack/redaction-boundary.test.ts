@@ -6,8 +6,9 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { createRedactor } from '../../src/core/redact.ts';
-import { withRedactedAudit } from '../../src/core/redacted-audit.ts';
+import { AuditLog } from '../../src/core/audit-log.ts';
 import { systemClock } from '../../src/ports/clock.ts';
+import type { Logger } from '../../src/ports/logger.ts';
 import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
 import { SlackChat } from '../../src/slack/chat.ts';
 import { responseUrlReplier } from '../../src/slack/replier.ts';
@@ -22,6 +23,7 @@ let chat: SlackChat;
 let dir: string;
 let store: SqliteStore;
 const redactor = createRedactor();
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const responses: RespondArguments[] = [];
 const replier = responseUrlReplier(async (r) => {
   responses.push(r as RespondArguments);
@@ -81,18 +83,8 @@ describe.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('%s', (_name, sam
   });
 
   it('is redacted from audit details before they are hashed', async () => {
-    const audited = withRedactedAudit(store, redactor);
-    const record = await audited.appendAudit(
-      {
-        actor: 'U0BOB',
-        action: 'test.recorded',
-        target: {},
-        requestId: 'req_x',
-        details: { reason: text, nested: { lines: [text] } },
-      },
-      new Date('2026-11-24T10:00:00Z'),
-    );
-    expectClean(sample, JSON.stringify(record));
+    const audit = new AuditLog({ store, clock: systemClock, redactor, log: silent });
+    expect(await audit.record({ actor: 'U0BOB', action: 'test.recorded', requestId: 'req_x', details: { reason: text, nested: { lines: [text] } } })).toBe(true);
     expectClean(sample, JSON.stringify((await store.queryAudit({ limit: 1 }))[0]));
   });
 });

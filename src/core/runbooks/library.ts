@@ -5,12 +5,20 @@ import { formatRunbookProblem } from './problem.ts';
 import { parseRunbooks, type Runbook } from './parse.ts';
 import { RunbookIndex } from './search.ts';
 
+/** The runbooks, as commands and buttons use them. */
+export interface Runbooks {
+  describe(): string;
+  index(): Promise<RunbookIndex>;
+  get(id: string): Promise<Runbook | undefined>;
+  reload(): Promise<number>;
+}
+
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
  * refresh interval) so every `/runbook` does not re-read files or GitHub. Runbooks with problems
  * are left out and logged; `opsdeck runbooks check` reports them in CI.
  */
-export class RunbookLibrary {
+export class RunbookLibrary implements Runbooks {
   readonly #source: RunbookSource;
   readonly #families: readonly string[];
   readonly #log: Logger;

@@ -1,19 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChangePlan } from '../../../src/core/change.ts';
-import { ChangeFlow } from '../../../src/core/change-flow.ts';
+import { z } from 'zod';
+import { defineChange } from '../../../src/core/changes/define-change.ts';
 import type { FailureMetrics } from '../../../src/ports/metrics.ts';
 import type { Store } from '../../../src/ports/store.ts';
-import { recordingLogger, replica, tailStart, tempStore } from './tail-fixtures.ts';
+import { changeMachinery } from '../../helpers/change-machinery.ts';
+import { pinnedClock, WEEKDAY } from '../../helpers/clock.ts';
+import { recordingChat, recordingLogger, replica, tailStart, tempStore } from './tail-fixtures.ts';
 
 /** The store, with every heartbeat after the first (which starts the run) failing like a locked or full disk. */
 function failingHeartbeats(store: Store): Store {
   let beats = 0;
   return new Proxy(store, {
     get: (target, key) => {
-      if (key === 'heartbeat') {
+      if (key === 'heartbeat' || key === 'tailHeartbeat') {
         return async (...args: Parameters<Store['heartbeat']>) => {
           if (++beats > 1) throw new Error('database is locked');
-          return target.heartbeat(...args);
+          return key === 'heartbeat' ? target.heartbeat(...args) : target.tailHeartbeat(...args);
         };
       }
       const value = Reflect.get(target, key) as unknown;
@@ -41,30 +43,23 @@ describe('heartbeat failures are logged with context and counted, never swallowe
     const log = recordingLogger();
     const { metrics, counts } = countingMetrics();
     let finish: (() => void) | undefined;
-    const base = replica(db.store).changes.deps;
-    const flow = new ChangeFlow({
-      ...base,
+    const deploy = defineChange({
+      kind: 'deploy',
+      concern: 'version',
+      params: z.object({}),
+      execute: () => new Promise((resolve) => (finish = () => resolve({ ok: true, summary: 'deployed' }))),
+    });
+    const { flow } = changeMachinery({
       store: failingHeartbeats(db.store),
+      chat: recordingChat(),
+      clock: pinnedClock(WEEKDAY),
+      catalog: { services: { api: {} }, environments: { prod: {} } },
+      kinds: [deploy],
       log,
       metrics,
       heartbeatMs: 20,
-      kinds: {
-        deploy: {
-          concern: 'version',
-          execute: () => new Promise((resolve) => (finish = () => resolve({ ok: true, summary: 'deployed' }))),
-        },
-      },
     });
-    const plan: ChangePlan = {
-      kind: 'deploy',
-      service: 'api',
-      env: 'prod',
-      title: 'Deploy api to prod',
-      headline: 'h',
-      fields: [],
-      binding: {},
-      exec: {},
-    };
+    const plan = deploy.plan({ service: 'api', env: 'prod', title: 'Deploy api to prod', headline: 'h', fields: [], params: {} });
     const reply = { ephemeral: async () => {}, inChannel: async () => {} };
     const submission = {
       requester: 'U0BOB',

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/adapters/store-sqlite/sqlite-store.ts';
-import { ChangeFlow } from '../../../src/core/change-flow.ts';
-import { TailManager, type TailDeps } from '../../../src/core/logs/tail-manager.ts';
+import { AuditLog } from '../../../src/core/audit-log.ts';
+import { TailManager } from '../../../src/core/logs/tail-manager.ts';
+import type { TailSessionDeps } from '../../../src/core/logs/tail-session.ts';
 import type { Message } from '../../../src/core/message.ts';
 import type { Chat } from '../../../src/ports/chat.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
@@ -87,13 +88,12 @@ export async function tempStore(): Promise<{ store: SqliteStore; close(): Promis
   };
 }
 
-const catalog = { services: { api: {} }, environments: { prod: {} } };
 
 export interface ReplicaOptions {
   chat?: ReturnType<typeof recordingChat>;
   log?: Logger;
   heartbeatMs?: number;
-  metrics?: TailDeps['metrics'];
+  metrics?: TailSessionDeps['metrics'];
   clock?: Clock;
 }
 
@@ -103,26 +103,17 @@ export function replica(store: Store, o: ReplicaOptions = {}) {
   const log = o.log ?? recordingLogger();
   // Replicas of one test share a clock running at real speed: heartbeats here are real 20 ms beats.
   const clock = o.clock ?? pinnedClock(WEEKDAY);
-  const changes = new ChangeFlow({
-    store,
-    chat,
-    clock,
-    catalog,
-    log,
-    kinds: {},
-    metrics: o.metrics,
-    heartbeatMs: o.heartbeatMs,
-    backends: { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined },
-  });
+  const redactor = createRedactor();
+  const audit = new AuditLog({ store, clock, redactor, log });
   const tails = new TailManager({
-    store,
+    tails: store,
     chat,
     clock,
     log,
-    changes,
-    redactor: createRedactor(),
+    audit,
+    redactor,
     heartbeatMs: o.heartbeatMs ?? 20,
     metrics: o.metrics,
   });
-  return { changes, tails, chat };
+  return { tails, chat };
 }

@@ -40,13 +40,12 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     );
     // In the thread of the tail's message, the first post.
     expect(closing.thread).toBe('1.1');
-    const stored = await store.getRequest(id);
-    expect(stored).toMatchObject({ state: 'cancelled', outcome: { by: 'U0ALICE', summary } });
+    expect(await store.getTail(id)).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary });
     const audit = (await store.queryAudit({ limit: 100 })).filter(
       (r) => r.requestId === id && r.action === 'logs.follow.stopped',
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.details).toMatchObject({ summary, by: 'U0ALICE', reason: 'stopped by <@U0ALICE>' });
+    expect(audit[0]!.details).toMatchObject({ summary, by: 'U0ALICE', end: 'stopped' });
     // A second click finds it ended.
     expect(await other.tails.stop(id, 'U0CAROL')).toBe(false);
   });
@@ -57,9 +56,6 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('reached its'))).toBe(true), {
       timeout: 5_000,
     });
-    expect(await store.getRequest(id)).toMatchObject({
-      state: 'succeeded',
-      outcome: { summary: expect.stringContaining('reached its 1s limit') },
-    });
+    expect(await store.getTail(id)).toMatchObject({ state: 'ended', summary: expect.stringContaining('reached its 1s limit') });
   });
 });

@@ -1,47 +1,63 @@
-import type { ActionContext, ActionSpec } from './action.ts';
-import { paramsOf, requestHash } from './change.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { LockStore, RequestStore, StoredRequest } from '../../ports/store.ts';
+import { type Action, type ActionContext, defineAction } from '../action.ts';
+import { type AuditEvent, type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
+import type { Catalog } from '../catalog.ts';
+import { AuditedRefusal, UserError } from '../errors.ts';
+import { userText } from '../format.ts';
+import { checkGuards } from '../guards.ts';
+import { textMessage } from '../message.ts';
 import type { ChangeFlow } from './change-flow.ts';
-import { AuditedRefusal, UserError } from './errors.ts';
-import { userText } from './format.ts';
-import { checkGuards } from './guards.ts';
-import { textMessage } from './message.ts';
+import type { RequestBoard } from './request-board.ts';
+import { envelopeOf, requestHash } from './request-envelope.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
-import type { StoredRequest } from '../ports/store.ts';
+import type { Supersession } from './supersession.ts';
 
-const SYSTEM_ACTOR = 'opsdeck';
+/** What approving needs, and nothing more: the change flow only to run what was approved. */
+export interface ApprovalsDeps {
+  requests: RequestStore;
+  locks: LockStore;
+  clock: Clock;
+  catalog: Catalog;
+  audit: AuditLog;
+  board: RequestBoard;
+  supersession: Pick<Supersession, 'staleness' | 'supersede'>;
+  flow: Pick<ChangeFlow, 'run'>;
+}
 
 /**
  * The buttons on a request. Nothing in the click is trusted but the request id: state, expiry,
  * roles and the request's integrity are all checked again here, at click time.
  */
 export class Approvals {
-  readonly #flow: ChangeFlow;
+  readonly #deps: ApprovalsDeps;
 
-  constructor(flow: ChangeFlow) {
-    this.#flow = flow;
+  constructor(deps: ApprovalsDeps) {
+    this.#deps = deps;
   }
 
-  actions(): ActionSpec[] {
+  /** The request buttons; they need no capabilities beyond this object's own declared deps. */
+  actions(): Action[] {
     return [
-      { actionId: ACTION_APPROVE, handler: (ctx) => this.approve(ctx) },
-      { actionId: ACTION_REJECT, handler: (ctx) => this.reject(ctx) },
-      { actionId: ACTION_CANCEL, handler: (ctx) => this.cancel(ctx) },
+      defineAction({ actionId: ACTION_APPROVE, handler: (ctx) => this.approve(ctx) }),
+      defineAction({ actionId: ACTION_REJECT, handler: (ctx) => this.reject(ctx) }),
+      defineAction({ actionId: ACTION_CANCEL, handler: (ctx) => this.cancel(ctx) }),
     ];
   }
 
   async approve({ click, roles, unverified }: ActionContext): Promise<void> {
-    const { store, clock, catalog } = this.#flow.deps;
+    const { requests, clock, catalog } = this.#deps;
     const req = await this.#pending(click.value);
     const policy = catalog.environments[req.env]?.approval;
     if (!policy) throw new UserError('This request does not need approval.');
     const roleNames = policy.from.map((r) => `\`${r}\``).join(' or ');
     if (click.userId === req.requester) {
-      await this.#flow.audit(click.userId, 'approval.denied', req, { reason: 'own request', roles });
+      await this.#audit(click.userId, 'approval.denied', req, { reason: 'own request', roles });
       throw new AuditedRefusal(`You can't approve your own request; it needs someone else with role ${roleNames}.`);
     }
     if (!roles.some((r) => policy.from.includes(r))) {
       if (unverified.some((r) => policy.from.includes(r))) {
-        await this.#flow.audit(click.userId, 'approval.denied', req, {
+        await this.#audit(click.userId, 'approval.denied', req, {
           reason: 'roles could not be verified',
           roles,
           unverified,
@@ -50,7 +66,7 @@ export class Approvals {
           'Not approved: could not verify your roles (Slack user groups did not answer). Try again in a moment.',
         );
       }
-      await this.#flow.audit(click.userId, 'approval.denied', req, {
+      await this.#audit(click.userId, 'approval.denied', req, {
         reason: `needs role ${policy.from.join(' or ')}`,
         roles,
       });
@@ -58,9 +74,9 @@ export class Approvals {
       throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
     }
     await this.#checkIntegrity(req, click.userId);
-    if (!paramsOf(req).forced) {
+    if (!envelopeOf(req).forced) {
       const guard = await checkGuards({
-        store,
+        store: this.#deps.locks,
         catalog,
         now: clock.now(),
         service: req.service,
@@ -70,28 +86,28 @@ export class Approvals {
         canBreakGlass: false,
       });
       if (guard.blocked) {
-        await this.#flow.audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
+        await this.#audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
         throw new AuditedRefusal(`Not approved: ${guard.reasons.join('; ')}.`);
       }
     }
     await this.#checkStillCurrent(req, click.userId);
     // The unique insert decides a double click; the audit entry follows, and without it the approval is taken back.
-    if (!(await store.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() }))) {
+    if (!(await requests.addApproval({ requestId: req.id, approver: click.userId, at: clock.now() }))) {
       throw new UserError('You have already approved this request.');
     }
-    if (!(await this.#flow.audit(click.userId, 'approval.granted', req, { roles }))) {
-      await store.removeApproval(req.id, click.userId);
+    if (!(await this.#audit(click.userId, 'approval.granted', req, { roles }))) {
+      await requests.removeApproval(req.id, click.userId);
       throw new UserError('Not approved: the audit log cannot be written right now. Try again in a moment.');
     }
-    const count = (await store.listApprovals(req.id)).length;
+    const count = (await requests.listApprovals(req.id)).length;
     if (count < policy.required) {
-      await this.#flow.refresh(req);
+      await this.#deps.board.refresh(req);
       await click.reply.ephemeral(textMessage(`Approved (${count} of ${policy.required}).`));
       return;
     }
-    const approved = await store.transitionRequest(req.id, ['pending'], 'approved', undefined, clock.now());
-    if (approved) return this.#flow.run(approved);
-    const now = await store.getRequest(req.id);
+    const approved = await requests.transitionRequest(req.id, ['pending'], 'approved', undefined, clock.now());
+    if (approved) return this.#deps.flow.run(approved);
+    const now = await requests.getRequest(req.id);
     if (now?.state !== 'approved' && now?.state !== 'running') {
       await click.reply.ephemeral(
         textMessage(`Your approval came too late: the request is already ${now?.state ?? 'gone'}.`),
@@ -100,7 +116,7 @@ export class Approvals {
   }
 
   async reject({ click, roles, unverified }: ActionContext): Promise<void> {
-    const { store, clock, catalog } = this.#flow.deps;
+    const { requests, clock, catalog } = this.#deps;
     const req = await this.#pending(click.value);
     const from = catalog.environments[req.env]?.approval?.from ?? [];
     if (!roles.some((r) => from.includes(r))) {
@@ -110,7 +126,7 @@ export class Approvals {
         `Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim(),
       );
     }
-    const done = await store.transitionRequest(
+    const done = await requests.transitionRequest(
       req.id,
       ['pending'],
       'rejected',
@@ -118,15 +134,15 @@ export class Approvals {
       clock.now(),
     );
     if (!done) throw new UserError('This request was already decided.');
-    await this.#flow.audit(click.userId, 'approval.rejected', done, { roles });
-    await this.#flow.refresh(done);
+    await this.#audit(click.userId, 'approval.rejected', done, { roles });
+    await this.#deps.board.refresh(done);
   }
 
   async cancel({ click }: ActionContext): Promise<void> {
-    const { store, clock } = this.#flow.deps;
+    const { requests, clock } = this.#deps;
     const req = await this.#pending(click.value);
     if (click.userId !== req.requester) throw new UserError(`Only <@${req.requester}> can cancel this request.`);
-    const done = await store.transitionRequest(
+    const done = await requests.transitionRequest(
       req.id,
       ['pending'],
       'cancelled',
@@ -134,39 +150,39 @@ export class Approvals {
       clock.now(),
     );
     if (!done) throw new UserError('This request was already decided.');
-    await this.#flow.audit(click.userId, 'request.cancelled', done, {});
-    await this.#flow.refresh(done);
+    await this.#audit(click.userId, 'request.cancelled', done, {});
+    await this.#deps.board.refresh(done);
   }
 
   /** Expires every pending request past its deadline; run periodically by every replica (idempotent). */
   async expireDue(): Promise<number> {
-    const { store, clock } = this.#flow.deps;
+    const { requests, clock } = this.#deps;
     const now = clock.now();
     let expired = 0;
-    for (const req of await store.listRequests({ states: ['pending'] })) {
+    for (const req of await requests.listRequests({ states: ['pending'] })) {
       if (req.expiresAt && req.expiresAt.getTime() <= now.getTime() && (await this.#expire(req))) expired++;
     }
     return expired;
   }
 
   async #expire(req: StoredRequest): Promise<boolean> {
-    const done = await this.#flow.deps.store.transitionRequest(
+    const done = await this.#deps.requests.transitionRequest(
       req.id,
       ['pending'],
       'expired',
       undefined,
-      this.#flow.deps.clock.now(),
+      this.#deps.clock.now(),
     );
     if (!done) return false;
-    await this.#flow.audit(SYSTEM_ACTOR, 'request.expired', done, {});
-    await this.#flow.refresh(done);
+    await this.#audit(SYSTEM_ACTOR, 'request.expired', done, {});
+    await this.#deps.board.refresh(done);
     return true;
   }
 
   async #pending(id: string): Promise<StoredRequest> {
-    const req = /^req_[A-Za-z0-9_-]+$/.test(id) ? await this.#flow.deps.store.getRequest(id) : undefined;
+    const req = /^req_[A-Za-z0-9_-]+$/.test(id) ? await this.#deps.requests.getRequest(id) : undefined;
     if (!req) throw new UserError('This request no longer exists.');
-    if (req.state === 'pending' && req.expiresAt && req.expiresAt.getTime() <= this.#flow.deps.clock.now().getTime()) {
+    if (req.state === 'pending' && req.expiresAt && req.expiresAt.getTime() <= this.#deps.clock.now().getTime()) {
       await this.#expire(req);
       throw new UserError(
         'This request has expired; nothing was changed. Run the command again if it is still needed.',
@@ -183,7 +199,7 @@ export class Approvals {
   async #checkStillCurrent(req: StoredRequest, actor: string): Promise<void> {
     let stale: string | undefined;
     try {
-      stale = await this.#flow.staleness(req);
+      stale = await this.#deps.supersession.staleness(req);
     } catch (err) {
       throw new UserError(
         `Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`,
@@ -191,7 +207,7 @@ export class Approvals {
     }
     if (!stale) return;
     const summary = `Superseded: ${stale}.`;
-    await this.#flow.supersede(req, actor, summary, { by: actor });
+    await this.#deps.supersession.supersede(req, actor, summary, { by: actor });
     throw new AuditedRefusal(
       `Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`,
     );
@@ -199,17 +215,22 @@ export class Approvals {
 
   /** The stored request must still be exactly what was asked for; anything else is tampering. */
   async #checkIntegrity(req: StoredRequest, actor: string): Promise<void> {
-    const p = paramsOf(req);
+    const p = envelopeOf(req);
     if (requestHash(req.kind, req.service, req.env, p) === req.hash) return;
-    await this.#flow.audit(actor, 'request.tampered', req, { expected: req.hash });
-    const failed = await this.#flow.deps.store.transitionRequest(
+    await this.#audit(actor, 'request.tampered', req, { expected: req.hash });
+    const failed = await this.#deps.requests.transitionRequest(
       req.id,
       ['pending'],
       'failed',
       { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } },
-      this.#flow.deps.clock.now(),
+      this.#deps.clock.now(),
     );
-    if (failed) await this.#flow.refresh(failed);
+    if (failed) await this.#deps.board.refresh(failed);
     throw new UserError('This request was altered after it was made, so it cannot be approved. Nothing was changed.');
+  }
+
+  async #audit(actor: string, action: string, req: StoredRequest, details: Record<string, unknown>): Promise<boolean> {
+    const event: AuditEvent = { actor, action, target: req, requestId: req.id, details: { ...details, title: envelopeOf(req).title } };
+    return this.#deps.audit.record(event);
   }
 }

@@ -1,8 +1,8 @@
-import type { Approval, StoredRequest } from '../ports/store.ts';
-import type { EnvironmentInfo } from './catalog.ts';
-import { paramsOf } from './change.ts';
-import { formatTime, mention } from './format.ts';
-import type { Block, Message } from './message.ts';
+import type { Approval, StoredRequest } from '../../ports/store.ts';
+import type { EnvironmentInfo } from '../catalog.ts';
+import { formatTime, mention } from '../format.ts';
+import type { Block, Message } from '../message.ts';
+import { envelopeOf } from './request-envelope.ts';
 
 export const ACTION_APPROVE = 'opsdeck.request.approve';
 export const ACTION_REJECT = 'opsdeck.request.reject';
@@ -41,13 +41,9 @@ function statusLine(req: StoredRequest, approvals: readonly Approval[], env: Env
   }
 }
 
-/** The request message in the channel, for whatever state the request is in. Buttons only while pending. */
-export function requestMessage(
-  req: StoredRequest,
-  approvals: readonly Approval[],
-  env: EnvironmentInfo | undefined,
-): Message {
-  const p = paramsOf(req);
+/** The request as people see it: what it changes, why, and what is special about it (break-glass, warnings). */
+export function requestBody(req: StoredRequest): Block[] {
+  const p = envelopeOf(req);
   const blocks: Block[] = [
     { type: 'header', text: p.title },
     { type: 'text', text: p.headline },
@@ -55,6 +51,17 @@ export function requestMessage(
   if (p.forced) blocks.push({ type: 'text', text: `:rotating_light: *BREAK-GLASS:* \`--force\` passed ${p.forced}.` });
   if (p.fields.length) blocks.push({ type: 'fields', fields: p.fields });
   for (const warning of p.warnings) blocks.push({ type: 'context', text: `:warning: ${warning}` });
+  return blocks;
+}
+
+/** The request message in the channel, for whatever state the request is in. Buttons only while pending. */
+export function requestMessage(
+  req: StoredRequest,
+  approvals: readonly Approval[],
+  env: EnvironmentInfo | undefined,
+): Message {
+  const p = envelopeOf(req);
+  const blocks = requestBody(req);
   const status = statusLine(req, approvals, env);
   blocks.push({ type: 'context', text: `${status} · \`${req.id}\`` });
   if (req.state === 'pending' && env?.approval && !p.direct) {

@@ -1,0 +1,74 @@
+import type { OpsdeckConfig } from '../config/schema.ts';
+import { approversBesides } from '../core/approvers.ts';
+import type { AuditLog } from '../core/audit-log.ts';
+import { Approvals } from '../core/changes/approvals.ts';
+import { ChangeFlow } from '../core/changes/change-flow.ts';
+import type { ChangeKind } from '../core/changes/define-change.ts';
+import { recoverInterrupted } from '../core/changes/recovery.ts';
+import { RequestBoard } from '../core/changes/request-board.ts';
+import { Supersession } from '../core/changes/supersession.ts';
+import type { Policy } from '../core/policy.ts';
+import type { Backends } from '../ports/backends.ts';
+import type { Chat } from '../ports/chat.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Directory } from '../ports/directory.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { FailureMetrics } from '../ports/metrics.ts';
+import type { Store } from '../ports/store.ts';
+
+export interface ChangeMachinery {
+  flow: ChangeFlow;
+  approvals: Approvals;
+  /** Expires due requests and recovers interrupted ones; every replica runs it, each change happens once. */
+  sweep(): Promise<void>;
+}
+
+/** The change flow, its approvals and its message board, wired to one store and chat. */
+export function createChangeMachinery(deps: {
+  config: OpsdeckConfig;
+  store: Store;
+  chat: Chat;
+  clock: Clock;
+  backends: Backends;
+  kinds: readonly ChangeKind[];
+  audit: AuditLog;
+  policy: Policy;
+  directory: Directory;
+  log: Logger;
+  metrics: FailureMetrics;
+  heartbeatMs: number;
+  progressIntervalMs?: number | undefined;
+}): ChangeMachinery {
+  const { config, store, chat, clock, backends, audit, log } = deps;
+  const kinds = Object.fromEntries(deps.kinds.map((k) => [k.kind, k]));
+  const board = new RequestBoard({ requests: store, chat, catalog: config, log: log.child({ component: 'changes' }) });
+  const supersession = new Supersession({ requests: store, clock, audit, board, backends, kinds });
+  const sources = { catalog: config, permissions: deps.policy, directory: deps.directory };
+  const flow = new ChangeFlow({
+    requests: store,
+    chat,
+    clock,
+    catalog: config,
+    backends,
+    audit,
+    board,
+    supersession,
+    kinds,
+    approversBesides: (env, requester) => approversBesides(sources, env, requester),
+    log: log.child({ component: 'changes' }),
+    progressIntervalMs: deps.progressIntervalMs,
+    heartbeatMs: deps.heartbeatMs,
+    metrics: deps.metrics,
+  });
+  const approvals = new Approvals({ requests: store, locks: store, clock, catalog: config, audit, board, supersession, flow });
+  return {
+    flow,
+    approvals,
+    async sweep() {
+      await approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
+      await recoverInterrupted({ requests: store, clock, audit, board }, deps.heartbeatMs * 6).catch((err: unknown) =>
+        log.warn({ err }, 'recovering interrupted changes failed'),
+      );
+    },
+  };
+}

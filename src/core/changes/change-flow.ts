@@ -1,0 +1,284 @@
+import type { Backends, DeployOutcome } from '../../ports/backends.ts';
+import type { Chat, Replier } from '../../ports/chat.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { FailureMetrics } from '../../ports/metrics.ts';
+import type { RequestStore, StoredRequest } from '../../ports/store.ts';
+import type { AuditLog } from '../audit-log.ts';
+import type { Catalog } from '../catalog.ts';
+import { parseDuration } from '../duration.ts';
+import { link, mention, userText } from '../format.ts';
+import { heartbeatFailed } from '../heartbeat.ts';
+import { newId } from '../ids.ts';
+import { textMessage } from '../message.ts';
+import { postFailure } from '../post-failure.ts';
+import { progressReporter } from '../progress.ts';
+import { every } from '../timers.ts';
+import type { ChangeKind, ChangePlan } from './define-change.ts';
+import { dryRunMessage } from './dry-run.ts';
+import type { RequestBoard } from './request-board.ts';
+import { envelopeOf, type RequestEnvelope, requestHash } from './request-envelope.ts';
+import { requestMessage } from './request-view.ts';
+import type { Supersession } from './supersession.ts';
+
+export interface ChangeFlowDeps {
+  requests: RequestStore;
+  chat: Chat;
+  clock: Clock;
+  catalog: Catalog;
+  backends: Backends;
+  audit: AuditLog;
+  board: RequestBoard;
+  supersession: Supersession;
+  /** Every kind of change, by request kind: how it runs, what it sets, how to re-read what it was planned against. */
+  kinds: Readonly<Record<string, ChangeKind>>;
+  /**
+   * How many people other than `requester` could approve changes to `env`; undefined when that cannot be
+   * known right now (a user group could not be looked up).
+   */
+  approversBesides?(env: string, requester: string): Promise<number | undefined>;
+  log: Logger;
+  /** Minimum gap between edits of the progress message (Slack allows about one post per second per channel). */
+  progressIntervalMs?: number;
+  /** How often a running change records that its process is alive. */
+  heartbeatMs?: number;
+  metrics?: FailureMetrics;
+}
+
+export interface Submission {
+  requester: string;
+  channel: string;
+  invocationId: string;
+  reply: Replier;
+  /** Called once the request is in the channel, where the requester sees it: it answers the command. */
+  posted?(): void;
+  dryRun: boolean;
+  /** What `--force` passed, when it was needed and allowed. */
+  forced: string | undefined;
+  /** People to notify when break-glass is used. */
+  notify: string[];
+}
+
+/**
+ * A change's life: stored as a request before anything is posted, gated by approval when the
+ * environment asks for it, and run exactly once (every transition is compare-and-set).
+ */
+export class ChangeFlow {
+  readonly #deps: ChangeFlowDeps;
+  /** Identifies this process in heartbeats. */
+  readonly #runner = newId('run');
+  readonly #heartbeatMs: number;
+
+  constructor(deps: ChangeFlowDeps) {
+    this.#deps = deps;
+    this.#heartbeatMs = deps.heartbeatMs ?? 10_000;
+  }
+
+  async submit(plan: ChangePlan, s: Submission): Promise<void> {
+    const { requests, clock, catalog, audit } = this.#deps;
+    const env = catalog.environments[plan.env];
+    const envelope: RequestEnvelope = {
+      title: plan.title,
+      headline: plan.headline,
+      fields: plan.fields,
+      exec: this.#kind(plan.kind).params.parse(plan.params),
+      warnings: plan.warnings ?? [],
+      forced: s.forced,
+      direct: !env?.approval,
+      basis: plan.basis,
+    };
+    if (s.dryRun) return s.reply.ephemeral(dryRunMessage(plan, envelope, env));
+    const now = clock.now();
+    const expiresIn = env?.approval ? parseDuration(env.approval.expiresIn) : undefined;
+    const request = await requests.createRequest({
+      id: newId('req'),
+      kind: plan.kind,
+      service: plan.service,
+      env: plan.env,
+      requester: s.requester,
+      channel: s.channel,
+      params: envelope as unknown as Record<string, unknown>,
+      hash: requestHash(plan.kind, plan.service, plan.env, envelope),
+      createdAt: now,
+      expiresAt: expiresIn ? new Date(now.getTime() + expiresIn) : undefined,
+    });
+    const entry = { target: request, requestId: request.id, actor: s.requester };
+    const written =
+      (await audit.record({
+        ...entry,
+        action: `${plan.kind}.requested`,
+        details: { params: envelope.exec, title: plan.title, invocationId: s.invocationId, forced: s.forced },
+      })) &&
+      (!s.forced || (await audit.record({ ...entry, action: 'breakglass.used', details: { passed: s.forced } })));
+    if (!written) {
+      await this.#fail(request, 'Refused: the audit log cannot be written.');
+      return s.reply.ephemeral(
+        textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${request.id}\`).`),
+      );
+    }
+    const posted = await this.#post(request, s);
+    if (!posted) return;
+    if (!env?.approval) {
+      const approved = await requests.transitionRequest(request.id, ['pending'], 'approved', undefined, clock.now());
+      if (approved) await this.run(approved);
+    }
+  }
+
+  /** Runs an approved request; only the caller that wins approved → running does anything. */
+  async run(request: StoredRequest): Promise<void> {
+    const { requests, clock, log, audit } = this.#deps;
+    const running = await requests.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
+    if (!running) return;
+    const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
+    const busy = await this.#otherChange(running);
+    if (busy) {
+      const summary = `Not started: ${busy}. Nothing was changed; run the command again when it is done.`;
+      return this.finish(running, { ok: false, summary });
+    }
+    // The heartbeat claims the target for this run and lets any replica notice if its process dies.
+    await requests.heartbeat(running.id, this.#runner, clock.now());
+    const started = await audit.record({
+      actor: running.requester,
+      action: `${running.kind}.started`,
+      target: running,
+      requestId: running.id,
+      details: { title: envelopeOf(running).title },
+    });
+    if (!started) {
+      return this.finish(running, { ok: false, summary: 'Refused: the audit log cannot be written, so nothing was changed.' });
+    }
+    const beat = new AbortController();
+    void every(clock, this.#heartbeatMs, beat.signal, () =>
+      requests.heartbeat(running.id, this.#runner, clock.now()).then(
+        () => undefined,
+        (err: unknown) => heartbeatFailed(reqLog.child({ runner: this.#runner }), this.#deps.metrics, 'change', err),
+      ),
+    );
+    void this.#deps.board.refresh(running);
+    const progress = progressReporter({
+      chat: this.#deps.chat,
+      channel: running.channel,
+      threadTs: running.message?.ts,
+      clock,
+      minGapMs: this.#deps.progressIntervalMs ?? 1000,
+      log: reqLog,
+    });
+    let outcome: DeployOutcome;
+    try {
+      outcome = await this.#execute(running, (text) => progress.report(text), reqLog);
+    } finally {
+      beat.abort();
+    }
+    // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
+    await this.finish(running, outcome);
+    const details = outcome.url ? ` (${link(outcome.url, 'details')})` : '';
+    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${details}`);
+    await this.#deps.board.tell(running, `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`);
+  }
+
+  /** Records the outcome of a running request, once: in the store, the audit log, then its message. */
+  async finish(request: StoredRequest, outcome: DeployOutcome): Promise<void> {
+    const state = outcome.ok ? 'succeeded' : 'failed';
+    const done = await this.#deps.requests.transitionRequest(
+      request.id,
+      ['running'],
+      state,
+      { outcome: { summary: outcome.summary, url: outcome.url, rolledBack: outcome.rolledBack } },
+      this.#deps.clock.now(),
+    );
+    if (!done) return;
+    await this.#deps.audit.record({
+      actor: request.requester,
+      action: `${request.kind}.${state}`,
+      target: done,
+      requestId: done.id,
+      details: { title: envelopeOf(done).title, summary: outcome.summary, rolledBack: outcome.rolledBack, url: outcome.url },
+    });
+    await this.#deps.board.refresh(done);
+  }
+
+  /** Runs the kind's executor on the stored parameters, validated again: what runs is what was approved. */
+  async #execute(running: StoredRequest, report: (text: string) => Promise<void>, log: Logger): Promise<DeployOutcome> {
+    const title = envelopeOf(running).title;
+    try {
+      const kind = this.#kind(running.kind);
+      const params = kind.params.safeParse(envelopeOf(running).exec);
+      if (!params.success) {
+        const issue = params.error.issues[0];
+        const why = userText(`${issue?.path.join('.') || 'parameters'}: ${issue?.message ?? 'invalid'}`);
+        return { ok: false, summary: `Refused: the stored parameters of this request are not valid (${why}). Nothing was changed.` };
+      }
+      // Drivers speak plain text (pod reasons, workflow names): escaped before it reaches a message.
+      const progress = (text: string) => report(userText(text));
+      const raw = await kind.execute({ request: running, params: params.data, progress, backends: this.#deps.backends, log });
+      return { ...raw, summary: userText(raw.summary) };
+    } catch (err) {
+      log.error({ err }, 'change failed');
+      return { ok: false, summary: `${title} failed: ${userText((err as Error).message)}` };
+    }
+  }
+
+  /** Posts the request; false (the request failed, the requester told why) when Slack would not take it. */
+  async #post(request: StoredRequest, s: Submission): Promise<boolean> {
+    const { chat, catalog, requests, supersession, log } = this.#deps;
+    let ts: string;
+    try {
+      ts = (await chat.post(s.channel, requestMessage(request, [], catalog.environments[request.env]))).ts;
+    } catch (err) {
+      log.error({ err, requestId: request.id }, 'could not post the request');
+      const failure = postFailure(err, request.id);
+      await this.#fail(request, failure.summary);
+      await s.reply.ephemeral(textMessage(failure.reply));
+      return false;
+    }
+    s.posted?.();
+    await requests.setRequestMessage(request.id, { channel: s.channel, ts });
+    const posted = { ...request, message: { channel: s.channel, ts } };
+    await supersession.supersedeOlder(posted);
+    await this.#warnIfUnapprovable(posted, s);
+    if (s.forced && s.notify.length) {
+      const text = `:rotating_light: Break-glass request by ${mention(s.requester)}: ${s.notify.join(' ')} please review.`;
+      await chat.post(s.channel, textMessage(text), ts).catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
+    }
+    return true;
+  }
+
+  async #fail(request: StoredRequest, summary: string): Promise<void> {
+    await this.#deps.requests.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary } }, this.#deps.clock.now());
+  }
+
+  #kind(kind: string): ChangeKind {
+    const found = this.#deps.kinds[kind];
+    if (!found) throw new Error(`no change kind "${kind}": add it to the list of change kinds`);
+    return found;
+  }
+
+  /** Says at once when nobody but the requester could approve, instead of letting the request wait to expire. */
+  async #warnIfUnapprovable(req: StoredRequest, s: Submission): Promise<void> {
+    const policy = this.#deps.catalog.environments[req.env]?.approval;
+    if (!policy || !this.#deps.approversBesides) return;
+    const others = await this.#deps.approversBesides(req.env, req.requester).catch(() => undefined);
+    if (others === undefined || others >= policy.required) return;
+    const roles = policy.from.map((r) => `\`${r}\``).join(' or ');
+    const besides = others === 0 ? 'no one' : `only ${others} other person${others === 1 ? '' : 's'}`;
+    const which = policy.from.length === 1 ? 'that role' : 'those roles';
+    const text =
+      `:warning: Nobody else can approve this: it needs ${policy.required} approval(s) from ${roles}, and ` +
+      `${besides} besides ${mention(req.requester)} holds ${which}. Add approvers to the role in opsdeck.yaml, or cancel it.`;
+    await this.#deps.board.tell(req, text);
+    await s.reply.ephemeral(textMessage(text)).catch((err: unknown) => this.#deps.log.warn({ err }, 'could not warn the requester'));
+  }
+
+  /**
+   * Another change of the same service and environment in the way: one already executing (it has
+   * a runner), or one that entered `running` at the same moment and comes first in a fixed order,
+   * so two replicas racing always agree on which one goes ahead.
+   */
+  async #otherChange(req: StoredRequest): Promise<string | undefined> {
+    const running = await this.#deps.requests.listRequests({ service: req.service, env: req.env, states: ['running'] });
+    const before = (r: StoredRequest) =>
+      r.updatedAt.getTime() < req.updatedAt.getTime() || (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
+    const blocker = running.find((r) => r.id !== req.id && (r.runner !== undefined || before(r)));
+    return blocker && `${envelopeOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Backends } from '../../ports/backends.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { RequestStore, StoredRequest } from '../../ports/store.ts';
+import type { AuditLog } from '../audit-log.ts';
+import { mention, plain } from '../format.ts';
+import type { ChangeKind } from './define-change.ts';
+import { envelopeOf } from './request-envelope.ts';
+import type { RequestBoard } from './request-board.ts';
+
+export interface SupersessionDeps {
+  requests: RequestStore;
+  clock: Clock;
+  audit: AuditLog;
+  board: RequestBoard;
+  backends: Backends;
+  kinds: Readonly<Record<string, ChangeKind>>;
+}
+
+/**
+ * Keeps pending requests honest about what they would change: a request planned against what ran then is
+ * superseded when what runs now changed, or when a newer request for the same target sets the same thing.
+ */
+export class Supersession {
+  readonly #deps: SupersessionDeps;
+
+  constructor(deps: SupersessionDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Why a pending request no longer fits what runs now (it was planned against something else), or
+   * undefined when it still does. Throws when what runs now cannot be read: approving blind could downgrade.
+   */
+  async staleness(req: StoredRequest): Promise<string | undefined> {
+    const planned = envelopeOf(req).basis;
+    const kind = this.#deps.kinds[req.kind];
+    if (planned === undefined || !kind?.readBasis) return undefined;
+    const now = await kind.readBasis({ request: req, backends: this.#deps.backends });
+    if (now === planned) return undefined;
+    return `what runs in \`${req.env}\` changed since this was requested (planned against ${plain(planned)}; running now: ${plain(now)})`;
+  }
+
+  /** Ends a pending request as superseded, with the reason in its message and the audit log. */
+  async supersede(req: StoredRequest, actor: string, summary: string, details: Record<string, unknown>): Promise<boolean> {
+    const { requests, clock, audit, board } = this.#deps;
+    const done = await requests.transitionRequest(req.id, ['pending'], 'superseded', { outcome: { summary } }, clock.now());
+    if (!done) return false;
+    await audit.record({
+      actor,
+      action: 'request.superseded',
+      target: done,
+      requestId: done.id,
+      details: { ...details, reason: summary, title: envelopeOf(done).title },
+    });
+    await board.refresh(done);
+    return true;
+  }
+
+  /** A newer request for the same target and concern makes older pending ones moot: approving them would undo it. */
+  async supersedeOlder(newer: StoredRequest): Promise<void> {
+    const { requests, kinds } = this.#deps;
+    const concern = kinds[newer.kind]?.concern;
+    if (!concern) return;
+    const pending = await requests.listRequests({ service: newer.service, env: newer.env, states: ['pending'] });
+    for (const req of pending.filter((r) => r.id !== newer.id && kinds[r.kind]?.concern === concern)) {
+      const summary = `Superseded by a newer request from ${mention(newer.requester)} (\`${newer.id}\`).`;
+      await this.supersede(req, newer.requester, summary, { supersededBy: newer.id });
+    }
+  }
+}

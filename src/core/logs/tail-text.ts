@@ -1,0 +1,75 @@
+import type { StoredTail } from '../../ports/store.ts';
+import { formatDuration } from '../duration.ts';
+import { formatTime, inlineCode, mention } from '../format.ts';
+import type { Message } from '../message.ts';
+
+export const ACTION_STOP = 'opsdeck.logs.stop';
+
+/** Why a tail ended: each becomes a stored state and a sentence, never a string to be parsed again. */
+export type TailEnd =
+  | { kind: 'stopped'; by: string }
+  | { kind: 'shutdown' }
+  | { kind: 'time'; ms: number }
+  | { kind: 'lines'; budget: number }
+  | { kind: 'failed'; error: string };
+
+export function endState(end: TailEnd): 'stopped' | 'ended' | 'failed' {
+  if (end.kind === 'stopped' || end.kind === 'shutdown') return 'stopped';
+  return end.kind === 'failed' ? 'failed' : 'ended';
+}
+
+/** `stopped by <@U…>`, `reached its 10m limit`; `error` is already redacted and escaped. */
+export function describeEnd(end: TailEnd): string {
+  switch (end.kind) {
+    case 'stopped':
+      return `stopped by ${mention(end.by)}`;
+    case 'shutdown':
+      return 'stopped because opsdeck is shutting down';
+    case 'time':
+      return `reached its ${formatDuration(end.ms)} limit`;
+    case 'lines':
+      return `reached its budget of ${end.budget} lines`;
+    case 'failed':
+      return `failed: ${end.error}`;
+  }
+}
+
+/** What a tail did, for its thread, its stored summary and the audit log. */
+export function tailSummary(a: {
+  source: string;
+  end: TailEnd;
+  elapsedMs: number;
+  shown: number;
+  skipped: number;
+  received: number;
+  lost: number;
+}): string {
+  const parts = [`${a.shown} lines shown`];
+  if (a.skipped) {
+    parts.push(
+      `${a.skipped} skipped in chat because they came faster than Slack's ~1 post per second ` +
+        `(all ${a.received} lines are in the attached file)`,
+    );
+  }
+  if (a.lost) parts.push(`${a.lost} not kept (the file is capped at 20 MB)`);
+  if (a.end.kind === 'lines') parts.push('later lines not read (line budget; use `--lines` for more)');
+  return `Tail of ${a.source} ${describeEnd(a.end)} after ${formatDuration(a.elapsedMs)}: ${parts.join('; ')}.`;
+}
+
+/** The tail's message in the channel: live with a Stop button, or ended. */
+export function tailMessage(tail: StoredTail, grep: string | undefined, lineBudget: number, live: boolean): Message {
+  const matching = grep ? ` matching ${inlineCode(grep)}` : '';
+  const verb = live ? ':scroll: Following' : ':scroll: Followed';
+  const head =
+    `${verb} logs of *${tail.service}* in *${tail.env}*${matching} from ${tail.source}, ` +
+    `requested by ${mention(tail.requester)}.`;
+  const limits = live
+    ? `Until ${formatTime(tail.until)} or ${lineBudget} lines; lines go into the thread.`
+    : 'Ended; the summary is in the thread.';
+  const blocks: Message['blocks'] = [
+    { type: 'text', text: head },
+    { type: 'context', text: `${limits} · \`${tail.id}\`` },
+  ];
+  if (live) blocks.push({ type: 'actions', buttons: [{ actionId: ACTION_STOP, label: 'Stop', value: tail.id, style: 'danger' }] });
+  return { text: head, blocks };
+}

@@ -1,0 +1,54 @@
+import { AuditLog } from '../../src/core/audit-log.ts';
+import type { Catalog } from '../../src/core/catalog.ts';
+import { Approvals } from '../../src/core/changes/approvals.ts';
+import { ChangeFlow } from '../../src/core/changes/change-flow.ts';
+import type { ChangeKind } from '../../src/core/changes/define-change.ts';
+import { recoverInterrupted } from '../../src/core/changes/recovery.ts';
+import { RequestBoard } from '../../src/core/changes/request-board.ts';
+import { Supersession } from '../../src/core/changes/supersession.ts';
+import { createRedactor } from '../../src/core/redact.ts';
+import type { Chat } from '../../src/ports/chat.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { FailureMetrics } from '../../src/ports/metrics.ts';
+import type { Store } from '../../src/ports/store.ts';
+
+const noBackends = { deployer: () => undefined, scaler: () => undefined, sourceControl: undefined };
+
+/** The change flow, its approvals and recovery on one store, chat and clock, for tests below compose. */
+export function changeMachinery(o: {
+  store: Store;
+  chat: Chat;
+  clock: Clock;
+  catalog: Catalog;
+  kinds: readonly ChangeKind[];
+  log: Logger;
+  approversBesides?: (env: string, requester: string) => Promise<number | undefined>;
+  heartbeatMs?: number;
+  metrics?: FailureMetrics;
+}) {
+  const { store: requests, chat, clock, catalog, log } = o;
+  const audit = new AuditLog({ store: requests, clock, redactor: createRedactor(), log });
+  const kinds = Object.fromEntries(o.kinds.map((k) => [k.kind, k]));
+  const board = new RequestBoard({ requests, chat, catalog, log });
+  const supersession = new Supersession({ requests, clock, audit, board, backends: noBackends, kinds });
+  const flow = new ChangeFlow({
+    requests,
+    chat,
+    clock,
+    catalog,
+    backends: noBackends,
+    audit,
+    board,
+    supersession,
+    kinds,
+    ...(o.approversBesides ? { approversBesides: o.approversBesides } : {}),
+    log,
+    progressIntervalMs: 0,
+    heartbeatMs: o.heartbeatMs ?? 10_000,
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+  });
+  const approvals = new Approvals({ requests, locks: requests, clock, catalog, audit, board, supersession, flow });
+  const recover = (staleMs: number) => recoverInterrupted({ requests, clock, audit, board }, staleMs);
+  return { flow, approvals, recover, audit };
+}
