@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubernetesDeployer, type KubernetesDriverOptions } from '../../src/adapters/kubernetes/index.ts';
+import {
+  ClusterClients,
+  KubernetesDeployer,
+  type KubernetesDriverOptions,
+} from '../../src/adapters/kubernetes/index.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { DeployInput } from '../../src/ports/backends.ts';
@@ -28,8 +32,10 @@ function kubeconfigFor(yaml: string): KubeConfig {
 
 function deployer(k8s: KubernetesEmulator, namespace: string, extra: Partial<KubernetesDriverOptions> = {}) {
   return new KubernetesDeployer({
-    kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
-    contexts: { staging: 'staging', prod: 'prod' },
+    clients: new ClusterClients({
+      kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
+      contexts: { staging: 'staging', prod: 'prod' },
+    }),
     service: { namespace, deployment: 'api', image: REPO },
     pollMs: 20,
     rolloutTimeoutMs: 15_000,
@@ -282,11 +288,13 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
 
   const unreachable = (port: number) =>
     new KubernetesDeployer({
-      kubeconfig: kubeconfigFor(renderKubeconfig([{ name: 'prod', server: `http://127.0.0.1:${port}`, token: 't' }])),
-      contexts: { prod: 'prod' },
+      clients: new ClusterClients({
+        kubeconfig: kubeconfigFor(renderKubeconfig([{ name: 'prod', server: `http://127.0.0.1:${port}`, token: 't' }])),
+        contexts: { prod: 'prod' },
+        requestTimeoutMs: 200,
+      }),
       service: { namespace: 'default', deployment: 'api', image: REPO },
       pollMs: 20,
-      requestTimeoutMs: 200,
       clock,
       log: createLogger('silent'),
     });
