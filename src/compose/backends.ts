@@ -1,6 +1,7 @@
-import { GitHubDeploymentDeployer, GitHubSourceControl, GitHubWorkflowDeployer } from '../adapters/github/index.ts';
-import { KubernetesDeployer, KubernetesScaler } from '../adapters/kubernetes/index.ts';
+import { GitHubSourceControl } from '../adapters/github/index.ts';
+import { KubernetesScaler } from '../adapters/kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
+import { createDeployer } from '../drivers/index.ts';
 import type { Backends, DeployHistory, Deployer, Scaler } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -36,7 +37,8 @@ export function storeHistory(store: Store): DeployHistory {
 }
 
 /**
- * One Deployer and Scaler per service, picked by `deploy.via`, all of them on the shared `clients`.
+ * One Deployer per service, from the driver its `deploy.via` names (src/drivers/), and one Scaler per
+ * service with a Kubernetes deployment and scale bounds; all of them on the shared `clients`.
  */
 export function createBackends(options: {
   config: OpsdeckConfig;
@@ -55,28 +57,18 @@ export function createBackends(options: {
 
   for (const [name, svc] of Object.entries(config.services)) {
     const svcLog = log.child({ component: 'backend', service: name });
-    const k8s = svc.kubernetes;
-    const deploy = svc.deploy;
-    if (deploy?.via === 'kubernetes' && k8s) {
-      const service = { ...k8s, image: deploy.image, tag: deploy.tag };
-      const kubernetes = clients.kubernetes();
-      deployers.set(
-        name,
-        new KubernetesDeployer({ clients: kubernetes, service, clock, pollMs, rolloutTimeoutMs, log: svcLog }),
-      );
-    }
-    if (deploy?.via === 'github-deployment' && svc.github) {
-      const { repo } = svc.github;
-      const { requiredContexts } = deploy;
-      deployers.set(name, new GitHubDeploymentDeployer(clients.github(), { repo, requiredContexts, clock, pollMs }));
-    }
-    if (deploy?.via === 'github-workflow' && svc.github) {
-      const { repo, defaultRef } = svc.github;
-      const { workflow } = deploy;
-      deployers.set(
-        name,
-        new GitHubWorkflowDeployer(clients.github(), { repo, workflow, defaultRef, history, clock, pollMs }),
-      );
+    if (svc.deploy) {
+      const deployer = createDeployer(svc.deploy, {
+        service: { name, github: svc.github, kubernetes: svc.kubernetes },
+        clients,
+        sourceControl,
+        history,
+        clock,
+        pollMs,
+        rolloutTimeoutMs,
+        log: svcLog,
+      });
+      if (deployer) deployers.set(name, deployer);
     }
     if (svc.scale && svc.kubernetes) {
       const service = svc.kubernetes;

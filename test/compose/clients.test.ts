@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('one client per backend', () => {
-  it('shares one Octokit, one CloudWatch client and one Kubernetes client set per context among all users', async () => {
+  it('gives all users one Octokit, one CloudWatch client and one Kubernetes client set per context', async () => {
     const config = parseConfig(`${await exampleConfigText()}\nrunbooks: { github: acme/api/runbooks@main }\n`);
     const settings = readSettings({
       GITHUB_API_URL: world.github.url,
