@@ -315,3 +315,33 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
     );
   });
 });
+
+describe('KubernetesDeployer.checkRef', () => {
+  // No cluster is needed: the check runs while a deploy is planned, on the ref alone and what the repo calls it.
+  const check = (tag: 'ref' | 'sha', ref: string, kind: 'branch' | 'tag' | 'commit' | undefined) =>
+    new KubernetesDeployer({
+      clients: new ClusterClients({ kubeconfig: new KubeConfig(), contexts: {} }),
+      service: { namespace: 'api', deployment: 'api', image: REPO, tag },
+      refKind: kind && (async () => kind),
+      clock,
+      log: createLogger('silent'),
+    }).checkRef(prod, ref);
+
+  it.each([
+    ['ref', 'v1.4.2', 'tag', undefined],
+    ['ref', SHA, 'commit', undefined],
+    ['ref', 'main', 'branch', '`main` is a branch, and images here are tagged by ref'],
+    ['ref', 'main', undefined, undefined],
+    ['ref', 'feature/login', 'branch', '`feature/login` cannot be an image tag'],
+    ['ref', 'feature/login', undefined, 'set `services.api.deploy.tag: sha` in opsdeck.yaml'],
+    ['sha', 'main', 'branch', undefined],
+    ['sha', 'feature/login', 'branch', undefined],
+  ] as const)('images tagged by %s: %s (%s in the repo) → %s', async (tag, ref, kind, refusal) => {
+    const checked = check(tag, ref, kind);
+    if (refusal === undefined) await expect(checked).resolves.toBeUndefined();
+    else {
+      await expect(checked).rejects.toThrow(UserError);
+      await expect(checked).rejects.toThrow(refusal);
+    }
+  });
+});

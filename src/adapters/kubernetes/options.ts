@@ -18,6 +18,11 @@ export interface KubernetesDriverOptions {
   /** The process's clients per context, shared with every other user of the cluster. */
   clients: ClusterClients;
   service: KubernetesServiceConfig;
+  /**
+   * What the service's repository calls a ref, when it has one: with images tagged by ref, a branch name
+   * is refused because its tag may move.
+   */
+  refKind?: ((ref: string) => Promise<'branch' | 'tag' | 'commit'>) | undefined;
   /** How often rollouts and scaling are checked (default 1000 ms). */
   pollMs?: number | undefined;
   /** Cap on waiting for one rollout or scale to finish (default 15 min). */

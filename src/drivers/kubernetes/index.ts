@@ -12,9 +12,12 @@ export const kubernetesDriver = defineDeployDriver({
   }),
   requires: [{ section: 'kubernetes', path: 'kubernetes', what: 'namespace and deployment' }],
   create(config, ctx) {
+    const { github, kubernetes } = ctx.service;
+    const { sourceControl } = ctx;
     return new KubernetesDeployer({
       clients: ctx.clients.kubernetes(),
-      service: { ...ctx.service.kubernetes, image: config.image, tag: config.tag },
+      service: { ...kubernetes, image: config.image, tag: config.tag },
+      refKind: github ? (ref) => sourceControl.refKind(github.repo, ref) : undefined,
       clock: ctx.clock,
       pollMs: ctx.pollMs,
       rolloutTimeoutMs: ctx.rolloutTimeoutMs,
