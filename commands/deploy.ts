@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { UserError } from '../src/core/errors.ts';
 import { mention, plain, shortSha, userText } from '../src/core/format.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
@@ -33,28 +32,6 @@ async function changesSince(
     field: `*Changes*\n${diff.aheadBy} commit${diff.aheadBy === 1 ? '' : 's'}${extra} (${link})`,
     warning: undefined,
   };
-}
-
-/**
- * With images tagged by ref, the tag must be a valid image tag and must not move: a branch tag
- * (`:main`) may point at something other than the commit the approver saw.
- */
-async function checkImageTag(
-  backends: Backends,
-  repo: string | undefined,
-  ref: string,
-  service: string,
-): Promise<void> {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref)) {
-    throw new UserError(
-      `\`${ref}\` cannot be an image tag. Deploy a tag or commit, or set \`services.${service}.deploy.tag: sha\` in opsdeck.yaml.`,
-    );
-  }
-  if (repo && backends.sourceControl && (await backends.sourceControl.refKind(repo, ref)) === 'branch') {
-    throw new UserError(
-      `\`${ref}\` is a branch, and images here are tagged by ref: \`:${ref}\` may not be the commit you mean. Deploy a tag (e.g. \`v1.4.2\`), or set \`services.${service}.deploy.tag: sha\` to deploy images tagged by commit.`,
-    );
-  }
 }
 
 export const deploy = defineCommand({
@@ -98,8 +75,7 @@ export const deploy = defineCommand({
     const ref = args.ref ?? svc.github?.defaultRef ?? 'main';
     const repo = svc.github?.repo;
     const resolved = repo && backends.sourceControl ? await backends.sourceControl.resolveRef(repo, ref) : undefined;
-    if (svc.deploy?.via === 'kubernetes' && svc.deploy.tag !== 'sha')
-      await checkImageTag(backends, repo, ref, args.service);
+    await deployer.checkRef?.(target, ref);
     const current = await deployer.current(target).catch((err: unknown) => {
       log.warn({ err }, 'could not read the running version');
       return undefined;

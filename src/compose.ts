@@ -9,7 +9,8 @@ import { AuditLog } from './core/audit-log.ts';
 import type { Capabilities } from './core/capabilities.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { Redis } from 'ioredis';
-import { createBackends, lazyKubeConfig, type BackendTuning } from './compose/backends.ts';
+import { createBackends, type BackendTuning } from './compose/backends.ts';
+import { backendClients, type ClientTuning } from './compose/clients.ts';
 import { configRedactor, createLogSources, logCenter, type LogTuning } from './compose/logs.ts';
 import { TailManager } from './core/logs/tail-manager.ts';
 import { RateLimitedChat } from './slack/rate-limited-chat.ts';
@@ -26,8 +27,6 @@ import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackReadiness } from './slack/readiness.ts';
 import { preflight } from './compose/preflight.ts';
-import { createOctokit } from './adapters/github/index.ts';
-import { createCloudWatchClient } from './adapters/logs-cloudwatch/index.ts';
 
 export interface Opsdeck {
   /** The HTTP port actually bound (PORT may be 0 in tests). */
@@ -46,7 +45,8 @@ export interface ComposeOptions {
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
   /** Poll intervals and timeouts of the backends (tests shorten them). */
-  tuning?: BackendTuning &
+  tuning?: ClientTuning &
+    BackendTuning &
     LogTuning & {
       /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
       chatGapMs?: number;
@@ -109,8 +109,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
   const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
-  const kube = lazyKubeConfig(opts.kubeconfig);
-  const backends = createBackends({ config, settings, store, log, kube, clock, tuning: opts.tuning });
+  // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
+  const clients = backendClients({ config, settings, log, kubeconfigYaml: opts.kubeconfig, tuning: opts.tuning });
+  const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
   // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
   const redis = settings.redisUrl
     ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
@@ -127,13 +128,13 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     config, store, chat, clock, backends, kinds: changeKinds, audit, policy, directory, log, metrics, heartbeatMs,
     progressIntervalMs: opts.tuning?.progressIntervalMs,
   });
-  const runbooks = createRunbookLibrary({ config, settings, log, clock, families: registry.families() });
+  const runbooks = createRunbookLibrary({ config, clients, log, clock, families: registry.families() });
   const tails = new TailManager({
     tails: store, chat, clock, log: log.child({ component: 'tails' }), audit, redactor, heartbeatMs, metrics,
   });
   const logs = logCenter(
     config,
-    createLogSources({ config, settings, log, kubeconfig: kube, clock, tuning: opts.tuning }),
+    createLogSources({ config, log, clients, clock, tuning: opts.tuning }),
     tails,
     chat,
     redactor,
@@ -202,26 +203,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   log.info({ mode: connection.mode, port }, 'opsdeck started');
   // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.
   void slackReadiness.start();
-  void preflight(
-    config,
-    settings,
-    {
-      octokit: () =>
-        createOctokit({
-          baseUrl: settings.github.apiUrl,
-          token: settings.github.token,
-          log: log.child({ component: 'github' }),
-        }),
-      cloudwatch: () =>
-        createCloudWatchClient({
-          region: settings.aws.region,
-          endpoint: settings.aws.cloudwatchLogsEndpoint,
-          credentials: opts.tuning?.awsCredentials,
-        }),
-      kubeconfig: kube,
-    },
-    log.child({ component: 'preflight' }),
-  ).catch((err: unknown) => log.warn({ err }, 'backend checks failed'));
+  void preflight(config, settings, clients, log.child({ component: 'preflight' })).catch((err: unknown) =>
+    log.warn({ err }, 'backend checks failed'),
+  );
 
   return {
     port,

@@ -45,6 +45,29 @@ describe('dependency rule (DESIGN §3)', () => {
     expect(offenders).toEqual([]);
   });
 
+  // A deploy driver is one folder under src/drivers/ and one line in the registry (src/drivers/index.ts):
+  // everything else (config schema, config check, compose) reaches drivers through the registry, and a
+  // driver reaches only the contract, adapters, ports and core, so adding or removing one touches no other file.
+  it('deploy drivers are reached only through the registry, and reach no other driver', async () => {
+    const offenders: string[] = [];
+    const driverFolder = (path: string) => /^src\/drivers\/([^/]+)\//.exec(path)?.[1];
+    const dirs = ['src', 'commands', 'test', 'bench', 'scripts'];
+    const files = (await Promise.all(dirs.map((dir) => sourceFiles(dir).catch(() => [])))).flat();
+    for (const file of files) {
+      const own = driverFolder(file);
+      const text = await readFile(join(root, file), 'utf8');
+      for (const spec of relativeImports(text)) {
+        const target = relative(root, resolve(root, file, '..', spec));
+        const reached = driverFolder(target);
+        if (reached && reached !== own && file !== 'src/drivers/index.ts') offenders.push(`${file} → ${target}`);
+        const allowed = ['src/adapters/', 'src/ports/', 'src/core/', 'src/drivers/driver.ts', `src/drivers/${own}/`];
+        if (own && !allowed.some((prefix) => target.startsWith(prefix))) offenders.push(`${file} → ${target}`);
+      }
+    }
+    expect(files).toContain('src/drivers/index.ts');
+    expect(offenders).toEqual([]);
+  });
+
   // The emulators are for trying opsdeck and for tests: the production entry point must not load them,
   // and the build must not contain them. The compiler follows every literal import (types included), so
   // the sandbox command reaches them through a URL it imports at run time.

@@ -1,25 +1,17 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import {
-  GitHubDeploymentDeployer,
-  GitHubSourceControl,
-  GitHubWorkflowDeployer,
-  createOctokit,
-} from '../adapters/github/index.ts';
-import { KubernetesDeployer, KubernetesScaler } from '../adapters/kubernetes/index.ts';
+import { GitHubSourceControl } from '../adapters/github/index.ts';
+import { KubernetesScaler } from '../adapters/kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
-import type { Settings } from '../config/settings.ts';
+import { createDeployer } from '../drivers/index.ts';
 import type { Backends, DeployHistory, Deployer, Scaler } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import type { BackendClients } from './clients.ts';
 
-/** Poll intervals and timeouts; production defaults, shortened by tests. */
+/** How often changes are checked and how long a rollout may take; production defaults, shortened by tests. */
 export interface BackendTuning {
   pollMs?: number;
-  requestTimeoutMs?: number;
   rolloutTimeoutMs?: number;
-  /** GitHub plugins' retry base (ms); small in tests. */
-  retryAfterBaseValue?: number;
 }
 
 /** Deploys opsdeck saw succeed, from its own store: history for drivers that keep none. */
@@ -45,101 +37,51 @@ export function storeHistory(store: Store): DeployHistory {
 }
 
 /**
- * One Deployer and Scaler per service, picked by `deploy.via`. Kubernetes clients come from
- * KUBECONFIG (or in-cluster config); GitHub from GITHUB_TOKEN and GITHUB_API_URL.
+ * One Deployer per service, from the driver its `deploy.via` names (src/drivers/), and one Scaler per
+ * service with a Kubernetes deployment and scale bounds; all of them on the shared `clients`.
  */
-export function createBackends(a: {
+export function createBackends(options: {
   config: OpsdeckConfig;
-  settings: Settings;
   store: Store;
   log: Logger;
-  kube: () => KubeConfig;
+  clients: BackendClients;
   clock: Clock;
   tuning?: BackendTuning;
 }): Backends {
-  const { config, settings, log, clock, tuning = {} } = a;
-  const octokit = createOctokit({
-    baseUrl: settings.github.apiUrl,
-    token: settings.github.token,
-    log: log.child({ component: 'github' }),
-    requestTimeoutMs: tuning.requestTimeoutMs,
-    retryAfterBaseValue: tuning.retryAfterBaseValue,
-  });
-  const history = storeHistory(a.store);
-  const kube = a.kube;
-  const contexts = Object.fromEntries(
-    Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
-  );
-  const timing = {
-    clock,
-    pollMs: tuning.pollMs,
-    requestTimeoutMs: tuning.requestTimeoutMs,
-    rolloutTimeoutMs: tuning.rolloutTimeoutMs,
-  };
+  const { config, log, clients, clock, tuning = {} } = options;
+  const history = storeHistory(options.store);
+  const sourceControl = new GitHubSourceControl(clients.github());
+  const { pollMs, rolloutTimeoutMs } = tuning;
   const deployers = new Map<string, Deployer>();
   const scalers = new Map<string, Scaler>();
 
   for (const [name, svc] of Object.entries(config.services)) {
     const svcLog = log.child({ component: 'backend', service: name });
-    const k8s = svc.kubernetes;
-    // One options object per service, so its deployer and scaler share their API clients.
-    const kubeOptions = k8s
-      ? {
-          kubeconfig: kube(),
-          contexts,
-          service: {
-            ...k8s,
-            image: svc.deploy?.via === 'kubernetes' ? svc.deploy.image : undefined,
-            tag: svc.deploy?.via === 'kubernetes' ? svc.deploy.tag : undefined,
-          },
-          log: svcLog,
-          ...timing,
-        }
-      : undefined;
-    const deploy = svc.deploy;
-    if (deploy?.via === 'kubernetes' && kubeOptions) deployers.set(name, new KubernetesDeployer(kubeOptions));
-    if (deploy?.via === 'github-deployment' && svc.github) {
-      deployers.set(
+    if (svc.deploy) {
+      const deployer = createDeployer(svc.deploy, {
+        service: { name, github: svc.github, kubernetes: svc.kubernetes },
+        clients,
+        sourceControl,
+        history,
+        clock,
+        pollMs,
+        rolloutTimeoutMs,
+        log: svcLog,
+      });
+      if (deployer) deployers.set(name, deployer);
+    }
+    if (svc.scale && svc.kubernetes) {
+      const service = svc.kubernetes;
+      const kubernetes = clients.kubernetes();
+      scalers.set(
         name,
-        new GitHubDeploymentDeployer(octokit, {
-          repo: svc.github.repo,
-          requiredContexts: deploy.requiredContexts,
-          clock,
-          pollMs: tuning.pollMs,
-        }),
+        new KubernetesScaler({ clients: kubernetes, service, clock, pollMs, rolloutTimeoutMs, log: svcLog }),
       );
     }
-    if (deploy?.via === 'github-workflow' && svc.github) {
-      deployers.set(
-        name,
-        new GitHubWorkflowDeployer(octokit, {
-          repo: svc.github.repo,
-          workflow: deploy.workflow,
-          defaultRef: svc.github.defaultRef,
-          history,
-          clock,
-          pollMs: tuning.pollMs,
-        }),
-      );
-    }
-    if (svc.scale && kubeOptions) scalers.set(name, new KubernetesScaler(kubeOptions));
   }
   return {
     deployer: (service) => deployers.get(service),
     scaler: (service) => scalers.get(service),
-    sourceControl: new GitHubSourceControl(octokit),
-  };
-}
-
-/** The kubeconfig, read on first use: KUBECONFIG, ~/.kube/config or in-cluster, unless YAML is given. */
-export function lazyKubeConfig(yaml: string | undefined): () => KubeConfig {
-  let kubeconfig: KubeConfig | undefined;
-  return () => {
-    if (!kubeconfig) {
-      kubeconfig = new KubeConfig();
-      if (yaml) kubeconfig.loadFromString(yaml);
-      else kubeconfig.loadFromDefault();
-    }
-    return kubeconfig;
+    sourceControl,
   };
 }

@@ -1,8 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { CloudWatchLogSource, createCloudWatchClient } from '../adapters/logs-cloudwatch/index.ts';
+import { CloudWatchLogSource } from '../adapters/logs-cloudwatch/index.ts';
 import { KubernetesLogSource } from '../adapters/logs-kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
-import type { Settings } from '../config/settings.ts';
 import { parseDuration } from '../core/duration.ts';
 import { lineRedactor } from '../core/logs/format.ts';
 import type { LogCenter, LogSourceKind } from '../core/logs/log-center.ts';
@@ -12,15 +10,13 @@ import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogSource } from '../ports/logs.ts';
+import type { BackendClients } from './clients.ts';
 
 export interface LogTuning {
   pollMs?: number;
-  requestTimeoutMs?: number;
   /** Bounds of a CloudWatch snapshot (defaults 20 s, 200 pages). */
   snapshotBudgetMs?: number;
   snapshotMaxPages?: number;
-  /** Static AWS credentials (the sandbox's emulator); production uses the SDK's default chain. */
-  awsCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The built-in secret patterns plus the ones in `logs.redact`: the redactor for everything opsdeck outputs. */
@@ -33,26 +29,18 @@ export function configRedactor(config: OpsdeckConfig): Redactor {
   return createRedactor(extra);
 }
 
-/** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
-export function createLogSources(a: {
+/**
+ * CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`,
+ * on the shared `clients`.
+ */
+export function createLogSources(options: {
   config: OpsdeckConfig;
-  settings: Settings;
   log: Logger;
-  kubeconfig: () => KubeConfig;
+  clients: BackendClients;
   clock: Clock;
   tuning?: LogTuning;
 }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
-  const { config, settings, log, clock, tuning = {} } = a;
-  const contexts = Object.fromEntries(
-    Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
-  );
-  let cloudwatch: ReturnType<typeof createCloudWatchClient> | undefined;
-  const client = () =>
-    (cloudwatch ??= createCloudWatchClient({
-      region: settings.aws.region,
-      endpoint: settings.aws.cloudwatchLogsEndpoint,
-      credentials: tuning.awsCredentials,
-    }));
+  const { config, log, clients, clock, tuning = {} } = options;
   const out = new Map<string, { kind: LogSourceKind; source: LogSource }[]>();
   for (const [name, svc] of Object.entries(config.services)) {
     const list: { kind: LogSourceKind; source: LogSource }[] = [];
@@ -62,7 +50,7 @@ export function createLogSources(a: {
       list.push({
         kind: 'cloudwatch',
         source: new CloudWatchLogSource({
-          client: client(),
+          client: clients.cloudwatch(),
           group: (env: string) => cw.group.replaceAll('{env}', env),
           streamPrefix: cw.streamPrefix,
           pollMs: tuning.pollMs,
@@ -78,13 +66,11 @@ export function createLogSources(a: {
       // Without an explicit selector, pods are found by the conventional app=<deployment> label.
       const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
       const source = new KubernetesLogSource({
-        kubeconfig: a.kubeconfig(),
-        contexts,
+        clients: clients.kubernetes(),
         namespace: svc.kubernetes.namespace,
         selector,
         container: pods?.container ?? svc.kubernetes.container,
         pollMs: tuning.pollMs,
-        requestTimeoutMs: tuning.requestTimeoutMs,
         clock,
         log: svcLog,
       });

@@ -1,9 +1,8 @@
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { Octokit } from '@octokit/rest';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { BackendClients } from './clients.ts';
 
 /** One backend opsdeck was asked to use, and what stands in the way of using it. */
 export interface PreflightResult {
@@ -12,11 +11,8 @@ export interface PreflightResult {
   detail: string;
 }
 
-export interface PreflightClients {
-  octokit: () => Octokit;
-  cloudwatch: () => CloudWatchLogsClient;
-  kubeconfig: () => KubeConfig;
-}
+/** The clients every other user shares: the check finds what they will find. */
+export type PreflightClients = Pick<BackendClients, 'github' | 'cloudwatch' | 'kubeconfig' | 'kubernetes'>;
 
 const TIMEOUT_MS = 5000;
 
@@ -61,7 +57,7 @@ async function checkGitHub(settings: Settings, clients: PreflightClients, users:
     };
   }
   try {
-    await clients.octokit().request('GET /rate_limit', { request: { signal: AbortSignal.timeout(TIMEOUT_MS) } });
+    await clients.github().request('GET /rate_limit', { request: { signal: AbortSignal.timeout(TIMEOUT_MS) } });
     return { system, ok: true, detail: `token accepted${who}` };
   } catch (err) {
     const status = (err as { status?: number }).status;
@@ -112,12 +108,9 @@ async function checkCluster(
       detail: `${name} is not in the kubeconfig (it has ${known.length ? known.join(', ') : 'no contexts'}): fix environments.${env}.kubernetes.context or KUBECONFIG`,
     };
   }
-  const scoped = new KubeConfig();
-  scoped.loadFromString(kc.exportConfig());
-  if (cluster.context) scoped.setCurrentContext(cluster.context);
   try {
     const version = await Promise.race([
-      scoped.makeApiClient(VersionApi).getCode(),
+      clients.kubernetes().for(env).version.getCode(),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS).unref(),
       ),

@@ -1,30 +1,25 @@
-import { createOctokit } from '../adapters/github/index.ts';
 import { FsRunbookSource } from '../adapters/runbooks-fs/index.ts';
 import { GitHubRunbookSource } from '../adapters/runbooks-github/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
-import type { Settings } from '../config/settings.ts';
 import { parseDuration } from '../core/duration.ts';
 import { RunbookLibrary } from '../core/runbooks/library.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { BackendClients } from './clients.ts';
 
-/** Runbooks from a GitHub repo path when configured, else from the local folder. */
-export function createRunbookLibrary(a: {
+/** Runbooks from a GitHub repo path (on the shared Octokit) when configured, else from the local folder. */
+export function createRunbookLibrary(options: {
   config: OpsdeckConfig;
-  settings: Settings;
+  clients: Pick<BackendClients, 'github'>;
   log: Logger;
   clock: Clock;
   families: readonly string[];
 }): RunbookLibrary {
-  const conf = a.config.runbooks;
+  const conf = options.config.runbooks;
   const maxAgeMs = parseDuration(conf?.refresh ?? '10m') ?? 600_000;
-  const log = a.log.child({ component: 'runbooks' });
+  const log = options.log.child({ component: 'runbooks' });
   const source = conf?.github
-    ? new GitHubRunbookSource(
-        createOctokit({ baseUrl: a.settings.github.apiUrl, token: a.settings.github.token, log }),
-        conf.github,
-        { ttlMs: maxAgeMs, log, clock: a.clock },
-      )
+    ? new GitHubRunbookSource(options.clients.github(), conf.github, { ttlMs: maxAgeMs, log, clock: options.clock })
     : new FsRunbookSource(conf?.path ?? 'runbooks');
-  return new RunbookLibrary(source, { families: a.families, log, maxAgeMs, clock: a.clock });
+  return new RunbookLibrary(source, { families: options.families, log, maxAgeMs, clock: options.clock });
 }

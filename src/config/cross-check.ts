@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { parseDuration } from '../core/duration.ts';
 import { parseGrant, VERBS } from '../core/permission.ts';
+import { deployRequirements } from '../drivers/index.ts';
 import type { Problem } from './problems.ts';
 import type { OpsdeckConfig } from './schema.ts';
 
@@ -75,14 +76,10 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
         problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
     });
     const via = svc.deploy?.via;
-    if ((via === 'github-deployment' || via === 'github-workflow') && !svc.github) {
-      problems.push({ path: `${path}.github.repo`, message: `required when deploy.via is ${via}` });
-    }
-    if (via === 'kubernetes' && !svc.kubernetes) {
-      problems.push({
-        path: `${path}.kubernetes`,
-        message: 'required when deploy.via is kubernetes (namespace and deployment)',
-      });
+    for (const need of via ? deployRequirements(via) : []) {
+      if (svc[need.section]) continue;
+      const what = need.what ? ` (${need.what})` : '';
+      problems.push({ path: `${path}.${need.path}`, message: `required when deploy.via is ${via}${what}` });
     }
     if (svc.logs && 'kubernetes' in svc.logs && !svc.kubernetes) {
       problems.push({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from '../core/duration.ts';
 import { GRANT_PATTERN } from '../core/permission.ts';
+import { deployConfigSchema } from '../drivers/index.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const name = (what: string) =>
@@ -59,25 +60,6 @@ const environment = z.strictObject({
     .describe('Roll back automatically when a rollout fails. Default: on when approval is required.'),
 });
 
-const deploy = z.discriminatedUnion('via', [
-  z.strictObject({
-    via: z.literal('kubernetes'),
-    image: z.string().min(1).describe('Image repository; the deployed tag is the ref (or the sha, see tag).'),
-    tag: z.enum(['ref', 'sha']).default('ref').describe('Tag images with the ref as typed or the resolved commit sha.'),
-  }),
-  z.strictObject({
-    via: z.literal('github-deployment'),
-    requiredContexts: z
-      .array(z.string())
-      .optional()
-      .describe('Status checks that must pass; omit for all, [] for none.'),
-  }),
-  z.strictObject({
-    via: z.literal('github-workflow'),
-    workflow: z.string().min(1).describe('Workflow file name or id, dispatched with ref and environment inputs.'),
-  }),
-]);
-
 const logs = z.union([
   z.strictObject({
     cloudwatch: z.strictObject({
@@ -119,7 +101,7 @@ const service = z.strictObject({
       defaultRef: z.string().min(1).default('main').describe('Ref deployed when none is given.'),
     })
     .optional(),
-  deploy: deploy.optional(),
+  deploy: deployConfigSchema.optional(),
   kubernetes: z
     .strictObject({
       namespace: z.string().min(1),

@@ -53,6 +53,11 @@ export interface RollbackPlan {
 
 export interface Deployer {
   current(target: Target): Promise<RunningVersion | undefined>;
+  /**
+   * Called while a deploy is planned, before anyone is asked to approve it: throws UserError when this driver
+   * cannot deploy `ref` as asked (Kubernetes with images tagged by ref refuses branch names). Optional.
+   */
+  checkRef?(target: Target, ref: string): Promise<void>;
   deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome>;
   /** `to` is a revision number or a ref; undefined means "the one before the current". */
   planRollback(target: Target, to: string | undefined): Promise<RollbackPlan>;

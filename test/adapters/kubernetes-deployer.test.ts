@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubernetesDeployer, type KubernetesDriverOptions } from '../../src/adapters/kubernetes/index.ts';
+import {
+  ClusterClients,
+  KubernetesDeployer,
+  type KubernetesDriverOptions,
+} from '../../src/adapters/kubernetes/index.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { DeployInput } from '../../src/ports/backends.ts';
@@ -28,8 +32,10 @@ function kubeconfigFor(yaml: string): KubeConfig {
 
 function deployer(k8s: KubernetesEmulator, namespace: string, extra: Partial<KubernetesDriverOptions> = {}) {
   return new KubernetesDeployer({
-    kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
-    contexts: { staging: 'staging', prod: 'prod' },
+    clients: new ClusterClients({
+      kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
+      contexts: { staging: 'staging', prod: 'prod' },
+    }),
     service: { namespace, deployment: 'api', image: REPO },
     pollMs: 20,
     rolloutTimeoutMs: 15_000,
@@ -282,11 +288,13 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
 
   const unreachable = (port: number) =>
     new KubernetesDeployer({
-      kubeconfig: kubeconfigFor(renderKubeconfig([{ name: 'prod', server: `http://127.0.0.1:${port}`, token: 't' }])),
-      contexts: { prod: 'prod' },
+      clients: new ClusterClients({
+        kubeconfig: kubeconfigFor(renderKubeconfig([{ name: 'prod', server: `http://127.0.0.1:${port}`, token: 't' }])),
+        contexts: { prod: 'prod' },
+        requestTimeoutMs: 200,
+      }),
       service: { namespace: 'default', deployment: 'api', image: REPO },
       pollMs: 20,
-      requestTimeoutMs: 200,
       clock,
       log: createLogger('silent'),
     });
@@ -305,5 +313,35 @@ describe('KubernetesDeployer when the API server is unreachable', () => {
     await expect(unreachable(port).deploy(deployInput('v2'), async () => {})).rejects.toThrow(
       /no answer within 200 ms/,
     );
+  });
+});
+
+describe('KubernetesDeployer.checkRef', () => {
+  // No cluster is needed: the check runs while a deploy is planned, on the ref alone and what the repo calls it.
+  const check = (tag: 'ref' | 'sha', ref: string, kind: 'branch' | 'tag' | 'commit' | undefined) =>
+    new KubernetesDeployer({
+      clients: new ClusterClients({ kubeconfig: new KubeConfig(), contexts: {} }),
+      service: { namespace: 'api', deployment: 'api', image: REPO, tag },
+      refKind: kind && (async () => kind),
+      clock,
+      log: createLogger('silent'),
+    }).checkRef(prod, ref);
+
+  it.each([
+    ['ref', 'v1.4.2', 'tag', undefined],
+    ['ref', SHA, 'commit', undefined],
+    ['ref', 'main', 'branch', '`main` is a branch, and images here are tagged by ref'],
+    ['ref', 'main', undefined, undefined],
+    ['ref', 'feature/login', 'branch', '`feature/login` cannot be an image tag'],
+    ['ref', 'feature/login', undefined, 'set `services.api.deploy.tag: sha` in opsdeck.yaml'],
+    ['sha', 'main', 'branch', undefined],
+    ['sha', 'feature/login', 'branch', undefined],
+  ] as const)('images tagged by %s: %s (%s in the repo) → %s', async (tag, ref, kind, refusal) => {
+    const checked = check(tag, ref, kind);
+    if (refusal === undefined) await expect(checked).resolves.toBeUndefined();
+    else {
+      await expect(checked).rejects.toThrow(UserError);
+      await expect(checked).rejects.toThrow(refusal);
+    }
   });
 });

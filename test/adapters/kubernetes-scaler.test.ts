@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubernetesScaler, type KubernetesDriverOptions } from '../../src/adapters/kubernetes/index.ts';
+import { ClusterClients, KubernetesScaler, type KubernetesDriverOptions } from '../../src/adapters/kubernetes/index.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
@@ -25,8 +25,10 @@ function kubeconfigFor(yaml: string): KubeConfig {
 
 function scaler(k8s: KubernetesEmulator, namespace: string, extra: Partial<KubernetesDriverOptions> = {}) {
   return new KubernetesScaler({
-    kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
-    contexts: { staging: 'staging', prod: 'prod' },
+    clients: new ClusterClients({
+      kubeconfig: kubeconfigFor(k8s.kubeconfigYaml({ contexts: ['staging', 'prod'] })),
+      contexts: { staging: 'staging', prod: 'prod' },
+    }),
     service: { namespace, deployment: 'api' },
     pollMs: 20,
     rolloutTimeoutMs: 15_000,
@@ -118,12 +120,14 @@ describe('KubernetesScaler when the API server is unreachable', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
     const s = new KubernetesScaler({
-      kubeconfig: kubeconfigFor(
-        renderKubeconfig([{ name: 'prod-eu', server: `http://127.0.0.1:${port}`, token: 't' }]),
-      ),
-      contexts: { prod: 'prod-eu' },
+      clients: new ClusterClients({
+        kubeconfig: kubeconfigFor(
+          renderKubeconfig([{ name: 'prod-eu', server: `http://127.0.0.1:${port}`, token: 't' }]),
+        ),
+        contexts: { prod: 'prod-eu' },
+        requestTimeoutMs: 200,
+      }),
       service: { namespace: 'default', deployment: 'api' },
-      requestTimeoutMs: 200,
       clock,
       log: createLogger('silent'),
     });

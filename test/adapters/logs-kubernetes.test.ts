@@ -3,6 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ClusterClients } from '../../src/adapters/kubernetes/index.ts';
 import { parseLogLine } from '../../src/adapters/logs-kubernetes/log-line.ts';
 import { KubernetesLogSource, type KubernetesLogSourceOptions } from '../../src/adapters/logs-kubernetes/index.ts';
 import { ResumePoint } from '../../src/adapters/logs-kubernetes/resume-point.ts';
@@ -38,8 +39,7 @@ function sourceFor(
   server = k8s.url,
 ) {
   return new KubernetesLogSource({
-    kubeconfig: kubeconfigFor(server, k8s.token),
-    contexts: { prod: 'prod-cluster' },
+    clients: new ClusterClients({ kubeconfig: kubeconfigFor(server, k8s.token), contexts: { prod: 'prod-cluster' } }),
     namespace,
     selector: 'app=api',
     pollMs: 50,
@@ -285,8 +285,10 @@ describe('KubernetesLogSource on a running cluster', () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: IMAGE, replicas: 1 });
     const source = new KubernetesLogSource({
-      kubeconfig: kubeconfigFor(k8s.url, 'wrong-token'),
-      contexts: { prod: 'prod-cluster' },
+      clients: new ClusterClients({
+        kubeconfig: kubeconfigFor(k8s.url, 'wrong-token'),
+        contexts: { prod: 'prod-cluster' },
+      }),
       namespace: ns,
       selector: 'app=api',
       clock,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkConfigText, parseConfig } from '../../src/config/load.ts';
 import { ConfigError, formatProblem } from '../../src/config/problems.ts';
+import { deployDrivers } from '../../src/drivers/index.ts';
 
 const BASE = `environments:
   staging: { kubernetes: { context: staging } }
@@ -59,7 +60,7 @@ describe('parseConfig', () => {
     [
       'an unknown deploy driver',
       BASE.replace('via: kubernetes', 'via: helm'),
-      ['services.api.deploy.via: expected one of "kubernetes", "github-deployment", "github-workflow" (line 7)'],
+      [`services.api.deploy.via: expected one of ${deployDrivers.map((d) => `"${d.via}"`).join(', ')} (line 7)`],
     ],
     [
       'a bad duration',

@@ -8,17 +8,20 @@ import {
   type ObservableMiddleware,
   type PatchStrategy,
   setHeaderOptions,
+  VersionApi,
 } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.ts';
 import { describeApiFailure, KubernetesApiError } from './api-error.ts';
 
-/** The API clients for one environment's context, and the one way to call them. */
+/** The API clients for one context, and the one way to call them. */
 export interface ClusterClient {
-  readonly env: string;
   readonly context: string;
+  /** The kubeconfig switched to this context, for the APIs that take one (pod log streams); its agent is reused. */
+  readonly kubeconfig: KubeConfig;
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
   readonly autoscaling: AutoscalingV2Api;
+  readonly version: VersionApi;
   /**
    * Runs one request under the request timeout. `what` says what it was for ("read deployment ns/api"); a
    * failure becomes a KubernetesApiError naming it and the context.
@@ -30,34 +33,52 @@ export interface ClusterClient {
   ): Promise<T>;
 }
 
-/** One set of clients per environment, made on first use from a copy of the kubeconfig switched to its context. */
+export interface ClusterClientsOptions {
+  /** Loaded by the caller (`loadFromDefault` or `loadFromString`). */
+  kubeconfig: KubeConfig;
+  /** Kubernetes context per environment; undefined means the kubeconfig's current context. */
+  contexts: Record<string, string | undefined>;
+  /** Cap on each API request, and on the wait for a log stream to answer; default 10 s. */
+  requestTimeoutMs?: number | undefined;
+}
+
+/**
+ * The API clients of every context, each set made on first use from a copy of the kubeconfig switched to
+ * it. One instance serves the whole process (deployers, scalers, log sources, the start-up check), so each
+ * context has one set of clients and one connection pool.
+ */
 export class ClusterClients {
+  readonly requestTimeoutMs: number;
   readonly #kubeconfig: KubeConfig;
   readonly #contexts: Record<string, string | undefined>;
-  readonly #timeoutMs: number;
   readonly #clients = new Map<string, ClusterClient>();
 
-  constructor(kubeconfig: KubeConfig, contexts: Record<string, string | undefined>, timeoutMs: number) {
-    this.#kubeconfig = kubeconfig;
-    this.#contexts = contexts;
-    this.#timeoutMs = timeoutMs;
+  constructor(options: ClusterClientsOptions) {
+    this.#kubeconfig = options.kubeconfig;
+    this.#contexts = options.contexts;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
+  /** The clients of the environment's context. */
   for(env: string): ClusterClient {
-    const existing = this.#clients.get(env);
+    const context = this.#contextOf(env);
+    const existing = this.#clients.get(context);
     if (existing) return existing;
-    const client = this.#create(env);
-    this.#clients.set(env, client);
+    const client = this.#create(env, context);
+    this.#clients.set(context, client);
     return client;
   }
 
-  #create(env: string): ClusterClient {
+  #contextOf(env: string): string {
     if (!Object.hasOwn(this.#contexts, env)) {
       const known = Object.keys(this.#contexts).join(', ') || 'none';
       throw new UserError(`no Kubernetes context is configured for environment "${env}"; configured: ${known}`);
     }
+    return this.#contexts[env] ?? this.#kubeconfig.getCurrentContext();
+  }
+
+  #create(env: string, context: string): ClusterClient {
     const base = this.#kubeconfig;
-    const context = this.#contexts[env] ?? base.getCurrentContext();
     if (!base.getContextObject(context)) {
       const known =
         base
@@ -71,13 +92,14 @@ export class ClusterClients {
     const kc = new KubeConfig();
     const { clusters, users, contexts } = base;
     kc.loadFromOptions({ clusters, users, contexts, currentContext: context });
-    const timeoutMs = this.#timeoutMs;
+    const timeoutMs = this.requestTimeoutMs;
     return {
-      env,
       context,
+      kubeconfig: kc,
       apps: kc.makeApiClient(AppsV1Api),
       core: kc.makeApiClient(CoreV1Api),
       autoscaling: kc.makeApiClient(AutoscalingV2Api),
+      version: kc.makeApiClient(VersionApi),
       async call(what, request, contentType) {
         const signal = AbortSignal.timeout(timeoutMs);
         const timed: ConfigurationOptions = {

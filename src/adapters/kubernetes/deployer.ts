@@ -12,7 +12,7 @@ import { rollbackCause } from './change-cause.ts';
 import { type DriverContext, driverContext } from './driver-context.ts';
 import { describeVersion, pickContainer, readDeployment, revisionOf } from './deployment-handle.ts';
 import { runDeploy } from './deploy-run.ts';
-import { isFullSha, parseImage } from './images.ts';
+import { isFullSha, isValidTag, parseImage } from './images.ts';
 import type { KubernetesDriverOptions } from './options.ts';
 import { restored, runRollback } from './rollback-run.ts';
 import { assertChangesTemplate, chooseRevision, loadRollbackContext } from './rollback-target.ts';
@@ -20,9 +20,31 @@ import { assertChangesTemplate, chooseRevision, loadRollbackContext } from './ro
 /** Deploys by setting the image of a Deployment, and rolls back like `kubectl rollout undo`. */
 export class KubernetesDeployer implements Deployer {
   readonly #ctx: DriverContext;
+  readonly #refKind: KubernetesDriverOptions['refKind'];
 
   constructor(options: KubernetesDriverOptions) {
     this.#ctx = driverContext(options);
+    this.#refKind = options.refKind;
+  }
+
+  /**
+   * With images tagged by ref, the ref must be a valid image tag and must not move: a branch tag
+   * (`:main`) may point at something other than the commit the approver saw.
+   */
+  async checkRef(target: Target, ref: string): Promise<void> {
+    if (this.#ctx.service.tag === 'sha') return;
+    const setting = `services.${target.service}.deploy.tag: sha`;
+    if (!isValidTag(ref)) {
+      throw new UserError(
+        `\`${ref}\` cannot be an image tag. Deploy a tag or commit, or set \`${setting}\` in opsdeck.yaml.`,
+      );
+    }
+    if ((await this.#refKind?.(ref)) === 'branch') {
+      throw new UserError(
+        `\`${ref}\` is a branch, and images here are tagged by ref: \`:${ref}\` may not be the commit you mean. ` +
+          `Deploy a tag (e.g. \`v1.4.2\`), or set \`${setting}\` to deploy images tagged by commit.`,
+      );
+    }
   }
 
   async current(target: Target): Promise<RunningVersion> {

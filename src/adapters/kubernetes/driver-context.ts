@@ -1,6 +1,5 @@
 import type { Target } from '../../ports/backends.ts';
 import type { Logger } from '../../ports/logger.ts';
-import { ClusterClients } from './cluster-clients.ts';
 import { type DeploymentHandle, deploymentHandle } from './deployment-handle.ts';
 import {
   driverLog,
@@ -10,7 +9,7 @@ import {
   timingOf,
 } from './options.ts';
 
-/** What the deployer and the scaler of one service share: API clients per environment, timing, log. */
+/** What the deployer and the scaler of one service work with: the Deployment per environment, timing, log. */
 export interface DriverContext {
   service: KubernetesServiceConfig;
   timing: Timing;
@@ -18,21 +17,11 @@ export interface DriverContext {
   handle(target: Target): DeploymentHandle;
 }
 
-// Drivers built from the same options object share one set of clients.
-const contexts = new WeakMap<KubernetesDriverOptions, DriverContext>();
-
 export function driverContext(options: KubernetesDriverOptions): DriverContext {
-  let ctx = contexts.get(options);
-  if (!ctx) {
-    const timing = timingOf(options);
-    const clients = new ClusterClients(options.kubeconfig, options.contexts, timing.requestTimeoutMs);
-    ctx = {
-      service: options.service,
-      timing,
-      log: driverLog(options),
-      handle: (target) => deploymentHandle(clients, options.service, target.env),
-    };
-    contexts.set(options, ctx);
-  }
-  return ctx;
+  return {
+    service: options.service,
+    timing: timingOf(options),
+    log: driverLog(options),
+    handle: (target) => deploymentHandle(options.clients, options.service, target.env),
+  };
 }

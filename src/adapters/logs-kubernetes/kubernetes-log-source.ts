@@ -1,11 +1,10 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
 import { KubernetesApiError } from '../kubernetes/api-error.ts';
-import { type ClusterClient, ClusterClients } from '../kubernetes/cluster-clients.ts';
+import type { ClusterClients } from '../kubernetes/cluster-clients.ts';
 import { follow } from './follow.ts';
 import { openPodLog } from './log-request.ts';
 import { isTransientStatus, podLogFailure } from './pod-log-failure.ts';
@@ -13,10 +12,8 @@ import { type PodScope, podPlans } from './pods.ts';
 import { snapshot } from './snapshot.ts';
 
 export interface KubernetesLogSourceOptions {
-  /** Loaded by the caller (`loadFromDefault` or `loadFromString`). */
-  kubeconfig: KubeConfig;
-  /** Kubernetes context per environment; undefined means the kubeconfig's current context. */
-  contexts: Record<string, string | undefined>;
+  /** The process's clients per context; their request timeout also caps the wait for a log stream to answer. */
+  clients: ClusterClients;
   namespace: string;
   /** Label selector of the service's pods, e.g. `app=api`. */
   selector: string;
@@ -24,8 +21,6 @@ export interface KubernetesLogSourceOptions {
   container?: string | undefined;
   /** How often a follow looks for new and gone pods; default 5 s. */
   pollMs?: number | undefined;
-  /** Cap on each API request, and on the wait for a log stream to answer; default 10 s. */
-  requestTimeoutMs?: number | undefined;
   /** How far back a snapshot reads, and the pacing of a follow's polls and retries. */
   clock: Clock;
   log: Logger;
@@ -39,12 +34,11 @@ export class KubernetesLogSource implements LogSource {
   readonly #o: KubernetesLogSourceOptions;
   readonly #clients: ClusterClients;
   readonly #timeoutMs: number;
-  readonly #streamConfigs = new Map<string, KubeConfig>();
 
   constructor(options: KubernetesLogSourceOptions) {
     this.#o = options;
-    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#clients = new ClusterClients(options.kubeconfig, options.contexts, this.#timeoutMs);
+    this.#clients = options.clients;
+    this.#timeoutMs = options.clients.requestTimeoutMs;
   }
 
   describe(target: Target): string {
@@ -60,7 +54,7 @@ export class KubernetesLogSource implements LogSource {
       );
     }
     return snapshot({
-      kc: this.#streamConfig(client),
+      kc: client.kubeconfig,
       context: client.context,
       namespace: this.#o.namespace,
       plans,
@@ -74,7 +68,7 @@ export class KubernetesLogSource implements LogSource {
 
   async follow(query: LogQuery, signal: AbortSignal, deliver: (events: LogEvent[]) => void): Promise<void> {
     const client = this.#clients.for(query.target.env);
-    const kc = this.#streamConfig(client);
+    const kc = client.kubeconfig;
     const scope = this.#scope(query);
     const namespace = this.#o.namespace;
     await follow({
@@ -100,16 +94,5 @@ export class KubernetesLogSource implements LogSource {
       pod: query.pod,
       container: query.container ?? this.#o.container,
     };
-  }
-
-  /** A kubeconfig switched to the environment's context, kept so its HTTP agent (and connections) is reused. */
-  #streamConfig(client: ClusterClient): KubeConfig {
-    const existing = this.#streamConfigs.get(client.context);
-    if (existing) return existing;
-    const { clusters, users, contexts } = this.#o.kubeconfig;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters, users, contexts, currentContext: client.context });
-    this.#streamConfigs.set(client.context, kc);
-    return kc;
   }
 }

@@ -1,0 +1,84 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Octokit } from '@octokit/rest';
+import { createOctokit } from '../adapters/github/index.ts';
+import { ClusterClients } from '../adapters/kubernetes/index.ts';
+import { createCloudWatchClient } from '../adapters/logs-cloudwatch/index.ts';
+import type { OpsdeckConfig } from '../config/schema.ts';
+import type { Settings } from '../config/settings.ts';
+import type { Logger } from '../ports/logger.ts';
+
+/** Timeouts and back-off of the SDK clients; production defaults, shortened by tests. */
+export interface ClientTuning {
+  /** Cap on each GitHub and Kubernetes API request (default 10 s). */
+  requestTimeoutMs?: number;
+  /** GitHub plugins' retry base (ms); small in tests. */
+  retryAfterBaseValue?: number;
+  /** Static AWS credentials (the sandbox's emulator); production uses the SDK's default chain. */
+  awsCredentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * The SDK client of each backend, made on first use and then shared by everything that talks to it:
+ * deployers, scalers, log sources, the runbook source and the start-up check. One client keeps one
+ * connection pool, one rate-limit queue (GitHub) and one credential cache per backend.
+ */
+export interface BackendClients {
+  /** KUBECONFIG, ~/.kube/config or the in-cluster service account, unless compose was given YAML. */
+  kubeconfig(): KubeConfig;
+  /** One set of API clients per cluster context. */
+  kubernetes(): ClusterClients;
+  /** One Octokit for GITHUB_TOKEN (and GITHUB_API_URL). */
+  github(): Octokit;
+  cloudwatch(): CloudWatchLogsClient;
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+export function backendClients(options: {
+  config: OpsdeckConfig;
+  settings: Settings;
+  log: Logger;
+  /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or in-cluster. */
+  kubeconfigYaml?: string | undefined;
+  tuning?: ClientTuning | undefined;
+}): BackendClients {
+  const { config, settings, tuning = {} } = options;
+  const kubeconfig = once(() => {
+    const kc = new KubeConfig();
+    if (options.kubeconfigYaml) kc.loadFromString(options.kubeconfigYaml);
+    else kc.loadFromDefault();
+    return kc;
+  });
+  const contexts = Object.fromEntries(
+    Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
+  );
+  return {
+    kubeconfig,
+    kubernetes: once(
+      () => new ClusterClients({ kubeconfig: kubeconfig(), contexts, requestTimeoutMs: tuning.requestTimeoutMs }),
+    ),
+    github: once(() =>
+      createOctokit({
+        baseUrl: settings.github.apiUrl,
+        token: settings.github.token,
+        log: options.log.child({ component: 'github' }),
+        requestTimeoutMs: tuning.requestTimeoutMs,
+        retryAfterBaseValue: tuning.retryAfterBaseValue,
+      }),
+    ),
+    cloudwatch: once(() =>
+      createCloudWatchClient({
+        region: settings.aws.region,
+        endpoint: settings.aws.cloudwatchLogsEndpoint,
+        credentials: tuning.awsCredentials,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { GitHubWorkflowDeployer } from '../../adapters/github/index.ts';
+import { defineDeployDriver } from '../driver.ts';
+
+/** Dispatches a GitHub Actions workflow with `ref` and `environment` inputs, and follows the run. */
+export const githubWorkflowDriver = defineDeployDriver({
+  via: 'github-workflow',
+  configSchema: z.strictObject({
+    via: z.literal('github-workflow'),
+    workflow: z.string().min(1).describe('Workflow file name or id, dispatched with ref and environment inputs.'),
+  }),
+  requires: [{ section: 'github', path: 'github.repo' }],
+  create: (config, ctx) =>
+    new GitHubWorkflowDeployer(ctx.clients.github(), {
+      repo: ctx.service.github.repo,
+      workflow: config.workflow,
+      defaultRef: ctx.service.github.defaultRef,
+      history: ctx.history,
+      clock: ctx.clock,
+      pollMs: ctx.pollMs,
+    }),
+});
