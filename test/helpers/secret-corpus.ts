@@ -17,8 +17,12 @@ export interface SecretSample {
 
 // A small LCG: the same fake secrets on every run, no Math.random.
 function seeded(seed: number): (n: number) => number[] {
-  let s = seed >>> 0;
-  return (n) => Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s >>> 24));
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 24;
+  };
+  return (n) => Array.from({ length: n }, next);
 }
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -35,7 +35,7 @@ const lastRequest = (): Received => {
   return request;
 };
 const lastForm = (): URLSearchParams => new URLSearchParams(lastRequest().rawBody);
-const lastPayload = (): Record<string, any> => JSON.parse(lastForm().get('payload') ?? 'null');
+const lastPayload = (): Record<string, unknown> => JSON.parse(lastForm().get('payload') ?? 'null');
 
 const respond = (url: string, body: unknown): Promise<Response> =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -235,7 +235,11 @@ describe('sendBlockAction', () => {
     const payload = lastPayload();
     expect(payload.container).toMatchObject({ is_ephemeral: true });
     expect(payload.message).toBeUndefined();
-    expect(payload.actions[0]).toMatchObject({ value: 'req_forged', block_id: 'other', text: { text: 'Approve' } });
+    expect((payload.actions as unknown[])[0]).toMatchObject({
+      value: 'req_forged',
+      block_id: 'other',
+      text: { text: 'Approve' },
+    });
   });
 });
 

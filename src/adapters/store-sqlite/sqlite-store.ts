@@ -78,11 +78,15 @@ export class SqliteStore implements Store {
   async queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (q.service) where.push('service = ?'), params.push(q.service);
-    if (q.env) where.push('env = ?'), params.push(q.env);
-    if (q.actor) where.push('actor = ?'), params.push(q.actor);
-    if (q.since) where.push('at >= ?'), params.push(q.since.toISOString());
-    if (q.beforeSeq !== undefined) where.push('seq < ?'), params.push(q.beforeSeq);
+    const add = (clause: string, ...values: SQLInputValue[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (q.service) add('service = ?', q.service);
+    if (q.env) add('env = ?', q.env);
+    if (q.actor) add('actor = ?', q.actor);
+    if (q.since) add('at >= ?', q.since.toISOString());
+    if (q.beforeSeq !== undefined) add('seq < ?', q.beforeSeq);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return this.#stmt(sql)
       .all(...params, q.limit)
@@ -159,10 +163,13 @@ export class SqliteStore implements Store {
   }): Promise<StoredRequest[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (filter.states?.length)
-      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`), params.push(...filter.states);
-    if (filter.service) where.push('service = ?'), params.push(filter.service);
-    if (filter.env) where.push('env = ?'), params.push(filter.env);
+    const add = (clause: string, ...values: SQLInputValue[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (filter.states?.length) add(`state IN (${filter.states.map(() => '?').join(', ')})`, ...filter.states);
+    if (filter.service) add('service = ?', filter.service);
+    if (filter.env) add('env = ?', filter.env);
     const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
     return this.#stmt(sql)
       .all(...params)
