@@ -46,12 +46,15 @@ async function checkImageTag(
 ): Promise<void> {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref)) {
     throw new UserError(
-      `\`${ref}\` cannot be an image tag. Deploy a tag or commit, or set \`services.${service}.deploy.tag: sha\` in opsdeck.yaml.`,
+      `\`${ref}\` cannot be an image tag. ` +
+        `Deploy a tag or commit, or set \`services.${service}.deploy.tag: sha\` in opsdeck.yaml.`,
     );
   }
   if (repo && backends.sourceControl && (await backends.sourceControl.refKind(repo, ref)) === 'branch') {
     throw new UserError(
-      `\`${ref}\` is a branch, and images here are tagged by ref: \`:${ref}\` may not be the commit you mean. Deploy a tag (e.g. \`v1.4.2\`), or set \`services.${service}.deploy.tag: sha\` to deploy images tagged by commit.`,
+      `\`${ref}\` is a branch, and images here are tagged by ref: \`:${ref}\` may not be the commit you mean. ` +
+        `Deploy a tag (e.g. \`v1.4.2\`), or set \`services.${service}.deploy.tag: sha\` ` +
+        'to deploy images tagged by commit.',
     );
   }
 }
@@ -111,7 +114,9 @@ export const deploy = defineCommand({
         service: args.service,
         env: args.env,
         title: `Deploy ${args.service} to ${args.env}`,
-        headline: `${mention(actor.userId)} wants to deploy \`${ref}\`${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
+        headline:
+          `${mention(actor.userId)} wants to deploy \`${ref}\`` +
+          `${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
         fields: [
           `*Ref*\n${refText}`,
           `*Running now*\n${current ? plain(current.description) : 'unknown'}`,

@@ -67,7 +67,8 @@ const DELIVERY_MEMORY_MS = 15 * 60_000;
 export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, clock: Clock): Store {
   if (settings.databaseUrl) {
     throw new Error(
-      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.',
+      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
+        'unset it to use the embedded SQLite store.',
     );
   }
   return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
@@ -78,7 +79,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const { config, settings, log } = opts;
   if (settings.slack.mode === 'none') {
     throw new Error(
-      'No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).',
+      'No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), ' +
+        'or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).',
     );
   }
   const connection: SlackConnection = settings.slack;

@@ -18,16 +18,16 @@ async function describeEnv(services: Services, service: string, env: string): Pr
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);
-    lines.push(
-      `*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${s.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : ''}` : 'unknown'}`,
-    );
+    const autoscaled = s?.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : '';
+    lines.push(`*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${autoscaled}` : 'unknown'}`);
   }
   const done = (await store.listRequests({ service, env, states: ['succeeded'] }))
     .filter((r) => r.kind === 'deploy' || r.kind === 'rollback')
     .at(-1);
   if (done)
     lines.push(
-      `*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`,
+      `*Last change:* ${paramsOf(done).title.toLowerCase()} by ${mention(done.requester)} ` +
+        `at ${formatTime(done.updatedAt)}`,
     );
   const lock = await store.getLock(service, env, now);
   if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);

@@ -27,7 +27,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
       if (issue.input === undefined) return 'required';
       return `expected ${ARTICLE[issue.expected] ?? issue.expected}, got ${describeInput(issue.input)}`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeInput(issue.input)}`;
+      return (
+        `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, ` +
+        `got ${describeInput(issue.input)}`
+      );
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'must not be empty';

@@ -32,7 +32,8 @@ export async function checkGuards(a: {
   if (lock && lock.owner !== a.actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
     reasons.push(
-      `\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`,
+      `\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ` +
+        userText(lock.reason),
     );
   }
   const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);

@@ -124,7 +124,8 @@ export class RateLimitedChat implements Chat {
     this.#o.metrics?.sharedPacing(false);
     this.#o.log?.warn(
       { err },
-      "Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel's limit until it is back",
+      'Redis is unreachable: pacing Slack posts locally, ' +
+        "so replicas may together exceed a channel's limit until it is back",
     );
   }
 

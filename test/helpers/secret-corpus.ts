@@ -138,7 +138,8 @@ export const SECRET_SAMPLES: readonly SecretSample[] = [
   {
     name: 'AWS credentials as JSON with PascalCase keys',
     events: [
-      `{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}","SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`,
+      `{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}",` +
+        `"SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`,
     ],
     secrets: [awsTempKeyId, awsSecret, awsSessionToken],
     keep: ['{"Credentials":{"AccessKeyId":"', '"Expiration":"2026-11-30T05:00:00Z"}}'],

@@ -5,7 +5,7 @@ import { failure, filterPages, items, ok, startCloudWatch } from './cloudwatch-h
 const T0 = 1_700_000_000_000;
 
 describe('CloudWatch Logs emulator: FilterLogEvents paging', () => {
-  it('returns empty and partial pages with a nextToken at segment boundaries; only a missing token ends paging', async () => {
+  it('returns empty and partial pages with a nextToken at segment ends; only a missing token ends paging', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
     // 95 events; only the first 5 and the last 5 match, so the segments in between scan nothing that matches.
     const events = Array.from({ length: 95 }, (_, i) => ({

@@ -46,8 +46,8 @@ export async function runDeploy(c: DeployContext, input: DeployInput, progress: 
   const outcome = await watchRollout(h, `Rolling out ${image}`, progress, c.timing, c.log);
   const where = `${input.target.service} in ${input.target.env}`;
   if (outcome.ok) {
-    const summary = `${input.target.service} is running ${image} in ${input.target.env} (${readiness(outcome.deployment)}).`;
-    return { ok: true, summary };
+    const ready = readiness(outcome.deployment);
+    return { ok: true, summary: `${input.target.service} is running ${image} in ${input.target.env} (${ready}).` };
   }
   const failed = `Rollout of ${image} to ${where} failed: ${outcome.reason}.`;
   if (!input.autoRollback) return { ok: false, summary: `${failed} Not rolled back (autoRollback is off).` };
