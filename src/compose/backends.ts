@@ -48,7 +48,7 @@ export function storeHistory(store: Store): DeployHistory {
  * One Deployer and Scaler per service, picked by `deploy.via`. Kubernetes clients come from
  * KUBECONFIG (or in-cluster config); GitHub from GITHUB_TOKEN and GITHUB_API_URL.
  */
-export function createBackends(a: {
+export function createBackends(deps: {
   config: OpsdeckConfig;
   settings: Settings;
   store: Store;
@@ -57,7 +57,7 @@ export function createBackends(a: {
   clock: Clock;
   tuning?: BackendTuning;
 }): Backends {
-  const { config, settings, log, clock, tuning = {} } = a;
+  const { config, settings, log, clock, tuning = {} } = deps;
   const octokit = createOctokit({
     baseUrl: settings.github.apiUrl,
     token: settings.github.token,
@@ -65,8 +65,8 @@ export function createBackends(a: {
     requestTimeoutMs: tuning.requestTimeoutMs,
     retryAfterBaseValue: tuning.retryAfterBaseValue,
   });
-  const history = storeHistory(a.store);
-  const kube = a.kube;
+  const history = storeHistory(deps.store);
+  const kube = deps.kube;
   const contexts = Object.fromEntries(
     Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
   );

@@ -34,7 +34,7 @@ export function configRedactor(config: OpsdeckConfig): Redactor {
 }
 
 /** CloudWatch and pod log sources per service, from `services.<svc>.logs` and `services.<svc>.kubernetes`. */
-export function createLogSources(a: {
+export function createLogSources(deps: {
   config: OpsdeckConfig;
   settings: Settings;
   log: Logger;
@@ -42,7 +42,7 @@ export function createLogSources(a: {
   clock: Clock;
   tuning?: LogTuning;
 }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
-  const { config, settings, log, clock, tuning = {} } = a;
+  const { config, settings, log, clock, tuning = {} } = deps;
   const contexts = Object.fromEntries(
     Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
   );
@@ -78,7 +78,7 @@ export function createLogSources(a: {
       // Without an explicit selector, pods are found by the conventional app=<deployment> label.
       const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
       const source = new KubernetesLogSource({
-        kubeconfig: a.kubeconfig(),
+        kubeconfig: deps.kubeconfig(),
         contexts,
         namespace: svc.kubernetes.namespace,
         selector,

@@ -9,22 +9,22 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 
 /** Runbooks from a GitHub repo path when configured, else from the local folder. */
-export function createRunbookLibrary(a: {
+export function createRunbookLibrary(deps: {
   config: OpsdeckConfig;
   settings: Settings;
   log: Logger;
   clock: Clock;
   families: readonly string[];
 }): RunbookLibrary {
-  const conf = a.config.runbooks;
+  const conf = deps.config.runbooks;
   const maxAgeMs = parseDuration(conf?.refresh ?? '10m') ?? 600_000;
-  const log = a.log.child({ component: 'runbooks' });
+  const log = deps.log.child({ component: 'runbooks' });
   const source = conf?.github
     ? new GitHubRunbookSource(
-        createOctokit({ baseUrl: a.settings.github.apiUrl, token: a.settings.github.token, log }),
+        createOctokit({ baseUrl: deps.settings.github.apiUrl, token: deps.settings.github.token, log }),
         conf.github,
-        { ttlMs: maxAgeMs, log, clock: a.clock },
+        { ttlMs: maxAgeMs, log, clock: deps.clock },
       )
     : new FsRunbookSource(conf?.path ?? 'runbooks');
-  return new RunbookLibrary(source, { families: a.families, log, maxAgeMs, clock: a.clock });
+  return new RunbookLibrary(source, { families: deps.families, log, maxAgeMs, clock: deps.clock });
 }

@@ -36,19 +36,19 @@ const MAX_FAILURES = 6;
 
 /** Pod logs of one service's pods (all that match the selector, or one `--pod`). */
 export class KubernetesLogSource implements LogSource {
-  readonly #o: KubernetesLogSourceOptions;
+  readonly #options: KubernetesLogSourceOptions;
   readonly #clients: ClusterClients;
   readonly #timeoutMs: number;
   readonly #streamConfigs = new Map<string, KubeConfig>();
 
   constructor(options: KubernetesLogSourceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#clients = new ClusterClients(options.kubeconfig, options.contexts, this.#timeoutMs);
   }
 
   describe(target: Target): string {
-    return `pods ${this.#o.selector} in ${this.#o.namespace} (${target.env})`;
+    return `pods ${this.#options.selector} in ${this.#options.namespace} (${target.env})`;
   }
 
   async snapshot(query: LogQuery, limit: number): Promise<LogSnapshot> {
@@ -56,19 +56,20 @@ export class KubernetesLogSource implements LogSource {
     const plans = await podPlans(client, this.#scope(query));
     if (plans.length === 0) {
       throw new UserError(
-        `No started pods match ${this.#o.selector} in namespace ${this.#o.namespace} (${query.target.env}).`,
+        `No started pods match ${this.#options.selector} in namespace ${this.#options.namespace} ` +
+          `(${query.target.env}).`,
       );
     }
     return snapshot({
       kc: this.#streamConfig(client),
       context: client.context,
-      namespace: this.#o.namespace,
+      namespace: this.#options.namespace,
       plans,
       since: query.since.getTime(),
       grep: query.grep || undefined,
       limit,
       requestTimeoutMs: this.#timeoutMs,
-      clock: this.#o.clock,
+      clock: this.#options.clock,
     });
   }
 
@@ -76,7 +77,7 @@ export class KubernetesLogSource implements LogSource {
     const client = this.#clients.for(query.target.env);
     const kc = this.#streamConfig(client);
     const scope = this.#scope(query);
-    const namespace = this.#o.namespace;
+    const namespace = this.#options.namespace;
     await follow({
       plans: () => podPlans(client, scope),
       open: (plan, params, stop) => openPodLog(kc, { namespace, pod: plan.pod, params }, stop, this.#timeoutMs),
@@ -84,21 +85,26 @@ export class KubernetesLogSource implements LogSource {
       streamFailure: (error, plan) => podLogFailure(error, client.context, plan, this.#timeoutMs),
       since: query.since.getTime(),
       grep: query.grep || undefined,
-      pollMs: this.#o.pollMs ?? 5_000,
+      pollMs: this.#options.pollMs ?? 5_000,
       maxFailures: MAX_FAILURES,
-      clock: this.#o.clock,
+      clock: this.#options.clock,
       signal,
       deliver,
-      log: this.#o.log.child({ source: 'kubernetes', selector: this.#o.selector, namespace, env: query.target.env }),
+      log: this.#options.log.child({
+        source: 'kubernetes',
+        selector: this.#options.selector,
+        namespace,
+        env: query.target.env,
+      }),
     });
   }
 
   #scope(query: LogQuery): PodScope {
     return {
-      namespace: this.#o.namespace,
-      selector: this.#o.selector,
+      namespace: this.#options.namespace,
+      selector: this.#options.selector,
       pod: query.pod,
-      container: query.container ?? this.#o.container,
+      container: query.container ?? this.#options.container,
     };
   }
 
@@ -106,7 +112,7 @@ export class KubernetesLogSource implements LogSource {
   #streamConfig(client: ClusterClient): KubeConfig {
     const existing = this.#streamConfigs.get(client.context);
     if (existing) return existing;
-    const { clusters, users, contexts } = this.#o.kubeconfig;
+    const { clusters, users, contexts } = this.#options.kubeconfig;
     const kc = new KubeConfig();
     kc.loadFromOptions({ clusters, users, contexts, currentContext: client.context });
     this.#streamConfigs.set(client.context, kc);
