@@ -74,10 +74,12 @@ export async function ackLatency(n = 600, gapMs = 20): Promise<string[]> {
       b.push(...(await load(slack, bot.port, n / 4, gapMs, 'audit --since 1h')));
     }
     return [
-      `slash-command ack: ${n} signed requests each, one every ${gapMs} ms; opsdeck then runs /ops audit (store, policy, reply)`,
+      `slash-command ack: ${n} signed requests each, one every ${gapMs} ms; ` +
+        'opsdeck then runs /ops audit (store, policy, reply)',
       `  bare Bolt ack-only   p50 ${fmt(percentile(a, 50))}  p99 ${fmt(percentile(a, 99))}`,
       `  opsdeck              p50 ${fmt(percentile(b, 50))}  p99 ${fmt(percentile(b, 99))}  max ${fmt(Math.max(...b))}`,
-      `  ratio p50 ${ratio(percentile(b, 50), percentile(a, 50))}  p99 ${ratio(percentile(b, 99), percentile(a, 99))}  (target p99 <= 1.20x, never over 3000 ms)`,
+      `  ratio p50 ${ratio(percentile(b, 50), percentile(a, 50))}  p99 ${ratio(percentile(b, 99), percentile(a, 99))}` +
+        '  (target p99 <= 1.20x, never over 3000 ms)',
     ];
   } finally {
     bare.child.kill('SIGTERM');

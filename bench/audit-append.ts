@@ -21,10 +21,12 @@ export async function auditAppend(n = 2000): Promise<string[]> {
   const plain = new DatabaseSync(join(dir, 'plain.db'));
   plain.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
   plain.exec(
-    'CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, service TEXT, env TEXT, request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT)',
+    'CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, service TEXT, env TEXT, ' +
+      'request_id TEXT, details TEXT, prev_hash TEXT, hash TEXT)',
   );
   const insert = plain.prepare(
-    'INSERT INTO audit (at, actor, action, service, env, request_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit (at, actor, action, service, env, request_id, details, prev_hash, hash) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
 
   let chained = 0;

@@ -133,13 +133,19 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   await rm(dir, { recursive: true, force: true });
   void id;
   const windowS = (endAt - start) / 1000;
+  const minGap = gaps.length ? Math.min(...gaps).toFixed(0) : '-';
+  const budgetUsed = ((chars / (windowS * POST_BUDGET_CHARS)) * 100).toFixed(0);
+  const perPost = (chars / Math.max(1, posts.length)).toFixed(0);
+  const lagS = (p: number) => (percentile(lags, p) / 1000).toFixed(1);
   return [
-    `log follow: ${rate} events/s for ${seconds}s from the CloudWatch emulator into a Slack thread (real pacing, 1.1 s per post)`,
-    `  events in the window ${expected.length}; shown in chat ${shownLines.length}; in the closing file ${fileLines.length}`,
+    `log follow: ${rate} events/s for ${seconds}s from the CloudWatch emulator into a Slack thread ` +
+      '(real pacing, 1.1 s per post)',
+    `  events in the window ${expected.length}; shown in chat ${shownLines.length}; ` +
+      `in the closing file ${fileLines.length}`,
     `  lost ${lost} (target 0); duplicated in chat ${duplicates} (target 0)`,
-    `  posts ${posts.length}; max posts in any 1 s ${maxPerSecond} (target <= 1); min gap ${gaps.length ? Math.min(...gaps).toFixed(0) : '-'} ms`,
-    `  Slack budget used: ${((chars / (windowS * POST_BUDGET_CHARS)) * 100).toFixed(0)}% of ~13k characters per second; ${(chars / Math.max(1, posts.length)).toFixed(0)} characters per post`,
-    `  lag event → post p50 ${(percentile(lags, 50) / 1000).toFixed(1)} s, p99 ${(percentile(lags, 99) / 1000).toFixed(1)} s`,
+    `  posts ${posts.length}; max posts in any 1 s ${maxPerSecond} (target <= 1); min gap ${minGap} ms`,
+    `  Slack budget used: ${budgetUsed}% of ~13k characters per second; ${perPost} characters per post`,
+    `  lag event → post p50 ${lagS(50)} s, p99 ${lagS(99)} s`,
     `  closing summary: ${summary.replace(/<@\w+> /, '').slice(0, 300)}`,
   ];
 }

@@ -24,7 +24,7 @@ const OLD_RULES: readonly RedactionRule[] = [
   {
     name: 'secret-assignment',
     pattern: new RegExp(
-      String.raw`(?<![A-Za-z0-9])((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)` +
+      '(?<![A-Za-z0-9])((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)' +
         String.raw`["']?\s*[:=]\s*)(?:(["'])(?:(?!\2)[^\n])+\2|(["']?)[^\s"'&,;]+)`,
       'gi',
     ),

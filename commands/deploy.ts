@@ -88,7 +88,9 @@ export const deploy = defineCommand({
         service: args.service,
         env: args.env,
         title: `Deploy ${args.service} to ${args.env}`,
-        headline: `${mention(actor.userId)} wants to deploy \`${ref}\`${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
+        headline:
+          `${mention(actor.userId)} wants to deploy \`${ref}\`` +
+          `${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
         fields: [
           `*Ref*\n${refText}`,
           `*Running now*\n${current ? plain(current.description) : 'unknown'}`,
@@ -113,7 +115,10 @@ export const deploy = defineCommand({
 export async function runningVersion({
   request,
   backends,
-}: { request: StoredRequest; backends: Backends }): Promise<string> {
+}: {
+  request: StoredRequest;
+  backends: Backends;
+}): Promise<string> {
   const current = await deployerOf(backends, request.service).current({ service: request.service, env: request.env });
   return current?.description ?? 'unknown';
 }

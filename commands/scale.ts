@@ -36,11 +36,13 @@ export const scale = defineCommand({
     const bounds = catalog.services[args.service]?.scale;
     if (!bounds)
       throw new UserError(
-        `\`${args.service}\` has no replica bounds: set \`services.${args.service}.scale: { min, max }\` in opsdeck.yaml.`,
+        `\`${args.service}\` has no replica bounds: ` +
+          `set \`services.${args.service}.scale: { min, max }\` in opsdeck.yaml.`,
       );
     if (args.replicas < bounds.min || args.replicas > bounds.max) {
       throw new UserError(
-        `\`${args.service}\` may run between ${bounds.min} and ${bounds.max} replicas; ${args.replicas} is outside those bounds. Nothing was changed.`,
+        `\`${args.service}\` may run between ${bounds.min} and ${bounds.max} replicas; ` +
+          `${args.replicas} is outside those bounds. Nothing was changed.`,
       );
     }
     const status = await scalerOf(backends, args.service).status({ service: args.service, env: args.env });
@@ -51,7 +53,8 @@ export const scale = defineCommand({
     const hpa = status.autoscaler;
     const warnings = hpa
       ? [
-          `HorizontalPodAutoscaler \`${hpa.name}\` manages this deployment (${hpa.min}–${hpa.max} replicas) and may undo a manual scale.`,
+          `HorizontalPodAutoscaler \`${hpa.name}\` manages this deployment (${hpa.min}–${hpa.max} replicas) ` +
+            'and may undo a manual scale.',
         ]
       : [];
     await submit(
@@ -59,7 +62,9 @@ export const scale = defineCommand({
         service: args.service,
         env: args.env,
         title: `Scale ${args.service} in ${args.env}`,
-        headline: `${mention(actor.userId)} wants to scale *${args.service}* in *${args.env}* from ${status.replicas} to *${args.replicas}* replicas.`,
+        headline:
+          `${mention(actor.userId)} wants to scale *${args.service}* in *${args.env}* ` +
+          `from ${status.replicas} to *${args.replicas}* replicas.`,
         fields: [
           `*Replicas*\n${status.replicas} → ${args.replicas}`,
           `*Ready now*\n${status.ready}`,
@@ -84,5 +89,9 @@ export const scaleChange = defineChange({
       (await scalerOf(backends, request.service).status({ service: request.service, env: request.env })).replicas,
     ),
   execute: async ({ request, params, progress, backends }) =>
-    scalerOf(backends, request.service).scale({ service: request.service, env: request.env }, params.replicas, progress),
+    scalerOf(backends, request.service).scale(
+      { service: request.service, env: request.env },
+      params.replicas,
+      progress,
+    ),
 });

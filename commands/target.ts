@@ -27,7 +27,8 @@ export function scalerOf(backends: Backends, service: string): Scaler {
   const scaler = backends.scaler(service);
   if (!scaler)
     throw new UserError(
-      `\`${service}\` cannot be scaled: set \`services.${service}.kubernetes\` and \`services.${service}.scale\` in opsdeck.yaml.`,
+      `\`${service}\` cannot be scaled: ` +
+        `set \`services.${service}.kubernetes\` and \`services.${service}.scale\` in opsdeck.yaml.`,
     );
   return scaler;
 }

@@ -66,7 +66,8 @@ const DELIVERY_MEMORY_MS = 15 * 60_000;
 export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, clock: Clock): Store {
   if (settings.databaseUrl) {
     throw new Error(
-      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; unset it to use the embedded SQLite store.',
+      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
+        'unset it to use the embedded SQLite store.',
     );
   }
   return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
@@ -77,7 +78,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const { config, settings, log } = opts;
   if (settings.slack.mode === 'none') {
     throw new Error(
-      'No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).',
+      'No Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), ' +
+        'or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode).',
     );
   }
   const connection: SlackConnection = settings.slack;
@@ -125,12 +127,30 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const audit = new AuditLog({ store, clock, redactor, log: log.child({ component: 'audit' }) });
   const changes = createChangeMachinery({
-    config, store, chat, clock, backends, kinds: changeKinds, audit, policy, directory, log, metrics, heartbeatMs,
+    config,
+    store,
+    chat,
+    clock,
+    backends,
+    kinds: changeKinds,
+    audit,
+    policy,
+    directory,
+    log,
+    metrics,
+    heartbeatMs,
     progressIntervalMs: opts.tuning?.progressIntervalMs,
   });
   const runbooks = createRunbookLibrary({ config, clients, log, clock, families: registry.families() });
   const tails = new TailManager({
-    tails: store, chat, clock, log: log.child({ component: 'tails' }), audit, redactor, heartbeatMs, metrics,
+    tails: store,
+    chat,
+    clock,
+    log: log.child({ component: 'tails' }),
+    audit,
+    redactor,
+    heartbeatMs,
+    metrics,
   });
   const logs = logCenter(
     config,

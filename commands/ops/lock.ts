@@ -40,7 +40,8 @@ export const lock = defineCommand({
     if (!result.acquired) {
       const held = result.lock;
       throw new UserError(
-        `\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} since ${formatTime(held.createdAt)}: ${userText(held.reason)}`,
+        `\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} ` +
+          `since ${formatTime(held.createdAt)}: ${userText(held.reason)}`,
       );
     }
     try {
@@ -110,10 +111,13 @@ export const locks = defineCommand({
   async handler({ deps: { locks, clock }, reply }) {
     const held = await locks.listLocks(clock.now());
     if (!held.length) return reply.ephemeral(textMessage('No locks.'));
-    const lines = held.map(
-      (l) =>
-        `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : ''}: ${userText(l.reason)}`,
-    );
+    const lines = held.map((l) => {
+      const until = l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : '';
+      return (
+        `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${until}: ` +
+        userText(l.reason)
+      );
+    });
     await reply.ephemeral({
       text: `${held.length} locks`,
       blocks: [

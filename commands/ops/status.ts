@@ -21,16 +21,21 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);
-    lines.push(
-      `*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${s.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : ''}` : 'unknown'}`,
-    );
+    const autoscaled = s?.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : '';
+    lines.push(`*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${autoscaled}` : 'unknown'}`);
   }
   const [done] = await requests.listRequests({
-    service, env, states: ['succeeded'], kinds: ['deploy', 'rollback'], newestFirst: true, limit: 1,
+    service,
+    env,
+    states: ['succeeded'],
+    kinds: ['deploy', 'rollback'],
+    newestFirst: true,
+    limit: 1,
   });
   if (done)
     lines.push(
-      `*Last change:* ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(done.updatedAt)}`,
+      `*Last change:* ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} ` +
+        `at ${formatTime(done.updatedAt)}`,
     );
   const lock = await locks.getLock(service, env, now);
   if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);

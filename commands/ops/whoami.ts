@@ -16,7 +16,8 @@ export const whoami = defineCommand({
     const lines = [`You are <@${actor.userId}>.`];
     if (!actor.roles.length) {
       lines.push(
-        'You hold no opsdeck role, so every command that needs a permission is refused. Ask the platform team to add you to a role in opsdeck.yaml.',
+        'You hold no opsdeck role, so every command that needs a permission is refused. ' +
+          'Ask the platform team to add you to a role in opsdeck.yaml.',
       );
     }
     for (const role of actor.roles)

@@ -42,7 +42,9 @@ function stepButton(rb: Runbook, step: Step, index: number, info: StepInfo): But
     ...button,
     confirm: {
       title: 'Run this step?',
-      text: `Runs \`${step.command.replace(/`/g, "'")}\` as you. It goes through the same checks and approvals as typing it.`,
+      text:
+        `Runs \`${step.command.replace(/`/g, "'")}\` as you. ` +
+        'It goes through the same checks and approvals as typing it.',
       confirm: 'Run',
       deny: 'Back',
     },
@@ -88,10 +90,11 @@ export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: 
 }
 
 export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
-  const lines = runbooks.map(
-    (rb, i) =>
-      `${i + 1}. *${plain(rb.title)}*${rb.services.length ? ` (${plain(rb.services.join(', '))})` : ''}${rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : ''}`,
-  );
+  const lines = runbooks.map((rb, i) => {
+    const services = rb.services.length ? ` (${plain(rb.services.join(', '))})` : '';
+    const alerts = rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : '';
+    return `${i + 1}. *${plain(rb.title)}*${services}${alerts}`;
+  });
   const buttons: Button[] = runbooks.map((rb, i) => ({
     actionId: `${SHOW}.${i}`,
     label: `Show ${i + 1}`,

@@ -18,7 +18,7 @@ export async function withAuditLog(
   io: CliIo,
   command: string,
   settings: StoreSettings,
-  open: (s: StoreSettings) => AuditLog,
+  open: (settings: StoreSettings) => AuditLog,
   use: (log: AuditLog) => Promise<number>,
 ): Promise<number> {
   let log: AuditLog;

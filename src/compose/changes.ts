@@ -60,7 +60,16 @@ export function createChangeMachinery(deps: {
     heartbeatMs: deps.heartbeatMs,
     metrics: deps.metrics,
   });
-  const approvals = new Approvals({ requests: store, locks: store, clock, catalog: config, audit, board, supersession, flow });
+  const approvals = new Approvals({
+    requests: store,
+    locks: store,
+    clock,
+    catalog: config,
+    audit,
+    board,
+    supersession,
+    flow,
+  });
   return {
     flow,
     approvals,

@@ -53,7 +53,9 @@ async function checkGitHub(settings: Settings, clients: PreflightClients, users:
     return {
       system,
       ok: false,
-      detail: `GITHUB_TOKEN is not set${who}: refs cannot be resolved in private repos and GitHub deploys will be refused`,
+      detail:
+        `GITHUB_TOKEN is not set${who}: ` +
+        'refs cannot be resolved in private repos and GitHub deploys will be refused',
     };
   }
   try {
@@ -64,7 +66,8 @@ async function checkGitHub(settings: Settings, clients: PreflightClients, users:
     const detail =
       status === 401
         ? `GitHub refused GITHUB_TOKEN (401)${who}: create a new token with repo and actions access`
-        : `GitHub cannot be reached at ${settings.github.apiUrl ?? 'https://api.github.com'} (${(err as Error).message})${who}`;
+        : `GitHub cannot be reached at ${settings.github.apiUrl ?? 'https://api.github.com'} ` +
+          `(${(err as Error).message})${who}`;
     return { system, ok: false, detail };
   }
 }
@@ -82,7 +85,9 @@ async function checkAws(settings: Settings, clients: PreflightClients, users: st
     return {
       system,
       ok: false,
-      detail: `no AWS credentials found${who}: ${(err as Error).message}. Set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or give the pod an IAM role`,
+      detail:
+        `no AWS credentials found${who}: ${(err as Error).message}. ` +
+        'Set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or give the pod an IAM role',
     };
   }
 }
@@ -105,7 +110,9 @@ async function checkCluster(
     return {
       system,
       ok: false,
-      detail: `${name} is not in the kubeconfig (it has ${known.length ? known.join(', ') : 'no contexts'}): fix environments.${env}.kubernetes.context or KUBECONFIG`,
+      detail:
+        `${name} is not in the kubeconfig (it has ${known.length ? known.join(', ') : 'no contexts'}): ` +
+        `fix environments.${env}.kubernetes.context or KUBECONFIG`,
     };
   }
   try {

@@ -25,7 +25,8 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
   const roles = names?.roles ?? Object.keys(config.roles);
   const unknown = (kind: string, value: string, known: string[]) => {
     const guess = didYouMean(value, known);
-    return `unknown ${kind} "${value}"${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : ''}`;
+    const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known: ${known.join(', ')})` : '';
+    return `unknown ${kind} "${value}"${hint}`;
   };
 
   for (const [envName, env] of Object.entries(config.environments)) {
@@ -51,11 +52,10 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
     if (k8s?.context && k8s.inCluster) problems.push({ path, message: 'set either context or inCluster, not both' });
     if (k8s?.context) {
       const other = contextOwners.get(k8s.context);
-      if (other)
-        problems.push({
-          path: `${path}.context`,
-          message: `"${k8s.context}" is also the context of ${other}: each environment needs its own cluster or context`,
-        });
+      if (other) {
+        const fix = 'each environment needs its own cluster or context';
+        problems.push({ path: `${path}.context`, message: `"${k8s.context}" is also the context of ${other}: ${fix}` });
+      }
       contextOwners.set(k8s.context, envName);
     }
     const users = Object.entries(config.services)
@@ -64,7 +64,9 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
     if (users.length && !k8s?.context && !k8s?.inCluster) {
       problems.push({
         path: `${path}.context`,
-        message: `required: ${users.join(', ')} run${users.length === 1 ? 's' : ''} on Kubernetes in ${envName} (or set inCluster: true)`,
+        message:
+          `required: ${users.join(', ')} run${users.length === 1 ? 's' : ''} on Kubernetes in ${envName} ` +
+          '(or set inCluster: true)',
       });
     }
   }

@@ -27,7 +27,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
       if (issue.input === undefined) return 'required';
       return `expected ${ARTICLE[issue.expected] ?? issue.expected}, got ${describeInput(issue.input)}`;
     case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeInput(issue.input)}`;
+      return (
+        `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, ` +
+        `got ${describeInput(issue.input)}`
+      );
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'must not be empty';
@@ -49,37 +52,53 @@ function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[]
   let nodes: z.core.$ZodType[] = [schema];
   for (const seg of [...path, null]) {
     const next: z.core.$ZodType[] = [];
-    for (let node of nodes) {
-      node = unwrap(node);
-      const def = node._zod.def as unknown as Record<string, any>;
-      if (def.type === 'union') for (const o of def.options) next.push(...(seg === null ? [o] : step(unwrap(o), seg)));
-      else if (seg === null) next.push(node);
+    for (const wrapped of nodes) {
+      const node = unwrap(wrapped);
+      const def = defOf(node);
+      if (def.type === 'union') {
+        for (const option of def.options) next.push(...(seg === null ? [option] : step(unwrap(option), seg)));
+      } else if (seg === null) next.push(node);
       else next.push(...step(node, seg));
     }
     nodes = next;
     if (seg === null) break;
   }
   return nodes.flatMap((n) => {
-    const def = unwrap(n)._zod.def as unknown as Record<string, any>;
+    const def = defOf(unwrap(n));
     return def.type === 'object' ? Object.keys(def.shape) : [];
   });
 }
 
+/** Every zod schema is one of `$ZodTypes`, whose definitions narrow on `type`. */
+const defOf = (node: z.core.$ZodType): z.core.$ZodTypes['_zod']['def'] => (node as z.core.$ZodTypes)._zod.def;
+
 function unwrap(node: z.core.$ZodType): z.core.$ZodType {
   let current = node;
   for (;;) {
-    const def = current._zod.def as unknown as Record<string, any>;
-    if (!['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(def.type)) return current;
-    current = def.innerType;
+    const def = defOf(current);
+    switch (def.type) {
+      case 'optional':
+      case 'default':
+      case 'nullable':
+      case 'prefault':
+      case 'readonly':
+        current = def.innerType;
+        break;
+      default:
+        return current;
+    }
   }
 }
 
 function step(node: z.core.$ZodType, seg: PropertyKey): z.core.$ZodType[] {
-  const def = node._zod.def as unknown as Record<string, any>;
-  if (def.type === 'object') return def.shape[seg as string] ? [def.shape[seg as string]] : [];
+  const def = defOf(node);
+  if (def.type === 'object') {
+    const child = def.shape[seg as string];
+    return child ? [child] : [];
+  }
   if (def.type === 'record') return [def.valueType];
   if (def.type === 'array') return [def.element];
-  if (def.type === 'union') return def.options.flatMap((o: z.core.$ZodType) => step(unwrap(o), seg));
+  if (def.type === 'union') return def.options.flatMap((option) => step(unwrap(option), seg));
   return [];
 }
 

@@ -41,7 +41,9 @@ export interface Action {
   run(ctx: Omit<ActionContext, 'deps'> & { capabilities: Capabilities }): Promise<void>;
 }
 
-export function defineAction<K extends Capability = never>(spec: ActionSpec<K>): Action & Pick<ActionSpec<K>, 'handler'> {
+export function defineAction<K extends Capability = never>(
+  spec: ActionSpec<K>,
+): Action & Pick<ActionSpec<K>, 'handler'> {
   const needs = spec.needs ?? [];
   return { ...spec, run: ({ capabilities, ...rest }) => spec.handler({ ...rest, deps: pick(capabilities, needs) }) };
 }

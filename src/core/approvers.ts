@@ -11,10 +11,7 @@ export interface ApproverSources {
 import { mention } from './format.ts';
 
 /** Mentions for everyone who can approve changes to `env`: user ids directly, groups by their id. */
-export async function approversToNotify(
-  sources: ApproverSources,
-  env: string,
-): Promise<string[]> {
+export async function approversToNotify(sources: ApproverSources, env: string): Promise<string[]> {
   const roles =
     sources.catalog.environments[env]?.approval?.from ??
     sources.permissions.roleNames.filter((r) => sources.permissions.allowsVerbSomewhere([r], 'breakglass'));

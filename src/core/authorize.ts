@@ -42,7 +42,11 @@ export async function guard(
 ): Promise<GuardVerdict> {
   if (!target.service || !target.env) return { reasons: [] };
   const force = (args as { force?: unknown }).force === true;
-  const canBreakGlass = deps.permissions.allows(roles, { verb: 'breakglass', service: target.service, env: target.env });
+  const canBreakGlass = deps.permissions.allows(roles, {
+    verb: 'breakglass',
+    service: target.service,
+    env: target.env,
+  });
   return checkGuards({
     store: deps.locks,
     catalog: deps.catalog,

@@ -98,7 +98,8 @@ export function defineCommand<A, K extends Capability = never>(spec: CommandSpec
     ...spec,
     needs,
     // The arguments were validated with this command's schema by the dispatcher.
-    run: ({ capabilities, args, ...rest }) => spec.handler({ ...rest, args: args as A, deps: pick(capabilities, needs) }),
+    run: ({ capabilities, args, ...rest }) =>
+      spec.handler({ ...rest, args: args as A, deps: pick(capabilities, needs) }),
   };
 }
 

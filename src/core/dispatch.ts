@@ -82,7 +82,12 @@ export class Dispatcher {
 
   async #click(click: Click): Promise<void> {
     const invocationId = newId('inv');
-    const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
+    const log = this.#deps.log.child({
+      invocationId,
+      action: click.actionId,
+      user: click.userId,
+      channel: click.channelId,
+    });
     const action = this.#deps.actions.find((a) =>
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId,
     );
@@ -134,7 +139,12 @@ export class Dispatcher {
     return outcome;
   }
 
-  async #pipeline(inv: Invocation, invocationId: string, log: Logger, found: (c: Command) => void): Promise<DispatchOutcome> {
+  async #pipeline(
+    inv: Invocation,
+    invocationId: string,
+    log: Logger,
+    found: (c: Command) => void,
+  ): Promise<DispatchOutcome> {
     const { capabilities } = this.#deps;
     let command: Command;
     let args: unknown;
@@ -171,7 +181,8 @@ export class Dispatcher {
       return 'denied';
     }
     if (!(await audit('command.accepted', { roles })) && command.mutating) {
-      const text = `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`;
+      const ref = `(ref \`${invocationId}\`)`;
+      const text = `:no_entry: Refused: the audit log cannot be written, so nothing was changed ${ref}.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed';
     }
@@ -190,7 +201,17 @@ export class Dispatcher {
           notify: guarded.forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
         });
       const actor = { userId: inv.userId, roles };
-      await command.run({ invocationId, actor, channelId: inv.channelId, args, target, capabilities, reply, log, submit });
+      await command.run({
+        invocationId,
+        actor,
+        channelId: inv.channelId,
+        args,
+        target,
+        capabilities,
+        reply,
+        log,
+        submit,
+      });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
@@ -208,7 +229,11 @@ export class Dispatcher {
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */
-  #audit(inv: Invocation, invocationId: string, entry: Pick<AuditEvent, 'action' | 'target' | 'details'>): Promise<boolean> {
+  #audit(
+    inv: Invocation,
+    invocationId: string,
+    entry: Pick<AuditEvent, 'action' | 'target' | 'details'>,
+  ): Promise<boolean> {
     return this.#deps.capabilities.audit.record({
       ...entry,
       actor: inv.userId,

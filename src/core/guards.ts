@@ -16,7 +16,7 @@ export interface GuardVerdict {
  * Locks and freezes stop changes to a service in an environment. `--force` passes them when the
  * caller holds `breakglass` for that target; the caller decides, this only reports.
  */
-export async function checkGuards(a: {
+export async function checkGuards(input: {
   store: Pick<LockStore, 'getLock'>;
   catalog: Catalog;
   now: Date;
@@ -27,25 +27,26 @@ export async function checkGuards(a: {
   force: boolean;
   canBreakGlass: boolean;
 }): Promise<GuardVerdict> {
+  const { store, catalog, now, service, env, actor, force, canBreakGlass } = input;
   const reasons: string[] = [];
-  const lock = await a.store.getLock(a.service, a.env, a.now);
-  if (lock && lock.owner !== a.actor) {
+  const lock = await store.getLock(service, env, now);
+  if (lock && lock.owner !== actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
     reasons.push(
-      `\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`,
+      `\`${service}/${env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ` +
+        userText(lock.reason),
     );
   }
-  const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
-  if (freeze)
-    reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
+  const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
+  if (freeze) reasons.push(`\`${env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
   if (!reasons.length) return { reasons };
   const what = reasons.join('; ');
-  if (a.force && a.canBreakGlass) return { forced: what, reasons };
-  if (a.force)
+  if (force && canBreakGlass) return { forced: what, reasons };
+  if (force)
     return {
-      blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\``,
+      blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${service}/${env}\``,
       reasons,
     };
-  const unlock = lock && lock.owner !== a.actor ? ` \`/ops unlock ${a.service} ${a.env}\` when it is safe, or` : '';
+  const unlock = lock && lock.owner !== actor ? ` \`/ops unlock ${service} ${env}\` when it is safe, or` : '';
   return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)`, reasons };
 }

@@ -91,7 +91,10 @@ export class Policy implements Permissions {
   denialReason(roles: readonly string[], need: Permission, unverified: readonly string[] = []): string {
     const wanted = formatPermission(need);
     if (this.allows(unverified, need)) {
-      return `could not verify your roles (Slack user groups did not answer), so \`${wanted}\` is refused for now; try again in a moment`;
+      return (
+        'could not verify your roles (Slack user groups did not answer), ' +
+        `so \`${wanted}\` is refused for now; try again in a moment`
+      );
     }
     const granting = this.rolesGranting(need);
     const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';

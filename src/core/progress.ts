@@ -7,7 +7,7 @@ import { textMessage } from './message.ts';
  * One progress message in the request's thread, edited in place rather than flooding the thread.
  * Edits are spaced at least `minGapMs` apart; the latest line always wins, and `close` writes the last.
  */
-export function progressReporter(a: {
+export function progressReporter(options: {
   chat: Chat;
   channel: string;
   threadTs: string | undefined;
@@ -27,20 +27,20 @@ export function progressReporter(a: {
     const text = latest;
     if (text === shown) return chain;
     shown = text;
-    lastAt = a.clock.now().getTime();
+    lastAt = options.clock.now().getTime();
     chain = chain
       .then(async () => {
-        if (ts) await a.chat.update(a.channel, ts, textMessage(text));
-        else ts = (await a.chat.post(a.channel, textMessage(text), a.threadTs)).ts;
+        if (ts) await options.chat.update(options.channel, ts, textMessage(text));
+        else ts = (await options.chat.post(options.channel, textMessage(text), options.threadTs)).ts;
       })
-      .catch((err: unknown) => a.log.warn({ err }, 'could not update progress'));
+      .catch((err: unknown) => options.log.warn({ err }, 'could not update progress'));
     return chain;
   };
 
   return {
     async report(text: string): Promise<void> {
       latest = text;
-      const wait = lastAt + a.minGapMs - a.clock.now().getTime();
+      const wait = lastAt + options.minGapMs - options.clock.now().getTime();
       // Never waits for Slack: a slow chat API must not slow the change it reports on.
       if (wait <= 0) {
         if (timer) clearTimeout(timer);

@@ -13,7 +13,10 @@ const runners = new WeakMap<readonly RedactionRule[], (text: string) => string>(
 function runnerFor(rules: readonly RedactionRule[]): (text: string) => string {
   if (rules === DEFAULT_RULES) return builtIn.text;
   let run = runners.get(rules);
-  if (!run) runners.set(rules, (run = ruleRunner(rules)));
+  if (!run) {
+    run = ruleRunner(rules);
+    runners.set(rules, run);
+  }
   return run;
 }
 

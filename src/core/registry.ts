@@ -44,7 +44,8 @@ export class Registry implements CommandList {
     const guess = word === undefined ? undefined : didYouMean(word, names);
     const hint = guess ? ` Did you mean \`/${family} ${guess}\`?` : '';
     throw new UserError(
-      `Unknown subcommand \`${first?.text ?? ''}\` for \`/${family}\`.${hint} Try: ${names.map((n) => `\`${n}\``).join(', ')}.`,
+      `Unknown subcommand \`${first?.text ?? ''}\` for \`/${family}\`.${hint} ` +
+        `Try: ${names.map((n) => `\`${n}\``).join(', ')}.`,
     );
   }
 }

@@ -37,6 +37,7 @@ export function unescapeSlackText(text: string): string {
 }
 
 // Tabs and newlines are whitespace; every other control character is refused.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to find control characters.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 export function tokenize(raw: string): Token[] {

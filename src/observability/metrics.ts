@@ -43,7 +43,9 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
 
   readonly #refused = new Counter({
     name: 'opsdeck_slack_requests_refused_total',
-    help: 'Requests to /slack/events refused before any work: bad signature, stale or future timestamp, malformed payload.',
+    help:
+      'Requests to /slack/events refused before any work: ' +
+      'bad signature, stale or future timestamp, malformed payload.',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

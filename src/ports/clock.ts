@@ -1,6 +1,9 @@
 export interface Clock {
   now(): Date;
-  /** Waits `ms` on this clock, or until `signal` aborts, whichever comes first; never rejects, so callers check `signal`. */
+  /**
+   * Waits `ms` on this clock, or until `signal` aborts, whichever comes first; never rejects, so
+   * callers check `signal`.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 

@@ -162,7 +162,11 @@ export interface TailStore {
   /** Compare-and-set `running → stopping`, by whoever clicked Stop, on any replica; false when it was not running. */
   requestTailStop(id: string, by: string): Promise<boolean>;
   /** Closes a running or stopping tail with how it ended; undefined when it was already closed. */
-  endTail(id: string, end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string }, at: Date): Promise<StoredTail | undefined>;
+  endTail(
+    id: string,
+    end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string },
+    at: Date,
+  ): Promise<StoredTail | undefined>;
   listTails(filter: { states?: readonly TailState[] }): Promise<StoredTail[]>;
 }
 

@@ -16,7 +16,10 @@ export function failNextChange(
     const cluster = world.clusters[env];
     if (!cluster) return `No cluster for ${env}.`;
     cluster.failNextRollout(svc.kubernetes.namespace, svc.kubernetes.deployment);
-    return `The next rollout of ${service} in ${env} will never become ready (ImagePullBackOff) and hit its progress deadline.`;
+    return (
+      `The next rollout of ${service} in ${env} will never become ready (ImagePullBackOff) ` +
+      'and hit its progress deadline.'
+    );
   }
   if (!svc.github) return `${service} has no GitHub repo.`;
   if (via === 'github-workflow') {

@@ -40,7 +40,7 @@ export interface RateLimitedChatOptions {
 export class RateLimitedChat implements Chat {
   readonly #inner: Chat;
   readonly #gapMs: number;
-  readonly #o: RateLimitedChatOptions;
+  readonly #options: RateLimitedChatOptions;
   readonly #chains = new Map<string, Promise<unknown>>();
   readonly #last = new Map<string, number>();
   /** Set while Redis is considered down: when to ask it again. */
@@ -49,7 +49,7 @@ export class RateLimitedChat implements Chat {
   constructor(inner: Chat, options: RateLimitedChatOptions) {
     this.#inner = inner;
     this.#gapMs = options.minGapMs ?? MIN_GAP_MS;
-    this.#o = options;
+    this.#options = options;
     if (!options.redis) return;
     options.metrics?.sharedPacing(true);
     // The client reports its own connection failures and recoveries; without a listener it prints each
@@ -79,10 +79,10 @@ export class RateLimitedChat implements Chat {
       .catch(() => undefined)
       .then(async () => {
         const wait =
-          (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#o.clock.now().getTime();
-        if (wait > 0) await this.#o.clock.sleep(wait);
+          (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#options.clock.now().getTime();
+        if (wait > 0) await this.#options.clock.sleep(wait);
         await this.#slot(channel);
-        this.#last.set(channel, this.#o.clock.now().getTime());
+        this.#last.set(channel, this.#options.clock.now().getTime());
         return send();
       });
     this.#chains.set(channel, turn);
@@ -91,24 +91,24 @@ export class RateLimitedChat implements Chat {
 
   /** Waits for the channel's shared slot in Redis; without Redis, or while it is down, the local spacing is enough. */
   async #slot(channel: string): Promise<void> {
-    const redis = this.#o.redis;
+    const redis = this.#options.redis;
     if (!redis) return;
-    if (this.#redisDownUntil !== undefined && this.#o.clock.now().getTime() < this.#redisDownUntil) {
-      this.#o.metrics?.pacedLocally();
+    if (this.#redisDownUntil !== undefined && this.#options.clock.now().getTime() < this.#redisDownUntil) {
+      this.#options.metrics?.pacedLocally();
       return;
     }
     try {
       await this.#takeSlot(redis, `opsdeck:chat-slot:${channel}`);
     } catch (err) {
       this.#down(err);
-      this.#o.metrics?.pacedLocally();
+      this.#options.metrics?.pacedLocally();
       return;
     }
     this.#up();
   }
 
   async #takeSlot(redis: Redis, key: string): Promise<void> {
-    const timeoutMs = this.#o.redisTimeoutMs ?? REDIS_TIMEOUT_MS;
+    const timeoutMs = this.#options.redisTimeoutMs ?? REDIS_TIMEOUT_MS;
     for (let attempt = 0; attempt < 30; attempt++) {
       if ((await bounded(redis.set(key, '1', 'PX', this.#gapMs, 'NX'), timeoutMs)) === 'OK') return;
       const ttl = await bounded(redis.pttl(key), timeoutMs);
@@ -119,20 +119,21 @@ export class RateLimitedChat implements Chat {
 
   #down(err: unknown): void {
     const first = this.#redisDownUntil === undefined;
-    this.#redisDownUntil = this.#o.clock.now().getTime() + (this.#o.redisRetryMs ?? REDIS_RETRY_MS);
+    this.#redisDownUntil = this.#options.clock.now().getTime() + (this.#options.redisRetryMs ?? REDIS_RETRY_MS);
     if (!first) return;
-    this.#o.metrics?.sharedPacing(false);
-    this.#o.log?.warn(
+    this.#options.metrics?.sharedPacing(false);
+    this.#options.log?.warn(
       { err },
-      "Redis is unreachable: pacing Slack posts locally, so replicas may together exceed a channel's limit until it is back",
+      'Redis is unreachable: pacing Slack posts locally, ' +
+        "so replicas may together exceed a channel's limit until it is back",
     );
   }
 
   #up(): void {
     if (this.#redisDownUntil === undefined) return;
     this.#redisDownUntil = undefined;
-    this.#o.metrics?.sharedPacing(true);
-    this.#o.log?.info({}, "Redis is back: Slack posts share each channel's pace across replicas again");
+    this.#options.metrics?.sharedPacing(true);
+    this.#options.log?.info({}, "Redis is back: Slack posts share each channel's pace across replicas again");
   }
 }
 

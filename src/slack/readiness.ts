@@ -83,7 +83,10 @@ export class SlackReadiness {
 function describe(err: unknown): string {
   const code = (err as { data?: { error?: unknown } }).data?.error;
   if (typeof code === 'string' && REFUSED.has(code)) {
-    return `Slack refused the bot token (${code}): set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) of the installed app`;
+    return (
+      `Slack refused the bot token (${code}): ` +
+      'set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) of the installed app'
+    );
   }
   if (typeof code === 'string') return `Slack answered auth.test with ${code}`;
   return `Slack cannot be reached (${(err as Error).message})`;

@@ -98,7 +98,8 @@ describe('GitHubDeploymentDeployer: deploy and current', () => {
     expect(current).toMatchObject({ ref: 'v1.1.0', sha: shas[4] });
     expect(current?.description).toMatch(
       new RegExp(
-        `^v1\\.1\\.0 \\(${sha7(shas[4])}\\), deployed \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC by GitHub deployment #${created?.id}$`,
+        `^v1\\.1\\.0 \\(${sha7(shas[4])}\\), deployed \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC ` +
+          `by GitHub deployment #${created?.id}$`,
       ),
     );
     expect(await deployer.current({ service: 'api', env: 'staging' })).toBeUndefined();
@@ -116,7 +117,8 @@ describe('GitHubDeploymentDeployer: deploy and current', () => {
     const outcome = await deployer.deploy(input('v1.1.0', shas[4]), async () => {});
     expect(outcome.ok).toBe(false);
     expect(outcome.summary).toBe(
-      `GitHub deployment #1 of v1.1.0 (${sha7(shas[4])}) to prod ended in failure: Deployment failed: health checks did not pass.`,
+      `GitHub deployment #1 of v1.1.0 (${sha7(shas[4])}) to prod ended in failure: ` +
+        'Deployment failed: health checks did not pass.',
     );
     expect(outcome.url).toBe(`${gh.webUrl}/acme/api/deployments/1/log`);
     expect(await deployer.current(prod)).toBeUndefined();
@@ -129,7 +131,9 @@ describe('GitHubDeploymentDeployer: deploy and current', () => {
     const outcome = await deployer.deploy(input('v1.1.0', shas[4]), async () => {});
     expect(outcome).toEqual({
       ok: false,
-      summary: `GitHub refused to deploy v1.1.0 (${sha7(shas[4])}) to prod: required status checks are not passing: ci/test (failure).`,
+      summary:
+        `GitHub refused to deploy v1.1.0 (${sha7(shas[4])}) to prod: ` +
+        'required status checks are not passing: ci/test (failure).',
     });
     expect(gh.deployments('acme/api')).toEqual([]);
   });

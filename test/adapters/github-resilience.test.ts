@@ -112,7 +112,10 @@ describe('GitHub drivers over a flaky GitHub', () => {
     gh.injectFailure({ pathPattern: commitPath, kind: 'delayMs', delayMs: 10_000, times: Infinity });
     const error = await rejection(scm.resolveRef('acme/api', 'v1.1.0'));
     expect(error.message).toMatch(
-      /^Resolving `v1\.1\.0` in acme\/api failed: GitHub did not answer GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/api\/commits\/v1\.1\.0\?per_page=1 within 50 ms$/,
+      new RegExp(
+        /^Resolving `v1\.1\.0` in acme\/api failed: GitHub did not answer /.source +
+          /GET http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/api\/commits\/v1\.1\.0\?per_page=1 within 50 ms$/.source,
+      ),
     );
   });
 

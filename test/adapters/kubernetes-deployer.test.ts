@@ -91,7 +91,7 @@ describe('KubernetesDeployer against the emulator', () => {
     });
   });
 
-  it('reads a full-sha tag as the sha, and names namespace, name and context when the deployment is missing', async () => {
+  it('reads a full-sha tag as the sha, and names namespace, name and context of a missing deployment', async () => {
     const ns = freshNamespace();
     k8s.seedDeployment({ namespace: ns, name: 'api', image: `${REPO}:${SHA}`, replicas: 1 });
     expect(

@@ -15,7 +15,8 @@ import { startCloudWatch as startEmulator } from '../sandbox/cloudwatch-harness.
 const GROUP = '/ecs/api';
 const T0 = 1_700_000_000_000;
 const prod = { service: 'api', env: 'prod' };
-// The emulator stamps ingestion and generated events with the source's clock, as CloudWatch and the bot share real time.
+// The emulator stamps ingestion and generated events with the source's clock, as CloudWatch and the bot
+// share real time.
 const clock = pinnedClock(WEEKDAY);
 const now = () => clock.now().getTime();
 const startCloudWatch = (options: Parameters<typeof startEmulator>[0] = {}) =>
@@ -270,7 +271,7 @@ describe('CloudWatchLogSource snapshot', () => {
     });
   });
 
-  it('stops at its time budget on its clock, also while backing off from throttling, and reports the outage', async () => {
+  it('stops at its time budget on its clock, also while backing off from throttling, and reports it', async () => {
     const cw = await startCloudWatch();
     cw.put(GROUP, 'web-1', [{ timestamp: T0, message: 'never read' }]);
     cw.injectFailure({ operation: 'FilterLogEvents', kind: 'throttle', times: Infinity });

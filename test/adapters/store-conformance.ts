@@ -198,23 +198,48 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       }
       const newest = await fx.store.listRequests({ kinds: ['deploy', 'rollback'], newestFirst: true, limit: 2 });
       expect(newest.map((r) => r.id)).toEqual(['req_l4', 'req_l3']);
-      expect((await fx.store.listRequests({ kinds: ['deploy'] })).map((r) => r.id)).toEqual(['req_l0', 'req_l2', 'req_l4']);
+      expect((await fx.store.listRequests({ kinds: ['deploy'] })).map((r) => r.id)).toEqual([
+        'req_l0',
+        'req_l2',
+        'req_l4',
+      ]);
       expect(await fx.store.listRequests({ service: 'api', env: 'prod', limit: 0 })).toEqual([]);
     });
 
     it('keeps tails as sessions: heartbeat by the owner, Stop from anywhere, one end', async () => {
-      const tail = { id: 'tail_1', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C0DEPLOYS',
-        source: 'CloudWatch /ecs/api-prod (prod)', runner: 'run_a', startedAt: at(0), until: at(10) };
+      const tail = {
+        id: 'tail_1',
+        service: 'api',
+        env: 'prod',
+        requester: 'U0ALICE',
+        channel: 'C0DEPLOYS',
+        source: 'CloudWatch /ecs/api-prod (prod)',
+        runner: 'run_a',
+        startedAt: at(0),
+        until: at(10),
+      };
       expect(await fx.store.createTail(tail)).toMatchObject({ ...tail, state: 'running', heartbeatAt: at(0) });
       await fx.store.setTailMessage('tail_1', { channel: 'C0DEPLOYS', ts: '1.1' });
       expect(await fx.store.tailHeartbeat('tail_1', 'run_other', at(1))).toBeUndefined();
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(1))).toMatchObject({ state: 'running', heartbeatAt: at(1) });
+      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(1))).toMatchObject({
+        state: 'running',
+        heartbeatAt: at(1),
+      });
       expect(await fx.store.requestTailStop('tail_1', 'U0BOB')).toBe(true);
       expect(await fx.store.requestTailStop('tail_1', 'U0CAROL')).toBe(false);
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(2))).toMatchObject({ state: 'stopping', stoppedBy: 'U0BOB' });
+      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(2))).toMatchObject({
+        state: 'stopping',
+        stoppedBy: 'U0BOB',
+      });
       expect(await fx.store.listTails({ states: ['running', 'stopping'] })).toHaveLength(1);
       const ended = await fx.store.endTail('tail_1', { state: 'stopped', summary: '12 lines shown' }, at(3));
-      expect(ended).toMatchObject({ state: 'stopped', stoppedBy: 'U0BOB', summary: '12 lines shown', endedAt: at(3), message: { channel: 'C0DEPLOYS', ts: '1.1' } });
+      expect(ended).toMatchObject({
+        state: 'stopped',
+        stoppedBy: 'U0BOB',
+        summary: '12 lines shown',
+        endedAt: at(3),
+        message: { channel: 'C0DEPLOYS', ts: '1.1' },
+      });
       expect(await fx.store.endTail('tail_1', { state: 'interrupted', summary: 'late' }, at(4))).toBeUndefined();
       expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(4))).toBeUndefined();
       expect(await fx.store.listTails({ states: ['running', 'stopping'] })).toEqual([]);

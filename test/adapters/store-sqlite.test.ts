@@ -63,18 +63,28 @@ describe('SqliteStore.open', () => {
     const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
     const path = join(dir, 'opsdeck.db');
     const old = new DatabaseSync(path);
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
     for (const m of MIGRATIONS.filter((m) => m.version <= 3)) {
       old.exec(m.sql);
       old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2026-11-01T00:00:00.000Z');
     }
     const insert = old.prepare(
-      `INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at,
-       outcome, message_channel, message_ts) VALUES (?, ?, 'api', 'prod', 'U0ALICE', 'C1', '{}', '', ?, ?, ?, ?, 'C1', ?)`,
+      `INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at,
+       updated_at, outcome, message_channel, message_ts)
+       VALUES (?, ?, 'api', 'prod', 'U0ALICE', 'C1', '{}', '', ?, ?, ?, ?, 'C1', ?)`,
     );
     insert.run('tail_live', 'tail', 'running', '2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z', null, '1.1');
-    insert.run('tail_done', 'tail', 'cancelled', '2026-11-20T09:00:00.000Z', '2026-11-20T09:05:00.000Z',
-      JSON.stringify({ by: 'U0BOB', summary: '3 lines shown' }), '1.2');
+    insert.run(
+      'tail_done',
+      'tail',
+      'cancelled',
+      '2026-11-20T09:00:00.000Z',
+      '2026-11-20T09:05:00.000Z',
+      JSON.stringify({ by: 'U0BOB', summary: '3 lines shown' }),
+      '1.2',
+    );
     insert.run('req_1', 'deploy', 'succeeded', '2026-11-20T08:00:00.000Z', '2026-11-20T08:01:00.000Z', null, '1.3');
     old.close();
     const store = SqliteStore.open(path, clock);

@@ -135,7 +135,8 @@ describe('opsdeck audit verify never passes on the wrong file', () => {
     const dir = join(scratch, 'old-schema');
     await mkdir(dir);
     const old = new DatabaseSync(join(dir, 'opsdeck.db'));
-    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+    old.exec(`CREATE TABLE schema_migrations
+        (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
       ${MIGRATIONS[0]!.sql}
       INSERT INTO schema_migrations VALUES (1, 'first', '2026-01-01T00:00:00.000Z');`);
     old.close();

@@ -61,7 +61,8 @@ describe('opsdeck config check', () => {
     expect(res.code).toBe(0);
     expect(res.stdout.trim().split('\n')).toEqual([
       `${file}: OK (1 services, 1 environments, 1 roles), 1 warning`,
-      'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
+      'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: ' +
+        'it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
       'Warnings do not change the exit code: it is 2 only when there are errors.',
     ]);
   });

@@ -94,7 +94,7 @@ describe('opsdeck try (npm start)', () => {
     );
   });
 
-  it('without Slack credentials runs the sandbox, saying so in its first line, with the store in sandbox/data', async () => {
+  it('without Slack credentials runs the sandbox, saying so first, with the store in sandbox/data', async () => {
     const dataDir = join(dir, 'try-sandbox');
     const res = await runUntil(
       ['try', '--port', '0'],
@@ -102,7 +102,8 @@ describe('opsdeck try (npm start)', () => {
       /Ctrl-C stops everything/,
     );
     expect(res.stdout.split('\n')[0]).toBe(
-      'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. `opsdeck start` is the production command.',
+      'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. ' +
+        '`opsdeck start` is the production command.',
     );
     expect(res.stdout).toContain('opsdeck sandbox is running. Open http://127.0.0.1:');
     expect(res.code, res.stderr).toBe(0);

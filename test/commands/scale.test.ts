@@ -36,7 +36,13 @@ describe('/scale, built with only the capabilities it declares', () => {
 
   it('plans a scale within bounds, with the replica count it was planned against', async () => {
     const [plan] = await run({ service: 'api', replicas: 5 }, { replicas: 3, ready: 3 });
-    expect(plan).toMatchObject({ kind: 'scale', service: 'api', env: 'prod', params: { replicas: 5 }, basis: '3 replicas' });
+    expect(plan).toMatchObject({
+      kind: 'scale',
+      service: 'api',
+      env: 'prod',
+      params: { replicas: 5 },
+      basis: '3 replicas',
+    });
     expect(plan?.fields).toContain('*Replicas*\n3 → 5');
   });
 
@@ -49,7 +55,10 @@ describe('/scale, built with only the capabilities it declares', () => {
   });
 
   it('warns when an autoscaler manages the deployment', async () => {
-    const [plan] = await run({ service: 'api', replicas: 5 }, { replicas: 3, ready: 3, autoscaler: { name: 'api', min: 2, max: 6 } });
+    const [plan] = await run(
+      { service: 'api', replicas: 5 },
+      { replicas: 3, ready: 3, autoscaler: { name: 'api', min: 2, max: 6 } },
+    );
     expect(plan?.warnings?.[0]).toContain('HorizontalPodAutoscaler `api`');
   });
 });

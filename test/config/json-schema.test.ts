@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
 
 describe('opsdeck.schema.json', () => {
-  it('matches the zod schema (regenerate with `npm run -s opsdeck -- config schema > opsdeck.schema.json`)', async () => {
+  it('matches the zod schema (regenerate: npm run -s opsdeck -- config schema > opsdeck.schema.json)', async () => {
     const committed = JSON.parse(
       await readFile(new URL('../../opsdeck.schema.json', import.meta.url), 'utf8'),
     ) as unknown;

@@ -109,7 +109,8 @@ describe('parseConfig', () => {
       'an environment without a context for Kubernetes services',
       BASE.replace(' kubernetes: { context: prod },', ''),
       [
-        'environments.prod.kubernetes.context: required: api runs on Kubernetes in prod (or set inCluster: true) (line 3)',
+        'environments.prod.kubernetes.context: required: api runs on Kubernetes in prod ' +
+          '(or set inCluster: true) (line 3)',
       ],
     ],
     [
@@ -219,28 +220,33 @@ describe('checkConfigText', () => {
       'one approver named, one required',
       approvals(1, 'U0BOB'),
       [
-        'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
+        'warning: environments.prod.approval.required: a request by a member of sre (U0BOB) can never be approved: ' +
+          'it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
       ],
     ],
     [
       'two named, two required',
       approvals(2, 'U0BOB, U0ALICE'),
       [
-        'warning: environments.prod.approval.required: a request by a member of sre (U0BOB, U0ALICE) can never be approved: it needs 2 approvers besides the requester, and role sre has 2 members (line 3)',
+        'warning: environments.prod.approval.required: ' +
+          'a request by a member of sre (U0BOB, U0ALICE) can never be approved: ' +
+          'it needs 2 approvers besides the requester, and role sre has 2 members (line 3)',
       ],
     ],
     [
       'two named, three required',
       approvals(3, 'U0BOB, U0ALICE'),
       [
-        'warning: environments.prod.approval.required: can never be met: it needs 3 approvers, and role sre has 2 members (U0BOB, U0ALICE) (line 3)',
+        'warning: environments.prod.approval.required: can never be met: ' +
+          'it needs 3 approvers, and role sre has 2 members (U0BOB, U0ALICE) (line 3)',
       ],
     ],
     [
       'nobody named',
       approvals(1, ''),
       [
-        'warning: environments.prod.approval.required: can never be met: it needs 1 approver, and role sre has no members (line 3)',
+        'warning: environments.prod.approval.required: can never be met: ' +
+          'it needs 1 approver, and role sre has no members (line 3)',
       ],
     ],
     [
@@ -252,14 +258,18 @@ describe('checkConfigText', () => {
       'the same person in two roles counts once',
       approvals(1, 'U0BOB', '\n  release: { members: [U0BOB], allow: [status] }'),
       [
-        'warning: environments.prod.approval.required: a request by a member of sre, release (U0BOB) can never be approved: it needs 1 approver besides the requester, and roles sre, release have 1 member (line 3)',
+        'warning: environments.prod.approval.required: ' +
+          'a request by a member of sre, release (U0BOB) can never be approved: ' +
+          'it needs 1 approver besides the requester, and roles sre, release have 1 member (line 3)',
       ],
     ],
     [
       'a user group, ids not enough on their own',
       approvals(1, 'U0BOB, "@sre-oncall"'),
       [
-        'note: environments.prod.approval.required: not checked offline: it needs 1 approver besides the requester; role sre has 1 user id (U0BOB) and @sre-oncall, whose members only Slack knows (line 3)',
+        'note: environments.prod.approval.required: not checked offline: ' +
+          'it needs 1 approver besides the requester; ' +
+          'role sre has 1 user id (U0BOB) and @sre-oncall, whose members only Slack knows (line 3)',
       ],
     ],
     ['a user group, ids enough on their own', approvals(1, 'U0BOB, U0ALICE, "@sre-oncall"'), []],

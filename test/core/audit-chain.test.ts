@@ -51,7 +51,8 @@ describe('sealRecord and hashRecord', () => {
       new Date(T0),
     );
     const canonical =
-      '{"action":"deploy.requested","actor":"U0ALICE","at":"2025-06-02T09:00:00.000Z","details":{"b":[2,1],"ref":"v1.4.2"},' +
+      '{"action":"deploy.requested","actor":"U0ALICE","at":"2025-06-02T09:00:00.000Z",' +
+      '"details":{"b":[2,1],"ref":"v1.4.2"},' +
       `"prevHash":"${GENESIS_HASH}","requestId":"req_1","seq":1,"target":{"env":"prod","service":"api"}}`;
     expect(record.hash).toBe(sha256(GENESIS_HASH + canonical));
     expect(hashRecord(record)).toBe(record.hash);

@@ -52,9 +52,24 @@ describe('ChangeFlow', () => {
     execute: async () => ({ ok: true, summary: 'scaled' }),
   });
   const plan = (env: string, sha: string, basis = 'image:v1') =>
-    deployKind().plan({ service: 'api', env, title: `Deploy api to ${env}`, headline: 'h', fields: [], params: { sha }, basis });
+    deployKind().plan({
+      service: 'api',
+      env,
+      title: `Deploy api to ${env}`,
+      headline: 'h',
+      fields: [],
+      params: { sha },
+      basis,
+    });
   const scalePlan = (env: string, replicas: number) =>
-    scaleKind.plan({ service: 'api', env, title: `Scale api in ${env}`, headline: 'h', fields: [], params: { replicas } });
+    scaleKind.plan({
+      service: 'api',
+      env,
+      title: `Scale api in ${env}`,
+      headline: 'h',
+      fields: [],
+      params: { replicas },
+    });
   const recordingChat = (): Chat => ({
     post: async (channel: string, m: Message, thread?: string) => {
       posts.push({ channel, text: m.text, thread });
@@ -345,12 +360,15 @@ describe('ChangeFlow', () => {
 
   it('shows what a driver reports (progress and outcome) as text, never as mentions or links', async () => {
     const updates: string[] = [];
-    const chat = { ...recordingChat(), update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text) };
+    const chat = {
+      ...recordingChat(),
+      update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text),
+    };
     const { flow: f } = build({
       chat,
       kinds: [
         deployKind(async ({ progress }) => {
-            await progress('pod api-1: <!channel> OOMKilled');
+          await progress('pod api-1: <!channel> OOMKilled');
           return {
             ok: false,
             summary: 'rollout failed: <@U0BOB> <https://evil.example|logs> & more',
@@ -375,10 +393,24 @@ describe('ChangeFlow', () => {
 
   it('checks stored parameters again when it runs them, and fails the request when they no longer fit', async () => {
     const { approvals } = build();
-    const envelope = { title: 'Deploy api to prod', headline: 'h', fields: [], exec: { sha: 42 }, warnings: [], direct: false };
+    const envelope = {
+      title: 'Deploy api to prod',
+      headline: 'h',
+      fields: [],
+      exec: { sha: 42 },
+      warnings: [],
+      direct: false,
+    };
     await store.createRequest({
-      id: 'req_old', kind: 'deploy', service: 'api', env: 'prod', requester: 'U0ALICE', channel: 'C1',
-      params: envelope, hash: requestHash('deploy', 'api', 'prod', envelope), createdAt: clock.now(),
+      id: 'req_old',
+      kind: 'deploy',
+      service: 'api',
+      env: 'prod',
+      requester: 'U0ALICE',
+      channel: 'C1',
+      params: envelope,
+      hash: requestHash('deploy', 'api', 'prod', envelope),
+      createdAt: clock.now(),
     });
     await approvals.approve(clickAs('U0BOB', 'req_old', ['sre']));
     const after = await store.getRequest('req_old');

@@ -27,10 +27,25 @@ const catalog = {
 };
 
 /** What the dispatcher hands commands, on `store`; the tests' commands need no runbooks or log sources. */
-function capabilitiesOf(store: Store, registry: Registry, policy: Policy, clock: ManualClock, log: Logger): Capabilities {
+function capabilitiesOf(
+  store: Store,
+  registry: Registry,
+  policy: Policy,
+  clock: ManualClock,
+  log: Logger,
+): Capabilities {
   return {
-    catalog, clock, permissions: policy, commands: registry, locks: store, auditTrail: store, requests: store, tails: store,
-    backends, runbooks: undefined as never, logs: undefined as never,
+    catalog,
+    clock,
+    permissions: policy,
+    commands: registry,
+    locks: store,
+    auditTrail: store,
+    requests: store,
+    tails: store,
+    backends,
+    runbooks: undefined as never,
+    logs: undefined as never,
     audit: new AuditLog({ store, clock, redactor: createRedactor(), log }),
   };
 }

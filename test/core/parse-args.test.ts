@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Catalog } from '../../src/core/catalog.ts';
-import {
-  defineCommand,
-  usageOf,
-  type Command,
-  type FlagSpec,
-  type PositionalSpec,
-} from '../../src/core/command.ts';
+import { defineCommand, usageOf, type Command, type FlagSpec, type PositionalSpec } from '../../src/core/command.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { bindTokens, camelCase, checkTargets, validateArgs } from '../../src/core/parse-args.ts';
 import { tokenize } from '../../src/core/tokenize.ts';

@@ -77,7 +77,8 @@ describe('posting a request Slack refuses', () => {
     h.slack.failMethod('chat.postMessage', { error: 'is_archived' }, 1);
     const archived = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
     expect(archived.text).toContain(
-      'Could not post the request to this channel, so nothing was changed: Slack refused chat.postMessage: is_archived.',
+      'Could not post the request to this channel, so nothing was changed: ' +
+        'Slack refused chat.postMessage: is_archived.',
     );
     expect(archived.text).not.toContain('Invite');
 

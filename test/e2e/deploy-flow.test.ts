@@ -217,7 +217,7 @@ describe('GitHub drivers', () => {
     expect(JSON.stringify(deployment)).toContain('U0ALICE');
   });
 
-  it('deploys through a workflow run with ref and environment inputs, and rolls back to the previous deploy', async () => {
+  it('deploys through a workflow run with ref and environment inputs, and rolls back to the last deploy', async () => {
     for (const ref of ['v2.0.0', 'main']) {
       const msg = await newRequest(h, 'U0ALICE', '/deploy', `web staging ${ref}`, 'Deploy web to staging');
       expect((await settled(h, msg)).text).toContain(':white_check_mark:');

@@ -28,7 +28,8 @@ beforeEach(async () => {
   runbooks = await mkdtemp(join(tmpdir(), 'opsdeck-runbooks-'));
   await writeFile(
     join(runbooks, 'hostile.md'),
-    `---\ntitle: Hostile runbook\nowner: "${HOSTILE.join(' ')}"\nservices: [api]\n---\nCheck \`/ops status api prod\`.\n`,
+    `---\ntitle: Hostile runbook\nowner: "${HOSTILE.join(' ')}"\nservices: [api]\n---\n` +
+      'Check `/ops status api prod`.\n',
   );
   const config = `${await exampleConfigText()}\nrunbooks: { path: ${JSON.stringify(runbooks)} }\n`;
   h = await startHarness({ backends: world, configText: config });

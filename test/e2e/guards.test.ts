@@ -104,8 +104,8 @@ describe('freezes and expiry', () => {
     const config = (await teamConfigText())
       .replace('expiresIn: 30m', 'expiresIn: 1s')
       .replace(
-        '    kubernetes: { context: staging }  #',
-        '    freezes: [{ name: always-frozen, cron: "* * * * *", duration: 2m }]\n    kubernetes: { context: staging }  #',
+        /^ {4}kubernetes: \{ context: staging \}/m,
+        '    freezes: [{ name: always-frozen, cron: "* * * * *", duration: 2m }]\n$&',
       );
     h = await startHarness({ backends: world, configText: config });
   });

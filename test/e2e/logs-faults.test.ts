@@ -83,7 +83,8 @@ describe('/logs when the log source fails', () => {
     }
     expect(text).not.toContain('No log lines');
     expect(text).toContain(
-      'Could not read the logs from CloudWatch /ecs/api-prod (prod): CloudWatch FilterLogEvents on /ecs/api-prod failed: ServiceUnavailableException',
+      'Could not read the logs from CloudWatch /ecs/api-prod (prod): ' +
+        'CloudWatch FilterLogEvents on /ecs/api-prod failed: ServiceUnavailableException',
     );
     expect(text).toContain(
       'Nothing is known about the logs of *api* in *prod* from 2026-11-25 09:45 UTC to 2026-11-25 10:00 UTC',
@@ -137,7 +138,8 @@ describe('/logs snapshots that leave lines out', () => {
     expect(text).toContain('job 49');
     expect(text).not.toContain('job 50');
     expect(text).toContain(
-      ':warning: *Lines after 2026-11-25T09:50:04.900Z were not read*: reading stopped at its page budget (5 pages), so nothing is known about them.',
+      ':warning: *Lines after 2026-11-25T09:50:04.900Z were not read*: ' +
+        'reading stopped at its page budget (5 pages), so nothing is known about them.',
     );
     expect(text).toContain('start there with `--since 2026-11-25T09:50:04.900Z`, or narrow with `--grep`');
     expect(text).toContain('Older lines were left out: these are the newest 20 of those read.');

@@ -24,7 +24,7 @@ describe('/readyz', () => {
     expect(await readyz()).toEqual({ status: 200, body: 'ready\n' });
   });
 
-  it('is not ready while Slack refuses the token, names the fix, and recovers when Slack accepts it again', async () => {
+  it('is not ready while Slack refuses the token, names the fix, and recovers when Slack accepts it', async () => {
     h = await startHarness();
     h.slack.failMethod('auth.test', { error: 'invalid_auth' });
     await eventually(async () => (await readyz()).status === 503, '/readyz to answer 503');

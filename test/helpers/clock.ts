@@ -10,14 +10,19 @@ export interface PinnedClock extends Clock {
   jump(ms: number): void;
 }
 
-/** A clock that reads `at` when created and runs at real speed from there, for tests whose backends move in real time. */
+/**
+ * A clock that reads `at` when created and runs at real speed from there, for tests whose backends
+ * move in real time.
+ */
 export function pinnedClock(at: Date | string): PinnedClock {
   let start = new Date(at).getTime();
   const origin = performance.now();
   return {
     now: () => new Date(start + Math.floor(performance.now() - origin)),
     sleep: systemClock.sleep,
-    jump: (ms) => void (start += ms),
+    jump: (ms) => {
+      start += ms;
+    },
   };
 }
 

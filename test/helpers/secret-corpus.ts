@@ -17,8 +17,12 @@ export interface SecretSample {
 
 // A small LCG: the same fake secrets on every run, no Math.random.
 function seeded(seed: number): (n: number) => number[] {
-  let s = seed >>> 0;
-  return (n) => Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s >>> 24));
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 24;
+  };
+  return (n) => Array.from({ length: n }, next);
 }
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -134,7 +138,8 @@ export const SECRET_SAMPLES: readonly SecretSample[] = [
   {
     name: 'AWS credentials as JSON with PascalCase keys',
     events: [
-      `{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}","SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`,
+      `{"Credentials":{"AccessKeyId":"${awsTempKeyId}","SecretAccessKey":"${awsSecret}",` +
+        `"SessionToken":"${awsSessionToken}","Expiration":"2026-11-30T05:00:00Z"}}`,
     ],
     secrets: [awsTempKeyId, awsSecret, awsSessionToken],
     keep: ['{"Credentials":{"AccessKeyId":"', '"Expiration":"2026-11-30T05:00:00Z"}}'],

@@ -83,7 +83,8 @@ describe('checkRunbooks', () => {
     const body = '`/logs api prod --since 15m` `/runbook db` `/rollback api prodd`';
     // rollback is registered, so allowing it changes nothing.
     expect(check([file('a.md', 'title: A', body)], ['logs', 'runbook', 'rollback'])).toEqual([
-      'a.md:4: `/rollback api prodd`: Unknown environment `prodd`. Did you mean `prod`? Known environments: staging, prod.',
+      'a.md:4: `/rollback api prodd`: Unknown environment `prodd`. ' +
+        'Did you mean `prod`? Known environments: staging, prod.',
     ]);
   });
 

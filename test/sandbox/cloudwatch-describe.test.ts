@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
-import { failure, ok, startCloudWatch, type Body } from './cloudwatch-harness.ts';
+import { failure, items, ok, startCloudWatch, type Body } from './cloudwatch-harness.ts';
 
 /** Every page of a Describe* listing, following `nextToken`. */
 async function listAll(cw: CloudWatchLogsEmulator, operation: string, key: string, input: Body) {
@@ -45,7 +45,7 @@ describe('CloudWatch Logs emulator: DescribeLogGroups', () => {
   it('reports stored bytes', async () => {
     const cw = await startCloudWatch();
     cw.put('/ecs/api', 'web-1', [{ timestamp: 1, message: 'héllo' }]);
-    const { logGroups } = await ok(cw, 'DescribeLogGroups');
+    const logGroups = items(await ok(cw, 'DescribeLogGroups'), 'logGroups');
     expect(logGroups[0]).toMatchObject({ logGroupName: '/ecs/api', storedBytes: 6, metricFilterCount: 0 });
   });
 });
@@ -64,15 +64,15 @@ describe('CloudWatch Logs emulator: DescribeLogStreams', () => {
 
   it('orders by name by default, with event times and ARNs', async () => {
     const cw = await seeded();
-    const { logStreams } = await ok(cw, 'DescribeLogStreams', { logGroupName: '/ecs/api' });
-    expect(logStreams.map((s: Body) => s.logStreamName)).toEqual(['web-a', 'web-b', 'worker']);
+    const logStreams = items(await ok(cw, 'DescribeLogStreams', { logGroupName: '/ecs/api' }), 'logStreams');
+    expect(logStreams.map((s) => s.logStreamName)).toEqual(['web-a', 'web-b', 'worker']);
     expect(logStreams[0]).toMatchObject({
       firstEventTimestamp: 1000,
       lastEventTimestamp: 5000,
       arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/api:log-stream:web-a',
       uploadSequenceToken: expect.stringMatching(/^\d{56}$/),
     });
-    expect(logStreams[0].lastIngestionTime).toEqual(expect.any(Number));
+    expect(logStreams[0]?.lastIngestionTime).toEqual(expect.any(Number));
   });
 
   it('filters by prefix, orders by last event time, descending, and pages', async () => {

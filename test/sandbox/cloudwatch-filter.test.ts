@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/sandbox/cloudwatch/index.ts';
-import { failure, filterPages, ok, startCloudWatch } from './cloudwatch-harness.ts';
+import { failure, filterPages, items, ok, startCloudWatch } from './cloudwatch-harness.ts';
 
 const T0 = 1_700_000_000_000;
 
 describe('CloudWatch Logs emulator: FilterLogEvents paging', () => {
-  it('returns empty and partial pages with a nextToken at segment boundaries; only a missing token ends paging', async () => {
+  it('returns empty and partial pages with a nextToken at segment ends; only a missing token ends paging', async () => {
     const cw = await startCloudWatch({ segmentSize: 10 });
     // 95 events; only the first 5 and the last 5 match, so the segments in between scan nothing that matches.
     const events = Array.from({ length: 95 }, (_, i) => ({
@@ -123,7 +123,7 @@ describe('CloudWatch Logs emulator: FilterLogEvents paging', () => {
       [0, 1, 2, 3].map((d) => ({ timestamp: T0 + d * 10, message: `m${d}` })),
     );
     const first = await ok(cw, 'FilterLogEvents', { logGroupName: '/ecs/api' });
-    expect(first.events.map((e: LogEvent) => e.message)).toEqual(['m0', 'm1']);
+    expect(items(first, 'events').map((e) => e.message)).toEqual(['m0', 'm1']);
     cw.put('/ecs/api', 'web-2', [
       { timestamp: T0 + 5, message: 'late' },
       { timestamp: T0 + 35, message: 'new' },

@@ -20,7 +20,7 @@ const isError = (message: string): boolean =>
   /^[A-Z]+ \S+ 5\d\d \d+ms/.test(message) || message.includes('"level":"error"') || message.startsWith('ERROR ');
 
 describe('CloudWatch Logs emulator: log generator', () => {
-  it('writes access-log and JSON lines over the given streams, each ingested no earlier than its timestamp', async () => {
+  it('writes access-log and JSON lines over the given streams, each ingested no earlier than its time', async () => {
     const cw = await startCloudWatch();
     const generator = cw.generate({ group: '/ecs/api', streams: ['web-1', 'web-2', 'web-3'], ...fast });
     const events = await atLeast(cw, '/ecs/api', 400);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
-import { failure, ok, startCloudWatch, type Body } from './cloudwatch-harness.ts';
+import { failure, items, ok, startCloudWatch, type Body } from './cloudwatch-harness.ts';
 
 const T0 = 1_700_000_000_000;
 const stream = { logGroupName: '/ecs/api', logStreamName: 'web-1' };
@@ -21,7 +21,7 @@ async function readAll(cw: CloudWatchLogsEmulator, input: Body, direction: 'next
   const pages: string[][] = [];
   let page = await ok(cw, 'GetLogEvents', input);
   for (;;) {
-    pages.push(page.events.map((e: Body) => e.message));
+    pages.push(items(page, 'events').map((e) => e.message as string));
     const token = page[direction] as string;
     const next = await ok(cw, 'GetLogEvents', {
       ...input,
@@ -40,7 +40,7 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
   it('reads one stream from the head with f/ tokens until the same token comes back', async () => {
     const cw = await seeded();
     const first = await ok(cw, 'GetLogEvents', { ...stream, startFromHead: true, limit: 4 });
-    expect(first.events[0]).toEqual({ timestamp: T0, message: 'm0', ingestionTime: expect.any(Number) });
+    expect(items(first, 'events')[0]).toEqual({ timestamp: T0, message: 'm0', ingestionTime: expect.any(Number) });
     expect(first.nextForwardToken).toMatch(/^f\/\d{56}\/s$/);
     expect(first.nextBackwardToken).toMatch(/^b\/\d{56}\/s$/);
     expect(await readAll(cw, { ...stream, startFromHead: true, limit: 4 }, 'nextForwardToken')).toEqual([
@@ -64,7 +64,7 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
     const head = await ok(cw, 'GetLogEvents', { ...stream, startFromHead: true });
     cw.put('/ecs/api', 'web-1', [{ timestamp: T0 + 20_000, message: 'm20' }]);
     const more = await ok(cw, 'GetLogEvents', { ...stream, nextToken: head.nextForwardToken });
-    expect(more.events.map((e: Body) => e.message)).toEqual(['m20']);
+    expect(items(more, 'events').map((e) => e.message)).toEqual(['m20']);
   });
 
   it('takes startTime inclusive and endTime exclusive', async () => {
@@ -75,9 +75,9 @@ describe('CloudWatch Logs emulator: GetLogEvents', () => {
       endTime: T0 + 5000,
       startFromHead: true,
     });
-    expect(page.events.map((e: Body) => e.message)).toEqual(['m2', 'm3', 'm4']);
+    expect(items(page, 'events').map((e) => e.message)).toEqual(['m2', 'm3', 'm4']);
     const latest = await ok(cw, 'GetLogEvents', { ...stream, startTime: T0 + 2000, endTime: T0 + 5000, limit: 2 });
-    expect(latest.events.map((e: Body) => e.message)).toEqual(['m3', 'm4']);
+    expect(items(latest, 'events').map((e) => e.message)).toEqual(['m3', 'm4']);
   });
 
   it('refuses missing streams, bad tokens and limits', async () => {

@@ -20,10 +20,14 @@ export async function startCloudWatch(options: CloudWatchLogsEmulatorOptions = {
 
 // Shaped like the header botocore and the JS SDK send; the emulator checks its shape, not the signature.
 export const SIGV4 =
-  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/logs/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=deadbeef';
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/logs/aws4_request, ' +
+  'SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=deadbeef';
 
 // Loose on purpose: each test reads the members it asserts on.
-export type Body = Record<string, any>;
+export type Body = Record<string, unknown>;
+
+/** The list under `key` in a reply, such as its `events` or `logStreams`. */
+export const items = (body: Body, key: string): Body[] => body[key] as Body[];
 
 export interface Reply {
   readonly status: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { call, failure, ok, startCloudWatch } from './cloudwatch-harness.ts';
 
 describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
-  it('answers application/x-amz-json-1.1 with a request id, and an empty body for operations without output', async () => {
+  it('answers application/x-amz-json-1.1 with a request id, and an empty body for operations without one', async () => {
     const cw = await startCloudWatch();
     const created = await call(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' });
     expect(created.status).toBe(200);
@@ -73,7 +73,7 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
     });
   });
 
-  it('refuses duplicates with ResourceAlreadyExistsException and bad names with InvalidParameterException', async () => {
+  it('refuses duplicates (ResourceAlreadyExistsException) and bad names (InvalidParameterException)', async () => {
     const cw = await startCloudWatch();
     await ok(cw, 'CreateLogGroup', { logGroupName: '/ecs/api' });
     await ok(cw, 'CreateLogStream', { logGroupName: '/ecs/api', logStreamName: 'web-1' });
@@ -90,7 +90,8 @@ describe('CloudWatch Logs emulator: JSON 1.1 protocol', () => {
     expect(await failure(cw, 'CreateLogGroup', {})).toMatchObject({
       type: 'InvalidParameterException',
       message:
-        "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null",
+        "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: " +
+        'Member must not be null',
     });
   });
 

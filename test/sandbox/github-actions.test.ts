@@ -12,6 +12,7 @@ function seedWorkflows(gh: GitHubEmulator) {
     file: 'deploy.yml',
     name: 'Deploy',
     inputs: ['environment', 'version', 'request_id'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, which the emulator expands.
     runName: 'Deploy ${{ inputs.version }} (${{ inputs.request_id }})',
   });
   const migrate = gh.seedWorkflow({ repo: 'acme/api', id: 900, file: 'migrate.yml', name: 'Migrate' });

@@ -61,31 +61,31 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
     });
 
     it('describes the groups, versions and subresources it serves', async () => {
-      const get = async (path: string) =>
-        bodyOf(await fetch(`${k8s.url}${path}`, { headers: { authorization: `Bearer ${k8s.token}` } }));
-      const groups = await get('/apis');
-      const preferred = groups.groups.map((g: { name: string; preferredVersion: { version: string } }) => [
-        g.name,
-        g.preferredVersion.version,
-      ]);
+      const get = async <T>(path: string) =>
+        bodyOf<T>(await fetch(`${k8s.url}${path}`, { headers: { authorization: `Bearer ${k8s.token}` } }));
+      type Resources = { resources: { name: string }[] };
+      const groups = await get<{ groups: { name: string; preferredVersion: { version: string } }[] }>('/apis');
+      const preferred = groups.groups.map((g) => [g.name, g.preferredVersion.version]);
       expect(preferred).toEqual([
         ['apps', 'v1'],
         ['autoscaling', 'v2'],
       ]);
-      const apps = await get('/apis/apps/v1');
+      const apps = await get<Resources>('/apis/apps/v1');
       expect(apps.resources).toContainEqual(
         expect.objectContaining({ name: 'deployments/scale', group: 'autoscaling', version: 'v1', kind: 'Scale' }),
       );
-      expect(apps.resources.map((r: { name: string }) => r.name)).toEqual([
+      expect(apps.resources.map((r) => r.name)).toEqual([
         'deployments',
         'deployments/scale',
         'deployments/status',
         'replicasets',
       ]);
-      const core = await get('/api/v1');
-      expect(core.resources.map((r: { name: string }) => r.name)).toEqual(['namespaces', 'pods', 'pods/log']);
+      const core = await get<Resources>('/api/v1');
+      expect(core.resources.map((r) => r.name)).toEqual(['namespaces', 'pods', 'pods/log']);
       for (const version of ['v1', 'v2']) {
-        expect((await get(`/apis/autoscaling/${version}`)).resources[0].name).toBe('horizontalpodautoscalers');
+        expect((await get<Resources>(`/apis/autoscaling/${version}`)).resources[0]?.name).toBe(
+          'horizontalpodautoscalers',
+        );
       }
     });
   });
@@ -197,12 +197,16 @@ describe('Kubernetes emulator REST API (through @kubernetes/client-node)', () =>
           accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
         },
       });
-      const table = await bodyOf(response);
+      const table = await bodyOf<{
+        kind: string;
+        columnDefinitions: { name: string }[];
+        rows: { cells: unknown[]; object: { metadata: { namespace: string } } }[];
+      }>(response);
       expect(table.kind).toBe('Table');
-      const columns = table.columnDefinitions.map((col: { name: string }) => col.name);
+      const columns = table.columnDefinitions.map((col) => col.name);
       expect(columns.slice(0, 5)).toEqual(['Name', 'Ready', 'Up-to-date', 'Available', 'Age']);
-      expect(table.rows[0].cells.slice(0, 4)).toEqual(['api', '3/3', 3, 3]);
-      expect(table.rows[0].object.metadata.namespace).toBe('shop');
+      expect(table.rows[0]?.cells.slice(0, 4)).toEqual(['api', '3/3', 3, 3]);
+      expect(table.rows[0]?.object.metadata.namespace).toBe('shop');
     });
   });
 

@@ -57,7 +57,7 @@ export async function eventually<T>(
   }
 }
 
-/** A response body as loosely typed JSON, for assertions on raw API answers. */
-export async function bodyOf(response: Response): Promise<any> {
-  return response.json();
+/** A response body as JSON of the shape the test expects, for assertions on raw API answers. */
+export async function bodyOf<T = unknown>(response: Response): Promise<T> {
+  return (await response.json()) as T;
 }

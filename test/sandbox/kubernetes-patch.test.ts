@@ -24,6 +24,23 @@ const podSpec = () => ({
   metadata: { finalizers: ['a'] },
 });
 
+/** The pod template document as the patches below leave it: each may add, drop or replace a part. */
+interface Doc {
+  metadata: {
+    finalizers?: string[];
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    kept?: string[];
+  };
+  spec: {
+    template: {
+      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: { containers: { name: string; image: string }[] };
+    };
+  };
+}
+const asDoc = (patched: unknown): Doc => patched as Doc;
+
 function errorOf(run: () => unknown): ApiError {
   try {
     run();
@@ -39,22 +56,22 @@ describe('JSON Patch (RFC 6902)', () => {
     {
       name: 'replace a nested value',
       patch: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'api:2' }],
-      check: (doc: any) => expect(doc.spec.template.spec.containers[0].image).toBe('api:2'),
+      check: (doc: Doc) => expect(doc.spec.template.spec.containers[0]?.image).toBe('api:2'),
     },
     {
       name: 'add to the end of a list with -',
       patch: [{ op: 'add', path: '/metadata/finalizers/-', value: 'b' }],
-      check: (doc: any) => expect(doc.metadata.finalizers).toEqual(['a', 'b']),
+      check: (doc: Doc) => expect(doc.metadata.finalizers).toEqual(['a', 'b']),
     },
     {
       name: 'escape ~1 in keys',
       patch: [{ op: 'add', path: '/spec/template/metadata/annotations/kubernetes.io~1change-cause', value: 'why' }],
-      check: (doc: any) => expect(doc.spec.template.metadata.annotations['kubernetes.io/change-cause']).toBe('why'),
+      check: (doc: Doc) => expect(doc.spec.template.metadata.annotations?.['kubernetes.io/change-cause']).toBe('why'),
     },
     {
       name: 'remove a key',
       patch: [{ op: 'remove', path: '/spec/template/metadata/annotations/a' }],
-      check: (doc: any) => expect(doc.spec.template.metadata.annotations).toEqual({}),
+      check: (doc: Doc) => expect(doc.spec.template.metadata.annotations).toEqual({}),
     },
     {
       name: 'move and copy',
@@ -62,15 +79,15 @@ describe('JSON Patch (RFC 6902)', () => {
         { op: 'copy', from: '/spec/template/metadata/labels', path: '/metadata/labels' },
         { op: 'move', from: '/metadata/finalizers', path: '/metadata/kept' },
       ],
-      check: (doc: any) => expect(doc.metadata).toEqual({ labels: { app: 'api' }, kept: ['a'] }),
+      check: (doc: Doc) => expect(doc.metadata).toEqual({ labels: { app: 'api' }, kept: ['a'] }),
     },
     {
       name: 'pass a test',
       patch: [{ op: 'test', path: '/spec/template/spec/containers/1/name', value: 'sidecar' }],
-      check: (doc: any) => expect(doc).toEqual(podSpec()),
+      check: (doc: Doc) => expect(doc).toEqual(podSpec()),
     },
   ])('$name', ({ patch, check }) => {
-    check(applyJsonPatch(podSpec(), patch));
+    check(asDoc(applyJsonPatch(podSpec(), patch)));
   });
 
   it.each([
@@ -92,10 +109,12 @@ describe('JSON Patch (RFC 6902)', () => {
 
 describe('JSON Merge Patch (RFC 7386)', () => {
   it('merges maps, replaces lists and deletes with null', () => {
-    const result = applyMergePatch(podSpec(), {
-      metadata: { finalizers: ['z'], annotations: { 'kubernetes.io/change-cause': 'deploy 2' } },
-      spec: { template: { metadata: { annotations: null } } },
-    }) as any;
+    const result = asDoc(
+      applyMergePatch(podSpec(), {
+        metadata: { finalizers: ['z'], annotations: { 'kubernetes.io/change-cause': 'deploy 2' } },
+        spec: { template: { metadata: { annotations: null } } },
+      }),
+    );
     expect(result.metadata).toEqual({ finalizers: ['z'], annotations: { 'kubernetes.io/change-cause': 'deploy 2' } });
     expect(result.spec.template.metadata).toEqual({ labels: { app: 'api' } });
     expect(result.spec.template.spec.containers).toHaveLength(2);
@@ -189,24 +208,26 @@ describe('strategic merge patch', () => {
       expected: [{ name: 'only', image: 'x' }],
     },
   ])('$name', ({ patch, expected }) => {
-    const result = applyStrategicMergePatch(podSpec(), patch) as any;
+    const result = asDoc(applyStrategicMergePatch(podSpec(), patch));
     expect(result.spec.template.spec.containers).toEqual(expected);
   });
 
   it('unions merge-strategy primitive lists and honours $deleteFromPrimitiveList', () => {
-    expect(
-      (applyStrategicMergePatch(podSpec(), { metadata: { finalizers: ['b'] } }) as any).metadata.finalizers,
-    ).toEqual(['a', 'b']);
-    const removed = applyStrategicMergePatch(podSpec(), {
-      metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
-    }) as any;
+    expect(asDoc(applyStrategicMergePatch(podSpec(), { metadata: { finalizers: ['b'] } })).metadata.finalizers).toEqual(
+      ['a', 'b'],
+    );
+    const removed = asDoc(
+      applyStrategicMergePatch(podSpec(), { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }),
+    );
     expect(removed.metadata.finalizers).toEqual([]);
   });
 
   it('deletes keys set to null and replaces maps with $patch: replace', () => {
-    const result = applyStrategicMergePatch(podSpec(), {
-      spec: { template: { metadata: { annotations: null, labels: { $patch: 'replace', tier: 'web' } } } },
-    }) as any;
+    const result = asDoc(
+      applyStrategicMergePatch(podSpec(), {
+        spec: { template: { metadata: { annotations: null, labels: { $patch: 'replace', tier: 'web' } } } },
+      }),
+    );
     expect(result.spec.template.metadata).toEqual({ labels: { tier: 'web' } });
   });
 });
@@ -223,8 +244,8 @@ describe('applyPatch', () => {
       '{"spec":{"template":{"spec":{"containers":[{"name":"api","image":"api:3"}]}}}}',
     ],
   ])('dispatches on %s', (contentType, body) => {
-    const result = applyPatch(contentType, podSpec(), body) as any;
-    expect(result.spec.template.spec.containers[0].image).toBe('api:3');
+    const result = asDoc(applyPatch(contentType, podSpec(), body));
+    expect(result.spec.template.spec.containers[0]?.image).toBe('api:3');
   });
 
   it.each([

@@ -267,8 +267,9 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
       { query: 'tailLines=0', check: (lines: string[]) => expect(lines).toEqual([]) },
       {
         query: 'tailLines=2&timestamps=true',
-        check: (lines: string[]) =>
-          lines.forEach((line) => expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S+ line \d+$/)),
+        check: (lines: string[]) => {
+          for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \S+ line \d+$/);
+        },
       },
       { query: 'sinceSeconds=1', check: (lines: string[]) => expect(lines.length).toBeLessThan(200) },
       { query: 'container=api&tailLines=1', check: (lines: string[]) => expect(lines).toHaveLength(1) },
@@ -298,7 +299,7 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
     ])('answers 400 for $query', async ({ query, message }) => {
       const response = await fetch(logUrl(pod, query), { headers: auth() });
       expect(response.status).toBe(400);
-      expect((await bodyOf(response)).message).toBe(message.replace('POD', pod));
+      expect((await bodyOf<{ message: string }>(response)).message).toBe(message.replace('POD', pod));
     });
 
     it('answers 400 for a container that never started', async () => {
@@ -312,7 +313,7 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
       );
       const response = await fetch(logUrl(waiting.metadata.name, ''), { headers: auth() });
       expect(response.status).toBe(400);
-      expect((await bodyOf(response)).message).toBe(
+      expect((await bodyOf<{ message: string }>(response)).message).toBe(
         `container "broken" in pod "${waiting.metadata.name}" is waiting to start: trying and failing to pull image`,
       );
     });

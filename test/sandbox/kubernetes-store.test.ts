@@ -75,7 +75,8 @@ describe('watch through a label selector', () => {
       k8s.seedDeployment({ namespace: 'shop', name: 'api', image: 'api:1', replicas: 1 });
       const headers = { authorization: `Bearer ${k8s.token}` };
       const base = `${k8s.url}/apis/apps/v1/namespaces/shop/deployments`;
-      const from = (await bodyOf(await fetch(base, { headers }))).metadata.resourceVersion;
+      const list = await bodyOf<{ metadata: { resourceVersion: string } }>(await fetch(base, { headers }));
+      const from = list.metadata.resourceVersion;
       const relabel = (tier: string | null) =>
         fetch(`${base}/api`, {
           method: 'PATCH',

@@ -11,7 +11,8 @@ let slack: SlackEmulator;
 let web: WebClient;
 
 const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${slack.url}${path}`, init);
-const state = async (): Promise<Record<string, any>> => (await api('/console/api/state')).json() as Promise<any>;
+const state = async (): Promise<{ seq: number }> =>
+  (await api('/console/api/state')).json() as Promise<{ seq: number }>;
 
 /** Reads Server-Sent Events frames (up to each blank line) from a fetch body. */
 class SseReader {
@@ -38,7 +39,7 @@ class SseReader {
   }
 
   /** The next frame that names an event, parsed; comments and `retry:` frames are skipped. */
-  async event(): Promise<{ event: string; id: string; data: any } | undefined> {
+  async event(): Promise<{ event: string; id: string; data: unknown } | undefined> {
     for (let frame = await this.frame(); frame !== undefined; frame = await this.frame()) {
       const field = (name: string) =>
         frame

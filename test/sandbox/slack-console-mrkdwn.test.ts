@@ -18,12 +18,12 @@ interface MrkdwnModule {
   EMOJI: Record<string, string>;
   parseMrkdwn(text: string, names?: Names): MrkdwnNode[];
   parsePlain(text: string): MrkdwnNode[];
-  unescape(text: string): string;
+  unescapeEntities(text: string): string;
 }
 
 // The browser's parser is plain JavaScript without types; a non-literal specifier keeps tsc from resolving it.
 const modulePath = '../../src/sandbox/slack/console/mrkdwn.js';
-const { EMOJI, parseMrkdwn, parsePlain, unescape } = (await import(modulePath)) as MrkdwnModule;
+const { EMOJI, parseMrkdwn, parsePlain, unescapeEntities } = (await import(modulePath)) as MrkdwnModule;
 
 const NAMES: Names = {
   user: (id) => ({ U0BOB: 'bob', U0ALICE: 'alice' })[id],
@@ -116,7 +116,7 @@ describe('console mrkdwn', () => {
   });
 
   it('unescapes &lt; &gt; &amp; once', () => {
-    expect(unescape('a &lt;b&gt; &amp;lt; &quot;')).toBe('a <b> &lt; &quot;');
+    expect(unescapeEntities('a &lt;b&gt; &amp;lt; &quot;')).toBe('a <b> &lt; &quot;');
     expect(parse('1 &lt; 2 &amp;&amp; 3 &gt; 2')).toEqual([text('1 < 2 && 3 > 2')]);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConsoleAssets } from '../../src/sandbox/slack/console-assets.ts';
-import { type ConsoleControl, SlackEmulator } from '../../src/sandbox/slack/index.ts';
+import { type ConsoleControl, type ConsoleMessage, SlackEmulator } from '../../src/sandbox/slack/index.ts';
 
 const SECRET = 'console-signing-secret';
 const BOT_TOKEN = 'xoxb-console';
@@ -27,7 +27,14 @@ const CONTROLS: ConsoleControl[] = [
       return `The next rollout of ${params.service} in ${params.env} will fail.`;
     },
   },
-  { id: 'reset', label: 'Reset all state', run: async () => (slack.reset(), 'Everything is back to the start.') },
+  {
+    id: 'reset',
+    label: 'Reset all state',
+    run: async () => {
+      slack.reset();
+      return 'Everything is back to the start.';
+    },
+  },
   { id: 'broken', label: 'Broken', run: async () => Promise.reject(new Error('cluster unreachable')) },
 ];
 
@@ -59,9 +66,10 @@ const postJson = (path: string, body: unknown): Promise<Response> =>
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-/** A response's JSON, loosely typed: these tests check its shape with expect. */
-const json = (res: Response): Promise<any> => res.json() as Promise<any>;
-const state = async (): Promise<Record<string, any>> => json(await api('/console/api/state'));
+/** A response's JSON as the test expects it; members the test does not read are left to expect. */
+const json = <T = Record<string, unknown>>(res: Response): Promise<T> => res.json() as Promise<T>;
+type ConsoleState = { messages: ConsoleMessage[]; [member: string]: unknown };
+const state = async (): Promise<ConsoleState> => json(await api('/console/api/state'));
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -251,7 +259,7 @@ describe('console API', () => {
       channel: 'C0INCIDENT',
       text: 'anyone on this?',
     });
-    const { ok, message } = await json(res);
+    const { ok, message } = await json<{ ok: boolean; message: ConsoleMessage }>(res);
     expect([res.status, ok]).toEqual([200, true]);
     expect(message).toMatchObject({ channel: 'C0INCIDENT', user: 'U0CAROL', text: 'anyone on this?', source: 'user' });
     const reply = await postJson('/console/api/command', {
@@ -273,7 +281,7 @@ describe('console API', () => {
 
   it('keeps people out of ephemeral messages that are not theirs', async () => {
     await postJson('/console/api/command', { user: 'U0ALICE', channel: 'C0DEPLOYS', text: '/deploy api prod' });
-    const [ephemeral] = (await state()).messages;
+    const ephemeral = (await state()).messages[0]!;
     const underIt = await postJson('/console/api/command', {
       user: 'U0ALICE',
       channel: 'C0DEPLOYS',
@@ -410,7 +418,7 @@ describe('console API', () => {
       filename: 'api-prod.log',
       content: 'line 1\nline 2\nline 3\n',
     });
-    const [message] = (await state()).messages;
+    const message = (await state()).messages[0]!;
     expect(message.files).toEqual([
       {
         id: expect.any(String),
@@ -421,6 +429,6 @@ describe('console API', () => {
         url: expect.stringMatching(/^\/files\/F/),
       },
     ]);
-    expect(await (await api(message.files[0].url)).text()).toBe('line 1\nline 2\nline 3\n');
+    expect(await (await api(message.files![0]!.url)).text()).toBe('line 1\nline 2\nline 3\n');
   });
 });

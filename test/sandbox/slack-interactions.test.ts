@@ -35,7 +35,7 @@ const lastRequest = (): Received => {
   return request;
 };
 const lastForm = (): URLSearchParams => new URLSearchParams(lastRequest().rawBody);
-const lastPayload = (): Record<string, any> => JSON.parse(lastForm().get('payload') ?? 'null');
+const lastPayload = (): Record<string, unknown> => JSON.parse(lastForm().get('payload') ?? 'null');
 
 const respond = (url: string, body: unknown): Promise<Response> =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -70,8 +70,19 @@ afterAll(async () => {
 
 describe('signSlackRequest', () => {
   it("reproduces Slack's documented example", () => {
-    const body =
-      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const body = [
+      'token=xyzz0WbapA4vBCDEFasx0q6G',
+      'team_id=T1DC2JH3J',
+      'team_domain=testteamnow',
+      'channel_id=G8PSS9T3V',
+      'channel_name=foobar',
+      'user_id=U2CERLKJA',
+      'user_name=roadrunner',
+      'command=%2Fwebhook-collect',
+      'text=',
+      'response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN',
+      'trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    ].join('&');
     expect(signSlackRequest('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe(
       'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
     );
@@ -235,7 +246,11 @@ describe('sendBlockAction', () => {
     const payload = lastPayload();
     expect(payload.container).toMatchObject({ is_ephemeral: true });
     expect(payload.message).toBeUndefined();
-    expect(payload.actions[0]).toMatchObject({ value: 'req_forged', block_id: 'other', text: { text: 'Approve' } });
+    expect((payload.actions as unknown[])[0]).toMatchObject({
+      value: 'req_forged',
+      block_id: 'other',
+      text: { text: 'Approve' },
+    });
   });
 });
 

@@ -8,7 +8,13 @@ const SIGNING_SECRET = 'socket-signing-secret';
 const BOT_TOKEN = 'xoxb-socket';
 const APP_TOKEN = 'xapp-1-A0OPSDECK-socket';
 
-type Frame = Record<string, any>;
+/** A Socket Mode frame or a Web API answer, with the members these tests read. */
+interface Frame {
+  url?: string;
+  envelope_id?: string;
+  payload?: { user_id?: string; actions?: unknown[]; [member: string]: unknown };
+  [member: string]: unknown;
+}
 
 const parse = (data: unknown): Frame => JSON.parse(String(data));
 
@@ -169,7 +175,7 @@ describe('Socket Mode wire protocol', () => {
 
   /** Connects like @slack/socket-mode does and returns the first frame the emulator sends. */
   const connect = async (url?: string): Promise<{ ws: WebSocket; first: Frame }> => {
-    const ws = new WebSocket(url ?? (await connectionsOpen(APP_TOKEN)).url);
+    const ws = new WebSocket(url ?? String((await connectionsOpen(APP_TOKEN)).url));
     clients.push(ws);
     const [data] = await once(ws, 'message');
     return { ws, first: parse(data) };
@@ -233,7 +239,7 @@ describe('Socket Mode wire protocol', () => {
     const second = await slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops' });
     expect([first.status, first.body, second.status]).toEqual([200, '', 200]);
     expect([seenByA.length, seenByB.length]).toEqual([1, 1]);
-    const envelope = [...seenByA, ...seenByB].find((f) => f.payload.user_id === 'U0ALICE');
+    const envelope = [...seenByA, ...seenByB].find((f) => f.payload?.user_id === 'U0ALICE');
     expect(envelope).toMatchObject({ type: 'slash_commands', accepts_response_payload: true });
     expect(envelope?.payload).toMatchObject({
       command: '/ops',
@@ -260,7 +266,7 @@ describe('Socket Mode wire protocol', () => {
       type: 'interactive',
       payload: { type: 'block_actions', response_url: res.responseUrl },
     });
-    expect(seen[0]?.payload.actions[0]).toMatchObject({ action_id: 'opsdeck.approve', value: 'req_9' });
+    expect(seen[0]?.payload?.actions?.[0]).toMatchObject({ action_id: 'opsdeck.approve', value: 'req_9' });
   });
 
   it('reports status 0 for an envelope whose connection goes away unacked', async () => {

@@ -84,7 +84,14 @@ describe.each(SECRET_SAMPLES.map((s) => [s.name, s] as const))('%s', (_name, sam
 
   it('is redacted from audit details before they are hashed', async () => {
     const audit = new AuditLog({ store, clock: systemClock, redactor, log: silent });
-    expect(await audit.record({ actor: 'U0BOB', action: 'test.recorded', requestId: 'req_x', details: { reason: text, nested: { lines: [text] } } })).toBe(true);
+    expect(
+      await audit.record({
+        actor: 'U0BOB',
+        action: 'test.recorded',
+        requestId: 'req_x',
+        details: { reason: text, nested: { lines: [text] } },
+      }),
+    ).toBe(true);
     expectClean(sample, JSON.stringify((await store.queryAudit({ limit: 1 }))[0]));
   });
 });

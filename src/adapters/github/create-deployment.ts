@@ -33,7 +33,7 @@ function failingContexts(error: unknown): FailingContext[] {
 
 export async function createDeployment(octokit: Octokit, repo: RepoName, spec: NewDeployment): Promise<Created> {
   const operation = `creating a deployment of ${spec.label} to ${spec.env} in ${repo.fullName}`;
-  let response;
+  let response: Awaited<ReturnType<Octokit['rest']['repos']['createDeployment']>>;
   try {
     response = await octokit.rest.repos.createDeployment({
       owner: repo.owner,

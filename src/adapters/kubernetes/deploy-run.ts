@@ -17,7 +17,7 @@ import { restored, runRollback } from './rollback-run.ts';
 import { readiness, watchRollout } from './rollout-watch.ts';
 
 export interface DeployContext {
-  h: DeploymentHandle;
+  handle: DeploymentHandle;
   service: KubernetesServiceConfig;
   timing: Timing;
   log: Logger;
@@ -27,37 +27,45 @@ export interface DeployContext {
  * Sets the image and change-cause in one strategic-merge patch, watches the rollout, and on failure rolls back
  * to the previous revision when asked to.
  */
-export async function runDeploy(c: DeployContext, input: DeployInput, progress: Progress): Promise<DeployOutcome> {
-  const { h, service } = c;
-  const d = await readDeployment(h);
-  assertNotPaused(d, h);
-  const container = pickContainer(d, h, service.container);
-  const image = imageFor(c, input, container.image);
+export async function runDeploy(
+  context: DeployContext,
+  input: DeployInput,
+  progress: Progress,
+): Promise<DeployOutcome> {
+  const { handle, service } = context;
+  const d = await readDeployment(handle);
+  assertNotPaused(d, handle);
+  const container = pickContainer(d, handle, service.container);
+  const image = imageFor(context, input, container.image);
   const body = {
     metadata: { annotations: { [CHANGE_CAUSE_ANNOTATION]: deployCause(input) } },
     spec: { template: { spec: { containers: [{ name: container.name, image }] } } },
   };
-  c.log.info({ deployment: `${h.namespace}/${h.name}`, context: h.client.context, image }, 'deploying');
-  await h.client.call(
-    `set the image of deployment ${h.namespace}/${h.name}`,
-    (o) => h.client.apps.patchNamespacedDeployment({ namespace: h.namespace, name: h.name, body }, o),
+  context.log.info(
+    { deployment: `${handle.namespace}/${handle.name}`, context: handle.client.context, image },
+    'deploying',
+  );
+  await handle.client.call(
+    `set the image of deployment ${handle.namespace}/${handle.name}`,
+    (options) =>
+      handle.client.apps.patchNamespacedDeployment({ namespace: handle.namespace, name: handle.name, body }, options),
     PatchStrategy.StrategicMergePatch,
   );
-  const outcome = await watchRollout(h, `Rolling out ${image}`, progress, c.timing, c.log);
+  const outcome = await watchRollout(handle, `Rolling out ${image}`, progress, context.timing, context.log);
   const where = `${input.target.service} in ${input.target.env}`;
   if (outcome.ok) {
-    const summary = `${input.target.service} is running ${image} in ${input.target.env} (${readiness(outcome.deployment)}).`;
-    return { ok: true, summary };
+    const ready = readiness(outcome.deployment);
+    return { ok: true, summary: `${input.target.service} is running ${image} in ${input.target.env} (${ready}).` };
   }
   const failed = `Rollout of ${image} to ${where} failed: ${outcome.reason}.`;
   if (!input.autoRollback) return { ok: false, summary: `${failed} Not rolled back (autoRollback is off).` };
-  return autoRollback(c, input, failed, progress);
+  return autoRollback(context, input, failed, progress);
 }
 
 /** `<repository>:<ref or sha>`, the repository being the configured one or else the one running now. */
-function imageFor(c: DeployContext, input: DeployInput, running: string | undefined): string {
+function imageFor(context: DeployContext, input: DeployInput, running: string | undefined): string {
   const service = input.target.service;
-  const bySha = c.service.tag === 'sha';
+  const bySha = context.service.tag === 'sha';
   const tag = bySha ? (input.sha ?? (isFullSha(input.ref) ? input.ref : undefined)) : input.ref;
   if (tag === undefined) {
     throw new UserError(
@@ -71,26 +79,26 @@ function imageFor(c: DeployContext, input: DeployInput, running: string | undefi
         `deploy a tag${bySha ? '' : `, or tag ${service} images by sha`}`,
     );
   }
-  const repository = c.service.image ?? (running ? parseImage(running).repository : undefined);
+  const repository = context.service.image ?? (running ? parseImage(running).repository : undefined);
   if (!repository) throw new UserError(`${service} has no image repository to deploy from; set its Kubernetes image`);
   return `${repository}:${tag}`;
 }
 
 async function autoRollback(
-  c: DeployContext,
+  context: DeployContext,
   input: DeployInput,
   failed: string,
   progress: Progress,
 ): Promise<DeployOutcome> {
   try {
     const { target, outcome } = await runRollback(
-      c.h,
-      c.service.container,
-      (ctx) => chooseRevision(ctx, c.h, undefined),
+      context.handle,
+      context.service.container,
+      (ctx) => chooseRevision(ctx, context.handle, undefined),
       (revision) => rollbackCause(input.requester, revision, input.requestId, true),
       progress,
-      c.timing,
-      c.log,
+      context.timing,
+      context.log,
     );
     const image = target.image ?? 'the previous image';
     if (outcome.ok) {
@@ -100,7 +108,10 @@ async function autoRollback(
     const summary = `${failed} The rollback to ${image} did not finish either: ${outcome.reason}.`;
     return { ok: false, rolledBack: false, summary };
   } catch (error) {
-    c.log.error({ err: error, deployment: `${c.h.namespace}/${c.h.name}` }, 'automatic rollback failed');
+    context.log.error(
+      { err: error, deployment: `${context.handle.namespace}/${context.handle.name}` },
+      'automatic rollback failed',
+    );
     const why = error instanceof Error ? error.message : String(error);
     return { ok: false, rolledBack: false, summary: `${failed} Automatic rollback failed: ${why}` };
   }

@@ -48,22 +48,26 @@ export class KubernetesDeployer implements Deployer {
   }
 
   async current(target: Target): Promise<RunningVersion> {
-    const h = this.#ctx.handle(target);
-    const d = await readDeployment(h);
-    const image = pickContainer(d, h, this.#ctx.service.container).image;
+    const handle = this.#ctx.handle(target);
+    const d = await readDeployment(handle);
+    const image = pickContainer(d, handle, this.#ctx.service.container).image;
     const tag = image === undefined ? undefined : parseImage(image).tag;
     return { ref: tag, sha: isFullSha(tag) ? tag : undefined, description: describeVersion(image, revisionOf(d)) };
   }
 
   deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome> {
-    const h = this.#ctx.handle(input.target);
-    return runDeploy({ h, service: this.#ctx.service, timing: this.#ctx.timing, log: this.#ctx.log }, input, progress);
+    const handle = this.#ctx.handle(input.target);
+    return runDeploy(
+      { handle, service: this.#ctx.service, timing: this.#ctx.timing, log: this.#ctx.log },
+      input,
+      progress,
+    );
   }
 
   async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
-    const h = this.#ctx.handle(target);
-    const ctx = await loadRollbackContext(h, this.#ctx.service.container);
-    const chosen = chooseRevision(ctx, h, to);
+    const handle = this.#ctx.handle(target);
+    const ctx = await loadRollbackContext(handle, this.#ctx.service.container);
+    const chosen = chooseRevision(ctx, handle, to);
     return {
       from: describeVersion(ctx.image, revisionOf(ctx.deployment)),
       to: describeVersion(chosen.image, chosen.number),
@@ -81,15 +85,16 @@ export class KubernetesDeployer implements Deployer {
     if (typeof revision !== 'number') {
       throw new Error(`rollback plan for ${target.service} in ${target.env} has no revision number`);
     }
-    const h = this.#ctx.handle(target);
+    const handle = this.#ctx.handle(target);
     const { target: restoredRevision, outcome } = await runRollback(
-      h,
+      handle,
       this.#ctx.service.container,
       (ctx) => {
         // The revision may have been pruned (revisionHistoryLimit) between planning and approval.
         const found = ctx.revisions.find((r) => r.number === revision);
-        if (!found) throw new UserError(`revision ${revision} of ${h.label} no longer exists; plan the rollback again`);
-        assertChangesTemplate(ctx, h, found);
+        if (!found)
+          throw new UserError(`revision ${revision} of ${handle.label} no longer exists; plan the rollback again`);
+        assertChangesTemplate(ctx, handle, found);
         return found;
       },
       (number) => rollbackCause(meta.requester, number, meta.requestId, false),

@@ -26,28 +26,28 @@ export function deploymentHandle(
   return { client, namespace, name, label: `deployment ${namespace}/${name} in context ${client.context}` };
 }
 
-export async function readDeployment(h: DeploymentHandle): Promise<V1Deployment> {
+export async function readDeployment(handle: DeploymentHandle): Promise<V1Deployment> {
   try {
-    return await h.client.call(`read deployment ${h.namespace}/${h.name}`, (o) =>
-      h.client.apps.readNamespacedDeployment({ namespace: h.namespace, name: h.name }, o),
+    return await handle.client.call(`read deployment ${handle.namespace}/${handle.name}`, (options) =>
+      handle.client.apps.readNamespacedDeployment({ namespace: handle.namespace, name: handle.name }, options),
     );
   } catch (error) {
     if (error instanceof KubernetesApiError && error.status === 404) {
-      throw new Error(`${h.label} does not exist`, { cause: error });
+      throw new Error(`${handle.label} does not exist`, { cause: error });
     }
     throw error;
   }
 }
 
 /** The container deploys change: the configured one, else the first. */
-export function pickContainer(d: V1Deployment, h: DeploymentHandle, wanted: string | undefined): V1Container {
+export function pickContainer(d: V1Deployment, handle: DeploymentHandle, wanted: string | undefined): V1Container {
   const containers = d.spec?.template.spec?.containers ?? [];
   const container = wanted === undefined ? containers[0] : containers.find((c) => c.name === wanted);
   if (container) return container;
-  if (wanted === undefined) throw new Error(`${h.label} has no containers`);
+  if (wanted === undefined) throw new Error(`${handle.label} has no containers`);
   const names = containers.map((c) => c.name).join(', ');
   throw new UserError(
-    `${h.label} has no container "${wanted}"; its containers: ${names}. Fix the service's container setting.`,
+    `${handle.label} has no container "${wanted}"; its containers: ${names}. Fix the service's container setting.`,
   );
 }
 
@@ -62,11 +62,12 @@ export function describeVersion(image: string | undefined, revision: number | un
   return revision === undefined ? what : `${what} (revision ${revision})`;
 }
 
-export function assertNotPaused(d: V1Deployment, h: DeploymentHandle): void {
+export function assertNotPaused(d: V1Deployment, handle: DeploymentHandle): void {
   if (d.spec?.paused) {
+    const { name, namespace, client } = handle;
     throw new UserError(
-      `${h.label} is paused; resume it first with ` +
-        `\`kubectl rollout resume deployment/${h.name} -n ${h.namespace} --context ${h.client.context}\``,
+      `${handle.label} is paused; resume it first with ` +
+        `\`kubectl rollout resume deployment/${name} -n ${namespace} --context ${client.context}\``,
     );
   }
 }

@@ -6,12 +6,12 @@ import { labelSelectorString } from './label-selector.ts';
  * Why pods of the Deployment are not ready, e.g. `3 pods not ready: ImagePullBackOff`: the first thing on-call
  * wants to know about a stuck rollout. Undefined when every pod is ready or the pods cannot be listed.
  */
-export async function podProblems(h: DeploymentHandle, d: V1Deployment): Promise<string | undefined> {
+export async function podProblems(handle: DeploymentHandle, d: V1Deployment): Promise<string | undefined> {
   let pods: V1Pod[];
   try {
     const labelSelector = labelSelectorString(d.spec?.selector);
-    const list = await h.client.call(`list pods of deployment ${h.namespace}/${h.name}`, (o) =>
-      h.client.core.listNamespacedPod({ namespace: h.namespace, labelSelector }, o),
+    const list = await handle.client.call(`list pods of deployment ${handle.namespace}/${handle.name}`, (options) =>
+      handle.client.core.listNamespacedPod({ namespace: handle.namespace, labelSelector }, options),
     );
     pods = list.items;
   } catch {

@@ -26,31 +26,31 @@ export interface PollResult<T> {
  * Reads every `pollMs` until `judge` settles or `timeoutMs` passes. A read that keeps failing
  * (MAX_CONSECUTIVE_FAILURES in a row) or fails at the deadline is thrown, so a dead backend ends the wait.
  */
-export async function pollUntilSettled<T>(o: PollOptions<T>): Promise<PollResult<T>> {
-  const deadline = o.clock.now().getTime() + o.timeoutMs;
+export async function pollUntilSettled<T>(options: PollOptions<T>): Promise<PollResult<T>> {
+  const deadline = options.clock.now().getTime() + options.timeoutMs;
   let lastLine: string | undefined;
   let failures = 0;
   for (;;) {
     let value: T;
     try {
-      value = await o.read();
+      value = await options.read();
       failures = 0;
     } catch (error) {
       failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES || o.clock.now().getTime() >= deadline) throw error;
-      o.log.warn({ err: error, failures }, 'reading rollout state failed; retrying');
-      await o.clock.sleep(o.pollMs);
+      if (failures >= MAX_CONSECUTIVE_FAILURES || options.clock.now().getTime() >= deadline) throw error;
+      options.log.warn({ err: error, failures }, 'reading rollout state failed; retrying');
+      await options.clock.sleep(options.pollMs);
       continue;
     }
-    const { state, line } = o.judge(value);
+    const { state, line } = options.judge(value);
     if (line !== lastLine) {
       lastLine = line;
-      await report(o.progress, o.log, line);
+      await report(options.progress, options.log, line);
     }
     if (state !== 'waiting') return { state, value, line };
-    const left = deadline - o.clock.now().getTime();
+    const left = deadline - options.clock.now().getTime();
     if (left <= 0) return { state: 'timeout', value, line };
-    await o.clock.sleep(Math.min(o.pollMs, left));
+    await options.clock.sleep(Math.min(options.pollMs, left));
   }
 }
 

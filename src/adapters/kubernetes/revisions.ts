@@ -14,10 +14,11 @@ export interface Revision {
 }
 
 /** The Deployment's revisions, oldest first, found the way kubectl does: its selector, then the controller owner. */
-export async function listRevisions(h: DeploymentHandle, d: V1Deployment, container: string): Promise<Revision[]> {
+export async function listRevisions(handle: DeploymentHandle, d: V1Deployment, container: string): Promise<Revision[]> {
   const labelSelector = labelSelectorString(d.spec?.selector);
-  const list = await h.client.call(`list replica sets of deployment ${h.namespace}/${h.name}`, (o) =>
-    h.client.apps.listNamespacedReplicaSet({ namespace: h.namespace, labelSelector }, o),
+  const list = await handle.client.call(
+    `list replica sets of deployment ${handle.namespace}/${handle.name}`,
+    (options) => handle.client.apps.listNamespacedReplicaSet({ namespace: handle.namespace, labelSelector }, options),
   );
   const uid = d.metadata?.uid;
   const revisions: Revision[] = [];

@@ -18,7 +18,7 @@ const KEPT_ANNOTATIONS = [
  * keys, plus our change-cause. The controller then revives that ReplicaSet under a new revision number.
  */
 export async function applyRollback(
-  h: DeploymentHandle,
+  handle: DeploymentHandle,
   d: V1Deployment,
   target: Revision,
   cause: string,
@@ -38,9 +38,13 @@ export async function applyRollback(
     // kubectl says replace; add does the same on an existing member and also works where there is none yet.
     { op: 'add', path: '/metadata/annotations', value: annotations },
   ];
-  await h.client.call(
-    `roll back deployment ${h.namespace}/${h.name} to revision ${target.number}`,
-    (o) => h.client.apps.patchNamespacedDeployment({ namespace: h.namespace, name: h.name, body: patch }, o),
+  await handle.client.call(
+    `roll back deployment ${handle.namespace}/${handle.name} to revision ${target.number}`,
+    (options) =>
+      handle.client.apps.patchNamespacedDeployment(
+        { namespace: handle.namespace, name: handle.name, body: patch },
+        options,
+      ),
     PatchStrategy.JsonPatch,
   );
 }

@@ -19,7 +19,7 @@ export interface RollbackRun {
  * lets `pick` choose (and validate) the target, writes it like kubectl and watches the rollout that follows.
  */
 export async function runRollback(
-  h: DeploymentHandle,
+  handle: DeploymentHandle,
   container: string | undefined,
   pick: (ctx: RollbackContext) => Revision,
   cause: (revision: number) => string,
@@ -27,15 +27,15 @@ export async function runRollback(
   timing: Timing,
   log: Logger,
 ): Promise<RollbackRun> {
-  const ctx = await loadRollbackContext(h, container);
+  const ctx = await loadRollbackContext(handle, container);
   const target = pick(ctx);
   log.info(
-    { deployment: `${h.namespace}/${h.name}`, context: h.client.context, revision: target.number },
+    { deployment: `${handle.namespace}/${handle.name}`, context: handle.client.context, revision: target.number },
     'rolling back',
   );
-  await applyRollback(h, ctx.deployment, target, cause(target.number));
+  await applyRollback(handle, ctx.deployment, target, cause(target.number));
   const headline = `Rolling back to ${target.image ?? `revision ${target.number}`}`;
-  const outcome = await watchRollout(h, headline, progress, timing, log);
+  const outcome = await watchRollout(handle, headline, progress, timing, log);
   return { target, outcome };
 }
 

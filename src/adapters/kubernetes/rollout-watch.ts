@@ -18,14 +18,14 @@ export type RolloutOutcome =
  * `<headline>: <counts>` as it changes; gives up after `rolloutTimeoutMs`.
  */
 export async function watchRollout(
-  h: DeploymentHandle,
+  handle: DeploymentHandle,
   headline: string,
   progress: Progress,
   timing: Timing,
   log: Logger,
 ): Promise<RolloutOutcome> {
   const result = await pollUntilSettled({
-    read: () => readDeployment(h),
+    read: () => readDeployment(handle),
     judge: (d) => {
       const status = rolloutStatus(d);
       return { state: status.phase, line: `${headline}: ${status.detail}` };
@@ -41,7 +41,7 @@ export async function watchRollout(
   const detail = rolloutStatus(d).detail;
   const why =
     result.state === 'failed' ? detail : `not finished after ${formatWait(timing.rolloutTimeoutMs)} (${detail})`;
-  const pods = await podProblems(h, d);
+  const pods = await podProblems(handle, d);
   return { ok: false, deployment: d, reason: pods ? `${why}; ${pods}` : why };
 }
 

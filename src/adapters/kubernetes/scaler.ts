@@ -17,8 +17,12 @@ export class KubernetesScaler implements Scaler {
   }
 
   async status(target: Target): Promise<ScaleStatus> {
-    const h = this.#ctx.handle(target);
-    const [replicas, d, autoscaler] = await Promise.all([this.#desired(h), readDeployment(h), findAutoscaler(h)]);
+    const handle = this.#ctx.handle(target);
+    const [replicas, d, autoscaler] = await Promise.all([
+      this.#desired(handle),
+      readDeployment(handle),
+      findAutoscaler(handle),
+    ]);
     return { replicas, ready: d.status?.readyReplicas ?? 0, autoscaler };
   }
 
@@ -26,21 +30,21 @@ export class KubernetesScaler implements Scaler {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new UserError(`replicas must be a whole number of 0 or more, not ${replicas}`);
     }
-    const h = this.#ctx.handle(target);
-    const before = await this.#desired(h);
+    const handle = this.#ctx.handle(target);
+    const before = await this.#desired(handle);
     const where = `${target.service} in ${target.env}`;
-    this.#ctx.log.info({ context: h.client.context, from: before, to: replicas }, 'scaling');
-    await h.client.call(
-      `scale deployment ${h.namespace}/${h.name}`,
-      (o) =>
-        h.client.apps.patchNamespacedDeploymentScale(
-          { namespace: h.namespace, name: h.name, body: { spec: { replicas } } },
-          o,
+    this.#ctx.log.info({ context: handle.client.context, from: before, to: replicas }, 'scaling');
+    await handle.client.call(
+      `scale deployment ${handle.namespace}/${handle.name}`,
+      (options) =>
+        handle.client.apps.patchNamespacedDeploymentScale(
+          { namespace: handle.namespace, name: handle.name, body: { spec: { replicas } } },
+          options,
         ),
       PatchStrategy.MergePatch,
     );
     const result = await pollUntilSettled({
-      read: () => readDeployment(h),
+      read: () => readDeployment(handle),
       judge: (d) => ({
         // Someone else (usually an HPA) set a different count: waiting for ours would never end.
         state: d.spec?.replicas !== replicas ? 'failed' : settled(d, replicas) ? 'done' : 'waiting',
@@ -56,7 +60,7 @@ export class KubernetesScaler implements Scaler {
     const summary = `${where} scaled ${before} → ${replicas}`;
     if (result.state === 'done') return { ok: true, summary: `${summary} (${ready(d)}/${replicas} ready).` };
     if (result.state === 'failed') {
-      const hpa = await findAutoscaler(h).catch(() => undefined);
+      const hpa = await findAutoscaler(handle).catch(() => undefined);
       const by = hpa ? `the HorizontalPodAutoscaler ${hpa.name} (min ${hpa.min}, max ${hpa.max})` : 'something else';
       return { ok: false, summary: `${summary}, but ${by} set it to ${d.spec?.replicas ?? 0} replicas.` };
     }
@@ -65,9 +69,11 @@ export class KubernetesScaler implements Scaler {
   }
 
   /** Wanted replicas as the scale subresource reports them. */
-  async #desired(h: DeploymentHandle): Promise<number> {
-    const scale = await h.client.call(`read the scale of deployment ${h.namespace}/${h.name}`, (o) =>
-      h.client.apps.readNamespacedDeploymentScale({ namespace: h.namespace, name: h.name }, o),
+  async #desired(handle: DeploymentHandle): Promise<number> {
+    const scale = await handle.client.call(
+      `read the scale of deployment ${handle.namespace}/${handle.name}`,
+      (options) =>
+        handle.client.apps.readNamespacedDeploymentScale({ namespace: handle.namespace, name: handle.name }, options),
     );
     return scale.spec?.replicas ?? 0;
   }

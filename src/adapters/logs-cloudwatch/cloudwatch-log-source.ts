@@ -37,17 +37,17 @@ const MAX_FAILURES = 10;
 
 /** Logs from a CloudWatch Logs group through FilterLogEvents (one source per service). */
 export class CloudWatchLogSource implements LogSource {
-  readonly #o: CloudWatchLogSourceOptions;
+  readonly #options: CloudWatchLogSourceOptions;
   readonly #pollMs: number;
 
   constructor(options: CloudWatchLogSourceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#pollMs = options.pollMs ?? 5_000;
   }
 
   describe(target: Target): string {
-    const streams = this.#o.streamPrefix ? ` streams ${this.#o.streamPrefix}*` : '';
-    return `CloudWatch ${this.#o.group(target.env)}${streams} (${target.env})`;
+    const streams = this.#options.streamPrefix ? ` streams ${this.#options.streamPrefix}*` : '';
+    return `CloudWatch ${this.#options.group(target.env)}${streams} (${target.env})`;
   }
 
   async snapshot(query: LogQuery, limit: number): Promise<LogSnapshot> {
@@ -55,15 +55,15 @@ export class CloudWatchLogSource implements LogSource {
     const log = this.#log(scope);
     try {
       return await snapshot({
-        client: this.#o.client,
+        client: this.#options.client,
         scope,
         since: query.since.getTime(),
-        until: this.#o.clock.now().getTime(),
+        until: this.#options.clock.now().getTime(),
         limit,
-        budgetMs: this.#o.snapshotBudgetMs ?? 20_000,
-        maxPages: this.#o.snapshotMaxPages ?? 200,
+        budgetMs: this.#options.snapshotBudgetMs ?? 20_000,
+        maxPages: this.#options.snapshotMaxPages ?? 200,
         retry: this.#retry(log),
-        clock: this.#o.clock,
+        clock: this.#options.clock,
         log,
       });
     } catch (error) {
@@ -76,13 +76,13 @@ export class CloudWatchLogSource implements LogSource {
     const log = this.#log(scope);
     try {
       await follow({
-        client: this.#o.client,
+        client: this.#options.client,
         scope,
         since: query.since.getTime(),
         pollMs: this.#pollMs,
-        lateArrivalMs: this.#o.lateArrivalMs ?? 5_000,
+        lateArrivalMs: this.#options.lateArrivalMs ?? 5_000,
         retry: this.#retry(log),
-        clock: this.#o.clock,
+        clock: this.#options.clock,
         signal,
         // A deliver callback may abort (a line budget reached): nothing is delivered after that.
         deliver: (events) => {
@@ -99,14 +99,18 @@ export class CloudWatchLogSource implements LogSource {
     if (query.pod !== undefined || query.container !== undefined) {
       throw new UserError('--pod and --container apply to Kubernetes logs; this service logs to CloudWatch.');
     }
-    return { group: this.#o.group(query.target.env), filterPattern: query.grep, streamPrefix: this.#o.streamPrefix };
+    return {
+      group: this.#options.group(query.target.env),
+      filterPattern: query.grep,
+      streamPrefix: this.#options.streamPrefix,
+    };
   }
 
   #log(scope: FilterScope): Logger {
-    return this.#o.log.child({ source: 'cloudwatch', group: scope.group });
+    return this.#options.log.child({ source: 'cloudwatch', group: scope.group });
   }
 
   #retry(log: Logger): RetryPolicy {
-    return { baseMs: this.#pollMs, capMs: BACKOFF_CAP_MS, maxFailures: MAX_FAILURES, clock: this.#o.clock, log };
+    return { baseMs: this.#pollMs, capMs: BACKOFF_CAP_MS, maxFailures: MAX_FAILURES, clock: this.#options.clock, log };
   }
 }

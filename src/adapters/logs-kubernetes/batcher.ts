@@ -19,18 +19,18 @@ export class Batcher {
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(o: {
+  constructor(options: {
     deliver: (events: LogEvent[]) => void;
     signal: AbortSignal;
     onError: (error: unknown) => void;
     maxLines: number;
     maxWaitMs: number;
   }) {
-    this.#deliver = o.deliver;
-    this.#signal = o.signal;
-    this.#onError = o.onError;
-    this.#maxLines = o.maxLines;
-    this.#maxWaitMs = o.maxWaitMs;
+    this.#deliver = options.deliver;
+    this.#signal = options.signal;
+    this.#onError = options.onError;
+    this.#maxLines = options.maxLines;
+    this.#maxWaitMs = options.maxWaitMs;
   }
 
   push(event: LogEvent, stamp: Stamp): void {

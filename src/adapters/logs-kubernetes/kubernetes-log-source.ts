@@ -31,18 +31,18 @@ const MAX_FAILURES = 6;
 
 /** Pod logs of one service's pods (all that match the selector, or one `--pod`). */
 export class KubernetesLogSource implements LogSource {
-  readonly #o: KubernetesLogSourceOptions;
+  readonly #options: KubernetesLogSourceOptions;
   readonly #clients: ClusterClients;
   readonly #timeoutMs: number;
 
   constructor(options: KubernetesLogSourceOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#clients = options.clients;
     this.#timeoutMs = options.clients.requestTimeoutMs;
   }
 
   describe(target: Target): string {
-    return `pods ${this.#o.selector} in ${this.#o.namespace} (${target.env})`;
+    return `pods ${this.#options.selector} in ${this.#options.namespace} (${target.env})`;
   }
 
   async snapshot(query: LogQuery, limit: number): Promise<LogSnapshot> {
@@ -50,19 +50,20 @@ export class KubernetesLogSource implements LogSource {
     const plans = await podPlans(client, this.#scope(query));
     if (plans.length === 0) {
       throw new UserError(
-        `No started pods match ${this.#o.selector} in namespace ${this.#o.namespace} (${query.target.env}).`,
+        `No started pods match ${this.#options.selector} in namespace ${this.#options.namespace} ` +
+          `(${query.target.env}).`,
       );
     }
     return snapshot({
       kc: client.kubeconfig,
       context: client.context,
-      namespace: this.#o.namespace,
+      namespace: this.#options.namespace,
       plans,
       since: query.since.getTime(),
       grep: query.grep || undefined,
       limit,
       requestTimeoutMs: this.#timeoutMs,
-      clock: this.#o.clock,
+      clock: this.#options.clock,
     });
   }
 
@@ -70,7 +71,7 @@ export class KubernetesLogSource implements LogSource {
     const client = this.#clients.for(query.target.env);
     const kc = client.kubeconfig;
     const scope = this.#scope(query);
-    const namespace = this.#o.namespace;
+    const namespace = this.#options.namespace;
     await follow({
       plans: () => podPlans(client, scope),
       open: (plan, params, stop) => openPodLog(kc, { namespace, pod: plan.pod, params }, stop, this.#timeoutMs),
@@ -78,21 +79,26 @@ export class KubernetesLogSource implements LogSource {
       streamFailure: (error, plan) => podLogFailure(error, client.context, plan, this.#timeoutMs),
       since: query.since.getTime(),
       grep: query.grep || undefined,
-      pollMs: this.#o.pollMs ?? 5_000,
+      pollMs: this.#options.pollMs ?? 5_000,
       maxFailures: MAX_FAILURES,
-      clock: this.#o.clock,
+      clock: this.#options.clock,
       signal,
       deliver,
-      log: this.#o.log.child({ source: 'kubernetes', selector: this.#o.selector, namespace, env: query.target.env }),
+      log: this.#options.log.child({
+        source: 'kubernetes',
+        selector: this.#options.selector,
+        namespace,
+        env: query.target.env,
+      }),
     });
   }
 
   #scope(query: LogQuery): PodScope {
     return {
-      namespace: this.#o.namespace,
-      selector: this.#o.selector,
+      namespace: this.#options.namespace,
+      selector: this.#options.selector,
       pod: query.pod,
-      container: query.container ?? this.#o.container,
+      container: query.container ?? this.#options.container,
     };
   }
 }

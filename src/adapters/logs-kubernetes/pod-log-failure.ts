@@ -13,7 +13,8 @@ export const statusOf = (error: unknown): number | undefined =>
 /** A failed pod log read, as one line naming the context, pod and container. */
 export function podLogFailure(error: unknown, context: string, plan: PodLogPlan, timeoutMs: number): BackendError {
   return new BackendError(
-    `Kubernetes context "${context}": could not read the logs of pod ${plan.pod} (container ${plan.container}): ${detail(error, timeoutMs)}`,
+    `Kubernetes context "${context}": could not read the logs of pod ${plan.pod} (container ${plan.container}): ` +
+      detail(error, timeoutMs),
     { cause: error },
   );
 }

@@ -24,8 +24,8 @@ export interface PodScope {
 /** The service's pods whose containers have started, as log plans; UserError when `--pod` is not one of them. */
 export async function podPlans(client: ClusterClient, scope: PodScope): Promise<PodLogPlan[]> {
   const { namespace, selector } = scope;
-  const list = await client.call(`list pods ${selector} in ${namespace}`, (o) =>
-    client.core.listNamespacedPod({ namespace, labelSelector: selector }, o),
+  const list = await client.call(`list pods ${selector} in ${namespace}`, (options) =>
+    client.core.listNamespacedPod({ namespace, labelSelector: selector }, options),
   );
   const pods = list.items;
   if (scope.pod === undefined) return pods.filter(hasStarted).map((p) => planFor(p, scope.container));

@@ -50,7 +50,8 @@ export class SqliteStore implements Store {
     } catch (err) {
       db?.close();
       throw new StoreOpenError(
-        `cannot open the SQLite store at ${full}: ${(err as Error).message} (set OPSDECK_DATA_DIR to a writable directory, or DATABASE_URL for PostgreSQL)`,
+        `cannot open the SQLite store at ${full}: ${(err as Error).message} ` +
+          '(set OPSDECK_DATA_DIR to a writable directory, or DATABASE_URL for PostgreSQL)',
       );
     }
     return new SqliteStore(full, db);
@@ -90,11 +91,15 @@ export class SqliteStore implements Store {
   async queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
-    if (q.service) where.push('service = ?'), params.push(q.service);
-    if (q.env) where.push('env = ?'), params.push(q.env);
-    if (q.actor) where.push('actor = ?'), params.push(q.actor);
-    if (q.since) where.push('at >= ?'), params.push(q.since.toISOString());
-    if (q.beforeSeq !== undefined) where.push('seq < ?'), params.push(q.beforeSeq);
+    const add = (clause: string, ...values: SQLInputValue[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (q.service) add('service = ?', q.service);
+    if (q.env) add('env = ?', q.env);
+    if (q.actor) add('actor = ?', q.actor);
+    if (q.since) add('at >= ?', q.since.toISOString());
+    if (q.beforeSeq !== undefined) add('seq < ?', q.beforeSeq);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return this.#stmt(sql)
       .all(...params, q.limit)
@@ -114,8 +119,8 @@ export class SqliteStore implements Store {
   }
 
   async createRequest(r: NewRequest): Promise<StoredRequest> {
-    this.#stmt(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`).run(
+    this.#stmt(`INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at,
+                updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`).run(
       r.id,
       r.kind,
       r.service,
@@ -179,7 +184,8 @@ export class SqliteStore implements Store {
     const order = filter.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     const limit = filter.limit === undefined ? '' : ' LIMIT ?';
     if (filter.limit !== undefined) params.push(filter.limit);
-    const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${limit}`;
+    const clauses = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const sql = `SELECT * FROM requests ${clauses} ORDER BY ${order}${limit}`;
     return this.#stmt(sql)
       .all(...params)
       .map((r) => requestFromRow(r as Record<string, unknown>));
@@ -213,8 +219,18 @@ export class SqliteStore implements Store {
     this.#stmt(
       `INSERT INTO tails (id, service, env, requester, channel, source, runner, state, started_at, until, heartbeat_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-    ).run(t.id, t.service, t.env, t.requester, t.channel, t.source, t.runner, t.startedAt.toISOString(),
-      t.until.toISOString(), t.startedAt.toISOString());
+    ).run(
+      t.id,
+      t.service,
+      t.env,
+      t.requester,
+      t.channel,
+      t.source,
+      t.runner,
+      t.startedAt.toISOString(),
+      t.until.toISOString(),
+      t.startedAt.toISOString(),
+    );
     return (await this.getTail(t.id))!;
   }
 
@@ -224,7 +240,11 @@ export class SqliteStore implements Store {
   }
 
   async setTailMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
-    this.#stmt('UPDATE tails SET message_channel = ?, message_ts = ? WHERE id = ?').run(message.channel, message.ts, id);
+    this.#stmt('UPDATE tails SET message_channel = ?, message_ts = ? WHERE id = ?').run(
+      message.channel,
+      message.ts,
+      id,
+    );
   }
 
   async tailHeartbeat(id: string, runner: string, at: Date): Promise<StoredTail | undefined> {
@@ -235,8 +255,9 @@ export class SqliteStore implements Store {
   }
 
   async requestTailStop(id: string, by: string): Promise<boolean> {
-    const result = this.#stmt("UPDATE tails SET state = 'stopping', stopped_by = ? WHERE id = ? AND state = 'running'")
-      .run(by, id);
+    const result = this.#stmt(
+      "UPDATE tails SET state = 'stopping', stopped_by = ? WHERE id = ? AND state = 'running'",
+    ).run(by, id);
     return Number(result.changes) === 1;
   }
 
@@ -334,7 +355,8 @@ export class SqliteStore implements Store {
 
 function migrate(db: DatabaseSync, at: Date): void {
   db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS schema_migrations ' +
+      '(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
   const applied = new Set(
     db

@@ -122,9 +122,8 @@ export class Approvals {
     if (!roles.some((r) => from.includes(r))) {
       if (unverified.some((r) => from.includes(r)))
         throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
-      throw new UserError(
-        `Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}. ${click.userId === req.requester ? 'Use Cancel to withdraw your own request.' : ''}`.trim(),
-      );
+      const own = click.userId === req.requester ? ' Use Cancel to withdraw your own request.' : '';
+      throw new UserError(`Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}.${own}`);
     }
     const done = await requests.transitionRequest(
       req.id,
@@ -202,7 +201,8 @@ export class Approvals {
       stale = await this.#deps.supersession.staleness(req);
     } catch (err) {
       throw new UserError(
-        `Not approved: could not read what runs in \`${req.env}\` now to check this request still applies (${userText((err as Error).message)}). Try again in a moment.`,
+        `Not approved: could not read what runs in \`${req.env}\` now to check this request still applies ` +
+          `(${userText((err as Error).message)}). Try again in a moment.`,
       );
     }
     if (!stale) return;
@@ -230,7 +230,13 @@ export class Approvals {
   }
 
   async #audit(actor: string, action: string, req: StoredRequest, details: Record<string, unknown>): Promise<boolean> {
-    const event: AuditEvent = { actor, action, target: req, requestId: req.id, details: { ...details, title: envelopeOf(req).title } };
+    const event: AuditEvent = {
+      actor,
+      action,
+      target: req,
+      requestId: req.id,
+      details: { ...details, title: envelopeOf(req).title },
+    };
     return this.#deps.audit.record(event);
   }
 }

@@ -113,7 +113,9 @@ export class ChangeFlow {
     if (!written) {
       await this.#fail(request, 'Refused: the audit log cannot be written.');
       return s.reply.ephemeral(
-        textMessage(`:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${request.id}\`).`),
+        textMessage(
+          `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${request.id}\`).`,
+        ),
       );
     }
     const posted = await this.#post(request, s);
@@ -145,7 +147,10 @@ export class ChangeFlow {
       details: { title: envelopeOf(running).title },
     });
     if (!started) {
-      return this.finish(running, { ok: false, summary: 'Refused: the audit log cannot be written, so nothing was changed.' });
+      return this.finish(running, {
+        ok: false,
+        summary: 'Refused: the audit log cannot be written, so nothing was changed.',
+      });
     }
     const beat = new AbortController();
     void every(clock, this.#heartbeatMs, beat.signal, () =>
@@ -173,7 +178,10 @@ export class ChangeFlow {
     await this.finish(running, outcome);
     const details = outcome.url ? ` (${link(outcome.url, 'details')})` : '';
     await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${details}`);
-    await this.#deps.board.tell(running, `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`);
+    await this.#deps.board.tell(
+      running,
+      `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`,
+    );
   }
 
   /** Records the outcome of a running request, once: in the store, the audit log, then its message. */
@@ -192,7 +200,12 @@ export class ChangeFlow {
       action: `${request.kind}.${state}`,
       target: done,
       requestId: done.id,
-      details: { title: envelopeOf(done).title, summary: outcome.summary, rolledBack: outcome.rolledBack, url: outcome.url },
+      details: {
+        title: envelopeOf(done).title,
+        summary: outcome.summary,
+        rolledBack: outcome.rolledBack,
+        url: outcome.url,
+      },
     });
     await this.#deps.board.refresh(done);
   }
@@ -206,11 +219,20 @@ export class ChangeFlow {
       if (!params.success) {
         const issue = params.error.issues[0];
         const why = userText(`${issue?.path.join('.') || 'parameters'}: ${issue?.message ?? 'invalid'}`);
-        return { ok: false, summary: `Refused: the stored parameters of this request are not valid (${why}). Nothing was changed.` };
+        return {
+          ok: false,
+          summary: `Refused: the stored parameters of this request are not valid (${why}). Nothing was changed.`,
+        };
       }
       // Drivers speak plain text (pod reasons, workflow names): escaped before it reaches a message.
       const progress = (text: string) => report(userText(text));
-      const raw = await kind.execute({ request: running, params: params.data, progress, backends: this.#deps.backends, log });
+      const raw = await kind.execute({
+        request: running,
+        params: params.data,
+        progress,
+        backends: this.#deps.backends,
+        log,
+      });
       return { ...raw, summary: userText(raw.summary) };
     } catch (err) {
       log.error({ err }, 'change failed');
@@ -237,14 +259,23 @@ export class ChangeFlow {
     await supersession.supersedeOlder(posted);
     await this.#warnIfUnapprovable(posted, s);
     if (s.forced && s.notify.length) {
-      const text = `:rotating_light: Break-glass request by ${mention(s.requester)}: ${s.notify.join(' ')} please review.`;
-      await chat.post(s.channel, textMessage(text), ts).catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
+      const who = s.notify.join(' ');
+      const text = `:rotating_light: Break-glass request by ${mention(s.requester)}: ${who} please review.`;
+      await chat
+        .post(s.channel, textMessage(text), ts)
+        .catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
     }
     return true;
   }
 
   async #fail(request: StoredRequest, summary: string): Promise<void> {
-    await this.#deps.requests.transitionRequest(request.id, ['pending'], 'failed', { outcome: { summary } }, this.#deps.clock.now());
+    await this.#deps.requests.transitionRequest(
+      request.id,
+      ['pending'],
+      'failed',
+      { outcome: { summary } },
+      this.#deps.clock.now(),
+    );
   }
 
   #kind(kind: string): ChangeKind {
@@ -264,9 +295,12 @@ export class ChangeFlow {
     const which = policy.from.length === 1 ? 'that role' : 'those roles';
     const text =
       `:warning: Nobody else can approve this: it needs ${policy.required} approval(s) from ${roles}, and ` +
-      `${besides} besides ${mention(req.requester)} holds ${which}. Add approvers to the role in opsdeck.yaml, or cancel it.`;
+      `${besides} besides ${mention(req.requester)} holds ${which}. ` +
+      'Add approvers to the role in opsdeck.yaml, or cancel it.';
     await this.#deps.board.tell(req, text);
-    await s.reply.ephemeral(textMessage(text)).catch((err: unknown) => this.#deps.log.warn({ err }, 'could not warn the requester'));
+    await s.reply
+      .ephemeral(textMessage(text))
+      .catch((err: unknown) => this.#deps.log.warn({ err }, 'could not warn the requester'));
   }
 
   /**
@@ -277,7 +311,8 @@ export class ChangeFlow {
   async #otherChange(req: StoredRequest): Promise<string | undefined> {
     const running = await this.#deps.requests.listRequests({ service: req.service, env: req.env, states: ['running'] });
     const before = (r: StoredRequest) =>
-      r.updatedAt.getTime() < req.updatedAt.getTime() || (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
+      r.updatedAt.getTime() < req.updatedAt.getTime() ||
+      (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
     const blocker = running.find((r) => r.id !== req.id && (r.runner !== undefined || before(r)));
     return blocker && `${envelopeOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
   }

@@ -6,8 +6,9 @@ import { requestBody } from './request-view.ts';
 
 /** What a request would look like, and what would happen to it, without storing or posting anything. */
 export function dryRunMessage(plan: ChangePlan, envelope: RequestEnvelope, env: EnvironmentInfo | undefined): Message {
+  const roles = env?.approval?.from.map((r) => `\`${r}\``).join(' or ');
   const gate = env?.approval
-    ? `It would need ${env.approval.required} approval(s) from ${env.approval.from.map((r) => `\`${r}\``).join(' or ')}.`
+    ? `It would need ${env.approval.required} approval(s) from ${roles}.`
     : 'It would run straight away.';
   const preview = requestBody({
     id: 'dry-run',

@@ -21,9 +21,16 @@ export async function recoverInterrupted(
     if ((req.heartbeatAt ?? req.updatedAt).getTime() > cutoff) continue;
     const summary =
       req.state === 'running'
-        ? `Interrupted: opsdeck stopped while this was running, so it may be partly applied. Check \`/ops status ${req.service} ${req.env}\`.`
+        ? 'Interrupted: opsdeck stopped while this was running, so it may be partly applied. ' +
+          `Check \`/ops status ${req.service} ${req.env}\`.`
         : 'Interrupted: approved, but opsdeck stopped before it started. Nothing was changed; run the command again.';
-    const failed = await requests.transitionRequest(req.id, [req.state], 'failed', { outcome: { summary } }, clock.now());
+    const failed = await requests.transitionRequest(
+      req.id,
+      [req.state],
+      'failed',
+      { outcome: { summary } },
+      clock.now(),
+    );
     if (!failed) continue;
     recovered++;
     await audit.record({

@@ -19,7 +19,11 @@ export class RequestBoard {
     const { requests, chat, catalog, log } = this.#deps;
     const approvals = await requests.listApprovals(request.id);
     await chat
-      .update(request.message.channel, request.message.ts, requestMessage(request, approvals, catalog.environments[request.env]))
+      .update(
+        request.message.channel,
+        request.message.ts,
+        requestMessage(request, approvals, catalog.environments[request.env]),
+      )
       .catch((err: unknown) => log.warn({ err, requestId: request.id }, 'could not update the request message'));
   }
 

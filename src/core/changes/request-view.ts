@@ -21,7 +21,8 @@ function statusLine(req: StoredRequest, approvals: readonly Approval[], env: Env
         ? ` (${approvals.length} so far: ${approvals.map((a) => mention(a.approver)).join(', ')})`
         : '';
       const expiry = req.expiresAt ? ` · expires ${formatTime(req.expiresAt)}` : '';
-      return `:hourglass_flowing_sand: Waiting for ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${roles}${so}${expiry}`;
+      const needed = `${policy.required} approval${policy.required === 1 ? '' : 's'}`;
+      return `:hourglass_flowing_sand: Waiting for ${needed} from ${roles}${so}${expiry}`;
     }
     case 'approved':
     case 'running':

@@ -37,13 +37,25 @@ export class Supersession {
     if (planned === undefined || !kind?.readBasis) return undefined;
     const now = await kind.readBasis({ request: req, backends: this.#deps.backends });
     if (now === planned) return undefined;
-    return `what runs in \`${req.env}\` changed since this was requested (planned against ${plain(planned)}; running now: ${plain(now)})`;
+    const what = `planned against ${plain(planned)}; running now: ${plain(now)}`;
+    return `what runs in \`${req.env}\` changed since this was requested (${what})`;
   }
 
   /** Ends a pending request as superseded, with the reason in its message and the audit log. */
-  async supersede(req: StoredRequest, actor: string, summary: string, details: Record<string, unknown>): Promise<boolean> {
+  async supersede(
+    req: StoredRequest,
+    actor: string,
+    summary: string,
+    details: Record<string, unknown>,
+  ): Promise<boolean> {
     const { requests, clock, audit, board } = this.#deps;
-    const done = await requests.transitionRequest(req.id, ['pending'], 'superseded', { outcome: { summary } }, clock.now());
+    const done = await requests.transitionRequest(
+      req.id,
+      ['pending'],
+      'superseded',
+      { outcome: { summary } },
+      clock.now(),
+    );
     if (!done) return false;
     await audit.record({
       actor,

@@ -12,7 +12,10 @@ export function lineRedactor(redactor: Redactor): LineRedactor {
   const streams = new Map<string, (line: string) => string>();
   return (text, origin) => {
     let stream = streams.get(origin);
-    if (!stream) streams.set(origin, (stream = redactor.stream()));
+    if (!stream) {
+      stream = redactor.stream();
+      streams.set(origin, stream);
+    }
     return stream(text);
   };
 }

@@ -76,7 +76,8 @@ export class TailManager {
     let recovered = 0;
     for (const tail of await tails.listTails({ states: ['running', 'stopping'] })) {
       if (tail.heartbeatAt.getTime() > cutoff || this.#running.has(tail.id)) continue;
-      const summary = 'This log tail ended: the opsdeck replica running it stopped. Start it again with `/logs … --follow`.';
+      const summary =
+        'This log tail ended: the opsdeck replica running it stopped. Start it again with `/logs … --follow`.';
       const closed = await tails.endTail(tail.id, { state: 'interrupted', summary }, clock.now());
       if (!closed) continue;
       recovered++;

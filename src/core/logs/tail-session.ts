@@ -54,7 +54,12 @@ export async function runTail(
   await deps.audit.record({
     ...entry,
     action: 'logs.follow.started',
-    details: { source: tail.source, until: tail.until.toISOString(), grep: request.query.grep, lineBudget: request.lineBudget },
+    details: {
+      source: tail.source,
+      until: tail.until.toISOString(),
+      grep: request.query.grep,
+      lineBudget: request.lineBudget,
+    },
   });
   const parent = await chat.post(tail.channel, tailMessage(tail, request.query.grep, request.lineBudget, true));
   // Recorded so a replica that finds this tail orphaned can say so in its thread.
@@ -115,7 +120,11 @@ export async function runTail(
     if (ended) finalPosts++;
     const lines = backlog.take(POST_CHARS);
     await chat
-      .post(tail.channel, { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] }, parent.ts)
+      .post(
+        tail.channel,
+        { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] },
+        parent.ts,
+      )
       .catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
   }
   await following;
@@ -157,6 +166,9 @@ export async function runTail(
     .post(tail.channel, textMessage(`${mention(tail.requester)} ${summary}`), parent.ts)
     .catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
   await chat
-    .update(tail.channel, parent.ts, { ...tailMessage(tail, request.query.grep, request.lineBudget, false), text: summary })
+    .update(tail.channel, parent.ts, {
+      ...tailMessage(tail, request.query.grep, request.lineBudget, false),
+      text: summary,
+    })
     .catch((err: unknown) => log.warn({ err }, 'could not mark the tail message ended'));
 }

@@ -70,6 +70,10 @@ export function tailMessage(tail: StoredTail, grep: string | undefined, lineBudg
     { type: 'text', text: head },
     { type: 'context', text: `${limits} · \`${tail.id}\`` },
   ];
-  if (live) blocks.push({ type: 'actions', buttons: [{ actionId: ACTION_STOP, label: 'Stop', value: tail.id, style: 'danger' }] });
+  if (live)
+    blocks.push({
+      type: 'actions',
+      buttons: [{ actionId: ACTION_STOP, label: 'Stop', value: tail.id, style: 'danger' }],
+    });
   return { text: head, blocks };
 }

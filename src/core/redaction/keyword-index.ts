@@ -17,7 +17,8 @@ export function keywordIndex(
     for (const keyword of keywords ?? []) {
       let entry = entries.get(keyword);
       if (!entry) {
-        entries.set(keyword, (entry = { keyword, rules: [] }));
+        entry = { keyword, rules: [] };
+        entries.set(keyword, entry);
         if (keyword.length < 3) short.push(entry);
         else {
           const key = gram(keyword, 0);

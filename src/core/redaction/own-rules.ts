@@ -5,7 +5,7 @@ import { REDACTED, type RedactionRule } from './rule.ts';
  * files in a repository, opsdeck reads logs one event at a time.
  */
 
-const LABEL = String.raw`[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----`;
+const LABEL = '[ A-Z0-9_-]*PRIVATE KEY(?: BLOCK)?-----';
 /** `-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN PGP PRIVATE KEY BLOCK-----` and the like. */
 export const KEY_BEGIN = new RegExp(`-----BEGIN${LABEL}`, 'g');
 export const KEY_END = new RegExp(`-----END${LABEL}`, 'g');
@@ -23,8 +23,8 @@ export function isKeyBodyLine(line: string): boolean {
 
 // `auth`, `api_key`, `SecretAccessKey`: the last word of a key name that holds a secret.
 const SECRET_WORD =
-  String.raw`pass(?:word|wd|phrase)|pwd|secret|token|credentials?|auth|` +
-  String.raw`(?:api|access|secret|private|signing|encryption|master|client|account)[_-]?key`;
+  'pass(?:word|wd|phrase)|pwd|secret|token|credentials?|auth|' +
+  '(?:api|access|secret|private|signing|encryption|master|client|account)[_-]?key';
 
 /** The secret word starts the key or a word of it: `DB_PASSWORD`, `SessionToken`, but not `mytoken`. */
 function startsAWord(prefix: string, word: string): boolean {

@@ -10,12 +10,21 @@ export interface RedactionRule {
   /** A global regular expression. */
   pattern: RegExp;
   /** Replacement as `String.prototype.replace` takes it: `$1` keeps a prefix such as `password=`. */
-  replace: string | ((match: string, ...groupsThenOffset: any[]) => string);
+  replace: string | Replacer['replace'];
   /**
    * Lower-case substrings, one of which a text must contain for the rule to run: most lines
    * contain none, so the pattern is skipped on them. Absent: the rule runs on every text.
    */
   keywords?: readonly string[];
+}
+
+/**
+ * Called as `String.prototype.replace` calls a replacer: the match, its groups (undefined when
+ * unmatched), the offset and the whole text. Declared as a method so that a rule may name only the
+ * groups it reads, typed as its pattern guarantees them.
+ */
+interface Replacer {
+  replace(match: string, ...groupsThenOffset: unknown[]): string;
 }
 
 /** Shannon entropy in bits per character, as gitleaks computes it to tell random secrets from words. */

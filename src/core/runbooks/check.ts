@@ -84,7 +84,9 @@ export function ambiguousSteps(steps: readonly Step[]): { line: number; message:
     if (step.command.length > LABEL_MAX) {
       out.push({
         line: step.line,
-        message: `\`${step.command.slice(0, 40)}…\` is ${step.command.length} characters; a Run button shows ${LABEL_MAX}, so it would not show what runs. Shorten it or split it.`,
+        message:
+          `\`${step.command.slice(0, 40)}…\` is ${step.command.length} characters; ` +
+          `a Run button shows ${LABEL_MAX}, so it would not show what runs. Shorten it or split it.`,
       });
     }
   }

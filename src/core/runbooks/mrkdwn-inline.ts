@@ -3,8 +3,15 @@ export const escapeMrkdwn = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // Code spans first so nothing inside them is converted; then images, links and <autolinks>.
-const SPECIAL =
-  /(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)|!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)|\[([^\]]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)|<((?:https?|mailto):[^>\s]+)>/g;
+const SPECIAL = new RegExp(
+  [
+    /(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/.source,
+    /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/.source,
+    /\[([^\]]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/.source,
+    /<((?:https?|mailto):[^>\s]+)>/.source,
+  ].join('|'),
+  'g',
+);
 
 const BOLD = '\u0001';
 

@@ -1,9 +1,10 @@
 // Words that carry no meaning in an incident query; dropped so AND search is not defeated by "the"
 // ("up" too: "filling up" and "piling up" should not make disks and queues look alike).
 const STOP_WORDS = new Set(
-  'a an and are as at be by do does for from has have how i in is it its my of on or our the this to up was what when why with'.split(
-    ' ',
-  ),
+  (
+    'a an and are as at be by do does for from has have how i in is it its my of on or our ' +
+    'the this to up was what when why with'
+  ).split(' '),
 );
 
 /**

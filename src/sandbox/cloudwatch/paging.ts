@@ -4,7 +4,10 @@ import type { Position } from './sorted.ts';
 // A FilterLogEvents or GetLogEvents page holds at most this many bytes of events (and `limit` events).
 const MAX_PAGE_BYTES = 1_048_576;
 
-/** Collects a page until it holds `limit` items or the next would push it past 1 MB (as stored: a slight overestimate). */
+/**
+ * Collects a page until it holds `limit` items or the next would push it past 1 MB (as stored: a
+ * slight overestimate).
+ */
 export class Page<T> {
   readonly items: T[] = [];
   readonly #limit: number;

@@ -166,7 +166,10 @@ export class DeploymentStore {
 
   #list(repo: Repository): DeploymentRecord[] {
     let list = this.#byRepo.get(repo.fullName);
-    if (!list) this.#byRepo.set(repo.fullName, (list = []));
+    if (!list) {
+      list = [];
+      this.#byRepo.set(repo.fullName, list);
+    }
     return list;
   }
 }

@@ -77,7 +77,8 @@ export function conflict(ref: ResourceRef): ApiError {
   return new ApiError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${qualified(ref)} "${ref.name}": the object has been modified; please apply your changes to the latest version and try again`,
+    `Operation cannot be fulfilled on ${qualified(ref)} "${ref.name}": the object has been modified; ` +
+      'please apply your changes to the latest version and try again',
     refDetails(ref),
   );
 }

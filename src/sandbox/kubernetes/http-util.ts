@@ -63,7 +63,8 @@ export function parseJsonBody(contentType: string | undefined, text: string): un
     throw new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      'the body of the request was in an unknown format - ' +
+        'accepted media types include: application/json, application/yaml',
     );
   }
   return parseJson(text);

@@ -21,10 +21,13 @@ export const defaultLogLine: LogLineGenerator = ({ seq, image, pod }) => {
   const path = ROUTES[seq % ROUTES.length] ?? '/';
   const tail = `pod=${pod} version=${image.split(':').at(-1) ?? 'latest'} seq=${seq}`;
   if (seq % 41 === 40) {
-    return `level=error msg="upstream request failed" path=${path} status=503 error="context deadline exceeded" ${tail}`;
+    return (
+      `level=error msg="upstream request failed" path=${path} status=503 ` + `error="context deadline exceeded" ${tail}`
+    );
   }
   if (seq % 17 === 16) {
     return `level=warn msg="slow request" path=${path} status=200 duration_ms=${900 + (seq % 7) * 37} ${tail}`;
   }
-  return `level=info msg="request completed" method=GET path=${path} status=200 duration_ms=${3 + ((seq * 7) % 40)} ${tail}`;
+  const duration = 3 + ((seq * 7) % 40);
+  return `level=info msg="request completed" method=GET path=${path} status=200 duration_ms=${duration} ${tail}`;
 };

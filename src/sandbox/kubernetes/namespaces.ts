@@ -29,7 +29,9 @@ export function admitNamespace(body: unknown): KubeObject {
   if (!isRecord(body) || !isRecord(body.metadata)) throw badRequest("Object 'metadata' is missing or not an object");
   const name = body.metadata.name;
   if (typeof name !== 'string' || !DNS_LABEL.test(name)) {
-    const message = `Invalid value: ${JSON.stringify(name ?? '')}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'`;
+    const message =
+      `Invalid value: ${JSON.stringify(name ?? '')}: ` +
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'";
     throw invalid('Namespace', '', String(name ?? ''), [
       { reason: 'FieldValueInvalid', field: 'metadata.name', message },
     ]);

@@ -75,7 +75,9 @@ export function failPod(pod: Pod, image: string): Pod {
             c.image === image
               ? {
                   reason: 'ImagePullBackOff',
-                  message: `Back-off pulling image "${image}": ErrImagePull: failed to pull and unpack image "${image}": not found`,
+                  message:
+                    `Back-off pulling image "${image}": ` +
+                    `ErrImagePull: failed to pull and unpack image "${image}": not found`,
                 }
               : { reason: 'PodInitializing' },
         }),

@@ -40,7 +40,10 @@ export function rolloutStatus(d: Deployment): RolloutStatus {
   return { done: true, failed: false, message: `deployment "${name}" successfully rolled out` };
 }
 
-/** Settles when `rolloutStatus` is done (resolves) or failed (rejects), re-checking on every write to the Deployment. */
+/**
+ * Settles when `rolloutStatus` is done (resolves) or failed (rejects), re-checking on every write to
+ * the Deployment.
+ */
 export function waitForRollout(
   store: ObjectStore,
   namespace: string,

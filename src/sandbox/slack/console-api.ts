@@ -111,7 +111,9 @@ export class SlackConsole {
     const [, typed = '', rest = ''] = /^(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
     const command = typed.toLowerCase();
     if (!this.#options.commands.some((c) => c.command === command)) {
-      const message = `${typed} is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`;
+      const message =
+        `${typed} is not a valid command. ` +
+        'In Slack, all messages that start with the "/" character are interpreted as commands.';
       return [404, { ok: false, error: 'unknown_command', message }];
     }
     return this.#toBot(() => this.#host.sendSlashCommand({ user, channel, command, text: rest }));

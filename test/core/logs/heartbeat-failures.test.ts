@@ -26,7 +26,11 @@ function failingHeartbeats(store: Store): Store {
 
 function countingMetrics() {
   const counts = { change: 0, tail: 0 };
-  const metrics: FailureMetrics = { heartbeatFailed: (kind) => void (counts[kind] += 1) };
+  const metrics: FailureMetrics = {
+    heartbeatFailed: (kind) => {
+      counts[kind] += 1;
+    },
+  };
   return { metrics, counts };
 }
 
@@ -59,7 +63,14 @@ describe('heartbeat failures are logged with context and counted, never swallowe
       metrics,
       heartbeatMs: 20,
     });
-    const plan = deploy.plan({ service: 'api', env: 'prod', title: 'Deploy api to prod', headline: 'h', fields: [], params: {} });
+    const plan = deploy.plan({
+      service: 'api',
+      env: 'prod',
+      title: 'Deploy api to prod',
+      headline: 'h',
+      fields: [],
+      params: {},
+    });
     const reply = { ephemeral: async () => {}, inChannel: async () => {} };
     const submission = {
       requester: 'U0BOB',
@@ -84,7 +95,7 @@ describe('heartbeat failures are logged with context and counted, never swallowe
       requestId: expect.stringMatching(/^req_/),
       runner: expect.stringMatching(/^run_/),
     });
-    expect(String((warning?.fields.err as Error).message)).toBe('database is locked');
+    expect((warning?.fields.err as Error | undefined)?.message).toBe('database is locked');
     expect(counts.tail).toBe(0);
   });
 

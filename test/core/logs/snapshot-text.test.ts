@@ -55,7 +55,7 @@ describe('snapshotGaps', () => {
 });
 
 describe('unreadable', () => {
-  it('says the source failed, what it said (redacted; the dispatcher escapes it), and that the range is unknown', () => {
+  it('says the source failed, what it said (redacted; the dispatcher escapes it) and that the range is unknown', () => {
     const text = unreadable({
       source: 'CloudWatch /ecs/api-prod (prod)',
       error: 'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer abcdefghijklmnop.',

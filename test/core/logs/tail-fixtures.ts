@@ -88,7 +88,6 @@ export async function tempStore(): Promise<{ store: SqliteStore; close(): Promis
   };
 }
 
-
 export interface ReplicaOptions {
   chat?: ReturnType<typeof recordingChat>;
   log?: Logger;

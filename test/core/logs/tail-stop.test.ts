@@ -56,6 +56,9 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     await vi.waitFor(() => expect(chat.posts.some((p) => p.text.includes('reached its'))).toBe(true), {
       timeout: 5_000,
     });
-    expect(await store.getTail(id)).toMatchObject({ state: 'ended', summary: expect.stringContaining('reached its 1s limit') });
+    expect(await store.getTail(id)).toMatchObject({
+      state: 'ended',
+      summary: expect.stringContaining('reached its 1s limit'),
+    });
   });
 });

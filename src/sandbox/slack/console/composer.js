@@ -21,7 +21,7 @@ export function attachComposer(box, commands, send) {
     menu.replaceChildren(
       ...matches.map((c, i) =>
         h(
-          'li',
+          'div',
           {
             className: i === selected ? 'completion selected' : 'completion',
             role: 'option',

@@ -153,8 +153,8 @@ function render({ users = false } = {}) {
   $('composer').placeholder = channel.imUser ? `Message ${store.bot.name}` : `Message #${channel.name}`;
   const messages = list((m) => m.channel === ui.channel && isTopLevel(m));
   $('empty').hidden = messages.length > 0;
-  $('empty').textContent =
-    `Nothing in ${channel.imUser ? 'this conversation' : `#${channel.name}`} yet. Type / to see what ${store.bot.name} can do.`;
+  const where = channel.imUser ? 'this conversation' : `#${channel.name}`;
+  $('empty').textContent = `Nothing in ${where} yet. Type / to see what ${store.bot.name} can do.`;
   drawMessages($('messages'), messages, false);
   drawThread();
 }

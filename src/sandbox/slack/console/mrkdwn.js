@@ -20,7 +20,7 @@ export const EMOJI = {
 const ENTITIES = { '&lt;': '<', '&gt;': '>', '&amp;': '&' };
 
 /** Slack escapes only these three; one pass, so `&amp;lt;` becomes the text `&lt;`. */
-export const unescape = (text) => text.replace(/&(lt|gt|amp);/g, (entity) => ENTITIES[entity]);
+export const unescapeEntities = (text) => text.replace(/&(lt|gt|amp);/g, (entity) => ENTITIES[entity]);
 
 const STYLES = { '*': 'bold', _: 'italic', '~': 'strike' };
 const WORDISH = /[\p{L}\p{N}]/u;
@@ -52,7 +52,7 @@ function parseInline(s, names) {
   const nodes = [];
   let buffer = '';
   const flush = () => {
-    if (buffer) nodes.push({ type: 'text', text: unescape(buffer) });
+    if (buffer) nodes.push({ type: 'text', text: unescapeEntities(buffer) });
     buffer = '';
   };
   let i = 0;
@@ -77,12 +77,16 @@ function tokenAt(s, i, names) {
   if (s.startsWith('```', i)) {
     const close = s.indexOf('```', i + 3);
     if (close > i + 3)
-      return { node: { type: 'pre', text: unescape(s.slice(i + 3, close).replace(/^\n/, '')) }, end: close + 3 };
+      return {
+        node: { type: 'pre', text: unescapeEntities(s.slice(i + 3, close).replace(/^\n/, '')) },
+        end: close + 3,
+      };
   }
   if (c === '`') {
     const close = s.indexOf('`', i + 1);
     const inner = close > i + 1 ? s.slice(i + 1, close) : '';
-    if (inner && !inner.includes('\n')) return { node: { type: 'code', text: unescape(inner) }, end: close + 1 };
+    if (inner && !inner.includes('\n'))
+      return { node: { type: 'code', text: unescapeEntities(inner) }, end: close + 1 };
   }
   if (c === '<') {
     const close = s.indexOf('>', i + 1);
@@ -130,7 +134,7 @@ function closingMark(s, i) {
 function angle(inner, names) {
   const bar = inner.indexOf('|');
   const target = bar === -1 ? inner : inner.slice(0, bar);
-  const label = bar === -1 ? undefined : unescape(inner.slice(bar + 1));
+  const label = bar === -1 ? undefined : unescapeEntities(inner.slice(bar + 1));
   if (target.startsWith('@')) {
     const id = target.slice(1);
     return { type: 'mention', kind: 'user', id, text: `@${names.user?.(id) ?? label ?? id}` };
@@ -147,9 +151,9 @@ function angle(inner, names) {
   if (target.startsWith('!')) {
     const word = target.slice(1).split('^')[0];
     const special = ['here', 'channel', 'everyone'].includes(word) ? `@${word}` : undefined;
-    return { type: 'mention', kind: 'special', id: word, text: special ?? label ?? `<${unescape(target)}>` };
+    return { type: 'mention', kind: 'special', id: word, text: special ?? label ?? `<${unescapeEntities(target)}>` };
   }
-  const url = unescape(target);
+  const url = unescapeEntities(target);
   // A label may carry formatting, e.g. a commit hash in backticks; a bare URL is shown as it is.
   const children = bar === -1 ? [{ type: 'text', text: url }] : parseInline(inner.slice(bar + 1), names);
   return /^https?:\/\//i.test(url) ? { type: 'link', url, children } : { type: 'text', text: label ?? url };
