@@ -21,7 +21,6 @@ export interface ServiceInfo {
   /** Environments the service runs in; all of them when absent. */
   environments?: readonly string[] | undefined;
   github?: { repo: string; defaultRef: string } | undefined;
-  deploy?: { via: string; tag?: 'ref' | 'sha' } | undefined;
   scale?: { min: number; max: number } | undefined;
 }
 
