@@ -11,12 +11,12 @@ import type { ChangePlan } from './changes/define-change.ts';
 import type { ChangeFlow } from './changes/change-flow.ts';
 import { type Command, commandName } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
-import { userText } from './format.ts';
 import type { GuardVerdict } from './guards.ts';
 import { newId } from './ids.ts';
-import { textMessage } from './message.ts';
+import { type Message, textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Policy } from './policy.ts';
+import { code, emoji, plainText, t } from './text.ts';
 import { tokenize } from './tokenize.ts';
 import { withWorkingNotice } from './working-notice.ts';
 
@@ -82,7 +82,12 @@ export class Dispatcher {
 
   async #click(click: Click): Promise<void> {
     const invocationId = newId('inv');
-    const log = this.#deps.log.child({ invocationId, action: click.actionId, user: click.userId, channel: click.channelId });
+    const log = this.#deps.log.child({
+      invocationId,
+      action: click.actionId,
+      user: click.userId,
+      channel: click.channelId,
+    });
     const action = this.#deps.actions.find((a) =>
       a.actionId.endsWith('*') ? click.actionId.startsWith(a.actionId.slice(0, -1)) : a.actionId === click.actionId,
     );
@@ -108,7 +113,10 @@ export class Dispatcher {
         return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
       }
       log.error({ err }, 'button action failed');
-      await safeReply(log, click.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`).`)));
+      await safeReply(
+        log,
+        click.reply.ephemeral(textMessage(t`${emoji('x')} Something went wrong (ref ${code(invocationId)}).`)),
+      );
     }
   }
 
@@ -122,9 +130,10 @@ export class Dispatcher {
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
       // A failed change changed nothing (drivers that fail halfway say so themselves); a read is just a failed read.
       const unchanged = (command as Command | undefined)?.mutating ? ' Nothing was changed' : '';
+      const ref = code(invocationId);
       const text = isBackendError(err)
-        ? `:x: ${userText(err.message)}${unchanged} (ref \`${invocationId}\`).`
-        : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
+        ? t`${emoji('x')} ${err.text}${unchanged} (ref ${ref}).`
+        : t`${emoji('x')} Something went wrong (ref ${ref}). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;
     });
@@ -134,7 +143,12 @@ export class Dispatcher {
     return outcome;
   }
 
-  async #pipeline(inv: Invocation, invocationId: string, log: Logger, found: (c: Command) => void): Promise<DispatchOutcome> {
+  async #pipeline(
+    inv: Invocation,
+    invocationId: string,
+    log: Logger,
+    found: (c: Command) => void,
+  ): Promise<DispatchOutcome> {
     const { capabilities } = this.#deps;
     let command: Command;
     let args: unknown;
@@ -158,20 +172,24 @@ export class Dispatcher {
     const { roles, unverified } = await this.#deps.policy.resolve(inv.userId);
     const refused = denial(capabilities, command, { roles, unverified }, target, inv.channelId);
     if (refused) {
-      await audit('command.denied', { reason: refused });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${name}\` here: ${refused}.`)));
+      await audit('command.denied', { reason: plainText(refused) });
+      await safeReply(
+        log,
+        inv.reply.ephemeral(textMessage(t`${emoji('no_entry')} You can't run ${code(name)} here: ${refused}.`)),
+      );
       return 'denied';
     }
     const guarded: GuardVerdict = command.guarded
       ? await guard(capabilities, args, roles, target, inv.userId)
       : { reasons: [] };
     if (guarded.blocked) {
-      await audit('command.denied', { reason: guarded.blocked });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guarded.blocked}.`)));
+      await audit('command.denied', { reason: plainText(guarded.blocked) });
+      await safeReply(log, inv.reply.ephemeral(textMessage(t`${emoji('lock')} ${guarded.blocked}.`)));
       return 'denied';
     }
     if (!(await audit('command.accepted', { roles })) && command.mutating) {
-      const text = `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${invocationId}\`).`;
+      const refused = 'Refused: the audit log cannot be written, so nothing was changed';
+      const text = t`${emoji('no_entry')} ${refused} (ref ${code(invocationId)}).`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed';
     }
@@ -190,7 +208,17 @@ export class Dispatcher {
           notify: guarded.forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
         });
       const actor = { userId: inv.userId, roles };
-      await command.run({ invocationId, actor, channelId: inv.channelId, args, target, capabilities, reply, log, submit });
+      await command.run({
+        invocationId,
+        actor,
+        channelId: inv.channelId,
+        args,
+        target,
+        capabilities,
+        reply,
+        log,
+        submit,
+      });
       return 'ok';
     } catch (err) {
       if (!isUserError(err)) throw err;
@@ -208,7 +236,11 @@ export class Dispatcher {
   }
 
   /** Returns false when the entry could not be written; the caller decides whether to fail closed. */
-  #audit(inv: Invocation, invocationId: string, entry: Pick<AuditEvent, 'action' | 'target' | 'details'>): Promise<boolean> {
+  #audit(
+    inv: Invocation,
+    invocationId: string,
+    entry: Pick<AuditEvent, 'action' | 'target' | 'details'>,
+  ): Promise<boolean> {
     return this.#deps.capabilities.audit.record({
       ...entry,
       actor: inv.userId,
@@ -218,9 +250,9 @@ export class Dispatcher {
   }
 }
 
-function userErrorMessage(err: UserError): ReturnType<typeof textMessage> {
-  const usage = err.usage ? `\nUsage: \`${err.usage}\`` : '';
-  return textMessage(`:warning: ${err.message}${usage}`);
+function userErrorMessage(err: UserError): Message {
+  const usage = err.usage ? t`\nUsage: ${code(err.usage)}` : '';
+  return textMessage(t`${emoji('warning')} ${err.text}${usage}`);
 }
 
 async function safeReply(log: Logger, sending: Promise<void>): Promise<void> {

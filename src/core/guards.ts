@@ -1,15 +1,16 @@
 import type { LockStore } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { formatTime, mention, userText } from './format.ts';
+import { formatTime } from './format.ts';
 import { activeFreeze } from './freeze.ts';
+import { code, join, mention, t, type Text } from './text.ts';
 
 export interface GuardVerdict {
   /** Why the change is blocked, with what to do about it; undefined when nothing blocks it. */
-  blocked?: string | undefined;
+  blocked?: Text | undefined;
   /** Each lock or freeze in the way, without advice: for messages where `--force` is no option. */
-  reasons: string[];
+  reasons: Text[];
   /** What `--force` passed, for the break-glass flag in the message and audit. */
-  forced?: string | undefined;
+  forced?: Text | undefined;
 }
 
 /**
@@ -27,25 +28,30 @@ export async function checkGuards(a: {
   force: boolean;
   canBreakGlass: boolean;
 }): Promise<GuardVerdict> {
-  const reasons: string[] = [];
+  const reasons: Text[] = [];
+  const target = code(`${a.service}/${a.env}`);
   const lock = await a.store.getLock(a.service, a.env, a.now);
   if (lock && lock.owner !== a.actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
     reasons.push(
-      `\`${a.service}/${a.env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${userText(lock.reason)}`,
+      t`${target} is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${lock.reason}`,
     );
   }
   const freeze = activeFreeze(a.catalog.environments[a.env]?.freezes, a.now);
   if (freeze)
-    reasons.push(`\`${a.env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
+    reasons.push(t`${code(a.env)} is in the ${code(freeze.name)} change freeze until ${formatTime(freeze.endsAt)}`);
   if (!reasons.length) return { reasons };
-  const what = reasons.join('; ');
+  const what = join(reasons, '; ');
   if (a.force && a.canBreakGlass) return { forced: what, reasons };
   if (a.force)
     return {
-      blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${a.service}/${a.env}\``,
+      blocked: t`${what}. ${code('--force')} needs the ${code('breakglass')} permission for ${target}`,
       reasons,
     };
-  const unlock = lock && lock.owner !== a.actor ? ` \`/ops unlock ${a.service} ${a.env}\` when it is safe, or` : '';
-  return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)`, reasons };
+  const unlock =
+    lock && lock.owner !== a.actor ? t` ${code(`/ops unlock ${a.service} ${a.env}`)} when it is safe, or` : '';
+  return {
+    blocked: t`${what}.${unlock} add ${code('--force')} for an emergency (needs ${code('breakglass')})`,
+    reasons,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Message } from '../core/message.ts';
+import type { Text } from '../core/text.ts';
 
 /** How a command answers the person who ran it, wherever it came from (slash command, button). */
 export interface Replier {
@@ -15,7 +16,7 @@ export interface Chat {
   /** Shares a text file in the channel (or a thread), with a comment; for output too big for a message. */
   upload(
     channel: string,
-    file: { filename: string; title: string; content: string; comment: string },
+    file: { filename: string; title: string; content: string; comment: Text },
     threadTs?: string,
   ): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Message } from '../core/message.ts';
+import type { Text } from '../core/text.ts';
 import type { Redactor } from '../core/redact.ts';
 import { type Chat, ChatError } from '../ports/chat.ts';
+import { toMrkdwn } from './mrkdwn.ts';
 import { renderMessage } from './render.ts';
 
 /**
@@ -35,7 +37,7 @@ export class SlackChat implements Chat {
 
   async upload(
     channel: string,
-    file: { filename: string; title: string; content: string; comment: string },
+    file: { filename: string; title: string; content: string; comment: Text },
     threadTs?: string,
   ): Promise<void> {
     await this.#client
@@ -44,7 +46,7 @@ export class SlackChat implements Chat {
         filename: file.filename,
         title: this.#redactor.text(file.title),
         content: this.#redactor.text(file.content),
-        initial_comment: this.#redactor.text(file.comment),
+        initial_comment: toMrkdwn(this.#redactor.deep(file.comment)),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       } as Parameters<WebClient['filesUploadV2']>[0])
       .catch((err: unknown) => {

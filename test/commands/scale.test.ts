@@ -3,6 +3,7 @@ import { scale } from '../../commands/scale.ts';
 import type { ChangePlan } from '../../src/core/changes/define-change.ts';
 import type { Backends, ScaleStatus } from '../../src/ports/backends.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const catalog = { services: { api: { scale: { min: 2, max: 20 } }, worker: {} }, environments: { prod: {} } };
@@ -36,8 +37,14 @@ describe('/scale, built with only the capabilities it declares', () => {
 
   it('plans a scale within bounds, with the replica count it was planned against', async () => {
     const [plan] = await run({ service: 'api', replicas: 5 }, { replicas: 3, ready: 3 });
-    expect(plan).toMatchObject({ kind: 'scale', service: 'api', env: 'prod', params: { replicas: 5 }, basis: '3 replicas' });
-    expect(plan?.fields).toContain('*Replicas*\n3 → 5');
+    expect(plan).toMatchObject({
+      kind: 'scale',
+      service: 'api',
+      env: 'prod',
+      params: { replicas: 5 },
+      basis: '3 replicas',
+    });
+    expect(plan?.fields.map(toMrkdwn)).toContain('*Replicas*\n3 → 5');
   });
 
   it.each([
@@ -49,7 +56,10 @@ describe('/scale, built with only the capabilities it declares', () => {
   });
 
   it('warns when an autoscaler manages the deployment', async () => {
-    const [plan] = await run({ service: 'api', replicas: 5 }, { replicas: 3, ready: 3, autoscaler: { name: 'api', min: 2, max: 6 } });
-    expect(plan?.warnings?.[0]).toContain('HorizontalPodAutoscaler `api`');
+    const [plan] = await run(
+      { service: 'api', replicas: 5 },
+      { replicas: 3, ready: 3, autoscaler: { name: 'api', min: 2, max: 6 } },
+    );
+    expect(toMrkdwn(plan?.warnings?.[0] ?? '')).toContain('HorizontalPodAutoscaler `api`');
   });
 });

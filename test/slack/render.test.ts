@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Button, Message } from '../../src/core/message.ts';
+import { group, mention, t } from '../../src/core/text.ts';
 import { chunk, renderMessage, type SlackBlock } from '../../src/slack/render.ts';
 
 const blocksOf = (...blocks: Block[]) => renderMessage({ text: 'fallback', blocks }).blocks;
@@ -24,7 +25,7 @@ describe('renderMessage: each block type', () => {
     ['no fields, no block', { type: 'fields', fields: [] }, []],
     [
       'context',
-      { type: 'context', text: 'requested by <@U0ALICE>' },
+      { type: 'context', text: t`requested by ${mention('U0ALICE')}` },
       [{ type: 'context', elements: [mrkdwn('requested by <@U0ALICE>')] }],
     ],
     ['code', { type: 'code', text: 'GET /healthz 200' }, [{ type: 'section', text: mrkdwn('```GET /healthz 200```') }]],
@@ -277,7 +278,7 @@ describe('renderMessage: text from outside cannot become markup', () => {
   it('keeps mentions opsdeck writes itself', () => {
     const { blocks } = renderMessage({
       text: 't',
-      blocks: [{ type: 'text', text: '<@U0BOB> approved, <!subteam^S0SRE> please review' }],
+      blocks: [{ type: 'text', text: t`${mention('U0BOB')} approved, ${group('S0SRE')} please review` }],
     });
     expect(texts(blocks)).toContain('<@U0BOB> approved, <!subteam^S0SRE> please review');
   });

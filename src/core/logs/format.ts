@@ -12,7 +12,10 @@ export function lineRedactor(redactor: Redactor): LineRedactor {
   const streams = new Map<string, (line: string) => string>();
   return (text, origin) => {
     let stream = streams.get(origin);
-    if (!stream) streams.set(origin, (stream = redactor.stream()));
+    if (!stream) {
+      stream = redactor.stream();
+      streams.set(origin, stream);
+    }
     return stream(text);
   };
 }
@@ -28,9 +31,4 @@ export function formatEvent(event: LogEvent, redact: LineRedactor): string {
       ? `${message.slice(0, MAX_LINE)}… (${message.length - MAX_LINE} more characters)`
       : message;
   return `${time} ${event.origin}  ${clipped}`;
-}
-
-/** Text from outside (a backend's error) made safe for Slack: redacted, and `&`, `<`, `>` escaped. */
-export function shown(text: string, redact: (text: string) => string): string {
-  return redact(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
