@@ -1,15 +1,12 @@
 import { ChatError } from '../ports/chat.ts';
 import { code, concat, emoji, t, type Text } from './text.ts';
 
-// Slack's reasons that mean the bot may not post in that channel until someone invites it.
-const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
-
 /**
  * What to store and tell the requester when their request could not be posted: the invite when the
- * bot is not in the channel, otherwise what Slack (or the pacing in front of it) said.
+ * bot is not in the channel, otherwise what the chat (or the pacing in front of it) said.
  */
 export function postFailure(err: unknown, ref: string): { summary: Text; reply: Text } {
-  if (err instanceof ChatError && NOT_A_MEMBER.has(err.code)) {
+  if (err instanceof ChatError && err.notMember) {
     return {
       summary: `Could not post the request to the channel: the bot is not in it (${err.code}).`,
       reply: t`${emoji('x')} Could not post to this channel, so nothing was changed. Invite the bot with ${code(

@@ -69,11 +69,15 @@ interface WebApiErrorShape {
   retryAfter?: number;
 }
 
+// Slack's reasons that mean the bot may not post in that channel until someone invites it.
+const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+
 /** The Web API client's error as a ChatError: Slack's own reason as the code, and one readable line. */
 function chatError(err: unknown, method: string): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & WebApiErrorShape;
-  const as = (message: string, code: string) => new ChatError(message, code, { cause: err });
+  const as = (message: string, code: string) =>
+    new ChatError(message, code, { cause: err, notMember: NOT_A_MEMBER.has(code) });
   switch (e.code) {
     case ErrorCode.PlatformError:
       return as(`Slack refused ${method}: ${e.data?.error ?? 'no reason given'}`, e.data?.error ?? 'unknown');
