@@ -85,7 +85,11 @@ describe('RateLimitedChat', () => {
     let fail = true;
     const flaky: Chat = {
       ...chat,
-      post: async (c, m, t) => (fail ? ((fail = false), Promise.reject(new Error('boom'))) : chat.post(c, m, t)),
+      post: async (c, m, t) => {
+        if (!fail) return chat.post(c, m, t);
+        fail = false;
+        throw new Error('boom');
+      },
     };
     const paced = new RateLimitedChat(flaky, { clock, minGapMs: 10 });
     await expect(clock.run(paced.post('C1', { text: 'a' }))).rejects.toThrow('boom');
@@ -109,7 +113,12 @@ function recordingLog() {
 function recordingMetrics() {
   const shared: boolean[] = [];
   let local = 0;
-  const metrics: PacingMetrics = { sharedPacing: (up) => void shared.push(up), pacedLocally: () => void (local += 1) };
+  const metrics: PacingMetrics = {
+    sharedPacing: (up) => void shared.push(up),
+    pacedLocally: () => {
+      local += 1;
+    },
+  };
   return { metrics, shared, local: () => local };
 }
 
