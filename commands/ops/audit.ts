@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuditRecord } from '../../src/core/audit-chain.ts';
+import { SYSTEM_ACTOR } from '../../src/core/audit-log.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { isSince, parseSince } from '../../src/core/duration.ts';
 import type { Block } from '../../src/core/message.ts';
@@ -17,7 +18,7 @@ function describe(r: AuditRecord): Text {
       : typeof r.details.text === 'string'
         ? t` — ${code(r.details.text)}`
         : '';
-  const who = /^[UW][A-Z0-9]+$/.test(r.actor) ? mention(r.actor) : r.actor;
+  const who = r.actor === SYSTEM_ACTOR ? r.actor : mention(r.actor);
   return t`${code(`#${r.seq}`)} ${when} · ${who} · ${bold(r.action)}${target ? ` · ${target}` : ''}${detail}`;
 }
 
