@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, plain, shortSha, userText } from '../src/core/format.ts';
+import { shortSha } from '../src/core/format.ts';
+import { bold, code, link, mention, t, type Text } from '../src/core/text.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 import type { StoredRequest } from '../src/ports/store.ts';
@@ -11,27 +12,25 @@ async function changesSince(
   repo: string | undefined,
   current: RunningVersion | undefined,
   sha: string | undefined,
-) {
+): Promise<{ field: Text | undefined; warning: string | undefined }> {
   // Images tagged by ref (v1.4.2) name the running commit by that ref; GitHub compares refs too.
   const base = current?.sha ?? current?.ref;
   if (!repo || !backends.sourceControl || !base || !sha) return { field: undefined, warning: undefined };
-  if (base === sha) return { field: '*Changes*\nnone', warning: 'This commit is already running there.' };
+  const none = { field: t`${bold('Changes')}\nnone`, warning: 'This commit is already running there.' };
+  if (base === sha) return none;
   const diff = await backends.sourceControl.compare(repo, base, sha).catch(() => undefined);
   if (!diff) return { field: undefined, warning: undefined };
-  if (diff.aheadBy === 0 && diff.behindBy === 0)
-    return { field: '*Changes*\nnone', warning: 'This commit is already running there.' };
-  const link = `<${diff.url}|compare>`;
+  if (diff.aheadBy === 0 && diff.behindBy === 0) return none;
+  const compare = link(diff.url, 'compare');
   if (diff.behindBy > 0 && diff.aheadBy === 0) {
     return {
-      field: `*Changes*\n${diff.behindBy} commits *behind* (${link})`,
+      field: t`${bold('Changes')}\n${diff.behindBy} commits ${bold('behind')} (${compare})`,
       warning: `This goes back ${diff.behindBy} commits from what runs now.`,
     };
   }
   const extra = diff.behindBy > 0 ? `, ${diff.behindBy} behind` : '';
-  return {
-    field: `*Changes*\n${diff.aheadBy} commit${diff.aheadBy === 1 ? '' : 's'}${extra} (${link})`,
-    warning: undefined,
-  };
+  const commits = `${diff.aheadBy} commit${diff.aheadBy === 1 ? '' : 's'}`;
+  return { field: t`${bold('Changes')}\n${commits}${extra} (${compare})`, warning: undefined };
 }
 
 export const deploy = defineCommand({
@@ -81,21 +80,20 @@ export const deploy = defineCommand({
       return undefined;
     });
     const changes = await changesSince(backends, repo, current, resolved?.sha);
-    const refText = resolved ? `\`${ref}\` → <${resolved.url}|\`${shortSha(resolved.sha)}\`>` : `\`${ref}\``;
+    const refText = resolved ? t`${code(ref)} → ${link(resolved.url, code(shortSha(resolved.sha)))}` : code(ref);
+    const sha = resolved ? t` (${code(shortSha(resolved.sha))})` : '';
     const env = catalog.environments[args.env];
     await submit(
       deployChange.plan({
         service: args.service,
         env: args.env,
         title: `Deploy ${args.service} to ${args.env}`,
-        headline:
-          `${mention(actor.userId)} wants to deploy \`${ref}\`` +
-          `${resolved ? ` (\`${shortSha(resolved.sha)}\`)` : ''} to *${args.env}*.`,
+        headline: t`${mention(actor.userId)} wants to deploy ${code(ref)}${sha} to ${bold(args.env)}.`,
         fields: [
-          `*Ref*\n${refText}`,
-          `*Running now*\n${current ? plain(current.description) : 'unknown'}`,
+          t`${bold('Ref')}\n${refText}`,
+          t`${bold('Running now')}\n${current?.description ?? 'unknown'}`,
           ...(changes.field ? [changes.field] : []),
-          ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
+          ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
         params: {
           ref,

@@ -3,12 +3,13 @@ import { defineAction } from '../src/core/action.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration, isSince, parseDuration, parseSince } from '../src/core/duration.ts';
 import { BackendError, isBackendError, UserError } from '../src/core/errors.ts';
-import { formatTime, inlineCode } from '../src/core/format.ts';
+import { formatTime } from '../src/core/format.ts';
 import { formatEvent } from '../src/core/logs/format.ts';
 import type { LogCenter } from '../src/core/logs/log-center.ts';
 import { snapshotGaps, unreadable } from '../src/core/logs/snapshot-text.ts';
 import { ACTION_STOP } from '../src/core/logs/tail-manager.ts';
 import { textMessage } from '../src/core/message.ts';
+import { bold, code, join, t } from '../src/core/text.ts';
 import { ENV, SERVICE } from './target.ts';
 
 // More than this many lines go up as a file instead of filling the channel.
@@ -22,7 +23,10 @@ function pickSource(logs: LogCenter, service: string, wanted: string | undefined
   const match = available.find((s) => s.kind === wanted);
   if (!match)
     throw new UserError(
-      `\`${service}\` has no ${wanted} logs; it has ${available.map((s) => `\`${s.kind}\``).join(', ')}.`,
+      t`${code(service)} has no ${wanted} logs; it has ${join(
+        available.map((s) => code(s.kind)),
+        ', ',
+      )}.`,
     );
   return match;
 }
@@ -107,7 +111,7 @@ export const logs = defineCommand({
     if (args.for) throw new UserError('`--for` goes with `--follow`.');
 
     const range = `${formatTime(query.since)} to ${formatTime(clock.now())}`;
-    const what = `*${args.service}* in *${args.env}*`;
+    const what = t`${bold(args.service)} in ${bold(args.env)}`;
     const snap = await source.snapshot(query, args.lines ?? 200).catch((err: unknown) => {
       // The invocation fails (and is audited so); the user learns the range is unknown, not empty.
       if (!isBackendError(err)) throw err;
@@ -115,13 +119,13 @@ export const logs = defineCommand({
       throw new BackendError(text, { cause: err });
     });
     const { events } = snap;
-    const matching = args.grep ? `, matching ${inlineCode(args.grep)}` : '';
+    const matching = args.grep ? t`, matching ${code(args.grep)}` : '';
     const count = `${events.length} line${events.length === 1 ? '' : 's'}`;
-    const summary = `${what}: ${count} from ${source.describe(target)}, ${range}${matching}.`;
+    const summary = t`${what}: ${count} from ${source.describe(target)}, ${range}${matching}.`;
     const gaps = snapshotGaps(snap, { maxLines: limits.maxLines, redact });
-    if (!events.length && !gaps.length) return reply.ephemeral(textMessage(`No log lines: ${summary}`));
+    if (!events.length && !gaps.length) return reply.ephemeral(textMessage(t`No log lines: ${summary}`));
     const head = [summary, ...gaps].map((text) => ({ type: 'text' as const, text }));
-    if (!events.length) return reply.ephemeral({ text: [summary, ...gaps].join('\n'), blocks: head });
+    if (!events.length) return reply.ephemeral({ text: join([summary, ...gaps], '\n'), blocks: head });
     const lineRedact = logs.lineRedactor();
     const lines = events.map((e) => formatEvent(e, lineRedact));
     if (lines.length <= INLINE_LINES) {
@@ -132,7 +136,7 @@ export const logs = defineCommand({
       filename: `${args.service}-${args.env}-logs.txt`,
       title: `${args.service} ${args.env} logs`,
       content: `${lines.join('\n')}\n`,
-      comment: [summary, ...gaps].join('\n'),
+      comment: join([summary, ...gaps], '\n'),
     });
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
 import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, plain, userText } from '../src/core/format.ts';
+import { bold, mention, t } from '../src/core/text.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 
 export const rollback = defineCommand({
@@ -46,11 +46,11 @@ export const rollback = defineCommand({
         service: args.service,
         env: args.env,
         title: `Roll back ${args.service} in ${args.env}`,
-        headline: `${mention(actor.userId)} wants to roll back *${args.service}* in *${args.env}*.`,
+        headline: t`${mention(actor.userId)} wants to roll back ${bold(args.service)} in ${bold(args.env)}.`,
         fields: [
-          `*Running now*\n${plain(plan.from)}`,
-          `*Back to*\n${plain(plan.to)}`,
-          ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
+          t`${bold('Running now')}\n${plan.from}`,
+          t`${bold('Back to')}\n${plan.to}`,
+          ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
         params: { plan },
         basis: current?.description,

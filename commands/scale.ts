@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
-import { mention, userText } from '../src/core/format.ts';
+import { bold, code, concat, mention, t } from '../src/core/text.ts';
 import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE } from './target.ts';
 
 const replicaCount = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
@@ -36,25 +36,30 @@ export const scale = defineCommand({
     const bounds = catalog.services[args.service]?.scale;
     if (!bounds)
       throw new UserError(
-        `\`${args.service}\` has no replica bounds: ` +
-          `set \`services.${args.service}.scale: { min, max }\` in opsdeck.yaml.`,
+        t`${code(args.service)} has no replica bounds: set ${code(
+          `services.${args.service}.scale: { min, max }`,
+        )} in opsdeck.yaml.`,
       );
     if (args.replicas < bounds.min || args.replicas > bounds.max) {
       throw new UserError(
-        `\`${args.service}\` may run between ${bounds.min} and ${bounds.max} replicas; ` +
+        concat(
+          t`${code(args.service)} may run between ${bounds.min} and ${bounds.max} replicas; `,
           `${args.replicas} is outside those bounds. Nothing was changed.`,
+        ),
       );
     }
     const status = await scalerOf(backends, args.service).status({ service: args.service, env: args.env });
     if (status.replicas === args.replicas)
       throw new UserError(
-        `\`${args.service}\` in \`${args.env}\` already runs ${args.replicas} replicas (${status.ready} ready).`,
+        t`${code(args.service)} in ${code(args.env)} already runs ${args.replicas} replicas (${status.ready} ready).`,
       );
     const hpa = status.autoscaler;
     const warnings = hpa
       ? [
-          `HorizontalPodAutoscaler \`${hpa.name}\` manages this deployment (${hpa.min}–${hpa.max} replicas) ` +
+          concat(
+            t`HorizontalPodAutoscaler ${code(hpa.name)} manages this deployment (${hpa.min}–${hpa.max} replicas) `,
             'and may undo a manual scale.',
+          ),
         ]
       : [];
     await submit(
@@ -62,14 +67,15 @@ export const scale = defineCommand({
         service: args.service,
         env: args.env,
         title: `Scale ${args.service} in ${args.env}`,
-        headline:
-          `${mention(actor.userId)} wants to scale *${args.service}* in *${args.env}* ` +
-          `from ${status.replicas} to *${args.replicas}* replicas.`,
+        headline: concat(
+          t`${mention(actor.userId)} wants to scale ${bold(args.service)} in ${bold(args.env)} `,
+          t`from ${status.replicas} to ${bold(String(args.replicas))} replicas.`,
+        ),
         fields: [
-          `*Replicas*\n${status.replicas} → ${args.replicas}`,
-          `*Ready now*\n${status.ready}`,
-          `*Bounds*\n${bounds.min}–${bounds.max}`,
-          ...(args.reason ? [`*Reason*\n${userText(args.reason)}`] : []),
+          t`${bold('Replicas')}\n${status.replicas} → ${args.replicas}`,
+          t`${bold('Ready now')}\n${status.ready}`,
+          t`${bold('Bounds')}\n${bounds.min}–${bounds.max}`,
+          ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
         params: { replicas: args.replicas },
         warnings,

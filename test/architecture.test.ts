@@ -68,6 +68,36 @@ describe('dependency rule (DESIGN §3)', () => {
     expect(offenders).toEqual([]);
   });
 
+  // Messages are chat-neutral (src/core/text.ts): a chat's syntax is written by its front end alone, which also
+  // escapes every plain string. A second front end then needs a receiver and a renderer, and nothing here.
+  it.each([
+    ['a user mention', /<@[A-Z$]/],
+    ['a channel reference', /<#[A-Z$]/],
+    ['a group mention or broadcast', /<!(subteam|channel|here|everyone|date|\$)/],
+    ['a link', /<(https?|mailto):|<\$\{[^}]*\}\|/],
+    ['an HTML entity', /&(lt|gt|amp);/],
+    ['an emoji by shortcode', /['"`]:[a-z0-9_+-]+:\s/],
+    ['mrkdwn emphasis', /['"`]\*[A-Za-z][^*\n]*\*/],
+  ])('no Slack syntax in src/core/ or commands/: %s', async (_what, syntax) => {
+    const offenders: string[] = [];
+    for (const file of [...(await sourceFiles('src/core')), ...(await sourceFiles('commands'))]) {
+      const lines = (await readFile(join(root, file), 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (syntax.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('only stored requests of earlier versions carry markup, read where they are loaded', async () => {
+    const offenders: string[] = [];
+    for (const file of [...(await sourceFiles('src/core')), ...(await sourceFiles('commands'))]) {
+      if (['src/core/text.ts', 'src/core/changes/request-envelope.ts'].includes(file)) continue;
+      if (/\{\s*(readonly\s+)?markup\??:/.test(await readFile(join(root, file), 'utf8'))) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   // The emulators are for trying opsdeck and for tests: the production entry point must not load them,
   // and the build must not contain them. The compiler follows every literal import (types included), so
   // the sandbox command reaches them through a URL it imports at run time.

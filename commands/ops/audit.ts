@@ -1,25 +1,25 @@
 import { z } from 'zod';
 import type { AuditRecord } from '../../src/core/audit-chain.ts';
+import { SYSTEM_ACTOR } from '../../src/core/audit-log.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { isSince, parseSince } from '../../src/core/duration.ts';
-import { inlineCode, mention, plain } from '../../src/core/format.ts';
 import type { Block } from '../../src/core/message.ts';
-import { unescapeSlackText } from '../../src/core/tokenize.ts';
+import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
 
 const PAGE = 20;
 
 // Audit details hold what people typed and what backends said: shown as text, never as markup.
-function describe(r: AuditRecord): string {
+function describe(r: AuditRecord): Text {
   const when = r.at.replace('T', ' ').slice(0, 16);
   const target = [r.target.service, r.target.env].filter(Boolean).join('/');
   const detail =
     typeof r.details.reason === 'string'
-      ? ` — ${plain(r.details.reason)}`
+      ? ` — ${r.details.reason}`
       : typeof r.details.text === 'string'
-        ? ` — ${inlineCode(unescapeSlackText(r.details.text))}`
+        ? t` — ${code(r.details.text)}`
         : '';
-  const who = /^[UW][A-Z0-9]+$/.test(r.actor) ? mention(r.actor) : plain(r.actor);
-  return `\`#${r.seq}\` ${when} · ${who} · *${r.action}*${target ? ` · ${target}` : ''}${detail}`;
+  const who = r.actor === SYSTEM_ACTOR ? r.actor : mention(r.actor);
+  return t`${code(`#${r.seq}`)} ${when} · ${who} · ${bold(r.action)}${target ? ` · ${target}` : ''}${detail}`;
 }
 
 export const audit = defineCommand({
@@ -70,26 +70,28 @@ export const audit = defineCommand({
     if (!page.length) {
       await reply.ephemeral({
         text: `${title}: no entries.`,
-        blocks: [{ type: 'text', text: `*${title}*\nNo entries.` }],
+        blocks: [{ type: 'text', text: t`${bold(title)}\nNo entries.` }],
       });
       return;
     }
     const blocks: Block[] = [
       { type: 'header', text: title },
-      { type: 'text', text: page.map(describe).join('\n') },
+      { type: 'text', text: join(page.map(describe), '\n') },
     ];
     if (rows.length > PAGE) {
-      const next = [
-        '/ops audit',
-        args.service,
-        args.env,
-        `--since ${args.since}`,
-        args.actor && `--actor <@${args.actor}>`,
-        `--before ${page.at(-1)!.seq}`,
-      ]
-        .filter(Boolean)
-        .join(' ');
-      blocks.push({ type: 'context', text: `Showing the newest ${PAGE}. Older: \`${next}\`` });
+      // The actor as a mention, so the command copied from here names them the way typing @name would.
+      const next = join(
+        [
+          '/ops audit',
+          args.service,
+          args.env,
+          `--since ${args.since}`,
+          args.actor && t`--actor ${mention(args.actor)}`,
+          `--before ${page.at(-1)!.seq}`,
+        ].flatMap((piece) => (piece ? [piece] : [])),
+        ' ',
+      );
+      blocks.push({ type: 'context', text: t`Showing the newest ${PAGE}. Older: ${code(next)}` });
     }
     await reply.ephemeral({ text: `${title}: ${page.length} entries`, blocks });
   },

@@ -3,6 +3,7 @@ import { type Command, commandName, defineCommand, usageOf } from '../../src/cor
 import { UserError } from '../../src/core/errors.ts';
 import type { Block } from '../../src/core/message.ts';
 import type { Permissions } from '../../src/core/policy.ts';
+import { bold, code, join, t } from '../../src/core/text.ts';
 
 function mayRun(spec: Command, roles: readonly string[], policy: Permissions): boolean {
   return spec.permission === null || policy.allowsVerbSomewhere(roles, spec.permission);
@@ -26,31 +27,32 @@ export const help = defineCommand({
     if (args.command) {
       const wanted = `/${args.command.replace(/^\//, '').toLowerCase()}`;
       const spec = visible.find((s) => commandName(s) === wanted);
-      if (!spec) throw new UserError(`No command \`${wanted}\` that you may run. \`/ops help\` lists them.`);
-      const lines = [
-        `*${commandName(spec)}*: ${spec.summary}`,
-        `Usage: \`${usageOf(spec)}\``,
-        ...spec.positionals.map((p) => `• \`${p.name}\`: ${p.help}${p.optional ? ' (optional)' : ''}`),
-        ...Object.entries(spec.flags).map(([name, f]) => `• \`--${name}\`: ${f.help}`),
-        `Examples: ${spec.examples.map((e) => `\`${e}\``).join(', ')}`,
-      ];
-      await reply.ephemeral({ text: lines.join('\n'), blocks: [{ type: 'text', text: lines.join('\n') }] });
+      if (!spec) throw new UserError(t`No command ${code(wanted)} that you may run. ${code('/ops help')} lists them.`);
+      const text = join(
+        [
+          t`${bold(commandName(spec))}: ${spec.summary}`,
+          t`Usage: ${code(usageOf(spec))}`,
+          ...spec.positionals.map((p) => t`• ${code(p.name)}: ${p.help}${p.optional ? ' (optional)' : ''}`),
+          ...Object.entries(spec.flags).map(([name, f]) => t`• ${code(`--${name}`)}: ${f.help}`),
+          t`Examples: ${join(spec.examples.map(code), ', ')}`,
+        ],
+        '\n',
+      );
+      await reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
       return;
     }
     const blocks: Block[] = [{ type: 'header', text: 'opsdeck: commands you can run' }];
     for (const spec of visible) {
       blocks.push({
         type: 'text',
-        text: `\`${usageOf(spec)}\`\n${spec.summary}. e.g. \`${spec.examples[0] ?? commandName(spec)}\``,
+        text: t`${code(usageOf(spec))}\n${spec.summary}. e.g. ${code(spec.examples[0] ?? commandName(spec))}`,
       });
     }
     const roles = actor.roles.length
-      ? `Your roles: ${actor.roles.map((r) => `\`${r}\``).join(', ')}.`
+      ? t`Your roles: ${join(actor.roles.map(code), ', ')}.`
       : 'You have no opsdeck role yet; ask the platform team to add you to one in opsdeck.yaml.';
-    blocks.push({
-      type: 'context',
-      text: `${roles} \`/ops whoami\` shows what they allow; \`/ops help <command>\` explains one command.`,
-    });
+    const more = t`${code('/ops whoami')} shows what they allow; ${code('/ops help <command>')} explains one command.`;
+    blocks.push({ type: 'context', text: t`${roles} ${more}` });
     await reply.ephemeral({ text: `opsdeck: ${visible.length} commands you can run`, blocks });
   },
 });

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { defineCommand } from '../../src/core/command.ts';
 import { parseDuration } from '../../src/core/duration.ts';
 import { UserError } from '../../src/core/errors.ts';
-import { formatTime, mention, userText } from '../../src/core/format.ts';
+import { formatTime } from '../../src/core/format.ts';
 import { textMessage } from '../../src/core/message.ts';
+import { code, emoji, join, mention, t } from '../../src/core/text.ts';
 import { ENV, SERVICE } from '../target.ts';
 
 export const lock = defineCommand({
@@ -40,8 +41,9 @@ export const lock = defineCommand({
     if (!result.acquired) {
       const held = result.lock;
       throw new UserError(
-        `\`${args.service}/${args.env}\` is already locked by ${mention(held.owner)} ` +
-          `since ${formatTime(held.createdAt)}: ${userText(held.reason)}`,
+        t`${code(`${args.service}/${args.env}`)} is already locked by ${mention(held.owner)} since ${formatTime(
+          held.createdAt,
+        )}: ${held.reason}`,
       );
     }
     try {
@@ -57,11 +59,10 @@ export const lock = defineCommand({
       await locks.releaseLock(args.service, args.env);
       throw err;
     }
-    const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : ' until `/ops unlock`';
+    const until = wanted.expiresAt ? ` until ${formatTime(wanted.expiresAt)}` : t` until ${code('/ops unlock')}`;
+    const what = code(`${args.service}/${args.env}`);
     await reply.inChannel(
-      textMessage(
-        `:lock: ${mention(actor.userId)} locked \`${args.service}/${args.env}\`${until}: ${userText(args.reason)}`,
-      ),
+      textMessage(t`${emoji('lock')} ${mention(actor.userId)} locked ${what}${until}: ${args.reason}`),
     );
   },
 });
@@ -79,7 +80,7 @@ export const unlock = defineCommand({
   needs: ['locks', 'clock', 'audit'],
   async handler({ args, actor, invocationId, deps: { locks, clock, audit }, reply }) {
     const held = await locks.getLock(args.service, args.env, clock.now());
-    if (!held) throw new UserError(`\`${args.service}/${args.env}\` is not locked.`);
+    if (!held) throw new UserError(t`${code(`${args.service}/${args.env}`)} is not locked.`);
     // Audited before it is released: an unlock that cannot be recorded does not happen.
     await audit.require({
       actor: actor.userId,
@@ -89,11 +90,9 @@ export const unlock = defineCommand({
       details: { owner: held.owner, reason: held.reason },
     });
     const released = (await locks.releaseLock(args.service, args.env)) ?? held;
-    const whose =
-      released.owner === actor.userId ? '' : ` (locked by ${mention(released.owner)}: ${userText(released.reason)})`;
-    await reply.inChannel(
-      textMessage(`:unlock: ${mention(actor.userId)} unlocked \`${args.service}/${args.env}\`${whose}.`),
-    );
+    const whose = released.owner === actor.userId ? '' : t` (locked by ${mention(released.owner)}: ${released.reason})`;
+    const what = code(`${args.service}/${args.env}`);
+    await reply.inChannel(textMessage(t`${emoji('unlock')} ${mention(actor.userId)} unlocked ${what}${whose}.`));
   },
 });
 
@@ -113,16 +112,14 @@ export const locks = defineCommand({
     if (!held.length) return reply.ephemeral(textMessage('No locks.'));
     const lines = held.map((l) => {
       const until = l.expiresAt ? `, until ${formatTime(l.expiresAt)}` : '';
-      return (
-        `• \`${l.service}/${l.env}\` by ${mention(l.owner)} since ${formatTime(l.createdAt)}${until}: ` +
-        userText(l.reason)
-      );
+      const since = formatTime(l.createdAt);
+      return t`• ${code(`${l.service}/${l.env}`)} by ${mention(l.owner)} since ${since}${until}: ${l.reason}`;
     });
     await reply.ephemeral({
       text: `${held.length} locks`,
       blocks: [
         { type: 'header', text: 'Locks' },
-        { type: 'text', text: lines.join('\n') },
+        { type: 'text', text: join(lines, '\n') },
       ],
     });
   },

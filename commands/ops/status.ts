@@ -2,27 +2,28 @@ import { z } from 'zod';
 import type { Capabilities } from '../../src/core/capabilities.ts';
 import { envelopeOf } from '../../src/core/changes/request-envelope.ts';
 import { defineCommand } from '../../src/core/command.ts';
-import { formatTime, mention, plain, userText } from '../../src/core/format.ts';
+import { formatTime } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
+import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
 import { SERVICE } from '../target.ts';
 
 type StatusDeps = Pick<Capabilities, 'backends' | 'requests' | 'locks' | 'clock' | 'catalog'>;
 
-async function describeEnv(deps: StatusDeps, service: string, env: string): Promise<string> {
+async function describeEnv(deps: StatusDeps, service: string, env: string): Promise<Text> {
   const { backends, requests, locks, clock, catalog } = deps;
   const now = clock.now();
-  const lines: string[] = [];
+  const lines: Text[] = [];
   const running = await backends
     .deployer(service)
     ?.current({ service, env })
     .catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
-  lines.push(`*Version:* ${running ? plain(running.description) : 'unknown'}`);
+  lines.push(t`${bold('Version:')} ${running?.description ?? 'unknown'}`);
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);
     const autoscaled = s?.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : '';
-    lines.push(`*Replicas:* ${s ? `${s.ready}/${s.replicas} ready${autoscaled}` : 'unknown'}`);
+    lines.push(t`${bold('Replicas:')} ${s ? `${s.ready}/${s.replicas} ready${autoscaled}` : 'unknown'}`);
   }
   const [done] = await requests.listRequests({
     service,
@@ -34,17 +35,23 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
   });
   if (done)
     lines.push(
-      `*Last change:* ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} ` +
-        `at ${formatTime(done.updatedAt)}`,
+      t`${bold('Last change:')} ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(
+        done.updatedAt,
+      )}`,
     );
   const lock = await locks.getLock(service, env, now);
-  if (lock) lines.push(`*Locked* by ${mention(lock.owner)}: ${userText(lock.reason)}`);
+  if (lock) lines.push(t`${bold('Locked')} by ${mention(lock.owner)}: ${lock.reason}`);
   const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
-  if (freeze) lines.push(`*Frozen:* \`${freeze.name}\` until ${formatTime(freeze.endsAt)}`);
+  if (freeze) lines.push(t`${bold('Frozen:')} ${code(freeze.name)} until ${formatTime(freeze.endsAt)}`);
   const pending = await requests.listRequests({ service, env, states: ['pending', 'approved', 'running'] });
   if (pending.length)
-    lines.push(`*In progress:* ${pending.map((r) => `${r.kind} by ${mention(r.requester)} (${r.state})`).join(', ')}`);
-  return lines.join('\n');
+    lines.push(
+      t`${bold('In progress:')} ${join(
+        pending.map((r) => t`${r.kind} by ${mention(r.requester)} (${r.state})`),
+        ', ',
+      )}`,
+    );
+  return join(lines, '\n');
 }
 
 export const status = defineCommand({
@@ -67,7 +74,7 @@ export const status = defineCommand({
       : (deps.catalog.services[args.service]?.environments ?? Object.keys(deps.catalog.environments));
     const blocks: Block[] = [{ type: 'header', text: `Status of ${args.service}` }];
     for (const env of envs)
-      blocks.push({ type: 'text', text: `*${env}*\n${await describeEnv(deps, args.service, env)}` });
+      blocks.push({ type: 'text', text: t`${bold(env)}\n${await describeEnv(deps, args.service, env)}` });
     await reply.ephemeral({ text: `Status of ${args.service}`, blocks });
   },
 });

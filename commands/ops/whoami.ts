@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../src/core/command.ts';
+import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
 
 export const whoami = defineCommand({
   family: 'ops',
@@ -13,25 +14,19 @@ export const whoami = defineCommand({
   mutating: false,
   needs: ['permissions', 'catalog'],
   async handler({ actor, deps: { permissions: policy, catalog }, reply }) {
-    const lines = [`You are <@${actor.userId}>.`];
+    const lines: Text[] = [t`You are ${mention(actor.userId)}.`];
     if (!actor.roles.length) {
       lines.push(
         'You hold no opsdeck role, so every command that needs a permission is refused. ' +
           'Ask the platform team to add you to a role in opsdeck.yaml.',
       );
     }
-    for (const role of actor.roles)
-      lines.push(
-        `• *${role}*: ${policy
-          .grantsOf(role)
-          .map((g) => `\`${g}\``)
-          .join(', ')}`,
-      );
+    for (const role of actor.roles) lines.push(t`• ${bold(role)}: ${join(policy.grantsOf(role).map(code), ', ')}`);
     const approvals = Object.entries(catalog.environments)
       .filter(([, env]) => env.approval?.from.some((r) => actor.roles.includes(r)))
-      .map(([name]) => `\`${name}\``);
-    if (approvals.length) lines.push(`You can approve other people's requests in ${approvals.join(', ')}.`);
-    const text = lines.join('\n');
+      .map(([name]) => code(name));
+    if (approvals.length) lines.push(t`You can approve other people's requests in ${join(approvals, ', ')}.`);
+    const text = join(lines, '\n');
     await reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
   },
 });

@@ -5,6 +5,7 @@ import type { CommandList } from '../../src/core/command-list.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { clearWinner } from '../../src/core/runbooks/search.ts';
 import { stepKey, type Step } from '../../src/core/runbooks/steps.ts';
+import { bold, code, join, t } from '../../src/core/text.ts';
 import { tokenize } from '../../src/core/tokenize.ts';
 import { choicesMessage, POST, RUN, runbookMessage, SHOW, type StepInfo } from './view.ts';
 
@@ -43,29 +44,30 @@ export const runbook = defineCommand({
       if (matches.length === 1)
         return reply.ephemeral(runbookMessage(matches[0]!, { steps: stepInfo(commands), offerPost: true }));
       if (matches.length > 1)
-        return reply.ephemeral(choicesMessage(`Runbooks for the alert \`${args.alert}\`:`, matches.slice(0, 5)));
+        return reply.ephemeral(choicesMessage(t`Runbooks for the alert ${code(args.alert)}:`, matches.slice(0, 5)));
       const near = index.search(args.alert, 5).map((h) => h.runbook);
       if (!near.length)
         throw new UserError(
-          `No runbook maps the alert \`${args.alert}\`. Add it to a runbook's \`alerts\` front matter.`,
+          t`No runbook maps the alert ${code(args.alert)}. Add it to a runbook's ${code('alerts')} front matter.`,
         );
-      return reply.ephemeral(choicesMessage(`No runbook maps the alert \`${args.alert}\`. Closest matches:`, near));
+      return reply.ephemeral(choicesMessage(t`No runbook maps the alert ${code(args.alert)}. Closest matches:`, near));
     }
     if (!args.query) {
       const groups = index
         .byService()
-        .map((g) => `*${g.service ?? 'general'}*: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
+        .map((g) => t`${bold(g.service ?? 'general')}: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
       if (!groups.length) throw new UserError(`No runbooks found in ${runbooks.describe()}.`);
-      const text = `Runbooks by service (\`/runbook <words>\` to open one):\n${groups.join('\n')}`;
+      const text = t`Runbooks by service (${code('/runbook <words>')} to open one):\n${join(groups, '\n')}`;
       return reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
     }
     const hits = index.search(args.query, 5);
-    if (!hits.length) throw new UserError(`No runbook matches \`${args.query}\`. \`/runbook\` lists them all.`);
+    if (!hits.length)
+      throw new UserError(t`No runbook matches ${code(args.query)}. ${code('/runbook')} lists them all.`);
     if (clearWinner(hits))
       return reply.ephemeral(runbookMessage(hits[0]!.runbook, { steps: stepInfo(commands), offerPost: true }));
     await reply.ephemeral(
       choicesMessage(
-        `Runbooks matching \`${args.query}\`:`,
+        t`Runbooks matching ${code(args.query)}:`,
         hits.map((h) => h.runbook),
       ),
     );

@@ -1,8 +1,7 @@
-import { inlineCode, link, plain } from '../../src/core/format.ts';
-import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import { stepKey, uniqueSteps, type Step } from '../../src/core/runbooks/steps.ts';
 import type { Block, Button, Message } from '../../src/core/message.ts';
+import { bold, code, join, link, t, type Text } from '../../src/core/text.ts';
 
 export const SHOW = 'opsdeck.runbook.show';
 export const POST = 'opsdeck.runbook.post';
@@ -10,20 +9,21 @@ export const RUN = 'opsdeck.runbook.run';
 
 const MAX_STEPS = 20;
 const PER_ROW = 5;
-// Slack allows 50 blocks: header, meta, a steps title, step rows and the post button come first.
-const BODY_BLOCKS = 50 - 4 - Math.ceil(MAX_STEPS / PER_ROW);
 
-function meta(rb: Runbook): string {
-  // Front matter is text, not markup: a runbook from a shared repository must not ping anyone.
+// Front matter is text, not markup: a runbook from a shared repository must not ping anyone.
+function meta(rb: Runbook): Text {
   const parts = [
-    rb.severity && `severity *${rb.severity}*`,
-    rb.owner && `owner ${plain(rb.owner)}`,
-    rb.updated && `updated ${plain(rb.updated)}`,
-    rb.services.length ? `services ${rb.services.map(inlineCode).join(', ')}` : undefined,
-    rb.alerts.length ? `alerts ${rb.alerts.map(inlineCode).join(', ')}` : undefined,
-    rb.url ? link(rb.url, 'source') : inlineCode(`runbooks/${rb.path}`),
+    rb.severity && t`severity ${bold(rb.severity)}`,
+    rb.owner && `owner ${rb.owner}`,
+    rb.updated && `updated ${rb.updated}`,
+    rb.services.length ? t`services ${join(rb.services.map(code), ', ')}` : undefined,
+    rb.alerts.length ? t`alerts ${join(rb.alerts.map(code), ', ')}` : undefined,
+    rb.url ? link(rb.url, 'source') : code(`runbooks/${rb.path}`),
   ];
-  return parts.filter(Boolean).join(' · ');
+  return join(
+    parts.flatMap((part) => (part ? [part] : [])),
+    ' · ',
+  );
 }
 
 /** What the view needs to know of a step: whether it can run here, and whether running it changes something. */
@@ -42,9 +42,7 @@ function stepButton(rb: Runbook, step: Step, index: number, info: StepInfo): But
     ...button,
     confirm: {
       title: 'Run this step?',
-      text:
-        `Runs \`${step.command.replace(/`/g, "'")}\` as you. ` +
-        'It goes through the same checks and approvals as typing it.',
+      text: t`Runs ${code(step.command)} as you. It goes through the same checks and approvals as typing it.`,
       confirm: 'Run',
       deny: 'Back',
     },
@@ -58,7 +56,7 @@ function stepRows(rb: Runbook, info: StepInfo): Block[] {
     .slice(0, MAX_STEPS);
   if (!steps.length) return [];
   const rows: Block[] = [
-    { type: 'text', text: '*Run a step* (as you, with your permissions; changes still need approval):' },
+    { type: 'text', text: t`${bold('Run a step')} (as you, with your permissions; changes still need approval):` },
   ];
   for (let i = 0; i < steps.length; i += PER_ROW) {
     rows.push({ type: 'actions', buttons: steps.slice(i, i + PER_ROW).map((s, j) => stepButton(rb, s, i + j, info)) });
@@ -68,17 +66,11 @@ function stepRows(rb: Runbook, info: StepInfo): Block[] {
 
 /** A runbook as a message: header, facts, the body, and its steps as Run buttons. */
 export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: boolean }): Message {
-  let body = markdownToBlocks(rb.body, { sourceUrl: rb.url, title: rb.title });
-  if (body.length > BODY_BLOCKS) {
-    body = [
-      ...body.slice(0, BODY_BLOCKS - 1),
-      { type: 'context', text: `…continued in ${rb.url ? `<${rb.url}|the source>` : `\`runbooks/${rb.path}\``}` },
-    ];
-  }
+  const continued = t`…continued in ${rb.url ? link(rb.url, 'the source') : code(`runbooks/${rb.path}`)}`;
   const blocks: Block[] = [
     { type: 'header', text: rb.title },
     { type: 'context', text: meta(rb) },
-    ...body,
+    { type: 'markdown', text: rb.body, title: rb.title, continued },
     ...stepRows(rb, opts.steps),
   ];
   if (opts.offerPost)
@@ -89,11 +81,11 @@ export function runbookMessage(rb: Runbook, opts: { steps: StepInfo; offerPost: 
   return { text: `Runbook: ${rb.title}`, blocks };
 }
 
-export function choicesMessage(title: string, runbooks: readonly Runbook[]): Message {
+export function choicesMessage(title: Text, runbooks: readonly Runbook[]): Message {
   const lines = runbooks.map((rb, i) => {
-    const services = rb.services.length ? ` (${plain(rb.services.join(', '))})` : '';
-    const alerts = rb.alerts.length ? ` · alerts ${rb.alerts.map(inlineCode).join(', ')}` : '';
-    return `${i + 1}. *${plain(rb.title)}*${services}${alerts}`;
+    const services = rb.services.length ? ` (${rb.services.join(', ')})` : '';
+    const alerts = rb.alerts.length ? t` · alerts ${join(rb.alerts.map(code), ', ')}` : '';
+    return t`${i + 1}. ${bold(rb.title)}${services}${alerts}`;
   });
   const buttons: Button[] = runbooks.map((rb, i) => ({
     actionId: `${SHOW}.${i}`,
@@ -103,7 +95,7 @@ export function choicesMessage(title: string, runbooks: readonly Runbook[]): Mes
   return {
     text: title,
     blocks: [
-      { type: 'text', text: `${title}\n${lines.join('\n')}` },
+      { type: 'text', text: t`${title}\n${join(lines, '\n')}` },
       { type: 'actions', buttons },
     ],
   };

@@ -8,25 +8,26 @@ export interface ApproverSources {
   permissions: Permissions;
   directory: Directory;
 }
-import { mention } from './format.ts';
+import { group, type Inline, mention } from './text.ts';
 
-/** Mentions for everyone who can approve changes to `env`: user ids directly, groups by their id. */
-export async function approversToNotify(sources: ApproverSources, env: string): Promise<string[]> {
+/** Mentions for everyone who can approve changes to `env`: people directly, user groups by the chat's id. */
+export async function approversToNotify(sources: ApproverSources, env: string): Promise<Inline[]> {
   const roles =
     sources.catalog.environments[env]?.approval?.from ??
     sources.permissions.roleNames.filter((r) => sources.permissions.allowsVerbSomewhere([r], 'breakglass'));
-  const out = new Set<string>();
+  const out = new Map<string, Inline>();
   for (const role of roles) {
     for (const member of sources.permissions.membersOf(role)) {
       if (!member.startsWith('@')) {
-        out.add(mention(member));
+        out.set(member, mention(member));
         continue;
       }
+      // A group the chat does not know is named as written, so the message still says who should look.
       const id = await sources.directory.groupId(member.slice(1));
-      out.add(id ? `<!subteam^${id}>` : member);
+      out.set(member, id ? group(id) : member);
     }
   }
-  return [...out];
+  return [...out.values()];
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Command } from './command.ts';
 import { checkGuards, type GuardVerdict } from './guards.ts';
 import type { Permission } from './permission.ts';
 import type { Permissions, ResolvedRoles } from './policy.ts';
+import { channel, code, join, t, type Text } from './text.ts';
 
 export interface Target {
   service?: string | undefined;
@@ -18,16 +19,16 @@ export function denial(
   held: ResolvedRoles,
   target: Target,
   channelId: string,
-): string | undefined {
+): Text | undefined {
   const { permissions, catalog } = deps;
   if (command.permission !== null) {
     const need: Permission = { verb: command.permission, service: target.service, env: target.env };
     if (!permissions.allows(held.roles, need)) return permissions.denialReason(held.roles, need, held.unverified);
   }
-  const channels = target.env ? catalog.environments[target.env]?.channels : undefined;
-  if (command.mutating && channels?.length && !channels.includes(channelId)) {
-    const where = channels.map((c) => `<#${c}>`).join(' or ');
-    return `changes to \`${target.env}\` are only accepted in ${where}`;
+  const env = target.env;
+  const channels = env ? catalog.environments[env]?.channels : undefined;
+  if (env && command.mutating && channels?.length && !channels.includes(channelId)) {
+    return t`changes to ${code(env)} are only accepted in ${join(channels.map(channel), ' or ')}`;
   }
   return undefined;
 }

@@ -11,12 +11,12 @@ import type { ChangePlan } from './changes/define-change.ts';
 import type { ChangeFlow } from './changes/change-flow.ts';
 import { type Command, commandName } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
-import { userText } from './format.ts';
 import type { GuardVerdict } from './guards.ts';
 import { newId } from './ids.ts';
-import { textMessage } from './message.ts';
+import { type Message, textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Policy } from './policy.ts';
+import { code, emoji, plainText, t } from './text.ts';
 import { tokenize } from './tokenize.ts';
 import { withWorkingNotice } from './working-notice.ts';
 
@@ -113,7 +113,10 @@ export class Dispatcher {
         return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
       }
       log.error({ err }, 'button action failed');
-      await safeReply(log, click.reply.ephemeral(textMessage(`:x: Something went wrong (ref \`${invocationId}\`).`)));
+      await safeReply(
+        log,
+        click.reply.ephemeral(textMessage(t`${emoji('x')} Something went wrong (ref ${code(invocationId)}).`)),
+      );
     }
   }
 
@@ -127,9 +130,10 @@ export class Dispatcher {
       // Backend failures are written for people (what failed, what the system said); anything else is a bug.
       // A failed change changed nothing (drivers that fail halfway say so themselves); a read is just a failed read.
       const unchanged = (command as Command | undefined)?.mutating ? ' Nothing was changed' : '';
+      const ref = code(invocationId);
       const text = isBackendError(err)
-        ? `:x: ${userText(err.message)}${unchanged} (ref \`${invocationId}\`).`
-        : `:x: Something went wrong (ref \`${invocationId}\`). The details are in opsdeck's log under that reference.`;
+        ? t`${emoji('x')} ${err.text}${unchanged} (ref ${ref}).`
+        : t`${emoji('x')} Something went wrong (ref ${ref}). The details are in opsdeck's log under that reference.`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed' as const;
     });
@@ -168,21 +172,24 @@ export class Dispatcher {
     const { roles, unverified } = await this.#deps.policy.resolve(inv.userId);
     const refused = denial(capabilities, command, { roles, unverified }, target, inv.channelId);
     if (refused) {
-      await audit('command.denied', { reason: refused });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:no_entry: You can't run \`${name}\` here: ${refused}.`)));
+      await audit('command.denied', { reason: plainText(refused) });
+      await safeReply(
+        log,
+        inv.reply.ephemeral(textMessage(t`${emoji('no_entry')} You can't run ${code(name)} here: ${refused}.`)),
+      );
       return 'denied';
     }
     const guarded: GuardVerdict = command.guarded
       ? await guard(capabilities, args, roles, target, inv.userId)
       : { reasons: [] };
     if (guarded.blocked) {
-      await audit('command.denied', { reason: guarded.blocked });
-      await safeReply(log, inv.reply.ephemeral(textMessage(`:lock: ${guarded.blocked}.`)));
+      await audit('command.denied', { reason: plainText(guarded.blocked) });
+      await safeReply(log, inv.reply.ephemeral(textMessage(t`${emoji('lock')} ${guarded.blocked}.`)));
       return 'denied';
     }
     if (!(await audit('command.accepted', { roles })) && command.mutating) {
-      const ref = `(ref \`${invocationId}\`)`;
-      const text = `:no_entry: Refused: the audit log cannot be written, so nothing was changed ${ref}.`;
+      const refused = 'Refused: the audit log cannot be written, so nothing was changed';
+      const text = t`${emoji('no_entry')} ${refused} (ref ${code(invocationId)}).`;
       await safeReply(log, inv.reply.ephemeral(textMessage(text)));
       return 'failed';
     }
@@ -243,9 +250,9 @@ export class Dispatcher {
   }
 }
 
-function userErrorMessage(err: UserError): ReturnType<typeof textMessage> {
-  const usage = err.usage ? `\nUsage: \`${err.usage}\`` : '';
-  return textMessage(`:warning: ${err.message}${usage}`);
+function userErrorMessage(err: UserError): Message {
+  const usage = err.usage ? t`\nUsage: ${code(err.usage)}` : '';
+  return textMessage(t`${emoji('warning')} ${err.text}${usage}`);
 }
 
 async function safeReply(log: Logger, sending: Promise<void>): Promise<void> {

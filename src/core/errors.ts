@@ -1,9 +1,14 @@
+import { plainText, type Text } from './text.ts';
+
 /** An error whose message is written for the person who typed the command; shown as is. */
 export class UserError extends Error {
+  /** The message as shown in chat; `message` is the same as plain text, for logs and the terminal. */
+  readonly text: Text;
   readonly usage: string | undefined;
-  constructor(message: string, usage?: string) {
-    super(message);
+  constructor(text: Text, usage?: string) {
+    super(plainText(text));
     this.name = 'UserError';
+    this.text = text;
     this.usage = usage;
   }
 }
@@ -17,9 +22,11 @@ export function isUserError(err: unknown): err is UserError {
  * message names the operation and what the system said, so it is shown to the user as written.
  */
 export class BackendError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly text: Text;
+  constructor(text: Text, options?: { cause?: unknown }) {
+    super(plainText(text), options);
     this.name = 'BackendError';
+    this.text = text;
   }
 }
 
@@ -29,8 +36,8 @@ export function isBackendError(err: unknown): err is BackendError {
 
 /** A refusal whose audit entry the thrower already wrote, so the dispatcher does not write a second one. */
 export class AuditedRefusal extends UserError {
-  constructor(message: string) {
-    super(message);
+  constructor(text: Text) {
+    super(text);
     this.name = 'AuditedRefusal';
   }
 }

@@ -1,15 +1,16 @@
 import type { LockStore } from '../ports/store.ts';
 import type { Catalog } from './catalog.ts';
-import { formatTime, mention, userText } from './format.ts';
+import { formatTime } from './format.ts';
 import { activeFreeze } from './freeze.ts';
+import { code, join, mention, t, type Text } from './text.ts';
 
 export interface GuardVerdict {
   /** Why the change is blocked, with what to do about it; undefined when nothing blocks it. */
-  blocked?: string | undefined;
+  blocked?: Text | undefined;
   /** Each lock or freeze in the way, without advice: for messages where `--force` is no option. */
-  reasons: string[];
+  reasons: Text[];
   /** What `--force` passed, for the break-glass flag in the message and audit. */
-  forced?: string | undefined;
+  forced?: Text | undefined;
 }
 
 /**
@@ -27,26 +28,32 @@ export async function checkGuards(input: {
   force: boolean;
   canBreakGlass: boolean;
 }): Promise<GuardVerdict> {
-  const { store, catalog, now, service, env, actor, force, canBreakGlass } = input;
-  const reasons: string[] = [];
-  const lock = await store.getLock(service, env, now);
-  if (lock && lock.owner !== actor) {
+  const reasons: Text[] = [];
+  const target = code(`${input.service}/${input.env}`);
+  const lock = await input.store.getLock(input.service, input.env, input.now);
+  if (lock && lock.owner !== input.actor) {
     const until = lock.expiresAt ? ` until ${formatTime(lock.expiresAt)}` : '';
     reasons.push(
-      `\`${service}/${env}\` is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ` +
-        userText(lock.reason),
+      t`${target} is locked by ${mention(lock.owner)} since ${formatTime(lock.createdAt)}${until}: ${lock.reason}`,
     );
   }
-  const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
-  if (freeze) reasons.push(`\`${env}\` is in the \`${freeze.name}\` change freeze until ${formatTime(freeze.endsAt)}`);
+  const freeze = activeFreeze(input.catalog.environments[input.env]?.freezes, input.now);
+  if (freeze)
+    reasons.push(t`${code(input.env)} is in the ${code(freeze.name)} change freeze until ${formatTime(freeze.endsAt)}`);
   if (!reasons.length) return { reasons };
-  const what = reasons.join('; ');
-  if (force && canBreakGlass) return { forced: what, reasons };
-  if (force)
+  const what = join(reasons, '; ');
+  if (input.force && input.canBreakGlass) return { forced: what, reasons };
+  if (input.force)
     return {
-      blocked: `${what}. \`--force\` needs the \`breakglass\` permission for \`${service}/${env}\``,
+      blocked: t`${what}. ${code('--force')} needs the ${code('breakglass')} permission for ${target}`,
       reasons,
     };
-  const unlock = lock && lock.owner !== actor ? ` \`/ops unlock ${service} ${env}\` when it is safe, or` : '';
-  return { blocked: `${what}.${unlock} add \`--force\` for an emergency (needs \`breakglass\`)`, reasons };
+  const unlock =
+    lock && lock.owner !== input.actor
+      ? t` ${code(`/ops unlock ${input.service} ${input.env}`)} when it is safe, or`
+      : '';
+  return {
+    blocked: t`${what}.${unlock} add ${code('--force')} for an emergency (needs ${code('breakglass')})`,
+    reasons,
+  };
 }

@@ -1,34 +1,42 @@
+import type { Text } from './text.ts';
+
 /**
- * A chat-neutral message: handlers build these and the Slack layer renders them to Block Kit,
- * enforcing Slack's size limits in one place. Text is mrkdwn: anything in it that came from outside
- * (a log line, a backend's message, a reason someone typed) goes through `plain()` or `userText()`.
+ * A chat-neutral message: handlers build these and the chat front end renders them (Slack: Block Kit),
+ * enforcing its size limits in one place. Every text is `Text`: plain strings and structured parts, so
+ * nothing here is written in a chat's syntax and text from outside needs no escaping by its caller.
  */
 export type Block =
-  | { type: 'header'; text: string }
-  | { type: 'text'; text: string }
-  | { type: 'fields'; fields: string[] }
-  | { type: 'context'; text: string }
+  | { type: 'header'; text: Text }
+  | { type: 'text'; text: Text }
+  | { type: 'fields'; fields: Text[] }
+  | { type: 'context'; text: Text }
   /** Plain text shown monospaced (log lines, command output): never markup, escaped when rendered. */
   | { type: 'code'; text: string }
+  /**
+   * A document written in Markdown (a runbook's body), rendered the chat's way. When the chat cannot show
+   * all of it, it shows as much as fits and then `continued` (where to read the rest). A leading heading
+   * that repeats `title` is left out: the message's header shows it already.
+   */
+  | { type: 'markdown'; text: string; continued: Text; title?: string | undefined }
   | { type: 'divider' }
   | { type: 'actions'; buttons: Button[] };
 
 export interface Button {
-  /** Must start with `opsdeck.`; the Slack layer routes clicks by it. */
+  /** Must start with `opsdeck.`; the front end routes clicks by it. */
   actionId: string;
-  label: string;
+  label: Text;
   /** Only an opaque id: everything else is looked up and re-checked at click time. */
   value: string;
   style?: 'primary' | 'danger';
-  confirm?: { title: string; text: string; confirm: string; deny: string };
+  confirm?: { title: Text; text: Text; confirm: Text; deny: Text };
 }
 
 export interface Message {
   /** Plain fallback text for notifications and clients without blocks. */
-  text: string;
+  text: Text;
   blocks?: Block[];
 }
 
-export function textMessage(text: string): Message {
+export function textMessage(text: Text): Message {
   return { text, blocks: [{ type: 'text', text }] };
 }

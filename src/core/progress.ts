@@ -2,6 +2,7 @@ import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { textMessage } from './message.ts';
+import type { Text } from './text.ts';
 
 /**
  * One progress message in the request's thread, edited in place rather than flooding the thread.
@@ -17,16 +18,17 @@ export function progressReporter(options: {
 }) {
   let ts: string | undefined;
   let lastAt = 0;
-  let latest = '';
-  let shown = '';
+  let latest: Text = '';
+  // Compared by content: the same line built twice is not edited again.
+  let shown = JSON.stringify(latest);
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
 
   const flush = () => {
     timer = undefined;
     const text = latest;
-    if (text === shown) return chain;
-    shown = text;
+    if (JSON.stringify(text) === shown) return chain;
+    shown = JSON.stringify(text);
     lastAt = options.clock.now().getTime();
     chain = chain
       .then(async () => {
@@ -38,7 +40,7 @@ export function progressReporter(options: {
   };
 
   return {
-    async report(text: string): Promise<void> {
+    async report(text: Text): Promise<void> {
       latest = text;
       const wait = lastAt + options.minGapMs - options.clock.now().getTime();
       // Never waits for Slack: a slow chat API must not slow the change it reports on.
@@ -49,7 +51,7 @@ export function progressReporter(options: {
         timer = setTimeout(() => void flush(), wait);
       }
     },
-    async close(text: string): Promise<void> {
+    async close(text: Text): Promise<void> {
       if (timer) clearTimeout(timer);
       latest = text;
       await flush();

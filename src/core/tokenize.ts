@@ -1,4 +1,5 @@
 import { UserError } from './errors.ts';
+import { code, t } from './text.ts';
 
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -20,34 +21,18 @@ export interface Token {
   quoted: boolean;
 }
 
-/**
- * Slack sends command text with `&`, `<`, `>` escaped and mentions wrapped:
- * `<@U123|alice>`, `<!subteam^S1|@sre>`, `<#C1|deploys>`, `<https://x|label>`.
- * Reduce them to what a person typed and meant: a user id, `@handle`, a channel id, a URL.
- */
-export function unescapeSlackText(text: string): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/<!subteam\^[A-Z0-9]+\|(@[^>]+)>/g, '$1')
-    .replace(/<#([CG][A-Z0-9]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 // Tabs and newlines are whitespace; every other control character is refused.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to find control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this is for.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-export function tokenize(raw: string): Token[] {
-  if (raw.length > MAX_TEXT_LENGTH) {
-    throw new UserError(`That command is too long (${raw.length} characters; the limit is ${MAX_TEXT_LENGTH}).`);
+/** Splits what a person typed into words, honouring quotes; chat markup was already turned into text. */
+export function tokenize(text: string): Token[] {
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new UserError(`That command is too long (${text.length} characters; the limit is ${MAX_TEXT_LENGTH}).`);
   }
-  if (CONTROL.test(raw)) {
+  if (CONTROL.test(text)) {
     throw new UserError('That command contains control characters; retype it as plain text.');
   }
-  const text = unescapeSlackText(raw);
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -65,7 +50,7 @@ export function tokenize(raw: string): Token[] {
         continue;
       }
       const end = findClose(text, i + 1, close!);
-      if (end < 0) throw new UserError(`Unclosed quote ${text[i]} in \`${raw}\`.`);
+      if (end < 0) throw new UserError(t`Unclosed quote ${text[i]!} in ${code(text)}.`);
       // Only a quote at the token's start makes it a value: `--reason="a b"` is still a flag.
       if (value === '') quoted = true;
       value += text.slice(i + 1, end);

@@ -1,8 +1,9 @@
 import type { Replier } from '../ports/chat.ts';
 import type { Logger } from '../ports/logger.ts';
 import { type Message, textMessage } from './message.ts';
+import { emoji, t } from './text.ts';
 
-const NOTICE = ':hourglass_flowing_sand: Working on it… the systems behind this command are slow to answer.';
+const NOTICE = t`${emoji('hourglass_flowing_sand')} Working on it… the systems behind this command are slow to answer.`;
 
 /**
  * A replier that tells the user "working on it" when a command has said nothing for `afterMs` (a slow

@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Route } from '../observability/health.ts';
 import type { PromMetrics } from '../observability/metrics.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { unescapeSlackText } from './incoming-text.ts';
 import { slackIntake } from './intake.ts';
 import { responseUrlReplier } from './replier.ts';
 
@@ -116,7 +117,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     if (!(await once(command.trigger_id))) return;
     void dispatcher.dispatch({
       family: command.command.replace(/^\//, '').toLowerCase(),
-      text: command.text ?? '',
+      text: unescapeSlackText(command.text ?? ''),
       userId: command.user_id,
       channelId: command.channel_id,
       reply: responseUrlReplier(respond, opts.redactor),

@@ -1,7 +1,9 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Message } from '../core/message.ts';
+import type { Text } from '../core/text.ts';
 import type { Redactor } from '../core/redact.ts';
 import { type Chat, ChatError } from '../ports/chat.ts';
+import { toMrkdwn } from './mrkdwn.ts';
 import { renderMessage } from './render.ts';
 
 /**
@@ -35,7 +37,7 @@ export class SlackChat implements Chat {
 
   async upload(
     channel: string,
-    file: { filename: string; title: string; content: string; comment: string },
+    file: { filename: string; title: string; content: string; comment: Text },
     threadTs?: string,
   ): Promise<void> {
     await this.#client
@@ -44,7 +46,7 @@ export class SlackChat implements Chat {
         filename: file.filename,
         title: this.#redactor.text(file.title),
         content: this.#redactor.text(file.content),
-        initial_comment: this.#redactor.text(file.comment),
+        initial_comment: toMrkdwn(this.#redactor.deep(file.comment)),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       } as Parameters<WebClient['filesUploadV2']>[0])
       .catch((err: unknown) => {
@@ -67,11 +69,15 @@ interface WebApiErrorShape {
   retryAfter?: number;
 }
 
+// Slack's reasons that mean the bot may not post in that channel until someone invites it.
+const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+
 /** The Web API client's error as a ChatError: Slack's own reason as the code, and one readable line. */
 function chatError(err: unknown, method: string): unknown {
   if (!(err instanceof Error)) return err;
   const e = err as Error & WebApiErrorShape;
-  const as = (message: string, code: string) => new ChatError(message, code, { cause: err });
+  const as = (message: string, code: string) =>
+    new ChatError(message, code, { cause: err, notMember: NOT_A_MEMBER.has(code) });
   switch (e.code) {
     case ErrorCode.PlatformError:
       return as(`Slack refused ${method}: ${e.data?.error ?? 'no reason given'}`, e.data?.error ?? 'unknown');

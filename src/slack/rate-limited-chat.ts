@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Message } from '../core/message.ts';
+import type { Text } from '../core/text.ts';
 import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -64,7 +65,7 @@ export class RateLimitedChat implements Chat {
 
   upload(
     channel: string,
-    file: { filename: string; title: string; content: string; comment: string },
+    file: { filename: string; title: string; content: string; comment: Text },
     threadTs?: string,
   ): Promise<void> {
     return this.#paced(channel, () => this.#inner.upload(channel, file, threadTs));

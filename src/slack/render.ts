@@ -1,4 +1,8 @@
 import type { Block, Button, Message } from '../core/message.ts';
+import type { Text } from '../core/text.ts';
+import type { MarkdownBlock } from './markdown/block-builder.ts';
+import { markdownToBlocks } from './markdown/to-blocks.ts';
+import { escapeMrkdwn, toMrkdwn, toPlainText } from './mrkdwn.ts';
 
 // Slack's limits (Block Kit reference): 50 blocks per message, 3000 characters per section,
 // 10 fields of 2000, 150 for header text, 75 for button labels, 2000 for button values.
@@ -16,6 +20,16 @@ function cutBefore(text: string, at: number): number {
   return at > 1 && code >= 0xd800 && code <= 0xdbff ? at - 1 : at;
 }
 
+/** Moves a hard cut back to before a `<…>` (mention, link) or an `&…;` entity it would split. */
+function safeCut(text: string, at: number): number {
+  let cut = at;
+  const open = text.lastIndexOf('<', cut - 1);
+  if (open > 0 && text.indexOf('>', open) >= cut) cut = open;
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp > 0 && cut - amp < 6 && text.indexOf(';', amp) >= cut) cut = amp;
+  return cutBefore(text, cut);
+}
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, cutBefore(text, max - 1))}…`;
 }
@@ -26,7 +40,7 @@ export function chunk(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     const cut = rest.lastIndexOf('\n', max);
-    const at = cut > max / 2 ? cut : cutBefore(rest, max);
+    const at = cut > max / 2 ? cut : safeCut(rest, max);
     out.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }
@@ -35,12 +49,12 @@ export function chunk(text: string, max: number): string[] {
 }
 
 // opsdeck never notifies a whole channel or workspace, so these are shown as text wherever they come from:
-// a last line of defence for text that reached a message unescaped.
+// a last line of defence for markup that reached a message from somewhere else (requests stored by old versions).
 const BROADCAST = /<!(channel|here|everyone)(\|[^>]*)?>/g;
 /** Chunks plain text so each piece still fits once escaped, and never cuts an entity in two. */
 function chunkEscaped(text: string, max: number): string[] {
   return chunk(text, max).flatMap((piece) => {
-    const escaped = escapeCode(piece);
+    const escaped = escapeMrkdwn(piece);
     if (escaped.length <= max || piece.length < 2) return [escaped];
     const half = cutBefore(piece, Math.ceil(piece.length / 2));
     return [...chunkEscaped(piece.slice(0, half), max), ...chunkEscaped(piece.slice(half), max)];
@@ -48,9 +62,17 @@ function chunkEscaped(text: string, max: number): string[] {
 }
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: text.replace(BROADCAST, '&lt;!$1$2&gt;') });
-/** Code blocks hold plain text; Slack reads `<…>` and entities even inside them. */
-const escapeCode = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const plain = (text: string, max: number) => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+const plain = (text: Text, max: number) => ({ type: 'plain_text', text: clip(toPlainText(text), max), emoji: true });
+
+const sections = (text: string): SlackBlock[] =>
+  chunk(text || ' ', SECTION).map((piece) => ({ type: 'section', text: mrkdwn(piece) }));
+const context = (text: string): SlackBlock[] => [{ type: 'context', elements: [mrkdwn(clip(text, FIELD))] }];
+// Code holds plain text; Slack reads `<…>` and entities even inside it, and triple backticks would end it early.
+const code = (text: string): SlackBlock[] =>
+  chunkEscaped(text.replace(/```/g, "'''") || ' ', SECTION - 8).map((piece) => ({
+    type: 'section',
+    text: mrkdwn(`\`\`\`${piece}\`\`\``),
+  }));
 
 function button(b: Button): SlackBlock {
   return {
@@ -63,7 +85,7 @@ function button(b: Button): SlackBlock {
       ? {
           confirm: {
             title: plain(b.confirm.title, 100),
-            text: mrkdwn(clip(b.confirm.text, 300)),
+            text: mrkdwn(clip(toMrkdwn(b.confirm.text), 300)),
             confirm: plain(b.confirm.confirm, 30),
             deny: plain(b.confirm.deny, 30),
           },
@@ -72,24 +94,20 @@ function button(b: Button): SlackBlock {
   };
 }
 
-function renderBlock(block: Block): SlackBlock[] {
+function renderBlock(block: Exclude<Block, { type: 'markdown' }>): SlackBlock[] {
   switch (block.type) {
     case 'header':
       return [{ type: 'header', text: plain(block.text, HEADER) }];
     case 'text':
-      return chunk(block.text || ' ', SECTION).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+      return sections(toMrkdwn(block.text));
     case 'fields':
       return block.fields.length
-        ? [{ type: 'section', fields: block.fields.slice(0, 10).map((f) => mrkdwn(clip(f, FIELD))) }]
+        ? [{ type: 'section', fields: block.fields.slice(0, 10).map((f) => mrkdwn(clip(toMrkdwn(f), FIELD))) }]
         : [];
     case 'context':
-      return [{ type: 'context', elements: [mrkdwn(clip(block.text, FIELD))] }];
+      return context(toMrkdwn(block.text));
     case 'code':
-      // Triple backticks inside the text would end the block early.
-      return chunkEscaped(block.text.replace(/```/g, "'''") || ' ', SECTION - 8).map((t) => ({
-        type: 'section',
-        text: mrkdwn(`\`\`\`${t}\`\`\``),
-      }));
+      return code(block.text);
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions':
@@ -97,13 +115,54 @@ function renderBlock(block: Block): SlackBlock[] {
   }
 }
 
+function renderConverted(block: MarkdownBlock): SlackBlock[] {
+  switch (block.type) {
+    case 'header':
+      return [{ type: 'header', text: plain(block.text, HEADER) }];
+    case 'text':
+      return sections(block.text);
+    case 'context':
+      return context(block.text);
+    case 'code':
+      return code(block.text);
+    case 'divider':
+      return [{ type: 'divider' }];
+  }
+}
+
+/** A Markdown document in at most `budget` blocks, cut with where to read the rest when it does not fit. */
+function renderMarkdown(block: Extract<Block, { type: 'markdown' }>, budget: number): SlackBlock[] {
+  const render = (maxBlocks: number) =>
+    markdownToBlocks(block.text, { title: block.title, maxBlocks, continued: toMrkdwn(block.continued) }).flatMap(
+      renderConverted,
+    );
+  let maxBlocks = budget;
+  let out = render(maxBlocks);
+  // A long code block can take two sections once escaped: cut further until the whole fits.
+  while (out.length > budget && maxBlocks > 1) {
+    maxBlocks = Math.max(1, maxBlocks - (out.length - budget));
+    out = render(maxBlocks);
+  }
+  return out;
+}
+
 /** Renders a chat-neutral message to `{ text, blocks }` that Slack accepts, whatever its size. */
 export function renderMessage(message: Message): { text: string; blocks: SlackBlock[] } {
-  const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap(renderBlock);
+  const source = message.blocks ?? [{ type: 'text', text: message.text }];
+  // Documents get the room the other blocks leave, so the buttons after a long runbook stay.
+  const fixed = source.map((b) => (b.type === 'markdown' ? [] : renderBlock(b)));
+  let used = fixed.reduce((n, rendered) => n + rendered.length, 0);
+  const blocks = source.flatMap((b, i) => {
+    if (b.type !== 'markdown') return fixed[i]!;
+    const rendered = renderMarkdown(b, Math.max(1, MAX_BLOCKS - used));
+    used += rendered.length;
+    return rendered;
+  });
+  const text = clip(toMrkdwn(message.text), FALLBACK);
   if (blocks.length > MAX_BLOCKS) {
     const kept = blocks.slice(0, MAX_BLOCKS - 1);
     kept.push({ type: 'context', elements: [mrkdwn(`…${blocks.length - kept.length} more blocks not shown.`)] });
-    return { text: clip(message.text, FALLBACK), blocks: kept };
+    return { text, blocks: kept };
   }
-  return { text: clip(message.text, FALLBACK), blocks };
+  return { text, blocks };
 }

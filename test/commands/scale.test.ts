@@ -3,6 +3,7 @@ import { scale } from '../../commands/scale.ts';
 import type { ChangePlan } from '../../src/core/changes/define-change.ts';
 import type { Backends, ScaleStatus } from '../../src/ports/backends.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const catalog = { services: { api: { scale: { min: 2, max: 20 } }, worker: {} }, environments: { prod: {} } };
@@ -43,7 +44,7 @@ describe('/scale, built with only the capabilities it declares', () => {
       params: { replicas: 5 },
       basis: '3 replicas',
     });
-    expect(plan?.fields).toContain('*Replicas*\n3 → 5');
+    expect(plan?.fields.map(toMrkdwn)).toContain('*Replicas*\n3 → 5');
   });
 
   it.each([
@@ -59,6 +60,6 @@ describe('/scale, built with only the capabilities it declares', () => {
       { service: 'api', replicas: 5 },
       { replicas: 3, ready: 3, autoscaler: { name: 'api', min: 2, max: 6 } },
     );
-    expect(plan?.warnings?.[0]).toContain('HorizontalPodAutoscaler `api`');
+    expect(toMrkdwn(plan?.warnings?.[0] ?? '')).toContain('HorizontalPodAutoscaler `api`');
   });
 });

@@ -6,14 +6,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { type ChangeKind, defineChange, type ExecutionContext } from '../../src/core/changes/define-change.ts';
-import { requestHash } from '../../src/core/changes/request-envelope.ts';
+import { outcomeSummary, requestHash } from '../../src/core/changes/request-envelope.ts';
 import type { Message } from '../../src/core/message.ts';
+import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
 import type { DeployOutcome } from '../../src/ports/backends.ts';
 import type { Chat } from '../../src/ports/chat.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import type { Store } from '../../src/ports/store.ts';
+import type { Store, StoredRequest } from '../../src/ports/store.ts';
 import { changeMachinery } from '../helpers/change-machinery.ts';
 import { ManualClock } from '../helpers/clock.ts';
+
+/** How a request's outcome reads in Slack. */
+const shownSummary = (req: StoredRequest | undefined) => toMrkdwn((req && outcomeSummary(req)) ?? '');
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const catalog = {
@@ -72,7 +76,7 @@ describe('ChangeFlow', () => {
     });
   const recordingChat = (): Chat => ({
     post: async (channel: string, m: Message, thread?: string) => {
-      posts.push({ channel, text: m.text, thread });
+      posts.push({ channel, text: toMrkdwn(m.text), thread });
       return { ts: `1.${posts.length}` };
     },
     update: async () => {},
@@ -98,7 +102,7 @@ describe('ChangeFlow', () => {
     dryRun: false,
     forced: undefined,
     notify: [],
-    reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} },
+    reply: { ephemeral: async (m: Message) => void replies.push(toMrkdwn(m.text)), inChannel: async () => {} },
   });
 
   beforeEach(async () => {
@@ -147,7 +151,7 @@ describe('ChangeFlow', () => {
     ]);
     expect(runs).toEqual(['a']);
     const second = (await store.listRequests({ service: 'api', env: 'staging' })).find((r) => r.state === 'failed');
-    expect(second?.outcome?.summary).toContain('is still running');
+    expect(shownSummary(second)).toContain('is still running');
     release!();
     await first;
     expect((await store.listRequests({ states: ['succeeded'] })).length).toBe(1);
@@ -178,7 +182,7 @@ describe('ChangeFlow', () => {
     expect(await recover(60_000)).toBe(1);
     const after = await store.getRequest(req.id);
     expect(after?.state).toBe('failed');
-    expect(after?.outcome?.summary).toContain('may be partly applied');
+    expect(shownSummary(after)).toContain('may be partly applied');
     expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({
       action: 'deploy.interrupted',
       actor: 'opsdeck',
@@ -237,7 +241,7 @@ describe('ChangeFlow', () => {
           userId: 'U0BOB',
           channelId: 'C1',
           messageTs: '1.1',
-          reply: { ephemeral: async (m) => void clickReplies.push(m.text), inChannel: async () => {} },
+          reply: { ephemeral: async (m) => void clickReplies.push(toMrkdwn(m.text)), inChannel: async () => {} },
         },
         roles: ['sre'],
         unverified: [],
@@ -258,7 +262,7 @@ describe('ChangeFlow', () => {
       userId,
       channelId: 'C1',
       messageTs: '1.1',
-      reply: { ephemeral: async (m: Message) => void replies.push(m.text), inChannel: async () => {} },
+      reply: { ephemeral: async (m: Message) => void replies.push(toMrkdwn(m.text)), inChannel: async () => {} },
     },
     roles,
     unverified: [],
@@ -280,7 +284,7 @@ describe('ChangeFlow', () => {
     const byExec = Object.fromEntries((await store.listRequests({})).map((r) => [JSON.stringify(r.params.exec), r]));
     const older = byExec['{"sha":"old"}']!;
     expect(older.state).toBe('superseded');
-    expect(older.outcome?.summary).toContain(`newer request from <@U0DAVE> (\`${byExec['{"sha":"new"}']!.id}\`)`);
+    expect(shownSummary(older)).toContain(`newer request from <@U0DAVE> (\`${byExec['{"sha":"new"}']!.id}\`)`);
     expect(byExec['{"replicas":4}']!.state).toBe('pending');
     expect(byExec['{"sha":"new"}']!.state).toBe('pending');
     expect(await actionsOf(older.id)).toEqual(['deploy.requested', 'request.superseded']);
@@ -299,7 +303,7 @@ describe('ChangeFlow', () => {
     expect(runs).toEqual([]);
     const after = await store.getRequest(req!.id);
     expect(after?.state).toBe('superseded');
-    expect(after?.outcome?.summary).toContain(shown);
+    expect(shownSummary(after)).toContain(shown);
     expect(await store.listApprovals(req!.id)).toEqual([]);
     expect(await actionsOf(req!.id)).toEqual(['deploy.requested', 'request.superseded']);
   });
@@ -362,7 +366,7 @@ describe('ChangeFlow', () => {
     const updates: string[] = [];
     const chat = {
       ...recordingChat(),
-      update: async (_channel: string, _ts: string, m: Message) => void updates.push(m.text),
+      update: async (_channel: string, _ts: string, m: Message) => void updates.push(toMrkdwn(m.text)),
     };
     const { flow: f } = build({
       chat,
@@ -415,7 +419,7 @@ describe('ChangeFlow', () => {
     await approvals.approve(clickAs('U0BOB', 'req_old', ['sre']));
     const after = await store.getRequest('req_old');
     expect(after?.state).toBe('failed');
-    expect(after?.outcome?.summary).toContain('stored parameters of this request are not valid (sha:');
+    expect(shownSummary(after)).toContain('stored parameters of this request are not valid (sha:');
     expect(runs).toEqual([]);
   });
 });

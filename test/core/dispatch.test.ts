@@ -9,12 +9,12 @@ import { AuditLog } from '../../src/core/audit-log.ts';
 import type { Capabilities } from '../../src/core/capabilities.ts';
 import { Dispatcher } from '../../src/core/dispatch.ts';
 import { BackendError, UserError } from '../../src/core/errors.ts';
-import type { Message } from '../../src/core/message.ts';
 import { Policy } from '../../src/core/policy.ts';
 import { createRedactor } from '../../src/core/redact.ts';
 import { Registry } from '../../src/core/registry.ts';
 import type { Store } from '../../src/ports/store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { responseUrlReplier } from '../../src/slack/replier.ts';
 import { ManualClock } from '../helpers/clock.ts';
 import type { CommandOutcome } from '../../src/ports/metrics.ts';
 
@@ -68,7 +68,7 @@ describe('Dispatcher', () => {
   let store: SqliteStore;
   let clock: ManualClock;
   let ran: string[];
-  let replies: { kind: string; message: Message }[];
+  let replies: { kind: string; message: { text: string } }[];
   let logs: Record<string, unknown>[];
   let outcomes: [string, CommandOutcome][];
 
@@ -156,10 +156,12 @@ describe('Dispatcher', () => {
       actions: [],
     });
   }
-  const reply = {
-    ephemeral: async (message: Message) => void replies.push({ kind: 'ephemeral', message }),
-    inChannel: async (message: Message) => void replies.push({ kind: 'in_channel', message }),
-  };
+  // Replies as Slack receives them: through the response_url replier, which redacts and renders.
+  const reply = responseUrlReplier(async (sent) => {
+    const { response_type: kind = '', text = '' } = sent as { response_type?: string; text?: string };
+    replies.push({ kind, message: { text } });
+    return {} as Awaited<ReturnType<Parameters<typeof responseUrlReplier>[0]>>;
+  }, createRedactor());
   const invoke = (d: Dispatcher, family: string, text: string, userId = 'U0ALICE', channelId = 'C0DEPLOYS') =>
     d.dispatch({ family, text, userId, channelId, reply });
 

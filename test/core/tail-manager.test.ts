@@ -7,6 +7,7 @@ import { AuditLog } from '../../src/core/audit-log.ts';
 import { createRedactor } from '../../src/core/redact.ts';
 import { TailManager } from '../../src/core/logs/tail-manager.ts';
 import type { Message } from '../../src/core/message.ts';
+import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { LogSource } from '../../src/ports/logs.ts';
 import { ManualClock, WEEKDAY } from '../helpers/clock.ts';
@@ -35,7 +36,7 @@ describe('TailManager on its clock', () => {
     store = SqliteStore.open(join(dir, 'db'), clock);
     posts = [];
     const chat = {
-      post: async (_channel: string, m: Message) => ({ ts: `1.${posts.push(m.text)}` }),
+      post: async (_channel: string, m: Message) => ({ ts: `1.${posts.push(toMrkdwn(m.text))}` }),
       update: async () => {},
       upload: async () => {},
     };

@@ -79,6 +79,7 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
 
   it('shows usage with argument errors', async () => {
     const reply = await h.run('U0BOB', '/ops', 'audit --snice 1h');
-    expect(reply.text).toContain('Usage: `/ops audit [service] [env] [--since <duration|ISO time>]');
+    // Escaped, so Slack shows the placeholder as written instead of reading `<duration|ISO time>` as a link.
+    expect(reply.text).toContain('Usage: `/ops audit [service] [env] [--since &lt;duration|ISO time&gt;]');
   });
 });

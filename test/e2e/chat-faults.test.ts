@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcomeSummary } from '../../src/core/changes/request-envelope.ts';
+import { plainText } from '../../src/core/text.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { startHarness, textOf, type Harness } from '../helpers/harness.ts';
 import { newRequest } from '../helpers/requests.ts';
@@ -93,7 +95,7 @@ describe('posting a request Slack refuses', () => {
 
     const store = h.openStore();
     try {
-      const failed = (await store.listRequests({ states: ['failed'] })).map((r) => r.outcome?.summary);
+      const failed = (await store.listRequests({ states: ['failed'] })).map((r) => plainText(outcomeSummary(r) ?? ''));
       expect(failed).toContain(
         'Could not post the request to the channel: Slack refused chat.postMessage: is_archived.',
       );

@@ -187,13 +187,18 @@ describe('/logs --follow', () => {
     );
     generator.stop();
     const summary = closing.text.replace('<@U0BOB> ', '');
+    // Stored and audited as plain text: the same words, the person by id instead of in Slack's markup.
+    const recorded = summary.replace('<@U0ALICE>', '@U0ALICE');
     const store = h.openStore();
     const audit = (await store.queryAudit({ limit: 50 })).filter((r) => r.requestId === id);
     const stored = await store.getTail(id);
     await store.close();
     expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['logs.follow.started', 'logs.follow.stopped']));
     // The closing summary outlives the Stop click: in the store and the audit log, not only in the thread.
-    expect(stored).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary });
-    expect(audit.find((r) => r.action === 'logs.follow.stopped')?.details).toMatchObject({ summary, by: 'U0ALICE' });
+    expect(stored).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary: recorded });
+    expect(audit.find((r) => r.action === 'logs.follow.stopped')?.details).toMatchObject({
+      summary: recorded,
+      by: 'U0ALICE',
+    });
   });
 });

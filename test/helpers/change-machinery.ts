@@ -7,6 +7,7 @@ import { recoverInterrupted } from '../../src/core/changes/recovery.ts';
 import { RequestBoard } from '../../src/core/changes/request-board.ts';
 import { Supersession } from '../../src/core/changes/supersession.ts';
 import { createRedactor } from '../../src/core/redact.ts';
+import type { Backends } from '../../src/ports/backends.ts';
 import type { Chat } from '../../src/ports/chat.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -24,20 +25,23 @@ export function changeMachinery(o: {
   kinds: readonly ChangeKind[];
   log: Logger;
   approversBesides?: (env: string, requester: string) => Promise<number | undefined>;
+  /** The drivers changes run on (default: none, so executing a change fails). */
+  backends?: Backends;
   heartbeatMs?: number;
   metrics?: FailureMetrics;
 }) {
   const { store: requests, chat, clock, catalog, log } = o;
+  const backends = o.backends ?? noBackends;
   const audit = new AuditLog({ store: requests, clock, redactor: createRedactor(), log });
   const kinds = Object.fromEntries(o.kinds.map((k) => [k.kind, k]));
   const board = new RequestBoard({ requests, chat, catalog, log });
-  const supersession = new Supersession({ requests, clock, audit, board, backends: noBackends, kinds });
+  const supersession = new Supersession({ requests, clock, audit, board, backends, kinds });
   const flow = new ChangeFlow({
     requests,
     chat,
     clock,
     catalog,
-    backends: noBackends,
+    backends,
     audit,
     board,
     supersession,

@@ -6,6 +6,7 @@ import type { Message } from '../../src/core/message.ts';
 import type { Chat } from '../../src/ports/chat.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { Logger } from '../../src/ports/logger.ts';
+import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
 import { type PacingMetrics, RateLimitedChat } from '../../src/slack/rate-limited-chat.ts';
 import { ManualClock, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 
@@ -15,7 +16,7 @@ function recorder(clock: Clock) {
   const posts: { channel: string; text: string; at: number }[] = [];
   const chat: Chat = {
     post: async (channel: string, m: Message) => {
-      posts.push({ channel, text: m.text, at: clock.now().getTime() - T0 });
+      posts.push({ channel, text: toMrkdwn(m.text), at: clock.now().getTime() - T0 });
       return { ts: String(posts.length) };
     },
     update: async () => {},

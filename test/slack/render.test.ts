@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Button, Message } from '../../src/core/message.ts';
+import { group, link, mention, t } from '../../src/core/text.ts';
 import { chunk, renderMessage, type SlackBlock } from '../../src/slack/render.ts';
 
 const blocksOf = (...blocks: Block[]) => renderMessage({ text: 'fallback', blocks }).blocks;
@@ -24,7 +25,7 @@ describe('renderMessage: each block type', () => {
     ['no fields, no block', { type: 'fields', fields: [] }, []],
     [
       'context',
-      { type: 'context', text: 'requested by <@U0ALICE>' },
+      { type: 'context', text: t`requested by ${mention('U0ALICE')}` },
       [{ type: 'context', elements: [mrkdwn('requested by <@U0ALICE>')] }],
     ],
     ['code', { type: 'code', text: 'GET /healthz 200' }, [{ type: 'section', text: mrkdwn('```GET /healthz 200```') }]],
@@ -277,7 +278,7 @@ describe('renderMessage: text from outside cannot become markup', () => {
   it('keeps mentions opsdeck writes itself', () => {
     const { blocks } = renderMessage({
       text: 't',
-      blocks: [{ type: 'text', text: '<@U0BOB> approved, <!subteam^S0SRE> please review' }],
+      blocks: [{ type: 'text', text: t`${mention('U0BOB')} approved, ${group('S0SRE')} please review` }],
     });
     expect(texts(blocks)).toContain('<@U0BOB> approved, <!subteam^S0SRE> please review');
   });
@@ -290,5 +291,60 @@ describe('renderMessage: text from outside cannot become markup', () => {
       expect(body).toMatch(/^(&lt;)+$/);
     }
     expect(bodies.join('').length).toBe(5000 * 4);
+  });
+});
+
+describe('renderMessage: markup never cut in two', () => {
+  it.each<[string, string, number]>([
+    ['an entity', `${'a'.repeat(2997)}&amp;`, 2997],
+    ['a link', `${'a'.repeat(2990)}<https://x.example|y>`, 2990],
+    ['nothing when the cut falls between them', `${'a'.repeat(3000)}&amp;`, 3000],
+  ])('a hard cut moves back before %s', (_name, rendered, at) => {
+    const pieces = chunk(rendered, 3000);
+    expect(pieces).toEqual([rendered.slice(0, at), rendered.slice(at)]);
+  });
+
+  it('escaped plain text over a section long is split between entities', () => {
+    const texts = sectionTexts(blocksOf({ type: 'text', text: `x${'<'.repeat(1000)}` }));
+    expect(texts.length).toBe(2);
+    for (const text of texts) expect(text).toMatch(/^x?(&lt;)+$/);
+  });
+
+  it('shows stored markup as written, but never as a broadcast', () => {
+    const [section] = blocksOf({ type: 'text', text: [{ markup: '<@U0BOB> asked <!here>' }] });
+    expect(section).toEqual({ type: 'section', text: mrkdwn('<@U0BOB> asked &lt;!here&gt;') });
+  });
+});
+
+describe('renderMessage: a Markdown document', () => {
+  const sections = (n: number) => Array.from({ length: n }, (_, i) => `## Part ${i}\n\ntext ${i}`).join('\n\n');
+  const buttons: Block = { type: 'actions', buttons: [{ actionId: 'opsdeck.x', label: 'Run', value: 'v' }] };
+  const doc = (text: string): Block => ({
+    type: 'markdown',
+    text,
+    title: 'Disk full',
+    continued: t`…continued in ${link('https://git.example/r.md', 'the source')}`,
+  });
+
+  it('is converted to sections, without a heading that repeats the title', () => {
+    expect(blocksOf(doc('# Disk full\n\nFree **space** & retry.'))).toEqual([
+      { type: 'section', text: mrkdwn('Free *space* &amp; retry.') },
+    ]);
+  });
+
+  it('takes the room the other blocks leave, ending with where the rest is', () => {
+    const rendered = blocksOf({ type: 'header', text: 'Disk full' }, doc(sections(80)), buttons);
+    expect(rendered).toHaveLength(50);
+    expect(rendered.at(-1)!.type).toBe('actions');
+    expect(rendered.at(-2)).toEqual({
+      type: 'context',
+      elements: [mrkdwn('…continued in <https://git.example/r.md|the source>')],
+    });
+  });
+
+  it('is shown whole when it fits', () => {
+    const rendered = blocksOf(doc(sections(10)), buttons);
+    expect(rendered).toHaveLength(11);
+    expect(JSON.stringify(rendered)).not.toContain('continued');
   });
 });

@@ -4,12 +4,12 @@ import { type Action, type ActionContext, defineAction } from '../action.ts';
 import { type AuditEvent, type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { AuditedRefusal, UserError } from '../errors.ts';
-import { userText } from '../format.ts';
 import { checkGuards } from '../guards.ts';
 import { textMessage } from '../message.ts';
+import { code, concat, join, mention, plainText, t, type Text } from '../text.ts';
 import type { ChangeFlow } from './change-flow.ts';
 import type { RequestBoard } from './request-board.ts';
-import { envelopeOf, requestHash } from './request-envelope.ts';
+import { envelopeOf, outcomeOf, requestHash } from './request-envelope.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
 import type { Supersession } from './supersession.ts';
 
@@ -50,10 +50,10 @@ export class Approvals {
     const req = await this.#pending(click.value);
     const policy = catalog.environments[req.env]?.approval;
     if (!policy) throw new UserError('This request does not need approval.');
-    const roleNames = policy.from.map((r) => `\`${r}\``).join(' or ');
+    const roleNames = join(policy.from.map(code), ' or ');
     if (click.userId === req.requester) {
       await this.#audit(click.userId, 'approval.denied', req, { reason: 'own request', roles });
-      throw new AuditedRefusal(`You can't approve your own request; it needs someone else with role ${roleNames}.`);
+      throw new AuditedRefusal(t`You can't approve your own request; it needs someone else with role ${roleNames}.`);
     }
     if (!roles.some((r) => policy.from.includes(r))) {
       if (unverified.some((r) => policy.from.includes(r))) {
@@ -70,8 +70,8 @@ export class Approvals {
         reason: `needs role ${policy.from.join(' or ')}`,
         roles,
       });
-      const have = roles.length ? `you have ${roles.map((r) => `\`${r}\``).join(', ')}` : 'you have no opsdeck role';
-      throw new AuditedRefusal(`Approving changes to \`${req.env}\` needs role ${roleNames} (${have}).`);
+      const have = roles.length ? t`you have ${join(roles.map(code), ', ')}` : 'you have no opsdeck role';
+      throw new AuditedRefusal(t`Approving changes to ${code(req.env)} needs role ${roleNames} (${have}).`);
     }
     await this.#checkIntegrity(req, click.userId);
     if (!envelopeOf(req).forced) {
@@ -86,8 +86,8 @@ export class Approvals {
         canBreakGlass: false,
       });
       if (guard.blocked) {
-        await this.#audit(click.userId, 'approval.denied', req, { reason: guard.blocked, roles });
-        throw new AuditedRefusal(`Not approved: ${guard.reasons.join('; ')}.`);
+        await this.#audit(click.userId, 'approval.denied', req, { reason: plainText(guard.blocked), roles });
+        throw new AuditedRefusal(t`Not approved: ${join(guard.reasons, '; ')}.`);
       }
     }
     await this.#checkStillCurrent(req, click.userId);
@@ -123,7 +123,7 @@ export class Approvals {
       if (unverified.some((r) => from.includes(r)))
         throw new UserError('Could not verify your roles (Slack user groups did not answer). Try again in a moment.');
       const own = click.userId === req.requester ? ' Use Cancel to withdraw your own request.' : '';
-      throw new UserError(`Rejecting needs role ${from.map((r) => `\`${r}\``).join(' or ')}.${own}`);
+      throw new UserError(t`Rejecting needs role ${join(from.map(code), ' or ')}.${own}`);
     }
     const done = await requests.transitionRequest(
       req.id,
@@ -140,7 +140,7 @@ export class Approvals {
   async cancel({ click }: ActionContext): Promise<void> {
     const { requests, clock } = this.#deps;
     const req = await this.#pending(click.value);
-    if (click.userId !== req.requester) throw new UserError(`Only <@${req.requester}> can cancel this request.`);
+    if (click.userId !== req.requester) throw new UserError(t`Only ${mention(req.requester)} can cancel this request.`);
     const done = await requests.transitionRequest(
       req.id,
       ['pending'],
@@ -196,20 +196,23 @@ export class Approvals {
    * change ran, approving an old deploy would silently go back to an older version.
    */
   async #checkStillCurrent(req: StoredRequest, actor: string): Promise<void> {
-    let stale: string | undefined;
+    let stale: Text | undefined;
     try {
       stale = await this.#deps.supersession.staleness(req);
     } catch (err) {
+      const said = (err as Error).message;
       throw new UserError(
-        `Not approved: could not read what runs in \`${req.env}\` now to check this request still applies ` +
-          `(${userText((err as Error).message)}). Try again in a moment.`,
+        concat(
+          t`Not approved: could not read what runs in ${code(req.env)} now to check this request still applies `,
+          `(${said}). Try again in a moment.`,
+        ),
       );
     }
     if (!stale) return;
-    const summary = `Superseded: ${stale}.`;
+    const summary = t`Superseded: ${stale}.`;
     await this.#deps.supersession.supersede(req, actor, summary, { by: actor });
     throw new AuditedRefusal(
-      `Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`,
+      t`Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`,
     );
   }
 
@@ -222,7 +225,7 @@ export class Approvals {
       req.id,
       ['pending'],
       'failed',
-      { outcome: { summary: 'Refused: the stored request no longer matches what was requested.' } },
+      { outcome: outcomeOf('Refused: the stored request no longer matches what was requested.') },
       this.#deps.clock.now(),
     );
     if (failed) await this.#deps.board.refresh(failed);

@@ -7,19 +7,21 @@ import type { RequestStore, StoredRequest } from '../../ports/store.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
-import { link, mention, userText } from '../format.ts';
 import { heartbeatFailed } from '../heartbeat.ts';
 import { newId } from '../ids.ts';
 import { textMessage } from '../message.ts';
 import { postFailure } from '../post-failure.ts';
 import { progressReporter } from '../progress.ts';
+import { code, concat, emoji, join, link, mention, parts, plainText, t, type Inline, type Text } from '../text.ts';
 import { every } from '../timers.ts';
 import type { ChangeKind, ChangePlan } from './define-change.ts';
 import { dryRunMessage } from './dry-run.ts';
 import type { RequestBoard } from './request-board.ts';
-import { envelopeOf, type RequestEnvelope, requestHash } from './request-envelope.ts';
+import { envelopeOf, outcomeOf, type RequestEnvelope, requestHash } from './request-envelope.ts';
 import { requestMessage } from './request-view.ts';
 import type { Supersession } from './supersession.ts';
+
+const AUDIT_REFUSAL = 'Refused: the audit log cannot be written, so nothing was changed';
 
 export interface ChangeFlowDeps {
   requests: RequestStore;
@@ -54,10 +56,13 @@ export interface Submission {
   posted?(): void;
   dryRun: boolean;
   /** What `--force` passed, when it was needed and allowed. */
-  forced: string | undefined;
-  /** People to notify when break-glass is used. */
-  notify: string[];
+  forced: Text | undefined;
+  /** People and groups to notify when break-glass is used. */
+  notify: Inline[];
 }
+
+/** How a change ended, as the flow records it: a driver's outcome, or the flow's own reason it did not run. */
+export type Outcome = Omit<DeployOutcome, 'summary'> & { summary: Text };
 
 /**
  * A change's life: stored as a request before anything is posted, gated by approval when the
@@ -77,13 +82,14 @@ export class ChangeFlow {
   async submit(plan: ChangePlan, s: Submission): Promise<void> {
     const { requests, clock, catalog, audit } = this.#deps;
     const env = catalog.environments[plan.env];
+    // Stored as parts, never as a string: a string in a stored request is markup written by an earlier version.
     const envelope: RequestEnvelope = {
       title: plan.title,
-      headline: plan.headline,
-      fields: plan.fields,
+      headline: parts(plan.headline),
+      fields: plan.fields.map(parts),
       exec: this.#kind(plan.kind).params.parse(plan.params),
-      warnings: plan.warnings ?? [],
-      forced: s.forced,
+      warnings: (plan.warnings ?? []).map(parts),
+      forced: s.forced && parts(s.forced),
       direct: !env?.approval,
       basis: plan.basis,
     };
@@ -103,20 +109,17 @@ export class ChangeFlow {
       expiresAt: expiresIn ? new Date(now.getTime() + expiresIn) : undefined,
     });
     const entry = { target: request, requestId: request.id, actor: s.requester };
+    const forcedText = s.forced && plainText(s.forced);
     const written =
       (await audit.record({
         ...entry,
         action: `${plan.kind}.requested`,
-        details: { params: envelope.exec, title: plan.title, invocationId: s.invocationId, forced: s.forced },
+        details: { params: envelope.exec, title: plan.title, invocationId: s.invocationId, forced: forcedText },
       })) &&
-      (!s.forced || (await audit.record({ ...entry, action: 'breakglass.used', details: { passed: s.forced } })));
+      (!s.forced || (await audit.record({ ...entry, action: 'breakglass.used', details: { passed: forcedText } })));
     if (!written) {
       await this.#fail(request, 'Refused: the audit log cannot be written.');
-      return s.reply.ephemeral(
-        textMessage(
-          `:no_entry: Refused: the audit log cannot be written, so nothing was changed (ref \`${request.id}\`).`,
-        ),
-      );
+      return s.reply.ephemeral(textMessage(t`${emoji('no_entry')} ${AUDIT_REFUSAL} (ref ${code(request.id)}).`));
     }
     const posted = await this.#post(request, s);
     if (!posted) return;
@@ -134,7 +137,7 @@ export class ChangeFlow {
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
     const busy = await this.#otherChange(running);
     if (busy) {
-      const summary = `Not started: ${busy}. Nothing was changed; run the command again when it is done.`;
+      const summary = t`Not started: ${busy}. Nothing was changed; run the command again when it is done.`;
       return this.finish(running, { ok: false, summary });
     }
     // The heartbeat claims the target for this run and lets any replica notice if its process dies.
@@ -149,7 +152,7 @@ export class ChangeFlow {
     if (!started) {
       return this.finish(running, {
         ok: false,
-        summary: 'Refused: the audit log cannot be written, so nothing was changed.',
+        summary: `${AUDIT_REFUSAL}.`,
       });
     }
     const beat = new AbortController();
@@ -168,7 +171,7 @@ export class ChangeFlow {
       minGapMs: this.#deps.progressIntervalMs ?? 1000,
       log: reqLog,
     });
-    let outcome: DeployOutcome;
+    let outcome: Outcome;
     try {
       outcome = await this.#execute(running, (text) => progress.report(text), reqLog);
     } finally {
@@ -176,22 +179,20 @@ export class ChangeFlow {
     }
     // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
     await this.finish(running, outcome);
-    const details = outcome.url ? ` (${link(outcome.url, 'details')})` : '';
-    await progress.close(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${outcome.summary}${details}`);
-    await this.#deps.board.tell(
-      running,
-      `${mention(running.requester)} ${outcome.ok ? 'done' : 'failed'}: ${outcome.summary}`,
-    );
+    const details = outcome.url ? t` (${link(outcome.url, 'details')})` : '';
+    await progress.close(t`${emoji(outcome.ok ? 'white_check_mark' : 'x')} ${outcome.summary}${details}`);
+    const said = outcome.ok ? 'done' : 'failed';
+    await this.#deps.board.tell(running, t`${mention(running.requester)} ${said}: ${outcome.summary}`);
   }
 
   /** Records the outcome of a running request, once: in the store, the audit log, then its message. */
-  async finish(request: StoredRequest, outcome: DeployOutcome): Promise<void> {
+  async finish(request: StoredRequest, outcome: Outcome): Promise<void> {
     const state = outcome.ok ? 'succeeded' : 'failed';
     const done = await this.#deps.requests.transitionRequest(
       request.id,
       ['running'],
       state,
-      { outcome: { summary: outcome.summary, url: outcome.url, rolledBack: outcome.rolledBack } },
+      { outcome: outcomeOf(outcome.summary, { url: outcome.url, rolledBack: outcome.rolledBack }) },
       this.#deps.clock.now(),
     );
     if (!done) return;
@@ -202,7 +203,7 @@ export class ChangeFlow {
       requestId: done.id,
       details: {
         title: envelopeOf(done).title,
-        summary: outcome.summary,
+        summary: plainText(outcome.summary),
         rolledBack: outcome.rolledBack,
         url: outcome.url,
       },
@@ -211,32 +212,31 @@ export class ChangeFlow {
   }
 
   /** Runs the kind's executor on the stored parameters, validated again: what runs is what was approved. */
-  async #execute(running: StoredRequest, report: (text: string) => Promise<void>, log: Logger): Promise<DeployOutcome> {
+  async #execute(running: StoredRequest, report: (text: Text) => Promise<void>, log: Logger): Promise<Outcome> {
     const title = envelopeOf(running).title;
     try {
       const kind = this.#kind(running.kind);
       const params = kind.params.safeParse(envelopeOf(running).exec);
       if (!params.success) {
         const issue = params.error.issues[0];
-        const why = userText(`${issue?.path.join('.') || 'parameters'}: ${issue?.message ?? 'invalid'}`);
+        const why = `${issue?.path.join('.') || 'parameters'}: ${issue?.message ?? 'invalid'}`;
         return {
           ok: false,
           summary: `Refused: the stored parameters of this request are not valid (${why}). Nothing was changed.`,
         };
       }
-      // Drivers speak plain text (pod reasons, workflow names): escaped before it reaches a message.
-      const progress = (text: string) => report(userText(text));
-      const raw = await kind.execute({
+      // Drivers speak plain text (pod reasons, workflow names): a string is shown as text, never as markup.
+      const progress = (text: string) => report(text);
+      return await kind.execute({
         request: running,
         params: params.data,
         progress,
         backends: this.#deps.backends,
         log,
       });
-      return { ...raw, summary: userText(raw.summary) };
     } catch (err) {
       log.error({ err }, 'change failed');
-      return { ok: false, summary: `${title} failed: ${userText((err as Error).message)}` };
+      return { ok: false, summary: `${title} failed: ${(err as Error).message}` };
     }
   }
 
@@ -259,8 +259,8 @@ export class ChangeFlow {
     await supersession.supersedeOlder(posted);
     await this.#warnIfUnapprovable(posted, s);
     if (s.forced && s.notify.length) {
-      const who = s.notify.join(' ');
-      const text = `:rotating_light: Break-glass request by ${mention(s.requester)}: ${who} please review.`;
+      const who = join(s.notify, ' ');
+      const text = t`${emoji('rotating_light')} Break-glass request by ${mention(s.requester)}: ${who} please review.`;
       await chat
         .post(s.channel, textMessage(text), ts)
         .catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
@@ -268,14 +268,9 @@ export class ChangeFlow {
     return true;
   }
 
-  async #fail(request: StoredRequest, summary: string): Promise<void> {
-    await this.#deps.requests.transitionRequest(
-      request.id,
-      ['pending'],
-      'failed',
-      { outcome: { summary } },
-      this.#deps.clock.now(),
-    );
+  async #fail(request: StoredRequest, summary: Text): Promise<void> {
+    const outcome = outcomeOf(summary);
+    await this.#deps.requests.transitionRequest(request.id, ['pending'], 'failed', { outcome }, this.#deps.clock.now());
   }
 
   #kind(kind: string): ChangeKind {
@@ -290,13 +285,14 @@ export class ChangeFlow {
     if (!policy || !this.#deps.approversBesides) return;
     const others = await this.#deps.approversBesides(req.env, req.requester).catch(() => undefined);
     if (others === undefined || others >= policy.required) return;
-    const roles = policy.from.map((r) => `\`${r}\``).join(' or ');
+    const roles = join(policy.from.map(code), ' or ');
     const besides = others === 0 ? 'no one' : `only ${others} other person${others === 1 ? '' : 's'}`;
     const which = policy.from.length === 1 ? 'that role' : 'those roles';
-    const text =
-      `:warning: Nobody else can approve this: it needs ${policy.required} approval(s) from ${roles}, and ` +
-      `${besides} besides ${mention(req.requester)} holds ${which}. ` +
-      'Add approvers to the role in opsdeck.yaml, or cancel it.';
+    const text = concat(
+      t`${emoji('warning')} Nobody else can approve this: it needs ${policy.required} approval(s) from ${roles}, and `,
+      t`${besides} besides ${mention(req.requester)} holds ${which}. `,
+      'Add approvers to the role in opsdeck.yaml, or cancel it.',
+    );
     await this.#deps.board.tell(req, text);
     await s.reply
       .ephemeral(textMessage(text))
@@ -308,12 +304,12 @@ export class ChangeFlow {
    * a runner), or one that entered `running` at the same moment and comes first in a fixed order,
    * so two replicas racing always agree on which one goes ahead.
    */
-  async #otherChange(req: StoredRequest): Promise<string | undefined> {
+  async #otherChange(req: StoredRequest): Promise<Text | undefined> {
     const running = await this.#deps.requests.listRequests({ service: req.service, env: req.env, states: ['running'] });
     const before = (r: StoredRequest) =>
       r.updatedAt.getTime() < req.updatedAt.getTime() ||
       (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
     const blocker = running.find((r) => r.id !== req.id && (r.runner !== undefined || before(r)));
-    return blocker && `${envelopeOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
+    return blocker && t`${envelopeOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
   }
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Backends, DeployOutcome, Progress } from '../../ports/backends.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StoredRequest } from '../../ports/store.ts';
+import type { Text } from '../text.ts';
 
 /** A change a command wants to make, fully resolved (refs to shas, current state read) before anyone approves it. */
 export interface ChangePlan<P = unknown> {
@@ -10,14 +11,14 @@ export interface ChangePlan<P = unknown> {
   env: string;
   /** "Deploy api to prod" */
   title: string;
-  /** "<@U1> wants to deploy `v1.4.2` to *prod*" */
-  headline: string;
+  /** "@alice wants to deploy `v1.4.2` to **prod**" */
+  headline: Text;
   /** Fields shown in the request: ref → sha, running now, changes, reason… */
-  fields: string[];
+  fields: Text[];
   /** Exactly what runs if it is approved: validated by the kind's schema, sealed in the request hash. */
   params: P;
   /** Warnings shown with the request (e.g. an autoscaler owns the replica count). */
-  warnings?: string[] | undefined;
+  warnings?: Text[] | undefined;
   /**
    * What runs now, as the plan read it (`ghcr.io/acme/api:v1.1.0`, `3 replicas`). Approving re-reads it:
    * if it changed, the request was planned against something that no longer runs and is superseded.

@@ -1,14 +1,14 @@
 import type { EnvironmentInfo } from '../catalog.ts';
 import type { Message } from '../message.ts';
+import { bold, code, join, t } from '../text.ts';
 import type { ChangePlan } from './define-change.ts';
 import type { RequestEnvelope } from './request-envelope.ts';
 import { requestBody } from './request-view.ts';
 
 /** What a request would look like, and what would happen to it, without storing or posting anything. */
 export function dryRunMessage(plan: ChangePlan, envelope: RequestEnvelope, env: EnvironmentInfo | undefined): Message {
-  const roles = env?.approval?.from.map((r) => `\`${r}\``).join(' or ');
   const gate = env?.approval
-    ? `It would need ${env.approval.required} approval(s) from ${roles}.`
+    ? t`It would need ${env.approval.required} approval(s) from ${join(env.approval.from.map(code), ' or ')}.`
     : 'It would run straight away.';
   const preview = requestBody({
     id: 'dry-run',
@@ -25,7 +25,7 @@ export function dryRunMessage(plan: ChangePlan, envelope: RequestEnvelope, env: 
     version: 0,
   });
   return {
-    text: `Dry run: ${plan.title}`,
-    blocks: [{ type: 'context', text: `*Dry run*: nothing was changed. ${gate}` }, ...preview],
+    text: t`Dry run: ${plan.title}`,
+    blocks: [{ type: 'context', text: t`${bold('Dry run')}: nothing was changed. ${gate}` }, ...preview],
   };
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { RequestStore } from '../../ports/store.ts';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
-import { mention } from '../format.ts';
+import { code, emoji, mention, t } from '../text.ts';
 import type { RequestBoard } from './request-board.ts';
-import { envelopeOf } from './request-envelope.ts';
+import { envelopeOf, outcomeOf } from './request-envelope.ts';
 
 /**
  * Requests whose process died mid-run (no heartbeat for `staleMs`), or that were approved but never
@@ -19,16 +19,16 @@ export async function recoverInterrupted(
   let recovered = 0;
   for (const req of await requests.listRequests({ states: ['running', 'approved'] })) {
     if ((req.heartbeatAt ?? req.updatedAt).getTime() > cutoff) continue;
+    const status = code(`/ops status ${req.service} ${req.env}`);
     const summary =
       req.state === 'running'
-        ? 'Interrupted: opsdeck stopped while this was running, so it may be partly applied. ' +
-          `Check \`/ops status ${req.service} ${req.env}\`.`
-        : 'Interrupted: approved, but opsdeck stopped before it started. Nothing was changed; run the command again.';
+        ? t`Interrupted: opsdeck stopped while this was running, so it may be partly applied. Check ${status}.`
+        : t`Interrupted: approved, but opsdeck stopped before it started. Nothing was changed; run the command again.`;
     const failed = await requests.transitionRequest(
       req.id,
       [req.state],
       'failed',
-      { outcome: { summary } },
+      { outcome: outcomeOf(summary) },
       clock.now(),
     );
     if (!failed) continue;
@@ -41,7 +41,7 @@ export async function recoverInterrupted(
       details: { title: envelopeOf(failed).title, runner: req.runner, lastHeartbeat: req.heartbeatAt?.toISOString() },
     });
     await board.refresh(failed);
-    await board.tell(failed, `${mention(req.requester)} :warning: ${summary}`);
+    await board.tell(failed, t`${mention(req.requester)} ${emoji('warning')} ${summary}`);
   }
   return recovered;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { RequestStore, StoredRequest } from '../../ports/store.ts';
 import type { Catalog } from '../catalog.ts';
 import { textMessage } from '../message.ts';
+import type { Text } from '../text.ts';
 import { requestMessage } from './request-view.ts';
 
 /** Where a request shows: its message, re-rendered from the store, and its thread. */
@@ -28,7 +29,7 @@ export class RequestBoard {
   }
 
   /** Posts into the request's thread; a failure is logged, never thrown: the store already says what happened. */
-  async tell(request: StoredRequest, text: string): Promise<void> {
+  async tell(request: StoredRequest, text: Text): Promise<void> {
     if (!request.message) return;
     await this.#deps.chat
       .post(request.channel, textMessage(text), request.message.ts)

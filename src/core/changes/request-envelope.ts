@@ -1,19 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { StoredRequest } from '../../ports/store.ts';
 import { canonicalJson } from '../canonical-json.ts';
+import { type Inline, parts, type Text } from '../text.ts';
+
+/**
+ * Text as a request stores it: a list of parts. Requests stored by earlier versions hold Slack mrkdwn
+ * strings instead; `shownText` reads both.
+ */
+export type StoredText = string | readonly Inline[];
 
 /** What a stored request carries in `params`, so any replica can render and run it after a restart. */
 export interface RequestEnvelope {
   title: string;
-  headline: string;
-  fields: string[];
+  headline: StoredText;
+  fields: StoredText[];
   /** The change's parameters (`ChangePlan.params`), validated by its kind's schema when stored and loaded. */
   exec: unknown;
   /** Requests stored by earlier versions also carry what the approver saw; it stays sealed in their hash. */
   binding?: Record<string, unknown> | undefined;
-  warnings: string[];
+  warnings: StoredText[];
   /** What `--force` passed (a lock, a freeze), when break-glass was used. */
-  forced?: string | undefined;
+  forced?: StoredText | undefined;
   /** Set on requests that skip approval because the environment needs none. */
   direct?: boolean | undefined;
   basis?: string | undefined;
@@ -42,4 +49,41 @@ export function requestHash(
 
 export function envelopeOf(request: StoredRequest): RequestEnvelope {
   return request.params as unknown as RequestEnvelope;
+}
+
+/**
+ * Stored text as it is shown. A string was written by an earlier version in Slack's markup, escaped when it
+ * was written: kept as markup rather than rewritten, since the rows are sealed history and old and new
+ * replicas share the store during an upgrade.
+ */
+export function shownText(stored: StoredText): Text {
+  return typeof stored === 'string' ? [{ markup: stored }] : stored;
+}
+
+/** What the request's message shows of it, whichever version stored it. */
+export function requestText(request: StoredRequest): {
+  headline: Text;
+  fields: Text[];
+  warnings: Text[];
+  forced?: Text;
+} {
+  const p = envelopeOf(request);
+  return {
+    headline: shownText(p.headline),
+    fields: p.fields.map(shownText),
+    warnings: p.warnings.map(shownText),
+    ...(p.forced ? { forced: shownText(p.forced) } : {}),
+  };
+}
+
+/** How a request ended, to store: the summary as parts, like all stored text. */
+export function outcomeOf(summary: Text, more: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...more, summary: parts(summary) };
+}
+
+/** The summary of how a request ended, when it has one. */
+export function outcomeSummary(request: StoredRequest): Text | undefined {
+  const summary = request.outcome?.summary;
+  if (typeof summary === 'string') return summary ? shownText(summary) : undefined;
+  return Array.isArray(summary) ? (summary as Inline[]) : undefined;
 }

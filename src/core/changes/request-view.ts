@@ -1,57 +1,66 @@
 import type { Approval, StoredRequest } from '../../ports/store.ts';
 import type { EnvironmentInfo } from '../catalog.ts';
-import { formatTime, mention } from '../format.ts';
+import { formatTime } from '../format.ts';
 import type { Block, Message } from '../message.ts';
-import { envelopeOf } from './request-envelope.ts';
+import { bold, code, emoji, join, mention, t, type Text } from '../text.ts';
+import { envelopeOf, outcomeSummary, requestText } from './request-envelope.ts';
 
 export const ACTION_APPROVE = 'opsdeck.request.approve';
 export const ACTION_REJECT = 'opsdeck.request.reject';
 export const ACTION_CANCEL = 'opsdeck.request.cancel';
 
-function statusLine(req: StoredRequest, approvals: readonly Approval[], env: EnvironmentInfo | undefined): string {
+const UNCHANGED = 'Nothing was changed.';
+
+function statusLine(req: StoredRequest, approvals: readonly Approval[], env: EnvironmentInfo | undefined): Text {
   const by = typeof req.outcome?.by === 'string' ? mention(req.outcome.by) : 'someone';
-  const summary = typeof req.outcome?.summary === 'string' ? req.outcome.summary : '';
-  const approvedBy = approvals.length ? `Approved by ${approvals.map((a) => mention(a.approver)).join(', ')}. ` : '';
+  const summary = outcomeSummary(req);
+  const approvers = join(
+    approvals.map((a) => mention(a.approver)),
+    ', ',
+  );
+  const approvedBy = approvals.length ? t`Approved by ${approvers}. ` : '';
   switch (req.state) {
     case 'pending': {
       const policy = env?.approval;
       if (!policy) return 'Starting…';
-      const roles = policy.from.map((r) => `\`${r}\``).join(' or ');
-      const so = approvals.length
-        ? ` (${approvals.length} so far: ${approvals.map((a) => mention(a.approver)).join(', ')})`
-        : '';
+      const roles = join(policy.from.map(code), ' or ');
+      const so = approvals.length ? t` (${approvals.length} so far: ${approvers})` : '';
       const expiry = req.expiresAt ? ` · expires ${formatTime(req.expiresAt)}` : '';
-      const needed = `${policy.required} approval${policy.required === 1 ? '' : 's'}`;
-      return `:hourglass_flowing_sand: Waiting for ${needed} from ${roles}${so}${expiry}`;
+      const approval = `approval${policy.required === 1 ? '' : 's'}`;
+      const waiting = emoji('hourglass_flowing_sand');
+      return t`${waiting} Waiting for ${policy.required} ${approval} from ${roles}${so}${expiry}`;
     }
     case 'approved':
     case 'running':
-      return `:arrows_counterclockwise: ${approvedBy}Running — progress in the thread.`;
+      return t`${emoji('arrows_counterclockwise')} ${approvedBy}Running — progress in the thread.`;
     case 'succeeded':
-      return `:white_check_mark: ${approvedBy}${summary}`;
+      return t`${emoji('white_check_mark')} ${approvedBy}${summary ?? ''}`;
     case 'failed':
-      return `:x: ${approvedBy}${summary}`;
+      return t`${emoji('x')} ${approvedBy}${summary ?? ''}`;
     case 'rejected':
-      return `:no_entry: Rejected by ${by}${summary ? `: ${summary}` : '.'}`;
+      return t`${emoji('no_entry')} Rejected by ${by}${summary ? t`: ${summary}` : '.'}`;
     case 'expired':
-      return `:hourglass: Expired at ${formatTime(req.updatedAt)} without enough approvals. Nothing was changed.`;
+      return t`${emoji('hourglass')} Expired at ${formatTime(req.updatedAt)} without enough approvals. ${UNCHANGED}`;
     case 'cancelled':
-      return `:heavy_multiplication_x: Cancelled by ${by}. Nothing was changed.`;
+      return t`${emoji('heavy_multiplication_x')} Cancelled by ${by}. ${UNCHANGED}`;
     case 'superseded':
-      return `:fast_forward: ${summary || 'Superseded.'} Nothing was changed.`;
+      return t`${emoji('fast_forward')} ${summary ?? 'Superseded.'} ${UNCHANGED}`;
   }
 }
 
 /** The request as people see it: what it changes, why, and what is special about it (break-glass, warnings). */
 export function requestBody(req: StoredRequest): Block[] {
-  const p = envelopeOf(req);
+  const shown = requestText(req);
   const blocks: Block[] = [
-    { type: 'header', text: p.title },
-    { type: 'text', text: p.headline },
+    { type: 'header', text: envelopeOf(req).title },
+    { type: 'text', text: shown.headline },
   ];
-  if (p.forced) blocks.push({ type: 'text', text: `:rotating_light: *BREAK-GLASS:* \`--force\` passed ${p.forced}.` });
-  if (p.fields.length) blocks.push({ type: 'fields', fields: p.fields });
-  for (const warning of p.warnings) blocks.push({ type: 'context', text: `:warning: ${warning}` });
+  if (shown.forced) {
+    const text = t`${emoji('rotating_light')} ${bold('BREAK-GLASS:')} ${code('--force')} passed ${shown.forced}.`;
+    blocks.push({ type: 'text', text });
+  }
+  if (shown.fields.length) blocks.push({ type: 'fields', fields: shown.fields });
+  for (const warning of shown.warnings) blocks.push({ type: 'context', text: t`${emoji('warning')} ${warning}` });
   return blocks;
 }
 
@@ -64,7 +73,7 @@ export function requestMessage(
   const p = envelopeOf(req);
   const blocks = requestBody(req);
   const status = statusLine(req, approvals, env);
-  blocks.push({ type: 'context', text: `${status} · \`${req.id}\`` });
+  blocks.push({ type: 'context', text: t`${status} · ${code(req.id)}` });
   if (req.state === 'pending' && env?.approval && !p.direct) {
     blocks.push({
       type: 'actions',
@@ -76,7 +85,7 @@ export function requestMessage(
           style: 'primary',
           confirm: {
             title: 'Approve this change?',
-            text: `${p.title}. It runs as soon as enough approvals are in.`,
+            text: t`${p.title}. It runs as soon as enough approvals are in.`,
             confirm: 'Approve',
             deny: 'Back',
           },
@@ -86,5 +95,5 @@ export function requestMessage(
       ],
     });
   }
-  return { text: `${p.title}: ${status}`, blocks };
+  return { text: t`${p.title}: ${status}`, blocks };
 }

@@ -2,9 +2,9 @@ import type { Backends } from '../../ports/backends.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { RequestStore, StoredRequest } from '../../ports/store.ts';
 import type { AuditLog } from '../audit-log.ts';
-import { mention, plain } from '../format.ts';
+import { code, mention, plainText, t, type Text } from '../text.ts';
 import type { ChangeKind } from './define-change.ts';
-import { envelopeOf } from './request-envelope.ts';
+import { envelopeOf, outcomeOf } from './request-envelope.ts';
 import type { RequestBoard } from './request-board.ts';
 
 export interface SupersessionDeps {
@@ -31,21 +31,21 @@ export class Supersession {
    * Why a pending request no longer fits what runs now (it was planned against something else), or
    * undefined when it still does. Throws when what runs now cannot be read: approving blind could downgrade.
    */
-  async staleness(req: StoredRequest): Promise<string | undefined> {
+  async staleness(req: StoredRequest): Promise<Text | undefined> {
     const planned = envelopeOf(req).basis;
     const kind = this.#deps.kinds[req.kind];
     if (planned === undefined || !kind?.readBasis) return undefined;
     const now = await kind.readBasis({ request: req, backends: this.#deps.backends });
     if (now === planned) return undefined;
-    const what = `planned against ${plain(planned)}; running now: ${plain(now)}`;
-    return `what runs in \`${req.env}\` changed since this was requested (${what})`;
+    const what = t`what runs in ${code(req.env)} changed since this was requested`;
+    return t`${what} (planned against ${planned}; running now: ${now})`;
   }
 
   /** Ends a pending request as superseded, with the reason in its message and the audit log. */
   async supersede(
     req: StoredRequest,
     actor: string,
-    summary: string,
+    summary: Text,
     details: Record<string, unknown>,
   ): Promise<boolean> {
     const { requests, clock, audit, board } = this.#deps;
@@ -53,7 +53,7 @@ export class Supersession {
       req.id,
       ['pending'],
       'superseded',
-      { outcome: { summary } },
+      { outcome: outcomeOf(summary) },
       clock.now(),
     );
     if (!done) return false;
@@ -62,7 +62,7 @@ export class Supersession {
       action: 'request.superseded',
       target: done,
       requestId: done.id,
-      details: { ...details, reason: summary, title: envelopeOf(done).title },
+      details: { ...details, reason: plainText(summary), title: envelopeOf(done).title },
     });
     await board.refresh(done);
     return true;
@@ -75,7 +75,7 @@ export class Supersession {
     if (!concern) return;
     const pending = await requests.listRequests({ service: newer.service, env: newer.env, states: ['pending'] });
     for (const req of pending.filter((r) => r.id !== newer.id && kinds[r.kind]?.concern === concern)) {
-      const summary = `Superseded by a newer request from ${mention(newer.requester)} (\`${newer.id}\`).`;
+      const summary = t`Superseded by a newer request from ${mention(newer.requester)} (${code(newer.id)}).`;
       await this.supersede(req, newer.requester, summary, { supersededBy: newer.id });
     }
   }

@@ -32,8 +32,3 @@ export function formatEvent(event: LogEvent, redact: LineRedactor): string {
       : message;
   return `${time} ${event.origin}  ${clipped}`;
 }
-
-/** Text from outside (a backend's error) made safe for Slack: redacted, and `&`, `<`, `>` escaped. */
-export function shown(text: string, redact: (text: string) => string): string {
-  return redact(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}

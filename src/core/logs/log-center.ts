@@ -1,4 +1,5 @@
 import type { LogSource } from '../../ports/logs.ts';
+import type { Text } from '../text.ts';
 import type { LineRedactor } from './format.ts';
 import type { TailManager } from './tail-manager.ts';
 
@@ -14,5 +15,5 @@ export interface LogCenter {
   /** A fresh redactor for the lines of one snapshot or follow (it keeps state per origin). */
   lineRedactor(): LineRedactor;
   /** Shares output too big for a message as a file in the channel. */
-  attach(channel: string, file: { filename: string; title: string; content: string; comment: string }): Promise<void>;
+  attach(channel: string, file: { filename: string; title: string; content: string; comment: Text }): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { LogQuery, LogSource } from '../../ports/logs.ts';
 import { SYSTEM_ACTOR } from '../audit-log.ts';
-import { mention } from '../format.ts';
 import { newId } from '../ids.ts';
 import { textMessage } from '../message.ts';
+import { code, emoji, mention, plainText, t } from '../text.ts';
 import { runTail, type TailSessionDeps } from './tail-session.ts';
 import type { TailEnd } from './tail-text.ts';
 
@@ -76,9 +76,9 @@ export class TailManager {
     let recovered = 0;
     for (const tail of await tails.listTails({ states: ['running', 'stopping'] })) {
       if (tail.heartbeatAt.getTime() > cutoff || this.#running.has(tail.id)) continue;
-      const summary =
-        'This log tail ended: the opsdeck replica running it stopped. Start it again with `/logs … --follow`.';
-      const closed = await tails.endTail(tail.id, { state: 'interrupted', summary }, clock.now());
+      const again = code('/logs … --follow');
+      const summary = t`This log tail ended: the opsdeck replica running it stopped. Start it again with ${again}.`;
+      const closed = await tails.endTail(tail.id, { state: 'interrupted', summary: plainText(summary) }, clock.now());
       if (!closed) continue;
       recovered++;
       await audit.record({
@@ -90,7 +90,11 @@ export class TailManager {
       });
       if (!closed.message) continue;
       await chat
-        .post(closed.message.channel, textMessage(`${mention(tail.requester)} :warning: ${summary}`), closed.message.ts)
+        .post(
+          closed.message.channel,
+          textMessage(t`${mention(tail.requester)} ${emoji('warning')} ${summary}`),
+          closed.message.ts,
+        )
         .catch((err: unknown) => log.warn({ err, tail: tail.id }, 'could not say the tail ended'));
     }
     return recovered;

@@ -5,10 +5,10 @@ import type { LogQuery, LogSource } from '../../ports/logs.ts';
 import type { FailureMetrics } from '../../ports/metrics.ts';
 import type { StoredTail, TailStore } from '../../ports/store.ts';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
-import { plain, mention } from '../format.ts';
 import { heartbeatFailed } from '../heartbeat.ts';
 import { textMessage } from '../message.ts';
 import type { Redactor } from '../redact.ts';
+import { mention, plainText, t } from '../text.ts';
 import { every } from '../timers.ts';
 import { Backlog } from './backlog.ts';
 import { formatEvent, lineRedactor } from './format.ts';
@@ -106,7 +106,7 @@ export async function runTail(
       }
       wake?.();
     })
-    .catch((err: unknown) => end({ kind: 'failed', error: plain(deps.redactor.text((err as Error).message)) }));
+    .catch((err: unknown) => end({ kind: 'failed', error: deps.redactor.text((err as Error).message) }));
 
   let finalPosts = 0;
   while (!ended || (backlog.waiting && finalPosts < FINAL_POSTS)) {
@@ -143,13 +143,14 @@ export async function runTail(
     lost: backlog.lost,
   });
   // Recorded before Slack hears of it, so a slow chat API cannot lose the outcome or the audit entry.
-  await tails.endTail(tail.id, { state: endState(why), summary }, clock.now());
+  const recorded = plainText(summary);
+  await tails.endTail(tail.id, { state: endState(why), summary: recorded }, clock.now());
   await deps.audit.record({
     ...entry,
     action: 'logs.follow.stopped',
     details: {
       end: why.kind,
-      summary,
+      summary: recorded,
       by: why.kind === 'stopped' ? why.by : undefined,
       shown: backlog.shown,
       skipped: backlog.skipped,
@@ -163,7 +164,7 @@ export async function runTail(
       .catch((err: unknown) => log.warn({ err }, 'could not attach the log file'));
   }
   await chat
-    .post(tail.channel, textMessage(`${mention(tail.requester)} ${summary}`), parent.ts)
+    .post(tail.channel, textMessage(t`${mention(tail.requester)} ${summary}`), parent.ts)
     .catch((err: unknown) => log.warn({ err }, 'could not post the closing summary'));
   await chat
     .update(tail.channel, parent.ts, {

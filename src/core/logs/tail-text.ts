@@ -1,7 +1,8 @@
 import type { StoredTail } from '../../ports/store.ts';
 import { formatDuration } from '../duration.ts';
-import { formatTime, inlineCode, mention } from '../format.ts';
+import { formatTime } from '../format.ts';
 import type { Message } from '../message.ts';
+import { bold, code, concat, emoji, join, mention, t, type Text } from '../text.ts';
 
 export const ACTION_STOP = 'opsdeck.logs.stop';
 
@@ -18,11 +19,11 @@ export function endState(end: TailEnd): 'stopped' | 'ended' | 'failed' {
   return end.kind === 'failed' ? 'failed' : 'ended';
 }
 
-/** `stopped by <@U…>`, `reached its 10m limit`; `error` is already redacted and escaped. */
-export function describeEnd(end: TailEnd): string {
+/** `stopped by @alice`, `reached its 10m limit`; `error` is already redacted. */
+export function describeEnd(end: TailEnd): Text {
   switch (end.kind) {
     case 'stopped':
-      return `stopped by ${mention(end.by)}`;
+      return t`stopped by ${mention(end.by)}`;
     case 'shutdown':
       return 'stopped because opsdeck is shutting down';
     case 'time':
@@ -35,7 +36,7 @@ export function describeEnd(end: TailEnd): string {
 }
 
 /** What a tail did, for its thread, its stored summary and the audit log. */
-export function tailSummary(a: {
+export function tailSummary(tail: {
   source: string;
   end: TailEnd;
   elapsedMs: number;
@@ -43,32 +44,34 @@ export function tailSummary(a: {
   skipped: number;
   received: number;
   lost: number;
-}): string {
-  const parts = [`${a.shown} lines shown`];
-  if (a.skipped) {
+}): Text {
+  const parts: Text[] = [`${tail.shown} lines shown`];
+  if (tail.skipped) {
     parts.push(
-      `${a.skipped} skipped in chat because they came faster than Slack's ~1 post per second ` +
-        `(all ${a.received} lines are in the attached file)`,
+      `${tail.skipped} skipped in chat because they came faster than Slack's ~1 post per second ` +
+        `(all ${tail.received} lines are in the attached file)`,
     );
   }
-  if (a.lost) parts.push(`${a.lost} not kept (the file is capped at 20 MB)`);
-  if (a.end.kind === 'lines') parts.push('later lines not read (line budget; use `--lines` for more)');
-  return `Tail of ${a.source} ${describeEnd(a.end)} after ${formatDuration(a.elapsedMs)}: ${parts.join('; ')}.`;
+  if (tail.lost) parts.push(`${tail.lost} not kept (the file is capped at 20 MB)`);
+  if (tail.end.kind === 'lines') parts.push(t`later lines not read (line budget; use ${code('--lines')} for more)`);
+  const after = formatDuration(tail.elapsedMs);
+  return t`Tail of ${tail.source} ${describeEnd(tail.end)} after ${after}: ${join(parts, '; ')}.`;
 }
 
 /** The tail's message in the channel: live with a Stop button, or ended. */
 export function tailMessage(tail: StoredTail, grep: string | undefined, lineBudget: number, live: boolean): Message {
-  const matching = grep ? ` matching ${inlineCode(grep)}` : '';
-  const verb = live ? ':scroll: Following' : ':scroll: Followed';
-  const head =
-    `${verb} logs of *${tail.service}* in *${tail.env}*${matching} from ${tail.source}, ` +
-    `requested by ${mention(tail.requester)}.`;
+  const matching = grep ? t` matching ${code(grep)}` : '';
+  const verb = live ? 'Following' : 'Followed';
+  const head = concat(
+    t`${emoji('scroll')} ${verb} logs of ${bold(tail.service)} in ${bold(tail.env)}${matching} from ${tail.source}, `,
+    t`requested by ${mention(tail.requester)}.`,
+  );
   const limits = live
     ? `Until ${formatTime(tail.until)} or ${lineBudget} lines; lines go into the thread.`
     : 'Ended; the summary is in the thread.';
   const blocks: Message['blocks'] = [
     { type: 'text', text: head },
-    { type: 'context', text: `${limits} · \`${tail.id}\`` },
+    { type: 'context', text: t`${limits} · ${code(tail.id)}` },
   ];
   if (live)
     blocks.push({

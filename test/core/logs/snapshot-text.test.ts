@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { shown } from '../../../src/core/logs/format.ts';
 import { snapshotGaps, unreadable } from '../../../src/core/logs/snapshot-text.ts';
 import { redact } from '../../../src/core/redact.ts';
+import { bold, t } from '../../../src/core/text.ts';
 import type { LogEvent, LogSnapshot } from '../../../src/ports/logs.ts';
+import { toMrkdwn } from '../../../src/slack/mrkdwn.ts';
 
 const events = (n: number): LogEvent[] =>
   Array.from({ length: n }, (_, i) => ({ id: String(i), timestamp: i, message: `m${i}`, origin: 'o' }));
@@ -50,22 +51,29 @@ describe('snapshotGaps', () => {
     },
   ];
   it.each(cases)('$name', ({ snap, expected }) => {
-    expect(snapshotGaps(snap, { maxLines: 2000, redact: (t) => redact(t) })).toEqual(expected);
+    // As Slack shows them: the gaps are neutral text, escaped when rendered.
+    const gaps = snapshotGaps(snap, { maxLines: 2000, redact: (text) => redact(text) });
+    expect(gaps.map(toMrkdwn)).toEqual(expected);
   });
 });
 
 describe('unreadable', () => {
-  it('says the source failed, what it said (redacted; the dispatcher escapes it) and that the range is unknown', () => {
-    const text = unreadable({
+  const failure = (error: string) =>
+    unreadable({
       source: 'CloudWatch /ecs/api-prod (prod)',
-      error: 'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer abcdefghijklmnop.',
-      what: '*api* in *prod*',
+      error,
+      what: t`${bold('api')} in ${bold('prod')}`,
       range: '2026-11-24 09:45 UTC to 2026-11-24 10:00 UTC',
-      redact: (t) => redact(t),
+      redact: (text) => redact(text),
     });
-    expect(text).toBe(
+
+  it('says the source failed, what it said (redacted, escaped when shown), and that the range is unknown', () => {
+    const text = failure(
+      'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer abcdefghijklmnop.',
+    );
+    expect(toMrkdwn(text)).toBe(
       'Could not read the logs from CloudWatch /ecs/api-prod (prod): ' +
-        'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: <@U123> & Bearer [REDACTED]. ' +
+        'CloudWatch FilterLogEvents on /ecs/api-prod failed: AccessDenied: &lt;@U123&gt; &amp; Bearer [REDACTED]. ' +
         'Nothing is known about the logs of *api* in *prod* from 2026-11-24 09:45 UTC to 2026-11-24 10:00 UTC ' +
         '(this is not an empty result): try again in a minute, and if it keeps failing, ' +
         "check the log backend and opsdeck's access to it.",
@@ -78,6 +86,6 @@ describe('unreadable', () => {
     ['a & b', 'a &amp; b'],
     ['password=hunter2hunter2', 'password=[REDACTED]'],
   ])('shows %s as %s', (input, output) => {
-    expect(shown(input, (t) => redact(t))).toBe(output);
+    expect(toMrkdwn(failure(input))).toContain(`prod): ${output}. Nothing is known`);
   });
 });

@@ -6,6 +6,7 @@ import { AuditLog } from '../../../src/core/audit-log.ts';
 import { TailManager } from '../../../src/core/logs/tail-manager.ts';
 import type { TailSessionDeps } from '../../../src/core/logs/tail-session.ts';
 import type { Message } from '../../../src/core/message.ts';
+import { toMrkdwn } from '../../../src/slack/mrkdwn.ts';
 import type { Chat } from '../../../src/ports/chat.ts';
 import type { Logger } from '../../../src/ports/logger.ts';
 import type { LogSource } from '../../../src/ports/logs.ts';
@@ -46,7 +47,7 @@ export function recordingChat(): Chat & { posts: Post[] } {
   return {
     posts,
     post: async (channel: string, m: Message, thread?: string) => {
-      posts.push({ channel, text: m.text, thread });
+      posts.push({ channel, text: toMrkdwn(m.text), thread });
       return { ts: `1.${posts.length}` };
     },
     update: async () => {},

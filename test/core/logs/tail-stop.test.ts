@@ -40,12 +40,14 @@ describe('a Stop click keeps the closing summary of a follow', () => {
     );
     // In the thread of the tail's message, the first post.
     expect(closing.thread).toBe('1.1');
-    expect(await store.getTail(id)).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary });
+    // Stored and audited as plain text: the same words, the person by id instead of in Slack's markup.
+    const recorded = summary.replace('<@U0ALICE>', '@U0ALICE');
+    expect(await store.getTail(id)).toMatchObject({ state: 'stopped', stoppedBy: 'U0ALICE', summary: recorded });
     const audit = (await store.queryAudit({ limit: 100 })).filter(
       (r) => r.requestId === id && r.action === 'logs.follow.stopped',
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.details).toMatchObject({ summary, by: 'U0ALICE', end: 'stopped' });
+    expect(audit[0]!.details).toMatchObject({ summary: recorded, by: 'U0ALICE', end: 'stopped' });
     // A second click finds it ended.
     expect(await other.tails.stop(id, 'U0CAROL')).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { inlinePlain } from './mrkdwn-inline.ts';
+import { inlinePlain } from './inline.ts';
 
 const SEPARATOR = /^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$/;
 

@@ -1,7 +1,6 @@
-import type { Block } from '../message.ts';
-import { BlockBuilder } from './mrkdwn-blocks.ts';
-import { inlineMrkdwn, inlinePlain } from './mrkdwn-inline.ts';
-import { isTableStart, tableEnd, tableText } from './mrkdwn-table.ts';
+import { BlockBuilder, MAX_BLOCKS, type MarkdownBlock } from './block-builder.ts';
+import { inlineMrkdwn, inlinePlain } from './inline.ts';
+import { isTableStart, tableEnd, tableText } from './table.ts';
 
 const FENCE = /^(\s*)(`{3,}|~{3,})/;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
@@ -19,8 +18,10 @@ const startsBlock = (lines: readonly string[], i: number): boolean => {
 };
 
 export interface MarkdownOptions {
-  /** Linked from the last block when the runbook is cut. */
-  sourceUrl?: string | undefined;
+  /** At most this many blocks (default MAX_BLOCKS), the last saying where the rest is when it is cut. */
+  maxBlocks?: number | undefined;
+  /** The last block of a cut document, in mrkdwn: where to read the rest. */
+  continued?: string | undefined;
   /** A leading `# heading` with this text is left out: the message header already shows the title. */
   title?: string | undefined;
 }
@@ -33,11 +34,11 @@ function dropTitleHeading(lines: string[], title: string | undefined): void {
 }
 
 /**
- * A runbook's markdown as Slack blocks: `#` → a header block, deeper headings → bold lines starting a
+ * A document's markdown (a runbook) as Slack blocks: `#` → a header block, deeper headings → bold lines starting a
  * section, lists → bullets or numbers indented by nesting, code and tables → code blocks, quotes → `>`.
- * Sections stay under MAX_BLOCK_CHARS and the whole under MAX_BLOCKS, ending with a link to the source when cut.
+ * Sections stay under MAX_BLOCK_CHARS and the whole under `maxBlocks`, ending with where the rest is when cut.
  */
-export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): Block[] {
+export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): MarkdownBlock[] {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   dropTitleHeading(lines, options.title);
   const out = new BlockBuilder();
@@ -62,7 +63,7 @@ export function markdownToBlocks(markdown: string, options: MarkdownOptions = {}
     if (!FENCE.test(line)) listIndents = [];
     i = block(lines, i, out);
   }
-  return out.finish(options.sourceUrl);
+  return out.finish(options.maxBlocks ?? MAX_BLOCKS, options.continued ?? '… continued in the source');
 }
 
 /** Converts the block starting at line i (not a list item or blank line); returns the next line's index. */

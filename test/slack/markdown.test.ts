@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Block } from '../../src/core/message.ts';
-import { MAX_BLOCK_CHARS, MAX_BLOCKS, splitText } from '../../src/core/runbooks/mrkdwn-blocks.ts';
-import { escapeMrkdwn, inlineMrkdwn, inlinePlain } from '../../src/core/runbooks/mrkdwn-inline.ts';
-import { tableText } from '../../src/core/runbooks/mrkdwn-table.ts';
-import { markdownToBlocks } from '../../src/core/runbooks/mrkdwn.ts';
+import { MAX_BLOCK_CHARS, MAX_BLOCKS, type MarkdownBlock, splitText } from '../../src/slack/markdown/block-builder.ts';
+import { inlineMrkdwn, inlinePlain } from '../../src/slack/markdown/inline.ts';
+import { tableText } from '../../src/slack/markdown/table.ts';
+import { markdownToBlocks } from '../../src/slack/markdown/to-blocks.ts';
+import { escapeMrkdwn } from '../../src/slack/mrkdwn.ts';
 
 const EM = '\u2003\u2003';
 
@@ -66,7 +66,7 @@ describe('tables → aligned text', () => {
 });
 
 describe('markdownToBlocks', () => {
-  it.each<{ name: string; md: string; want: Block[] }>([
+  it.each<{ name: string; md: string; want: MarkdownBlock[] }>([
     {
       name: 'a top heading becomes a header block',
       md: '# High **5xx** rate',
@@ -190,11 +190,14 @@ describe('markdownToBlocks', () => {
   });
 
   it.each([
-    { url: 'https://git.example/r.md', tail: '… continued in <https://git.example/r.md|the source>' },
-    { url: undefined, tail: '… continued in the source' },
-  ])('cuts a long runbook to MAX_BLOCKS with a pointer to the source ($url)', ({ url, tail }) => {
+    {
+      continued: '… continued in <https://git.example/r.md|the source>',
+      tail: '… continued in <https://git.example/r.md|the source>',
+    },
+    { continued: undefined, tail: '… continued in the source' },
+  ])('cuts a long runbook to MAX_BLOCKS with a pointer to the rest ($continued)', ({ continued, tail }) => {
     const md = Array.from({ length: 60 }, (_, i) => `## Section ${i}\n\ntext ${i}`).join('\n\n');
-    const blocks = markdownToBlocks(md, { sourceUrl: url });
+    const blocks = markdownToBlocks(md, { continued });
     expect(blocks).toHaveLength(MAX_BLOCKS);
     expect(blocks[MAX_BLOCKS - 2]).toEqual({
       type: 'text',

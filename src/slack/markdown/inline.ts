@@ -1,6 +1,4 @@
-/** Slack reads `&`, `<` and `>` as markup (links, mentions); everything else passes as typed. */
-export const escapeMrkdwn = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+import { escapeMrkdwn } from '../mrkdwn.ts';
 
 // Code spans first so nothing inside them is converted; then images, links and <autolinks>.
 const SPECIAL = new RegExp(

@@ -1,10 +1,15 @@
-import type { Block } from '../message.ts';
-import { escapeMrkdwn } from './mrkdwn-inline.ts';
-
 /** Below Slack's 3,000 per section, leaving room for the renderer's code fences. */
 export const MAX_BLOCK_CHARS = 2800;
-/** Below Slack's 50 per message, leaving room for the header the command puts above a runbook. */
+/** Below Slack's 50 per message, leaving room for a header above the document: the default budget. */
 export const MAX_BLOCKS = 45;
+
+/** A document's blocks as Slack shows them: `text` and `context` in mrkdwn, `header` and `code` plain. */
+export type MarkdownBlock =
+  | { type: 'header'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'context'; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'divider' };
 
 /** Whole lines up to `max` characters each; a longer single line is cut (never inside a surrogate pair). */
 export function splitText(text: string, max: number): string[] {
@@ -29,7 +34,7 @@ export function splitText(text: string, max: number): string[] {
 
 /** Collects converted lines into text sections, starting a new one at each heading. */
 export class BlockBuilder {
-  readonly #blocks: Block[] = [];
+  readonly #blocks: MarkdownBlock[] = [];
   #lines: string[] = [];
   #afterHeading = false;
 
@@ -50,7 +55,7 @@ export class BlockBuilder {
     this.#afterHeading = true;
   }
 
-  add(block: Block): void {
+  add(block: MarkdownBlock): void {
     this.#flush();
     this.#blocks.push(block);
   }
@@ -61,12 +66,11 @@ export class BlockBuilder {
     for (const part of splitText(text, MAX_BLOCK_CHARS)) this.#blocks.push({ type: 'code', text: part });
   }
 
-  /** The blocks, cut to MAX_BLOCKS with a last line pointing at the source when too long. */
-  finish(sourceUrl?: string): Block[] {
+  /** The blocks, cut to `maxBlocks` with a last line (`continued`, mrkdwn) saying where the rest is. */
+  finish(maxBlocks: number, continued: string): MarkdownBlock[] {
     this.#flush();
-    if (this.#blocks.length <= MAX_BLOCKS) return [...this.#blocks];
-    const where = sourceUrl ? `<${escapeMrkdwn(sourceUrl).replace(/\|/g, '%7C')}|the source>` : 'the source';
-    return [...this.#blocks.slice(0, MAX_BLOCKS - 1), { type: 'context', text: `… continued in ${where}` }];
+    if (this.#blocks.length <= maxBlocks) return [...this.#blocks];
+    return [...this.#blocks.slice(0, Math.max(0, maxBlocks - 1)), { type: 'context', text: continued }];
   }
 
   #flush(): void {
