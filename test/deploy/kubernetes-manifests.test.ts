@@ -33,6 +33,16 @@ async function runtimeImage() {
   };
 }
 
+/** The overlay "Running it in Kubernetes" in the README shows, its kustomization and its patch, on `base`. */
+async function readmeOverlay(base: string): Promise<string> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Running it in Kubernetes'));
+  const [kustomization, patches] = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  expect(kustomization).toMatch(/^# my-opsdeck\/kustomization.yaml/);
+  expect(patches).toMatch(/^patches:/);
+  return `${kustomization}${patches}`.replaceAll('../opsdeck/deploy/kubernetes', base);
+}
+
 async function kustomize(dir: string): Promise<KubeObject[]> {
   const { stdout } = await run('kubectl', ['kustomize', dir], { timeout: 30_000 });
   return parseAllDocuments(stdout).map((doc) => doc.toJS() as KubeObject);
@@ -66,7 +76,7 @@ interface PodSpec {
   securityContext: Record<string, unknown> & { seccompProfile: { type: string } };
   topologySpreadConstraints: { topologyKey: string; whenUnsatisfiable: string; labelSelector: Selector }[];
   containers: Container[];
-  volumes: { name: string; configMap?: { name: string }; emptyDir?: object }[];
+  volumes: { name: string; configMap?: { name: string }; emptyDir?: object; secret?: object }[];
 }
 interface Selector {
   matchLabels: Record<string, string>;
@@ -109,25 +119,13 @@ describe.skipIf(!hasKubectl)(
 
     beforeAll(async () => {
       base = await kustomize(BASE);
-      // An overlay as the README describes it: the optional component, an image and a config of its own.
+      // The README's overlay: the optional component, an image, a config of its own, a kubeconfig Secret.
       overlay = await mkdtemp(join(tmpdir(), 'opsdeck-kustomize-'));
       const from = relative(overlay, BASE);
       const config = await readFile(join(BASE, 'opsdeck.yaml'), 'utf8');
       expect(config).toContain(BASE_SCALE);
       await writeFile(join(overlay, 'opsdeck.yaml'), config.replace(BASE_SCALE, OVERLAY_SCALE));
-      await writeFile(
-        join(overlay, 'kustomization.yaml'),
-        [
-          'resources:',
-          `  - ${from}`,
-          'components:',
-          `  - ${from}/components/service-monitor`,
-          'images:',
-          '  - { name: opsdeck, newName: registry.example.com/opsdeck, newTag: 9.9.9 }',
-          'configMapGenerator:',
-          '  - { name: opsdeck-config, namespace: opsdeck, behavior: replace, files: [opsdeck.yaml] }',
-        ].join('\n'),
-      );
+      await writeFile(join(overlay, 'kustomization.yaml'), await readmeOverlay(from));
       withMonitor = await kustomize(overlay);
     }, 60_000);
     afterAll(async () => {
@@ -324,13 +322,20 @@ describe.skipIf(!hasKubectl)(
       expect(health).toContain("path: '/metrics'");
     });
 
-    it('lets an overlay replace the image and the config, and the pods follow the new ConfigMap', () => {
+    it('lets the README overlay set the image, the config and a kubeconfig; the pods follow the new ConfigMap', () => {
       const spec = deploymentIn(withMonitor).spec.template.spec;
-      expect(spec.containers[0]!.image).toBe('registry.example.com/opsdeck:9.9.9');
+      const [overlaid] = spec.containers;
+      expect(overlaid!.image).toBe('registry.example.com/opsdeck:0.1.0');
       const configMap = one<{ metadata: { name: string }; data: Record<string, string> }>(withMonitor, 'ConfigMap');
       expect(configMap.data['opsdeck.yaml']).toContain(OVERLAY_SCALE);
       expect(configMap.metadata.name).not.toBe(one<{ metadata: { name: string } }>(base, 'ConfigMap').metadata.name);
       expect(spec.volumes.find((v) => v.configMap)?.configMap?.name).toBe(configMap.metadata.name);
+
+      const kubeconfig = overlaid!.env.find((e) => e.name === 'KUBECONFIG')?.value;
+      const mount = overlaid!.volumeMounts.find((m) => kubeconfig?.startsWith(`${m.mountPath}/`));
+      expect(spec.volumes.find((v) => v.name === mount?.name)).toMatchObject({
+        secret: { secretName: 'opsdeck-kubeconfig' },
+      });
     });
   },
 );
