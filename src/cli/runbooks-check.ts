@@ -10,7 +10,7 @@ import { Registry } from '../core/registry.ts';
 import { checkRunbooks, type CheckOptions } from '../core/runbooks/check.ts';
 import { parseRunbook } from '../core/runbooks/parse.ts';
 import { formatRunbookProblem } from '../core/runbooks/problem.ts';
-import { SLASH_FAMILIES } from '../core/runbooks/steps.ts';
+import { ofFamilies } from '../core/runbooks/steps.ts';
 import { tokenize } from '../core/tokenize.ts';
 import type { RunbookFile } from '../ports/runbooks.ts';
 import type { CliIo } from './io.ts';
@@ -60,9 +60,9 @@ export async function runbooksCheckCommand(io: CliIo, args: string[], env: Env):
 /** A catalog of every service and environment the runbooks name, so only the rest of each step is judged. */
 function namesUsedBy(files: readonly RunbookFile[], registry: Registry): Catalog {
   const names = { service: new Set<string>(), env: new Set<string>() };
-  const families = [...new Set([...registry.families(), ...SLASH_FAMILIES])];
+  const isStep = ofFamilies(registry.families());
   for (const file of files) {
-    const runbook = parseRunbook(file, families).runbook;
+    const runbook = parseRunbook(file, isStep).runbook;
     for (const service of runbook?.services ?? []) names.service.add(service);
     for (const step of runbook?.steps ?? []) {
       try {

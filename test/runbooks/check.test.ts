@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkRunbooks, stepProblem } from '../../src/core/runbooks/check.ts';
 import { formatRunbookProblem } from '../../src/core/runbooks/problem.ts';
 import type { RunbookFile } from '../../src/ports/runbooks.ts';
-import { catalog, registry, registryWithout, runbookText } from './fixtures.ts';
+import { catalog, registry, runbookText } from './fixtures.ts';
 
-// Without /logs and /runbook, whether or not they exist yet: the tests of unknown families stay meaningful.
-const withoutLogs = registryWithout('logs', 'runbook');
-const check = (files: RunbookFile[], allowUnknownFamilies?: string[]) =>
-  checkRunbooks(files, { catalog, registry: withoutLogs, allowUnknownFamilies }).map((p) => formatRunbookProblem(p));
+const check = (files: RunbookFile[]) => checkRunbooks(files, { catalog, registry }).map((p) => formatRunbookProblem(p));
 
 const file = (path: string, frontMatter: string, body?: string): RunbookFile => ({
   path,
@@ -57,7 +54,10 @@ describe('checkRunbooks', () => {
       want: '`/ops lock api prod`: Missing <reason>: why it is locked, shown to anyone it blocks.',
     },
     { step: '/deploy api prod main extra', want: '`/deploy api prod main extra`: Unexpected argument `extra`.' },
-    { step: '/logs api prod --since 15m', want: '`/logs api prod --since 15m`: Unknown command `/logs`.' },
+    {
+      step: '/lgos api prod --since 15m',
+      want: '`/lgos api prod --since 15m`: Unknown command `/lgos`. Did you mean `/logs`?',
+    },
   ])('reports a step that would be refused: $step', ({ step, want }) => {
     const body = `# T\n\nIntro.\n\n- \`${step}\`\n`;
     expect(check([file('steps.md', 'title: T', body)])).toEqual([`steps.md:8: ${want}`]);
@@ -79,13 +79,9 @@ describe('checkRunbooks', () => {
     ]);
   });
 
-  it('skips families allowed as unknown only while they are not registered', () => {
-    const body = '`/logs api prod --since 15m` `/runbook db` `/rollback api prodd`';
-    // rollback is registered, so allowing it changes nothing.
-    expect(check([file('a.md', 'title: A', body)], ['logs', 'runbook', 'rollback'])).toEqual([
-      'a.md:4: `/rollback api prodd`: Unknown environment `prodd`. ' +
-        'Did you mean `prod`? Known environments: staging, prod.',
-    ]);
+  it('passes over prose that is not a command: bare paths, unknown families far from any command', () => {
+    const body = '`/opt` `/run` `/etc/hosts` `/usr/bin/env node` `/healthz check` `/ops status api prod`';
+    expect(check([file('a.md', 'title: A', body)])).toEqual([]);
   });
 
   it('reports duplicate ids and titles, ignoring case', () => {

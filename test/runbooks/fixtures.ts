@@ -5,10 +5,6 @@ import type { Logger } from '../../src/ports/logger.ts';
 
 export const registry = new Registry(commands);
 
-/** The real commands minus some families, to stand for commands not written yet whatever the list holds. */
-export const registryWithout = (...families: string[]): Registry =>
-  new Registry(commands.filter((c) => !families.includes(c.family)));
-
 export const catalog: Catalog = {
   environments: { staging: {}, prod: {} },
   services: { api: {}, web: {}, worker: { environments: ['staging', 'prod'] } },

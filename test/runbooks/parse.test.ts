@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isRunbookPath, parseRunbook, parseRunbooks } from '../../src/core/runbooks/parse.ts';
-import { SLASH_FAMILIES } from '../../src/core/runbooks/steps.ts';
+import { ofFamilies } from '../../src/core/runbooks/steps.ts';
+
+const FAMILIES = ofFamilies(['deploy', 'rollback', 'scale', 'logs', 'runbook', 'ops']);
 import { runbookText } from './fixtures.ts';
 
 const parse = (text: string, path = 'high-5xx.md') =>
-  parseRunbook({ path, text, url: 'https://git.example/high-5xx.md' }, SLASH_FAMILIES);
+  parseRunbook({ path, text, url: 'https://git.example/high-5xx.md' }, FAMILIES);
 const messages = (text: string) => parse(text).problems.map((p) => `${p.line}: ${p.message}`);
 
 describe('parseRunbook', () => {
@@ -41,7 +43,10 @@ describe('parseRunbook', () => {
   });
 
   it('defaults the lists, accepts a single string as a list, and keeps nested ids', () => {
-    const { runbook } = parseRunbook({ path: 'db/connections.md', text: runbookText('title: DB\nservices: api') }, []);
+    const { runbook } = parseRunbook(
+      { path: 'db/connections.md', text: runbookText('title: DB\nservices: api') },
+      ofFamilies([]),
+    );
     expect(runbook).toMatchObject({
       id: 'db/connections',
       services: ['api'],
@@ -150,7 +155,7 @@ describe('parseRunbooks', () => {
         { path: 'a.md', text: runbookText('title: A') },
         { path: 'b.md', text: 'no front matter' },
       ],
-      SLASH_FAMILIES,
+      FAMILIES,
     );
     expect(runbooks.map((r) => r.id)).toEqual(['a']);
     expect(problems.map((p) => p.file)).toEqual(['b.md']);

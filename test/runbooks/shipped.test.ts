@@ -12,10 +12,6 @@ import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import type { RunbookFile } from '../../src/ports/runbooks.ts';
 import { shippedRunbooks } from './shipped.ts';
 
-// TEMPORARY: /logs (issue 5) and /runbook (issue 6) are being written. Steps using them are skipped
-// until they are registered, and checked automatically from then on; drop this list once both exist.
-const NOT_YET_REGISTERED: string[] = [];
-
 let files: RunbookFile[];
 let runbooks: Runbook[];
 beforeAll(async () => {
@@ -25,11 +21,7 @@ beforeAll(async () => {
 describe('shipped runbooks', () => {
   it('pass `runbooks check` against opsdeck.example.yaml and the real commands', async () => {
     const config = parseConfig(await readFile(resolve(import.meta.dirname, '../../opsdeck.example.yaml'), 'utf8'));
-    const problems = checkRunbooks(files, {
-      catalog: config,
-      registry: new Registry(commands),
-      allowUnknownFamilies: NOT_YET_REGISTERED,
-    });
+    const problems = checkRunbooks(files, { catalog: config, registry: new Registry(commands) });
     expect(problems.map((p) => formatRunbookProblem(p, 'runbooks'))).toEqual([]);
   });
 

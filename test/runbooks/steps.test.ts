@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findSteps, SLASH_FAMILIES } from '../../src/core/runbooks/steps.ts';
+import { findSteps, ofFamilies } from '../../src/core/runbooks/steps.ts';
+
+const FAMILIES = ofFamilies(['deploy', 'rollback', 'scale', 'logs', 'runbook', 'ops']);
 
 const steps = (markdown: string, firstLine = 1) =>
-  findSteps(markdown, SLASH_FAMILIES, firstLine).map(({ line, command, family, text }) => [
-    line,
-    command,
-    family,
-    text,
-  ]);
+  findSteps(markdown, FAMILIES, firstLine).map(({ line, command, family, text }) => [line, command, family, text]);
 
 describe('findSteps', () => {
   it.each([
@@ -73,6 +70,6 @@ describe('findSteps', () => {
   });
 
   it('only recognises the families it is given', () => {
-    expect(findSteps('`/logs api prod` `/ops status api`', ['ops']).map((s) => s.family)).toEqual(['ops']);
+    expect(findSteps('`/logs api prod` `/ops status api`', ofFamilies(['ops'])).map((s) => s.family)).toEqual(['ops']);
   });
 });

@@ -7,16 +7,21 @@ import type { Registry } from '../registry.ts';
 import { tokenize } from '../tokenize.ts';
 import { parseRunbook, type Runbook } from './parse.ts';
 import type { RunbookProblem } from './problem.ts';
-import { SLASH_FAMILIES, uniqueSteps, type Step } from './steps.ts';
+import { type IsStep, type Step, uniqueSteps } from './steps.ts';
 
 export interface CheckOptions {
   catalog: Catalog;
   registry: Registry;
-  /**
-   * Families whose steps are skipped while their commands are not registered yet. A registered family is
-   * always checked, so leaving a name here after its command lands costs nothing.
-   */
-  allowUnknownFamilies?: readonly string[];
+}
+
+/**
+ * The steps the bot would offer, plus what looks like a mistyped one (`/dploy api prod`): a code span with
+ * arguments whose family is close to a registered one, so the check reports it instead of passing over it.
+ * Bare paths such as `/opt` or `/run` have no arguments and stay prose.
+ */
+export function stepsToCheck(registry: Registry): IsStep {
+  const registered = registry.families();
+  return (family, text) => registered.includes(family) || (text !== '' && didYouMean(family, registered) !== undefined);
 }
 
 /** Why a step would be refused when clicked, exactly as typing it would be; undefined when it parses. */
@@ -40,15 +45,12 @@ export function stepProblem(
 /** Front matter, services, every step and unique ids and titles: the gate `opsdeck runbooks check` runs. */
 export function checkRunbooks(files: readonly RunbookFile[], options: CheckOptions): RunbookProblem[] {
   const { catalog, registry } = options;
-  const registered = registry.families();
-  // Steps of every family the Slack app declares are found, so a family not registered yet is reported.
-  const families = [...new Set([...registered, ...SLASH_FAMILIES])];
-  const skipped = new Set((options.allowUnknownFamilies ?? []).filter((f) => !registered.includes(f)));
+  const isStep = stepsToCheck(registry);
   const services = Object.keys(catalog.services);
   const problems: RunbookProblem[] = [];
   const seen: Runbook[] = [];
   for (const file of files) {
-    const parsed = parseRunbook(file, families);
+    const parsed = parseRunbook(file, isStep);
     problems.push(...parsed.problems);
     const runbook = parsed.runbook;
     if (!runbook) continue;
@@ -60,7 +62,6 @@ export function checkRunbooks(files: readonly RunbookFile[], options: CheckOptio
       at(parsed.lineOf(['services', i]), `unknown service "${service}"${hint}`);
     });
     for (const step of runbook.steps) {
-      if (skipped.has(step.family)) continue;
       const why = stepProblem(step, registry, catalog);
       if (why) at(step.line, `\`${step.command}\`: ${why}`);
     }

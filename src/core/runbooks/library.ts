@@ -4,6 +4,7 @@ import type { RunbookSource } from '../../ports/runbooks.ts';
 import { formatRunbookProblem } from './problem.ts';
 import { parseRunbooks, type Runbook } from './parse.ts';
 import { RunbookIndex } from './search.ts';
+import { ofFamilies } from './steps.ts';
 
 /** The runbooks, as commands and buttons use them. */
 export interface Runbooks {
@@ -59,7 +60,7 @@ export class RunbookLibrary implements Runbooks {
   }
 
   async #load(): Promise<RunbookIndex> {
-    const { runbooks, problems } = parseRunbooks(await this.#source.list(), this.#families);
+    const { runbooks, problems } = parseRunbooks(await this.#source.list(), ofFamilies(this.#families));
     for (const problem of problems) this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
     const index = new RunbookIndex(runbooks);
     this.#loaded = { index, at: this.#clock.now().getTime() };

@@ -3,7 +3,7 @@ import { didYouMean } from '../did-you-mean.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { FIELDS, frontMatterErrors, frontMatterSchema, type Severity } from './front-matter-schema.ts';
 import type { RunbookProblem } from './problem.ts';
-import { findSteps, type Step } from './steps.ts';
+import { findSteps, type IsStep, type Step } from './steps.ts';
 
 export interface Runbook {
   /** The path without `.md`: `high-5xx-rate`, `db/connections`. */
@@ -35,8 +35,8 @@ export const runbookId = (path: string): string => path.replace(/\.md$/i, '');
 /** Markdown files other than READMEs, which describe a folder rather than an incident. */
 export const isRunbookPath = (path: string): boolean => /\.md$/i.test(path) && !/(^|\/)readme\.md$/i.test(path);
 
-/** `families` decides which slash commands become steps (see findSteps). */
-export function parseRunbook(file: RunbookFile, families: readonly string[]): ParsedRunbook {
+/** `isStep` decides which slash commands become steps (see findSteps). */
+export function parseRunbook(file: RunbookFile, isStep: IsStep): ParsedRunbook {
   const split = splitFrontMatter(file.text);
   if (!split.ok) return { problems: [{ file: file.path, line: split.line, message: split.message }], lineOf: () => 1 };
   const { data, lineOf, body, bodyLine } = split.value;
@@ -70,7 +70,7 @@ export function parseRunbook(file: RunbookFile, families: readonly string[]): Pa
     updated: fm.updated,
     body,
     url: file.url,
-    steps: findSteps(body, families, bodyLine),
+    steps: findSteps(body, isStep, bodyLine),
   };
   return { runbook, problems: [], lineOf };
 }
@@ -78,12 +78,12 @@ export function parseRunbook(file: RunbookFile, families: readonly string[]): Pa
 /** Every valid runbook, and the problems of the others (for a log line; `runbooks check` is the strict gate). */
 export function parseRunbooks(
   files: readonly RunbookFile[],
-  families: readonly string[],
+  isStep: IsStep,
 ): { runbooks: Runbook[]; problems: RunbookProblem[] } {
   const runbooks: Runbook[] = [];
   const problems: RunbookProblem[] = [];
   for (const file of files) {
-    const parsed = parseRunbook(file, families);
+    const parsed = parseRunbook(file, isStep);
     if (parsed.runbook) runbooks.push(parsed.runbook);
     problems.push(...parsed.problems);
   }

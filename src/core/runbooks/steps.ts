@@ -12,8 +12,14 @@ export interface Step {
   text: string;
 }
 
-/** The slash commands the Slack app declares (DESIGN §4), registered or not yet. */
-export const SLASH_FAMILIES: readonly string[] = ['deploy', 'rollback', 'scale', 'logs', 'runbook', 'ops'];
+/** Which `/family args` code becomes a step: usually "the family is a registered command". */
+export type IsStep = (family: string, text: string) => boolean;
+
+/** Steps are the commands of these families. */
+export const ofFamilies =
+  (families: readonly string[]): IsStep =>
+  (family) =>
+    families.includes(family);
 
 const FENCE = /^\s*(`{3,}|~{3,})/;
 // A run of backticks opens a code span that the same run closes (CommonMark), so ``a `b` c`` is one span.
@@ -23,7 +29,7 @@ const CODE_SPAN = /(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g;
  * Commands in inline code (`` `/ops status api prod` ``) or on their own line in fenced code. Prose
  * that merely mentions `/deploy` is skipped unless it is code, so writers decide what becomes a button.
  */
-export function findSteps(markdown: string, families: readonly string[], firstLine = 1): Step[] {
+export function findSteps(markdown: string, isStep: IsStep, firstLine = 1): Step[] {
   const steps: Step[] = [];
   let fence: string | undefined;
   markdown.split('\n').forEach((raw, i) => {
@@ -32,24 +38,25 @@ export function findSteps(markdown: string, families: readonly string[], firstLi
     if (fence !== undefined) {
       if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && raw.trim() === marker)
         fence = undefined;
-      else pushStep(steps, raw, line, families);
+      else pushStep(steps, raw, line, isStep);
       return;
     }
     if (marker !== undefined) {
       fence = marker;
       return;
     }
-    for (const match of raw.matchAll(CODE_SPAN)) pushStep(steps, match[2] ?? '', line, families);
+    for (const match of raw.matchAll(CODE_SPAN)) pushStep(steps, match[2] ?? '', line, isStep);
   });
   return steps;
 }
 
-function pushStep(steps: Step[], code: string, line: number, families: readonly string[]): void {
+function pushStep(steps: Step[], code: string, line: number, isStep: IsStep): void {
   const command = code.trim();
   const match = /^\/([a-z][a-z0-9-]*)(?:\s+([\s\S]*))?$/.exec(command);
   const family = match?.[1];
-  if (family === undefined || !families.includes(family)) return;
-  steps.push({ line, command, family, text: (match?.[2] ?? '').trim() });
+  const text = (match?.[2] ?? '').trim();
+  if (family === undefined || !isStep(family, text)) return;
+  steps.push({ line, command, family, text });
 }
 
 /**
