@@ -1,6 +1,7 @@
 import type { Action } from '../src/core/action.ts';
 import type { ChangeKind } from '../src/core/changes/define-change.ts';
 import type { Command } from '../src/core/command.ts';
+import { BREAKGLASS } from '../src/core/permission.ts';
 import { deploy, deployChange } from './deploy.ts';
 import { logs, logsActions } from './logs.ts';
 import { audit, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
@@ -30,3 +31,6 @@ export const actions: readonly Action[] = [...runbookActions, ...logsActions];
 
 /** Every kind of change the mutating commands plan: how each is carried out and checked. */
 export const changeKinds: readonly ChangeKind[] = [deployChange, rollbackChange, scaleChange];
+
+/** The verbs a role can be granted: each command's permission, and the one that lets `--force` pass. */
+export const verbs: readonly string[] = [...new Set([...commands.flatMap((c) => c.permission ?? []), BREAKGLASS])];

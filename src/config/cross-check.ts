@@ -1,7 +1,8 @@
 import { Cron } from 'croner';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { parseDuration } from '../core/duration.ts';
-import { parseGrant, VERBS } from '../core/permission.ts';
+import { verbs } from '../../commands/index.ts';
+import { parseGrant } from '../core/permission.ts';
 import { deployRequirements } from '../drivers/index.ts';
 import type { Problem } from './problems.ts';
 import type { OpsdeckConfig } from './schema.ts';
@@ -119,8 +120,8 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
       const grant = parseGrant(text);
       if (!grant) return;
       const path = `roles.${roleName}.allow[${i}]`;
-      if (grant.verb !== '*' && !(VERBS as readonly string[]).includes(grant.verb)) {
-        problems.push({ path, message: unknown('permission verb', grant.verb, [...VERBS]) });
+      if (grant.verb !== '*' && !verbs.includes(grant.verb)) {
+        problems.push({ path, message: unknown('permission verb', grant.verb, [...verbs]) });
       } else if (grant.service !== '*' && !services.includes(grant.service)) {
         problems.push({ path, message: unknown('service', grant.service, services) });
       } else if (grant.env !== '*' && !envs.includes(grant.env)) {

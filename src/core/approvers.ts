@@ -1,6 +1,7 @@
 import type { Directory } from '../ports/directory.ts';
 import type { Catalog } from './catalog.ts';
 import type { Permissions } from './policy.ts';
+import { BREAKGLASS } from './permission.ts';
 
 /** Who approves: the roles from the config, their members, and the user groups behind them. */
 export interface ApproverSources {
@@ -14,7 +15,7 @@ import { group, type Inline, mention } from './text.ts';
 export async function approversToNotify(sources: ApproverSources, env: string): Promise<Inline[]> {
   const roles =
     sources.catalog.environments[env]?.approval?.from ??
-    sources.permissions.roleNames.filter((r) => sources.permissions.allowsVerbSomewhere([r], 'breakglass'));
+    sources.permissions.roleNames.filter((r) => sources.permissions.allowsVerbSomewhere([r], BREAKGLASS));
   const out = new Map<string, Inline>();
   for (const role of roles) {
     for (const member of sources.permissions.membersOf(role)) {

@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Catalog } from './catalog.ts';
 import type { Command } from './command.ts';
 import { checkGuards, type GuardVerdict } from './guards.ts';
-import type { Permission } from './permission.ts';
+import { BREAKGLASS, type Permission } from './permission.ts';
 import type { Permissions, ResolvedRoles } from './policy.ts';
 import { channel, code, join, t, type Text } from './text.ts';
 
@@ -44,7 +44,7 @@ export async function guard(
   if (!target.service || !target.env) return { reasons: [] };
   const force = (args as { force?: unknown }).force === true;
   const canBreakGlass = deps.permissions.allows(roles, {
-    verb: 'breakglass',
+    verb: BREAKGLASS,
     service: target.service,
     env: target.env,
   });

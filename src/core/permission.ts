@@ -1,16 +1,8 @@
-/** The verbs a role can be granted. Commands name one of these as their permission. */
-export const VERBS = [
-  'deploy',
-  'rollback',
-  'scale',
-  'logs',
-  'runbook',
-  'audit',
-  'lock',
-  'status',
-  'breakglass',
-] as const;
-export type Verb = (typeof VERBS)[number];
+/**
+ * The verb that lets `--force` pass locks and freezes. The other verbs a role can be granted are the
+ * permissions the registered commands name, so a new command brings its verb with it.
+ */
+export const BREAKGLASS = 'breakglass';
 
 /** What an action needs: `verb:service:env`. A missing service or env means "all of them". */
 export interface Permission {

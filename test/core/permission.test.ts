@@ -1,10 +1,10 @@
+import { verbs } from '../../commands/index.ts';
 import { describe, expect, it } from 'vitest';
 import {
   formatPermission,
   grantCovers,
   grantMentionsVerb,
   parseGrant,
-  VERBS,
   type Permission,
 } from '../../src/core/permission.ts';
 
@@ -101,6 +101,6 @@ describe('grantMentionsVerb', () => {
   });
 
   it('every verb is a valid grant on its own', () => {
-    for (const verb of VERBS) expect(parseGrant(verb)).toEqual({ verb, service: '*', env: '*' });
+    for (const verb of verbs) expect(parseGrant(verb)).toEqual({ verb, service: '*', env: '*' });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import { VERBS } from '../../src/core/permission.ts';
+import { verbs } from '../../commands/index.ts';
 import { Policy, type RoleDefinition } from '../../src/core/policy.ts';
 import { DirectoryUnavailable, type Directory } from '../../src/ports/directory.ts';
 
@@ -79,7 +79,7 @@ const CASES = MATRIX.flatMap(([verb, env, ...outcomes]) =>
 describe('Policy with the example config: every role × verb × environment for service api', () => {
   it('the matrix lists every verb in every environment exactly once', () => {
     const rows = MATRIX.map(([verb, env]) => `${verb}:${env}`).sort();
-    const wanted = VERBS.flatMap((verb) => ['staging', 'prod'].map((env) => `${verb}:${env}`)).sort();
+    const wanted = verbs.flatMap((verb) => ['staging', 'prod'].map((env) => `${verb}:${env}`)).sort();
     expect(rows).toEqual(wanted);
     expect(Object.keys(config.environments).sort()).toEqual(['prod', 'staging']);
   });
