@@ -70,6 +70,8 @@ export function parseDatabaseUrl(text: string): PostgresTarget {
     application_name: params.get('application_name') ?? 'opsdeck',
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    // Idle connections alone never keep the process up, so a failed start still exits.
+    allowExitOnIdle: true,
   };
   const display = `postgres://${user ? `${user}@` : ''}${url.host}/${database ?? ''} (schema ${schema})`;
   return { pool, schema, statementTimeoutMs, display };
