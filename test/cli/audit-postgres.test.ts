@@ -77,5 +77,5 @@ describe('opsdeck audit on PostgreSQL', () => {
     const wrong = await opsdeck(['audit', 'verify'], { DATABASE_URL: `${PG_URL}?sslmode=prefer` });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('sslmode=prefer is not supported');
-  });
+  }, 60_000);
 });

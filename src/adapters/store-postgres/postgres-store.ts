@@ -13,6 +13,7 @@ import {
 } from '../../ports/store.ts';
 import { type PostgresTarget, parseDatabaseUrl } from './connection.ts';
 import { Db } from './db.ts';
+import { type ImportTable, importContents, type StoreContents } from './import.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { AUDIT_COLUMNS, REQUEST_COLUMNS, approvalFromRow, auditFromRow, requestFromRow } from './rows.ts';
@@ -59,6 +60,14 @@ export class PostgresStore extends PostgresSessions implements Store {
       });
     }
     return new PostgresStore(new Db(pool, target.statementTimeoutMs + DEADLINE_MARGIN_MS), target);
+  }
+
+  /** Copies another store's contents into this one, which must be empty (`opsdeck store migrate`). */
+  async importContents(
+    source: StoreContents,
+    progress: (table: ImportTable, done: number, total: number) => void = () => undefined,
+  ): Promise<Record<ImportTable, number>> {
+    return importContents(this.db, this.s, source, progress);
   }
 
   async ping(): Promise<void> {
