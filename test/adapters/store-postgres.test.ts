@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,53 @@ describe('PostgresStore', () => {
       await expect(opening).rejects.not.toThrow('s3cret');
     } finally {
       silent.close();
+    }
+  });
+});
+
+/** A TCP relay to PostgreSQL that can stop passing the client's bytes on: a network partition. */
+async function partitionable() {
+  let cut = false;
+  const upstream = new URL(PG_URL);
+  const server = createServer((client) => {
+    const db = connect(Number(upstream.port || 5432), upstream.hostname);
+    client.on('data', (chunk) => {
+      if (!cut) db.write(chunk);
+    });
+    db.pipe(client);
+    client.on('close', () => db.destroy());
+    db.on('close', () => client.destroy());
+    client.on('error', () => db.destroy());
+    db.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: (on: boolean) => {
+      cut = on;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('PostgresStore across a network partition', () => {
+  it('gives up on a statement nobody answers, drops that connection, and works again when the network does', async () => {
+    const schema = testSchema();
+    const relay = await partitionable();
+    const url = new URL(schema.url({ statement_timeout: '200', pool_size: '1' }));
+    url.port = String(relay.port);
+    url.hostname = '127.0.0.1';
+    const store = await PostgresStore.open(url.toString(), clock);
+    try {
+      await store.ping();
+      relay.cut(true);
+      await expect(store.ping()).rejects.toThrow('PostgreSQL did not answer within 5200 ms');
+      relay.cut(false);
+      await store.ping();
+    } finally {
+      await store.close();
+      await relay.close();
+      await schema.drop();
     }
   });
 });
