@@ -1,8 +1,9 @@
 import pg from 'pg';
 import type { AuditRecord } from '../../core/audit-chain.ts';
+import { readAuditPages } from './audit.ts';
 import { parseDatabaseUrl } from './connection.ts';
 import { Db } from './db.ts';
-import { PostgresOpenError, readAuditPages } from './postgres-store.ts';
+import { PostgresOpenError } from './postgres-store.ts';
 
 /**
  * The audit log of an existing PostgreSQL store, for `opsdeck audit verify` and `export`: it never

@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
+import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
 import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './rows.ts';
 
@@ -36,18 +37,7 @@ const SHAPES = {
   audit: {
     columns: AUDIT_COLUMNS,
     types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'],
-    values: (r: AuditRecord) => [
-      r.seq,
-      r.at,
-      r.actor,
-      r.action,
-      r.target.service ?? null,
-      r.target.env ?? null,
-      r.requestId,
-      JSON.stringify(r.details),
-      r.prevHash,
-      r.hash,
-    ],
+    values: auditValues,
   },
   requests: {
     columns: REQUEST_COLUMNS,

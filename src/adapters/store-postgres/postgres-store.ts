@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
+import type { AuditEntry, AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
 import {
   type Approval,
@@ -11,6 +11,7 @@ import {
   type StoredRequest,
   TargetBusy,
 } from '../../ports/store.ts';
+import { appendAudit, readAuditPages } from './audit.ts';
 import { type PostgresTarget, parseDatabaseUrl } from './connection.ts';
 import { Db } from './db.ts';
 import { type ImportTable, importContents, type StoreContents } from './import.ts';
@@ -79,20 +80,7 @@ export class PostgresStore extends PostgresSessions implements Store {
   }
 
   async appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord> {
-    const s = this.s;
-    return this.db.transaction(async (run) => {
-      // The row lock is the turn: a second writer waits here and then reads the head the first one left.
-      const { rows } = await run(`SELECT seq, hash FROM ${s}.audit_head FOR UPDATE`);
-      const head = rows[0];
-      if (!head) throw new Error(`${s}.audit_head has no row: the chain head is missing`);
-      const record = sealRecord({ seq: Number(head.seq), hash: String(head.hash) }, entry, at);
-      await run(
-        `INSERT INTO ${s}.audit (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        auditValues(record),
-      );
-      await run(`UPDATE ${s}.audit_head SET seq = $1, hash = $2`, [record.seq, record.hash]);
-      return record;
-    });
+    return appendAudit(this.db, this.s, entry, at);
   }
 
   async queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
@@ -233,33 +221,5 @@ export class PostgresStore extends PostgresSessions implements Store {
       [requestId],
     );
     return rows.map(approvalFromRow);
-  }
-}
-
-export function auditValues(record: AuditRecord): unknown[] {
-  return [
-    record.seq,
-    record.at,
-    record.actor,
-    record.action,
-    record.target.service ?? null,
-    record.target.env ?? null,
-    record.requestId,
-    JSON.stringify(record.details),
-    record.prevHash,
-    record.hash,
-  ];
-}
-
-/** Oldest first, a page per statement, so no cursor stays open across the consumer's awaits. */
-export async function* readAuditPages(db: Pick<Db, 'query'>, s: string, fromSeq: number): AsyncIterable<AuditRecord> {
-  let next = fromSeq;
-  for (;;) {
-    const rows = await db.query(`SELECT ${AUDIT_COLUMNS} FROM ${s}.audit WHERE seq >= $1 ORDER BY seq LIMIT 500`, [
-      next,
-    ]);
-    if (!rows.length) return;
-    for (const row of rows) yield auditFromRow(row);
-    next = Number(rows[rows.length - 1]!.seq) + 1;
   }
 }
