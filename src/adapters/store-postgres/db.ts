@@ -56,6 +56,9 @@ export class Db {
     };
     client.on('error', onError);
     const run: Run = async (text, values = []) => {
+      // Nothing more goes down a connection that stopped answering (not even ROLLBACK: the server rolls
+      // back when the connection drops).
+      if (broken) throw broken;
       try {
         return await this.#deadline(client, text, values);
       } catch (err) {
