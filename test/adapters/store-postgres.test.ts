@@ -162,7 +162,7 @@ async function partitionable() {
 }
 
 describe('PostgresStore across a network partition', () => {
-  it('gives up on a statement nobody answers, drops that connection, and works again when the network does', async () => {
+  it('gives up on a statement nobody answers, drops its connection, and works when the network does', async () => {
     const schema = testSchema();
     const relay = await partitionable();
     const url = new URL(schema.url({ statement_timeout: '200', pool_size: '1' }));
