@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
+import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
@@ -62,13 +63,19 @@ export interface ComposeOptions {
 // Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
 const DELIVERY_MEMORY_MS = 15 * 60_000;
 
-/** Picks the store from the environment: PostgreSQL when DATABASE_URL is set, else SQLite on disk. */
-export function openStore(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>, clock: Clock): Store {
+/**
+ * Picks the store from the environment: PostgreSQL when DATABASE_URL is set (shared by replicas; its
+ * schema is migrated here), else SQLite on disk.
+ */
+export async function openStore(
+  settings: Pick<Settings, 'databaseUrl' | 'dataDir'>,
+  clock: Clock,
+  log?: Logger,
+): Promise<Store> {
   if (settings.databaseUrl) {
-    throw new Error(
-      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
-        'unset it to use the embedded SQLite store.',
-    );
+    return PostgresStore.open(settings.databaseUrl, clock, {
+      onIdleError: (err) => log?.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another'),
+    });
   }
   return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
 }
@@ -86,7 +93,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const clock = opts.clock ?? systemClock;
   // Config rules (`logs.redact`) join the built-in ones on every way out: chat, files, audit.
   const redactor = configRedactor(config);
-  const store = openStore(settings, clock);
+  const store = await openStore(settings, clock, log.child({ component: 'store' }));
   const metrics = new PromMetrics();
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),

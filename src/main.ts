@@ -6,6 +6,7 @@ import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
+import { storeMigrate } from './cli/store-migrate.ts';
 import { openAuditLog, type AuditLog } from './compose/audit-log.ts';
 import { systemClock } from './ports/clock.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
@@ -28,6 +29,8 @@ const USAGE = `Usage: opsdeck <command>
                                  empty log fails unless --allow-empty)
   audit export [--since 7d] [--format jsonl]
                                  print audit records, oldest first
+  store migrate                  copy the SQLite store (OPSDECK_DATA_DIR, only read) into the empty
+                                 PostgreSQL store DATABASE_URL names, then verify its audit chain
 
 Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, OPSDECK_CONFIG,
 OPSDECK_DATA_DIR, DATABASE_URL, PORT, LOG_LEVEL (see README).`;
@@ -95,6 +98,12 @@ async function main(argv: string[]): Promise<number> {
       const exportLog = (log: AuditLog) => auditExport(io, log, opts);
       return withAuditLog(io, 'audit export', readSettings(process.env), openAuditLog, exportLog);
     }
+    case 'store migrate':
+      if (rest.length) {
+        io.err(`store migrate takes no arguments (got ${rest.join(' ')}): it reads OPSDECK_DATA_DIR and DATABASE_URL`);
+        return 2;
+      }
+      return storeMigrate(io, readSettings(process.env), systemClock);
     case 'help':
     case '--help':
     case '':

@@ -18,12 +18,12 @@ export async function withAuditLog(
   io: CliIo,
   command: string,
   settings: StoreSettings,
-  open: (settings: StoreSettings) => AuditLog,
+  open: (settings: StoreSettings) => AuditLog | Promise<AuditLog>,
   use: (log: AuditLog) => Promise<number>,
 ): Promise<number> {
   let log: AuditLog;
   try {
-    log = open(settings);
+    log = await open(settings);
   } catch (err) {
     if (err instanceof StoreNotFoundError) {
       io.err(missingStore(command, err.path, settings.dataDir));

@@ -1,5 +1,9 @@
 import { join } from 'node:path';
+import { PostgresAuditReader } from '../adapters/store-postgres/audit-reader.ts';
+import { DatabaseUrlError } from '../adapters/store-postgres/connection.ts';
+import { PostgresOpenError } from '../adapters/store-postgres/postgres-store.ts';
 import { SqliteAuditReader } from '../adapters/store-sqlite/audit-reader.ts';
+import { StoreOpenError } from '../adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from '../config/settings.ts';
 import type { AuditRecord } from '../core/audit-chain.ts';
 
@@ -12,12 +16,12 @@ export interface AuditLog {
 }
 
 /** The store `openStore` would open, without creating or migrating it. */
-export function openAuditLog(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): AuditLog {
-  if (settings.databaseUrl) {
-    throw new Error(
-      'DATABASE_URL is set, but this build of opsdeck has no PostgreSQL store yet; ' +
-        'unset it to use the embedded SQLite store.',
-    );
+export async function openAuditLog(settings: Pick<Settings, 'databaseUrl' | 'dataDir'>): Promise<AuditLog> {
+  if (!settings.databaseUrl) return SqliteAuditReader.open(join(settings.dataDir, 'opsdeck.db'));
+  try {
+    return await PostgresAuditReader.open(settings.databaseUrl);
+  } catch (err) {
+    if (err instanceof PostgresOpenError || err instanceof DatabaseUrlError) throw new StoreOpenError(err.message);
+    throw err;
   }
-  return SqliteAuditReader.open(join(settings.dataDir, 'opsdeck.db'));
 }

@@ -107,6 +107,24 @@ export interface StoredTail extends NewTail {
   summary?: string | undefined;
 }
 
+/**
+ * A request could not enter `running`: another change of the same service and environment is running.
+ * It is still in the state it was in; `runningId` names the change in the way.
+ */
+export class TargetBusy extends Error {
+  readonly service: string;
+  readonly env: string;
+  readonly runningId: string;
+
+  constructor(target: { service: string; env: string }, runningId: string) {
+    super(`another change (${runningId}) is running on ${target.service} ${target.env}`);
+    this.name = 'TargetBusy';
+    this.service = target.service;
+    this.env = target.env;
+    this.runningId = runningId;
+  }
+}
+
 /** The hash-chained audit log. */
 export interface AuditStore {
   /** Appends atomically with the hash chain; throws when it cannot be written (callers fail closed). */
@@ -124,6 +142,8 @@ export interface RequestStore {
   /**
    * Compare-and-set: moves the request to `to` only if it is currently in one of `from`.
    * Returns the updated request, or undefined when another actor got there first.
+   * Throws `TargetBusy` when `to` is `running` and another request of the same service and environment
+   * is running: the store holds at most one, whatever the replicas' clocks say.
    */
   transitionRequest(
     id: string,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
-import type { NewRequest, Store } from '../../src/ports/store.ts';
+import { type NewRequest, type Store, TargetBusy } from '../../src/ports/store.ts';
 
 export interface StoreFixture {
   store: Store;
@@ -160,6 +160,48 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('runs one change per service and environment: the next one learns which is in the way', async () => {
+      for (const [id, env] of [
+        ['req_r1', 'prod'],
+        ['req_r2', 'prod'],
+        ['req_r3', 'staging'],
+      ] as const) {
+        await fx.store.createRequest(request(id, { env }));
+        await fx.store.transitionRequest(id, ['pending'], 'approved', undefined, at(1));
+      }
+      expect(await fx.store.transitionRequest('req_r1', ['approved'], 'running', undefined, at(2))).toMatchObject({
+        state: 'running',
+      });
+      const refused = fx.store.transitionRequest('req_r2', ['approved'], 'running', undefined, at(3));
+      await expect(refused).rejects.toBeInstanceOf(TargetBusy);
+      await expect(refused).rejects.toMatchObject({ runningId: 'req_r1', service: 'api', env: 'prod' });
+      expect(await fx.store.getRequest('req_r2')).toMatchObject({ state: 'approved', version: 2, updatedAt: at(1) });
+      expect(await fx.store.transitionRequest('req_r3', ['approved'], 'running', undefined, at(3))).toMatchObject({
+        state: 'running',
+      });
+      await fx.store.transitionRequest('req_r1', ['running'], 'succeeded', undefined, at(4));
+      expect(await fx.store.transitionRequest('req_r2', ['approved'], 'running', undefined, at(5))).toMatchObject({
+        state: 'running',
+      });
+    });
+
+    it('lets exactly one of many changes racing into running on one target start', async () => {
+      const ids = Array.from({ length: 8 }, (_, i) => `req_race${i}`);
+      for (const id of ids) {
+        await fx.store.createRequest(request(id));
+        await fx.store.transitionRequest(id, ['pending'], 'approved', undefined, at(1));
+      }
+      const results = await Promise.allSettled(
+        ids.map((id) => fx.store.transitionRequest(id, ['approved'], 'running', undefined, at(2))),
+      );
+      const started = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value.id] : []));
+      expect(started).toHaveLength(1);
+      const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      expect(refusals).toHaveLength(ids.length - 1);
+      for (const err of refusals) expect(err).toMatchObject({ name: 'TargetBusy', runningId: started[0] });
+      expect((await fx.store.listRequests({ states: ['running'] })).map((r) => r.id)).toEqual(started);
     });
 
     it('records message refs and lists requests by state and target', async () => {

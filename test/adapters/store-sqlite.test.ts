@@ -95,4 +95,37 @@ describe('SqliteStore.open', () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('keeps one of the running changes an older store let run side by side on one target', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
+    const path = join(dir, 'opsdeck.db');
+    const old = new DatabaseSync(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const m of MIGRATIONS.filter((m) => m.version <= 4)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, '2026-11-01T00:00:00.000Z');
+    }
+    const insert = old.prepare(
+      `INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at,
+       updated_at, runner) VALUES (?, 'deploy', 'api', ?, 'U0ALICE', 'C1', '{}', '', 'running', ?, ?, ?)`,
+    );
+    insert.run('req_first', 'prod', '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:01.000Z', null);
+    insert.run('req_executing', 'prod', '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:02.000Z', 'run_a');
+    insert.run('req_later', 'prod', '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:03.000Z', null);
+    insert.run('req_staging', 'staging', '2026-11-20T10:00:00.000Z', '2026-11-20T10:00:04.000Z', null);
+    old.close();
+    const store = SqliteStore.open(path, clock);
+    const states = Object.fromEntries((await store.listRequests({})).map((r) => [r.id, r.state]));
+    expect(states).toEqual({
+      req_first: 'failed',
+      req_executing: 'running',
+      req_later: 'failed',
+      req_staging: 'running',
+    });
+    expect((await store.getRequest('req_first'))?.outcome?.summary).toMatch(/^Interrupted: another change/);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -68,6 +68,8 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** REDIS_URL for the bot. */
   redisUrl?: string;
+  /** DATABASE_URL for the bot: the PostgreSQL store instead of SQLite in dataDir (`openStore` stays SQLite). */
+  databaseUrl?: string;
   /** Overrides of the short test timings below. */
   tuning?: Partial<ComposeOptions['tuning']>;
 }
@@ -105,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     OPSDECK_DATA_DIR: dataDir,
     PORT: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.backends
       ? {
           GITHUB_API_URL: options.backends.github.url,

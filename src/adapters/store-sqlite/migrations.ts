@@ -115,4 +115,26 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX requests_target ON requests (service, env, created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'one running change per service and environment',
+    // The rule used to be checked by comparing times stamped by each replica's clock. A store that
+    // already holds two running changes of one target (a process died between the two checks) keeps
+    // the one that was executing, or entered running first, and ends the others as failed: the index
+    // cannot exist otherwise, and whoever runs them is long gone.
+    sql: `
+      UPDATE requests SET state = 'failed', version = version + 1,
+        outcome = json_object('summary', 'Interrupted: another change of this service and environment was ' ||
+          'running at the same time, so this one may not have started or may be partly applied.')
+      WHERE state = 'running' AND EXISTS (
+        SELECT 1 FROM requests AS kept
+        WHERE kept.state = 'running' AND kept.service = requests.service AND kept.env = requests.env
+          AND kept.id <> requests.id
+          AND ((kept.runner IS NOT NULL) > (requests.runner IS NOT NULL)
+            OR ((kept.runner IS NOT NULL) = (requests.runner IS NOT NULL)
+              AND (kept.updated_at < requests.updated_at
+                OR (kept.updated_at = requests.updated_at AND kept.id < requests.id)))));
+      CREATE UNIQUE INDEX requests_one_running ON requests (service, env) WHERE state = 'running';
+    `,
+  },
 ];

@@ -3,23 +3,27 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type {
-  Approval,
-  AuditQuery,
-  Lock,
-  NewRequest,
-  NewTail,
-  RequestFilter,
-  RequestState,
-  Store,
-  StoredRequest,
-  StoredTail,
-  TailState,
+import {
+  type Approval,
+  type AuditQuery,
+  type Lock,
+  type NewRequest,
+  type NewTail,
+  type RequestFilter,
+  type RequestState,
+  type Store,
+  type StoredRequest,
+  type StoredTail,
+  type TailState,
+  TargetBusy,
 } from '../../ports/store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 
 export class StoreOpenError extends Error {}
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+type RequestTarget = { service: string; env: string };
 
 /**
  * The embedded store on Node's built-in SQLite: one file, WAL for concurrent readers
@@ -149,16 +153,22 @@ export class SqliteStore implements Store {
     at: Date,
   ): Promise<StoredRequest | undefined> {
     if (!from.length) return undefined;
-    const result =
-      this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1, outcome = COALESCE(?, outcome)
-                WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`).run(
-        to,
-        at.toISOString(),
-        patch?.outcome ? JSON.stringify(patch.outcome) : null,
-        id,
-        ...from,
-      );
-    return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
+    const update = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1,
+                outcome = COALESCE(?, outcome) WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`);
+    const outcome = patch?.outcome ? JSON.stringify(patch.outcome) : null;
+    try {
+      const result = update.run(to, at.toISOString(), outcome, id, ...from);
+      return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
+    } catch (err) {
+      // requests_one_running: only entering `running` can break it, so the row in the way is running now.
+      if ((err as { errcode?: number }).errcode !== SQLITE_CONSTRAINT_UNIQUE || to !== 'running') throw err;
+      const request = this.#stmt('SELECT service, env FROM requests WHERE id = ?').get(id) as RequestTarget;
+      const holder = this.#stmt("SELECT id FROM requests WHERE service = ? AND env = ? AND state = 'running'").get(
+        request.service,
+        request.env,
+      ) as { id: string } | undefined;
+      throw new TargetBusy(request, holder?.id ?? 'unknown');
+    }
   }
 
   async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {

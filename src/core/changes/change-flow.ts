@@ -3,7 +3,7 @@ import type { Chat, Replier } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { FailureMetrics } from '../../ports/metrics.ts';
-import type { RequestStore, StoredRequest } from '../../ports/store.ts';
+import { type RequestState, type RequestStore, type StoredRequest, TargetBusy } from '../../ports/store.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
@@ -132,14 +132,18 @@ export class ChangeFlow {
   /** Runs an approved request; only the caller that wins approved → running does anything. */
   async run(request: StoredRequest): Promise<void> {
     const { requests, clock, log, audit } = this.#deps;
-    const running = await requests.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
+    let running: StoredRequest | undefined;
+    try {
+      running = await requests.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
+    } catch (err) {
+      if (!(err instanceof TargetBusy)) throw err;
+      // The store allows one running change per service and environment, whatever the replicas' clocks say.
+      const blocker = await this.#blocker(err);
+      const summary = t`Not started: ${blocker}. Nothing was changed; run the command again when it is done.`;
+      return this.finish(request, { ok: false, summary }, 'approved');
+    }
     if (!running) return;
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
-    const busy = await this.#otherChange(running);
-    if (busy) {
-      const summary = t`Not started: ${busy}. Nothing was changed; run the command again when it is done.`;
-      return this.finish(running, { ok: false, summary });
-    }
     // The heartbeat claims the target for this run and lets any replica notice if its process dies.
     await requests.heartbeat(running.id, this.#runner, clock.now());
     const started = await audit.record({
@@ -185,12 +189,12 @@ export class ChangeFlow {
     await this.#deps.board.tell(running, t`${mention(running.requester)} ${said}: ${outcome.summary}`);
   }
 
-  /** Records the outcome of a running request, once: in the store, the audit log, then its message. */
-  async finish(request: StoredRequest, outcome: Outcome): Promise<void> {
+  /** Records the outcome of a running (or never started) request once: in the store, the audit log, its message. */
+  async finish(request: StoredRequest, outcome: Outcome, from: RequestState = 'running'): Promise<void> {
     const state = outcome.ok ? 'succeeded' : 'failed';
     const done = await this.#deps.requests.transitionRequest(
       request.id,
-      ['running'],
+      [from],
       state,
       { outcome: outcomeOf(outcome.summary, { url: outcome.url, rolledBack: outcome.rolledBack }) },
       this.#deps.clock.now(),
@@ -299,17 +303,10 @@ export class ChangeFlow {
       .catch((err: unknown) => this.#deps.log.warn({ err }, 'could not warn the requester'));
   }
 
-  /**
-   * Another change of the same service and environment in the way: one already executing (it has
-   * a runner), or one that entered `running` at the same moment and comes first in a fixed order,
-   * so two replicas racing always agree on which one goes ahead.
-   */
-  async #otherChange(req: StoredRequest): Promise<Text | undefined> {
-    const running = await this.#deps.requests.listRequests({ service: req.service, env: req.env, states: ['running'] });
-    const before = (r: StoredRequest) =>
-      r.updatedAt.getTime() < req.updatedAt.getTime() ||
-      (r.updatedAt.getTime() === req.updatedAt.getTime() && r.id < req.id);
-    const blocker = running.find((r) => r.id !== req.id && (r.runner !== undefined || before(r)));
-    return blocker && t`${envelopeOf(blocker).title.toLowerCase()} by ${mention(blocker.requester)} is still running`;
+  /** The running change that kept this one from starting, as the thread names it. */
+  async #blocker(busy: TargetBusy): Promise<Text> {
+    const other = await this.#deps.requests.getRequest(busy.runningId);
+    if (!other) return t`another change (${code(busy.runningId)}) is still running`;
+    return t`${envelopeOf(other).title.toLowerCase()} by ${mention(other.requester)} is still running`;
   }
 }

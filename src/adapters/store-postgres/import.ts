@@ -1,0 +1,192 @@
+import type { AuditRecord } from '../../core/audit-chain.ts';
+import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
+import { auditValues } from './audit.ts';
+import type { Db, Run } from './db.ts';
+import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './rows.ts';
+
+export const IMPORT_TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries'] as const;
+export type ImportTable = (typeof IMPORT_TABLES)[number];
+
+/** Everything another store holds, table by table, in the port's terms. */
+export interface StoreContents {
+  counts(): Record<ImportTable, number>;
+  audit(): Iterable<AuditRecord>;
+  requests(): Iterable<StoredRequest>;
+  approvals(): Iterable<Approval>;
+  locks(): Iterable<Lock>;
+  tails(): Iterable<StoredTail>;
+  deliveries(): Iterable<{ key: string; at: Date }>;
+}
+
+/** The target already holds a store: an import never merges into one. */
+export class TargetNotEmptyError extends Error {
+  readonly counts: Partial<Record<ImportTable, number>>;
+
+  constructor(counts: Partial<Record<ImportTable, number>>) {
+    const held = Object.entries(counts).map(([table, n]) => `${n} ${table}`);
+    super(`it already holds ${held.join(', ')}`);
+    this.counts = counts;
+  }
+}
+
+const BATCH = 1000;
+const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+
+// Each table as its columns (named as in rows.ts), the array type of each for unnest, and a row's values.
+const SHAPES = {
+  audit: {
+    columns: AUDIT_COLUMNS,
+    types: ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'],
+    values: auditValues,
+  },
+  requests: {
+    columns: REQUEST_COLUMNS,
+    types: [
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'timestamptz',
+      'timestamptz',
+    ].concat(['timestamptz', 'integer', 'text', 'text', 'text', 'text', 'timestamptz']),
+    values: (r: StoredRequest) => [
+      r.id,
+      r.kind,
+      r.service,
+      r.env,
+      r.requester,
+      r.channel,
+      JSON.stringify(r.params),
+      r.hash,
+      r.state,
+      iso(r.createdAt),
+      iso(r.updatedAt),
+      iso(r.expiresAt),
+      r.version,
+      r.message?.channel ?? null,
+      r.message?.ts ?? null,
+      r.outcome ? JSON.stringify(r.outcome) : null,
+      r.runner ?? null,
+      iso(r.heartbeatAt),
+    ],
+  },
+  approvals: {
+    columns: APPROVAL_COLUMNS,
+    types: ['text', 'text', 'timestamptz'],
+    values: (a: Approval) => [a.requestId, a.approver, iso(a.at)],
+  },
+  locks: {
+    columns: LOCK_COLUMNS,
+    types: ['text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'],
+    values: (l: Lock) => [l.service, l.env, l.owner, l.reason, iso(l.createdAt), iso(l.expiresAt)],
+  },
+  tails: {
+    columns: TAIL_COLUMNS,
+    types: ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'].concat([
+      'timestamptz',
+      'text',
+      'text',
+      'text',
+      'timestamptz',
+      'text',
+    ]),
+    values: (t: StoredTail) => [
+      t.id,
+      t.service,
+      t.env,
+      t.requester,
+      t.channel,
+      t.source,
+      t.runner,
+      t.state,
+      iso(t.startedAt),
+      iso(t.until),
+      iso(t.heartbeatAt),
+      t.message?.channel ?? null,
+      t.message?.ts ?? null,
+      t.stoppedBy ?? null,
+      iso(t.endedAt),
+      t.summary ?? null,
+    ],
+  },
+  deliveries: {
+    columns: 'key, at',
+    types: ['text', 'timestamptz'],
+    values: (d: { key: string; at: Date }) => [d.key, iso(d.at)],
+  },
+} as const;
+
+/**
+ * Copies `source` into an empty store in one transaction: all of it or nothing. The audit log keeps
+ * its seq, times and hashes, and the chain head is set to its last entry. The tables are locked for
+ * the copy, so a bot already started on the target waits instead of writing in between.
+ */
+export async function importContents(
+  db: Db,
+  s: string,
+  source: StoreContents,
+  progress: (table: ImportTable, done: number, total: number) => void,
+): Promise<Record<ImportTable, number>> {
+  const totals = source.counts();
+  return db.transaction(async (run) => {
+    await run(`LOCK TABLE ${IMPORT_TABLES.map((t) => `${s}.${t}`).join(', ')}, ${s}.audit_head IN EXCLUSIVE MODE`);
+    const held: Partial<Record<ImportTable, number>> = {};
+    for (const table of IMPORT_TABLES) {
+      const [row] = (await run(`SELECT count(*)::int AS n FROM ${s}.${table}`)).rows;
+      if (Number(row?.n)) held[table] = Number(row?.n);
+    }
+    if (Object.keys(held).length) throw new TargetNotEmptyError(held);
+    let head: AuditRecord | undefined;
+    const copied = {} as Record<ImportTable, number>;
+    for (const table of IMPORT_TABLES) {
+      const rows = table === 'audit' ? tap(source.audit(), (r) => (head = r)) : source[table]();
+      copied[table] = await copy(run, s, table, rows as Iterable<never>, (done) =>
+        progress(table, done, totals[table]),
+      );
+    }
+    if (head) await run(`UPDATE ${s}.audit_head SET seq = $1, hash = $2`, [head.seq, head.hash]);
+    return copied;
+  });
+}
+
+async function copy<T>(
+  run: Run,
+  s: string,
+  table: ImportTable,
+  rows: Iterable<T>,
+  progress: (done: number) => void,
+): Promise<number> {
+  const shape = SHAPES[table] as unknown as { columns: string; types: string[]; values: (row: T) => unknown[] };
+  const params = shape.types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  const sql = `INSERT INTO ${s}.${table} (${shape.columns}) SELECT * FROM unnest(${params})`;
+  let done = 0;
+  let batch: unknown[][] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    await run(
+      sql,
+      shape.types.map((_, i) => batch.map((values) => values[i])),
+    );
+    done += batch.length;
+    batch = [];
+    progress(done);
+  };
+  for (const row of rows) {
+    batch.push(shape.values(row));
+    if (batch.length === BATCH) await flush();
+  }
+  await flush();
+  return done;
+}
+
+function* tap<T>(items: Iterable<T>, see: (item: T) => void): Iterable<T> {
+  for (const item of items) {
+    see(item);
+    yield item;
+  }
+}

@@ -1,0 +1,184 @@
+import { execFile } from 'node:child_process';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/adapters/store-postgres/migrations.ts';
+import { PostgresOpenError, PostgresStore } from '../../src/adapters/store-postgres/postgres-store.ts';
+import { verifyChain } from '../../src/core/audit-chain.ts';
+import { ManualClock } from '../helpers/clock.ts';
+import { PG_URL, testSchema } from './postgres-fixture.ts';
+import { describeStoreConformance } from './store-conformance.ts';
+
+const clock = new ManualClock('2026-11-24T09:00:00Z');
+
+describeStoreConformance('postgres', async () => {
+  const schema = testSchema();
+  const store = await PostgresStore.open(schema.url(), clock);
+  return {
+    store,
+    async tamper(sql) {
+      await schema.sql(sql);
+    },
+    async cleanup() {
+      await store.close();
+      await schema.drop();
+    },
+  };
+});
+
+const appender = resolve(import.meta.dirname, 'audit-appender.ts');
+
+function run(args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(process.execPath, ['--import', 'tsx', ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout),
+    );
+  });
+}
+
+describe('PostgresStore with several replicas', () => {
+  it('applies each migration once when three replicas open a fresh schema together', async () => {
+    const schema = testSchema();
+    const counted = {
+      version: 900,
+      name: 'counts its runs',
+      sql: 'CREATE TABLE runs (n int); INSERT INTO runs VALUES (1)',
+    };
+    const opened = await Promise.allSettled(
+      [0, 1, 2].map(() => PostgresStore.open(schema.url(), clock, { migrations: [...MIGRATIONS, counted] })),
+    );
+    const stores = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    try {
+      expect(opened.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect(await schema.sql('SELECT count(*)::int AS n FROM runs')).toEqual([{ n: 1 }]);
+      const applied = await schema.sql('SELECT version, applied_at FROM schema_migrations ORDER BY version');
+      expect(applied.map((r) => r.version)).toEqual([...MIGRATIONS.map((m) => m.version), 900]);
+      for (const r of applied) expect(r.applied_at).toEqual(clock.now());
+      await Promise.all(stores.map((s) => s.ping()));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await schema.drop();
+    }
+  });
+
+  it('keeps one gapless chain when three processes append at once', async () => {
+    const schema = testSchema();
+    const store = await PostgresStore.open(schema.url(), clock);
+    try {
+      const outputs = await Promise.all(['W1', 'W2', 'W3'].map((w) => run([appender, schema.url(), w, '40'])));
+      const seqs = outputs.flatMap((o) => JSON.parse(o) as number[]).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      expect(await verifyChain(store.readAudit())).toMatchObject({ ok: true, count: 120 });
+      const writers = await schema.sql('SELECT actor, count(*)::int AS n FROM audit GROUP BY actor ORDER BY actor');
+      expect(writers).toEqual([
+        { actor: 'W1', n: 40 },
+        { actor: 'W2', n: 40 },
+        { actor: 'W3', n: 40 },
+      ]);
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+});
+
+describe('PostgresStore', () => {
+  it('fails an append that cannot take its turn within statement_timeout, and then carries on', async () => {
+    const schema = testSchema();
+    const store = await PostgresStore.open(schema.url({ statement_timeout: '300' }), clock);
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    try {
+      const entry = { actor: 'U1', action: 'a', target: {}, requestId: 'r', details: {} };
+      await store.appendAudit(entry, clock.now());
+      await holder.query('BEGIN');
+      await holder.query(`SELECT seq FROM "${schema.name}".audit_head FOR UPDATE`);
+      await expect(store.appendAudit(entry, clock.now())).rejects.toThrow(/statement timeout/);
+      await holder.query('ROLLBACK');
+      expect((await store.appendAudit(entry, clock.now())).seq).toBe(2);
+      expect(await verifyChain(store.readAudit())).toMatchObject({ ok: true, count: 2 });
+    } finally {
+      await holder.end();
+      await store.close();
+      await schema.drop();
+    }
+  });
+
+  it('continues the chain from its head row: deleting the newest entries leaves a gap the next one shows', async () => {
+    const schema = testSchema();
+    const store = await PostgresStore.open(schema.url(), clock);
+    try {
+      for (let i = 0; i < 3; i++)
+        await store.appendAudit({ actor: 'U1', action: 'a', target: {}, requestId: `r${i}`, details: {} }, clock.now());
+      await schema.sql('DELETE FROM audit WHERE seq = 3');
+      await store.appendAudit({ actor: 'U1', action: 'a', target: {}, requestId: 'r4', details: {} }, clock.now());
+      expect(await verifyChain(store.readAudit())).toMatchObject({ ok: false, seq: 3 });
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+
+  it('refuses to open, naming the server without its password, when nothing answers in connect_timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const url = `postgres://opsdeck:s3cret@127.0.0.1:${port}/opsdeck?connect_timeout=1`;
+      const opening = PostgresStore.open(url, clock);
+      await expect(opening).rejects.toBeInstanceOf(PostgresOpenError);
+      await expect(opening).rejects.toThrow(`postgres://opsdeck@127.0.0.1:${port}/opsdeck (schema public)`);
+      await expect(opening).rejects.not.toThrow('s3cret');
+    } finally {
+      silent.close();
+    }
+  });
+});
+
+/** A TCP relay to PostgreSQL that can stop passing the client's bytes on: a network partition. */
+async function partitionable() {
+  let cut = false;
+  const upstream = new URL(PG_URL);
+  const server = createServer((client) => {
+    const db = connect(Number(upstream.port || 5432), upstream.hostname);
+    client.on('data', (chunk) => {
+      if (!cut) db.write(chunk);
+    });
+    db.pipe(client);
+    client.on('close', () => db.destroy());
+    db.on('close', () => client.destroy());
+    client.on('error', () => db.destroy());
+    db.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: (on: boolean) => {
+      cut = on;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('PostgresStore across a network partition', () => {
+  it('gives up on a statement nobody answers, drops its connection, and works when the network does', async () => {
+    const schema = testSchema();
+    const relay = await partitionable();
+    const url = new URL(schema.url({ statement_timeout: '200', pool_size: '1' }));
+    url.port = String(relay.port);
+    url.hostname = '127.0.0.1';
+    const store = await PostgresStore.open(url.toString(), clock);
+    try {
+      await store.ping();
+      relay.cut(true);
+      await expect(store.ping()).rejects.toThrow('PostgreSQL did not answer within 5200 ms');
+      relay.cut(false);
+      await store.ping();
+    } finally {
+      await store.close();
+      await relay.close();
+      await schema.drop();
+    }
+  });
+});
