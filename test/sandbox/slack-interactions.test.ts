@@ -153,6 +153,14 @@ describe('sendSlashCommand', () => {
     else expect(lastRequest().headers['x-slack-signature']).toBe('v0=deadbeef');
   });
 
+  it('sends copies of one request byte for byte, as a retry or a replay would', async () => {
+    received = [];
+    await slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: 'help', copies: 3 });
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.rawBody)).size).toBe(1);
+    expect(new Set(received.map((r) => r.headers['x-slack-signature'])).size).toBe(1);
+  });
+
   it('signs an overridden (old) timestamp', async () => {
     const old = Math.floor(Date.now() / 1000) - 600;
     await slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: '', timestamp: old });

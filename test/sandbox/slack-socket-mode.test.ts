@@ -250,6 +250,50 @@ describe('Socket Mode wire protocol', () => {
     });
   });
 
+  it('delivers copies of one command, same trigger_id, in separate envelopes to the connections', async () => {
+    const [a, b] = [await connect(), await connect()];
+    const seen: Frame[] = [];
+    autoAck(a.ws, seen);
+    autoAck(b.ws, seen);
+    const res = await slack.sendSlashCommand({ user: 'U0ALICE', channel: 'C0DEPLOYS', command: '/ops', copies: 2 });
+    expect(res.status).toBe(200);
+    expect(new Set(seen.map((f) => f.envelope_id)).size).toBe(2);
+    expect(new Set(seen.map((f) => f.payload?.trigger_id)).size).toBe(1);
+  });
+
+  it('spreads envelopes over the connections at random when asked to, as Slack does', async () => {
+    const random = await SlackEmulator.start({
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+      socketPick: 'random',
+    });
+    try {
+      const url = async () => {
+        const res = await fetch(`${random.apiUrl}apps.connections.open`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${APP_TOKEN}` },
+        });
+        return String(((await res.json()) as Frame).url);
+      };
+      const order: number[] = [];
+      for (const i of [0, 1, 2]) {
+        const { ws } = await connect(await url());
+        autoAck(ws, []);
+        ws.on('message', () => order.push(i));
+      }
+      for (let i = 0; i < 60; i++)
+        await random.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops' });
+      expect(order).toHaveLength(60);
+      // Every connection gets some (all but certain in 60), and not in turn (a chance of 3^-59).
+      expect(new Set(order).size).toBe(3);
+      expect(order.some((c, i) => c !== order[i % 3])).toBe(true);
+    } finally {
+      for (const ws of clients.splice(0)) ws.close();
+      await random.close();
+    }
+  });
+
   it('sends block actions as interactive envelopes', async () => {
     const { ws } = await connect();
     const seen: Frame[] = [];

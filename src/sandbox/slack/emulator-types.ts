@@ -2,7 +2,7 @@ import type { ConsoleOptions } from './console-types.ts';
 import type { Args } from './http-util.ts';
 import type { StoredMessage } from './message-store.ts';
 import type { ResponseUrlLimits } from './response-urls.ts';
-import type { SocketEvent } from './socket-mode.ts';
+import type { SocketEvent, SocketPick } from './socket-mode.ts';
 import type { WorkspaceSeed } from './workspace.ts';
 
 export interface SlackEmulatorOptions {
@@ -19,6 +19,8 @@ export interface SlackEmulatorOptions {
   responseUrlLimits?: Partial<ResponseUrlLimits>;
   /** Clock (ms) for message timestamps, call times, response_url expiry and request signing timestamps. */
   now?: () => number;
+  /** How envelopes are spread over several Socket Mode connections (default `round-robin`). */
+  socketPick?: SocketPick;
   /** Serves the web console at `GET /` (and its API under `/console/api/`) with these commands and controls. */
   console?: ConsoleOptions;
 }

@@ -59,6 +59,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
     this.#sockets = new SocketModeServer({
       appId: () => this.workspace.bot.appId,
       onChange: (event) => this.emit('socket', { ...event }),
+      ...(options.socketPick ? { pick: options.socketPick } : {}),
     });
     this.#interactions = new Interactions({
       workspace: this.workspace,

@@ -20,7 +20,7 @@ export type {
 export type { MessageQuery, MessageSource, StoredMessage } from './message-store.ts';
 export type { ResponseUrlLimits } from './response-urls.ts';
 export { signSlackRequest } from './signing.ts';
-export type { EnvelopeType, SocketEvent } from './socket-mode.ts';
+export type { EnvelopeType, SocketEvent, SocketPick } from './socket-mode.ts';
 export {
   type ApiCall,
   SlackEmulator,

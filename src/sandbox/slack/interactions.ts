@@ -23,6 +23,11 @@ export type Transport = 'http' | 'socket';
 export interface DeliveryOptions {
   /** Default: `socket` when a Socket Mode connection is open and no bot URL is set, else `http`. */
   transport?: Transport;
+  /**
+   * Deliver the very same request (same `trigger_id`, same signature) this many times at once, as a retry or
+   * a redelivery to another connection would; the first answer is returned. Default 1.
+   */
+  copies?: number;
 }
 
 export interface SlashCommandInput extends SigningOverrides, DeliveryOptions {
@@ -108,7 +113,7 @@ export class Interactions {
       trigger_id: triggerId(),
     });
     if (this.#transport(input) === 'socket')
-      return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl);
+      return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl, input.copies);
     return this.#post(body.toString(), input, responseUrl);
   }
 
@@ -149,7 +154,7 @@ export class Interactions {
         },
       ],
     };
-    if (this.#transport(input) === 'socket') return this.#envelope('interactive', payload, responseUrl);
+    if (this.#transport(input) === 'socket') return this.#envelope('interactive', payload, responseUrl, input.copies);
     const body = new URLSearchParams({ payload: JSON.stringify(payload) });
     return this.#post(body.toString(), input, responseUrl);
   }
@@ -160,14 +165,19 @@ export class Interactions {
   }
 
   /** Socket Mode carries the same payload, unsigned: the app authenticated when it opened the socket. */
-  async #envelope(type: EnvelopeType, payload: object, responseUrl: string): Promise<BotResponse> {
+  async #envelope(type: EnvelopeType, payload: object, responseUrl: string, copies = 1): Promise<BotResponse> {
     const started = performance.now();
-    const ack = await this.#deps.sockets.deliver(type, payload);
+    const acks = Array.from({ length: copies }, () => this.#deps.sockets.deliver(type, payload));
+    const ack = (await Promise.all(acks))[0]!;
     const body = ack.payload === undefined ? '' : JSON.stringify(ack.payload);
     return { status: ack.acked ? 200 : 0, body, responseUrl, elapsedMs: performance.now() - started };
   }
 
-  async #post(rawBody: string, overrides: SigningOverrides, responseUrl: string): Promise<BotResponse> {
+  async #post(
+    rawBody: string,
+    overrides: SigningOverrides & DeliveryOptions,
+    responseUrl: string,
+  ): Promise<BotResponse> {
     const botUrl = this.#deps.botUrl();
     if (botUrl === undefined) throw new Error('SlackEmulator: no bot URL; pass botUrl to start() or call setBotUrl()');
     const timestamp = overrides.timestamp ?? Math.floor(this.#deps.now() / 1000);
@@ -178,8 +188,10 @@ export class Interactions {
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signature,
     };
-    this.#last = { rawBody, headers, responseUrl };
-    return this.#send(botUrl, this.#last);
+    const sent = { rawBody, headers, responseUrl };
+    this.#last = sent;
+    const answers = Array.from({ length: overrides.copies ?? 1 }, () => this.#send(botUrl, sent));
+    return (await Promise.all(answers))[0]!;
   }
 
   /** Sends the last signed HTTP request again, byte for byte: a replay within the signature window. */

@@ -23,9 +23,14 @@ export interface SocketAck {
   payload?: unknown;
 }
 
+/** Which open connection takes the next envelope: in turn, or any of them as Slack does with several. */
+export type SocketPick = 'round-robin' | 'random';
+
 export interface SocketModeDeps {
   appId: () => string;
   onChange: (event: SocketEvent) => void;
+  /** Default `round-robin`, so a test knows which connection gets what. */
+  pick?: SocketPick;
 }
 
 /** Slack waits this long for an envelope's ack and then gives up on it. */
@@ -76,10 +81,11 @@ export class SocketModeServer {
     return this.#open().length;
   }
 
-  /** Sends one envelope to one open connection, taking turns like Slack, and waits for its ack. */
+  /** Sends one envelope to one open connection (in turn, or at random) and waits for its ack. */
   deliver(type: EnvelopeType, payload: object): Promise<SocketAck> {
     const open = this.#open();
-    const ws = open[this.#next++ % open.length];
+    const turn = this.#deps.pick === 'random' ? Math.floor(Math.random() * open.length) : this.#next++;
+    const ws = open[turn % open.length];
     if (!ws) return Promise.reject(new Error('SlackEmulator: no Socket Mode connection is open'));
     const envelopeId = randomUUID();
     return new Promise<SocketAck>((resolve) => {
