@@ -1,40 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
+import { serve } from './serve.ts';
 import { fmt, percentile, ratio } from './stats.ts';
 
 const SECRET = 'bench-secret';
 const TOKEN = 'xoxb-bench';
-const ROOT = resolve(import.meta.dirname, '..');
-
-/** Starts a server script in its own process (as in production) and reads its port from its log. */
-async function serve(
-  script: string,
-  env: Record<string, string>,
-  args: string[] = [],
-): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${script} did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += String(chunk);
-      const m = /"port":(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        done(Number(m[1]));
-      }
-    });
-  });
-  child.stdout!.resume();
-  return { port, child };
-}
 
 /** Open-loop load: one request every `gapMs` whatever the answers, like users who do not wait for each other. */
 async function load(slack: SlackEmulator, port: number, n: number, gapMs: number, text: string): Promise<number[]> {

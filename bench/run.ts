@@ -1,13 +1,17 @@
 import { ackLatency } from './ack-latency.ts';
 import { auditAppend } from './audit-append.ts';
+import { deployAck } from './deploy-ack.ts';
 import { logFollow } from './log-follow.ts';
+import { pgAudit } from './pg-audit.ts';
 import { redaction } from './redaction.ts';
 
 // Each benchmark measures opsdeck against a baseline in the same process and prints the ratio:
 // absolute numbers on a shared machine mean little, ratios measured side by side do.
 const benches: Record<string, () => Promise<string[]>> = {
   ack: () => ackLatency(),
+  'deploy-ack': () => deployAck(),
   audit: () => auditAppend(),
+  'pg-audit': () => pgAudit(),
   redaction: async () => redaction(),
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
 };
