@@ -8,6 +8,8 @@ const [url, writer, count] = process.argv.slice(2);
 const store = await PostgresStore.open(url!, systemClock);
 process.stdout.write('ready\n');
 await new Promise((go) => process.stdin.once('data', go));
+// A reading stdin would keep this process alive after its last append.
+process.stdin.destroy();
 const started = performance.now();
 for (let i = 0; i < Number(count); i++) {
   const entry = {

@@ -44,6 +44,10 @@ export interface Cluster {
   github: GitHubEmulator;
   k8s: KubernetesEmulator;
   replicas: Replica[];
+  /** Where Slack delivers: the balancer over HTTP, undefined over Socket Mode. */
+  botUrl: string | undefined;
+  /** The URL Slack would post to if it reached this replica directly. */
+  urlOf(replica: Replica): string;
   /** What the test reads the shared store with, as `opsdeck audit` would. */
   store: PostgresStore;
   schema: TestSchema;
@@ -57,6 +61,8 @@ export interface ClusterOptions {
   transport: 'http' | 'socket';
   /** How long a new pod takes to become ready: long to catch a replica mid-rollout. */
   podReadyMs?: number;
+  /** Emulated seconds to wall-clock seconds for rollout deadlines; large when a rollout is meant to last. */
+  timeScale?: number;
 }
 
 /**
@@ -75,7 +81,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   const github = await GitHubEmulator.start({ token: GITHUB_TOKEN, stepMs: 20 });
   github.seedRepo({ owner: 'acme', name: 'app', commits: 6, tags: { 'v1.0.0': 2, 'v2.0.0': 5 } });
-  const k8s = await KubernetesEmulator.start({ tickMs: 100, podReadyMs: options.podReadyMs ?? 200, timeScale: 0.01 });
+  const k8s = await KubernetesEmulator.start({
+    tickMs: 100,
+    podReadyMs: options.podReadyMs ?? 200,
+    timeScale: options.timeScale ?? 0.01,
+  });
   for (let i = 0; i < options.services; i++) {
     const name = serviceName(i);
     // A namespace each, as teams do; the emulator's controllers also work per namespace.
@@ -125,6 +135,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     github,
     k8s,
     replicas,
+    botUrl: balancer ? `${balancer.url}/slack/events` : undefined,
+    urlOf: (replica) => `http://127.0.0.1:${replica.port}/slack/events`,
     store,
     schema,
     async stop() {
