@@ -109,7 +109,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       retryAfterBaseValue: 10,
       expirySweepMs: 100,
       progressIntervalMs: 0,
-      heartbeatMs: 200,
+      leaseMs: 600,
       chatGapMs: 20,
     },
   };
