@@ -57,6 +57,8 @@ export interface ClusterOptions {
   transport: 'http' | 'socket';
   /** How long a new pod takes to become ready: long to catch a replica mid-rollout. */
   podReadyMs?: number;
+  /** Lease term of running changes and tails (default 600 ms). */
+  leaseMs?: number;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       retryAfterBaseValue: 10,
       expirySweepMs: 100,
       progressIntervalMs: 0,
-      leaseMs: 600,
+      leaseMs: options.leaseMs ?? 600,
       chatGapMs: 20,
     },
   };
