@@ -242,7 +242,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     await store.close();
     throw err;
   }
-  log.info({ mode: connection.mode, port, runner }, 'opsdeck started');
+  log.info({ mode: connection.mode, runner, port }, 'opsdeck started');
   // At once, not a round later: changes and tails whose replica died before this one started are reported.
   void sweep.tick();
   // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.

@@ -69,7 +69,7 @@ export function describeLeaseConformance(name: string, open: () => Promise<Lease
       expect(await fx.store.renewRun('req_1', mine!.token, TTL, at(4))).toBe(false);
     });
 
-    it('refuses the outcome of a stale token and keeps it as a late outcome beside what the taker reported', async () => {
+    it('refuses the outcome of a stale token and keeps it as a late outcome beside the report', async () => {
       await approved(fx.store, 'req_2');
       const mine = await fx.store.startRun('req_2', 'run_a', TTL, at(1));
       await fx.pass(TTL + 100);

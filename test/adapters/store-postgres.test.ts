@@ -141,7 +141,7 @@ describe('PostgresStore leases on the server clock', () => {
     }
   });
 
-  it('moves the leases of runs and tails started before leases existed to a minute after their last heartbeat', async () => {
+  it('gives runs started before leases existed a lease ending a minute after their last heartbeat', async () => {
     const schema = testSchema();
     const first = await PostgresStore.open(schema.url(), clock, { migrations: MIGRATIONS.slice(0, 1) });
     await first.close();

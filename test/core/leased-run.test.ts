@@ -112,7 +112,7 @@ describe('a change running under a lease', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('goes on when its lease cannot be renewed, and its outcome still reaches the store and the audit log', async () => {
+  it('goes on when its lease cannot be renewed, and its outcome still reaches the store and the audit', async () => {
     const { store: cutStore, cut } = cuttable(store);
     const a = replicaOn(cutStore, 'run_a');
     const submitted = a.flow.submit(plan, submission);
