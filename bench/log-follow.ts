@@ -39,7 +39,7 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
     log: silent,
     audit: new AuditLog({ store, clock, redactor, log: silent }),
     redactor,
-    heartbeatMs: 5000,
+    leaseMs: 15_000,
   });
   const source = new CloudWatchLogSource({
     client: createCloudWatchClient({

@@ -9,6 +9,8 @@ import { createChangeMachinery } from './compose/changes.ts';
 import { AuditLog } from './core/audit-log.ts';
 import type { Capabilities } from './core/capabilities.ts';
 import { Dispatcher } from './core/dispatch.ts';
+import { newId } from './core/ids.ts';
+import { Sweeper } from './core/sweep.ts';
 import { Redis } from 'ioredis';
 import { createBackends, type BackendTuning } from './compose/backends.ts';
 import { backendClients, type ClientTuning } from './compose/clients.ts';
@@ -55,7 +57,8 @@ export interface ComposeOptions {
       readinessCheckMs?: number;
       expirySweepMs?: number;
       progressIntervalMs?: number;
-      heartbeatMs?: number;
+      /** How long a running change's or tail's lease lasts unless renewed (every third of it). */
+      leaseMs?: number;
       shutdownGraceMs?: number;
     };
 }
@@ -117,7 +120,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const registry = new Registry(commands);
   const policy = new Policy(config.roles, directory);
-  const heartbeatMs = opts.tuning?.heartbeatMs ?? 10_000;
+  const leaseMs = opts.tuning?.leaseMs ?? 30_000;
+  // This process, as the holder of leases: of the changes it runs or takes over, and of the sweep.
+  const runner = newId('run');
   // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
   const clients = backendClients({ config, settings, log, kubeconfigYaml: opts.kubeconfig, tuning: opts.tuning });
   const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
@@ -145,7 +150,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     directory,
     log,
     metrics,
-    heartbeatMs,
+    runner,
+    leaseMs,
     progressIntervalMs: opts.tuning?.progressIntervalMs,
   });
   const runbooks = createRunbookLibrary({ config, clients, log, clock, families: registry.families() });
@@ -156,7 +162,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     log: log.child({ component: 'tails' }),
     audit,
     redactor,
-    heartbeatMs,
+    leaseMs,
     metrics,
   });
   const logs = logCenter(
@@ -190,11 +196,20 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     metrics,
     workingNoticeMs: opts.tuning?.workingNoticeMs,
   });
-  // Every replica sweeps; compare-and-set makes each expiry and each recovery happen once.
-  const sweeper = setInterval(() => {
-    void changes.sweep();
-    tails.recoverInterrupted(heartbeatMs * 6).catch((err: unknown) => log.warn({ err }, 'recovering tails failed'));
-  }, opts.tuning?.expirySweepMs ?? 15_000);
+  // One replica at a time sweeps, under the `sweep` lease; compare-and-set makes each expiry and recovery once.
+  const sweepMs = opts.tuning?.expirySweepMs ?? 15_000;
+  const sweep = new Sweeper({
+    leases: store,
+    log: log.child({ component: 'sweep' }),
+    metrics,
+    holder: runner,
+    leaseMs: sweepMs * 3,
+    work: async () => {
+      await changes.sweep();
+      await tails.recoverInterrupted().catch((err: unknown) => log.warn({ err }, 'recovering tails failed'));
+    },
+  });
+  const sweeper = setInterval(() => void sweep.tick(), sweepMs);
   sweeper.unref();
 
   let stopping = false;
@@ -227,7 +242,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     await store.close();
     throw err;
   }
-  log.info({ mode: connection.mode, port }, 'opsdeck started');
+  log.info({ mode: connection.mode, runner, port }, 'opsdeck started');
+  // At once, not a round later: changes and tails whose replica died before this one started are reported.
+  void sweep.tick();
   // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.
   void slackReadiness.start();
   void preflight(config, settings, clients, log.child({ component: 'preflight' })).catch((err: unknown) =>
@@ -245,6 +262,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
       await tails.stopAll();
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
+      await sweep.stop();
       redis?.disconnect();
       await store.close();
       log.info({}, 'stopped');

@@ -19,7 +19,7 @@ import type { Store } from '../ports/store.ts';
 export interface ChangeMachinery {
   flow: ChangeFlow;
   approvals: Approvals;
-  /** Expires due requests and recovers interrupted ones; every replica runs it, each change happens once. */
+  /** Expires due requests and recovers interrupted ones; the sweeper runs it on one replica at a time. */
   sweep(): Promise<void>;
 }
 
@@ -36,7 +36,9 @@ export function createChangeMachinery(deps: {
   directory: Directory;
   log: Logger;
   metrics: FailureMetrics;
-  heartbeatMs: number;
+  /** This process, as the holder of the leases of the changes it runs or takes over. */
+  runner: string;
+  leaseMs: number;
   progressIntervalMs?: number | undefined;
 }): ChangeMachinery {
   const { config, store, chat, clock, backends, audit, log } = deps;
@@ -57,7 +59,8 @@ export function createChangeMachinery(deps: {
     approversBesides: (env, requester) => approversBesides(sources, env, requester),
     log: log.child({ component: 'changes' }),
     progressIntervalMs: deps.progressIntervalMs,
-    heartbeatMs: deps.heartbeatMs,
+    leaseMs: deps.leaseMs,
+    runner: deps.runner,
     metrics: deps.metrics,
   });
   const approvals = new Approvals({
@@ -75,7 +78,19 @@ export function createChangeMachinery(deps: {
     approvals,
     async sweep() {
       await approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
-      await recoverInterrupted({ requests: store, clock, audit, board }, deps.heartbeatMs * 6).catch((err: unknown) =>
+      const recovery = {
+        requests: store,
+        clock,
+        audit,
+        board,
+        backends,
+        kinds,
+        log: log.child({ component: 'recovery' }),
+        runner: deps.runner,
+        leaseMs: deps.leaseMs,
+      };
+      // An approved request starts within moments; one left so for two lease terms lost its replica.
+      await recoverInterrupted(recovery, deps.leaseMs * 2).catch((err: unknown) =>
         log.warn({ err }, 'recovering interrupted changes failed'),
       );
     },

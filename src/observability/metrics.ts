@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome, FailureMetrics, Metrics } from '../ports/metrics.ts';
+import type { CommandOutcome, FailureMetrics, LeaseKind, Metrics } from '../ports/metrics.ts';
 import type { PacingMetrics } from '../slack/rate-limited-chat.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
@@ -18,11 +18,11 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
     registers: [this.registry],
   });
-  readonly #heartbeatFailures = new Counter({
-    name: 'opsdeck_heartbeat_failures_total',
+  readonly #leasesLost = new Counter({
+    name: 'opsdeck_leases_lost_total',
     help:
-      'Heartbeats of running changes and log tails that could not be written; ' +
-      'other replicas take a change or tail whose heartbeat stops for dead.',
+      'Leases this replica lost while holding them (change, tail, sweep): taken over by another replica, ' +
+      'or not renewed for a whole term. A change that finishes anyway keeps its outcome beside the report.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -75,8 +75,8 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
     this.#duplicates.inc();
   }
 
-  heartbeatFailed(kind: 'change' | 'tail'): void {
-    this.#heartbeatFailures.inc({ kind });
+  leaseLost(kind: LeaseKind): void {
+    this.#leasesLost.inc({ kind });
   }
 
   sharedPacing(up: boolean): void {

@@ -4,8 +4,11 @@ export interface Metrics {
   commandFinished(command: string, outcome: CommandOutcome): void;
 }
 
-/** Background work that failed and will be tried again: counted, so it never fails silently. */
+/** What a lease is held for: a running change, a log follow, the expiry sweep. */
+export type LeaseKind = 'change' | 'tail' | 'sweep';
+
+/** Background work that failed or was cut short: counted, so it never fails silently. */
 export interface FailureMetrics {
-  /** A running change or log tail could not record that its process is alive. */
-  heartbeatFailed(kind: 'change' | 'tail'): void;
+  /** A lease this process held was taken over, or could not be renewed for a whole term. */
+  leaseLost(kind: LeaseKind): void;
 }

@@ -33,9 +33,24 @@ export interface StoredRequest extends NewRequest {
   version: number;
   message?: { channel: string; ts: string } | undefined;
   outcome?: Record<string, unknown> | undefined;
-  /** The process running it, and when it last said it was alive (running requests only). */
+  /** The process holding the run's lease, and its fencing token: each new holder gets a higher one. */
   runner?: string | undefined;
-  heartbeatAt?: Date | undefined;
+  leaseToken?: number | undefined;
+  /** When the lease runs out, by the store's clock (PostgreSQL's, or the SQLite host's). */
+  leaseExpiresAt?: Date | undefined;
+  /** When the holder last renewed the lease, by its own clock: for people, never for deciding. */
+  renewedAt?: Date | undefined;
+  /**
+   * The outcome a run recorded after another replica had taken its lease over and reported it: the
+   * request stays as the taker left it (failed), and this says how the change really ended.
+   */
+  lateOutcome?: Record<string, unknown> | undefined;
+}
+
+/** A request whose run this process now holds: `token` fences every later write about the run. */
+export interface LeasedRequest {
+  request: StoredRequest;
+  token: number;
 }
 
 export interface Approval {
@@ -68,12 +83,14 @@ export interface RequestFilter {
   kinds?: readonly string[] | undefined;
   service?: string | undefined;
   env?: string | undefined;
+  /** Only requests whose state has not changed for this long, by the store's clock. */
+  idleForMs?: number | undefined;
   /** Default oldest first; status and history views want the newest. */
   newestFirst?: boolean | undefined;
   limit?: number | undefined;
 }
 
-/** A live log tail: its own session, owned by one replica through a heartbeat. */
+/** A live log tail: its own session, owned by one replica through a lease. */
 export type TailState =
   /** Following; `stopping` once someone clicked Stop, until the owner closes it with its summary. */
   | 'running'
@@ -82,7 +99,7 @@ export type TailState =
   /** Reached its time or line budget. */
   | 'ended'
   | 'failed'
-  /** Its replica stopped beating: whoever noticed closed it. */
+  /** Its replica's lease ran out: whoever took it over closed it. */
   | 'interrupted';
 
 export interface NewTail {
@@ -100,7 +117,11 @@ export interface NewTail {
 
 export interface StoredTail extends NewTail {
   state: TailState;
-  heartbeatAt: Date;
+  /** The lease of the replica following it: fencing token and expiry by the store's clock. */
+  leaseToken: number;
+  leaseExpiresAt: Date;
+  /** When the holder last renewed the lease, by its own clock: for people, never for deciding. */
+  renewedAt: Date;
   message?: { channel: string; ts: string } | undefined;
   stoppedBy?: string | undefined;
   endedAt?: Date | undefined;
@@ -142,8 +163,7 @@ export interface RequestStore {
   /**
    * Compare-and-set: moves the request to `to` only if it is currently in one of `from`.
    * Returns the updated request, or undefined when another actor got there first.
-   * Throws `TargetBusy` when `to` is `running` and another request of the same service and environment
-   * is running: the store holds at most one, whatever the replicas' clocks say.
+   * Entering or leaving `running` is refused (it throws): those moves go through the lease methods below.
    */
   transitionRequest(
     id: string,
@@ -152,10 +172,34 @@ export interface RequestStore {
     patch: { outcome?: Record<string, unknown> } | undefined,
     at: Date,
   ): Promise<StoredRequest | undefined>;
+  /**
+   * `approved → running`, with a lease of `ttlMs` held by `runner`; undefined when the request was not
+   * approved. Throws `TargetBusy` when another request of the same service and environment is running:
+   * the store holds at most one, whatever the replicas' clocks say.
+   */
+  startRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined>;
+  /** Extends the lease to `ttlMs` from now by the store's clock; false when `token` no longer holds it. */
+  renewRun(id: string, token: number, ttlMs: number, at: Date): Promise<boolean>;
+  /**
+   * Takes the lease of a running request whose lease has run out by the store's clock, with a higher
+   * token; undefined while the lease is live (whatever `at` says) or the request is not running.
+   */
+  takeOverRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined>;
+  /** `running → to` with the outcome, only for the holder of the current token; undefined otherwise. */
+  finishRun(
+    id: string,
+    token: number,
+    to: 'succeeded' | 'failed',
+    outcome: Record<string, unknown>,
+    at: Date,
+  ): Promise<StoredRequest | undefined>;
+  /**
+   * Keeps the outcome of a run that finished after losing its lease, as `lateOutcome`, without changing
+   * the state the taker reported; undefined when the request is unknown or already has one.
+   */
+  recordLateOutcome(id: string, outcome: Record<string, unknown>, at: Date): Promise<StoredRequest | undefined>;
   setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
   listRequests(filter: RequestFilter): Promise<StoredRequest[]>;
-  /** Marks a running request as alive and owned by `runner`; false when it is no longer running. */
-  heartbeat(id: string, runner: string, at: Date): Promise<boolean>;
   /** Records one approval per approver; false when this approver already approved. */
   addApproval(approval: Approval): Promise<boolean>;
   /** Takes an approval back (when its audit entry could not be written). */
@@ -172,18 +216,25 @@ export interface LockStore {
   listLocks(now: Date): Promise<Lock[]>;
 }
 
-/** Live log tails, a session type of their own. */
+/** Live log tails, a session type of their own, each followed by the replica holding its lease. */
 export interface TailStore {
-  createTail(tail: NewTail): Promise<StoredTail>;
+  /** Stores a running tail with a lease of `ttlMs` for `tail.runner`; its `leaseToken` fences later writes. */
+  createTail(tail: NewTail, ttlMs: number): Promise<StoredTail>;
   getTail(id: string): Promise<StoredTail | undefined>;
   setTailMessage(id: string, message: { channel: string; ts: string }): Promise<void>;
-  /** The owner says it is alive; returns the tail as stored now (so it sees a Stop), or undefined when it is over. */
-  tailHeartbeat(id: string, runner: string, at: Date): Promise<StoredTail | undefined>;
+  /**
+   * Extends the lease; returns the tail as stored now (so the holder sees a Stop), or undefined when
+   * `token` no longer holds it or the tail is over.
+   */
+  renewTail(id: string, token: number, ttlMs: number, at: Date): Promise<StoredTail | undefined>;
+  /** Takes the lease of an open tail whose lease ran out by the store's clock, with a higher token. */
+  takeOverTail(id: string, runner: string, ttlMs: number, at: Date): Promise<StoredTail | undefined>;
   /** Compare-and-set `running → stopping`, by whoever clicked Stop, on any replica; false when it was not running. */
   requestTailStop(id: string, by: string): Promise<boolean>;
-  /** Closes a running or stopping tail with how it ended; undefined when it was already closed. */
+  /** Closes an open tail with how it ended, for the holder of `token`; undefined otherwise. */
   endTail(
     id: string,
+    token: number,
     end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string },
     at: Date,
   ): Promise<StoredTail | undefined>;
@@ -200,9 +251,29 @@ export interface DeliveryStore {
   claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean>;
 }
 
+/**
+ * Named leases for work one replica at a time should do (the expiry sweep). Expiry is judged by the
+ * store's clock; a token is higher than every one given out before under that name.
+ */
+export interface LeaseStore {
+  /** The lease for `holder` when it is free or has run out; undefined while someone holds it. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<number | undefined>;
+  /** Extends it to `ttlMs` from now; false when `token` no longer holds it. */
+  renewLease(name: string, token: number, ttlMs: number): Promise<boolean>;
+  /** Gives it up at once, so another replica need not wait for it to run out. */
+  releaseLease(name: string, token: number): Promise<void>;
+}
+
 /** Everything opsdeck keeps. Consumers take the narrow part they use; only compose sees the whole. */
-export interface Store extends AuditStore, RequestStore, LockStore, TailStore, DeliveryStore {
+export interface Store extends AuditStore, RequestStore, LockStore, TailStore, DeliveryStore, LeaseStore {
   /** Throws when the store cannot be reached; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Throws when a plain transition would enter or leave `running`: a run moves only with its lease. */
+export function refuseRunningMove(from: readonly RequestState[], to: RequestState): void {
+  if (to === 'running' || from.includes('running')) {
+    throw new Error('a request enters and leaves `running` only through startRun, finishRun and takeOverRun');
+  }
 }

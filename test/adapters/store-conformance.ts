@@ -143,12 +143,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await fx.store.transitionRequest('req_1', ['pending'], 'rejected', undefined, at(2))).toBeUndefined();
       const done = await fx.store.transitionRequest(
         'req_1',
-        ['approved', 'running'],
-        'succeeded',
-        { outcome: { image: 'x:1' } },
+        ['approved'],
+        'failed',
+        { outcome: { summary: 'not started' } },
         at(3),
       );
-      expect(done).toMatchObject({ state: 'succeeded', outcome: { image: 'x:1' }, updatedAt: at(3) });
+      expect(done).toMatchObject({ state: 'failed', outcome: { summary: 'not started' }, updatedAt: at(3) });
       expect(await fx.store.transitionRequest('missing', ['pending'], 'approved', undefined, at(4))).toBeUndefined();
     });
 
@@ -171,18 +171,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         await fx.store.createRequest(request(id, { env }));
         await fx.store.transitionRequest(id, ['pending'], 'approved', undefined, at(1));
       }
-      expect(await fx.store.transitionRequest('req_r1', ['approved'], 'running', undefined, at(2))).toMatchObject({
-        state: 'running',
-      });
-      const refused = fx.store.transitionRequest('req_r2', ['approved'], 'running', undefined, at(3));
+      const first = await fx.store.startRun('req_r1', 'run_a', 60_000, at(2));
+      expect(first?.request).toMatchObject({ state: 'running' });
+      const refused = fx.store.startRun('req_r2', 'run_a', 60_000, at(3));
       await expect(refused).rejects.toBeInstanceOf(TargetBusy);
       await expect(refused).rejects.toMatchObject({ runningId: 'req_r1', service: 'api', env: 'prod' });
       expect(await fx.store.getRequest('req_r2')).toMatchObject({ state: 'approved', version: 2, updatedAt: at(1) });
-      expect(await fx.store.transitionRequest('req_r3', ['approved'], 'running', undefined, at(3))).toMatchObject({
+      expect((await fx.store.startRun('req_r3', 'run_a', 60_000, at(3)))?.request).toMatchObject({
         state: 'running',
       });
-      await fx.store.transitionRequest('req_r1', ['running'], 'succeeded', undefined, at(4));
-      expect(await fx.store.transitionRequest('req_r2', ['approved'], 'running', undefined, at(5))).toMatchObject({
+      await fx.store.finishRun('req_r1', first!.token, 'succeeded', { summary: 'done' }, at(4));
+      expect((await fx.store.startRun('req_r2', 'run_a', 60_000, at(5)))?.request).toMatchObject({
         state: 'running',
       });
     });
@@ -193,10 +192,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         await fx.store.createRequest(request(id));
         await fx.store.transitionRequest(id, ['pending'], 'approved', undefined, at(1));
       }
-      const results = await Promise.allSettled(
-        ids.map((id) => fx.store.transitionRequest(id, ['approved'], 'running', undefined, at(2))),
-      );
-      const started = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value.id] : []));
+      const results = await Promise.allSettled(ids.map((id) => fx.store.startRun(id, 'run_a', 60_000, at(2))));
+      const started = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value.request.id] : []));
       expect(started).toHaveLength(1);
       const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       expect(refusals).toHaveLength(ids.length - 1);
@@ -215,13 +212,19 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await fx.store.getRequest('nope')).toBeUndefined();
     });
 
-    it('records who runs a request and when it last beat, only while running', async () => {
-      await fx.store.createRequest(request('req_hb'));
-      expect(await fx.store.heartbeat('req_hb', 'run_1', at(1))).toBe(false);
-      await fx.store.transitionRequest('req_hb', ['pending'], 'approved', undefined, at(1));
-      await fx.store.transitionRequest('req_hb', ['approved'], 'running', undefined, at(1));
-      expect(await fx.store.heartbeat('req_hb', 'run_1', at(2))).toBe(true);
-      expect(await fx.store.getRequest('req_hb')).toMatchObject({ runner: 'run_1', heartbeatAt: at(2) });
+    it('refuses plain transitions into or out of running: a run moves only with its lease', async () => {
+      await fx.store.createRequest(request('req_plain'));
+      await fx.store.transitionRequest('req_plain', ['pending'], 'approved', undefined, at(1));
+      await expect(fx.store.transitionRequest('req_plain', ['approved'], 'running', undefined, at(2))).rejects.toThrow(
+        /startRun/,
+      );
+      const run = await fx.store.startRun('req_plain', 'run_1', 60_000, at(2));
+      expect(run?.request).toMatchObject({ state: 'running', runner: 'run_1', renewedAt: at(2) });
+      await expect(fx.store.transitionRequest('req_plain', ['running'], 'failed', undefined, at(3))).rejects.toThrow(
+        /finishRun/,
+      );
+      expect(await fx.store.getRequest('req_plain')).toMatchObject({ state: 'running' });
+      expect(await fx.store.startRun('req_plain', 'run_2', 60_000, at(3))).toBeUndefined();
     });
 
     it('counts each approver once', async () => {
@@ -248,7 +251,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await fx.store.listRequests({ service: 'api', env: 'prod', limit: 0 })).toEqual([]);
     });
 
-    it('keeps tails as sessions: heartbeat by the owner, Stop from anywhere, one end', async () => {
+    it('keeps tails as sessions: renewed by the holder, Stop from anywhere, one end', async () => {
       const tail = {
         id: 'tail_1',
         service: 'api',
@@ -260,21 +263,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         startedAt: at(0),
         until: at(10),
       };
-      expect(await fx.store.createTail(tail)).toMatchObject({ ...tail, state: 'running', heartbeatAt: at(0) });
+      const created = await fx.store.createTail(tail, 60_000);
+      expect(created).toMatchObject({ ...tail, state: 'running', renewedAt: at(0) });
+      const token = created.leaseToken;
       await fx.store.setTailMessage('tail_1', { channel: 'C0DEPLOYS', ts: '1.1' });
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_other', at(1))).toBeUndefined();
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(1))).toMatchObject({
+      expect(await fx.store.renewTail('tail_1', token + 1, 60_000, at(1))).toBeUndefined();
+      expect(await fx.store.renewTail('tail_1', token, 60_000, at(1))).toMatchObject({
         state: 'running',
-        heartbeatAt: at(1),
+        renewedAt: at(1),
       });
       expect(await fx.store.requestTailStop('tail_1', 'U0BOB')).toBe(true);
       expect(await fx.store.requestTailStop('tail_1', 'U0CAROL')).toBe(false);
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(2))).toMatchObject({
+      expect(await fx.store.renewTail('tail_1', token, 60_000, at(2))).toMatchObject({
         state: 'stopping',
         stoppedBy: 'U0BOB',
       });
       expect(await fx.store.listTails({ states: ['running', 'stopping'] })).toHaveLength(1);
-      const ended = await fx.store.endTail('tail_1', { state: 'stopped', summary: '12 lines shown' }, at(3));
+      expect(await fx.store.endTail('tail_1', token + 1, { state: 'stopped', summary: 'x' }, at(3))).toBeUndefined();
+      const ended = await fx.store.endTail('tail_1', token, { state: 'stopped', summary: '12 lines shown' }, at(3));
       expect(ended).toMatchObject({
         state: 'stopped',
         stoppedBy: 'U0BOB',
@@ -282,8 +288,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         endedAt: at(3),
         message: { channel: 'C0DEPLOYS', ts: '1.1' },
       });
-      expect(await fx.store.endTail('tail_1', { state: 'interrupted', summary: 'late' }, at(4))).toBeUndefined();
-      expect(await fx.store.tailHeartbeat('tail_1', 'run_a', at(4))).toBeUndefined();
+      expect(await fx.store.endTail('tail_1', token, { state: 'interrupted', summary: 'late' }, at(4))).toBeUndefined();
+      expect(await fx.store.renewTail('tail_1', token, 60_000, at(4))).toBeUndefined();
       expect(await fx.store.listTails({ states: ['running', 'stopping'] })).toEqual([]);
     });
 

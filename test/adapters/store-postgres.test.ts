@@ -8,6 +8,7 @@ import { PostgresOpenError, PostgresStore } from '../../src/adapters/store-postg
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { ManualClock } from '../helpers/clock.ts';
 import { PG_URL, testSchema } from './postgres-fixture.ts';
+import { describeLeaseConformance } from './lease-conformance.ts';
 import { describeStoreConformance } from './store-conformance.ts';
 
 const clock = new ManualClock('2026-11-24T09:00:00Z');
@@ -20,6 +21,20 @@ describeStoreConformance('postgres', async () => {
     async tamper(sql) {
       await schema.sql(sql);
     },
+    async cleanup() {
+      await store.close();
+      await schema.drop();
+    },
+  };
+});
+
+// Leases run on the server's clock: the only way to let time pass for them is to wait.
+describeLeaseConformance('postgres', async () => {
+  const schema = testSchema();
+  const store = await PostgresStore.open(schema.url(), clock);
+  return {
+    store,
+    pass: (ms) => new Promise((done) => setTimeout(done, ms)),
     async cleanup() {
       await store.close();
       await schema.drop();
@@ -76,6 +91,73 @@ describe('PostgresStore with several replicas', () => {
         { actor: 'W2', n: 40 },
         { actor: 'W3', n: 40 },
       ]);
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+});
+
+describe('PostgresStore leases on the server clock', () => {
+  const HOUR = 3_600_000;
+  const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  it('ignores the time a replica sends: a skewed clock can neither keep nor steal a lease', async () => {
+    const schema = testSchema();
+    const store = await PostgresStore.open(schema.url(), clock);
+    try {
+      await store.createRequest({
+        id: 'req_skew',
+        kind: 'deploy',
+        service: 'api',
+        env: 'prod',
+        requester: 'U0ALICE',
+        channel: 'C1',
+        params: {},
+        hash: 'h',
+        createdAt: clock.now(),
+      });
+      await store.transitionRequest('req_skew', ['pending'], 'approved', undefined, clock.now());
+      // The holder's clock runs an hour behind: by its reckoning its lease has barely started.
+      const behind = new Date(clock.now().getTime() - HOUR);
+      const held = await store.startRun('req_skew', 'run_slow', 300, behind);
+      // A replica whose clock runs a day ahead thinks the lease long gone; the server does not.
+      const ahead = new Date(clock.now().getTime() + 24 * HOUR);
+      expect(await store.takeOverRun('req_skew', 'run_fast', 300, ahead)).toBeUndefined();
+      const [{ now }] = (await schema.sql('SELECT clock_timestamp() AS now')) as [{ now: Date }];
+      const row = await store.getRequest('req_skew');
+      expect(row?.renewedAt).toEqual(behind);
+      expect(row!.leaseExpiresAt!.getTime() - now.getTime()).toBeLessThanOrEqual(300);
+      expect(row!.leaseExpiresAt!.getTime()).toBeGreaterThan(now.getTime() - 1000);
+      await sleep(400);
+      // Its renewal stamped an hour early does not bring the lease back either: the token was superseded.
+      const taken = await store.takeOverRun('req_skew', 'run_fast', 300, ahead);
+      expect(taken?.token).toBeGreaterThan(held!.token);
+      expect(await store.renewRun('req_skew', held!.token, HOUR, behind)).toBe(false);
+      expect(await store.finishRun('req_skew', held!.token, 'succeeded', { summary: 'x' }, ahead)).toBeUndefined();
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+
+  it('gives runs started before leases existed a lease ending a minute after their last heartbeat', async () => {
+    const schema = testSchema();
+    const first = await PostgresStore.open(schema.url(), clock, { migrations: MIGRATIONS.slice(0, 1) });
+    await first.close();
+    const beat = new Date('2026-11-24T08:59:00Z');
+    await schema.sql(
+      `INSERT INTO requests (id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at,
+       runner, heartbeat_at) VALUES ('req_old', 'deploy', 'api', 'prod', 'U1', 'C1', '{}', 'h', 'running', $1, $1,
+       'run_old', $1)`,
+      [beat],
+    );
+    const store = await PostgresStore.open(schema.url(), clock);
+    try {
+      expect(await store.getRequest('req_old')).toMatchObject({
+        leaseToken: 1,
+        leaseExpiresAt: new Date('2026-11-24T09:00:00Z'),
+      });
     } finally {
       await store.close();
       await schema.drop();

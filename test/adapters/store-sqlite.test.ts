@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore, StoreOpenError } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { MIGRATIONS } from '../../src/adapters/store-sqlite/migrations.ts';
 import { ManualClock } from '../helpers/clock.ts';
+import { describeLeaseConformance } from './lease-conformance.ts';
 import { describeStoreConformance } from './store-conformance.ts';
 
 const clock = new ManualClock('2026-11-24T09:00:00Z');
@@ -21,6 +22,21 @@ describeStoreConformance('sqlite', async () => {
       db.exec(sql);
       db.close();
     },
+    async cleanup() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+// One file on one host: its leases run on the clock the store was opened with.
+describeLeaseConformance('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'opsdeck-store-'));
+  const own = new ManualClock('2026-11-24T09:00:00Z');
+  const store = SqliteStore.open(join(dir, 'opsdeck.db'), own);
+  return {
+    store,
+    pass: (ms) => own.advance(ms),
     async cleanup() {
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -157,7 +157,7 @@ describe('ChangeFlow', () => {
     expect((await store.listRequests({ states: ['succeeded'] })).length).toBe(1);
   });
 
-  it('marks a run whose process stopped beating as interrupted, audits it and tells the thread', async () => {
+  it('takes over a run whose replica stopped once its lease ran out, reports what runs now, audits it', async () => {
     release = () => {};
     const now = clock.now();
     const req = await store.createRequest({
@@ -173,41 +173,59 @@ describe('ChangeFlow', () => {
     });
     await store.setRequestMessage(req.id, { channel: 'C1', ts: '9.9' });
     await store.transitionRequest(req.id, ['pending'], 'approved', undefined, now);
-    await store.transitionRequest(req.id, ['approved'], 'running', undefined, now);
-    await store.heartbeat(req.id, 'run_gone', now);
+    const gone = await store.startRun(req.id, 'run_gone', 30_000, now);
     const { recover } = build();
-    await clock.advance(30_000);
-    expect(await recover(60_000)).toBe(0);
-    await clock.advance(60_000);
-    expect(await recover(60_000)).toBe(1);
+    await clock.advance(29_999);
+    expect(await recover()).toBe(0);
+    await clock.advance(1);
+    expect(await recover()).toBe(1);
     const after = await store.getRequest(req.id);
-    expect(after?.state).toBe('failed');
+    expect(after).toMatchObject({ state: 'failed', leaseToken: gone!.token + 1 });
+    expect(shownSummary(after)).toContain('Interrupted: the replica running this stopped. Running now: `image:v1`.');
     expect(shownSummary(after)).toContain('may be partly applied');
     expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({
       action: 'deploy.interrupted',
       actor: 'opsdeck',
       requestId: 'req_dead',
+      details: { runner: 'run_gone', runningNow: '`image:v1`' },
     });
     expect(posts.at(-1)).toMatchObject({ thread: '9.9' });
-    expect(await recover(60_000)).toBe(0);
+    expect(posts.at(-1)?.text).toContain('Running now: `image:v1`');
+    expect(await recover()).toBe(0);
   });
 
-  it('beats on its clock while a change runs, and stops beating when it ends', async () => {
+  it('fails a request left approved for two lease terms by the store clock, and not before', async () => {
+    const { flow: f, recover } = build();
+    await f.submit(plan('prod', 'a'), submission());
+    const [req] = await store.listRequests({ states: ['pending'] });
+    // Approved, then its replica stopped before it could start it.
+    await store.transitionRequest(req!.id, ['pending'], 'approved', undefined, clock.now());
+    await clock.advance(59_999);
+    expect(await recover()).toBe(0);
+    await clock.advance(1);
+    expect(await recover()).toBe(1);
+    expect(shownSummary(await store.getRequest(req!.id))).toContain('opsdeck stopped before it started');
+  });
+
+  it('renews its lease on its clock while a change runs, and stops renewing when it ends', async () => {
     const { flow: f, recover } = build();
     const running = f.submit(plan('staging', 'a'), submission());
     while (!runs.length) await new Promise((r) => setImmediate(r));
     const [req] = await store.listRequests({ states: ['running'] });
-    expect(req?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:00Z'));
+    const t0 = new Date('2026-11-24T10:00:00Z').getTime();
+    const at = (ms: number) => new Date(t0 + ms);
+    expect(req).toMatchObject({ renewedAt: at(0), leaseExpiresAt: at(30_000) });
     await clock.advance(9_999);
-    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:00Z'));
+    expect((await store.getRequest(req!.id))?.renewedAt).toEqual(at(0));
     await clock.advance(1);
-    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:10Z'));
+    expect(await store.getRequest(req!.id)).toMatchObject({ renewedAt: at(10_000), leaseExpiresAt: at(40_000) });
     await clock.advance(25_000);
-    expect((await store.getRequest(req!.id))?.heartbeatAt).toEqual(new Date('2026-11-24T10:00:30Z'));
+    expect((await store.getRequest(req!.id))?.renewedAt).toEqual(at(30_000));
     release!();
     await running;
     expect(clock.sleeping).toBe(0);
-    expect(await recover(1)).toBe(0);
+    expect(await store.getRequest(req!.id)).toMatchObject({ state: 'succeeded', leaseExpiresAt: undefined });
+    expect(await recover()).toBe(0);
   });
 
   it('expires a pending request when its clock passes expiresIn, not before', async () => {

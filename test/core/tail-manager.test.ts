@@ -48,7 +48,7 @@ describe('TailManager on its clock', () => {
       log: silent,
       audit: new AuditLog({ store, clock, redactor, log: silent }),
       redactor,
-      heartbeatMs: 10_000,
+      leaseMs: 30_000,
     });
   });
   afterEach(async () => {
@@ -73,15 +73,29 @@ describe('TailManager on its clock', () => {
       return last!;
     });
 
-  it('beats every heartbeatMs of its clock, and only then', async () => {
+  it('renews its lease every third of its term on its clock, and only then', async () => {
     const id = await start(30 * 60_000);
-    await vi.waitFor(async () => expect((await store.getTail(id))?.heartbeatAt).toEqual(at(0)));
+    await vi.waitFor(async () => expect((await store.getTail(id))?.leaseExpiresAt).toEqual(at(30_000)));
     await clock.advance(9_999);
-    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(0));
+    expect((await store.getTail(id))?.renewedAt).toEqual(at(0));
     await clock.advance(1);
-    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(10_000));
+    expect(await store.getTail(id)).toMatchObject({ renewedAt: at(10_000), leaseExpiresAt: at(40_000) });
     await clock.advance(20_000);
-    expect((await store.getTail(id))?.heartbeatAt).toEqual(at(30_000));
+    expect((await store.getTail(id))?.renewedAt).toEqual(at(30_000));
+  });
+
+  it('takes over and reports a tail whose replica stopped once its lease ran out, and not before', async () => {
+    const dead = { service: 'api', env: 'prod', requester: 'U0BOB', channel: 'C1', source: 'pods', runner: 'run_gone' };
+    const tail = await store.createTail({ ...dead, id: 'tail_gone', startedAt: at(0), until: at(600_000) }, 30_000);
+    await store.setTailMessage(tail.id, { channel: 'C1', ts: '1.0' });
+    await clock.advance(29_999);
+    expect(await tails.recoverInterrupted()).toBe(0);
+    await clock.advance(1);
+    expect(await tails.recoverInterrupted()).toBe(1);
+    expect(await store.getTail(tail.id)).toMatchObject({ state: 'interrupted', leaseToken: tail.leaseToken + 1 });
+    expect(posts.at(-1)).toContain('the opsdeck replica running it stopped');
+    expect((await store.queryAudit({ limit: 1 }))[0]).toMatchObject({ action: 'logs.follow.interrupted' });
+    expect(await tails.recoverInterrupted()).toBe(0);
   });
 
   it('ends when its time is up on its clock, and says how long it ran', async () => {
@@ -97,7 +111,7 @@ describe('TailManager on its clock', () => {
     expect(clock.sleeping).toBe(0);
   });
 
-  it('notices a Stop recorded by another replica at its next heartbeat', async () => {
+  it('notices a Stop recorded by another replica at its next renewal', async () => {
     const id = await start(30 * 60_000);
     await vi.waitFor(() => expect(clock.sleeping).toBe(2));
     await store.requestTailStop(id, 'U0ALICE');

@@ -6,6 +6,7 @@ import type { ChangeKind } from '../../src/core/changes/define-change.ts';
 import { recoverInterrupted } from '../../src/core/changes/recovery.ts';
 import { RequestBoard } from '../../src/core/changes/request-board.ts';
 import { Supersession } from '../../src/core/changes/supersession.ts';
+import { newId } from '../../src/core/ids.ts';
 import { createRedactor } from '../../src/core/redact.ts';
 import type { Backends } from '../../src/ports/backends.ts';
 import type { Chat } from '../../src/ports/chat.ts';
@@ -27,10 +28,15 @@ export function changeMachinery(o: {
   approversBesides?: (env: string, requester: string) => Promise<number | undefined>;
   /** The drivers changes run on (default: none, so executing a change fails). */
   backends?: Backends;
-  heartbeatMs?: number;
+  /** Lease term of running changes (default 30 s). */
+  leaseMs?: number;
+  /** This replica, as the holder of leases (default a fresh id). */
+  runner?: string;
   metrics?: FailureMetrics;
 }) {
   const { store: requests, chat, clock, catalog, log } = o;
+  const leaseMs = o.leaseMs ?? 30_000;
+  const runner = o.runner ?? newId('run');
   const backends = o.backends ?? noBackends;
   const audit = new AuditLog({ store: requests, clock, redactor: createRedactor(), log });
   const kinds = Object.fromEntries(o.kinds.map((k) => [k.kind, k]));
@@ -49,10 +55,12 @@ export function changeMachinery(o: {
     ...(o.approversBesides ? { approversBesides: o.approversBesides } : {}),
     log,
     progressIntervalMs: 0,
-    heartbeatMs: o.heartbeatMs ?? 10_000,
+    leaseMs,
+    runner,
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const approvals = new Approvals({ requests, locks: requests, clock, catalog, audit, board, supersession, flow });
-  const recover = (staleMs: number) => recoverInterrupted({ requests, clock, audit, board }, staleMs);
+  const recovery = { requests, clock, audit, board, backends, kinds, log, runner, leaseMs };
+  const recover = (approvedStaleMs = leaseMs * 2) => recoverInterrupted(recovery, approvedStaleMs);
   return { flow, approvals, recover, audit };
 }

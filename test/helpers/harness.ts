@@ -135,7 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         retryAfterBaseValue: 10,
         expirySweepMs: 50,
         progressIntervalMs: 0,
-        heartbeatMs: 100,
+        leaseMs: 300,
         awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         chatGapMs: options.chatGapMs ?? 20,
         ...options.tuning,

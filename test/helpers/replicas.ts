@@ -23,6 +23,9 @@ export interface Replica {
   readonly alive: boolean;
   /** SIGKILL: no shutdown, no goodbye, as when a node dies. */
   kill(): Promise<void>;
+  /** SIGSTOP: frozen mid-work, as a long GC pause or a stalled VM; `resume` (SIGCONT) lets it go on. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -70,6 +73,8 @@ export async function startReplica(name: string, spec: ReplicaSpec): Promise<Rep
     if (!exited) {
       const gone = once(child, 'exit');
       child.kill(signal);
+      // A paused process hears SIGTERM only once it runs again.
+      child.kill('SIGCONT');
       await gone;
     }
     await rm(dataDir, { recursive: true, force: true });
@@ -82,6 +87,8 @@ export async function startReplica(name: string, spec: ReplicaSpec): Promise<Rep
       return !exited;
     },
     kill: () => ended('SIGKILL'),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () => ended('SIGTERM'),
   };
 }

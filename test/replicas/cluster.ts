@@ -63,6 +63,8 @@ export interface ClusterOptions {
   podReadyMs?: number;
   /** Emulated seconds to wall-clock seconds for rollout deadlines; large when a rollout is meant to last. */
   timeScale?: number;
+  /** Lease term of running changes and tails (default 600 ms). */
+  leaseMs?: number;
 }
 
 /**
@@ -119,7 +121,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       retryAfterBaseValue: 10,
       expirySweepMs: 100,
       progressIntervalMs: 0,
-      heartbeatMs: 200,
+      leaseMs: options.leaseMs ?? 600,
       chatGapMs: 20,
     },
   };

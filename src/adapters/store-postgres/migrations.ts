@@ -110,4 +110,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_at ON deliveries (at);
     `,
   },
+  {
+    version: 2,
+    name: 'leases with fencing tokens for runs, tails and singletons',
+    // Runs and tails held then were kept alive by heartbeats stamped by each replica's clock, and were
+    // taken for dead a minute after the last one: their first leases run out at that same moment. From
+    // here on, every lease is measured by this server's clock_timestamp().
+    sql: `
+      ALTER TABLE requests ADD COLUMN lease_token bigint, ADD COLUMN lease_expires_at timestamptz,
+        ADD COLUMN late_outcome text, ADD COLUMN changed_at timestamptz;
+      UPDATE requests SET lease_token = 1, lease_expires_at = COALESCE(heartbeat_at, updated_at) + interval '60 seconds'
+      WHERE state = 'running';
+      ALTER TABLE tails ADD COLUMN lease_token bigint NOT NULL DEFAULT 1, ADD COLUMN lease_expires_at timestamptz;
+      UPDATE tails SET lease_expires_at = heartbeat_at + interval '60 seconds';
+      ALTER TABLE tails ALTER COLUMN lease_expires_at SET NOT NULL;
+      CREATE TABLE leases (
+        name text COLLATE "C" PRIMARY KEY,
+        holder text,
+        token bigint NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

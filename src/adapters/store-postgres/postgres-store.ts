@@ -4,12 +4,13 @@ import type { Clock } from '../../ports/clock.ts';
 import {
   type Approval,
   type AuditQuery,
+  type LeasedRequest,
   type NewRequest,
   type RequestFilter,
   type RequestState,
   type Store,
   type StoredRequest,
-  TargetBusy,
+  refuseRunningMove,
 } from '../../ports/store.ts';
 import { appendAudit, readAuditPages } from './audit.ts';
 import { type PostgresTarget, parseDatabaseUrl } from './connection.ts';
@@ -18,12 +19,12 @@ import { type ImportTable, importContents, type StoreContents } from './import.t
 import { migrate } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { AUDIT_COLUMNS, REQUEST_COLUMNS, approvalFromRow, auditFromRow, requestFromRow } from './rows.ts';
+import { PostgresRuns } from './runs.ts';
 import { PostgresSessions } from './sessions.ts';
 
 /** The store could not be opened: unreachable, refused, or its schema could not be brought up to date. */
 export class PostgresOpenError extends Error {}
 
-const UNIQUE_VIOLATION = '23505';
 /** How long past statement_timeout a statement may go unanswered before its connection is dropped. */
 const DEADLINE_MARGIN_MS = 5000;
 
@@ -41,10 +42,12 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore extends PostgresSessions implements Store {
   readonly target: PostgresTarget;
+  readonly #runs: PostgresRuns;
 
   private constructor(db: Db, target: PostgresTarget) {
     super(db, `"${target.schema}"`);
     this.target = target;
+    this.#runs = new PostgresRuns(db, this.s);
   }
 
   /** Connects, creates the schema when missing and applies pending migrations; `clock` stamps them. */
@@ -138,30 +141,42 @@ export class PostgresStore extends PostgresSessions implements Store {
     patch: { outcome?: Record<string, unknown> } | undefined,
     at: Date,
   ): Promise<StoredRequest | undefined> {
+    refuseRunningMove(from, to);
     if (!from.length) return undefined;
     const outcome = patch?.outcome ? JSON.stringify(patch.outcome) : null;
-    // The change in the way may end between the refusal and the look-up: then the move is tried again.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const [row] = await this.db.query(
-          `UPDATE ${this.s}.requests SET state = $1, updated_at = $2, version = version + 1,
-           outcome = COALESCE($3, outcome) WHERE id = $4 AND state = ANY($5::text[]) RETURNING ${REQUEST_COLUMNS}`,
-          [to, at.toISOString(), outcome, id, from],
-        );
-        return row ? requestFromRow(row) : undefined;
-      } catch (err) {
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION || to !== 'running') throw err;
-        const [holder] = await this.db.query(
-          `SELECT r.id, r.service, r.env FROM ${this.s}.requests AS mine JOIN ${this.s}.requests AS r
-           ON r.service = mine.service AND r.env = mine.env AND r.state = 'running' WHERE mine.id = $1`,
-          [id],
-        );
-        if (holder || attempt >= 2) {
-          const request = await this.getRequest(id);
-          throw new TargetBusy(request ?? { service: '?', env: '?' }, holder ? String(holder.id) : 'unknown');
-        }
-      }
-    }
+    const [row] = await this.db.query(
+      `UPDATE ${this.s}.requests SET state = $1, updated_at = $2, changed_at = clock_timestamp(),
+       version = version + 1, outcome = COALESCE($3, outcome) WHERE id = $4 AND state = ANY($5::text[])
+       RETURNING ${REQUEST_COLUMNS}`,
+      [to, at.toISOString(), outcome, id, from],
+    );
+    return row ? requestFromRow(row) : undefined;
+  }
+
+  async startRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined> {
+    return this.#runs.start(id, runner, ttlMs, at);
+  }
+
+  async renewRun(id: string, token: number, ttlMs: number, at: Date): Promise<boolean> {
+    return this.#runs.renew(id, token, ttlMs, at);
+  }
+
+  async takeOverRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined> {
+    return this.#runs.takeOver(id, runner, ttlMs, at);
+  }
+
+  async finishRun(
+    id: string,
+    token: number,
+    to: 'succeeded' | 'failed',
+    outcome: Record<string, unknown>,
+    at: Date,
+  ): Promise<StoredRequest | undefined> {
+    return this.#runs.finish(id, token, to, outcome, at);
+  }
+
+  async recordLateOutcome(id: string, outcome: Record<string, unknown>, at: Date): Promise<StoredRequest | undefined> {
+    return this.#runs.recordLate(id, outcome, at);
   }
 
   async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
@@ -184,20 +199,17 @@ export class PostgresStore extends PostgresSessions implements Store {
     among('kind', filter.kinds);
     among('service', filter.service === undefined ? undefined : [filter.service]);
     among('env', filter.env === undefined ? undefined : [filter.env]);
+    if (filter.idleForMs !== undefined) {
+      values.push(filter.idleForMs);
+      const ago = `clock_timestamp() - $${values.length}::bigint * interval '1 millisecond'`;
+      where.push(`COALESCE(changed_at, updated_at) <= ${ago}`);
+    }
     const order = filter.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     if (filter.limit !== undefined) values.push(filter.limit);
     const limit = filter.limit === undefined ? '' : ` LIMIT $${values.length}`;
     const clauses = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const sql = `SELECT ${REQUEST_COLUMNS} FROM ${this.s}.requests ${clauses} ORDER BY ${order}${limit}`;
     return (await this.db.query(sql, values)).map(requestFromRow);
-  }
-
-  async heartbeat(id: string, runner: string, at: Date): Promise<boolean> {
-    const changed = await this.db.count(
-      `UPDATE ${this.s}.requests SET runner = $1, heartbeat_at = $2 WHERE id = $3 AND state = 'running'`,
-      [runner, at.toISOString(), id],
-    );
-    return changed === 1;
   }
 
   async addApproval(a: Approval): Promise<boolean> {

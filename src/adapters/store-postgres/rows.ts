@@ -7,12 +7,12 @@ import type { Row } from './db.ts';
 export const AUDIT_COLUMNS = 'seq, at, actor, action, service, env, request_id, details, prev_hash, hash';
 export const REQUEST_COLUMNS =
   'id, kind, service, env, requester, channel, params, hash, state, created_at, updated_at, expires_at, version, ' +
-  'message_channel, message_ts, outcome, runner, heartbeat_at';
+  'message_channel, message_ts, outcome, runner, heartbeat_at, lease_token, lease_expires_at, late_outcome';
 export const APPROVAL_COLUMNS = 'request_id, approver, at';
 export const LOCK_COLUMNS = 'service, env, owner, reason, created_at, expires_at';
 export const TAIL_COLUMNS =
   'id, service, env, requester, channel, source, runner, state, started_at, until, heartbeat_at, ' +
-  'message_channel, message_ts, stopped_by, ended_at, summary';
+  'message_channel, message_ts, stopped_by, ended_at, summary, lease_token, lease_expires_at';
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 const date = (v: unknown) => (v === null || v === undefined ? undefined : (v as Date));
@@ -55,7 +55,10 @@ export function requestFromRow(row: Row): StoredRequest {
     message: channel && ts ? { channel, ts } : undefined,
     outcome: row.outcome === null ? undefined : json(row.outcome),
     runner: str(row.runner),
-    heartbeatAt: date(row.heartbeat_at),
+    leaseToken: row.lease_token === null ? undefined : Number(row.lease_token),
+    leaseExpiresAt: date(row.lease_expires_at),
+    renewedAt: date(row.heartbeat_at),
+    lateOutcome: row.late_outcome === null ? undefined : json(row.late_outcome),
   };
 }
 
@@ -88,7 +91,9 @@ export function tailFromRow(row: Row): StoredTail {
     state: String(row.state) as TailState,
     startedAt: row.started_at as Date,
     until: row.until as Date,
-    heartbeatAt: row.heartbeat_at as Date,
+    leaseToken: Number(row.lease_token),
+    leaseExpiresAt: row.lease_expires_at as Date,
+    renewedAt: row.heartbeat_at as Date,
     message: channel && ts ? { channel, ts } : undefined,
     stoppedBy: str(row.stopped_by),
     endedAt: date(row.ended_at),

@@ -1,9 +1,22 @@
-import type { DeliveryStore, Lock, LockStore, NewTail, StoredTail, TailState, TailStore } from '../../ports/store.ts';
+import type {
+  DeliveryStore,
+  LeaseStore,
+  Lock,
+  LockStore,
+  NewTail,
+  StoredTail,
+  TailState,
+  TailStore,
+} from '../../ports/store.ts';
 import type { Db } from './db.ts';
 import { LOCK_COLUMNS, TAIL_COLUMNS, lockFromRow, tailFromRow } from './rows.ts';
+import { LEASE_UNTIL } from './runs.ts';
 
-/** Locks, live tails and Slack delivery claims: the parts of the PostgreSQL store outside requests and audit. */
-export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
+/**
+ * Locks, live tails, named leases and Slack delivery claims: the parts of the PostgreSQL store outside
+ * requests and audit. Leases run out by the server's `clock_timestamp()`, never by a replica's clock.
+ */
+export class PostgresSessions implements LockStore, TailStore, DeliveryStore, LeaseStore {
   protected readonly db: Db;
   /** The quoted schema every table is qualified with. */
   protected readonly s: string;
@@ -64,10 +77,11 @@ export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
     return rows.map(lockFromRow);
   }
 
-  async createTail(t: NewTail): Promise<StoredTail> {
+  async createTail(t: NewTail, ttlMs: number): Promise<StoredTail> {
     const [row] = await this.db.query(
       `INSERT INTO ${this.s}.tails (id, service, env, requester, channel, source, runner, state, started_at, until,
-       heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $8) RETURNING ${TAIL_COLUMNS}`,
+       heartbeat_at, lease_token, lease_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $8, 1, ${LEASE_UNTIL(10)}) RETURNING ${TAIL_COLUMNS}`,
       [
         t.id,
         t.service,
@@ -78,6 +92,7 @@ export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
         t.runner,
         t.startedAt.toISOString(),
         t.until.toISOString(),
+        ttlMs,
       ],
     );
     return tailFromRow(row!);
@@ -96,11 +111,21 @@ export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
     ]);
   }
 
-  async tailHeartbeat(id: string, runner: string, at: Date): Promise<StoredTail | undefined> {
+  async renewTail(id: string, token: number, ttlMs: number, at: Date): Promise<StoredTail | undefined> {
     const [row] = await this.db.query(
-      `UPDATE ${this.s}.tails SET heartbeat_at = $1 WHERE id = $2 AND runner = $3
-       AND state IN ('running', 'stopping') RETURNING ${TAIL_COLUMNS}`,
-      [at.toISOString(), id, runner],
+      `UPDATE ${this.s}.tails SET lease_expires_at = ${LEASE_UNTIL(1)}, heartbeat_at = $2 WHERE id = $3
+       AND lease_token = $4 AND state IN ('running', 'stopping') RETURNING ${TAIL_COLUMNS}`,
+      [ttlMs, at.toISOString(), id, token],
+    );
+    return row ? tailFromRow(row) : undefined;
+  }
+
+  async takeOverTail(id: string, runner: string, ttlMs: number, at: Date): Promise<StoredTail | undefined> {
+    const [row] = await this.db.query(
+      `UPDATE ${this.s}.tails SET runner = $1, lease_token = lease_token + 1, lease_expires_at = ${LEASE_UNTIL(2)},
+       heartbeat_at = $3 WHERE id = $4 AND state IN ('running', 'stopping') AND lease_expires_at <= clock_timestamp()
+       RETURNING ${TAIL_COLUMNS}`,
+      [runner, ttlMs, at.toISOString(), id],
     );
     return row ? tailFromRow(row) : undefined;
   }
@@ -115,13 +140,14 @@ export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
 
   async endTail(
     id: string,
+    token: number,
     end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string },
     at: Date,
   ): Promise<StoredTail | undefined> {
     const [row] = await this.db.query(
       `UPDATE ${this.s}.tails SET state = $1, summary = $2, ended_at = $3
-       WHERE id = $4 AND state IN ('running', 'stopping') RETURNING ${TAIL_COLUMNS}`,
-      [end.state, end.summary, at.toISOString(), id],
+       WHERE id = $4 AND lease_token = $5 AND state IN ('running', 'stopping') RETURNING ${TAIL_COLUMNS}`,
+      [end.state, end.summary, at.toISOString(), id, token],
     );
     return row ? tailFromRow(row) : undefined;
   }
@@ -134,6 +160,33 @@ export class PostgresSessions implements LockStore, TailStore, DeliveryStore {
       states.length ? [states] : [],
     );
     return rows.map(tailFromRow);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<number | undefined> {
+    const [row] = await this.db.query(
+      `INSERT INTO ${this.s}.leases (name, holder, token, expires_at) VALUES ($1, $2, 1, ${LEASE_UNTIL(3)})
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, token = leases.token + 1,
+       expires_at = EXCLUDED.expires_at WHERE leases.holder IS NULL OR leases.expires_at <= clock_timestamp()
+       RETURNING token`,
+      [name, holder, ttlMs],
+    );
+    return row ? Number(row.token) : undefined;
+  }
+
+  async renewLease(name: string, token: number, ttlMs: number): Promise<boolean> {
+    const changed = await this.db.count(
+      `UPDATE ${this.s}.leases SET expires_at = ${LEASE_UNTIL(1)}
+       WHERE name = $2 AND token = $3 AND holder IS NOT NULL`,
+      [ttlMs, name, token],
+    );
+    return changed === 1;
+  }
+
+  async releaseLease(name: string, token: number): Promise<void> {
+    await this.db.query(
+      `UPDATE ${this.s}.leases SET holder = NULL, expires_at = clock_timestamp() WHERE name = $1 AND token = $2`,
+      [name, token],
+    );
   }
 
   async claimDelivery(key: string, at: Date, forgetBefore: Date): Promise<boolean> {

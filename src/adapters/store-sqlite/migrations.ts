@@ -137,4 +137,28 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX requests_one_running ON requests (service, env) WHERE state = 'running';
     `,
   },
+  {
+    version: 6,
+    name: 'leases with fencing tokens for runs, tails and singletons',
+    // Runs and tails held then were kept alive by heartbeats stamped by each process's clock, and were
+    // taken for dead a minute after the last one: their first leases run out at that same moment.
+    sql: `
+      ALTER TABLE requests ADD COLUMN lease_token INTEGER;
+      ALTER TABLE requests ADD COLUMN lease_expires_at TEXT;
+      ALTER TABLE requests ADD COLUMN late_outcome TEXT;
+      ALTER TABLE requests ADD COLUMN changed_at TEXT;
+      UPDATE requests SET lease_token = 1,
+        lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', COALESCE(heartbeat_at, updated_at), '+60 seconds')
+      WHERE state = 'running';
+      ALTER TABLE tails ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE tails ADD COLUMN lease_expires_at TEXT;
+      UPDATE tails SET lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', heartbeat_at, '+60 seconds');
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT,
+        token INTEGER NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -43,7 +43,10 @@ export function requestFromRow(row: Row): StoredRequest {
     message: channel && ts ? { channel, ts } : undefined,
     outcome: outcome ? (JSON.parse(outcome) as Record<string, unknown>) : undefined,
     runner: str(row.runner),
-    heartbeatAt: date(row.heartbeat_at),
+    leaseToken: row.lease_token === null || row.lease_token === undefined ? undefined : Number(row.lease_token),
+    leaseExpiresAt: date(row.lease_expires_at),
+    renewedAt: date(row.heartbeat_at),
+    lateOutcome: str(row.late_outcome) ? (JSON.parse(String(row.late_outcome)) as Record<string, unknown>) : undefined,
   };
 }
 
@@ -76,7 +79,9 @@ export function tailFromRow(row: Row): StoredTail {
     state: String(row.state) as TailState,
     startedAt: new Date(String(row.started_at)),
     until: new Date(String(row.until)),
-    heartbeatAt: new Date(String(row.heartbeat_at)),
+    leaseToken: Number(row.lease_token),
+    leaseExpiresAt: new Date(String(row.lease_expires_at ?? row.heartbeat_at)),
+    renewedAt: new Date(String(row.heartbeat_at)),
     message: channel && ts ? { channel, ts } : undefined,
     stoppedBy: str(row.stopped_by),
     endedAt: date(row.ended_at),

@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock.ts';
 import {
   type Approval,
   type AuditQuery,
+  type LeasedRequest,
   type Lock,
   type NewRequest,
   type NewTail,
@@ -15,15 +16,13 @@ import {
   type StoredRequest,
   type StoredTail,
   type TailState,
-  TargetBusy,
+  refuseRunningMove,
 } from '../../ports/store.ts';
+import { SqliteLeases } from './leases.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 
 export class StoreOpenError extends Error {}
-
-const SQLITE_CONSTRAINT_UNIQUE = 2067;
-type RequestTarget = { service: string; env: string };
 
 /**
  * The embedded store on Node's built-in SQLite: one file, WAL for concurrent readers
@@ -34,13 +33,15 @@ export class SqliteStore implements Store {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #leases: SqliteLeases;
 
-  private constructor(path: string, db: DatabaseSync) {
+  private constructor(path: string, db: DatabaseSync, clock: Clock) {
     this.path = path;
     this.#db = db;
+    this.#leases = new SqliteLeases((sql) => this.#stmt(sql), clock);
   }
 
-  /** `clock` stamps the migrations it applies. */
+  /** `clock` stamps the migrations it applies and judges leases: the file has one host, and this is its clock. */
   static open(path: string, clock: Clock): SqliteStore {
     const full = path === ':memory:' ? path : resolve(path);
     let db: DatabaseSync | undefined;
@@ -58,7 +59,7 @@ export class SqliteStore implements Store {
           '(set OPSDECK_DATA_DIR to a writable directory, or DATABASE_URL for PostgreSQL)',
       );
     }
-    return new SqliteStore(full, db);
+    return new SqliteStore(full, db, clock);
   }
 
   async ping(): Promise<void> {
@@ -152,23 +153,39 @@ export class SqliteStore implements Store {
     patch: { outcome?: Record<string, unknown> } | undefined,
     at: Date,
   ): Promise<StoredRequest | undefined> {
+    refuseRunningMove(from, to);
     if (!from.length) return undefined;
-    const update = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, version = version + 1,
+    const update = this.#stmt(`UPDATE requests SET state = ?, updated_at = ?, changed_at = ?, version = version + 1,
                 outcome = COALESCE(?, outcome) WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`);
     const outcome = patch?.outcome ? JSON.stringify(patch.outcome) : null;
-    try {
-      const result = update.run(to, at.toISOString(), outcome, id, ...from);
-      return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
-    } catch (err) {
-      // requests_one_running: only entering `running` can break it, so the row in the way is running now.
-      if ((err as { errcode?: number }).errcode !== SQLITE_CONSTRAINT_UNIQUE || to !== 'running') throw err;
-      const request = this.#stmt('SELECT service, env FROM requests WHERE id = ?').get(id) as RequestTarget;
-      const holder = this.#stmt("SELECT id FROM requests WHERE service = ? AND env = ? AND state = 'running'").get(
-        request.service,
-        request.env,
-      ) as { id: string } | undefined;
-      throw new TargetBusy(request, holder?.id ?? 'unknown');
-    }
+    const result = update.run(to, at.toISOString(), this.#leases.now(), outcome, id, ...from);
+    return Number(result.changes) === 1 ? this.getRequest(id) : undefined;
+  }
+
+  async startRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined> {
+    return this.#leases.startRun(id, runner, ttlMs, at);
+  }
+
+  async renewRun(id: string, token: number, ttlMs: number, at: Date): Promise<boolean> {
+    return this.#leases.renewRun(id, token, ttlMs, at);
+  }
+
+  async takeOverRun(id: string, runner: string, ttlMs: number, at: Date): Promise<LeasedRequest | undefined> {
+    return this.#leases.takeOverRun(id, runner, ttlMs, at);
+  }
+
+  async finishRun(
+    id: string,
+    token: number,
+    to: 'succeeded' | 'failed',
+    outcome: Record<string, unknown>,
+    at: Date,
+  ): Promise<StoredRequest | undefined> {
+    return this.#leases.finishRun(id, token, to, outcome, at);
+  }
+
+  async recordLateOutcome(id: string, outcome: Record<string, unknown>, at: Date): Promise<StoredRequest | undefined> {
+    return this.#leases.recordLateOutcome(id, outcome, at);
   }
 
   async setRequestMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
@@ -191,6 +208,10 @@ export class SqliteStore implements Store {
     among('kind', filter.kinds);
     among('service', filter.service === undefined ? undefined : [filter.service]);
     among('env', filter.env === undefined ? undefined : [filter.env]);
+    if (filter.idleForMs !== undefined) {
+      where.push('COALESCE(changed_at, updated_at) <= ?');
+      params.push(this.#leases.idleSince(filter.idleForMs));
+    }
     const order = filter.newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
     const limit = filter.limit === undefined ? '' : ' LIMIT ?';
     if (filter.limit !== undefined) params.push(filter.limit);
@@ -199,13 +220,6 @@ export class SqliteStore implements Store {
     return this.#stmt(sql)
       .all(...params)
       .map((r) => requestFromRow(r as Record<string, unknown>));
-  }
-
-  async heartbeat(id: string, runner: string, at: Date): Promise<boolean> {
-    const result = this.#stmt(
-      "UPDATE requests SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'",
-    ).run(runner, at.toISOString(), id);
-    return Number(result.changes) === 1;
   }
 
   async removeApproval(requestId: string, approver: string): Promise<void> {
@@ -225,22 +239,8 @@ export class SqliteStore implements Store {
       .map((r) => approvalFromRow(r as Record<string, unknown>));
   }
 
-  async createTail(t: NewTail): Promise<StoredTail> {
-    this.#stmt(
-      `INSERT INTO tails (id, service, env, requester, channel, source, runner, state, started_at, until, heartbeat_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-    ).run(
-      t.id,
-      t.service,
-      t.env,
-      t.requester,
-      t.channel,
-      t.source,
-      t.runner,
-      t.startedAt.toISOString(),
-      t.until.toISOString(),
-      t.startedAt.toISOString(),
-    );
+  async createTail(t: NewTail, ttlMs: number): Promise<StoredTail> {
+    this.#leases.createTail(t, ttlMs);
     return (await this.getTail(t.id))!;
   }
 
@@ -257,11 +257,12 @@ export class SqliteStore implements Store {
     );
   }
 
-  async tailHeartbeat(id: string, runner: string, at: Date): Promise<StoredTail | undefined> {
-    const result = this.#stmt(
-      "UPDATE tails SET heartbeat_at = ? WHERE id = ? AND runner = ? AND state IN ('running', 'stopping')",
-    ).run(at.toISOString(), id, runner);
-    return Number(result.changes) === 1 ? this.getTail(id) : undefined;
+  async renewTail(id: string, token: number, ttlMs: number, at: Date): Promise<StoredTail | undefined> {
+    return this.#leases.renewTail(id, token, ttlMs, at);
+  }
+
+  async takeOverTail(id: string, runner: string, ttlMs: number, at: Date): Promise<StoredTail | undefined> {
+    return this.#leases.takeOverTail(id, runner, ttlMs, at);
   }
 
   async requestTailStop(id: string, by: string): Promise<boolean> {
@@ -273,13 +274,11 @@ export class SqliteStore implements Store {
 
   async endTail(
     id: string,
+    token: number,
     end: { state: 'stopped' | 'ended' | 'failed' | 'interrupted'; summary: string },
     at: Date,
   ): Promise<StoredTail | undefined> {
-    const result = this.#stmt(
-      "UPDATE tails SET state = ?, summary = ?, ended_at = ? WHERE id = ? AND state IN ('running', 'stopping')",
-    ).run(end.state, end.summary, at.toISOString(), id);
-    return Number(result.changes) === 1 ? this.getTail(id) : undefined;
+    return this.#leases.endTail(id, token, end, at);
   }
 
   async listTails(filter: { states?: readonly TailState[] }): Promise<StoredTail[]> {
@@ -297,6 +296,18 @@ export class SqliteStore implements Store {
       at.toISOString(),
     );
     return Number(result.changes) === 1;
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<number | undefined> {
+    return this.#leases.acquireLease(name, holder, ttlMs);
+  }
+
+  async renewLease(name: string, token: number, ttlMs: number): Promise<boolean> {
+    return this.#leases.renewLease(name, token, ttlMs);
+  }
+
+  async releaseLease(name: string, token: number): Promise<void> {
+    this.#leases.releaseLease(name, token);
   }
 
   async acquireLock(lock: Lock, now: Date): Promise<{ acquired: boolean; lock: Lock }> {

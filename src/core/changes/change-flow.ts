@@ -1,21 +1,21 @@
-import type { Backends, DeployOutcome } from '../../ports/backends.ts';
+import type { Backends } from '../../ports/backends.ts';
 import type { Chat, Replier } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { FailureMetrics } from '../../ports/metrics.ts';
-import { type RequestState, type RequestStore, type StoredRequest, TargetBusy } from '../../ports/store.ts';
+import { type RequestStore, type StoredRequest, TargetBusy } from '../../ports/store.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
-import { heartbeatFailed } from '../heartbeat.ts';
 import { newId } from '../ids.ts';
 import { textMessage } from '../message.ts';
 import { postFailure } from '../post-failure.ts';
 import { progressReporter } from '../progress.ts';
 import { code, concat, emoji, join, link, mention, parts, plainText, t, type Inline, type Text } from '../text.ts';
-import { every } from '../timers.ts';
 import type { ChangeKind, ChangePlan } from './define-change.ts';
 import { dryRunMessage } from './dry-run.ts';
+import { LeasedRun, type LeasedRunDeps } from './leased-run.ts';
+import { type Outcome, outcomeDetails, storedOutcome } from './outcomes.ts';
 import type { RequestBoard } from './request-board.ts';
 import { envelopeOf, outcomeOf, type RequestEnvelope, requestHash } from './request-envelope.ts';
 import { requestMessage } from './request-view.ts';
@@ -42,8 +42,10 @@ export interface ChangeFlowDeps {
   log: Logger;
   /** Minimum gap between edits of the progress message (Slack allows about one post per second per channel). */
   progressIntervalMs?: number;
-  /** How often a running change records that its process is alive. */
-  heartbeatMs?: number;
+  /** How long a running change's lease lasts unless renewed (every third of it); default 30 s. */
+  leaseMs?: number;
+  /** This process, as the holder of the leases of the changes it runs; default a new id. */
+  runner?: string;
   metrics?: FailureMetrics;
 }
 
@@ -61,8 +63,7 @@ export interface Submission {
   notify: Inline[];
 }
 
-/** How a change ended, as the flow records it: a driver's outcome, or the flow's own reason it did not run. */
-export type Outcome = Omit<DeployOutcome, 'summary'> & { summary: Text };
+export type { Outcome } from './outcomes.ts';
 
 /**
  * A change's life: stored as a request before anything is posted, gated by approval when the
@@ -70,13 +71,20 @@ export type Outcome = Omit<DeployOutcome, 'summary'> & { summary: Text };
  */
 export class ChangeFlow {
   readonly #deps: ChangeFlowDeps;
-  /** Identifies this process in heartbeats. */
-  readonly #runner = newId('run');
-  readonly #heartbeatMs: number;
+  readonly #lease: LeasedRunDeps;
 
   constructor(deps: ChangeFlowDeps) {
     this.#deps = deps;
-    this.#heartbeatMs = deps.heartbeatMs ?? 10_000;
+    this.#lease = {
+      requests: deps.requests,
+      clock: deps.clock,
+      audit: deps.audit,
+      board: deps.board,
+      log: deps.log,
+      metrics: deps.metrics,
+      runner: deps.runner ?? newId('run'),
+      leaseMs: deps.leaseMs ?? 30_000,
+    };
   }
 
   async submit(plan: ChangePlan, s: Submission): Promise<void> {
@@ -129,23 +137,22 @@ export class ChangeFlow {
     }
   }
 
-  /** Runs an approved request; only the caller that wins approved → running does anything. */
+  /** Runs an approved request; only the caller that wins approved → running (and its lease) does anything. */
   async run(request: StoredRequest): Promise<void> {
-    const { requests, clock, log, audit } = this.#deps;
-    let running: StoredRequest | undefined;
+    const { log, audit } = this.#deps;
+    let run: LeasedRun | undefined;
     try {
-      running = await requests.transitionRequest(request.id, ['approved'], 'running', undefined, clock.now());
+      run = await LeasedRun.start(this.#lease, request);
     } catch (err) {
       if (!(err instanceof TargetBusy)) throw err;
       // The store allows one running change per service and environment, whatever the replicas' clocks say.
       const blocker = await this.#blocker(err);
       const summary = t`Not started: ${blocker}. Nothing was changed; run the command again when it is done.`;
-      return this.finish(request, { ok: false, summary }, 'approved');
+      return this.#notStarted(request, { ok: false, summary });
     }
-    if (!running) return;
+    if (!run) return;
+    const running = run.request;
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
-    // The heartbeat claims the target for this run and lets any replica notice if its process dies.
-    await requests.heartbeat(running.id, this.#runner, clock.now());
     const started = await audit.record({
       actor: running.requester,
       action: `${running.kind}.started`,
@@ -154,63 +161,45 @@ export class ChangeFlow {
       details: { title: envelopeOf(running).title },
     });
     if (!started) {
-      return this.finish(running, {
-        ok: false,
-        summary: `${AUDIT_REFUSAL}.`,
-      });
+      await run.finish({ ok: false, summary: `${AUDIT_REFUSAL}.` });
+      return;
     }
-    const beat = new AbortController();
-    void every(clock, this.#heartbeatMs, beat.signal, () =>
-      requests.heartbeat(running.id, this.#runner, clock.now()).then(
-        () => undefined,
-        (err: unknown) => heartbeatFailed(reqLog.child({ runner: this.#runner }), this.#deps.metrics, 'change', err),
-      ),
-    );
     void this.#deps.board.refresh(running);
     const progress = progressReporter({
       chat: this.#deps.chat,
       channel: running.channel,
       threadTs: running.message?.ts,
-      clock,
+      clock: this.#deps.clock,
       minGapMs: this.#deps.progressIntervalMs ?? 1000,
       log: reqLog,
     });
-    let outcome: Outcome;
-    try {
-      outcome = await this.#execute(running, (text) => progress.report(text), reqLog);
-    } finally {
-      beat.abort();
-    }
+    const outcome = await this.#execute(running, (text) => progress.report(text), reqLog);
     // The store and the audit log first: a slow or failing Slack must not hold back the outcome.
-    await this.finish(running, outcome);
+    const recorded = await run.finish(outcome);
     const details = outcome.url ? t` (${link(outcome.url, 'details')})` : '';
     await progress.close(t`${emoji(outcome.ok ? 'white_check_mark' : 'x')} ${outcome.summary}${details}`);
+    // A late outcome was told in the thread with what the replica that took over had said.
+    if (recorded === 'late') return;
     const said = outcome.ok ? 'done' : 'failed';
     await this.#deps.board.tell(running, t`${mention(running.requester)} ${said}: ${outcome.summary}`);
   }
 
-  /** Records the outcome of a running (or never started) request once: in the store, the audit log, its message. */
-  async finish(request: StoredRequest, outcome: Outcome, from: RequestState = 'running'): Promise<void> {
-    const state = outcome.ok ? 'succeeded' : 'failed';
+  /** Records why an approved request never ran: in the store, the audit log, its message. */
+  async #notStarted(request: StoredRequest, outcome: Outcome): Promise<void> {
     const done = await this.#deps.requests.transitionRequest(
       request.id,
-      [from],
-      state,
-      { outcome: outcomeOf(outcome.summary, { url: outcome.url, rolledBack: outcome.rolledBack }) },
+      ['approved'],
+      'failed',
+      { outcome: storedOutcome(outcome) },
       this.#deps.clock.now(),
     );
     if (!done) return;
     await this.#deps.audit.record({
       actor: request.requester,
-      action: `${request.kind}.${state}`,
+      action: `${request.kind}.failed`,
       target: done,
       requestId: done.id,
-      details: {
-        title: envelopeOf(done).title,
-        summary: plainText(outcome.summary),
-        rolledBack: outcome.rolledBack,
-        url: outcome.url,
-      },
+      details: outcomeDetails(done, outcome),
     });
     await this.#deps.board.refresh(done);
   }

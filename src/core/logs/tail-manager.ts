@@ -18,9 +18,9 @@ export interface TailStart {
 }
 
 /**
- * Live log tails posted into a thread. Each tail is a stored session owned by this process with a
- * heartbeat, so a Stop click on any replica ends it, and a tail whose replica died is reported as
- * ended by the others.
+ * Live log tails posted into a thread. Each tail is a stored session this process holds under a
+ * lease, so a Stop click on any replica ends it, and a tail whose replica died is taken over and
+ * reported as ended by another.
  */
 export class TailManager {
   readonly #deps: TailSessionDeps;
@@ -34,17 +34,20 @@ export class TailManager {
   async start(t: TailStart): Promise<string> {
     const { tails, clock, log } = this.#deps;
     const now = clock.now();
-    const tail = await tails.createTail({
-      id: newId('tail'),
-      service: t.query.target.service,
-      env: t.query.target.env,
-      requester: t.requester,
-      channel: t.channel,
-      source: t.source.describe(t.query.target),
-      runner: newId('run'),
-      startedAt: now,
-      until: new Date(now.getTime() + t.durationMs),
-    });
+    const tail = await tails.createTail(
+      {
+        id: newId('tail'),
+        service: t.query.target.service,
+        env: t.query.target.env,
+        requester: t.requester,
+        channel: t.channel,
+        source: t.source.describe(t.query.target),
+        runner: newId('run'),
+        startedAt: now,
+        until: new Date(now.getTime() + t.durationMs),
+      },
+      this.#deps.leaseMs,
+    );
     const task = runTail(this.#deps, tail, t, (end) => this.#running.set(tail.id, end))
       .catch((err: unknown) => log.error({ err, tail: tail.id }, 'tail crashed'))
       .finally(() => this.#running.delete(tail.id));
@@ -54,8 +57,8 @@ export class TailManager {
   }
 
   /**
-   * Stops a tail wherever it runs: the store says so at once, and the owner notices at its next
-   * heartbeat (at once when it runs here), then closes it with its summary.
+   * Stops a tail wherever it runs: the store says so at once, and the holder notices at its next
+   * renewal (at once when it runs here), then closes it with its summary.
    */
   async stop(id: string, by: string): Promise<boolean> {
     const stopped = await this.#deps.tails.requestTailStop(id, by);
@@ -69,16 +72,22 @@ export class TailManager {
     await Promise.allSettled([...this.#tasks]);
   }
 
-  /** Tails whose replica stopped beating for `staleMs` are closed and said so in their thread, by any replica. */
-  async recoverInterrupted(staleMs: number): Promise<number> {
+  /**
+   * Tails whose lease ran out by the store's clock (their replica stopped) are taken over, closed and
+   * said so in their thread, by whichever replica gets there first.
+   */
+  async recoverInterrupted(): Promise<number> {
     const { tails, clock, audit, chat, log } = this.#deps;
-    const cutoff = clock.now().getTime() - staleMs;
+    const runner = newId('run');
     let recovered = 0;
     for (const tail of await tails.listTails({ states: ['running', 'stopping'] })) {
-      if (tail.heartbeatAt.getTime() > cutoff || this.#running.has(tail.id)) continue;
+      if (this.#running.has(tail.id)) continue;
+      const taken = await tails.takeOverTail(tail.id, runner, this.#deps.leaseMs, clock.now());
+      if (!taken) continue;
       const again = code('/logs … --follow');
       const summary = t`This log tail ended: the opsdeck replica running it stopped. Start it again with ${again}.`;
-      const closed = await tails.endTail(tail.id, { state: 'interrupted', summary: plainText(summary) }, clock.now());
+      const end = { state: 'interrupted' as const, summary: plainText(summary) };
+      const closed = await tails.endTail(tail.id, taken.leaseToken, end, clock.now());
       if (!closed) continue;
       recovered++;
       await audit.record({
@@ -86,7 +95,7 @@ export class TailManager {
         action: 'logs.follow.interrupted',
         target: tail,
         requestId: tail.id,
-        details: { runner: tail.runner, lastHeartbeat: tail.heartbeatAt.toISOString() },
+        details: { runner: tail.runner, token: taken.leaseToken, lastRenewed: tail.renewedAt.toISOString() },
       });
       if (!closed.message) continue;
       await chat

@@ -5,7 +5,7 @@ import type { LogQuery, LogSource } from '../../ports/logs.ts';
 import type { FailureMetrics } from '../../ports/metrics.ts';
 import type { StoredTail, TailStore } from '../../ports/store.ts';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
-import { heartbeatFailed } from '../heartbeat.ts';
+import { leaseLost, renewalInterval } from '../leases.ts';
 import { textMessage } from '../message.ts';
 import type { Redactor } from '../redact.ts';
 import { mention, plainText, t } from '../text.ts';
@@ -25,7 +25,8 @@ export interface TailSessionDeps {
   log: Logger;
   audit: AuditLog;
   redactor: Redactor;
-  heartbeatMs: number;
+  /** How long a tail's lease lasts unless renewed (every third of it). */
+  leaseMs: number;
   metrics?: FailureMetrics | undefined;
   /** Longest a Slack post may wait while the tail is running before lines are skipped instead. */
   maxBacklogChars?: number | undefined;
@@ -39,7 +40,7 @@ export interface TailRequest {
 
 /**
  * One follow, from its first post to its closing summary: lines go into the tail's thread as fast as Slack
- * takes them, the heartbeat keeps the session this replica's, and a Stop from any replica ends it.
+ * takes them, the lease keeps the session this replica's, and a Stop from any replica ends it.
  */
 export async function runTail(
   deps: TailSessionDeps,
@@ -78,18 +79,30 @@ export async function runTail(
   onEnd(end);
   const durationMs = tail.until.getTime() - tail.startedAt.getTime();
   void clock.sleep(durationMs, abort.signal).then(() => end({ kind: 'time', ms: durationMs }));
-  const beatLog = log.child({ tail: tail.id, runner: tail.runner });
-  const beating = every(clock, deps.heartbeatMs, abort.signal, async () => {
+  const leaseLog = log.child({ tail: tail.id, runner: tail.runner, token: tail.leaseToken });
+  let lastRenewed = clock.now().getTime();
+  let lost = false;
+  const lose = (why: string, err?: unknown) => {
+    if (lost) return;
+    lost = true;
+    leaseLost(leaseLog, deps.metrics, 'tail', why, err);
+  };
+  const renewing = every(clock, renewalInterval(deps.leaseMs), abort.signal, async () => {
     let now: StoredTail | undefined;
     try {
-      now = await tails.tailHeartbeat(tail.id, tail.runner, clock.now());
-      // Closed elsewhere: another replica took it for dead while this one could not beat.
-      if (!now) end({ kind: 'failed', error: 'another opsdeck replica closed it after missing heartbeats' });
+      now = await tails.renewTail(tail.id, tail.leaseToken, deps.leaseMs, clock.now());
+      if (now) lastRenewed = clock.now().getTime();
+      else {
+        // Taken over: another replica found the lease run out and closed the tail.
+        lose('another replica took this tail over');
+        end({ kind: 'failed', error: 'another opsdeck replica took it over after its lease ran out' });
+      }
     } catch (err) {
-      heartbeatFailed(beatLog, deps.metrics, 'tail', err);
-      // Looked at even when the heartbeat failed: a Stop click must still end the tail.
+      leaseLog.warn({ err }, 'could not renew the lease of a log tail; trying again');
+      if (clock.now().getTime() - lastRenewed >= deps.leaseMs) lose('not renewed for a whole term', err);
+      // Looked at even when the renewal failed: a Stop click must still end the tail.
       now = await tails.getTail(tail.id).catch((readErr: unknown) => {
-        beatLog.warn({ err: readErr }, 'could not check whether the tail was stopped');
+        leaseLog.warn({ err: readErr }, 'could not check whether the tail was stopped');
         return undefined;
       });
     }
@@ -128,7 +141,7 @@ export async function runTail(
       .catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
   }
   await following;
-  await beating;
+  await renewing;
   backlog.skipped += backlog.waiting;
   if (backlog.waiting) backlog.take(Number.MAX_SAFE_INTEGER);
 
@@ -144,10 +157,17 @@ export async function runTail(
   });
   // Recorded before Slack hears of it, so a slow chat API cannot lose the outcome or the audit entry.
   const recorded = plainText(summary);
-  await tails.endTail(tail.id, { state: endState(why), summary: recorded }, clock.now());
+  const closed = await tails.endTail(
+    tail.id,
+    tail.leaseToken,
+    { state: endState(why), summary: recorded },
+    clock.now(),
+  );
+  // Refused when another replica took the tail over and closed it: its summary stands, this one is audited.
+  if (!closed) lose('another replica took this tail over before it ended');
   await deps.audit.record({
     ...entry,
-    action: 'logs.follow.stopped',
+    action: closed ? 'logs.follow.stopped' : 'logs.follow.finished-after-takeover',
     details: {
       end: why.kind,
       summary: recorded,

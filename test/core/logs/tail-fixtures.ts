@@ -92,7 +92,7 @@ export async function tempStore(): Promise<{ store: SqliteStore; close(): Promis
 export interface ReplicaOptions {
   chat?: ReturnType<typeof recordingChat>;
   log?: Logger;
-  heartbeatMs?: number;
+  leaseMs?: number;
   metrics?: TailSessionDeps['metrics'];
   clock?: Clock;
 }
@@ -101,7 +101,7 @@ export interface ReplicaOptions {
 export function replica(store: Store, o: ReplicaOptions = {}) {
   const chat = o.chat ?? recordingChat();
   const log = o.log ?? recordingLogger();
-  // Replicas of one test share a clock running at real speed: heartbeats here are real 20 ms beats.
+  // Replicas of one test share a clock running at real speed: leases here are renewed every real 20 ms.
   const clock = o.clock ?? pinnedClock(WEEKDAY);
   const redactor = createRedactor();
   const audit = new AuditLog({ store, clock, redactor, log });
@@ -112,7 +112,7 @@ export function replica(store: Store, o: ReplicaOptions = {}) {
     log,
     audit,
     redactor,
-    heartbeatMs: o.heartbeatMs ?? 20,
+    leaseMs: o.leaseMs ?? 60,
     metrics: o.metrics,
   });
   return { tails, chat };
