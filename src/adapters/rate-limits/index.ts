@@ -1,0 +1,2 @@
+export { type JobOptions, LimitGroup, type LimitSettings } from './limit-group.ts';
+export { SharedLimits, type SharedLimitsOptions } from './shared-limits.ts';
