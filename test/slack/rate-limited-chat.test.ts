@@ -60,7 +60,10 @@ describe('RateLimitedChat', () => {
     // The first post is still being sent while the others queue up behind it.
     const slowFirst: Chat = {
       ...chat,
-      post: async (c, m, t) => (toMrkdwn(m.text) === 'first' && (await held), chat.post(c, m, t)),
+      post: async (c, m, t) => {
+        if (toMrkdwn(m.text) === 'first') await held;
+        return chat.post(c, m, t);
+      },
     };
     const paced = new RateLimitedChat(slowFirst, { limits: limits(), workspace: 'W', minGapMs: 50 });
     const sent = [
