@@ -23,7 +23,7 @@ function connection(url = 'redis://127.0.0.1:6379') {
 const id = (name: string) => `defect-${randomBytes(4).toString('hex')}-${name}`;
 
 describe('Bottleneck defects', () => {
-  it('does not recover a clustered limiter whose settings key is gone on Redis 7 (SGrondin/bottleneck#205)', async () => {
+  it('does not recover a clustered limiter whose settings key is gone, on Redis 7 (bottleneck#205)', async () => {
     // Redis 7 prefixes a script's error_reply with "ERR ", and Bottleneck compares the message with
     // "SETTINGS_KEY_NOT_FOUND" exactly, so its re-initialisation never runs. The key goes when Redis restarts
     // without persistence or its TTL lapses; the limiter then fails every job for the rest of its life.
