@@ -65,10 +65,23 @@ export class LimitGroup {
     this.#local = new Bottleneck.Group({ ...settings });
   }
 
-  /** Runs `task` once the limit of `key` allows it; its own failures are passed on as they are. */
+  /**
+   * Runs `task` once the limit of `key` allows it; its own failures are passed on as they are. Its outcome is
+   * passed on as soon as it settles, not after Bottleneck's bookkeeping (which takes a few timer turns): a
+   * caller that stores what a post returned must not be later than a person clicking on that post.
+   */
   schedule<T>(key: string, options: JobOptions, task: () => T | PromiseLike<T>): Promise<T> {
     const job = { priority: options.priority ?? null, weight: options.weight ?? null };
-    return this.#local.key(key).schedule(job, () => this.#throughShared(key, job, task));
+    return new Promise<T>((resolve, reject) => {
+      const turn = async () => {
+        try {
+          resolve(await this.#throughShared(key, job, task));
+        } catch (err) {
+          reject(err);
+        }
+      };
+      this.#local.key(key).schedule(job, turn).catch(reject);
+    });
   }
 
   /** The shape `@octokit/plugin-throttling` uses: `group.key(id).schedule(options, fn, ...args)`. */
@@ -97,21 +110,29 @@ export class LimitGroup {
     }
   }
 
-  async #throughShared<T>(key: string, job: JobOptions, task: () => T | PromiseLike<T>): Promise<T> {
+  #throughShared<T>(key: string, job: JobOptions, task: () => T | PromiseLike<T>): Promise<T> {
     const shared = this.#sharedLimiter(key);
-    if (!shared) return this.#alone(task);
-    let started = false;
-    try {
-      return await shared.schedule({ ...job, expiration: SHARED_JOB_EXPIRATION_MS }, async () => {
+    if (!shared) return Promise.resolve(this.#alone(task));
+    return new Promise<T>((resolve, reject) => {
+      let started = false;
+      const turn = async () => {
         started = true;
-        return task();
+        try {
+          resolve(await task());
+        } catch (err) {
+          reject(err);
+        }
+      };
+      shared.schedule({ ...job, expiration: SHARED_JOB_EXPIRATION_MS }, turn).catch((err: unknown) => {
+        // Once the task started, its own outcome settles this (an expired slot in Redis does not);
+        // before that, the failure is the shared limiter's, and the task runs on its local turn.
+        if (started) return;
+        this.#drop(key, shared, err);
+        Promise.resolve()
+          .then(() => this.#alone(task))
+          .then(resolve, reject);
       });
-    } catch (err) {
-      // Once the task ran, the failure is the task's own; before that it is the shared limiter's.
-      if (started) throw err;
-      this.#drop(key, shared, err);
-      return this.#alone(task);
-    }
+    });
   }
 
   #alone<T>(task: () => T | PromiseLike<T>): T | PromiseLike<T> {
