@@ -13,6 +13,7 @@ import { CloudWatchLogsEmulator } from '../src/sandbox/cloudwatch/index.ts';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
 import { SlackChat } from '../src/slack/chat.ts';
 import { RateLimitedChat } from '../src/slack/rate-limited-chat.ts';
+import { SharedLimits } from '../src/adapters/rate-limits/index.ts';
 import { percentile } from './stats.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -31,7 +32,8 @@ export async function logFollow(rate = 2000, seconds = 60): Promise<string[]> {
   const store = SqliteStore.open(join(dir, 'db'), clock);
   const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl });
   const redactor = createRedactor();
-  const chat = new RateLimitedChat(new SlackChat(client, redactor), { clock });
+  const limits = new SharedLimits({ log: silent });
+  const chat = new RateLimitedChat(new SlackChat(client, redactor), { limits, workspace: 'bench' });
   const tails = new TailManager({
     tails: store,
     chat,

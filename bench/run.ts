@@ -1,6 +1,7 @@
 import { ackLatency } from './ack-latency.ts';
 import { auditAppend } from './audit-append.ts';
 import { deployAck } from './deploy-ack.ts';
+import { limitsOverhead } from './limits.ts';
 import { logFollow } from './log-follow.ts';
 import { pgAudit } from './pg-audit.ts';
 import { redaction } from './redaction.ts';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<string[]>> = {
   audit: () => auditAppend(),
   'pg-audit': () => pgAudit(),
   redaction: async () => redaction(),
+  limits: () => limitsOverhead(),
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
 };
 const only = process.argv.slice(2);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
@@ -11,7 +12,7 @@ import type { Capabilities } from './core/capabilities.ts';
 import { Dispatcher } from './core/dispatch.ts';
 import { newId } from './core/ids.ts';
 import { Sweeper } from './core/sweep.ts';
-import { Redis } from 'ioredis';
+import { SharedLimits } from './adapters/rate-limits/index.ts';
 import { createBackends, type BackendTuning } from './compose/backends.ts';
 import { backendClients, type ClientTuning } from './compose/clients.ts';
 import { configRedactor, createLogSources, logCenter, type LogTuning } from './compose/logs.ts';
@@ -53,6 +54,12 @@ export interface ComposeOptions {
     LogTuning & {
       /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
       chatGapMs?: number;
+      /** chat.update calls at once and per 5 s (Slack's Tier 3: 10 and 4); tests widen it. */
+      chatUpdateBudget?: { burst: number; every5s: number };
+      /** Prefix of the rate limits' Redis keys (default `opsdeck-`): replicas of one bot share it. */
+      rateLimitPrefix?: string;
+      /** How often Redis is pinged to decide whether limits are shared (default 2 s). */
+      rateLimitWatchdogMs?: number;
       workingNoticeMs?: number;
       readinessCheckMs?: number;
       expirySweepMs?: number;
@@ -123,19 +130,30 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const leaseMs = opts.tuning?.leaseMs ?? 30_000;
   // This process, as the holder of leases: of the changes it runs or takes over, and of the sweep.
   const runner = newId('run');
-  // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
-  const clients = backendClients({ config, settings, log, kubeconfigYaml: opts.kubeconfig, tuning: opts.tuning });
-  const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
-  // With REDIS_URL every replica shares each channel's posting budget (~1 message per second).
-  const redis = settings.redisUrl
-    ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
-    : undefined;
-  const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
-    clock,
-    minGapMs: opts.tuning?.chatGapMs,
-    log: log.child({ component: 'chat' }),
+  // With REDIS_URL every replica shares the Slack, GitHub and CloudWatch limits; without, each keeps its own.
+  const limits = new SharedLimits({
+    redisUrl: settings.redisUrl,
+    log: log.child({ component: 'rate-limits' }),
     metrics,
-    ...(redis ? { redis } : {}),
+    prefix: opts.tuning?.rateLimitPrefix,
+    watchdogMs: opts.tuning?.rateLimitWatchdogMs,
+  });
+  // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
+  const clients = backendClients({
+    config,
+    settings,
+    log,
+    kubeconfigYaml: opts.kubeconfig,
+    tuning: opts.tuning,
+    limits,
+  });
+  const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
+  const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
+    limits,
+    // One bot token is one workspace; hashed, as the id names Redis keys.
+    workspace: createHash('sha256').update(connection.botToken).digest('hex').slice(0, 12),
+    minGapMs: opts.tuning?.chatGapMs,
+    updateBudget: opts.tuning?.chatUpdateBudget,
   });
   const audit = new AuditLog({ store, clock, redactor, log: log.child({ component: 'audit' }) });
   const changes = createChangeMachinery({
@@ -263,7 +281,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       await tails.stopAll();
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
       await sweep.stop();
-      redis?.disconnect();
+      await limits.stop();
       await store.close();
       log.info({}, 'stopped');
     },

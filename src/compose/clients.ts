@@ -3,7 +3,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Octokit } from '@octokit/rest';
 import { createOctokit } from '../adapters/github/index.ts';
 import { ClusterClients } from '../adapters/kubernetes/index.ts';
-import { createCloudWatchClient } from '../adapters/logs-cloudwatch/index.ts';
+import {
+  createCloudWatchClient,
+  type FilterAdmission,
+  filterLogEventsLimit,
+} from '../adapters/logs-cloudwatch/index.ts';
+import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -31,6 +36,8 @@ export interface BackendClients {
   /** One Octokit for GITHUB_TOKEN (and GITHUB_API_URL). */
   github(): Octokit;
   cloudwatch(): CloudWatchLogsClient;
+  /** The FilterLogEvents quota of the CloudWatch client's account and region, shared by every log source. */
+  cloudwatchFilterLimit(): FilterAdmission;
 }
 
 function once<T>(make: () => T): () => T {
@@ -48,8 +55,11 @@ export function backendClients(options: {
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or in-cluster. */
   kubeconfigYaml?: string | undefined;
   tuning?: ClientTuning | undefined;
+  /** Rate limits shared with the other replicas; default: this process's own. */
+  limits?: SharedLimits | undefined;
 }): BackendClients {
   const { config, settings, tuning = {} } = options;
+  const limits = options.limits ?? new SharedLimits({ log: options.log });
   const kubeconfig = once(() => {
     const kc = new KubeConfig();
     if (options.kubeconfigYaml) kc.loadFromString(options.kubeconfigYaml);
@@ -58,6 +68,13 @@ export function backendClients(options: {
   });
   const contexts = Object.fromEntries(
     Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
+  );
+  const cloudwatch = once(() =>
+    createCloudWatchClient({
+      region: settings.aws.region,
+      endpoint: settings.aws.cloudwatchLogsEndpoint,
+      credentials: tuning.awsCredentials,
+    }),
   );
   return {
     kubeconfig,
@@ -71,14 +88,12 @@ export function backendClients(options: {
         log: options.log.child({ component: 'github' }),
         requestTimeoutMs: tuning.requestTimeoutMs,
         retryAfterBaseValue: tuning.retryAfterBaseValue,
+        limits,
       }),
     ),
-    cloudwatch: once(() =>
-      createCloudWatchClient({
-        region: settings.aws.region,
-        endpoint: settings.aws.cloudwatchLogsEndpoint,
-        credentials: tuning.awsCredentials,
-      }),
+    cloudwatch,
+    cloudwatchFilterLimit: once(() =>
+      filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
     ),
   };
 }

@@ -51,6 +51,7 @@ export function createLogSources(options: {
         kind: 'cloudwatch',
         source: new CloudWatchLogSource({
           client: clients.cloudwatch(),
+          admit: clients.cloudwatchFilterLimit(),
           group: (env: string) => cw.group.replaceAll('{env}', env),
           streamPrefix: cw.streamPrefix,
           pollMs: tuning.pollMs,

@@ -89,6 +89,20 @@ const logSettings = z
       .array(z.strictObject({ name: z.string().min(1), pattern: z.string().min(1), replace: z.string().optional() }))
       .default([])
       .describe('Extra secret patterns (regular expressions) removed from log lines, besides the built-in ones.'),
+    cloudwatch: z
+      .strictObject({
+        filterLogEventsTps: z
+          .number()
+          .positive()
+          .max(100)
+          .default(5)
+          .describe(
+            'FilterLogEvents calls per second for each AWS account and region, shared by every snapshot and ' +
+              "follow on every replica (with REDIS_URL). Default 5, the quota's lowest value; raise it to match " +
+              'a quota increase.',
+          ),
+      })
+      .optional(),
   })
   .describe('Limits and redaction for /logs.');
 

@@ -31,10 +31,17 @@ export interface Button {
   confirm?: { title: Text; text: Text; confirm: Text; deny: Text };
 }
 
+/**
+ * How soon a message should go out when a chat limits how fast it may post: `prompt` ones (approval requests,
+ * the outcome of a change) go before `bulk` ones (log lines) waiting for the same channel; unset is between.
+ */
+export type Urgency = 'prompt' | 'bulk';
+
 export interface Message {
   /** Plain fallback text for notifications and clients without blocks. */
   text: Text;
   blocks?: Block[];
+  urgency?: Urgency;
 }
 
 export function textMessage(text: Text): Message {

@@ -1,9 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome, FailureMetrics, LeaseKind, Metrics } from '../ports/metrics.ts';
-import type { PacingMetrics } from '../slack/rate-limited-chat.ts';
+import type { CommandOutcome, FailureMetrics, LeaseKind, Metrics, RateLimitMetrics } from '../ports/metrics.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
+export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -26,18 +25,19 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
-  readonly #sharedPacing = new Gauge({
-    name: 'opsdeck_chat_shared_pacing',
+  readonly #sharedLimits = new Gauge({
+    name: 'opsdeck_rate_limits_shared',
     help:
-      "With REDIS_URL: 1 while Slack posts share each channel's pace through Redis, " +
-      '0 while Redis is down and each replica paces its own posts.',
+      'With REDIS_URL: 1 while the Slack, GitHub and CloudWatch rate limits are shared through Redis, ' +
+      '0 while Redis is down and each replica keeps them alone.',
     registers: [this.registry],
   });
-  readonly #localPacing = new Counter({
-    name: 'opsdeck_chat_local_pacing_total',
+  readonly #limitedLocally = new Counter({
+    name: 'opsdeck_rate_limited_locally_total',
     help:
-      'Slack posts paced by this replica alone because Redis could not be reached ' +
-      "(replicas together may then exceed a channel's limit).",
+      'Calls admitted by this replica alone because Redis could not be reached, by limit ' +
+      '(replicas together may then exceed it).',
+    labelNames: ['limit'] as const,
     registers: [this.registry],
   });
 
@@ -79,11 +79,11 @@ export class PromMetrics implements Metrics, FailureMetrics, PacingMetrics {
     this.#leasesLost.inc({ kind });
   }
 
-  sharedPacing(up: boolean): void {
-    this.#sharedPacing.set(up ? 1 : 0);
+  sharedLimits(up: boolean): void {
+    this.#sharedLimits.set(up ? 1 : 0);
   }
 
-  pacedLocally(): void {
-    this.#localPacing.inc();
+  limitedLocally(limit: string): void {
+    this.#limitedLocally.inc({ limit });
   }
 }

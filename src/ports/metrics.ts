@@ -12,3 +12,11 @@ export interface FailureMetrics {
   /** A lease this process held was taken over, or could not be renewed for a whole term. */
   leaseLost(kind: LeaseKind): void;
 }
+
+/** What the shared rate limits report, so an outage of Redis shows on a dashboard rather than as silence. */
+export interface RateLimitMetrics {
+  /** True while limits are shared through Redis, false while each replica keeps its own. */
+  sharedLimits(up: boolean): void;
+  /** One call admitted by this replica's own limiter alone because Redis could not be reached. */
+  limitedLocally(limit: string): void;
+}

@@ -1,66 +1,51 @@
-import type { Redis } from 'ioredis';
+import { type LimitGroup, priorityOf, type SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { Message } from '../core/message.ts';
 import type { Text } from '../core/text.ts';
 import type { Chat } from '../ports/chat.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { Logger } from '../ports/logger.ts';
 
 // Slack accepts about one message per second per channel (chat.postMessage, "special" tier).
 const MIN_GAP_MS = 1100;
-// A slot call slower than this counts as Redis being down: a post must never wait on it for long.
-const REDIS_TIMEOUT_MS = 500;
-// While Redis is down, it is asked again this often; the posts in between are paced locally.
-const REDIS_RETRY_MS = 5_000;
-
-/** What the pacer reports, so an outage of the shared pacing shows on a dashboard. */
-export interface PacingMetrics {
-  /** True while posts take their slot in Redis, false while they fall back to local pacing. */
-  sharedPacing(up: boolean): void;
-  /** One post paced locally because Redis could not be reached. */
-  pacedLocally(): void;
-}
+// chat.update is Tier 3: 50+ calls a minute per workspace, with some bursting. 4 every 5 s is 48 a minute;
+// clustered Bottleneck tops a reservoir up on its 5 s heartbeat, so the interval is one heartbeat.
+const UPDATE_BUDGET = { burst: 10, every5s: 4 };
 
 export interface RateLimitedChatOptions {
-  clock: Clock;
-  redis?: Redis;
-  minGapMs?: number;
-  /** Needed with `redis`: its outages and recoveries are logged, once each. */
-  log?: Logger;
-  metrics?: PacingMetrics;
-  redisTimeoutMs?: number;
-  redisRetryMs?: number;
+  /** Where the limits live: shared by every replica through Redis, or this replica's own. */
+  limits: SharedLimits;
+  /** Names this workspace's limits in Redis (one bot token, one workspace), so workspaces never share one. */
+  workspace: string;
+  /** Minimum gap between posts in one channel (Slack: ~1 s); tests shorten it. */
+  minGapMs?: number | undefined;
+  /** Calls to chat.update at once, and how many more every 5 s (default 10 and 4); tests widen it. */
+  updateBudget?: { burst: number; every5s: number } | undefined;
 }
 
 /**
- * Spaces posts and uploads in each channel at least `minGapMs` apart, for every tail and request
- * in that channel together, in the order they were asked for. With Redis, each post first takes
- * the channel's slot (`SET … NX PX gap`), so the spacing holds across all replicas. Redis is an
- * aid, never a dependency: when it fails or is slow, posts go on with this replica's own pacing
- * (logged once per outage and counted) and it is tried again every few seconds.
+ * Keeps Slack's limits for every replica together, with Bottleneck: posts and uploads in each channel one at a
+ * time and at least `minGapMs` apart, in the order asked for within an urgency, prompt before bulk; and
+ * chat.update within its per-workspace budget. While Redis is down each replica keeps them alone.
  */
 export class RateLimitedChat implements Chat {
   readonly #inner: Chat;
-  readonly #gapMs: number;
-  readonly #options: RateLimitedChatOptions;
-  readonly #chains = new Map<string, Promise<unknown>>();
-  readonly #last = new Map<string, number>();
-  /** Set while Redis is considered down: when to ask it again. */
-  #redisDownUntil: number | undefined;
+  readonly #workspace: string;
+  readonly #posts: LimitGroup;
+  readonly #updates: LimitGroup;
 
   constructor(inner: Chat, options: RateLimitedChatOptions) {
     this.#inner = inner;
-    this.#gapMs = options.minGapMs ?? MIN_GAP_MS;
-    this.#options = options;
-    if (!options.redis) return;
-    options.metrics?.sharedPacing(true);
-    // The client reports its own connection failures and recoveries; without a listener it prints each
-    // failed reconnect to stderr, and with this one posts need not wait for a slot call to learn of them.
-    options.redis.on('error', (err: unknown) => this.#down(err));
-    options.redis.on('ready', () => this.#up());
+    this.#workspace = options.workspace;
+    this.#posts = options.limits.group('slack-post', { maxConcurrent: 1, minTime: options.minGapMs ?? MIN_GAP_MS });
+    const budget = options.updateBudget ?? UPDATE_BUDGET;
+    this.#updates = options.limits.group('slack-update', {
+      reservoir: budget.burst,
+      reservoirIncreaseInterval: 5000,
+      reservoirIncreaseAmount: budget.every5s,
+      reservoirIncreaseMaximum: budget.burst,
+    });
   }
 
   post(channel: string, message: Message, threadTs?: string): Promise<{ ts: string }> {
-    return this.#paced(channel, () => this.#inner.post(channel, message, threadTs));
+    return this.#posts.schedule(this.#key(channel), job(message), () => this.#inner.post(channel, message, threadTs));
   }
 
   upload(
@@ -68,85 +53,18 @@ export class RateLimitedChat implements Chat {
     file: { filename: string; title: string; content: string; comment: Text },
     threadTs?: string,
   ): Promise<void> {
-    return this.#paced(channel, () => this.#inner.upload(channel, file, threadTs));
+    return this.#posts.schedule(this.#key(channel), {}, () => this.#inner.upload(channel, file, threadTs));
   }
 
   update(channel: string, ts: string, message: Message): Promise<void> {
-    return this.#inner.update(channel, ts, message);
+    return this.#updates.schedule(this.#workspace, job(message), () => this.#inner.update(channel, ts, message));
   }
 
-  #paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
-    const turn = (this.#chains.get(channel) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(async () => {
-        const wait =
-          (this.#last.get(channel) ?? Number.NEGATIVE_INFINITY) + this.#gapMs - this.#options.clock.now().getTime();
-        if (wait > 0) await this.#options.clock.sleep(wait);
-        await this.#slot(channel);
-        this.#last.set(channel, this.#options.clock.now().getTime());
-        return send();
-      });
-    this.#chains.set(channel, turn);
-    return turn;
-  }
-
-  /** Waits for the channel's shared slot in Redis; without Redis, or while it is down, the local spacing is enough. */
-  async #slot(channel: string): Promise<void> {
-    const redis = this.#options.redis;
-    if (!redis) return;
-    if (this.#redisDownUntil !== undefined && this.#options.clock.now().getTime() < this.#redisDownUntil) {
-      this.#options.metrics?.pacedLocally();
-      return;
-    }
-    try {
-      await this.#takeSlot(redis, `opsdeck:chat-slot:${channel}`);
-    } catch (err) {
-      this.#down(err);
-      this.#options.metrics?.pacedLocally();
-      return;
-    }
-    this.#up();
-  }
-
-  async #takeSlot(redis: Redis, key: string): Promise<void> {
-    const timeoutMs = this.#options.redisTimeoutMs ?? REDIS_TIMEOUT_MS;
-    for (let attempt = 0; attempt < 30; attempt++) {
-      if ((await bounded(redis.set(key, '1', 'PX', this.#gapMs, 'NX'), timeoutMs)) === 'OK') return;
-      const ttl = await bounded(redis.pttl(key), timeoutMs);
-      // Redis expires the slot on its own clock, so this wait is in real time whatever our clock says.
-      await sleep(Math.max(10, ttl));
-    }
-  }
-
-  #down(err: unknown): void {
-    const first = this.#redisDownUntil === undefined;
-    this.#redisDownUntil = this.#options.clock.now().getTime() + (this.#options.redisRetryMs ?? REDIS_RETRY_MS);
-    if (!first) return;
-    this.#options.metrics?.sharedPacing(false);
-    this.#options.log?.warn(
-      { err },
-      'Redis is unreachable: pacing Slack posts locally, ' +
-        "so replicas may together exceed a channel's limit until it is back",
-    );
-  }
-
-  #up(): void {
-    if (this.#redisDownUntil === undefined) return;
-    this.#redisDownUntil = undefined;
-    this.#options.metrics?.sharedPacing(true);
-    this.#options.log?.info({}, "Redis is back: Slack posts share each channel's pace across replicas again");
+  #key(channel: string): string {
+    return `${this.#workspace}-${channel}`;
   }
 }
 
-/** The call's answer, or a rejection once `ms` have passed without one. */
-function bounded<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function job(message: Message) {
+  return { priority: priorityOf(message.urgency) };
 }

@@ -286,3 +286,19 @@ describe('checkConfigText', () => {
     expect(findings.map((f) => f.level)).toEqual(['warning']);
   });
 });
+
+describe('logs.cloudwatch.filterLogEventsTps', () => {
+  it.each([
+    ['', undefined],
+    ['logs: { cloudwatch: {} }\n', 5],
+    ['logs: { cloudwatch: { filterLogEventsTps: 25 } }\n', 25],
+    ['logs: { cloudwatch: { filterLogEventsTps: 0.5 } }\n', 0.5],
+  ])('%j gives %s', (extra, tps) => {
+    expect(parseConfig(BASE + extra, 'test.yaml').logs?.cloudwatch?.filterLogEventsTps).toBe(tps);
+  });
+
+  it.each([0, -1, 1000])('refuses %s calls a second', (tps) => {
+    const found = problems(`${BASE}logs: { cloudwatch: { filterLogEventsTps: ${tps} } }\n`);
+    expect(found).toEqual([expect.stringContaining('logs.cloudwatch.filterLogEventsTps')]);
+  });
+});

@@ -1,22 +1,12 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeSummary } from '../../src/core/changes/request-envelope.ts';
 import { plainText } from '../../src/core/text.ts';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { startHarness, textOf, type Harness } from '../helpers/harness.ts';
+import { closedPort } from '../helpers/redis-relay.ts';
 import { newRequest } from '../helpers/requests.ts';
 
 // A weekday morning, outside the example config's freezes; it runs at real speed from there.
-
-/** A port nothing listens on: Redis "down" the way a stopped server or a wrong REDIS_URL looks. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let world: Backends;
 beforeAll(async () => {
@@ -49,10 +39,11 @@ describe('posting requests while Redis is down', () => {
 
     const warnings = h.logs.filter((line) => line.includes('Redis is unreachable'));
     expect(warnings).toHaveLength(1);
-    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, component: 'chat' });
+    expect(JSON.parse(warnings[0]!)).toMatchObject({ level: 40, component: 'rate-limits' });
     const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
-    expect(metrics).toMatch(/^opsdeck_chat_shared_pacing 0$/m);
-    expect(Number(/^opsdeck_chat_local_pacing_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^opsdeck_rate_limits_shared 0$/m);
+    const posts = /^opsdeck_rate_limited_locally_total\{limit="slack-post"\} (\d+)$/m.exec(metrics)?.[1];
+    expect(Number(posts)).toBeGreaterThanOrEqual(2);
   });
 });
 

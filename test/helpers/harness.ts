@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +139,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         leaseMs: 300,
         awsCredentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         chatGapMs: options.chatGapMs ?? 20,
+        chatUpdateBudget: { burst: 1000, every5s: 1000 },
+        // Tests run side by side on one Redis: each bot's limits are its own.
+        rateLimitPrefix: `test-${randomBytes(6).toString('hex')}-`,
+        rateLimitWatchdogMs: 200,
         ...options.tuning,
       },
     });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PostgresStore } from '../../src/adapters/store-postgres/postgres-store.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import { GitHubEmulator } from '../../src/sandbox/github/index.ts';
@@ -123,6 +124,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       progressIntervalMs: 0,
       leaseMs: options.leaseMs ?? 600,
       chatGapMs: 20,
+      chatUpdateBudget: { burst: 1000, every5s: 1000 },
+      // The replicas of this cluster share their limits, and no other test's.
+      rateLimitPrefix: `test-${randomBytes(6).toString('hex')}-`,
+      rateLimitWatchdogMs: 200,
     },
   };
   // One at a time: the first applies the schema's migrations, as the first pod of a rollout would.

@@ -3,7 +3,9 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../ports/logger.ts';
+import type { SharedLimits } from '../rate-limits/index.ts';
 import { fetchWithTimeout } from './fetch-timeout.ts';
+import { sharedThrottling } from './throttle-groups.ts';
 
 export interface OctokitOptions {
   /** GitHub Enterprise or emulator API root; GitHub.com when omitted. */
@@ -14,6 +16,8 @@ export interface OctokitOptions {
   requestTimeoutMs?: number | undefined;
   /** Milliseconds the plugins wait per "second" of back-off; default 1000, small in tests. */
   retryAfterBaseValue?: number | undefined;
+  /** Keeps GitHub's concurrency and write pacing for every replica together; default: the plugin's own, per process. */
+  limits?: SharedLimits | undefined;
 }
 
 const GitHubClient = Octokit.plugin(throttling, retry);
@@ -51,6 +55,7 @@ export function createOctokit(options: OctokitOptions): Octokit {
       error: (message: string) => log.debug({}, message),
     },
     throttle: {
+      ...(options.limits ? sharedThrottling(options.limits) : {}),
       // GitHub limits each account on each server, while the plugin's limiters are shared by every client in
       // the process: key them by server and token (hashed, the id can end up in logs) so that clients of
       // other accounts or servers do not queue behind each other's writes.

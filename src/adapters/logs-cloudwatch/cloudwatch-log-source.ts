@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
 import { describeFailure } from './cloudwatch-errors.ts';
-import type { FilterScope } from './filter-page.ts';
+import { type FilterAdmission, type FilterScope, unlimited } from './filter-page.ts';
 import { follow } from './follow.ts';
 import type { RetryPolicy } from './retry.ts';
 import { snapshot } from './snapshot.ts';
@@ -16,6 +16,8 @@ export interface CloudWatchLogSourceOptions {
    * short throttling; this source backs off on top of them when throttling outlasts those.
    */
   client: CloudWatchLogsClient;
+  /** Waits for the account's FilterLogEvents quota before each call (see `filterLogEventsLimit`); default none. */
+  admit?: FilterAdmission | undefined;
   /** The log group of the service in an environment. */
   group: (env: string) => string;
   streamPrefix?: string | undefined;
@@ -56,6 +58,7 @@ export class CloudWatchLogSource implements LogSource {
     try {
       return await snapshot({
         client: this.#options.client,
+        admit: this.#options.admit ?? unlimited,
         scope,
         since: query.since.getTime(),
         until: this.#options.clock.now().getTime(),
@@ -77,6 +80,7 @@ export class CloudWatchLogSource implements LogSource {
     try {
       await follow({
         client: this.#options.client,
+        admit: this.#options.admit ?? unlimited,
         scope,
         since: query.since.getTime(),
         pollMs: this.#pollMs,

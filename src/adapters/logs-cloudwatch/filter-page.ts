@@ -3,7 +3,17 @@ import {
   FilterLogEventsCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
+import type { Urgency } from '../../core/message.ts';
 import type { LogEvent } from '../../ports/logs.ts';
+
+/**
+ * Admits each FilterLogEvents call under the account's quota per region (5 TPS by default), shared by every
+ * snapshot and follow; `prompt` calls (a snapshot someone waits for) go before `bulk` ones (follow polls).
+ */
+export type FilterAdmission = <T>(call: () => Promise<T>, urgency: Urgency) => Promise<T>;
+
+/** No quota of our own: the SDK's retries and the source's backoff absorb throttling. */
+export const unlimited: FilterAdmission = (call) => call();
 
 /** The part of a FilterLogEvents request that stays the same for one snapshot or follow. */
 export interface FilterScope {
@@ -17,9 +27,9 @@ export interface Page {
   nextToken: string | undefined;
 }
 
-/** One FilterLogEvents call; `signal` cancels the HTTP request itself. */
+/** One FilterLogEvents call once `admit` lets it go; `signal` cancels the HTTP request itself. */
 export async function filterPage(
-  client: CloudWatchLogsClient,
+  caller: { client: CloudWatchLogsClient; admit: FilterAdmission; urgency: Urgency },
   scope: FilterScope,
   window: { startTime: number; endTime?: number | undefined; nextToken?: string | undefined },
   signal: AbortSignal,
@@ -32,7 +42,7 @@ export async function filterPage(
     filterPattern: scope.filterPattern || undefined,
     logStreamNamePrefix: scope.streamPrefix || undefined,
   });
-  const output = await client.send(command, { abortSignal: signal });
+  const output = await caller.admit(() => caller.client.send(command, { abortSignal: signal }), caller.urgency);
   return {
     events: (output.events ?? []).map((e) => toLogEvent(e, scope.group)),
     nextToken: output.nextToken || undefined,

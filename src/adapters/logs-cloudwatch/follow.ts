@@ -1,11 +1,12 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Clock } from '../../ports/clock.ts';
 import type { LogEvent } from '../../ports/logs.ts';
-import { type FilterScope, filterPage } from './filter-page.ts';
+import { type FilterAdmission, type FilterScope, filterPage } from './filter-page.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 
 export interface FollowRun {
   client: CloudWatchLogsClient;
+  admit: FilterAdmission;
   scope: FilterScope;
   since: number;
   pollMs: number;
@@ -45,7 +46,8 @@ export async function follow(run: FollowRun): Promise<void> {
     let nextToken: string | undefined;
     do {
       const window = { startTime, nextToken };
-      const page = await withRetry(() => filterPage(run.client, run.scope, window, signal), signal, run.retry);
+      const caller = { client: run.client, admit: run.admit, urgency: 'bulk' as const };
+      const page = await withRetry(() => filterPage(caller, run.scope, window, signal), signal, run.retry);
       if (page === undefined || signal.aborted) return;
       const fresh: LogEvent[] = [];
       for (const event of page.events) {

@@ -1,2 +1,4 @@
 export { CloudWatchLogSource, type CloudWatchLogSourceOptions } from './cloudwatch-log-source.ts';
 export { type CloudWatchClientOptions, createCloudWatchClient } from './create-client.ts';
+export type { FilterAdmission } from './filter-page.ts';
+export { filterLogEventsLimit } from './filter-quota.ts';

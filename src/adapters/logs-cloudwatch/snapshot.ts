@@ -4,12 +4,13 @@ import { timeoutSignal } from '../../core/timers.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent, LogSnapshot } from '../../ports/logs.ts';
-import { type FilterScope, filterPage, type Page } from './filter-page.ts';
+import { type FilterAdmission, type FilterScope, filterPage, type Page } from './filter-page.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { Ring } from './ring.ts';
 
 export interface SnapshotRun {
   client: CloudWatchLogsClient;
+  admit: FilterAdmission;
   scope: FilterScope;
   since: number;
   until: number;
@@ -48,7 +49,8 @@ async function readPages(run: SnapshotRun, budget: AbortSignal, started: number)
   let failing: unknown;
   const attempt = async (window: Parameters<typeof filterPage>[2]): Promise<Page> => {
     try {
-      const page = await filterPage(run.client, run.scope, window, budget);
+      const caller = { client: run.client, admit: run.admit, urgency: 'prompt' as const };
+      const page = await filterPage(caller, run.scope, window, budget);
       failing = undefined;
       return page;
     } catch (error) {

@@ -255,7 +255,7 @@ export class ChangeFlow {
       const who = join(s.notify, ' ');
       const text = t`${emoji('rotating_light')} Break-glass request by ${mention(s.requester)}: ${who} please review.`;
       await chat
-        .post(s.channel, textMessage(text), ts)
+        .post(s.channel, { ...textMessage(text), urgency: 'prompt' }, ts)
         .catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
     }
     return true;

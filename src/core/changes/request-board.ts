@@ -32,7 +32,7 @@ export class RequestBoard {
   async tell(request: StoredRequest, text: Text): Promise<void> {
     if (!request.message) return;
     await this.#deps.chat
-      .post(request.channel, textMessage(text), request.message.ts)
+      .post(request.channel, { ...textMessage(text), urgency: 'prompt' }, request.message.ts)
       .catch((err: unknown) => this.#deps.log.warn({ err, requestId: request.id }, 'could not post to the thread'));
   }
 }

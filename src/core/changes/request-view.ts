@@ -95,5 +95,5 @@ export function requestMessage(
       ],
     });
   }
-  return { text: t`${p.title}: ${status}`, blocks };
+  return { text: t`${p.title}: ${status}`, blocks, urgency: 'prompt' };
 }

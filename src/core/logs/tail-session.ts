@@ -135,7 +135,7 @@ export async function runTail(
     await chat
       .post(
         tail.channel,
-        { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }] },
+        { text: `${lines.length} log lines`, blocks: [{ type: 'code', text: lines.join('\n') }], urgency: 'bulk' },
         parent.ts,
       )
       .catch((err: unknown) => log.warn({ err }, 'could not post log lines'));
