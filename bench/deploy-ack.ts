@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,7 +137,15 @@ export async function deployAck(rate = 100, perSide = 600): Promise<string[]> {
     if (!withPg) lines.push(`  PostgreSQL skipped: nothing answers at ${PG_URL} (OPSDECK_BENCH_DATABASE_URL)`);
     return lines;
   } finally {
-    for (const side of sides) side.process.child.kill('SIGTERM');
+    // Stopped before the schema is dropped: a stopping bot still writes (its sweep, its leases).
+    await Promise.all(
+      sides.map(async ({ process: { child } }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
     await Promise.all([slack.close(), github.close(), clusters.staging.close(), clusters.prod.close()]);
     if (withPg) {
       const client = new pg.Client({ connectionString: PG_URL });
