@@ -148,7 +148,11 @@ export class TargetBusy extends Error {
 
 /** The hash-chained audit log. */
 export interface AuditStore {
-  /** Appends atomically with the hash chain; throws when it cannot be written (callers fail closed). */
+  /**
+   * Appends atomically with the hash chain; throws when it cannot be written (callers fail closed).
+   * `at` is the caller's time; a store several replicas share stamps the database's time instead, so
+   * the times along the chain follow its order.
+   */
   appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord>;
   /** Newest first. */
   queryAudit(query: AuditQuery): Promise<AuditRecord[]>;

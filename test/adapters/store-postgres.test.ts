@@ -91,6 +91,11 @@ describe('PostgresStore with several replicas', () => {
         { actor: 'W2', n: 40 },
         { actor: 'W3', n: 40 },
       ]);
+      // Stamped by the database in turn, so time never goes back along the chain.
+      const times = await schema.sql(
+        'SELECT count(*)::int AS n FROM audit a JOIN audit b ON b.seq = a.seq + 1 WHERE b.at < a.at',
+      );
+      expect(times).toEqual([{ n: 0 }]);
     } finally {
       await store.close();
       await schema.drop();
@@ -166,6 +171,32 @@ describe('PostgresStore leases on the server clock', () => {
 });
 
 describe('PostgresStore', () => {
+  it('stamps audit entries with the database time, whatever time the replica passes', async () => {
+    const schema = testSchema();
+    const store = await PostgresStore.open(schema.url(), clock);
+    try {
+      const dbNow = async () => ((await schema.sql('SELECT clock_timestamp() AS t'))[0] as { t: Date }).t.getTime();
+      const before = await dbNow();
+      const skewed = [new Date('2000-01-01T00:00:00Z'), new Date('2100-01-01T00:00:00Z')];
+      const records = [];
+      for (const [i, at] of skewed.entries())
+        records.push(
+          await store.appendAudit({ actor: 'U1', action: 'x', target: {}, requestId: `r${i}`, details: {} }, at),
+        );
+      const after = await dbNow();
+      const stamped = records.map((r) => Date.parse(r.at));
+      for (const t of stamped) {
+        expect(t).toBeGreaterThanOrEqual(before - 1);
+        expect(t).toBeLessThanOrEqual(after);
+      }
+      expect(stamped[1]).toBeGreaterThanOrEqual(stamped[0]!);
+      expect(await verifyChain(store.readAudit())).toMatchObject({ ok: true, count: 2 });
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+
   it('fails an append that cannot take its turn within statement_timeout, and then carries on', async () => {
     const schema = testSchema();
     const store = await PostgresStore.open(schema.url({ statement_timeout: '300' }), clock);

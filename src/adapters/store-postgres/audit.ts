@@ -4,14 +4,18 @@ import { AUDIT_COLUMNS, auditFromRow } from './rows.ts';
 
 /**
  * One append, in one transaction. The row lock on `audit_head` is the turn: a second writer, on any
- * replica, waits there and then reads the head the first one left.
+ * replica, waits there and then reads the head the first one left. The entry is stamped with the
+ * database's time, read while holding that turn, so times follow the chain's order whatever the
+ * replicas' clocks say (to the millisecond, as the chain hashes them).
  */
-export async function appendAudit(db: Db, s: string, entry: AuditEntry, at: Date): Promise<AuditRecord> {
+export async function appendAudit(db: Db, s: string, entry: AuditEntry): Promise<AuditRecord> {
   return db.transaction(async (run) => {
-    const { rows } = await run(`SELECT seq, hash FROM ${s}.audit_head FOR UPDATE`);
+    const { rows } = await run(
+      `SELECT seq, hash, date_trunc('milliseconds', clock_timestamp()) AS now FROM ${s}.audit_head FOR UPDATE`,
+    );
     const head = rows[0];
     if (!head) throw new Error(`${s}.audit_head has no row: the chain head is missing`);
-    const record = sealRecord({ seq: Number(head.seq), hash: String(head.hash) }, entry, at);
+    const record = sealRecord({ seq: Number(head.seq), hash: String(head.hash) }, entry, head.now as Date);
     await run(
       `INSERT INTO ${s}.audit (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       auditValues(record),

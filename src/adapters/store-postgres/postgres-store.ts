@@ -82,8 +82,9 @@ export class PostgresStore extends PostgresSessions implements Store {
     await this.db.close();
   }
 
-  async appendAudit(entry: AuditEntry, at: Date): Promise<AuditRecord> {
-    return appendAudit(this.db, this.s, entry, at);
+  /** Stamped with the database's time, not the caller's: the replicas' clocks may disagree. */
+  async appendAudit(entry: AuditEntry, _callerTime?: Date): Promise<AuditRecord> {
+    return appendAudit(this.db, this.s, entry);
   }
 
   async queryAudit(q: AuditQuery): Promise<AuditRecord[]> {
