@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
 import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
-import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
+import { openSqliteStore } from './adapters/store-sqlite/worker-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
 import { createChangeMachinery } from './compose/changes.ts';
@@ -87,7 +87,7 @@ export async function openStore(
       onIdleError: (err) => log?.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another'),
     });
   }
-  return SqliteStore.open(join(settings.dataDir, 'opsdeck.db'), clock);
+  return openSqliteStore(join(settings.dataDir, 'opsdeck.db'), clock);
 }
 
 /** The composition root: the only place that picks adapters and builds SDK clients. */
