@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
+import { GitHubCommitChecks } from './adapters/github/index.ts';
 import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
 import { SqliteStore } from './adapters/store-sqlite/sqlite-store.ts';
 import type { Settings } from './config/settings.ts';
@@ -176,6 +177,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     requests: store,
     tails: store,
     backends,
+    commitChecks: new GitHubCommitChecks(clients.github()),
     runbooks,
     logs,
     audit,

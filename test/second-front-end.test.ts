@@ -149,6 +149,7 @@ describe('a second chat front end needs a receiver and a renderer only', () => {
         requests: store,
         tails: store,
         backends,
+        commitChecks: { read: async () => [] },
         runbooks: undefined as never,
         logs: undefined as never,
         audit: machinery.audit,

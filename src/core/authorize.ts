@@ -43,11 +43,7 @@ export async function guard(
 ): Promise<GuardVerdict> {
   if (!target.service || !target.env) return { reasons: [] };
   const force = (args as { force?: unknown }).force === true;
-  const canBreakGlass = deps.permissions.allows(roles, {
-    verb: BREAKGLASS,
-    service: target.service,
-    env: target.env,
-  });
+  const canBreakGlass = breaksGlass(deps.permissions, roles, { service: target.service, env: target.env });
   return checkGuards({
     store: deps.locks,
     catalog: deps.catalog,
@@ -58,4 +54,9 @@ export async function guard(
     force,
     canBreakGlass,
   });
+}
+
+/** Whether these roles let `--force` pass what stands in the way of a change to the target. */
+export function breaksGlass(permissions: Permissions, roles: readonly string[], target: Required<Target>): boolean {
+  return permissions.allows(roles, { verb: BREAKGLASS, service: target.service, env: target.env });
 }

@@ -1,5 +1,6 @@
 import type { Backends } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { CommitChecks } from '../ports/commit-checks.ts';
 import type { AuditStore, LockStore, RequestStore, TailStore } from '../ports/store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Catalog } from './catalog.ts';
@@ -25,6 +26,8 @@ export interface Capabilities {
   requests: Pick<RequestStore, 'listRequests' | 'getRequest'>;
   tails: Pick<TailStore, 'getTail'>;
   backends: Backends;
+  /** What CI says about a commit (the deploy gate). */
+  commitChecks: CommitChecks;
   runbooks: Runbooks;
   logs: LogCenter;
   audit: AuditLog;

@@ -17,6 +17,7 @@ const everything = Object.fromEntries(
     'requests',
     'tails',
     'backends',
+    'commitChecks',
     'runbooks',
     'logs',
     'audit',

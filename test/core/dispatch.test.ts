@@ -44,6 +44,7 @@ function capabilitiesOf(
     requests: store,
     tails: store,
     backends,
+    commitChecks: { read: async () => [] },
     runbooks: undefined as never,
     logs: undefined as never,
     audit: new AuditLog({ store, clock, redactor: createRedactor(), log }),

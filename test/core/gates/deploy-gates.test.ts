@@ -140,7 +140,7 @@ describe('checkDeployGates', () => {
     expect(plainText(report.blocked ?? '')).toContain('`--force` needs the `breakglass` permission for `api/prod`');
   });
 
-  it('shows the checks and the promotion on the request, and reads only deploys of the promoting environment', async () => {
+  it('shows checks and promotion on the request; reads only deploys of the promoting environment', async () => {
     const clock = new ManualClock('2026-11-25T10:00:00Z');
     const { deps: d, asked } = deps([green, red], [staged(45, clock)], clock);
     const report = await checkDeployGates(d, input('prod', { force: true, canBreakGlass: true }));
