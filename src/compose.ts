@@ -171,6 +171,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     catalog: config,
     clock,
     permissions: policy,
+    directory,
     commands: registry,
     locks: store,
     auditTrail: store,

@@ -143,6 +143,7 @@ describe('a second chat front end needs a receiver and a renderer only', () => {
         catalog: config,
         clock,
         permissions: policy,
+        directory,
         commands: new Registry(commands),
         locks: store,
         auditTrail: store,

@@ -1,5 +1,6 @@
 import type { Backends } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Directory } from '../ports/directory.ts';
 import type { CommitChecks } from '../ports/commit-checks.ts';
 import type { AuditStore, LockStore, RequestStore, TailStore } from '../ports/store.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -18,6 +19,8 @@ export interface Capabilities {
   catalog: Catalog;
   clock: Clock;
   permissions: Permissions;
+  /** User groups: who approves, as mentions and people. */
+  directory: Directory;
   commands: CommandList;
   locks: LockStore;
   /** Audit entries to read (`/ops audit`); writing goes through `audit`. */

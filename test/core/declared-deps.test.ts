@@ -11,6 +11,7 @@ const everything = Object.fromEntries(
     'catalog',
     'clock',
     'permissions',
+    'directory',
     'commands',
     'locks',
     'auditTrail',

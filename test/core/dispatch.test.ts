@@ -38,6 +38,7 @@ function capabilitiesOf(
     catalog,
     clock,
     permissions: policy,
+    directory,
     commands: registry,
     locks: store,
     auditTrail: store,

@@ -35,8 +35,10 @@ export interface GateReport {
   blocked?: Text | undefined;
   /** What `--force` passed, for the break-glass flag. */
   forced?: Text | undefined;
-  /** What the request shows about the gates. */
+  /** What the request shows about the gates: the CI field and the promotion field, when there is something to say. */
   fields: Text[];
+  /** Where the commit stands in the environment promoted from, in a sentence. */
+  promoted?: Text | undefined;
 }
 
 // Deploys to the environment a promotion reads; a busy service has a few a day, so this reaches back weeks.
@@ -80,12 +82,13 @@ export async function checkDeployGates(deps: GateDeps, input: GateInput): Promis
   if (promotionBlocks(promotion) && promoted) reasons.push(promoted);
   const field = ciField(ci);
   const fields = [...(field ? [field] : []), ...(promoted ? [t`${bold('Promotion')}\n${promoted}`] : [])];
-  if (!reasons.length) return { ci, promotion, reasons, fields };
+  const report = { ci, promotion, reasons, fields, promoted };
+  if (!reasons.length) return report;
   const what = join(reasons, '; ');
-  if (input.force && input.canBreakGlass) return { ci, promotion, reasons, fields, forced: what };
+  if (input.force && input.canBreakGlass) return { ...report, forced: what };
   const target = code(`${input.service}/${input.env}`);
   const blocked = input.force
     ? t`${what}. ${code('--force')} needs the ${code('breakglass')} permission for ${target}`
     : t`${what}. Add ${code('--force')} for an emergency (needs ${code('breakglass')})`;
-  return { ci, promotion, reasons, fields, blocked };
+  return { ...report, blocked };
 }
