@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
+import { breaksGlass } from '../src/core/authorize.ts';
 import { defineCommand } from '../src/core/command.ts';
+import { UserError } from '../src/core/errors.ts';
 import { shortSha } from '../src/core/format.ts';
+import { checkDeployGates } from '../src/core/gates/deploy-gates.ts';
 import { bold, code, link, mention, t, type Text } from '../src/core/text.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
@@ -66,8 +69,9 @@ export const deploy = defineCommand({
   permission: 'deploy',
   mutating: true,
   guarded: true,
-  needs: ['catalog', 'backends'],
-  async handler({ args, actor, deps: { catalog, backends }, submit, log }) {
+  needs: ['catalog', 'backends', 'commitChecks', 'requests', 'clock', 'permissions'],
+  async handler({ args, actor, deps, submit, log }) {
+    const { catalog, backends } = deps;
     const svc = catalog.services[args.service]!;
     const deployer = deployerOf(backends, args.service);
     const target = { service: args.service, env: args.env };
@@ -79,6 +83,15 @@ export const deploy = defineCommand({
       log.warn({ err }, 'could not read the running version');
       return undefined;
     });
+    const gates = await checkDeployGates(deps, {
+      ...target,
+      repo,
+      ref,
+      sha: resolved?.sha,
+      force: args.force,
+      canBreakGlass: breaksGlass(deps.permissions, actor.roles, target),
+    });
+    if (gates.blocked) throw new UserError(t`${gates.blocked}.`);
     const changes = await changesSince(backends, repo, current, resolved?.sha);
     const refText = resolved ? t`${code(ref)} → ${link(resolved.url, code(shortSha(resolved.sha)))}` : code(ref);
     const sha = resolved ? t` (${code(shortSha(resolved.sha))})` : '';
@@ -93,6 +106,7 @@ export const deploy = defineCommand({
           t`${bold('Ref')}\n${refText}`,
           t`${bold('Running now')}\n${current?.description ?? 'unknown'}`,
           ...(changes.field ? [changes.field] : []),
+          ...gates.fields,
           ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
         params: {
@@ -104,7 +118,7 @@ export const deploy = defineCommand({
         warnings: changes.warning ? [changes.warning] : [],
         basis: current?.description,
       }),
-      { dryRun: args.dryRun },
+      { dryRun: args.dryRun, forced: gates.forced },
     );
   },
 });

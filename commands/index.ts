@@ -4,7 +4,7 @@ import type { Command } from '../src/core/command.ts';
 import { BREAKGLASS } from '../src/core/permission.ts';
 import { deploy, deployChange } from './deploy.ts';
 import { logs, logsActions } from './logs.ts';
-import { audit, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
+import { audit, explain, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
 import { rollback, rollbackChange } from './rollback.ts';
 import { runbook, runbookActions } from './runbook/index.ts';
 import { scale, scaleChange } from './scale.ts';
@@ -18,6 +18,7 @@ export const commands: readonly Command[] = [
   runbook,
   help,
   whoami,
+  explain,
   status,
   lock,
   unlock,

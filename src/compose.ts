@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
+import { GitHubCommitChecks } from './adapters/github/index.ts';
 import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
 import { openSqliteStore } from './adapters/store-sqlite/worker-store.ts';
 import type { Settings } from './config/settings.ts';
@@ -194,12 +195,14 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     catalog: config,
     clock,
     permissions: policy,
+    directory,
     commands: registry,
     locks: store,
     auditTrail: store,
     requests: store,
     tails: store,
     backends,
+    commitChecks: new GitHubCommitChecks(clients.github()),
     runbooks,
     logs,
     audit,

@@ -1,5 +1,6 @@
 /** The `/ops` family: help, identity, the audit trail, locks and status. */
 export { audit } from './audit.ts';
+export { explain } from './explain.ts';
 export { help } from './help.ts';
 export { lock, locks, unlock } from './lock.ts';
 export { status } from './status.ts';

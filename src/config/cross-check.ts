@@ -35,6 +35,10 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
       if (!roles.includes(role))
         problems.push({ path: `environments.${envName}.approval.from[${i}]`, message: unknown('role', role, roles) });
     });
+    const from = env.promotion?.from;
+    if (from !== undefined && !envs.includes(from)) {
+      problems.push({ path: `environments.${envName}.promotion.from`, message: unknown('environment', from, envs) });
+    }
     env.freezes.forEach((freeze, i) => {
       const path = `environments.${envName}.freezes[${i}]`;
       try {
@@ -45,6 +49,8 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
       }
     });
   }
+
+  problems.push(...promotionCycles(config));
 
   const contextOwners = new Map<string, string>();
   for (const [envName, env] of Object.entries(config.environments)) {
@@ -128,6 +134,33 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
         problems.push({ path, message: unknown('environment', grant.env, envs) });
       }
     });
+  }
+  return problems;
+}
+
+/** Promotion chains must end: staging ← prod ← staging would refuse every deploy to both. */
+function promotionCycles(config: OpsdeckConfig): Problem[] {
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  for (const start of Object.keys(config.environments)) {
+    const path: string[] = [];
+    for (let env: string | undefined = start; env !== undefined; env = config.environments[env]?.promotion?.from) {
+      const seen = path.indexOf(env);
+      if (seen >= 0) {
+        const cycle = path.slice(seen);
+        const key = [...cycle].sort().join(' ');
+        if (!reported.has(key)) {
+          reported.add(key);
+          const first = cycle[0] ?? env;
+          problems.push({
+            path: `environments.${first}.promotion.from`,
+            message: `promotion goes round in a circle (${[...cycle, env].join(' ← ')}): no deploy could ever pass`,
+          });
+        }
+        break;
+      }
+      path.push(env);
+    }
   }
   return problems;
 }

@@ -35,6 +35,27 @@ const freeze = z.strictObject({
   timezone: z.string().optional().describe('IANA time zone for the cron, default UTC.'),
 });
 
+const checks = z
+  .strictObject({
+    required: z
+      .union([z.enum(['all', 'none']), z.array(z.string().min(1)).min(1)])
+      .describe(
+        'all: every check reported on the commit must have passed; none: shown, never required; ' +
+          'or the names of the checks (status contexts or check runs) that must be present and passed.',
+      ),
+  })
+  .describe(
+    'CI checks on the commit that a deploy to this environment needs. ' +
+      'Default: all where approval is required, none elsewhere.',
+  );
+
+const promotion = z
+  .strictObject({
+    from: name('environment').describe('The environment a commit must have been deployed to successfully first.'),
+    bake: duration.default('0s').describe('How long ago that deploy must have finished (e.g. 30m).'),
+  })
+  .describe('Deploys here take only commits that ran in `from` for at least `bake`. Rollbacks are exempt.');
+
 const environment = z.strictObject({
   kubernetes: z
     .strictObject({
@@ -58,6 +79,8 @@ const environment = z.strictObject({
     .boolean()
     .optional()
     .describe('Roll back automatically when a rollout fails. Default: on when approval is required.'),
+  checks: checks.optional(),
+  promotion: promotion.optional(),
 });
 
 const logs = z.union([

@@ -1,5 +1,7 @@
 import type { Backends } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Directory } from '../ports/directory.ts';
+import type { CommitChecks } from '../ports/commit-checks.ts';
 import type { AuditStore, LockStore, RequestStore, TailStore } from '../ports/store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Catalog } from './catalog.ts';
@@ -17,6 +19,8 @@ export interface Capabilities {
   catalog: Catalog;
   clock: Clock;
   permissions: Permissions;
+  /** User groups: who approves, as mentions and people. */
+  directory: Directory;
   commands: CommandList;
   locks: LockStore;
   /** Audit entries to read (`/ops audit`); writing goes through `audit`. */
@@ -25,6 +29,8 @@ export interface Capabilities {
   requests: Pick<RequestStore, 'listRequests' | 'getRequest'>;
   tails: Pick<TailStore, 'getTail'>;
   backends: Backends;
+  /** What CI says about a commit (the deploy gate). */
+  commitChecks: CommitChecks;
   runbooks: Runbooks;
   logs: LogCenter;
   audit: AuditLog;

@@ -15,6 +15,10 @@ export interface EnvironmentInfo {
   approval?: { required: number; from: readonly string[]; expiresIn: string } | undefined;
   freezes?: readonly FreezeWindow[] | undefined;
   autoRollback?: boolean | undefined;
+  /** CI checks a deploy's commit needs; absent: `all` where approval is required, else `none`. */
+  checks?: { required: 'all' | 'none' | readonly string[] } | undefined;
+  /** A deploy here takes only a commit that finished deploying in `from` at least `bake` ago. */
+  promotion?: { from: string; bake: string } | undefined;
 }
 
 export interface ServiceInfo {

@@ -3,6 +3,7 @@ import type { Replier } from '../ports/chat.ts';
 import type { Logger } from '../ports/logger.ts';
 import { type Capabilities, type Capability, pick } from './capabilities.ts';
 import type { ChangePlan } from './changes/define-change.ts';
+import type { Text } from './text.ts';
 
 export interface PositionalSpec {
   name: string;
@@ -19,6 +20,12 @@ export interface FlagSpec {
   help: string;
   /** Shown in usage: `--since <duration>`. */
   placeholder?: string;
+}
+
+export interface SubmitOptions {
+  dryRun: boolean;
+  /** What `--force` passed in the handler's own gates (CI, promotion), flagged with the locks and freezes it passed. */
+  forced?: Text | undefined;
 }
 
 export interface Actor {
@@ -40,7 +47,7 @@ export interface CommandContext<A, K extends Capability = never> {
    * Hands a planned change to the approval flow, with the break-glass state the pipeline worked
    * out. Mutating handlers plan; they never change a system themselves.
    */
-  submit(plan: ChangePlan, options: { dryRun: boolean }): Promise<void>;
+  submit(plan: ChangePlan, options: SubmitOptions): Promise<void>;
 }
 
 /** What every command declares: how it is typed, who may run it, and what it changes. */

@@ -9,14 +9,14 @@ import { denial, guard, type Target } from './authorize.ts';
 import type { Capabilities } from './capabilities.ts';
 import type { ChangePlan } from './changes/define-change.ts';
 import type { ChangeFlow } from './changes/change-flow.ts';
-import { type Command, commandName } from './command.ts';
+import { type Command, commandName, type SubmitOptions } from './command.ts';
 import { AuditedRefusal, isBackendError, isUserError, UserError } from './errors.ts';
 import type { GuardVerdict } from './guards.ts';
 import { newId } from './ids.ts';
 import { type Message, textMessage } from './message.ts';
 import { bindTokens, checkTargets, validateArgs } from './parse-args.ts';
 import type { Policy } from './policy.ts';
-import { code, emoji, plainText, t } from './text.ts';
+import { code, emoji, join, plainText, t, type Text } from './text.ts';
 import { tokenize } from './tokenize.ts';
 import { withWorkingNotice } from './working-notice.ts';
 
@@ -196,17 +196,20 @@ export class Dispatcher {
 
     const reply = withWorkingNotice(inv.reply, this.#deps.workingNoticeMs ?? WORKING_NOTICE_MS, log);
     try {
-      const submit = async (plan: ChangePlan, options: { dryRun: boolean }) =>
-        this.#deps.changes.submit(plan, {
+      const submit = async (plan: ChangePlan, options: SubmitOptions) => {
+        const passed = [guarded.forced, options.forced].filter((f): f is Text => f !== undefined);
+        const forced = passed.length ? join(passed, '; ') : undefined;
+        return this.#deps.changes.submit(plan, {
           requester: inv.userId,
           channel: inv.channelId,
           invocationId,
           reply,
           posted: reply.settle,
           dryRun: options.dryRun,
-          forced: guarded.forced,
-          notify: guarded.forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
+          forced,
+          notify: forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
         });
+      };
       const actor = { userId: inv.userId, roles };
       await command.run({
         invocationId,

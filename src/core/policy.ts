@@ -15,12 +15,32 @@ export interface ResolvedRoles {
 /** What commands and buttons ask of the roles: may these roles do this, and if not, why not. */
 export interface Permissions {
   readonly roleNames: string[];
+  /** Every role, held or not, with where each held one comes from. */
+  traceRoles(userId: string): Promise<RoleTrace[]>;
   membersOf(role: string): readonly string[];
   grantsOf(role: string): readonly string[];
   allows(roles: readonly string[], need: Permission): boolean;
   allowsVerbSomewhere(roles: readonly string[], verb: string): boolean;
   rolesGranting(need: Permission): string[];
   denialReason(roles: readonly string[], need: Permission, unverified?: readonly string[]): string;
+}
+
+/** How a user stands with one role, and why: for explaining a decision, from the code that makes it. */
+export interface RoleTrace {
+  role: string;
+  held: boolean;
+  /** Where a held role comes from: the user's id listed in the role, or a user group they are in. */
+  via?: { direct: true } | { group: string } | undefined;
+  /** User groups of the role that could not be looked up; while no listed id or group matched, it grants nothing. */
+  unverifiedGroups: string[];
+}
+
+/** The roles a trace says are held, and those it could not check: what every decision is made on. */
+export function rolesFrom(traces: readonly RoleTrace[]): ResolvedRoles {
+  return {
+    roles: traces.filter((r) => r.held).map((r) => r.role),
+    unverified: traces.filter((r) => !r.held && r.unverifiedGroups.length).map((r) => r.role),
+  };
 }
 
 export type Decision = { allowed: true; roles: string[] } | { allowed: false; roles: string[]; reason: string };
@@ -56,14 +76,14 @@ export class Policy implements Permissions {
 
   /** Roles held, plus roles whose membership could not be checked right now (they grant nothing). */
   async resolve(userId: string): Promise<ResolvedRoles> {
-    const roles: string[] = [];
-    const unverified: string[] = [];
-    for (const [name, role] of this.#roles) {
-      const member = await this.#isMember(userId, role.members);
-      if (member === true) roles.push(name);
-      else if (member === undefined) unverified.push(name);
-    }
-    return { roles, unverified };
+    return rolesFrom(await this.traceRoles(userId));
+  }
+
+  async traceRoles(userId: string): Promise<RoleTrace[]> {
+    const traces: RoleTrace[] = [];
+    for (const [name, role] of this.#roles)
+      traces.push({ role: name, ...(await this.#membership(userId, role.members)) });
+    return traces;
   }
 
   allows(roles: readonly string[], need: Permission): boolean {
@@ -103,19 +123,21 @@ export class Policy implements Permissions {
     return `needs role ${options} for \`${wanted}\` (${have})`;
   }
 
-  /** true, false, or undefined when a group could not be looked up and no listed id matched. */
-  async #isMember(userId: string, members: readonly string[]): Promise<boolean | undefined> {
-    if (members.includes(userId)) return true;
-    let unknown = false;
+  /** Whether the user holds a role with these members, and how; groups are asked only until one matches. */
+  async #membership(userId: string, members: readonly string[]): Promise<Omit<RoleTrace, 'role'>> {
+    if (members.includes(userId)) return { held: true, via: { direct: true }, unverifiedGroups: [] };
+    const unverifiedGroups: string[] = [];
     for (const member of members) {
       if (!member.startsWith('@')) continue;
       try {
-        if ((await this.#directory.groupMembers(member.slice(1))).has(userId)) return true;
+        if ((await this.#directory.groupMembers(member.slice(1))).has(userId)) {
+          return { held: true, via: { group: member }, unverifiedGroups: [] };
+        }
       } catch (err) {
         if (!(err instanceof DirectoryUnavailable)) throw err;
-        unknown = true;
+        unverifiedGroups.push(member);
       }
     }
-    return unknown ? undefined : false;
+    return { held: false, unverifiedGroups };
   }
 }

@@ -36,6 +36,15 @@ export function seedWorld(
   github.seedRepo({ owner: 'acme', name: 'web', commits: 8, tags: { 'v2.0.0': 3, 'v2.1.0': 6 } });
   github.seedWorkflow({ repo: 'acme/web', file: 'deploy.yml', name: 'Deploy', inputs: ['ref', 'environment'] });
   github.seedRepo({ owner: 'acme', name: 'worker', commits: 5, tags: { 'v0.9.0': 3 } });
+  // CI on api: main and every release passed build and test; v1.2.0's security scan failed, so prod refuses it.
+  for (const ref of ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'main']) {
+    github.addCheckRun('acme/api', ref, { name: 'build', conclusion: 'success' });
+    github.addCheckRun('acme/api', ref, { name: 'test', conclusion: 'success' });
+  }
+  github.setCommitStatus('acme/api', 'v1.2.0', 'security/scan', 'failure', {
+    description: 'CVE-2026-1234 in a dependency',
+    targetUrl: 'https://ci.example/security/1234',
+  });
 
   const versions = { staging: 'v1.4.0', prod: 'v1.3.0' } as const;
   for (const env of ['staging', 'prod'] as const) {

@@ -36,6 +36,17 @@ describe('parseConfig', () => {
     expect(config.services.api?.deploy).toEqual({ via: 'kubernetes', image: 'ghcr.io/acme/api', tag: 'ref' });
   });
 
+  it('reads required checks and promotion, with a bake of 0s unless given', () => {
+    const text = BASE.replace(
+      'approval: { from: [sre] }',
+      'approval: { from: [sre] }, checks: { required: [ci/build, test] }, promotion: { from: staging }',
+    );
+    const prod = parseConfig(text).environments.prod;
+    expect(prod?.checks).toEqual({ required: ['ci/build', 'test'] });
+    expect(prod?.promotion).toEqual({ from: 'staging', bake: '0s' });
+    expect(parseConfig(BASE).environments.prod?.promotion).toBeUndefined();
+  });
+
   it('accepts the shipped example', async () => {
     const text = await readFile(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8');
     expect(Object.keys(parseConfig(text).services)).toEqual(['api', 'web', 'worker']);
@@ -143,6 +154,34 @@ describe('parseConfig', () => {
         'staging: { kubernetes: { context: staging }, freezes: [{ name: x, cron: "61 * * * *", duration: 1h }] }',
       ),
       ['environments.staging.freezes[0].cron: invalid cron'],
+    ],
+    [
+      'promotion from an unknown environment',
+      BASE.replace('approval: { from: [sre] }', 'approval: { from: [sre] }, promotion: { from: stagin, bake: 30m }'),
+      ['environments.prod.promotion.from: unknown environment "stagin" (did you mean "staging"?) (line 3)'],
+    ],
+    [
+      'promotion from itself',
+      BASE.replace('approval: { from: [sre] }', 'approval: { from: [sre] }, promotion: { from: prod }'),
+      ['environments.prod.promotion.from: promotion goes round in a circle (prod ← prod)'],
+    ],
+    [
+      'promotion in a circle',
+      BASE.replace('approval: { from: [sre] }', 'approval: { from: [sre] }, promotion: { from: staging }').replace(
+        'staging: { kubernetes: { context: staging } }',
+        'staging: { kubernetes: { context: staging }, promotion: { from: prod, bake: 1h } }',
+      ),
+      ['environments.staging.promotion.from: promotion goes round in a circle (staging ← prod ← staging)'],
+    ],
+    [
+      'a bad bake time',
+      BASE.replace('approval: { from: [sre] }', 'approval: { from: [sre] }, promotion: { from: staging, bake: soon }'),
+      ['environments.prod.promotion.bake: expected a duration such as 30m, 12h or 7d (line 3)'],
+    ],
+    [
+      'required checks that are neither all, none nor a list',
+      BASE.replace('approval: { from: [sre] }', 'approval: { from: [sre] }, checks: { required: some }'),
+      ['environments.prod.checks.required'],
     ],
     ['invalid YAML', `${BASE}  bad: [unclosed\n`, ['YAML']],
     [

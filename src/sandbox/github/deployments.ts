@@ -1,4 +1,5 @@
 import { HttpError, invalidField } from './errors.ts';
+import { latestStatuses } from './commit-checks.ts';
 import type { Repository } from './repository.ts';
 
 const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'] as const;
@@ -153,7 +154,7 @@ export class DeploymentStore {
   }
 
   #checkContexts(repo: Repository, sha: string, input: CreateDeploymentInput): void {
-    const states = repo.checks.get(sha) ?? new Map<string, string>();
+    const states = new Map<string, string>(latestStatuses(repo, sha).map((s) => [s.context, s.state]));
     const required = input.requiredContexts ?? [...states.keys()];
     const failing = required
       .map((context) => ({ context, state: states.get(context) ?? 'missing' }))

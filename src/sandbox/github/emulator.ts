@@ -1,3 +1,4 @@
+import { type CheckRunInput, CommitChecks, type StatusInput } from './commit-checks.ts';
 import { ContentStore } from './contents.ts';
 import { DeploymentStore, type DeploymentRecord } from './deployments.ts';
 import { notFound } from './errors.ts';
@@ -10,6 +11,7 @@ import type { RouteState } from './route-state.ts';
 import { actionsRoutes } from './routes-actions.ts';
 import { deploymentRoutes } from './routes-deployments.ts';
 import { contentRoutes } from './routes-contents.ts';
+import { checkRoutes } from './routes-checks.ts';
 import { repoRoutes } from './routes-repos.ts';
 import { seedRepository, type SeedRepoOptions } from './seed.ts';
 import { Simulator } from './simulator.ts';
@@ -54,6 +56,7 @@ export class GitHubEmulator {
   readonly #deployments = new DeploymentStore();
   readonly #workflows = new WorkflowStore();
   readonly #contents = new ContentStore();
+  readonly #checks = new CommitChecks();
   readonly #simulator: Simulator;
   readonly #pipeline: RequestPipeline;
   readonly #closing = new AbortController();
@@ -99,6 +102,8 @@ export class GitHubEmulator {
     this.#pipeline = new RequestPipeline({
       baseUrl: this.url,
       routes: [
+        // Before the commit route, whose `*ref` would otherwise take `abc/status` for a ref.
+        ...checkRoutes(state, this.#checks),
         ...repoRoutes(state),
         ...deploymentRoutes(state),
         ...actionsRoutes(state),
@@ -162,11 +167,27 @@ export class GitHubEmulator {
     return sha;
   }
 
-  /** Sets a commit status context, which deployments check through `required_contexts`. */
-  setCommitStatus(repo: string, ref: string, context: string, state: CommitState): void {
+  /**
+   * Adds a commit status to the commit `ref` names (the newest per context counts, for the combined status and
+   * deployments' `required_contexts`), as a CI system would with `POST /repos/{o}/{r}/statuses/{sha}`.
+   */
+  setCommitStatus(
+    repo: string,
+    ref: string,
+    context: string,
+    state: CommitState,
+    options: Omit<StatusInput, 'state' | 'context'> = {},
+  ): void {
     const r = this.#repo(repo);
-    const sha = this.shaOf(repo, ref);
-    r.checks.set(sha, (r.checks.get(sha) ?? new Map<string, CommitState>()).set(context, state));
+    this.#checks.addStatus(r, this.shaOf(repo, ref), { ...options, state, context }, 'ci-bot', this.#now());
+  }
+
+  /**
+   * Starts a check run on the commit `ref` names (`status` default `queued`; a `conclusion` completes it), as a
+   * GitHub App would; a newer run of the same name replaces it in the latest view. Returns its id.
+   */
+  addCheckRun(repo: string, ref: string, input: CheckRunInput): number {
+    return this.#checks.addCheckRun(this.#repo(repo), this.shaOf(repo, ref), input, this.#now()).id;
   }
 
   shaOf(repo: string, ref: string): string {
@@ -212,6 +233,7 @@ export class GitHubEmulator {
     this.#deployments.clear();
     this.#workflows.clear();
     this.#contents.clear();
+    this.#checks.clear();
     this.#simulator.clear();
     this.#pipeline.reset();
   }

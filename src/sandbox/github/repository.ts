@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CheckRunRecord, StatusRecord } from './commit-checks.ts';
 
 export interface CommitSpec {
   readonly message: string;
@@ -35,8 +36,10 @@ export class Repository {
   readonly createdAt: number;
   readonly branches = new Map<string, string>();
   readonly tags = new Map<string, string>();
-  /** Commit status contexts per sha, which gate deployments through `required_contexts`. */
-  readonly checks = new Map<string, Map<string, CommitState>>();
+  /** Commit statuses per sha, oldest first: the newest of each context counts (and gates `required_contexts`). */
+  readonly statuses = new Map<string, StatusRecord[]>();
+  /** Check runs of every commit, oldest first. */
+  readonly checkRuns: CheckRunRecord[] = [];
   readonly #commits = new Map<string, CommitRecord>();
 
   constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {

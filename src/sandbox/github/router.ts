@@ -15,7 +15,7 @@ export type Handler = (ctx: RouteContext) => Reply;
 
 export interface Route {
   readonly method: string;
-  /** Segments are literals, `:name` (one segment) or a final `*name` (the rest, slashes included). */
+  /** Segments are literals, `:name` (one segment) or one `*name` (slashes included) followed only by literals. */
   readonly pattern: string;
   readonly handler: Handler;
 }
@@ -42,7 +42,11 @@ function matchSegments(pattern: readonly string[], parts: readonly string[]): Re
     const part = parts[i];
     if (part === undefined) return undefined;
     if (seg.startsWith('*')) {
-      params[seg.slice(1)] = parts.slice(i).map(decode).join('/');
+      // A wildcard may be followed by literal segments (`commits/*ref/status`): it takes what lies between.
+      const tail = pattern.slice(i + 1);
+      const end = parts.length - tail.length;
+      if (end <= i || tail.some((literal, j) => parts[end + j] !== literal)) return undefined;
+      params[seg.slice(1)] = parts.slice(i, end).map(decode).join('/');
       return params;
     }
     if (seg.startsWith(':')) params[seg.slice(1)] = decode(part);

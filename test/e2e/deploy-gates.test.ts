@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBackends, type Backends } from '../helpers/backends.ts';
+import { pinnedClock, type PinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { startHarness, teamConfigText, textOf, type Harness } from '../helpers/harness.ts';
+import { auditActions, newRequest, requestIdOf, settled } from '../helpers/requests.ts';
+
+let clock: PinnedClock;
+let world: Backends;
+let h: Harness;
+beforeEach(async () => {
+  clock = pinnedClock(WEEKDAY);
+  world = await startBackends(clock);
+});
+afterEach(async () => {
+  await h?.stop();
+  await world?.close();
+});
+
+const PROMOTION = '    promotion: { from: staging, bake: 30m }\n    checks:';
+
+describe('the CI gate', () => {
+  beforeEach(async () => {
+    h = await startHarness({ backends: world, configText: await teamConfigText() });
+  });
+
+  it('refuses a prod deploy with a red check and its link; --force by breakglass passes, flagged', async () => {
+    const sha = world.github.shaOf('acme/api', 'v1.2.0');
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'build', conclusion: 'success' });
+    const run = world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
+    const runUrl = `${world.github.webUrl}/acme/api/runs/${run}`;
+
+    const refused = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
+    expect(refused.text).toContain(`CI on \`${sha.slice(0, 7)}\``);
+    expect(refused.text).toContain(`<${runUrl}|\`test\`> failed`);
+    expect(refused.text).toContain('Add `--force` for an emergency');
+    expect(h.slack.messages({ channel: 'C0DEPLOYS' }).some((m) => m.text.includes('Deploy api to prod'))).toBe(false);
+
+    const noGlass = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0 --force');
+    expect(noGlass.text).toContain('`--force` needs the `breakglass` permission for `api/prod`');
+
+    const forced = await newRequest(h, 'U0ERIN', '/deploy', 'api prod v1.2.0 --force', 'Deploy api to prod');
+    const shown = textOf(forced);
+    expect(shown).toContain('BREAK-GLASS');
+    expect(shown).toContain('failed');
+    expect(shown).toContain('CI checks');
+    expect(shown).toContain(runUrl);
+    expect(await auditActions(h, requestIdOf(forced))).toEqual(['deploy.requested', 'breakglass.used']);
+  });
+
+  it('refuses a pending required check with its link, and staging takes the same commit', async () => {
+    world.github.setCommitStatus('acme/api', 'v1.2.0', 'ci/build', 'pending', {
+      targetUrl: 'https://ci.example/builds/42',
+      description: 'Build started',
+    });
+    const refused = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
+    expect(refused.text).toContain('<https://ci.example/builds/42|`ci/build`> is still running (Build started)');
+
+    const staging = await newRequest(h, 'U0ALICE', '/deploy', 'api staging v1.2.0', 'Deploy api to staging');
+    expect(textOf(staging)).toContain('CI checks');
+    expect((await settled(h, staging)).text).toContain(':white_check_mark:');
+  });
+
+  it('lets green commits through, showing their checks', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'success' });
+    const request = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    expect(textOf(request)).toContain('CI checks');
+    expect(textOf(request)).not.toContain('BREAK-GLASS');
+  });
+});
+
+describe('promotion from staging', () => {
+  beforeEach(async () => {
+    const config = (await teamConfigText()).replace('    checks:', PROMOTION);
+    h = await startHarness({ backends: world, configText: config });
+  });
+
+  it('refuses a commit staging never ran, then an unbaked one saying when it is ready, then accepts it', async () => {
+    const sha = world.github.shaOf('acme/api', 'v1.2.0').slice(0, 7);
+    const absent = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
+    expect(absent.text).toContain(`\`${sha}\` has not been deployed to *staging* successfully`);
+
+    const staging = await newRequest(h, 'U0ALICE', '/deploy', 'api staging v1.2.0', 'Deploy api to staging');
+    expect((await settled(h, staging)).text).toContain(':white_check_mark:');
+
+    const baking = await h.run('U0ALICE', '/deploy', 'api prod v1.2.0');
+    expect(baking.text).toContain(`\`${sha}\` finished deploying to *staging* at 2026-11-25 10:`);
+    expect(baking.text).toMatch(
+      /it can go to \*prod\* after its 30m bake, at 2026-11-25 10:[34]\d UTC \(in (29|30)m\)/,
+    );
+
+    clock.jump(31 * 60_000);
+    const baked = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    expect(textOf(baked)).toContain('Promotion');
+    expect(textOf(baked)).toContain('bake 30m');
+  });
+
+  it('does not hold back rollbacks', async () => {
+    const rollback = await newRequest(h, 'U0BOB', '/rollback', 'api prod', 'Roll back api in prod');
+    expect(textOf(rollback)).not.toContain('Promotion');
+    expect(textOf(rollback)).not.toContain('has not been deployed');
+  });
+});
