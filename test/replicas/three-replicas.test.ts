@@ -6,6 +6,8 @@ import { ChannelWatch } from './channel-watch.ts';
 import { type Cluster, serviceName, startCluster } from './cluster.ts';
 
 const N = 50;
+// No replica dies here: a lease long enough that a busy machine never lets one lapse under a live run.
+const LEASE_MS = 5000;
 let cluster: Cluster | undefined;
 
 afterEach(async () => {
@@ -73,7 +75,7 @@ async function expectEachRanOnce(c: Cluster, results: { ack: number; id: string;
 
 describe('three replicas on one PostgreSQL and one Redis', () => {
   it(`over HTTP behind a round-robin balancer: ${N} requests, duplicate deliveries, racing approvals`, async () => {
-    cluster = await startCluster({ replicas: 3, services: N, transport: 'http' });
+    cluster = await startCluster({ replicas: 3, services: N, transport: 'http', leaseMs: LEASE_MS });
     const c = cluster;
     const watch = new ChannelWatch(c.slack, 'C0DEPLOYS');
     const results = await Promise.all(Array.from({ length: N }, (_, i) => deployAndApprove(c, watch, i)));
@@ -84,7 +86,7 @@ describe('three replicas on one PostgreSQL and one Redis', () => {
   }, 180_000);
 
   it(`over Socket Mode, envelopes to a random connection: ${N} requests, duplicates and racing approvals`, async () => {
-    cluster = await startCluster({ replicas: 3, services: N, transport: 'socket' });
+    cluster = await startCluster({ replicas: 3, services: N, transport: 'socket', leaseMs: LEASE_MS });
     const c = cluster;
     const watch = new ChannelWatch(c.slack, 'C0DEPLOYS');
     const results = await Promise.all(Array.from({ length: N }, (_, i) => deployAndApprove(c, watch, i)));
