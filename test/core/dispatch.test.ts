@@ -41,6 +41,7 @@ function capabilitiesOf(
     commands: registry,
     locks: store,
     auditTrail: store,
+    alerts: store,
     requests: store,
     tails: store,
     backends,
