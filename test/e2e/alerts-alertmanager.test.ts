@@ -102,6 +102,12 @@ describe('alerts from Alertmanager', () => {
     );
     expect(textOf(logs)).toContain('*api* in *prod*: 1 line from CloudWatch /ecs/api-prod');
 
+    const status = await nextEphemeral(h, 'U0CAROL', () => press('U0CAROL', posted, 'Status'));
+    expect(textOf(status)).toContain('ghcr.io/acme/api:v1.2.0');
+    await press('U0BOB', posted, 'Scale +2');
+    const scale = await h.slack.waitFor(() => requestIn(h.slack, 'Scale api in prod'));
+    expect(textOf(scale)).toContain('3 → 5');
+
     // Roll back as the clicker, through the normal flow: a developer may not, an SRE asks and another approves.
     const refused = await nextEphemeral(h, 'U0ALICE', () => press('U0ALICE', posted, 'Roll back'));
     expect(refused.text).toContain('rollback:api:prod');

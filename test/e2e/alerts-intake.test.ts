@@ -86,6 +86,20 @@ describe('POST /alerts/alertmanager', () => {
     expect(await metrics()).toContain('opsdeck_alerts_total{source="alertmanager",outcome="posted"} 2');
   });
 
+  it('edits the message it posted before a restart, and posts anew when a resolved group fires again', async () => {
+    await post('/alerts/alertmanager', notification('DiskFull'), bearer);
+    const first = await h.slack.waitFor(() => posts().find((m) => m.text.includes('Firing: DiskFull')));
+    await h.restartBot();
+    await post('/alerts/alertmanager', notification('DiskFull'), bearer);
+    await h.slack.waitFor(() => textOf(posts().find((m) => m.ts === first.ts)!).includes('2 notifications'));
+    await post('/alerts/alertmanager', notification('DiskFull', 'resolved'), bearer);
+    await h.slack.waitFor(() => posts().find((m) => m.ts === first.ts && m.text.includes('Resolved: DiskFull')));
+    expect(textOf(posts().find((m) => m.ts === first.ts)!)).toContain('Resolved* after 8m');
+    await post('/alerts/alertmanager', notification('DiskFull'), bearer);
+    await h.slack.waitFor(() => posts().filter((m) => m.text.includes('Firing: DiskFull'))[0]);
+    expect(posts().map((m) => m.text.split(' (')[0])).toEqual(['Resolved: DiskFull', 'Firing: DiskFull']);
+  });
+
   it('counts a resolve for a group it never saw and posts nothing', async () => {
     const res = await post('/alerts/alertmanager', notification('DiskFull', 'resolved'), bearer);
     expect(await res.json()).toEqual({ ok: true, outcome: 'unknown' });
