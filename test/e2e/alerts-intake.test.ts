@@ -100,6 +100,15 @@ describe('POST /alerts/alertmanager', () => {
     expect(posts().map((m) => m.text.split(' (')[0])).toEqual(['Resolved: DiskFull', 'Firing: DiskFull']);
   });
 
+  it('answers 502 when Slack refuses the post, and posts the group when Alertmanager retries', async () => {
+    h.slack.failMethod('chat.postMessage', { error: 'channel_not_found' }, 1);
+    expect((await post('/alerts/alertmanager', notification('DiskFull'), bearer)).status).toBe(502);
+    expect(posts()).toEqual([]);
+    expect((await post('/alerts/alertmanager', notification('DiskFull'), bearer)).status).toBe(200);
+    await h.slack.waitFor(() => posts().find((m) => m.text.includes('Firing: DiskFull')));
+    expect(posts()).toHaveLength(1);
+  });
+
   it('counts a resolve for a group it never saw and posts nothing', async () => {
     const res = await post('/alerts/alertmanager', notification('DiskFull', 'resolved'), bearer);
     expect(await res.json()).toEqual({ ok: true, outcome: 'unknown' });

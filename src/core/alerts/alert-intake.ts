@@ -210,7 +210,14 @@ export class AlertIntake {
     });
     if (created) {
       this.#o.log.warn({ channel, recent }, 'alert storm: further groups in this channel are summarised');
-      const posted = await chat.post(channel, stormMessage(storm, [], this.#o.perMinute));
+      let posted: { ts: string };
+      try {
+        posted = await chat.post(channel, stormMessage(storm, [], this.#o.perMinute));
+      } catch (err) {
+        // A summary nobody can see would hide its groups: closed, so the retry opens and posts a new one.
+        await store.updateAlertGroup(storm.id, storm.version, { status: 'resolved', content: {} }, now);
+        throw err;
+      }
       await store.setAlertGroupMessage(storm.id, { channel, ts: posted.ts });
     }
     return storm;
