@@ -2,6 +2,7 @@ import type { Action } from '../src/core/action.ts';
 import type { ChangeKind } from '../src/core/changes/define-change.ts';
 import type { Command } from '../src/core/command.ts';
 import { BREAKGLASS } from '../src/core/permission.ts';
+import { alertActions } from './alerts.ts';
 import { deploy, deployChange } from './deploy.ts';
 import { logs, logsActions } from './logs.ts';
 import { audit, explain, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
@@ -28,7 +29,7 @@ export const commands: readonly Command[] = [
 ];
 
 /** Buttons that commands put on their messages (approval buttons come from the change flow). */
-export const actions: readonly Action[] = [...runbookActions, ...logsActions];
+export const actions: readonly Action[] = [...runbookActions, ...logsActions, ...alertActions];
 
 /** Every kind of change the mutating commands plan: how each is carried out and checked. */
 export const changeKinds: readonly ChangeKind[] = [deployChange, rollbackChange, scaleChange];

@@ -7,6 +7,7 @@ import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
 import { openSqliteStore } from './adapters/store-sqlite/worker-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
+import { type AlertTuning, createAlertIntake } from './compose/alerts.ts';
 import { createChangeMachinery } from './compose/changes.ts';
 import { AuditLog } from './core/audit-log.ts';
 import type { Capabilities } from './core/capabilities.ts';
@@ -49,6 +50,8 @@ export interface ComposeOptions {
   directoryTtlMs?: number;
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
+  /** The alert intake's test seams: where SNS certificates may come from, storm summary timing. */
+  alerts?: AlertTuning;
   /** Poll intervals and timeouts of the backends (tests shorten them). */
   tuning?: ClientTuning &
     BackendTuning &
@@ -199,6 +202,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     commands: registry,
     locks: store,
     auditTrail: store,
+    alerts: store,
     requests: store,
     tails: store,
     backends,
@@ -207,6 +211,17 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     logs,
     audit,
   };
+  const alerting = createAlertIntake({
+    config,
+    settings,
+    store,
+    chat,
+    runbooks,
+    clock,
+    log,
+    metrics,
+    tuning: opts.alerts,
+  });
   const dispatcher = new Dispatcher({
     capabilities,
     policy,
@@ -239,13 +254,16 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     port: settings.port,
     dispatcher,
     metrics,
-    routes: healthRoutes({
-      store,
-      metrics,
-      log,
-      stopping: () => stopping,
-      slackProblem: () => (slackReadiness.state.ok ? undefined : slackReadiness.state.problem),
-    }),
+    routes: [
+      ...healthRoutes({
+        store,
+        metrics,
+        log,
+        stopping: () => stopping,
+        slackProblem: () => (slackReadiness.state.ok ? undefined : slackReadiness.state.problem),
+      }),
+      ...(alerting?.routes ?? []),
+    ],
     log: log.child({ component: 'slack' }),
     clock,
     identity: () => slackReadiness.identity,
@@ -283,6 +301,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));
       await tails.stopAll();
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
+      await alerting?.intake.drain();
       await sweep.stop();
       await limits.stop();
       await store.close();

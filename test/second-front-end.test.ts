@@ -147,6 +147,7 @@ describe('a second chat front end needs a receiver and a renderer only', () => {
         commands: new Registry(commands),
         locks: store,
         auditTrail: store,
+        alerts: store,
         requests: store,
         tails: store,
         backends,

@@ -121,6 +121,13 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
     problems.push({ path: 'logs.defaultFollow', message: `must not exceed logs.maxFollow (${config.logs.maxFollow})` });
   }
 
+  config.alerts?.routes.forEach((route, i) => {
+    if (route.service && !services.includes(route.service))
+      problems.push({ path: `alerts.routes[${i}].service`, message: unknown('service', route.service, services) });
+    if (route.env && !envs.includes(route.env))
+      problems.push({ path: `alerts.routes[${i}].env`, message: unknown('environment', route.env, envs) });
+  });
+
   for (const [roleName, role] of Object.entries(config.roles)) {
     role.allow.forEach((text, i) => {
       const grant = parseGrant(text);

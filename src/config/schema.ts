@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN } from '../core/duration.ts';
 import { GRANT_PATTERN } from '../core/permission.ts';
 import { deployConfigSchema } from '../drivers/index.ts';
+import { alertsSchema } from './alerts-schema.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const name = (what: string) =>
@@ -179,6 +180,7 @@ export const configSchema = z
       })
       .optional()
       .describe('Where runbooks come from. /ops runbooks reload reads them again at once.'),
+    alerts: alertsSchema.optional(),
   })
   .describe('opsdeck configuration (opsdeck.yaml).');
 

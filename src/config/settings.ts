@@ -16,6 +16,12 @@ export interface Settings {
   redisUrl: string | undefined;
   logLevel: string;
   port: number;
+  /** Secrets of the alert endpoints; an endpoint without its secret refuses every request. */
+  alerts: {
+    alertmanagerToken: string | undefined;
+    alertmanagerBasic: { username: string; password: string } | undefined;
+    hmacSecret: string | undefined;
+  };
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -63,6 +69,18 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     problems.push({ path: 'PORT', message: `must be a port number, got "${portText}"` });
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!LEVELS.includes(logLevel)) problems.push({ path: 'LOG_LEVEL', message: `must be one of ${LEVELS.join(', ')}` });
+  const amUser = get('OPSDECK_ALERTMANAGER_USERNAME');
+  const amPassword = get('OPSDECK_ALERTMANAGER_PASSWORD');
+  if (!amUser !== !amPassword) {
+    problems.push({
+      path: amUser ? 'OPSDECK_ALERTMANAGER_PASSWORD' : 'OPSDECK_ALERTMANAGER_USERNAME',
+      message: 'set both OPSDECK_ALERTMANAGER_USERNAME and OPSDECK_ALERTMANAGER_PASSWORD for basic auth',
+    });
+  }
+  for (const name of ['OPSDECK_ALERTMANAGER_TOKEN', 'OPSDECK_ALERTMANAGER_PASSWORD', 'OPSDECK_ALERTS_HMAC_SECRET']) {
+    const value = get(name);
+    if (value && value.length < 16) problems.push({ path: name, message: 'must be at least 16 characters' });
+  }
   if (problems.length) throw new ConfigError(problems, 'environment');
 
   const slack: Settings['slack'] = !botToken
@@ -83,6 +101,11 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     redisUrl: get('REDIS_URL'),
     logLevel,
     port,
+    alerts: {
+      alertmanagerToken: get('OPSDECK_ALERTMANAGER_TOKEN'),
+      alertmanagerBasic: amUser && amPassword ? { username: amUser, password: amPassword } : undefined,
+      hmacSecret: get('OPSDECK_ALERTS_HMAC_SECRET'),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AlertStore } from '../ports/alert-store.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Directory } from '../ports/directory.ts';
@@ -34,6 +35,8 @@ export interface Capabilities {
   runbooks: Runbooks;
   logs: LogCenter;
   audit: AuditLog;
+  /** Alert groups, for the buttons on their messages. */
+  alerts: Pick<AlertStore, 'getAlertGroup'>;
 }
 
 export type Capability = keyof Capabilities;

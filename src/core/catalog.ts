@@ -31,4 +31,6 @@ export interface ServiceInfo {
 export interface Catalog {
   environments: Readonly<Record<string, EnvironmentInfo>>;
   services: Readonly<Record<string, ServiceInfo>>;
+  /** What alert messages offer: the Scale +N button's N. */
+  alerts?: { scaleStep: number } | undefined;
 }

@@ -1,8 +1,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome, FailureMetrics, LeaseKind, Metrics, RateLimitMetrics } from '../ports/metrics.ts';
+import type {
+  AlertMetrics,
+  CommandOutcome,
+  FailureMetrics,
+  LeaseKind,
+  Metrics,
+  RateLimitMetrics,
+} from '../ports/metrics.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics {
+export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics, AlertMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -55,6 +62,23 @@ export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics {
     registers: [this.registry],
   });
 
+  readonly #alerts = new Counter({
+    name: 'opsdeck_alerts_total',
+    help:
+      'Alert notifications handled, by source (alertmanager, cloudwatch, generic) and outcome (posted, updated, ' +
+      'resolved, summarised into a storm summary, unknown: resolved but never seen firing, ignored).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #alertsRefused = new Counter({
+    name: 'opsdeck_alerts_refused_total',
+    help:
+      'Requests to an alert endpoint refused before any work, by source and reason (unauthenticated, ' +
+      'bad_signature, stale, invalid, topic_not_allowed, disabled, …). Nothing was posted for them.',
+    labelNames: ['source', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opsdeck_' });
   }
@@ -85,5 +109,13 @@ export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics {
 
   limitedLocally(limit: string): void {
     this.#limitedLocally.inc({ limit });
+  }
+
+  alertHandled(source: string, outcome: string): void {
+    this.#alerts.inc({ source, outcome });
+  }
+
+  alertRefused(source: string, reason: string): void {
+    this.#alertsRefused.inc({ source, reason });
   }
 }

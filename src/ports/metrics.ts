@@ -20,3 +20,11 @@ export interface RateLimitMetrics {
   /** One call admitted by this replica's own limiter alone because Redis could not be reached. */
   limitedLocally(limit: string): void;
 }
+
+/** What became of alert notifications: every one is counted, refused ones by why. */
+export interface AlertMetrics {
+  /** A notification handled: `posted`, `updated`, `resolved`, `summarised`, `unknown` (resolved, never seen). */
+  alertHandled(source: string, outcome: string): void;
+  /** A request to an alert endpoint refused before any work (unauthenticated, bad signature, stale, invalid). */
+  alertRefused(source: string, reason: string): void;
+}

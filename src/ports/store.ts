@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditRecord } from '../core/audit-chain.ts';
+import type { AlertStore } from './alert-store.ts';
 
 export type RequestState =
   | 'pending'
@@ -269,7 +270,7 @@ export interface LeaseStore {
 }
 
 /** Everything opsdeck keeps. Consumers take the narrow part they use; only compose sees the whole. */
-export interface Store extends AuditStore, RequestStore, LockStore, TailStore, DeliveryStore, LeaseStore {
+export interface Store extends AuditStore, RequestStore, LockStore, TailStore, DeliveryStore, LeaseStore, AlertStore {
   /** Throws when the store cannot be reached; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

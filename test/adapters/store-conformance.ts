@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { type NewRequest, type Store, TargetBusy } from '../../src/ports/store.ts';
+import { alertStoreCases } from './alert-store-conformance.ts';
 
 export interface StoreFixture {
   store: Store;
@@ -330,5 +331,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await fx.store.releaseLock('api', 'prod')).toBeUndefined();
       expect(await fx.store.listLocks(at(62))).toEqual([]);
     });
+
+    alertStoreCases(() => fx.store);
   });
 }

@@ -24,6 +24,25 @@ describe('readSettings', () => {
     expect(readSettings(env).slack).toEqual(slack);
   });
 
+  it("reads the alert endpoints' secrets", () => {
+    const env = {
+      OPSDECK_ALERTMANAGER_TOKEN: 'am-token-0123456789',
+      OPSDECK_ALERTMANAGER_USERNAME: 'alertmanager',
+      OPSDECK_ALERTMANAGER_PASSWORD: 'am-password-0123456789',
+      OPSDECK_ALERTS_HMAC_SECRET: 'hmac-secret-0123456789',
+    };
+    expect(readSettings(env).alerts).toEqual({
+      alertmanagerToken: 'am-token-0123456789',
+      alertmanagerBasic: { username: 'alertmanager', password: 'am-password-0123456789' },
+      hmacSecret: 'hmac-secret-0123456789',
+    });
+    expect(readSettings({}).alerts).toEqual({
+      alertmanagerToken: undefined,
+      alertmanagerBasic: undefined,
+      hmacSecret: undefined,
+    });
+  });
+
   it('has defaults for everything optional', () => {
     expect(readSettings({})).toMatchObject({
       configPath: 'opsdeck.yaml',
@@ -55,6 +74,12 @@ describe('readSettings', () => {
     ],
     [{ PORT: '70000' }, 'PORT: must be a port number, got "70000"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      { OPSDECK_ALERTMANAGER_USERNAME: 'am' },
+      'OPSDECK_ALERTMANAGER_PASSWORD: set both OPSDECK_ALERTMANAGER_USERNAME and OPSDECK_ALERTMANAGER_PASSWORD',
+    ],
+    [{ OPSDECK_ALERTMANAGER_TOKEN: 'short' }, 'OPSDECK_ALERTMANAGER_TOKEN: must be at least 16 characters'],
+    [{ OPSDECK_ALERTS_HMAC_SECRET: 'short' }, 'OPSDECK_ALERTS_HMAC_SECRET: must be at least 16 characters'],
   ])('rejects %j', (env, line) => {
     try {
       readSettings(env);

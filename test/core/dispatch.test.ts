@@ -42,6 +42,7 @@ function capabilitiesOf(
     commands: registry,
     locks: store,
     auditTrail: store,
+    alerts: store,
     requests: store,
     tails: store,
     backends,

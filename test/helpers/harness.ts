@@ -73,6 +73,10 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** Overrides of the short test timings below. */
   tuning?: Partial<ComposeOptions['tuning']>;
+  /** More environment for the bot (the alert endpoints' secrets). */
+  env?: Record<string, string>;
+  /** The alert intake's test seams (the SNS certificate host check). */
+  alerts?: ComposeOptions['alerts'];
 }
 
 export const APP_TOKEN = 'xapp-1-test-app-token';
@@ -109,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
     ...(options.backends
       ? {
           GITHUB_API_URL: options.backends.github.url,
@@ -127,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       directoryTtlMs: options.directoryTtlMs,
       clock,
       kubeconfig: options.kubeconfig ?? options.backends?.kubeconfig,
+      alerts: { stormRefreshMs: 100, ...options.alerts },
       tuning: {
         workingNoticeMs: options.workingNoticeMs,
         readinessCheckMs: 100,

@@ -132,4 +132,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'alert groups and their messages',
+    // One firing row per key is the rule replicas agree on: a partial unique index, so the same group
+    // delivered to two replicas (or twice to one) posts one message.
+    sql: `
+      CREATE TABLE alert_groups (
+        id text COLLATE "C" PRIMARY KEY,
+        kind text NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        channel text NOT NULL,
+        service text,
+        env text,
+        content text NOT NULL,
+        summary_id text,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        version bigint NOT NULL DEFAULT 1,
+        message_channel text,
+        message_ts text
+      );
+      CREATE UNIQUE INDEX alert_groups_one_firing ON alert_groups (key) WHERE status = 'firing';
+      CREATE INDEX alert_groups_key ON alert_groups (key, created_at);
+      CREATE INDEX alert_groups_channel ON alert_groups (channel, created_at);
+      CREATE INDEX alert_groups_summary ON alert_groups (summary_id);
+    `,
+  },
 ];

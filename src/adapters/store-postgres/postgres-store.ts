@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { AuditEntry, AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { AlertGroupFilter, AlertGroupStatus, NewAlertGroup, StoredAlertGroup } from '../../ports/alert-store.ts';
 import {
   type Approval,
   type AuditQuery,
@@ -12,6 +13,7 @@ import {
   type StoredRequest,
   refuseRunningMove,
 } from '../../ports/store.ts';
+import { PostgresAlertGroups } from './alert-groups.ts';
 import { appendAudit, readAuditPages } from './audit.ts';
 import { type PostgresTarget, parseDatabaseUrl } from './connection.ts';
 import { Db } from './db.ts';
@@ -43,11 +45,13 @@ export interface PostgresStoreOptions {
 export class PostgresStore extends PostgresSessions implements Store {
   readonly target: PostgresTarget;
   readonly #runs: PostgresRuns;
+  readonly #alerts: PostgresAlertGroups;
 
   private constructor(db: Db, target: PostgresTarget) {
     super(db, `"${target.schema}"`);
     this.target = target;
     this.#runs = new PostgresRuns(db, this.s);
+    this.#alerts = new PostgresAlertGroups(db, this.s);
   }
 
   /** Connects, creates the schema when missing and applies pending migrations; `clock` stamps them. */
@@ -234,5 +238,38 @@ export class PostgresStore extends PostgresSessions implements Store {
       [requestId],
     );
     return rows.map(approvalFromRow);
+  }
+
+  openAlertGroup(group: NewAlertGroup): Promise<{ group: StoredAlertGroup; created: boolean }> {
+    return this.#alerts.openAlertGroup(group);
+  }
+
+  getAlertGroup(id: string): Promise<StoredAlertGroup | undefined> {
+    return this.#alerts.getAlertGroup(id);
+  }
+
+  latestAlertGroup(key: string): Promise<StoredAlertGroup | undefined> {
+    return this.#alerts.latestAlertGroup(key);
+  }
+
+  updateAlertGroup(
+    id: string,
+    version: number,
+    patch: { status: AlertGroupStatus; content: Record<string, unknown>; resolvedAt?: Date | undefined },
+    at: Date,
+  ): Promise<StoredAlertGroup | undefined> {
+    return this.#alerts.updateAlertGroup(id, version, patch, at);
+  }
+
+  setAlertGroupMessage(id: string, message: { channel: string; ts: string }): Promise<void> {
+    return this.#alerts.setAlertGroupMessage(id, message);
+  }
+
+  listAlertGroups(filter: AlertGroupFilter): Promise<StoredAlertGroup[]> {
+    return this.#alerts.listAlertGroups(filter);
+  }
+
+  countAlertGroups(filter: AlertGroupFilter): Promise<number> {
+    return this.#alerts.countAlertGroups(filter);
   }
 }

@@ -161,4 +161,33 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 7,
+    name: 'alert groups and their messages',
+    // One firing row per key is the rule replicas agree on: a partial unique index, so the same group
+    // delivered to two replicas (or twice to one) posts one message.
+    sql: `
+      CREATE TABLE alert_groups (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        service TEXT,
+        env TEXT,
+        content TEXT NOT NULL,
+        summary_id TEXT,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        resolved_at TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        message_channel TEXT,
+        message_ts TEXT
+      );
+      CREATE UNIQUE INDEX alert_groups_one_firing ON alert_groups (key) WHERE status = 'firing';
+      CREATE INDEX alert_groups_key ON alert_groups (key, created_at);
+      CREATE INDEX alert_groups_channel ON alert_groups (channel, created_at);
+      CREATE INDEX alert_groups_summary ON alert_groups (summary_id);
+    `,
+  },
 ];

@@ -18,6 +18,7 @@ import {
   type TailState,
   refuseRunningMove,
 } from '../../ports/store.ts';
+import { SqliteAlertGroups } from './alert-groups.ts';
 import { SqliteLeases } from './leases.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
@@ -29,13 +30,14 @@ export class StoreOpenError extends Error {}
  * (`opsdeck audit verify` while the bot runs), synchronous=FULL so an acknowledged audit
  * entry survives a power cut.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqliteAlertGroups implements Store {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #leases: SqliteLeases;
 
   private constructor(path: string, db: DatabaseSync, clock: Clock) {
+    super((sql) => this.#stmt(sql));
     this.path = path;
     this.#db = db;
     this.#leases = new SqliteLeases((sql) => this.#stmt(sql), clock);

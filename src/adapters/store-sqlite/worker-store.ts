@@ -43,6 +43,13 @@ const FORWARDED = {
   acquireLease: 1,
   renewLease: 1,
   releaseLease: 1,
+  openAlertGroup: 1,
+  getAlertGroup: 1,
+  latestAlertGroup: 1,
+  updateAlertGroup: 1,
+  setAlertGroupMessage: 1,
+  listAlertGroups: 1,
+  countAlertGroups: 1,
 } satisfies Record<Exclude<keyof Store, 'readAudit'>, 1>;
 
 /**
