@@ -52,20 +52,8 @@ export async function runTail(
   const redact = lineRedactor(deps.redactor);
   const backlog = new Backlog({ maxPendingChars: deps.maxBacklogChars ?? POST_CHARS * 5, maxFileChars: 20_000_000 });
   const entry = { actor: tail.requester, target: tail, requestId: tail.id };
-  await deps.audit.record({
-    ...entry,
-    action: 'logs.follow.started',
-    details: {
-      source: tail.source,
-      until: tail.until.toISOString(),
-      grep: request.query.grep,
-      lineBudget: request.lineBudget,
-    },
-  });
-  const parent = await chat.post(tail.channel, tailMessage(tail, request.query.grep, request.lineBudget, true));
-  // Recorded so a replica that finds this tail orphaned can say so in its thread.
-  await tails.setTailMessage(tail.id, { channel: tail.channel, ts: parent.ts });
-
+  // Renewed from the moment the lease exists: the first post may wait behind a busy channel for longer
+  // than a lease, and a follow must not look abandoned before it has begun.
   const abort = new AbortController();
   let ended: TailEnd | undefined;
   let received = 0;
@@ -109,6 +97,27 @@ export async function runTail(
     // A Stop click on any replica shows here.
     if (now?.state === 'stopping') end({ kind: 'stopped', by: now.stoppedBy ?? SYSTEM_ACTOR });
   });
+
+  let parent: { ts: string };
+  try {
+    await deps.audit.record({
+      ...entry,
+      action: 'logs.follow.started',
+      details: {
+        source: tail.source,
+        until: tail.until.toISOString(),
+        grep: request.query.grep,
+        lineBudget: request.lineBudget,
+      },
+    });
+    parent = await chat.post(tail.channel, tailMessage(tail, request.query.grep, request.lineBudget, true));
+    // Recorded so a replica that finds this tail orphaned can say so in its thread.
+    await tails.setTailMessage(tail.id, { channel: tail.channel, ts: parent.ts });
+  } catch (err) {
+    end({ kind: 'failed', error: 'could not start' });
+    await renewing;
+    throw err;
+  }
 
   const following = request.source
     .follow(request.query, abort.signal, (events) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailureMetrics, LeaseKind } from '../../../src/ports/metrics.ts';
 import type { Store } from '../../../src/ports/store.ts';
-import { recordingLogger, replica, tailStart, tempStore } from './tail-fixtures.ts';
+import { recordingChat, recordingLogger, replica, tailStart, tempStore } from './tail-fixtures.ts';
 
 /** The store, with every tail renewal failing like a locked or full disk. */
 function failingRenewals(store: Store): Store {
@@ -50,5 +50,43 @@ describe('a log tail whose lease cannot be renewed', () => {
     expect(counts).toMatchObject({ tail: 1, change: 0 });
     // Nobody took it over, so its own summary is what the store keeps.
     expect(await db.store.getTail(id)).toMatchObject({ state: 'stopped' });
+  });
+});
+
+describe('a log tail whose first post waits behind a busy channel', () => {
+  let db: Awaited<ReturnType<typeof tempStore>>;
+  beforeEach(async () => {
+    db = await tempStore();
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('keeps its lease while it waits: another replica sweeping all along takes nothing over', async () => {
+    const chat = recordingChat();
+    let release: () => void = () => undefined;
+    const slowFirst = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const post = chat.post;
+    chat.post = async (...args) => {
+      if (!chat.posts.length) await slowFirst;
+      return post(...args);
+    };
+    const { tails } = replica(db.store, { chat });
+    const sweeper = replica(db.store);
+    const id = await tails.start(tailStart(60_000));
+    // Ten lease terms (60 ms each) with the tail's first post held back, swept every half term.
+    let recovered = 0;
+    for (let i = 0; i < 20; i++) {
+      recovered += await sweeper.tails.recoverInterrupted();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    release();
+    const linesPosted = () => chat.posts.some((p) => p.text.endsWith('log lines'));
+    await vi.waitFor(() => expect(linesPosted()).toBe(true), { timeout: 5_000 });
+    expect(recovered).toBe(0);
+    expect(await db.store.getTail(id)).toMatchObject({ state: 'running' });
+    await tails.stopAll();
   });
 });
