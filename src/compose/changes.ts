@@ -87,6 +87,7 @@ export function createChangeMachinery(deps: {
         kinds,
         log: log.child({ component: 'recovery' }),
         runner: deps.runner,
+        runningHere: (id: string) => flow.isRunningHere(id),
         leaseMs: deps.leaseMs,
       };
       // An approved request starts within moments; one left so for two lease terms lost its replica.

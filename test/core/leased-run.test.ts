@@ -16,6 +16,23 @@ import { recordingChat, recordingLogger } from './logs/tail-fixtures.ts';
 const LEASE = 30_000;
 const catalog = { services: { api: {} }, environments: { prod: {} } };
 
+/** The store with `method` failing its next `times` calls, as when a connection drops mid-write. */
+function failing(store: Store, method: 'finishRun', times: number): Store {
+  let left = times;
+  return new Proxy(store, {
+    get: (target, key) => {
+      if (key === method) {
+        return async (...args: Parameters<Store['finishRun']>) => {
+          if (left-- > 0) throw new Error('connection terminated unexpectedly');
+          return target.finishRun(...args);
+        };
+      }
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** The store as a replica cut off from it sees it: renewals fail while `cut` is on; the rest works. */
 function cuttable(store: Store): { store: Store; cut: { on: boolean } } {
   const cut = { on: false };
@@ -183,5 +200,38 @@ describe('a change running under a lease', () => {
     finish!(false);
     await submitted;
     expect(await store.getRequest(running.id)).toMatchObject({ state: 'failed', runner: 'run_a' });
+  });
+
+  it('says in the thread when its outcome could not be written, instead of announcing it done', async () => {
+    const a = replicaOn(failing(store, 'finishRun', Number.MAX_SAFE_INTEGER), 'run_a');
+    const submitted = a.flow.submit(plan, submission);
+    const running = await started();
+    finish!(true);
+    while (a.log.lines.every((l) => !l.msg.startsWith('could not record the outcome of a change;'))) {
+      await clock.advance(LEASE);
+    }
+    await submitted;
+    const told = a.chat.posts.at(-1)?.text ?? '';
+    expect(told).toContain('This change succeeded: Rolled out v1.4.2. opsdeck could not write this outcome');
+    expect(a.chat.posts.some((p) => p.text.includes('done:'))).toBe(false);
+    expect(await store.getRequest(running.id)).toMatchObject({ state: 'running' });
+  });
+
+  it('reports a change again when its first report could not be written, on the replica that took it over', async () => {
+    const { store: cutStore, cut } = cuttable(store);
+    const a = replicaOn(cutStore, 'run_a');
+    const b = replicaOn(failing(store, 'finishRun', 1), 'run_b');
+    const submitted = a.flow.submit(plan, submission);
+    const running = await started();
+    cut.on = true;
+    await clock.advance(LEASE);
+    await expect(b.recover()).rejects.toThrow('connection terminated unexpectedly');
+    expect(await store.getRequest(running.id)).toMatchObject({ state: 'running', runner: 'run_b' });
+    // The takeover's own lease runs out; the same replica takes the change over again and reports it.
+    await clock.advance(LEASE);
+    expect(await b.recover()).toBe(1);
+    expect(await store.getRequest(running.id)).toMatchObject({ state: 'failed', runner: 'run_b' });
+    finish!(true);
+    await submitted;
   });
 });

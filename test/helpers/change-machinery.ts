@@ -60,7 +60,18 @@ export function changeMachinery(o: {
     ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   const approvals = new Approvals({ requests, locks: requests, clock, catalog, audit, board, supersession, flow });
-  const recovery = { requests, clock, audit, board, backends, kinds, log, runner, leaseMs };
+  const recovery = {
+    requests,
+    clock,
+    audit,
+    board,
+    backends,
+    kinds,
+    log,
+    runner,
+    runningHere: (id: string) => flow.isRunningHere(id),
+    leaseMs,
+  };
   const recover = (approvedStaleMs = leaseMs * 2) => recoverInterrupted(recovery, approvedStaleMs);
   return { flow, approvals, recover, audit };
 }

@@ -72,6 +72,8 @@ export type { Outcome } from './outcomes.ts';
 export class ChangeFlow {
   readonly #deps: ChangeFlowDeps;
   readonly #lease: LeasedRunDeps;
+  /** The requests this process is running now: recovery must leave them alone, whatever the store says. */
+  readonly #live = new Set<string>();
 
   constructor(deps: ChangeFlowDeps) {
     this.#deps = deps;
@@ -139,7 +141,6 @@ export class ChangeFlow {
 
   /** Runs an approved request; only the caller that wins approved → running (and its lease) does anything. */
   async run(request: StoredRequest): Promise<void> {
-    const { log, audit } = this.#deps;
     let run: LeasedRun | undefined;
     try {
       run = await LeasedRun.start(this.#lease, request);
@@ -151,6 +152,21 @@ export class ChangeFlow {
       return this.#notStarted(request, { ok: false, summary });
     }
     if (!run) return;
+    this.#live.add(request.id);
+    try {
+      await this.#runLeased(run);
+    } finally {
+      this.#live.delete(request.id);
+    }
+  }
+
+  /** Whether this process is running `id` now (its lease may still have been lost meanwhile). */
+  isRunningHere(id: string): boolean {
+    return this.#live.has(id);
+  }
+
+  async #runLeased(run: LeasedRun): Promise<void> {
+    const { log, audit } = this.#deps;
     const running = run.request;
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
     const started = await audit.record({
@@ -180,6 +196,16 @@ export class ChangeFlow {
     await progress.close(t`${emoji(outcome.ok ? 'white_check_mark' : 'x')} ${outcome.summary}${details}`);
     // A late outcome was told in the thread with what the replica that took over had said.
     if (recorded === 'late') return;
+    if (recorded === 'unrecorded') {
+      const said = outcome.ok ? 'succeeded' : 'failed';
+      const text = concat(
+        t`${mention(running.requester)} ${emoji('warning')} This change ${said}: ${outcome.summary} `,
+        'opsdeck could not write this outcome to its store, so neither the request nor the audit log has it, ',
+        'and another replica may report the change as interrupted.',
+      );
+      await this.#deps.board.tell(running, text);
+      return;
+    }
     const said = outcome.ok ? 'done' : 'failed';
     await this.#deps.board.tell(running, t`${mention(running.requester)} ${said}: ${outcome.summary}`);
   }

@@ -16,8 +16,10 @@ export interface RecoveryDeps {
   backends: Backends;
   kinds: Readonly<Record<string, ChangeKind>>;
   log: Logger;
-  /** This process, as the holder of the leases it takes over; runs it holds itself are left alone. */
+  /** This process, as the holder of the leases it takes over. */
   runner: string;
+  /** Whether this process is running a change now: those are left alone, whatever their lease says. */
+  runningHere(id: string): boolean;
   /** How long a lease taken over lasts: long enough to read what runs and report. */
   leaseMs: number;
 }
@@ -32,7 +34,7 @@ export async function recoverInterrupted(deps: RecoveryDeps, approvedStaleMs: nu
   const { requests, clock } = deps;
   let recovered = 0;
   for (const req of await requests.listRequests({ states: ['running'] })) {
-    if (req.runner === deps.runner) continue;
+    if (deps.runningHere(req.id)) continue;
     const taken = await requests.takeOverRun(req.id, deps.runner, deps.leaseMs, clock.now());
     if (!taken) continue;
     const runningNow = await readRunningNow(deps, taken.request);
