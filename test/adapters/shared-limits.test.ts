@@ -15,7 +15,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((l) => l.stop()));
 });
 
-function limits(options: { redisUrl?: string; prefix?: string } = {}) {
+function limits(options: { redisUrl?: string; prefix?: string; watchdogMs?: number; pingTimeoutMs?: number } = {}) {
   const log = recordingLog();
   const m = recordingMetrics();
   const l = new SharedLimits({
@@ -23,8 +23,8 @@ function limits(options: { redisUrl?: string; prefix?: string } = {}) {
     prefix: options.prefix ?? `t${randomBytes(4).toString('hex')}-`,
     log: log.log,
     metrics: m.metrics,
-    watchdogMs: 100,
-    pingTimeoutMs: 200,
+    watchdogMs: options.watchdogMs ?? 100,
+    pingTimeoutMs: options.pingTimeoutMs ?? 200,
   });
   opened.push(l);
   return { limits: l, lines: log.lines, ...m };
@@ -151,6 +151,28 @@ describe('SharedLimits when Redis fails', () => {
         { level: 'info', msg: expect.stringContaining('Redis is back') },
       ]);
       expect(a.shared).toEqual([false, true, false, true]);
+    } finally {
+      await relay.down();
+    }
+  });
+
+  it('moves waiting jobs to the local limit within seconds when Redis stops answering on open connections', async () => {
+    const relay = await redisRelay();
+    // The watchdog at its production pace: it notices the silence, but cannot unblock what Redis holds.
+    const a = limits({ redisUrl: relay.url(), watchdogMs: 2000, pingTimeoutMs: 500 });
+    try {
+      await until(a.limits, true);
+      const group = a.limits.group('partition', { maxConcurrent: 1, minTime: 400 });
+      const ran: number[] = [];
+      await group.schedule('k', {}, () => void ran.push(0));
+      const waiting = [1, 2, 3].map((n) => group.schedule('k', {}, () => void ran.push(n)));
+      relay.silence();
+      const later = group.schedule('k', {}, () => void ran.push(4));
+      // Without a command timeout these wait until TCP gives up on the silent connection (minutes).
+      await eventually(() => ran.length === 5, 'every job to run', 10_000);
+      await Promise.all([...waiting, later]);
+      expect(ran).toEqual([0, 1, 2, 3, 4]);
+      expect(a.limits.up).toBe(false);
     } finally {
       await relay.down();
     }

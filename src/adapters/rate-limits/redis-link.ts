@@ -8,6 +8,8 @@ import { Redis, type RedisOptions } from 'ioredis';
  * which would be an unhandled rejection: that client waits for Redis instead of failing, and an unsubscribe
  * cut short by a closed connection counts as done (a closed connection holds no subscription).
  */
+const COMMAND_TIMEOUT_MS = 1000;
+
 class LimitsRedis extends Redis {
   override duplicate(override?: Partial<RedisOptions>): Redis {
     const subscriber = super.duplicate({ maxRetriesPerRequest: null, ...override });
@@ -32,6 +34,9 @@ export function openRedisLink(url: string, connectTimeoutMs: number): RedisLink 
   const client = new LimitsRedis(url, {
     maxRetriesPerRequest: 1,
     connectTimeout: connectTimeoutMs,
+    // A Redis that stops answering without closing the connection (a partition, a lost node) must fail
+    // commands, not hold them until TCP gives up: Bottleneck holds a key's locks across each command.
+    commandTimeout: COMMAND_TIMEOUT_MS,
     // Reconnect quickly at first, then every 2 s at most: the watchdog notices when it is back.
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
