@@ -156,7 +156,7 @@ describe('SharedLimits when Redis fails', () => {
     }
   });
 
-  it('moves waiting jobs to the local limit within seconds when Redis stops answering on open connections', async () => {
+  it('moves waiting jobs to the local limit within seconds when Redis goes silent on open connections', async () => {
     const relay = await redisRelay();
     // The watchdog at its production pace: it notices the silence, but cannot unblock what Redis holds.
     const a = limits({ redisUrl: relay.url(), watchdogMs: 2000, pingTimeoutMs: 500 });

@@ -217,7 +217,7 @@ describe('a change running under a lease', () => {
     expect(await store.getRequest(running.id)).toMatchObject({ state: 'running' });
   });
 
-  it('reports a change again when its first report could not be written, on the replica that took it over', async () => {
+  it('reports a change again when its first report could not be written, on the replica that took it', async () => {
     const { store: cutStore, cut } = cuttable(store);
     const a = replicaOn(cutStore, 'run_a');
     const b = replicaOn(failing(store, 'finishRun', 1), 'run_b');
