@@ -277,7 +277,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   try {
     port = await slack.start();
   } catch (err) {
+    // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
     clearInterval(sweeper);
+    await limits.stop();
     await store.close();
     throw err;
   }

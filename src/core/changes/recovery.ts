@@ -44,7 +44,13 @@ export async function recoverInterrupted(deps: RecoveryDeps, approvedStaleMs: nu
       t`The change may be partly applied; check ${status}.`,
     );
     const failed = await requests.finishRun(req.id, taken.token, 'failed', outcomeOf(summary), clock.now());
-    if (!failed) continue;
+    if (!failed) {
+      deps.log.warn(
+        { requestId: req.id, token: taken.token },
+        'another replica took this change over before it was reported',
+      );
+      continue;
+    }
     recovered++;
     await report(deps, failed, summary, {
       runner: req.runner,
