@@ -9,14 +9,17 @@ export function noticeText(notice: FollowNotice): Text | undefined {
       const shared = others === 0 ? '' : ` (one session shared with ${others} other follow${others === 1 ? '' : 's'})`;
       return t`${emoji('satellite_antenna')} Streaming over CloudWatch Live Tail${shared}.`;
     }
-    case 'polling':
-      return t`${emoji('warning')} Live Tail is not available (${notice.reason}); following by polling instead, with a few seconds of delay.`;
+    case 'polling': {
+      const instead = 'following by polling instead, with a few seconds of delay';
+      return t`${emoji('warning')} Live Tail is not available (${notice.reason}); ${instead}.`;
+    }
     case 'sampled': {
       const share =
         notice.share === undefined
           ? `at most ${notice.perSecond} events a second are shown, and more than that arrive`
           : `about ${Math.round(notice.share * 100)}% of the events are shown`;
-      return t`${emoji('warning')} CloudWatch is sampling this stream: ${share}. Narrow it with --grep to see every line.`;
+      const narrow = 'Narrow it with --grep to see every line.';
+      return t`${emoji('warning')} CloudWatch is sampling this stream: ${share}. ${narrow}`;
     }
     case 'unsampled':
       return 'CloudWatch stopped sampling: every event is shown again.';
