@@ -7,6 +7,7 @@ import {
   createCloudWatchClient,
   type FilterAdmission,
   filterLogEventsLimit,
+  LiveTailHub,
 } from '../adapters/logs-cloudwatch/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
@@ -38,6 +39,8 @@ export interface BackendClients {
   cloudwatch(): CloudWatchLogsClient;
   /** The FilterLogEvents quota of the CloudWatch client's account and region, shared by every log source. */
   cloudwatchFilterLimit(): FilterAdmission;
+  /** The CloudWatch client's Live Tail sessions, each shared by every follow of its group, filter and environment. */
+  cloudwatchLiveTail(): LiveTailHub;
 }
 
 function once<T>(make: () => T): () => T {
@@ -94,6 +97,14 @@ export function backendClients(options: {
     cloudwatch,
     cloudwatchFilterLimit: once(() =>
       filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
+    ),
+    cloudwatchLiveTail: once(
+      () =>
+        new LiveTailHub({
+          client: cloudwatch(),
+          maxSessions: config.logs?.cloudwatch?.liveTailSessions ?? 10,
+          log: options.log.child({ component: 'live-tail' }),
+        }),
     ),
   };
 }

@@ -54,6 +54,7 @@ export function createLogSources(options: {
           admit: clients.cloudwatchFilterLimit(),
           group: (env: string) => cw.group.replaceAll('{env}', env),
           streamPrefix: cw.streamPrefix,
+          liveTail: cw.liveTail === false ? undefined : clients.cloudwatchLiveTail(),
           pollMs: tuning.pollMs,
           snapshotBudgetMs: tuning.snapshotBudgetMs,
           snapshotMaxPages: tuning.snapshotMaxPages,

@@ -89,6 +89,13 @@ const logs = z.union([
     cloudwatch: z.strictObject({
       group: z.string().min(1).describe('Log group; `{env}` is replaced by the environment name, e.g. /ecs/api-{env}.'),
       streamPrefix: z.string().optional(),
+      liveTail: z
+        .boolean()
+        .default(true)
+        .describe(
+          '/logs --follow streams over CloudWatch Live Tail (needs logs:StartLiveTail), shared by every follow of ' +
+            'the same group, filter and environment; false polls FilterLogEvents. Default true.',
+        ),
     }),
   }),
   z.strictObject({
@@ -124,6 +131,15 @@ const logSettings = z
             'FilterLogEvents calls per second for each AWS account and region, shared by every snapshot and ' +
               "follow on every replica (with REDIS_URL). Default 5, the quota's lowest value; raise it to match " +
               'a quota increase.',
+          ),
+        liveTailSessions: z
+          .int()
+          .min(1)
+          .max(15)
+          .default(10)
+          .describe(
+            'Live Tail sessions opsdeck keeps open at once for each AWS account and region (CloudWatch allows 15 ' +
+              'and bills each per minute). A follow that would need one more polls instead and says so. Default 10.',
           ),
       })
       .optional(),

@@ -36,6 +36,18 @@ export interface LogSnapshot {
   unread?: { readUpTo: Date; reason: string } | undefined;
 }
 
+/**
+ * What a follow tells the people watching it besides lines: how it reads (a shared streaming session, or
+ * polling and why), and when the backend shows only a sample of the events.
+ */
+export type FollowNotice =
+  /** Following over a streaming session that `viewers` follows (this one included) share. */
+  | { kind: 'live'; viewers: number }
+  | { kind: 'polling'; reason: string }
+  /** `share` is the part of the events shown (0..1) when it is known; `perSecond` the most shown a second. */
+  | { kind: 'sampled'; share: number | undefined; perSecond: number }
+  | { kind: 'unsampled' };
+
 export interface LogSource {
   /** "CloudWatch /ecs/api (prod)" or "pods app=api in api (prod)", for summaries. */
   describe(target: Target): string;
@@ -48,7 +60,12 @@ export interface LogSource {
   /**
    * Delivers events from `since` on, in batches, oldest first, each exactly once, until `signal`
    * aborts (then it resolves). Backend trouble is retried with backoff; a failure that does not
-   * clear up rejects with a message naming the source.
+   * clear up rejects with a message naming the source. `notify` hears how it reads, when that is news.
    */
-  follow(query: LogQuery, signal: AbortSignal, deliver: (events: LogEvent[]) => void): Promise<void>;
+  follow(
+    query: LogQuery,
+    signal: AbortSignal,
+    deliver: (events: LogEvent[]) => void,
+    notify?: (notice: FollowNotice) => void,
+  ): Promise<void>;
 }

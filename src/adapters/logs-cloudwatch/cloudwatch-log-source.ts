@@ -3,10 +3,12 @@ import { UserError } from '../../core/errors.ts';
 import type { Target } from '../../ports/backends.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
+import type { FollowNotice, LogEvent, LogQuery, LogSnapshot, LogSource } from '../../ports/logs.ts';
 import { describeFailure } from './cloudwatch-errors.ts';
 import { type FilterAdmission, type FilterScope, unlimited } from './filter-page.ts';
 import { follow } from './follow.ts';
+import { followLive } from './live-follow.ts';
+import type { LiveTailHub } from './live-tail-hub.ts';
 import type { RetryPolicy } from './retry.ts';
 import { snapshot } from './snapshot.ts';
 
@@ -21,6 +23,11 @@ export interface CloudWatchLogSourceOptions {
   /** The log group of the service in an environment. */
   group: (env: string) => string;
   streamPrefix?: string | undefined;
+  /**
+   * Follows go over the account's shared Live Tail sessions when given; without it, or when Live Tail is
+   * refused or fails, they poll FilterLogEvents.
+   */
+  liveTail?: LiveTailHub | undefined;
   /** Follow polls this often; default 5 s, like `aws logs tail --follow`. */
   pollMs?: number | undefined;
   /** Follow re-reads this much before the newest event seen, for events stored late; default 5 s. */
@@ -74,15 +81,42 @@ export class CloudWatchLogSource implements LogSource {
     }
   }
 
-  async follow(query: LogQuery, signal: AbortSignal, deliver: (events: LogEvent[]) => void): Promise<void> {
+  async follow(
+    query: LogQuery,
+    signal: AbortSignal,
+    deliver: (events: LogEvent[]) => void,
+    notify: (notice: FollowNotice) => void = () => {},
+  ): Promise<void> {
     const scope = this.#scope(query);
     const log = this.#log(scope);
     try {
+      let since = query.since.getTime();
+      const hub = this.#options.liveTail;
+      if (hub) {
+        const fallback = await followLive({
+          hub,
+          client: this.#options.client,
+          admit: this.#options.admit ?? unlimited,
+          scope: { ...scope, env: query.target.env },
+          since,
+          retry: this.#retry(log),
+          clock: this.#options.clock,
+          signal,
+          deliver: (events) => {
+            if (!signal.aborted) deliver(events);
+          },
+          notify,
+        });
+        if (!fallback || signal.aborted) return;
+        log.warn({ reason: fallback.reason }, 'following by polling instead of Live Tail');
+        notify({ kind: 'polling', reason: fallback.reason });
+        since = fallback.resumeFrom;
+      }
       await follow({
         client: this.#options.client,
         admit: this.#options.admit ?? unlimited,
         scope,
-        since: query.since.getTime(),
+        since,
         pollMs: this.#pollMs,
         lateArrivalMs: this.#options.lateArrivalMs ?? 5_000,
         retry: this.#retry(log),

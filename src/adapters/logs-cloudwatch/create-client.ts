@@ -20,7 +20,9 @@ export interface CloudWatchClientOptions {
 export function createCloudWatchClient(options: CloudWatchClientOptions = {}): CloudWatchLogsClient {
   return new CloudWatchLogsClient({
     ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    // Live Tail is served on a `stream-` host prefix of the regional endpoint; an endpoint given here (a proxy,
+    // the sandbox) is used as it is.
+    ...(options.endpoint ? { endpoint: options.endpoint, disableHostPrefix: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: 'standard',

@@ -2,3 +2,4 @@ export { CloudWatchLogSource, type CloudWatchLogSourceOptions } from './cloudwat
 export { type CloudWatchClientOptions, createCloudWatchClient } from './create-client.ts';
 export type { FilterAdmission } from './filter-page.ts';
 export { filterLogEventsLimit } from './filter-quota.ts';
+export { LIVE_TAIL_EVENTS_PER_SECOND, LiveTailHub, type LiveTailHubOptions } from './live-tail-hub.ts';

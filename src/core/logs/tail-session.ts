@@ -1,7 +1,7 @@
 import type { Chat } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { LogQuery, LogSource } from '../../ports/logs.ts';
+import type { FollowNotice, LogQuery, LogSource } from '../../ports/logs.ts';
 import type { FailureMetrics } from '../../ports/metrics.ts';
 import type { StoredTail, TailStore } from '../../ports/store.ts';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
@@ -11,6 +11,7 @@ import type { Redactor } from '../redact.ts';
 import { mention, plainText, t } from '../text.ts';
 import { every } from '../timers.ts';
 import { Backlog } from './backlog.ts';
+import { noticeText } from './follow-notice.ts';
 import { formatEvent, lineRedactor } from './format.ts';
 import { endState, type TailEnd, tailMessage, tailSummary } from './tail-text.ts';
 
@@ -119,15 +120,28 @@ export async function runTail(
     throw err;
   }
 
+  // Said in the thread at once, ahead of the lines waiting: how the follow reads is news to those watching.
+  const notify = (notice: FollowNotice) => {
+    const text = noticeText(notice);
+    if (text === undefined || ended) return;
+    void chat
+      .post(tail.channel, { ...textMessage(text), urgency: 'prompt' }, parent.ts)
+      .catch((err: unknown) => log.warn({ err }, 'could not post a notice about the follow'));
+  };
   const following = request.source
-    .follow(request.query, abort.signal, (events) => {
-      for (const event of events) {
-        if (received >= request.lineBudget) return end({ kind: 'lines', budget: request.lineBudget });
-        received++;
-        backlog.push(formatEvent(event, redact));
-      }
-      wake?.();
-    })
+    .follow(
+      request.query,
+      abort.signal,
+      (events) => {
+        for (const event of events) {
+          if (received >= request.lineBudget) return end({ kind: 'lines', budget: request.lineBudget });
+          received++;
+          backlog.push(formatEvent(event, redact));
+        }
+        wake?.();
+      },
+      notify,
+    )
     .catch((err: unknown) => end({ kind: 'failed', error: deps.redactor.text((err as Error).message) }));
 
   let finalPosts = 0;

@@ -2,6 +2,7 @@ import type { OperationContext } from './context.ts';
 import type { FailureSpec } from './faults.ts';
 import { LogGenerator, type GenerateOptions } from './generator.ts';
 import { listen, type RunningServer } from './http-server.ts';
+import { type LiveTailOptions, LiveTails, type LiveTailSessionInfo } from './live-tail.ts';
 import { Protocol, type RequestLogEntry } from './protocol.ts';
 import { LogStore, type LogGroup, type NewEvent, type StoredEvent } from './store.ts';
 import { Throttle } from './throttle.ts';
@@ -18,6 +19,8 @@ export interface CloudWatchLogsEmulatorOptions {
   readonly ingestionDelayMs?: number;
   /** The wall clock (epoch ms) for ingestion times, generators and throttling; default `Date.now`. */
   readonly now?: () => number;
+  /** StartLiveTail's quotas and pace; AWS's by default (15 sessions, an update a second of at most 500 events, 3 h). */
+  readonly liveTail?: LiveTailOptions;
 }
 
 /** An event as FilterLogEvents returns it. */
@@ -39,6 +42,7 @@ export class CloudWatchLogsEmulator {
   readonly #server: RunningServer;
   readonly #store = new LogStore();
   readonly #protocol: Protocol;
+  readonly #liveTails: LiveTails;
   readonly #generators = new Set<LogGenerator>();
   readonly #now: () => number;
   readonly #ingestionDelayMs: number;
@@ -61,12 +65,28 @@ export class CloudWatchLogsEmulator {
     const segmentSize = options.segmentSize ?? 1000;
     if (!(segmentSize >= 1)) throw new Error('segmentSize must be at least 1');
     const ctx: OperationContext = { store: this.#store, now: this.#now, segmentSize };
-    this.#protocol = new Protocol(ctx, new Throttle(options.throttle ?? {}, this.#now));
+    this.#liveTails = new LiveTails(this.#store, this.#now, options.liveTail);
+    this.#protocol = new Protocol(ctx, new Throttle(options.throttle ?? {}, this.#now), this.#liveTails);
   }
 
   /** Every answered call, oldest first. */
   get requests(): readonly RequestLogEntry[] {
     return [...this.#protocol.log];
+  }
+
+  /** Every Live Tail session started, oldest first, with how it ended. */
+  get liveTailSessions(): readonly LiveTailSessionInfo[] {
+    return this.#liveTails.sessions;
+  }
+
+  /** Live Tail sessions streaming now. */
+  get openLiveTails(): number {
+    return this.#liveTails.activeCount;
+  }
+
+  /** Ends every open Live Tail session with a SessionStreamingException, as when the service fails mid-stream. */
+  failLiveTails(): void {
+    this.#liveTails.failAll();
   }
 
   /** Creates an empty group; fails like CreateLogGroup when it exists or the name is invalid. */
@@ -116,12 +136,14 @@ export class CloudWatchLogsEmulator {
   /** Stops generators and forgets all groups, failures, throttle state and the request log. */
   reset(): void {
     this.stopGenerators();
+    this.#liveTails.endAll();
     this.#store.clear();
     this.#protocol.reset();
   }
 
   async close(): Promise<void> {
     this.stopGenerators();
+    this.#liveTails.endAll();
     await this.#server.close();
   }
 

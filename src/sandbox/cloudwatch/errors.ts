@@ -26,3 +26,8 @@ export const throttled = (): AwsError => new AwsError('ThrottlingException', 'Ra
 // ServiceUnavailableException is a fault in the service model, so it travels as a 5xx and SDKs retry it.
 export const unavailable = (): AwsError =>
   new AwsError('ServiceUnavailableException', 'The service cannot complete the request.', 500);
+
+export const sessionLimit = (): AwsError => new AwsError('LimitExceededException', 'Rate exceeded');
+
+export const accessDenied = (action: string): AwsError =>
+  new AwsError('AccessDeniedException', `User is not authorized to perform: ${action}`);

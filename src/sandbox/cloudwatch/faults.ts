@@ -3,8 +3,11 @@ export interface FailureSpec {
   readonly operation?: string;
   /** How many matching calls fail; default 1, `Infinity` until disarmed. */
   readonly times?: number;
-  /** `throttle`: 400 ThrottlingException; `unavailable`: 500 ServiceUnavailableException. */
-  readonly kind: 'throttle' | 'unavailable';
+  /**
+   * `throttle`: 400 ThrottlingException; `unavailable`: 500 ServiceUnavailableException; `limit`: 400
+   * LimitExceededException (Live Tail's concurrent-session quota); `denied`: 400 AccessDeniedException.
+   */
+  readonly kind: 'throttle' | 'unavailable' | 'limit' | 'denied';
 }
 
 interface Armed {

@@ -12,6 +12,15 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** Set for a streamed answer (an event stream): `body` is ignored and the stream writes chunks until it ends. */
+  readonly stream?: (sink: ResponseSink) => void;
+}
+
+/** Where a streamed answer writes; `onClose` fires once, whether the stream ended or the client went away. */
+export interface ResponseSink {
+  write(chunk: Uint8Array): void;
+  end(): void;
+  onClose(listener: () => void): void;
 }
 
 export interface RunningServer {
@@ -36,6 +45,16 @@ export async function listen(
       } catch {
         // Only before the emulator is wired up; the protocol layer answers every other failure itself.
         res.destroy();
+        return;
+      }
+      if (reply.stream) {
+        res.writeHead(reply.status, reply.headers);
+        res.flushHeaders();
+        reply.stream({
+          write: (chunk) => void res.write(chunk),
+          end: () => void res.end(),
+          onClose: (listener) => void res.once('close', listener),
+        });
         return;
       }
       res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from './context.ts';
-import { AwsError, throttled, unavailable } from './errors.ts';
+import { AwsError, accessDenied, sessionLimit, throttled, unavailable } from './errors.ts';
 import { FaultInjector } from './faults.ts';
-import type { HttpRequest, HttpResponse } from './http-server.ts';
+import type { HttpRequest, HttpResponse, ResponseSink } from './http-server.ts';
+import type { LiveTails } from './live-tail.ts';
 import { OPERATIONS } from './operations.ts';
 import { Params } from './params.ts';
 import type { Throttle } from './throttle.ts';
@@ -17,6 +18,16 @@ export interface RequestLogEntry {
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+/** A streamed answer (StartLiveTail's event stream) rather than a JSON document. */
+class Streamed {
+  readonly stream: (sink: ResponseSink) => void;
+
+  constructor(stream: (sink: ResponseSink) => void) {
+    this.stream = stream;
+  }
+}
 
 /**
  * The AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target` and a SigV4 `Authorization` header (its
@@ -27,10 +38,12 @@ export class Protocol {
   readonly log: RequestLogEntry[] = [];
   readonly #ctx: OperationContext;
   readonly #throttle: Throttle;
+  readonly #liveTails: LiveTails;
 
-  constructor(ctx: OperationContext, throttle: Throttle) {
+  constructor(ctx: OperationContext, throttle: Throttle, liveTails: LiveTails) {
     this.#ctx = ctx;
     this.#throttle = throttle;
+    this.#liveTails = liveTails;
   }
 
   handle(req: HttpRequest): HttpResponse {
@@ -41,6 +54,9 @@ export class Protocol {
     try {
       const output = this.#answer(req, operation);
       this.log.push({ operation, status: 200 });
+      if (output instanceof Streamed) {
+        return { status: 200, headers: { ...headers, 'Content-Type': EVENT_STREAM }, body: '', stream: output.stream };
+      }
       return { status: 200, headers, body: output === undefined ? '' : JSON.stringify(output) };
     } catch (error) {
       // An emulator bug still answers in AWS's shape, so the client reports it instead of hanging.
@@ -61,10 +77,11 @@ export class Protocol {
     this.log.length = 0;
   }
 
-  #answer(req: HttpRequest, operation: string): Record<string, unknown> | undefined {
+  #answer(req: HttpRequest, operation: string): Record<string, unknown> | Streamed | undefined {
     authenticate(single(req.headers.authorization));
     const run = OPERATIONS.get(operation);
-    if (req.method !== 'POST' || req.path !== '/' || !run) {
+    const live = operation === 'StartLiveTail';
+    if (req.method !== 'POST' || req.path !== '/' || !(run || live)) {
       throw new AwsError(
         'UnknownOperationException',
         `Unknown operation ${req.method} ${req.path} ${operation}`.trimEnd(),
@@ -76,7 +93,11 @@ export class Protocol {
     const fault = this.faults.take(operation);
     if (fault === 'throttle' || !this.#throttle.take(operation)) throw throttled();
     if (fault === 'unavailable') throw unavailable();
-    return run(this.#ctx, new Params(parseBody(req.body)));
+    if (fault === 'limit') throw sessionLimit();
+    if (fault === 'denied') throw accessDenied(`logs:${operation}`);
+    const params = new Params(parseBody(req.body));
+    if (live) return new Streamed(this.#liveTails.start(params));
+    return run?.(this.#ctx, params);
   }
 }
 

@@ -18,12 +18,15 @@ export function groupNameOf(params: Params): string {
   if (name !== undefined && identifier !== undefined) {
     throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
   }
-  if (identifier !== undefined) {
-    if (!identifier.startsWith('arn:')) return identifier;
-    const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)$/.exec(identifier);
-    if (!match?.[1]) throw invalidParameter(`Invalid log group ARN: ${identifier}`);
-    return match[1];
-  }
+  if (identifier !== undefined) return groupOfIdentifier(identifier);
   if (name === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
   return name;
+}
+
+/** The group named by a log group identifier: its name, or an ARN without the trailing `:*`. */
+export function groupOfIdentifier(identifier: string): string {
+  if (!identifier.startsWith('arn:')) return identifier;
+  const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)$/.exec(identifier);
+  if (!match?.[1]) throw invalidParameter(`Invalid log group ARN: ${identifier}`);
+  return match[1];
 }

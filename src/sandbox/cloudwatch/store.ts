@@ -39,9 +39,19 @@ const GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
 const STREAM_NAME = /^[^:*]+$/;
 
 /** Log groups, their streams and events; every mutation of emulator state goes through here. */
+/** Told of every stored batch, as it is stored (Live Tail sessions listen). */
+export type AppendListener = (group: LogGroup, events: readonly StoredEvent[]) => void;
+
 export class LogStore {
   readonly #groups = new Map<string, LogGroup>();
+  readonly #listeners = new Set<AppendListener>();
   #seq = 0;
+
+  /** Calls `listener` with every batch stored from now on, until the returned function is called. */
+  onAppend(listener: AppendListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
   /** All groups, by name. */
   groups(): LogGroup[] {
@@ -84,7 +94,7 @@ export class LogStore {
   append(group: LogGroup, stream: LogStream, batch: readonly NewEvent[], now: number): StoredEvent[] {
     stream.batches += 1;
     stream.lastIngestionTime = now;
-    return batch.map(({ timestamp, message }) => {
+    const stored = batch.map(({ timestamp, message }) => {
       const seq = ++this.#seq;
       const event = {
         seq,
@@ -98,6 +108,8 @@ export class LogStore {
       insertSorted(group.events, event);
       return event;
     });
+    for (const listener of this.#listeners) listener(group, stored);
+    return stored;
   }
 
   clear(): void {

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloudWatchLogSource, createCloudWatchClient, LiveTailHub } from '../../src/adapters/logs-cloudwatch/index.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { FollowNotice, LogEvent } from '../../src/ports/logs.ts';
+import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { startCloudWatch as startEmulator } from '../sandbox/cloudwatch-harness.ts';
+
+const clock = pinnedClock(WEEKDAY);
+const now = () => clock.now().getTime();
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+const aborts: AbortController[] = [];
+afterEach(() => {
+  for (const abort of aborts.splice(0)) abort.abort();
+});
+
+async function setUp(options: Parameters<typeof startEmulator>[0] = {}, maxSessions = 10) {
+  const cw = await startEmulator({ now: epochMs(clock), liveTail: { updateMs: 50 }, ...options });
+  cw.createGroup('/ecs/api');
+  cw.createGroup('/ecs/api-staging');
+  const client = createCloudWatchClient({
+    region: 'us-east-1',
+    endpoint: cw.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  const hub = new LiveTailHub({ client, maxSessions, log: quiet });
+  const source = new CloudWatchLogSource({
+    client,
+    group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`,
+    liveTail: hub,
+    pollMs: 50,
+    clock,
+    log: quiet,
+  });
+  return { cw, hub, source };
+}
+
+/** A running follow: what it delivered and what it was told. */
+function follow(source: CloudWatchLogSource, env: string, grep?: string) {
+  const abort = new AbortController();
+  aborts.push(abort);
+  const events: LogEvent[] = [];
+  const notices: FollowNotice[] = [];
+  const done = source.follow(
+    { target: { service: 'api', env }, since: new Date(now() - 60_000), grep },
+    abort.signal,
+    (batch) => void events.push(...batch),
+    (notice) => void notices.push(notice),
+  );
+  return { events, notices, done, stop: () => abort.abort() };
+}
+
+const put = (cw: CloudWatchLogsEmulator, group: string, ...messages: string[]) =>
+  cw.put(
+    group,
+    'web/1',
+    messages.map((message) => ({ timestamp: now(), message })),
+  );
+
+describe('follows over CloudWatch Live Tail', () => {
+  it('reads the history first, then streams, every line once', async () => {
+    const { cw, source } = await setUp();
+    put(cw, '/ecs/api', 'before');
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    await expect.poll(() => a.events.map((e) => e.message)).toEqual(['before']);
+    put(cw, '/ecs/api', 'after 1', 'after 2');
+    await expect.poll(() => a.events.map((e) => e.message)).toEqual(['before', 'after 1', 'after 2']);
+    a.stop();
+    await a.done;
+    await expect.poll(() => cw.openLiveTails).toBe(0);
+  });
+
+  it('shares one session between follows of one target; one stopping leaves the other running', async () => {
+    const { cw, hub, source } = await setUp();
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    const b = follow(source, 'prod');
+    await expect.poll(() => b.notices).toContainEqual({ kind: 'live', viewers: 2 });
+    const other = follow(source, 'prod', 'ERROR');
+    await expect.poll(() => other.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    expect(cw.liveTailSessions).toHaveLength(2);
+    expect(hub.open).toBe(2);
+
+    a.stop();
+    await a.done;
+    put(cw, '/ecs/api', 'ERROR still watched');
+    await expect.poll(() => b.events.map((e) => e.message)).toContain('ERROR still watched');
+    await expect.poll(() => other.events.map((e) => e.message)).toContain('ERROR still watched');
+    expect(a.events.map((e) => e.message)).not.toContain('ERROR still watched');
+    expect(cw.liveTailSessions.filter((s) => s.endedBy === undefined)).toHaveLength(2);
+
+    b.stop();
+    await b.done;
+    await expect.poll(() => cw.liveTailSessions[0]?.endedBy).toBe('client');
+    expect(cw.liveTailSessions[1]?.endedBy).toBeUndefined();
+    other.stop();
+    await other.done;
+  });
+
+  it('polls instead, and says why, when CloudWatch refuses Live Tail', async () => {
+    const { cw, source } = await setUp();
+    cw.injectFailure({ operation: 'StartLiveTail', kind: 'denied' });
+    put(cw, '/ecs/api', 'old');
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices[0]).toMatchObject({ kind: 'polling' });
+    expect((a.notices[0] as { reason: string }).reason).toContain('AccessDeniedException');
+    put(cw, '/ecs/api', 'new');
+    await expect.poll(() => a.events.map((e) => e.message)).toEqual(['old', 'new']);
+    expect(cw.requests.map((r) => r.operation)).toContain('FilterLogEvents');
+  });
+
+  it('polls instead beyond its cap of sessions, without asking CloudWatch', async () => {
+    const { cw, source } = await setUp({}, 1);
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    const b = follow(source, 'staging');
+    await expect.poll(() => b.notices[0]).toMatchObject({ kind: 'polling' });
+    expect((b.notices[0] as { reason: string }).reason).toContain('all 1 Live Tail sessions');
+    expect(cw.liveTailSessions).toHaveLength(1);
+  });
+
+  it('carries on by polling from the last line when the session fails mid-stream', async () => {
+    const { cw, source } = await setUp();
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    put(cw, '/ecs/api', 'live line');
+    await expect.poll(() => a.events.map((e) => e.message)).toEqual(['live line']);
+    cw.failLiveTails();
+    await expect.poll(() => a.notices.at(-1)).toMatchObject({ kind: 'polling' });
+    put(cw, '/ecs/api', 'polled line');
+    await expect.poll(() => a.events.map((e) => e.message)).toEqual(['live line', 'polled line']);
+  });
+
+  it('says when CloudWatch samples the stream, and when it stops', async () => {
+    const { cw, source } = await setUp({ liveTail: { updateMs: 50, maxEventsPerUpdate: 5 } });
+    const a = follow(source, 'prod');
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    put(cw, '/ecs/api', ...Array.from({ length: 20 }, (_, i) => `busy ${i}`));
+    await expect.poll(() => a.notices).toContainEqual({ kind: 'sampled', share: undefined, perSecond: 500 });
+    expect(a.events).toHaveLength(5);
+    put(cw, '/ecs/api', 'quiet');
+    await expect.poll(() => a.notices.at(-1)).toEqual({ kind: 'unsampled' });
+  });
+});
