@@ -9,6 +9,7 @@ import {
   filterLogEventsLimit,
   LiveTailHub,
 } from '../adapters/logs-cloudwatch/index.ts';
+import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
@@ -41,6 +42,8 @@ export interface BackendClients {
   cloudwatchFilterLimit(): FilterAdmission;
   /** The CloudWatch client's Live Tail sessions, each shared by every follow of its group, filter and environment. */
   cloudwatchLiveTail(): LiveTailHub;
+  /** The pod log streams, each shared by every follow of its pod and container. */
+  podLogStreams(): PodStreams;
 }
 
 function once<T>(make: () => T): () => T {
@@ -106,5 +109,6 @@ export function backendClients(options: {
           log: options.log.child({ component: 'live-tail' }),
         }),
     ),
+    podLogStreams: once(() => new PodStreams()),
   };
 }

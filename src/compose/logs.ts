@@ -72,6 +72,7 @@ export function createLogSources(options: {
         namespace: svc.kubernetes.namespace,
         selector,
         container: pods?.container ?? svc.kubernetes.container,
+        streams: clients.podLogStreams(),
         pollMs: tuning.pollMs,
         clock,
         log: svcLog,

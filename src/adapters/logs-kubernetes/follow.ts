@@ -5,11 +5,15 @@ import type { LogEvent } from '../../ports/logs.ts';
 import { Batcher } from './batcher.ts';
 import { backoffMs } from '../backoff.ts';
 import { PodFollower } from './pod-follower.ts';
+import type { PodStreamScope, PodStreams } from './pod-streams.ts';
 import type { PodLogPlan } from './pods.ts';
 
 export interface FollowRun {
   /** The pods to follow now; throws when they cannot be listed. */
   plans: () => Promise<PodLogPlan[]>;
+  /** The process's pod streams, shared with every other follow of the same pods, and this follow's part of them. */
+  streams: PodStreams;
+  scope: PodStreamScope;
   open: (plan: PodLogPlan, params: Record<string, string>, signal: AbortSignal) => Promise<IncomingMessage>;
   /** Whether a failed listing or stream is worth retrying. */
   isTransient: (error: unknown) => boolean;
@@ -30,8 +34,9 @@ const BATCH_WAIT_MS = 200;
 
 /**
  * Streams the logs of every pod of the selector in parallel, merged into small time-ordered batches. The pod
- * list is polled every `pollMs`: pods that appear get a stream (from `since`, so their first lines are kept),
- * pods that are gone lose theirs. Resolves when `signal` aborts, after every stream is closed.
+ * list is polled every `pollMs`: pods that appear are watched (from `since`, so their first lines are kept),
+ * pods that are gone are not. Each pod's stream is shared with the other follows of that pod (`streams`).
+ * Resolves when `signal` aborts, after every stream this follow was the last to watch is closed.
  */
 export async function follow(run: FollowRun): Promise<void> {
   const halt = new AbortController();
@@ -52,6 +57,8 @@ export async function follow(run: FollowRun): Promise<void> {
   // Streams of pods that went away, until they have closed.
   const ending = new Set<Promise<void>>();
   const deps = {
+    streams: run.streams,
+    scope: run.scope,
     open: run.open,
     push: batcher.push.bind(batcher),
     fail: (error: unknown, plan: PodLogPlan) => fail(run.streamFailure(error, plan)),

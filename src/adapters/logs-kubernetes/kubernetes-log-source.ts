@@ -8,6 +8,7 @@ import type { ClusterClients } from '../kubernetes/cluster-clients.ts';
 import { follow } from './follow.ts';
 import { openPodLog } from './log-request.ts';
 import { isTransientStatus, podLogFailure } from './pod-log-failure.ts';
+import { PodStreams } from './pod-streams.ts';
 import { type PodScope, podPlans } from './pods.ts';
 import { snapshot } from './snapshot.ts';
 
@@ -19,6 +20,11 @@ export interface KubernetesLogSourceOptions {
   selector: string;
   /** The container to read; default the pod's only (or first) container. `--container` overrides it. */
   container?: string | undefined;
+  /**
+   * The process's pod log streams, so follows of the same pods through any source share them; default
+   * streams of this source's own.
+   */
+  streams?: PodStreams | undefined;
   /** How often a follow looks for new and gone pods; default 5 s. */
   pollMs?: number | undefined;
   /** How far back a snapshot reads, and the pacing of a follow's polls and retries. */
@@ -34,9 +40,11 @@ export class KubernetesLogSource implements LogSource {
   readonly #options: KubernetesLogSourceOptions;
   readonly #clients: ClusterClients;
   readonly #timeoutMs: number;
+  readonly #streams: PodStreams;
 
   constructor(options: KubernetesLogSourceOptions) {
     this.#options = options;
+    this.#streams = options.streams ?? new PodStreams();
     this.#clients = options.clients;
     this.#timeoutMs = options.clients.requestTimeoutMs;
   }
@@ -74,6 +82,8 @@ export class KubernetesLogSource implements LogSource {
     const namespace = this.#options.namespace;
     await follow({
       plans: () => podPlans(client, scope),
+      streams: this.#streams,
+      scope: { context: client.context, namespace },
       open: (plan, params, stop) => openPodLog(kc, { namespace, pod: plan.pod, params }, stop, this.#timeoutMs),
       isTransient: (error) => error instanceof KubernetesApiError && isTransientStatus(error.status),
       streamFailure: (error, plan) => podLogFailure(error, client.context, plan, this.#timeoutMs),

@@ -2,14 +2,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
-import { parseLogLine, type Stamp, sinceTimeParam } from './log-line.ts';
+import { backoffMs } from '../backoff.ts';
+import { type LogLine, parseLogLine, type Stamp, sinceTimeParam } from './log-line.ts';
 import { readLines } from './log-request.ts';
 import { isTransientStatus, statusOf } from './pod-log-failure.ts';
-import { backoffMs } from '../backoff.ts';
+import type { PodStream, PodStreamViewer } from './pod-stream.ts';
+import type { PodStreamScope, PodStreams } from './pod-streams.ts';
 import type { PodLogPlan } from './pods.ts';
 import { ResumePoint } from './resume-point.ts';
 
 export interface PodFollowerDeps {
+  /** The process's pod streams, and which of them this follow's pods belong to. */
+  streams: PodStreams;
+  scope: PodStreamScope;
   /** Opens the pod's log with these query parameters; `signal` ends the request. */
   open: (plan: PodLogPlan, params: Record<string, string>, signal: AbortSignal) => Promise<IncomingMessage>;
   push: (event: LogEvent, stamp: Stamp) => void;
@@ -24,82 +29,106 @@ export interface PodFollowerDeps {
 }
 
 /**
- * Follows one pod's log: reconnects when the stream ends while the container still runs (API server or
- * kubelet timeouts, container restarts), resuming after the last line seen; ends when stopped or the pod is
- * gone (404).
+ * One follow's view of one pod: watches the pod's shared stream, keeping the lines from its own `since` that
+ * match its own grep. A follow that joins a stream already running reads the pod's log since its `since`
+ * once, without follow, while the stream's lines wait; then the waiting lines go through the same resume
+ * point a reconnect uses, so the hand-over neither repeats nor loses a line.
  */
-export class PodFollower {
+export class PodFollower implements PodStreamViewer {
   readonly done: Promise<void>;
   readonly #deps: PodFollowerDeps;
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal;
   readonly #resume = new ResumePoint();
+  readonly #stream: PodStream;
   #plan: PodLogPlan;
   #seq = 0;
-  /** Failed connections in a row; a stream that opened ends the run. */
-  #failures = 0;
+  /** Stream lines that arrived while the catch-up read ran. */
+  #waiting: LogLine[] | undefined;
 
   constructor(plan: PodLogPlan, deps: PodFollowerDeps, signal: AbortSignal) {
     this.#plan = plan;
     this.#deps = deps;
     this.#signal = AbortSignal.any([signal, this.#stop.signal]);
-    this.done = this.#run();
+    const { since, pollMs, maxFailures, clock, log } = deps;
+    const joined = deps.streams.join(
+      deps.scope,
+      plan,
+      { open: deps.open, since, pollMs, maxFailures, clock, log },
+      this,
+    );
+    this.#stream = joined.stream;
+    if (!joined.opened) this.#waiting = [];
+    const left = new Promise<void>((resolve) => {
+      const leave = () => resolve(this.#stream.leave(this));
+      if (this.#signal.aborted) leave();
+      else this.#signal.addEventListener('abort', leave, { once: true });
+    });
+    this.done = Promise.all([joined.opened ? undefined : this.#catchUp(), left]).then(() => undefined);
   }
 
   /** The pod as last listed: whether its container runs decides whether an ended stream is reopened. */
   update(plan: PodLogPlan): void {
     this.#plan = plan;
+    this.#stream.update(plan);
   }
 
   stop(): void {
     this.#stop.abort();
   }
 
-  async #run(): Promise<void> {
+  line(line: LogLine): void {
+    if (this.#signal.aborted) return;
+    if (this.#waiting) this.#waiting.push(line);
+    else this.#accept(line);
+  }
+
+  failed(error: unknown, plan: PodLogPlan): void {
+    if (!this.#signal.aborted) this.#deps.fail(error, plan);
+  }
+
+  #accept(line: LogLine): void {
+    const { since, grep } = this.#deps;
+    if (line.stamp.ms < since || !this.#resume.accept(line)) return;
+    if (grep && !line.text.includes(grep)) return;
+    this.#seq += 1;
+    const origin = this.#plan.origin;
+    this.#deps.push(
+      { id: `${origin}:${line.raw}:${this.#seq}`, timestamp: line.stamp.ms, message: line.text, origin },
+      line.stamp,
+    );
+  }
+
+  /** Reads what the pod logged since `since` up to now, then hands over to the waiting stream lines. */
+  async #catchUp(): Promise<void> {
     const signal = this.#signal;
-    for (let first = true; !signal.aborted; first = false) {
-      // Every started pod is read once; a stream that ended is reopened only while the container runs.
-      if (!first && !this.#plan.running) {
-        await this.#deps.clock.sleep(this.#deps.pollMs, signal);
-        continue;
-      }
+    const params = { container: this.#plan.container, timestamps: 'true', sinceTime: sinceTimeParam(this.#deps.since) };
+    for (let failures = 0; !signal.aborted; ) {
+      // A read that broke off is read again from the start: what it already gave is skipped.
+      this.#resume.reconnected();
       try {
-        await this.#stream();
+        const res = await this.#deps.open(this.#plan, params, signal);
+        await readLines(res, (text) => {
+          const line = parseLogLine(text);
+          if (line) this.#accept(line);
+        });
+        break;
       } catch (error) {
         if (signal.aborted) return;
         const status = statusOf(error);
-        if (status === 404) return;
-        // 400: the container is (re)starting; wait for it without giving up.
-        if (status !== 400 && (!isTransientStatus(status) || ++this.#failures >= this.#deps.maxFailures)) {
-          this.#deps.fail(error, this.#plan);
+        // Gone (404) or not started yet (400): there is no earlier log to show, only what the stream sends.
+        if (status === 404 || status === 400) break;
+        if (!isTransientStatus(status) || ++failures >= this.#deps.maxFailures) {
+          this.failed(error, this.#plan);
           return;
         }
-        this.#deps.log.warn(
-          { err: error, pod: this.#plan.pod, failures: this.#failures },
-          'pod log stream failed; reconnecting',
-        );
-        await this.#deps.clock.sleep(backoffMs(this.#deps.pollMs, this.#failures), signal);
-        continue;
+        this.#deps.log.warn({ err: error, pod: this.#plan.pod, failures }, 'reading a pod log failed; retrying');
+        await this.#deps.clock.sleep(backoffMs(this.#deps.pollMs, failures), signal);
       }
-      await this.#deps.clock.sleep(this.#deps.pollMs, signal);
     }
-  }
-
-  async #stream(): Promise<void> {
-    const { since, grep } = this.#deps;
-    const plan = this.#plan;
-    const sinceTime = sinceTimeParam(this.#resume.from(since));
-    const params = { container: plan.container, follow: 'true', timestamps: 'true', sinceTime };
-    const res = await this.#deps.open(plan, params, this.#signal);
-    this.#failures = 0;
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
     this.#resume.reconnected();
-    await readLines(res, (text) => {
-      const line = parseLogLine(text);
-      if (!line || line.stamp.ms < since || !this.#resume.accept(line)) return;
-      if (grep && !line.text.includes(grep)) return;
-      this.#seq += 1;
-      const id = `${plan.origin}:${line.raw}:${this.#seq}`;
-      this.#deps.push({ id, timestamp: line.stamp.ms, message: line.text, origin: plan.origin }, line.stamp);
-    });
+    for (const line of waiting) this.#accept(line);
   }
 }
