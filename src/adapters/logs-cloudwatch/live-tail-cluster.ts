@@ -134,11 +134,14 @@ class ClusterScope {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#forget();
     this.#stop.abort();
-    await this.#disown();
+    // Sent before the scope is forgotten: a follow joining next makes a new entry, whose subscription and
+    // count must reach Redis after these, on the same connections.
     const { redis } = this.#context;
-    await Promise.all([redis.subscriber.unsubscribe(this.#channel), this.#present(0)]).catch(() => undefined);
+    const gone = Promise.all([redis.subscriber.unsubscribe(this.#channel), this.#present(0)]).catch(() => undefined);
+    this.#forget();
+    await this.#disown();
+    await gone;
   }
 
   async #start(): Promise<true | string> {
