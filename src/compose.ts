@@ -150,6 +150,14 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     kubeconfigYaml: opts.kubeconfig,
     tuning: opts.tuning,
     limits,
+    // Each Live Tail session is owned by the replica holding its lease and shared with the others over Redis.
+    liveTailSharing: {
+      leases: store,
+      holder: runner,
+      clock,
+      leaseMs,
+      prefix: opts.tuning?.rateLimitPrefix ?? 'opsdeck-',
+    },
   });
   const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
@@ -279,6 +287,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   } catch (err) {
     // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
     clearInterval(sweeper);
+    await clients.stop();
     await limits.stop();
     await store.close();
     throw err;
@@ -305,6 +314,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       await dispatcher.drain(opts.tuning?.shutdownGraceMs ?? 25_000);
       await alerting?.intake.drain();
       await sweep.stop();
+      await clients.stop();
       await limits.stop();
       await store.close();
       log.info({}, 'stopped');

@@ -8,12 +8,15 @@ import {
   type FilterAdmission,
   filterLogEventsLimit,
   LiveTailHub,
+  openLiveTailRedis,
 } from '../adapters/logs-cloudwatch/index.ts';
 import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { LeaseStore } from '../ports/store.ts';
 
 /** Timeouts and back-off of the SDK clients; production defaults, shortened by tests. */
 export interface ClientTuning {
@@ -44,6 +47,20 @@ export interface BackendClients {
   cloudwatchLiveTail(): LiveTailHub;
   /** The pod log streams, each shared by every follow of its pod and container. */
   podLogStreams(): PodStreams;
+  /** Closes what must not outlive the bot: the Live Tail sessions this replica owns, and their leases. */
+  stop(): Promise<void>;
+}
+
+/** What shares Live Tail sessions with the other replicas: the store's leases and Redis (`REDIS_URL`). */
+export interface LiveTailSharing {
+  leases: LeaseStore;
+  /** This process, as the holder of leases. */
+  holder: string;
+  clock: Clock;
+  /** How long an owner's leases last unless renewed. */
+  leaseMs: number;
+  /** Prefix of the Redis keys and channels (the rate limits' prefix): replicas of one bot share it. */
+  prefix: string;
 }
 
 function once<T>(make: () => T): () => T {
@@ -63,6 +80,8 @@ export function backendClients(options: {
   tuning?: ClientTuning | undefined;
   /** Rate limits shared with the other replicas; default: this process's own. */
   limits?: SharedLimits | undefined;
+  /** With REDIS_URL set, Live Tail sessions and their cap are shared with the other replicas through these. */
+  liveTailSharing?: LiveTailSharing | undefined;
 }): BackendClients {
   const { config, settings, tuning = {} } = options;
   const limits = options.limits ?? new SharedLimits({ log: options.log });
@@ -82,6 +101,20 @@ export function backendClients(options: {
       credentials: tuning.awsCredentials,
     }),
   );
+  let liveTailMade = false;
+  const cloudwatchLiveTail = once(() => {
+    liveTailMade = true;
+    const sharing = options.liveTailSharing;
+    return new LiveTailHub({
+      client: cloudwatch(),
+      maxSessions: config.logs?.cloudwatch?.liveTailSessions ?? 10,
+      log: options.log.child({ component: 'live-tail' }),
+      cluster:
+        sharing && settings.redisUrl
+          ? { ...sharing, redis: openLiveTailRedis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
+          : undefined,
+    });
+  });
   return {
     kubeconfig,
     kubernetes: once(
@@ -101,14 +134,10 @@ export function backendClients(options: {
     cloudwatchFilterLimit: once(() =>
       filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
     ),
-    cloudwatchLiveTail: once(
-      () =>
-        new LiveTailHub({
-          client: cloudwatch(),
-          maxSessions: config.logs?.cloudwatch?.liveTailSessions ?? 10,
-          log: options.log.child({ component: 'live-tail' }),
-        }),
-    ),
+    cloudwatchLiveTail,
     podLogStreams: once(() => new PodStreams()),
+    stop: async () => {
+      if (liveTailMade) await cloudwatchLiveTail().stop();
+    },
   };
 }

@@ -1,11 +1,8 @@
-import {
-  type CloudWatchLogsClient,
-  type LiveTailSessionLogEvent,
-  StartLiveTailCommand,
-  type StartLiveTailResponseStream,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
+import { LiveTailCluster, type LiveTailClusterOptions } from './live-tail-cluster.ts';
+import { Upstream } from './live-tail-upstream.ts';
 
 /** What one Live Tail session reads: follows of the same scope share it. */
 export interface LiveScope {
@@ -28,9 +25,11 @@ export type JoinResult = { joined: true; viewers: number; leave: () => void } | 
 
 export interface LiveTailHubOptions {
   client: CloudWatchLogsClient;
-  /** Sessions this process keeps open at once for the client's account and region (CloudWatch allows 15). */
+  /** Sessions opsdeck keeps open at once for the client's account and region (CloudWatch allows 15). */
   maxSessions: number;
   log: Logger;
+  /** Shares each session and the cap with the other replicas (REDIS_URL); without it, within this process. */
+  cluster?: LiveTailClusterOptions | undefined;
 }
 
 /** CloudWatch sends at most this many events in an update, one update a second, and samples above it. */
@@ -40,19 +39,27 @@ export const LIVE_TAIL_EVENTS_PER_SECOND = 500;
  * One StartLiveTail session per scope (log group, filter, streams, environment), shared by every follow of
  * it whatever channel it posts to: sessions are billed per minute and capped per account and region. A
  * session opens with its first viewer and is closed when the last one leaves; one that times out (3 h) while
- * watched is opened again. Starting beyond `maxSessions` is refused here, before CloudWatch is asked.
+ * watched is opened again. Starting beyond `maxSessions` is refused here, before CloudWatch is asked. With a
+ * cluster, replicas share sessions and the cap (`live-tail-cluster.ts`); while Redis cannot be reached, a
+ * follow shares sessions and the cap within this process only.
  */
 export class LiveTailHub {
   readonly #options: LiveTailHubOptions;
   readonly #sessions = new Map<string, Upstream>();
 
+  readonly #cluster: LiveTailCluster | undefined;
+
   constructor(options: LiveTailHubOptions) {
     this.#options = options;
+    if (options.cluster) {
+      const { client, log, maxSessions } = options;
+      this.#cluster = new LiveTailCluster({ ...options.cluster, upstream: { client, log }, maxSessions, log });
+    }
   }
 
-  /** Sessions open now (for tests and metrics). */
+  /** Sessions this process has open now (for tests and metrics). */
   get open(): number {
-    return this.#sessions.size;
+    return this.#sessions.size + (this.#cluster?.owned ?? 0);
   }
 
   get maxSessions(): number {
@@ -60,6 +67,8 @@ export class LiveTailHub {
   }
 
   async join(scope: LiveScope, viewer: LiveViewer): Promise<JoinResult> {
+    const shared = await this.#cluster?.join(scope, viewer);
+    if (shared) return shared;
     const key = JSON.stringify([scope.env, scope.group, scope.filterPattern ?? '', scope.streamPrefix ?? '']);
     let upstream = this.#sessions.get(key);
     if (!upstream) {
@@ -81,102 +90,9 @@ export class LiveTailHub {
     upstream.viewers.add(viewer);
     return { joined: true, viewers: upstream.viewers.size, leave: () => upstream.leave(viewer) };
   }
-}
 
-class Upstream {
-  readonly viewers = new Set<LiveViewer>();
-  /** `true` once CloudWatch accepted the session, else why it did not. */
-  started: Promise<true | string>;
-  readonly #options: LiveTailHubOptions;
-  readonly #scope: LiveScope;
-  readonly #forget: () => void;
-  #abort = new AbortController();
-  #sampled = false;
-  #closed = false;
-  #seq = 0;
-
-  constructor(options: LiveTailHubOptions, scope: LiveScope, forget: () => void) {
-    this.#options = options;
-    this.#scope = scope;
-    this.#forget = forget;
-    this.started = this.#open();
+  /** Closes the sessions this replica owns and gives their leases up (shutdown). */
+  async stop(): Promise<void> {
+    await this.#cluster?.stop();
   }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  leave(viewer: LiveViewer): void {
-    this.viewers.delete(viewer);
-    if (this.viewers.size === 0) this.#close();
-  }
-
-  #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#forget();
-    this.#abort.abort();
-  }
-
-  async #open(): Promise<true | string> {
-    const { group, filterPattern, streamPrefix } = this.#scope;
-    const command = new StartLiveTailCommand({
-      logGroupIdentifiers: [group],
-      logEventFilterPattern: filterPattern || undefined,
-      logStreamNamePrefixes: streamPrefix ? [streamPrefix] : undefined,
-    });
-    try {
-      const output = await this.#options.client.send(command, { abortSignal: this.#abort.signal });
-      if (!output.responseStream) throw new Error('CloudWatch answered StartLiveTail without an event stream');
-      void this.#read(output.responseStream);
-      return true;
-    } catch (err) {
-      this.#close();
-      this.#options.log.warn({ err, group }, 'CloudWatch refused a Live Tail session');
-      return `CloudWatch refused Live Tail: ${describe(err)}`;
-    }
-  }
-
-  async #read(stream: AsyncIterable<StartLiveTailResponseStream>): Promise<void> {
-    let reason = 'CloudWatch ended the Live Tail session';
-    try {
-      for await (const event of stream) {
-        const update = event.sessionUpdate;
-        if (!update) continue;
-        const sampled = update.sessionMetadata?.sampled === true;
-        if (sampled !== this.#sampled) {
-          this.#sampled = sampled;
-          for (const viewer of this.viewers) viewer.sampled(sampled);
-        }
-        const events = (update.sessionResults ?? []).map((e) => this.#toLogEvent(e));
-        if (events.length > 0) for (const viewer of this.viewers) viewer.deliver(events);
-      }
-    } catch (err) {
-      if (this.#closed) return;
-      if ((err as Error).name === 'SessionTimeoutException' && this.viewers.size > 0) {
-        // Sessions last at most 3 hours; the people watching have not stopped, so a new one takes over.
-        this.#abort = new AbortController();
-        this.#sampled = false;
-        this.started = this.#open();
-        const again = await this.started;
-        if (again === true) return;
-        reason = again;
-      } else reason = `the Live Tail session failed: ${describe(err)}`;
-    }
-    if (this.#closed) return;
-    this.#close();
-    for (const viewer of this.viewers) viewer.ended(reason);
-  }
-
-  // Live Tail events carry no eventId; the session's own sequence keeps ids unique.
-  #toLogEvent(e: LiveTailSessionLogEvent): LogEvent {
-    const timestamp = e.timestamp ?? 0;
-    const origin = e.logStreamName ?? this.#scope.group;
-    return { id: `live:${origin}:${timestamp}:${++this.#seq}`, timestamp, message: e.message ?? '', origin };
-  }
-}
-
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  return err.message && err.message !== err.name ? `${err.name}: ${err.message}` : err.name;
 }

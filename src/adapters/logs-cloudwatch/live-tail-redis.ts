@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import type { LogEvent } from '../../ports/logs.ts';
+
+/** What the owner of a scope's session publishes to the replicas whose follows read it. */
+export type LiveTailNews =
+  | { kind: 'events'; events: LogEvent[] }
+  | { kind: 'sampled'; sampled: boolean }
+  | { kind: 'ended'; reason: string };
+
+/** News as published: `from` names the owner, whose own follows had it directly. */
+export type LiveTailMessage = LiveTailNews & { from: string };
+
+export interface LiveTailRedis {
+  client: Redis;
+  subscriber: Redis;
+}
+
+/**
+ * The two connections of the shared Live Tail sessions: one for commands, one subscribed to the scopes
+ * followed here. Each command fails after a second (a silent Redis must not hold a follow's start) and after
+ * one reconnect attempt, so a follow starting while Redis is away falls back to this replica's own sessions.
+ */
+export function openLiveTailRedis(url: string): LiveTailRedis {
+  const options = {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 1000,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  };
+  const client = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  // A connection's failures reach the callers of its commands; the event only repeats them.
+  client.on('error', () => undefined);
+  subscriber.on('error', () => undefined);
+  return { client, subscriber };
+}
+
+/**
+ * Records that `holder` has `count` follows of a scope (none: forgets it) for `ttl` ms by Redis's clock, drops
+ * replicas whose record ran out (they stopped without saying so), and answers how many follows the other
+ * replicas have. KEYS: the sorted set of replicas by expiry, the hash of their counts.
+ */
+export const PRESENCE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local holder, count, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+if count > 0 then
+  redis.call('ZADD', KEYS[1], now + ttl, holder)
+  redis.call('HSET', KEYS[2], holder, count)
+else
+  redis.call('ZREM', KEYS[1], holder)
+  redis.call('HDEL', KEYS[2], holder)
+end
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
+  redis.call('ZREM', KEYS[1], gone)
+  redis.call('HDEL', KEYS[2], gone)
+end
+local others = 0
+local counts = redis.call('HGETALL', KEYS[2])
+for i = 1, #counts, 2 do
+  if counts[i] ~= holder then others = others + tonumber(counts[i + 1]) end
+end
+redis.call('PEXPIRE', KEYS[1], ttl * 2)
+redis.call('PEXPIRE', KEYS[2], ttl * 2)
+return others
+`;
