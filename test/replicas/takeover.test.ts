@@ -43,18 +43,19 @@ describe('a replica paused in the middle of a change', () => {
       const r = await c.store.getRequest(id);
       return r?.state === state && r;
     };
-    const running = await eventually(stored('running'), 'the change to run');
+    const running = await eventually(stored('running'), 'the change to run', 30_000);
     const holder = c.replicas.find((r) => r.logs.some((l) => l.includes(`"runner":"${running.runner}"`)));
     const other = c.replicas.find((r) => r !== holder);
     expect(holder).toBeDefined();
     holder!.pause();
 
-    const reported = await eventually(stored('failed'), 'another replica to report it', 15_000);
+    const reported = await eventually(stored('failed'), 'another replica to report it', 30_000);
     expect(reported.runner).not.toBe(running.runner);
     expect(reported.leaseToken).toBeGreaterThan(running.leaseToken!);
     expect(other!.logs.some((l) => l.includes(`"runner":"${reported.runner}"`))).toBe(true);
-    await c.slack.waitFor(() =>
-      thread(c, message).find((t) => t.includes('Interrupted: the replica running this stopped. Running now:')),
+    await c.slack.waitFor(
+      () => thread(c, message).find((t) => t.includes('Interrupted: the replica running this stopped. Running now:')),
+      { timeoutMs: 30_000 },
     );
 
     holder!.resume();
@@ -67,10 +68,12 @@ describe('a replica paused in the middle of a change', () => {
       30_000,
     );
     expect(late).toMatchObject({ state: 'failed', lateOutcome: { ok: true } });
-    await c.slack.waitFor(() =>
-      thread(c, message).find((t) =>
-        t.includes('This change succeeded after another opsdeck replica had taken it over'),
-      ),
+    await c.slack.waitFor(
+      () =>
+        thread(c, message).find((t) =>
+          t.includes('This change succeeded after another opsdeck replica had taken it over'),
+        ),
+      { timeoutMs: 30_000 },
     );
     const actions = (await c.store.queryAudit({ limit: 100 }))
       .filter((r) => r.requestId === id)
@@ -86,5 +89,5 @@ describe('a replica paused in the middle of a change', () => {
       'ghcr.io/acme/svc01:v2.0.0',
     );
     expect(await verifyChain(c.store.readAudit())).toMatchObject({ ok: true });
-  });
+  }, 120_000);
 });
