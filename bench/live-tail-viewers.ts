@@ -18,7 +18,7 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss);
 await Promise.all(follows.map((f) => f.stop()));
 await follower.close();
 const delivered = follows.map((f) => f.batches.reduce((n, b) => n + b.events.length, 0));
-// When each follow that showed lines showed its first, after its start: every follow reads the lines before it joined first.
+// When each follow that showed lines showed its first, after its start: each reads the lines before it joined first.
 const firstMs = follows.flatMap((f) => (f.batches[0] ? [f.batches[0].at - started] : []));
 const live = follows.filter((f) => f.notices.some((n) => n.kind === 'live')).length;
 const polling = follows.filter((f) => f.notices.some((n) => n.kind === 'polling')).length;
