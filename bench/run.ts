@@ -2,6 +2,7 @@ import { ackLatency } from './ack-latency.ts';
 import { auditAppend } from './audit-append.ts';
 import { deployAck } from './deploy-ack.ts';
 import { limitsOverhead } from './limits.ts';
+import { liveTail } from './live-tail.ts';
 import { logFollow } from './log-follow.ts';
 import { pgAudit } from './pg-audit.ts';
 import { redaction } from './redaction.ts';
@@ -16,6 +17,12 @@ const benches: Record<string, () => Promise<string[]>> = {
   redaction: async () => redaction(),
   limits: () => limitsOverhead(),
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
+  'live-tail': () =>
+    liveTail(
+      Number(process.env.BENCH_LOG_RATE ?? 2000),
+      Number(process.env.BENCH_LIVE_TAIL_STEADY_RATE ?? 400),
+      Number(process.env.BENCH_LIVE_TAIL_SECONDS ?? 30),
+    ),
 };
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
