@@ -150,6 +150,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     kubeconfigYaml: opts.kubeconfig,
     tuning: opts.tuning,
     limits,
+    clock,
     // Each Live Tail session is owned by the replica holding its lease and shared with the others over Redis.
     liveTailSharing: {
       leases: store,

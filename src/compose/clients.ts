@@ -9,12 +9,14 @@ import {
   filterLogEventsLimit,
   LiveTailHub,
   openLiveTailRedis,
+  SAMPLING_TIMING,
+  type SamplingTiming,
 } from '../adapters/logs-cloudwatch/index.ts';
 import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
-import type { Clock } from '../ports/clock.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LeaseStore } from '../ports/store.ts';
 
@@ -26,6 +28,8 @@ export interface ClientTuning {
   retryAfterBaseValue?: number;
   /** Static AWS credentials (the sandbox's emulator); production uses the SDK's default chain. */
   awsCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** How the share a sampled Live Tail session shows is measured (default SAMPLING_TIMING); short in tests. */
+  liveTailSampling?: SamplingTiming;
 }
 
 /**
@@ -82,6 +86,8 @@ export function backendClients(options: {
   limits?: SharedLimits | undefined;
   /** With REDIS_URL set, Live Tail sessions and their cap are shared with the other replicas through these. */
   liveTailSharing?: LiveTailSharing | undefined;
+  /** Times the measurements of sampled Live Tail sessions; default the system's. */
+  clock?: Clock | undefined;
 }): BackendClients {
   const { config, settings, tuning = {} } = options;
   const limits = options.limits ?? new SharedLimits({ log: options.log });
@@ -101,6 +107,9 @@ export function backendClients(options: {
       credentials: tuning.awsCredentials,
     }),
   );
+  const cloudwatchFilterLimit = once(() =>
+    filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
+  );
   let liveTailMade = false;
   const cloudwatchLiveTail = once(() => {
     liveTailMade = true;
@@ -109,6 +118,11 @@ export function backendClients(options: {
       client: cloudwatch(),
       maxSessions: config.logs?.cloudwatch?.liveTailSessions ?? 10,
       log: options.log.child({ component: 'live-tail' }),
+      sampling: {
+        admit: cloudwatchFilterLimit(),
+        clock: options.clock ?? systemClock,
+        timing: tuning.liveTailSampling ?? SAMPLING_TIMING,
+      },
       cluster:
         sharing && settings.redisUrl
           ? { ...sharing, redis: openLiveTailRedis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
@@ -131,9 +145,7 @@ export function backendClients(options: {
       }),
     ),
     cloudwatch,
-    cloudwatchFilterLimit: once(() =>
-      filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
-    ),
+    cloudwatchFilterLimit,
     cloudwatchLiveTail,
     podLogStreams: once(() => new PodStreams()),
     stop: async () => {

@@ -44,8 +44,16 @@ export type FollowNotice =
   /** Following over a streaming session that `viewers` follows (this one included) share. */
   | { kind: 'live'; viewers: number }
   | { kind: 'polling'; reason: string }
-  /** `share` is the part of the events shown (0..1) when it is known; `perSecond` the most shown a second. */
-  | { kind: 'sampled'; share: number | undefined; perSecond: number }
+  /**
+   * `share` is the part of the events shown (0..1) when it is known, `measured` how it was counted: `shown` of
+   * the `matched` events stamped from `from` up to before `to`; `perSecond` the most shown a second.
+   */
+  | {
+      kind: 'sampled';
+      share: number | undefined;
+      perSecond: number;
+      measured?: { shown: number; matched: number; from: Date; to: Date } | undefined;
+    }
   | { kind: 'unsampled' };
 
 export interface LogSource {

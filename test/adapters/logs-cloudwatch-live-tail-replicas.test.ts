@@ -4,13 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchLogSource, createCloudWatchClient, LiveTailHub } from '../../src/adapters/logs-cloudwatch/index.ts';
+import {
+  CloudWatchLogSource,
+  createCloudWatchClient,
+  LiveTailHub,
+  type LiveTailHubOptions,
+} from '../../src/adapters/logs-cloudwatch/index.ts';
 import { openLiveTailRedis } from '../../src/adapters/logs-cloudwatch/live-tail-redis.ts';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { FollowNotice, LogEvent } from '../../src/ports/logs.ts';
 import type { LeaseStore } from '../../src/ports/store.ts';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
+import type { LiveTailOptions } from '../../src/sandbox/cloudwatch/live-tail.ts';
 import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startCloudWatch } from '../sandbox/cloudwatch-harness.ts';
 
@@ -39,8 +45,12 @@ function freezable(store: LeaseStore): LeaseStore & { freeze(): void } {
 }
 
 /** One emulator, one store and one Redis prefix, shared by the replicas `replica` makes. */
-async function cluster(maxSessions = 10) {
-  const cw = await startCloudWatch({ now: epochMs(clock), liveTail: { updateMs: 50 } });
+async function cluster(
+  maxSessions = 10,
+  liveTail: LiveTailOptions = { updateMs: 50 },
+  sampling?: LiveTailHubOptions['sampling'],
+) {
+  const cw = await startCloudWatch({ now: epochMs(clock), liveTail, ingestionDelayMs: 20 });
   cw.createGroup('/ecs/api');
   cw.createGroup('/ecs/api-staging');
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-livetail-'));
@@ -64,6 +74,7 @@ async function cluster(maxSessions = 10) {
       client,
       maxSessions,
       log: quiet,
+      sampling,
       cluster: { redis, leases, holder, prefix, capScope: 'us-east-1', leaseMs: LEASE_MS, clock },
     });
     const source = new CloudWatchLogSource({
@@ -211,5 +222,36 @@ describe('Live Tail sessions shared across replicas', () => {
     const again = follow(b.source, 'staging');
     await expect.poll(() => again.notices).toContainEqual({ kind: 'live', viewers: 1 });
     expect(cw.liveTailSessions).toHaveLength(2);
+  });
+
+  it('measures the share once, on the owner, and every replica says it', async () => {
+    const counted: string[] = [];
+    const sampling = {
+      admit: ((call, urgency) => {
+        counted.push(urgency);
+        return call();
+      }) satisfies NonNullable<LiveTailHubOptions['sampling']>['admit'],
+      clock,
+      timing: { windowMs: 1000, settleMs: 400, everyMs: 60_000 },
+    };
+    const { cw, replica } = await cluster(10, { updateMs: 50, maxEventsPerUpdate: 5 }, sampling);
+    const onA = follow(replica('replica-a').source);
+    await expect.poll(() => onA.notices).toContainEqual({ kind: 'live', viewers: 1 });
+    const onB = follow(replica('replica-b').source);
+    await expect.poll(() => onB.notices).toContainEqual({ kind: 'live', viewers: 2 });
+    const writer = cw.generate({ group: '/ecs/api', streams: ['web/1'], eventsPerSecond: 400, tickMs: 10 });
+    const measured = (notices: FollowNotice[]) =>
+      notices.flatMap((n) => (n.kind === 'sampled' && n.measured ? [n.measured] : []));
+    try {
+      await expect.poll(() => measured(onA.notices), { timeout: 5000 }).toHaveLength(1);
+      await expect.poll(() => measured(onB.notices)).toHaveLength(1);
+    } finally {
+      writer.stop();
+    }
+    // JSON over Redis turns dates to text; the other replica's follow must hear the same numbers.
+    expect(JSON.stringify(measured(onB.notices))).toBe(JSON.stringify(measured(onA.notices)));
+    expect(measured(onB.notices)[0]!.from).toBeInstanceOf(Date);
+    const pages = Math.ceil(measured(onA.notices)[0]!.matched / 10_000);
+    expect(counted).toHaveLength(pages);
   });
 });

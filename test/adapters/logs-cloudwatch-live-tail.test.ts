@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudWatchLogSource, createCloudWatchClient, LiveTailHub } from '../../src/adapters/logs-cloudwatch/index.ts';
+import {
+  CloudWatchLogSource,
+  createCloudWatchClient,
+  LiveTailHub,
+  type LiveTailHubOptions,
+} from '../../src/adapters/logs-cloudwatch/index.ts';
+import type { FilterAdmission } from '../../src/adapters/logs-cloudwatch/filter-page.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { FollowNotice, LogEvent } from '../../src/ports/logs.ts';
 import type { CloudWatchLogsEmulator } from '../../src/sandbox/cloudwatch/index.ts';
@@ -14,7 +20,11 @@ afterEach(() => {
   for (const abort of aborts.splice(0)) abort.abort();
 });
 
-async function setUp(options: Parameters<typeof startEmulator>[0] = {}, maxSessions = 10) {
+async function setUp(
+  options: Parameters<typeof startEmulator>[0] = {},
+  maxSessions = 10,
+  sampling?: LiveTailHubOptions['sampling'],
+) {
   const cw = await startEmulator({ now: epochMs(clock), liveTail: { updateMs: 50 }, ...options });
   cw.createGroup('/ecs/api');
   cw.createGroup('/ecs/api-staging');
@@ -24,7 +34,7 @@ async function setUp(options: Parameters<typeof startEmulator>[0] = {}, maxSessi
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
-  const hub = new LiveTailHub({ client, maxSessions, log: quiet });
+  const hub = new LiveTailHub({ client, maxSessions, log: quiet, sampling });
   const source = new CloudWatchLogSource({
     client,
     group: (env) => `/ecs/api${env === 'prod' ? '' : `-${env}`}`,
@@ -142,5 +152,90 @@ describe('follows over CloudWatch Live Tail', () => {
     expect(a.events).toHaveLength(5);
     put(cw, '/ecs/api', 'quiet');
     await expect.poll(() => a.notices.at(-1)).toEqual({ kind: 'unsampled' });
+  });
+
+  describe('measures the share shown while CloudWatch samples', () => {
+    // 100 events a second shown at most (5 every 50 ms), of 400 a second written: about a quarter.
+    const busy = { liveTail: { updateMs: 50, maxEventsPerUpdate: 5 }, ingestionDelayMs: 20 };
+    const timing = { windowMs: 1000, settleMs: 400, everyMs: 60_000 };
+    const calls: string[] = [];
+    const admit: FilterAdmission = (call, urgency) => {
+      calls.push(urgency);
+      return call();
+    };
+    const sampledNotices = (notices: FollowNotice[]) =>
+      notices.filter((n): n is Extract<FollowNotice, { kind: 'sampled' }> => n.kind === 'sampled');
+
+    it('counts a settled window with FilterLogEvents, through the quota, and says what share was shown', async () => {
+      calls.length = 0;
+      const { cw, source } = await setUp(busy, 10, { admit, clock, timing });
+      const a = follow(source, 'prod');
+      await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+      const writer = cw.generate({ group: '/ecs/api', streams: ['web/1', 'web/2'], eventsPerSecond: 400, tickMs: 10 });
+      try {
+        await expect
+          .poll(() => sampledNotices(a.notices)[0])
+          .toEqual({ kind: 'sampled', share: undefined, perSecond: 500 });
+        await expect.poll(() => sampledNotices(a.notices)[1]?.measured, { timeout: 5000 }).toBeDefined();
+      } finally {
+        writer.stop();
+      }
+      const notice = sampledNotices(a.notices)[1]!;
+      const { shown, matched, from, to } = notice.measured!;
+      expect(to.getTime() - from.getTime()).toBe(timing.windowMs);
+      const inWindow = (e: { timestamp: number }) => e.timestamp >= from.getTime() && e.timestamp < to.getTime();
+      expect(matched).toBe(cw.events('/ecs/api').filter(inWindow).length);
+      expect(shown).toBe(a.events.filter(inWindow).length);
+      expect(notice.share).toBeCloseTo(shown / matched, 6);
+      expect(notice.share).toBeGreaterThan(0.1);
+      expect(notice.share).toBeLessThan(0.5);
+      // Every count went through the account's quota, as a call that yields to snapshots people wait for.
+      expect(calls.length).toBeGreaterThan(0);
+      expect(new Set(calls)).toEqual(new Set(['bulk']));
+      // Measured once while the share holds still: the next measurement is a minute away.
+      expect(sampledNotices(a.notices)).toHaveLength(2);
+    });
+
+    it('measures again while sampling lasts, and says so only when the share moved by 10 points', async () => {
+      const often = { ...timing, everyMs: 300 };
+      const { cw, source } = await setUp(busy, 10, { admit, clock, timing: often });
+      const a = follow(source, 'prod');
+      await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+      const first = cw.generate({ group: '/ecs/api', streams: ['web/1'], eventsPerSecond: 400, tickMs: 10 });
+      let second: { stop(): void } | undefined;
+      try {
+        await expect.poll(() => sampledNotices(a.notices)[1]?.measured, { timeout: 5000 }).toBeDefined();
+        const measurements = () => calls.length;
+        const before = measurements();
+        // Measured again once a new window settled: with the rate unchanged, the share stays within 10 points.
+        await expect.poll(measurements, { timeout: 5000 }).toBeGreaterThan(before + 1);
+        expect(sampledNotices(a.notices)).toHaveLength(2);
+        // Six times the rate, started before the first stops so sampling never pauses: a sixth of the share.
+        second = cw.generate({ group: '/ecs/api', streams: ['web/2'], eventsPerSecond: 2000, tickMs: 10 });
+        await expect.poll(() => sampledNotices(a.notices)[2]?.share, { timeout: 5000 }).toBeLessThan(0.1);
+      } finally {
+        first.stop();
+        second?.stop();
+      }
+      expect(a.notices.filter((n) => n.kind === 'unsampled')).toEqual([]);
+    });
+
+    it("keeps today's words when the count fails", async () => {
+      const { cw, source } = await setUp(busy, 10, { admit, clock, timing });
+      const a = follow(source, 'prod');
+      await expect.poll(() => a.notices).toContainEqual({ kind: 'live', viewers: 1 });
+      const writer = cw.generate({ group: '/ecs/api', streams: ['web/1'], eventsPerSecond: 400, tickMs: 10 });
+      try {
+        await expect.poll(() => sampledNotices(a.notices)).toHaveLength(1);
+        // The history was read before sampling began; from here on every FilterLogEvents call is a count.
+        cw.injectFailure({ operation: 'FilterLogEvents', kind: 'denied', times: Infinity });
+        const denied = () => cw.requests.filter((r) => r.errorType === 'AccessDeniedException').length;
+        await expect.poll(denied, { timeout: 5000 }).toBeGreaterThan(0);
+        await clock.sleep(200);
+      } finally {
+        writer.stop();
+      }
+      expect(sampledNotices(a.notices)).toEqual([{ kind: 'sampled', share: undefined, perSecond: 500 }]);
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { FollowNotice, LogEvent } from '../../ports/logs.ts';
 import { type FilterAdmission, filterPage } from './filter-page.ts';
 import { LIVE_TAIL_EVENTS_PER_SECOND, type LiveScope, type LiveTailHub } from './live-tail-hub.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
+import { type ShareMeasure, shareOf } from './sampling-share.ts';
 
 export interface LiveFollowRun {
   hub: LiveTailHub;
@@ -53,10 +54,7 @@ export async function followLive(run: LiveFollowRun): Promise<Fallback | undefin
   };
   const joined = await run.hub.join(run.scope, {
     deliver: (events) => (waiting ? waiting.push(...events) : fromSession(events)),
-    sampled: (sampled) =>
-      run.notify(
-        sampled ? { kind: 'sampled', share: undefined, perSecond: LIVE_TAIL_EVENTS_PER_SECOND } : { kind: 'unsampled' },
-      ),
+    sampled: (sampled, measured) => run.notify(sampled ? sampledNotice(measured) : { kind: 'unsampled' }),
     ended: (reason) => {
       failure = reason;
       wake();
@@ -87,6 +85,14 @@ export async function followLive(run: LiveFollowRun): Promise<Fallback | undefin
 }
 
 const HISTORY_OVERLAP_UPDATES = 12;
+
+function sampledNotice(measured: ShareMeasure | undefined): FollowNotice {
+  const perSecond = LIVE_TAIL_EVENTS_PER_SECOND;
+  if (!measured) return { kind: 'sampled', share: undefined, perSecond };
+  const { shown, matched, from, to } = measured;
+  const share = shareOf(shown, matched);
+  return { kind: 'sampled', share, perSecond, measured: { shown, matched, from: new Date(from), to: new Date(to) } };
+}
 
 const key = (e: LogEvent) => `${e.origin}\u0000${e.timestamp}\u0000${e.message}`;
 

@@ -127,8 +127,9 @@ class ClusterScope {
     const message = JSON.parse(text) as LiveTailMessage;
     if (message.from === this.#context.holder || this.#upstream) return;
     if (message.kind === 'events') for (const viewer of this.viewers) viewer.deliver(message.events);
-    else if (message.kind === 'sampled') for (const viewer of this.viewers) viewer.sampled(message.sampled);
-    else for (const viewer of this.viewers) viewer.ended(message.reason);
+    else if (message.kind === 'sampled') {
+      for (const viewer of this.viewers) viewer.sampled(message.sampled, message.measured);
+    } else for (const viewer of this.viewers) viewer.ended(message.reason);
   }
 
   async close(): Promise<void> {
@@ -296,9 +297,9 @@ class ClusterScope {
       for (const viewer of this.viewers) viewer.deliver(events);
       this.#publish({ kind: 'events', events });
     },
-    sampled: (sampled) => {
-      for (const viewer of this.viewers) viewer.sampled(sampled);
-      this.#publish({ kind: 'sampled', sampled });
+    sampled: (sampled, measured) => {
+      for (const viewer of this.viewers) viewer.sampled(sampled, measured);
+      this.#publish({ kind: 'sampled', sampled, measured });
     },
     ended: (reason) => {
       this.#publish({ kind: 'ended', reason });

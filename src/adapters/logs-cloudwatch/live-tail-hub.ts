@@ -2,7 +2,8 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from '../../ports/logger.ts';
 import type { LogEvent } from '../../ports/logs.ts';
 import { LiveTailCluster, type LiveTailClusterOptions } from './live-tail-cluster.ts';
-import { Upstream } from './live-tail-upstream.ts';
+import { type SamplingMeasure, Upstream } from './live-tail-upstream.ts';
+import type { ShareMeasure } from './sampling-share.ts';
 
 /** What one Live Tail session reads: follows of the same scope share it. */
 export interface LiveScope {
@@ -15,8 +16,11 @@ export interface LiveScope {
 /** One follow watching a shared session. */
 export interface LiveViewer {
   deliver(events: LogEvent[]): void;
-  /** CloudWatch started or stopped sampling the session's events. */
-  sampled(sampled: boolean): void;
+  /**
+   * CloudWatch started or stopped sampling the session's events; while it samples, `measured` says later what
+   * share of them the session delivers, when that was counted and moved enough to be worth saying.
+   */
+  sampled(sampled: boolean, measured?: ShareMeasure): void;
   /** The session ended under the viewer (a streaming failure, a restart that was refused). */
   ended(reason: string): void;
 }
@@ -28,6 +32,8 @@ export interface LiveTailHubOptions {
   /** Sessions opsdeck keeps open at once for the client's account and region (CloudWatch allows 15). */
   maxSessions: number;
   log: Logger;
+  /** Measures what share of the events a sampled session shows; without it, none is measured. */
+  sampling?: SamplingMeasure | undefined;
   /** Shares each session and the cap with the other replicas (REDIS_URL); without it, within this process. */
   cluster?: LiveTailClusterOptions | undefined;
 }
@@ -52,8 +58,9 @@ export class LiveTailHub {
   constructor(options: LiveTailHubOptions) {
     this.#options = options;
     if (options.cluster) {
-      const { client, log, maxSessions } = options;
-      this.#cluster = new LiveTailCluster({ ...options.cluster, upstream: { client, log }, maxSessions, log });
+      const { client, log, maxSessions, sampling } = options;
+      const upstream = { client, log, sampling };
+      this.#cluster = new LiveTailCluster({ ...options.cluster, upstream, maxSessions, log });
     }
   }
 

@@ -14,14 +14,24 @@ export function noticeText(notice: FollowNotice): Text | undefined {
       return t`${emoji('warning')} Live Tail is not available (${notice.reason}); ${instead}.`;
     }
     case 'sampled': {
-      const share =
-        notice.share === undefined
-          ? `at most ${notice.perSecond} events a second are shown, and more than that arrive`
-          : `about ${Math.round(notice.share * 100)}% of the events are shown`;
       const narrow = 'Narrow it with --grep to see every line.';
-      return t`${emoji('warning')} CloudWatch is sampling this stream: ${share}. ${narrow}`;
+      return t`${emoji('warning')} CloudWatch is sampling this follow: ${sampledShare(notice)}. ${narrow}`;
     }
     case 'unsampled':
       return 'CloudWatch stopped sampling: every event is shown again.';
   }
 }
+
+function sampledShare(notice: Extract<FollowNotice, { kind: 'sampled' }>): string {
+  if (notice.share === undefined)
+    return `at most ${notice.perSecond} events a second are shown, and more than that arrive`;
+  const percent = Math.round(notice.share * 100);
+  const about =
+    percent === 0 && notice.share > 0 ? 'less than 1% of events are shown' : `about ${percent}% of events are shown`;
+  const m = notice.measured;
+  if (!m) return about;
+  return `${about} (${count(m.shown)} of ${count(m.matched)} between ${utc(m.from)} and ${utc(m.to)} UTC)`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const utc = (d: Date) => d.toISOString().slice(11, 19);
