@@ -6,7 +6,8 @@ import { backoffMs } from '../backoff.ts';
 import { type LogLine, parseLogLine, type Stamp, sinceTimeParam } from './log-line.ts';
 import { readLines } from './log-request.ts';
 import { isTransientStatus, statusOf } from './pod-log-failure.ts';
-import type { PodStream, PodStreamViewer } from './pod-stream.ts';
+import type { PodStreamViewer } from './pod-stream.ts';
+import type { SharedPodStream } from './pod-stream-cluster.ts';
 import type { PodStreamScope, PodStreams } from './pod-streams.ts';
 import type { PodLogPlan } from './pods.ts';
 import { ResumePoint } from './resume-point.ts';
@@ -40,7 +41,7 @@ export class PodFollower implements PodStreamViewer {
   readonly #stop = new AbortController();
   readonly #signal: AbortSignal;
   readonly #resume = new ResumePoint();
-  readonly #stream: PodStream;
+  readonly #stream: SharedPodStream;
   #plan: PodLogPlan;
   #seq = 0;
   /** Stream lines that arrived while the catch-up read ran. */
@@ -81,6 +82,11 @@ export class PodFollower implements PodStreamViewer {
     if (this.#signal.aborted) return;
     if (this.#waiting) this.#waiting.push(line);
     else this.#accept(line);
+  }
+
+  resumed(): void {
+    // While catching up, the hand-over to the stream's lines skips what was seen anyway.
+    if (!this.#waiting) this.#resume.reconnected();
   }
 
   failed(error: unknown, plan: PodLogPlan): void {

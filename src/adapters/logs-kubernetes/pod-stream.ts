@@ -14,6 +14,8 @@ export interface PodStreamViewer {
   line(line: LogLine): void;
   /** A failure that retrying did not clear up: the stream ended with it. */
   failed(error: unknown, plan: PodLogPlan): void;
+  /** Another replica's stream was taken over here: lines already given may come again and are to be skipped. */
+  resumed?(): void;
 }
 
 export interface PodStreamDeps {
@@ -25,6 +27,8 @@ export interface PodStreamDeps {
   maxFailures: number;
   clock: Clock;
   log: Logger;
+  /** Where an earlier stream of the pod got to, when this one takes over from it. */
+  resume?: ResumePoint | undefined;
 }
 
 /**
@@ -38,7 +42,7 @@ export class PodStream {
   readonly #viewers = new Set<PodStreamViewer>();
   readonly #deps: PodStreamDeps;
   readonly #stop = new AbortController();
-  readonly #resume = new ResumePoint();
+  readonly #resume: ResumePoint;
   readonly #ended: () => void;
   #plan: PodLogPlan;
   /** Failed connections in a row; a stream that opened ends the run. */
@@ -49,6 +53,7 @@ export class PodStream {
   constructor(plan: PodLogPlan, deps: PodStreamDeps, ended: () => void) {
     this.#plan = plan;
     this.#deps = deps;
+    this.#resume = deps.resume ?? new ResumePoint();
     this.#ended = ended;
     this.done = this.#run().finally(() => {
       this.#over = true;
