@@ -84,7 +84,7 @@ export function backendClients(options: {
   tuning?: ClientTuning | undefined;
   /** Rate limits shared with the other replicas; default: this process's own. */
   limits?: SharedLimits | undefined;
-  /** With REDIS_URL set, Live Tail sessions and their cap are shared with the other replicas through these. */
+  /** With REDIS_URL set, Live Tail sessions, their cap and pod log streams are shared with the other replicas. */
   liveTailSharing?: LiveTailSharing | undefined;
   /** Times the measurements of sampled Live Tail sessions; default the system's. */
   clock?: Clock | undefined;
@@ -129,6 +129,21 @@ export function backendClients(options: {
           : undefined,
     });
   });
+  let podLogStreamsMade = false;
+  // With REDIS_URL, one replica reads each pod's log stream and shares it with the others, as Live Tail.
+  const podLogStreams = once(() => {
+    podLogStreamsMade = true;
+    const sharing = options.liveTailSharing;
+    return new PodStreams(
+      sharing && settings.redisUrl
+        ? {
+            ...sharing,
+            redis: openLiveTailRedis(settings.redisUrl),
+            log: options.log.child({ component: 'pod-streams' }),
+          }
+        : undefined,
+    );
+  });
   return {
     kubeconfig,
     kubernetes: once(
@@ -147,9 +162,10 @@ export function backendClients(options: {
     cloudwatch,
     cloudwatchFilterLimit,
     cloudwatchLiveTail,
-    podLogStreams: once(() => new PodStreams()),
+    podLogStreams,
     stop: async () => {
       if (liveTailMade) await cloudwatchLiveTail().stop();
+      if (podLogStreamsMade) await podLogStreams().stop();
     },
   };
 }
