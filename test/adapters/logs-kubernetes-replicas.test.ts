@@ -15,6 +15,7 @@ import type { LogEvent } from '../../src/ports/logs.ts';
 import type { LeaseStore } from '../../src/ports/store.ts';
 import { type KubernetesEmulator, renderKubeconfig } from '../../src/sandbox/kubernetes/index.ts';
 import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { redisRelay } from '../helpers/redis-relay.ts';
 import { startEmulator } from '../sandbox/kubernetes-helpers.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -83,10 +84,10 @@ async function cluster(namespace: string) {
   });
   const prefix = `t${randomBytes(4).toString('hex')}-`;
 
-  return async (holder: string) => {
+  return async (holder: string, redisUrl = REDIS_URL) => {
     const link = await relay();
     const leases = freezable(store);
-    const redis = openLiveTailRedis(REDIS_URL);
+    const redis = openLiveTailRedis(redisUrl);
     const streams = new PodStreams({ redis, leases, holder, prefix, leaseMs: LEASE_MS, clock, log: quiet });
     const kc = new KubeConfig();
     kc.loadFromString(renderKubeconfig([{ name: 'prod-cluster', server: link.url, token: k8s.token }]));
@@ -232,6 +233,27 @@ describe('pod streams across replicas', () => {
     expect(open.most()).toBe(1);
 
     await b.stop();
+    await expectWholeLog(b.events, ns, pods, since);
+  });
+
+  it('are read by a replica itself once Redis stops carrying lines from the owner to it', async () => {
+    const ns = `t-${randomBytes(4).toString('hex')}`;
+    k8s.seedDeployment({ namespace: ns, name: 'api', image: 'ghcr.io/acme/api:v1', replicas: 2 });
+    const pods = k8s.getPods(ns, 'api').map((p) => p.metadata.name);
+    const replica = await cluster(ns);
+    const toRedis = await redisRelay();
+    cleanups.push(() => toRedis.down());
+    const [one, two] = [await replica('one'), await replica('two', toRedis.url())];
+    const since = now() - 1_000;
+    start(one.source, since);
+    await waitFor(() => expect(one.streams.read).toBe(2));
+    const b = start(two.source, since);
+    await waitFor(() => expect(pods.map((p) => newest(b.events, p) >= 10)).toEqual([true, true]));
+
+    await toRedis.down();
+    const cut = new Map(pods.map((p) => [p, newest(b.events, p)]));
+    await waitFor(() => expect(pods.map((p) => newest(b.events, p) > cut.get(p)! + 30)).toEqual([true, true]));
+    expect(two.streams.read).toBe(2);
     await expectWholeLog(b.events, ns, pods, since);
   });
 });

@@ -214,7 +214,11 @@ class ClusterPodStream implements SharedPodStream {
         this.#options.log.warn({ pod: this.#plan.pod }, 'lost the lease of a pod stream to a replica');
         await this.#disown();
       } else if (this.#viewers.size === 0 && (others ?? 0) === 0) await this.#disown();
-    } else if (this.#viewers.size > 0 && others !== undefined) {
+    } else if (this.#viewers.size > 0 && others === undefined) {
+      // Redis is away, so the owner's lines cannot reach this replica: its follows read the pod from here.
+      this.#options.log.warn({ pod: this.#plan.pod }, 'Redis is unreachable: reading this pod stream here');
+      this.#read();
+    } else if (this.#viewers.size > 0) {
       const { leases, holder, leaseMs, clock } = this.#options;
       const lease = await leases.acquireLease(this.#channel, holder, leaseMs);
       if (lease !== undefined) {
