@@ -8,12 +8,12 @@ import {
   type FilterAdmission,
   filterLogEventsLimit,
   LiveTailHub,
-  openLiveTailRedis,
   SAMPLING_TIMING,
   type SamplingTiming,
 } from '../adapters/logs-cloudwatch/index.ts';
 import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
+import { openUpstreamRedis } from '../adapters/shared-upstreams/redis.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { Settings } from '../config/settings.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
@@ -125,7 +125,7 @@ export function backendClients(options: {
       },
       cluster:
         sharing && settings.redisUrl
-          ? { ...sharing, redis: openLiveTailRedis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
+          ? { ...sharing, redis: openUpstreamRedis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
           : undefined,
     });
   });
@@ -138,7 +138,7 @@ export function backendClients(options: {
       sharing && settings.redisUrl
         ? {
             ...sharing,
-            redis: openLiveTailRedis(settings.redisUrl),
+            redis: openUpstreamRedis(settings.redisUrl),
             log: options.log.child({ component: 'pod-streams' }),
           }
         : undefined,

@@ -10,7 +10,7 @@ import {
   LiveTailHub,
   type LiveTailHubOptions,
 } from '../../src/adapters/logs-cloudwatch/index.ts';
-import { openLiveTailRedis } from '../../src/adapters/logs-cloudwatch/live-tail-redis.ts';
+import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/redis.ts';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { FollowNotice, LogEvent } from '../../src/ports/logs.ts';
@@ -69,7 +69,7 @@ async function cluster(
       maxAttempts: 1,
     });
     const leases = freezable(store);
-    const redis = openLiveTailRedis(REDIS_URL);
+    const redis = openUpstreamRedis(REDIS_URL);
     const hub = new LiveTailHub({
       client,
       maxSessions,

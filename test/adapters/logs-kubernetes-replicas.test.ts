@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClusterClients } from '../../src/adapters/kubernetes/index.ts';
-import { openLiveTailRedis } from '../../src/adapters/logs-cloudwatch/live-tail-redis.ts';
+import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/redis.ts';
 import { KubernetesLogSource, PodStreams } from '../../src/adapters/logs-kubernetes/index.ts';
 import { parseLogLine } from '../../src/adapters/logs-kubernetes/log-line.ts';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
@@ -87,7 +87,7 @@ async function cluster(namespace: string) {
   return async (holder: string, redisUrl = REDIS_URL) => {
     const link = await relay();
     const leases = freezable(store);
-    const redis = openLiveTailRedis(redisUrl);
+    const redis = openUpstreamRedis(redisUrl);
     const streams = new PodStreams({ redis, leases, holder, prefix, leaseMs: LEASE_MS, clock, log: quiet });
     const kc = new KubeConfig();
     kc.loadFromString(renderKubeconfig([{ name: 'prod-cluster', server: link.url, token: k8s.token }]));

@@ -3,5 +3,4 @@ export { type CloudWatchClientOptions, createCloudWatchClient } from './create-c
 export type { FilterAdmission } from './filter-page.ts';
 export { filterLogEventsLimit } from './filter-quota.ts';
 export { LIVE_TAIL_EVENTS_PER_SECOND, LiveTailHub, type LiveTailHubOptions } from './live-tail-hub.ts';
-export { type LiveTailRedis, openLiveTailRedis } from './live-tail-redis.ts';
 export { SAMPLING_TIMING, type SamplingTiming } from './sampling-share.ts';

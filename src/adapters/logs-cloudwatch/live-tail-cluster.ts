@@ -3,11 +3,12 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LeaseStore } from '../../ports/store.ts';
 import type { JoinResult, LiveScope, LiveViewer } from './live-tail-hub.ts';
-import { type LiveTailMessage, type LiveTailNews, type LiveTailRedis, PRESENCE_SCRIPT } from './live-tail-redis.ts';
+import { PRESENCE_SCRIPT, type UpstreamRedis } from '../shared-upstreams/redis.ts';
+import type { LiveTailMessage, LiveTailNews } from './live-tail-news.ts';
 import { Upstream, type UpstreamOptions } from './live-tail-upstream.ts';
 
 export interface LiveTailClusterOptions {
-  redis: LiveTailRedis;
+  redis: UpstreamRedis;
   leases: LeaseStore;
   /** This process, as the holder of scope and slot leases and as a viewer in Redis. */
   holder: string;

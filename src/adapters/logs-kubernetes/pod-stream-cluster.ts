@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LeaseStore } from '../../ports/store.ts';
-import { type LiveTailRedis, PRESENCE_SCRIPT } from '../logs-cloudwatch/live-tail-redis.ts';
+import { PRESENCE_SCRIPT, type UpstreamRedis } from '../shared-upstreams/redis.ts';
 import { parseLogLine } from './log-line.ts';
 import { PodLogError } from './log-request.ts';
 import { statusOf } from './pod-log-failure.ts';
@@ -11,7 +11,7 @@ import type { PodLogPlan } from './pods.ts';
 import { ResumePoint } from './resume-point.ts';
 
 export interface PodStreamClusterOptions {
-  redis: LiveTailRedis;
+  redis: UpstreamRedis;
   leases: LeaseStore;
   /** This process, as the holder of stream leases and as a viewer in Redis. */
   holder: string;

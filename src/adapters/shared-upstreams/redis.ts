@@ -1,27 +1,17 @@
 import { Redis } from 'ioredis';
-import type { LogEvent } from '../../ports/logs.ts';
-import type { ShareMeasure } from './sampling-share.ts';
 
-/** What the owner of a scope's session publishes to the replicas whose follows read it. */
-export type LiveTailNews =
-  | { kind: 'events'; events: LogEvent[] }
-  | { kind: 'sampled'; sampled: boolean; measured?: ShareMeasure | undefined }
-  | { kind: 'ended'; reason: string };
-
-/** News as published: `from` names the owner, whose own follows had it directly. */
-export type LiveTailMessage = LiveTailNews & { from: string };
-
-export interface LiveTailRedis {
+export interface UpstreamRedis {
   client: Redis;
   subscriber: Redis;
 }
 
 /**
- * The two connections of the shared Live Tail sessions: one for commands, one subscribed to the scopes
- * followed here. Each command fails after a second (a silent Redis must not hold a follow's start) and after
- * one reconnect attempt, so a follow starting while Redis is away falls back to this replica's own sessions.
+ * The two connections of upstreams shared across replicas (Live Tail sessions, pod-log streams): one for
+ * commands, one subscribed to the upstreams followed here. Each command fails after a second (a silent Redis
+ * must not hold a follow's start) and after one reconnect attempt, so a follow starting while Redis is away
+ * falls back to this replica's own upstreams.
  */
-export function openLiveTailRedis(url: string): LiveTailRedis {
+export function openUpstreamRedis(url: string): UpstreamRedis {
   const options = {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
