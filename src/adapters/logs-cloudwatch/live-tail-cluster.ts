@@ -3,7 +3,9 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LeaseStore } from '../../ports/store.ts';
 import type { JoinResult, LiveScope, LiveViewer } from './live-tail-hub.ts';
-import { PRESENCE_SCRIPT, type UpstreamRedis } from '../shared-upstreams/redis.ts';
+import { HeldLease } from '../shared-upstreams/held-lease.ts';
+import { presence, type UpstreamRedis } from '../shared-upstreams/redis.ts';
+import { Rounds } from '../shared-upstreams/rounds.ts';
 import type { LiveTailMessage, LiveTailNews } from './live-tail-news.ts';
 import { Upstream, type UpstreamOptions } from './live-tail-upstream.ts';
 
@@ -95,11 +97,10 @@ class ClusterScope {
   readonly #scope: LiveScope;
   readonly #forget: () => void;
   readonly #stop = new AbortController();
+  readonly #rounds: Rounds;
   #upstream: Upstream | undefined;
-  #lease: number | undefined;
-  #slot: { name: string; token: number } | undefined;
-  #renewedAt = 0;
-  #rounds: Promise<void> = Promise.resolve();
+  #lease: HeldLease | undefined;
+  #slot: HeldLease | undefined;
   #closed = false;
 
   constructor(context: ClusterContext, channel: string, scope: LiveScope, forget: () => void) {
@@ -107,6 +108,12 @@ class ClusterScope {
     this.#channel = channel;
     this.#scope = scope;
     this.#forget = forget;
+    this.#rounds = new Rounds({
+      ...context,
+      signal: this.#stop.signal,
+      round: () => this.#round(),
+      what: 'a shared Live Tail session',
+    });
     this.ready = this.#start();
   }
 
@@ -120,7 +127,7 @@ class ClusterScope {
 
   leave(viewer: LiveViewer): void {
     this.viewers.delete(viewer);
-    if (this.viewers.size === 0) void this.#queue();
+    if (this.viewers.size === 0) void this.#rounds.queue();
   }
 
   /** A message on the scope's channel: from the owner, unless this replica owns the session itself. */
@@ -160,25 +167,8 @@ class ClusterScope {
       await this.close();
       throw err;
     }
-    void this.#loop();
+    this.#rounds.start();
     return true;
-  }
-
-  async #loop(): Promise<void> {
-    const { clock, leaseMs } = this.#context;
-    while (!this.#closed) {
-      await clock.sleep(Math.max(1, Math.floor(leaseMs / 3)), this.#stop.signal);
-      if (this.#closed) return;
-      await this.#queue();
-    }
-  }
-
-  /** One round at a time: from the loop, and at once when the last follow here leaves. */
-  #queue(): Promise<void> {
-    this.#rounds = this.#rounds
-      .then(() => this.#round())
-      .catch((err: unknown) => this.#context.log.warn({ err }, 'a round of a shared Live Tail session failed'));
-    return this.#rounds;
   }
 
   async #round(): Promise<void> {
@@ -208,12 +198,12 @@ class ClusterScope {
 
   /** Takes the scope's lease, a slot under the cap and a session: true, undefined when another owns it. */
   async #own(): Promise<true | string | undefined> {
-    const { leases, holder, leaseMs, upstream: options, maxSessions } = this.#context;
-    const lease = await leases.acquireLease(this.#channel, holder, leaseMs);
-    if (lease === undefined) return undefined;
+    const { upstream: options, maxSessions } = this.#context;
+    const lease = await HeldLease.acquire(this.#context, this.#channel);
+    if (!lease) return undefined;
     const slot = await this.#takeSlot();
     if (!slot) {
-      await leases.releaseLease(this.#channel, lease);
+      await lease.release();
       return (
         `all ${maxSessions} Live Tail sessions opsdeck may hold for this AWS account and region are in use ` +
         'across its replicas'
@@ -224,39 +214,24 @@ class ClusterScope {
     this.#upstream = upstream;
     this.#lease = lease;
     this.#slot = slot;
-    this.#renewedAt = this.#context.clock.now().getTime();
     const started = await upstream.started;
     if (started === true) return true;
     await this.#disown();
     return started;
   }
 
-  async #takeSlot(): Promise<{ name: string; token: number } | undefined> {
-    const { leases, holder, leaseMs, capScope, maxSessions } = this.#context;
+  async #takeSlot(): Promise<HeldLease | undefined> {
+    const { capScope, maxSessions } = this.#context;
     for (let i = 0; i < maxSessions; i += 1) {
-      const name = `livetail-slot:${capScope}:${i}`;
-      const token = await leases.acquireLease(name, holder, leaseMs);
-      if (token !== undefined) return { name, token };
+      const slot = await HeldLease.acquire(this.#context, `livetail-slot:${capScope}:${i}`);
+      if (slot) return slot;
     }
     return undefined;
   }
 
   async #renew(): Promise<boolean> {
-    const { leases, leaseMs, clock } = this.#context;
-    const lease = this.#lease;
-    const slot = this.#slot;
-    if (lease === undefined || !slot) return false;
-    try {
-      const kept =
-        (await leases.renewLease(this.#channel, lease, leaseMs)) &&
-        (await leases.renewLease(slot.name, slot.token, leaseMs));
-      if (kept) this.#renewedAt = clock.now().getTime();
-      return kept;
-    } catch (err) {
-      // The store did not answer: the leases hold until a whole term passed since the last renewal.
-      this.#context.log.warn({ err }, 'could not renew the leases of a Live Tail session');
-      return clock.now().getTime() - this.#renewedAt < leaseMs;
-    }
+    if (!this.#lease || !this.#slot) return false;
+    return (await this.#lease.renew()) && (await this.#slot.renew());
   }
 
   /** Closes the session owned here, if any, and gives its leases up for another replica to take at once. */
@@ -268,11 +243,8 @@ class ClusterScope {
     this.#lease = undefined;
     this.#slot = undefined;
     upstream?.leave(this.#relay);
-    const { leases, log } = this.#context;
-    const release = async (name: string, token: number) =>
-      leases.releaseLease(name, token).catch((err: unknown) => log.warn({ err, lease: name }, 'could not release'));
-    if (lease !== undefined) await release(this.#channel, lease);
-    if (slot) await release(slot.name, slot.token);
+    await lease?.release();
+    await slot?.release();
   }
 
   #end(reason: string): void {
@@ -281,8 +253,7 @@ class ClusterScope {
 
   #present(count: number): Promise<number> {
     const { redis, holder, leaseMs } = this.#context;
-    const keys = [`${this.#channel}:viewers`, `${this.#channel}:counts`];
-    return redis.client.eval(PRESENCE_SCRIPT, 2, ...keys, holder, count, leaseMs) as Promise<number>;
+    return presence(redis, this.#channel, holder, count, leaseMs);
   }
 
   #publish(message: LiveTailNews): void {

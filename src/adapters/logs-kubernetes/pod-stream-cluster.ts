@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LeaseStore } from '../../ports/store.ts';
-import { PRESENCE_SCRIPT, type UpstreamRedis } from '../shared-upstreams/redis.ts';
+import { HeldLease } from '../shared-upstreams/held-lease.ts';
+import { presence, type UpstreamRedis } from '../shared-upstreams/redis.ts';
+import { Rounds } from '../shared-upstreams/rounds.ts';
 import { parseLogLine } from './log-line.ts';
 import { PodLogError } from './log-request.ts';
 import { statusOf } from './pod-log-failure.ts';
@@ -97,12 +99,12 @@ class ClusterPodStream implements SharedPodStream {
   /** The last line read here or sent by the owner: a replica taking the stream over reads on from it. */
   readonly #resume = new ResumePoint();
   #plan: PodLogPlan;
+  readonly #rounds: Rounds;
   #upstream: PodStream | undefined;
-  #lease: number | undefined;
-  #renewedAt = 0;
+  /** Held while this replica reads the stream for all of them; none while it reads it for itself only. */
+  #lease: HeldLease | undefined;
   /** Whether this replica read the stream before or was sent its lines: taking over then resumes. */
   #seen = false;
-  #rounds: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(
@@ -117,6 +119,12 @@ class ClusterPodStream implements SharedPodStream {
     this.#plan = plan;
     this.#deps = deps;
     this.#forget = forget;
+    this.#rounds = new Rounds({
+      ...options,
+      signal: this.#stop.signal,
+      round: () => this.#round(),
+      what: 'a shared pod stream',
+    });
     void this.#start();
   }
 
@@ -140,7 +148,7 @@ class ClusterPodStream implements SharedPodStream {
   leave(viewer: PodStreamViewer): Promise<void> {
     this.#viewers.delete(viewer);
     if (this.#viewers.size > 0) return Promise.resolve();
-    return this.#queue();
+    return this.#rounds.queue();
   }
 
   /** A message on the stream's channel: from the owner, unless this replica reads the stream itself. */
@@ -180,25 +188,8 @@ class ClusterPodStream implements SharedPodStream {
       this.#read();
       return;
     }
-    await this.#queue();
-    void this.#loop();
-  }
-
-  async #loop(): Promise<void> {
-    const { clock, leaseMs } = this.#options;
-    while (!this.#closed) {
-      await clock.sleep(Math.max(1, Math.floor(leaseMs / 3)), this.#stop.signal);
-      if (this.#closed) return;
-      await this.#queue();
-    }
-  }
-
-  /** One round at a time: from the loop, and at once when the last follow here leaves. */
-  #queue(): Promise<void> {
-    this.#rounds = this.#rounds
-      .then(() => this.#round())
-      .catch((err: unknown) => this.#options.log.warn({ err }, 'a round of a shared pod stream failed'));
-    return this.#rounds;
+    await this.#rounds.queue();
+    this.#rounds.start();
   }
 
   async #round(): Promise<void> {
@@ -210,7 +201,7 @@ class ClusterPodStream implements SharedPodStream {
       this.#options.log.warn({ err }, 'could not count the follows of a shared pod stream in Redis');
     }
     if (this.#upstream) {
-      if (!(await this.#renew())) {
+      if (this.#lease && !(await this.#lease.renew())) {
         this.#options.log.warn({ pod: this.#plan.pod }, 'lost the lease of a pod stream to a replica');
         await this.#disown();
       } else if (this.#viewers.size === 0 && (others ?? 0) === 0) await this.#disown();
@@ -219,11 +210,9 @@ class ClusterPodStream implements SharedPodStream {
       this.#options.log.warn({ pod: this.#plan.pod }, 'Redis is unreachable: reading this pod stream here');
       this.#read();
     } else if (this.#viewers.size > 0) {
-      const { leases, holder, leaseMs, clock } = this.#options;
-      const lease = await leases.acquireLease(this.#channel, holder, leaseMs);
-      if (lease !== undefined) {
+      const lease = await HeldLease.acquire(this.#options, this.#channel);
+      if (lease) {
         this.#lease = lease;
-        this.#renewedAt = clock.now().getTime();
         this.#read();
       }
     }
@@ -235,28 +224,12 @@ class ClusterPodStream implements SharedPodStream {
     const resumed = this.#seen;
     this.#seen = true;
     const stream = new PodStream(this.#plan, { ...this.#deps, resume: this.#resume }, () => {
-      if (this.#upstream === stream) void this.#queue();
+      if (this.#upstream === stream) void this.#rounds.queue();
     });
     stream.add(this.#relay);
     this.#upstream = stream;
     // Lines the old owner sent may come again from here on: each follow skips those it has.
     if (resumed) for (const viewer of this.#viewers) viewer.resumed?.();
-  }
-
-  async #renew(): Promise<boolean> {
-    const { leases, leaseMs, clock, log } = this.#options;
-    const lease = this.#lease;
-    // Without a lease the stream is read for this process only (Redis was away at the start).
-    if (lease === undefined) return true;
-    try {
-      const kept = await leases.renewLease(this.#channel, lease, leaseMs);
-      if (kept) this.#renewedAt = clock.now().getTime();
-      return kept;
-    } catch (err) {
-      // The store did not answer: the lease holds until a whole term passed since the last renewal.
-      log.warn({ err }, 'could not renew the lease of a pod stream');
-      return clock.now().getTime() - this.#renewedAt < leaseMs;
-    }
   }
 
   /** Closes the stream read here, if any, and gives its lease up for another replica to take at once. */
@@ -266,20 +239,16 @@ class ClusterPodStream implements SharedPodStream {
     this.#upstream = undefined;
     this.#lease = undefined;
     await upstream?.leave(this.#relay);
-    if (lease === undefined) return;
-    await this.#options.leases
-      .releaseLease(this.#channel, lease)
-      .catch((err: unknown) => this.#options.log.warn({ err }, 'could not release the lease of a pod stream'));
+    await lease?.release();
   }
 
   #present(count: number): Promise<number> {
     const { redis, holder, leaseMs } = this.#options;
-    const keys = [`${this.#channel}:viewers`, `${this.#channel}:counts`];
-    return redis.client.eval(PRESENCE_SCRIPT, 2, ...keys, holder, count, leaseMs) as Promise<number>;
+    return presence(redis, this.#channel, holder, count, leaseMs);
   }
 
   #publish(message: PodStreamMessage): void {
-    if (this.#lease === undefined) return;
+    if (!this.#lease) return;
     this.#options.redis.client.publish(this.#channel, JSON.stringify(message)).catch((err: unknown) => {
       this.#options.log.warn({ err }, 'could not publish pod log lines to the other replicas');
     });

@@ -55,3 +55,9 @@ redis.call('PEXPIRE', KEYS[1], ttl * 2)
 redis.call('PEXPIRE', KEYS[2], ttl * 2)
 return others
 `;
+
+/** Records this replica's follows of an upstream and answers how many the other replicas have. */
+export function presence(redis: UpstreamRedis, channel: string, holder: string, count: number, ttlMs: number) {
+  const keys = [`${channel}:viewers`, `${channel}:counts`];
+  return redis.client.eval(PRESENCE_SCRIPT, 2, ...keys, holder, count, ttlMs) as Promise<number>;
+}
