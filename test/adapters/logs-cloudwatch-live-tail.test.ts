@@ -204,21 +204,21 @@ describe('follows over CloudWatch Live Tail', () => {
       const first = cw.generate({ group: '/ecs/api', streams: ['web/1'], eventsPerSecond: 400, tickMs: 10 });
       let second: { stop(): void } | undefined;
       try {
-        await expect.poll(() => sampledNotices(a.notices)[1]?.measured, { timeout: 5000 }).toBeDefined();
+        await expect.poll(() => sampledNotices(a.notices)[1]?.measured, { timeout: 15_000 }).toBeDefined();
         const measurements = () => calls.length;
         const before = measurements();
         // Measured again once a new window settled: with the rate unchanged, the share stays within 10 points.
-        await expect.poll(measurements, { timeout: 5000 }).toBeGreaterThan(before + 1);
+        await expect.poll(measurements, { timeout: 15_000 }).toBeGreaterThan(before + 1);
         expect(sampledNotices(a.notices)).toHaveLength(2);
         // Six times the rate, started before the first stops so sampling never pauses: a sixth of the share.
         second = cw.generate({ group: '/ecs/api', streams: ['web/2'], eventsPerSecond: 2000, tickMs: 10 });
-        await expect.poll(() => sampledNotices(a.notices)[2]?.share, { timeout: 5000 }).toBeLessThan(0.1);
+        await expect.poll(() => sampledNotices(a.notices)[2]?.share, { timeout: 15_000 }).toBeLessThan(0.1);
       } finally {
         first.stop();
         second?.stop();
       }
       expect(a.notices.filter((n) => n.kind === 'unsampled')).toEqual([]);
-    });
+    }, 60_000);
 
     it("keeps today's words when the count fails", async () => {
       const { cw, source } = await setUp(busy, 10, { admit, clock, timing });
@@ -230,12 +230,12 @@ describe('follows over CloudWatch Live Tail', () => {
         // The history was read before sampling began; from here on every FilterLogEvents call is a count.
         cw.injectFailure({ operation: 'FilterLogEvents', kind: 'denied', times: Infinity });
         const denied = () => cw.requests.filter((r) => r.errorType === 'AccessDeniedException').length;
-        await expect.poll(denied, { timeout: 5000 }).toBeGreaterThan(0);
+        await expect.poll(denied, { timeout: 15_000 }).toBeGreaterThan(0);
         await clock.sleep(200);
       } finally {
         writer.stop();
       }
       expect(sampledNotices(a.notices)).toEqual([{ kind: 'sampled', share: undefined, perSecond: 500 }]);
-    });
+    }, 60_000);
   });
 });
