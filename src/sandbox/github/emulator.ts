@@ -13,6 +13,7 @@ import { deploymentRoutes } from './routes-deployments.ts';
 import { contentRoutes } from './routes-contents.ts';
 import { contentWriteRoutes } from './routes-contents-write.ts';
 import { gitRoutes } from './routes-git.ts';
+import { pullRoutes } from './routes-pulls.ts';
 import { checkRoutes } from './routes-checks.ts';
 import { repoRoutes } from './routes-repos.ts';
 import { seedRepository, type SeedRepoOptions } from './seed.ts';
@@ -112,6 +113,7 @@ export class GitHubEmulator {
         ...contentRoutes(state, this.#contents),
         ...contentWriteRoutes(state, this.#contents),
         ...gitRoutes(state, this.#contents),
+        ...pullRoutes(state, this.#contents),
       ],
       token: options.token,
       rateLimit: options.rateLimit ?? 5000,
@@ -183,6 +185,17 @@ export class GitHubEmulator {
     const sha = this.shaOf(repo, from);
     r.branches.set(branch, sha);
     return sha;
+  }
+
+  /**
+   * Protects a branch with required status checks: a pull request into it merges only when each context has a
+   * success status or a successful check run of that name on its head (`[]` removes the protection).
+   */
+  requireChecks(repo: string, branch: string, contexts: readonly string[]): void {
+    const r = this.#repo(repo);
+    if (!r.branches.has(branch)) throw new Error(`requireChecks: ${repo} has no branch ${branch}`);
+    if (contexts.length === 0) r.requiredChecks.delete(branch);
+    else r.requiredChecks.set(branch, [...contexts]);
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */

@@ -75,12 +75,20 @@ export function commitJson(links: Links, repo: Repository, c: CommitRecord): Rec
 
 export function branchJson(links: Links, repo: Repository, name: string, head: CommitRecord): Record<string, unknown> {
   const api = `${repoApi(links, repo)}/branches/${encodeURIComponent(name)}`;
+  const required = repo.requiredChecks.get(name);
   return {
     name,
     commit: commitJson(links, repo, head),
     _links: { self: api, html: `${repoWeb(links, repo)}/tree/${encodeURIComponent(name)}` },
-    protected: false,
-    protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protected: required !== undefined,
+    protection: {
+      enabled: required !== undefined,
+      required_status_checks: {
+        enforcement_level: required === undefined ? 'off' : 'non_admins',
+        contexts: required ?? [],
+        checks: (required ?? []).map((context) => ({ context, app_id: null })),
+      },
+    },
     protection_url: `${api}/protection`,
   };
 }

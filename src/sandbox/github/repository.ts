@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckRunRecord, StatusRecord } from './commit-checks.ts';
+import type { PullRecord } from './pulls.ts';
 
 export interface GitIdentity {
   readonly name: string;
@@ -53,6 +54,10 @@ export class Repository {
   readonly statuses = new Map<string, StatusRecord[]>();
   /** Check runs of every commit, oldest first. */
   readonly checkRuns: CheckRunRecord[] = [];
+  /** Branch protection: the status contexts or check names a pull request's head must pass to merge. */
+  readonly requiredChecks = new Map<string, readonly string[]>();
+  /** Pull requests, numbered from 1 in creation order. */
+  readonly pulls: PullRecord[] = [];
   readonly #commits = new Map<string, CommitRecord>();
 
   constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {
