@@ -152,4 +152,17 @@ describe('Argo CD emulator: following the manifests repository', () => {
       message: 'one or more objects failed to apply, reason: deployments.apps "ghost" not found',
     });
   });
+
+  it('fails the operation when the cluster cannot be reached, and keeps reconciling', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    await argo.reconcile();
+    await k8s.close();
+    await commitTag(gh, 'v3.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.status.operationState?.phase).toBe('Failed');
+    expect(app.status.operationState?.message).toMatch(/^one or more objects failed to apply, reason: /);
+    expect(app.status.sync.status).toBe('OutOfSync');
+  });
 });

@@ -61,7 +61,10 @@ async function runOperation(app: ApplicationRecord, op: Operation, repos: Manife
     finish('Error', `ComparisonError: ${wanted.error}`);
     return;
   }
-  const failure = await apply(app, wanted.image);
+  // A cluster that cannot be reached fails the operation, as a refused apply would.
+  const failure = await apply(app, wanted.image).catch(
+    (error: unknown) => `one or more objects failed to apply, reason: ${(error as Error).message}`,
+  );
   if (failure) {
     finish('Failed', failure);
     return;

@@ -73,7 +73,7 @@ export class ArgoCdEmulator {
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
     if (options.autoPoll ?? true) {
-      this.#timer = setInterval(() => void this.reconcile(), options.pollMs ?? 3000);
+      this.#timer = setInterval(() => void this.reconcile().catch(() => undefined), options.pollMs ?? 3000);
       this.#timer.unref();
     }
   }
@@ -123,10 +123,12 @@ export class ArgoCdEmulator {
    */
   reconcile(name?: string): Promise<void> {
     const apps = name === undefined ? [...this.#apps.values()] : [this.#app(name)];
-    this.#pass = this.#pass.then(async () => {
+    const pass = this.#pass.then(async () => {
       for (const app of apps) await reconcileApplication(app, this.#repos, this.#now);
     });
-    return this.#pass;
+    // A failed pass is the caller's to see; the next pass still runs.
+    this.#pass = pass.catch(() => undefined);
+    return pass;
   }
 
   /** Forgets every Application and the request log; tokens stay. */
@@ -137,7 +139,7 @@ export class ArgoCdEmulator {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.#pass.catch(() => undefined);
+    await this.#pass;
     await this.#server.close();
   }
 
