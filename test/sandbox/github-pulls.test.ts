@@ -78,6 +78,10 @@ describe('GitHub emulator: pull requests', () => {
     expect(commit.data.commit.message).toBe('Merge pull request #1 from acme/bump\n\nDeploy');
     expect(gh.readFile(FULL, 'README.md')?.text).toBe('manifests, edited\n');
     expect(gh.readFile(FULL, PATH)?.text).toContain('tag: v2');
+    // The branch's commit is in main now through the merge's second parent, as git counts it.
+    const compare = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${head}...main` });
+    expect(compare.data).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0 });
+    expect(compare.data.merge_base_commit.sha).toBe(head);
   });
 
   it('refuses to merge until the required checks pass on the head', async () => {
