@@ -1,12 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type HttpRequest, type HttpResponse, listen, type RunningServer } from '../github/http-server.ts';
-import {
-  type ApplicationInput,
-  type ApplicationRecord,
-  applicationJson,
-  automatedOf,
-  type ManifestRepository,
-} from './application.ts';
+import { type ApplicationInput, type ApplicationRecord, automatedOf, type ManifestRepository } from './application.ts';
+import { applicationJson } from './application-json.ts';
 import { type ArgoToken, authenticate, enforce, type Session } from './auth.ts';
 import { operationRunning, reconcileApplication, startOperation } from './controller.ts';
 import { ArgoError, failedPrecondition, invalidArgument, notFound } from './errors.ts';
