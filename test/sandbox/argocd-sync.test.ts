@@ -165,4 +165,36 @@ describe('Argo CD emulator: following the manifests repository', () => {
     expect(app.status.operationState?.message).toMatch(/^one or more objects failed to apply, reason: /);
     expect(app.status.sync.status).toBe('OutOfSync');
   });
+
+  it('fails the next sync on demand without touching the Deployment', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    await argo.reconcile();
+    argo.failNextSync('billing-prod');
+    const sha = await commitTag(gh, 'v4.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.status.operationState).toMatchObject({
+      phase: 'Failed',
+      message:
+        'one or more objects failed to apply, reason: admission webhook "validate.kyverno.svc" denied the request: ' +
+        'image tag is not allowed',
+      operation: { sync: { revision: sha } },
+    });
+    expect(app.status.sync.status).toBe('OutOfSync');
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
+  });
+
+  it('keeps an automated block with enabled: false without syncing, as Argo CD 3 does', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    argo.setAutoSync('billing-prod', { prune: true, enabled: false });
+    await commitTag(gh, 'v5.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false, enabled: false });
+    expect(app.status.sync.status).toBe('OutOfSync');
+    expect(app.status.operationState).toBeUndefined();
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
+  });
 });

@@ -34,8 +34,11 @@ export interface ApplicationInput {
     /** Default the first container. */
     readonly container?: string;
   };
-  /** `spec.syncPolicy.automated`: on with `true` or its options, absent when off (the default). */
-  readonly automated?: boolean | { readonly prune?: boolean; readonly selfHeal?: boolean };
+  /**
+   * `spec.syncPolicy.automated`: on with `true` or its options, absent when off (the default). `enabled: false`
+   * keeps the block but turns it off, as Argo CD 3 allows.
+   */
+  readonly automated?: boolean | { readonly prune?: boolean; readonly selfHeal?: boolean; readonly enabled?: boolean };
 }
 
 export type Initiator = { readonly username: string } | { readonly automated: true };
@@ -71,7 +74,9 @@ export interface ApplicationRecord {
   readonly input: ApplicationInput;
   readonly uid: string;
   readonly createdAt: number;
-  automated: { prune: boolean; selfHeal: boolean } | undefined;
+  automated: { prune: boolean; selfHeal: boolean; enabled?: boolean } | undefined;
+  /** The reason the next sync operation fails with, set by `failNextSync`. */
+  failNextSync: string | undefined;
   resourceVersion: number;
   /** A requested operation the controller has not run yet (`.operation` on the wire). */
   pending: Operation | undefined;
@@ -87,10 +92,13 @@ export interface ApplicationRecord {
   autoSyncedRevision: string | undefined;
 }
 
-export const automatedOf = (value: ApplicationInput['automated']): ApplicationRecord['automated'] =>
-  value === undefined || value === false
-    ? undefined
-    : {
-        prune: value === true ? false : (value.prune ?? false),
-        selfHeal: value === true ? false : (value.selfHeal ?? false),
-      };
+export function automatedOf(value: ApplicationInput['automated']): ApplicationRecord['automated'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { prune: false, selfHeal: false };
+  const { prune = false, selfHeal = false, enabled } = value;
+  return enabled === undefined ? { prune, selfHeal } : { prune, selfHeal, enabled };
+}
+
+/** Whether auto-sync acts: the block is there and not switched off. */
+export const autoSyncOn = (app: ApplicationRecord): boolean =>
+  app.automated !== undefined && app.automated.enabled !== false;

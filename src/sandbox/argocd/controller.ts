@@ -1,4 +1,4 @@
-import type { ApplicationRecord, ManifestRepository, Operation } from './application.ts';
+import { type ApplicationRecord, autoSyncOn, type ManifestRepository, type Operation } from './application.ts';
 import { deploymentHealth } from './health.ts';
 import { desiredImage } from './image-source.ts';
 
@@ -61,10 +61,14 @@ async function runOperation(app: ApplicationRecord, op: Operation, repos: Manife
     finish('Error', `ComparisonError: ${wanted.error}`);
     return;
   }
+  const injected = app.failNextSync;
+  app.failNextSync = undefined;
   // A cluster that cannot be reached fails the operation, as a refused apply would.
-  const failure = await apply(app, wanted.image).catch(
-    (error: unknown) => `one or more objects failed to apply, reason: ${(error as Error).message}`,
-  );
+  const failure = injected
+    ? `one or more objects failed to apply, reason: ${injected}`
+    : await apply(app, wanted.image).catch(
+        (error: unknown) => `one or more objects failed to apply, reason: ${(error as Error).message}`,
+      );
   if (failure) {
     finish('Failed', failure);
     return;
@@ -115,7 +119,7 @@ export async function reconcileApplication(
     app.revision = wanted.revision;
     app.syncStatus = live && container?.image === wanted.image ? 'Synced' : 'OutOfSync';
     const retry = app.automated?.selfHeal || app.autoSyncedRevision !== wanted.revision;
-    if (app.automated && app.syncStatus === 'OutOfSync' && !operationRunning(app) && retry) {
+    if (app.automated && autoSyncOn(app) && app.syncStatus === 'OutOfSync' && !operationRunning(app) && retry) {
       app.autoSyncedRevision = wanted.revision;
       startOperation(
         app,

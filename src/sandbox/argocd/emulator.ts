@@ -97,6 +97,7 @@ export class ArgoCdEmulator {
       reconciledAt: undefined,
       history: [],
       autoSyncedRevision: undefined,
+      failNextSync: undefined,
     });
   }
 
@@ -105,6 +106,17 @@ export class ArgoCdEmulator {
     const app = this.#app(name);
     app.automated = automatedOf(automated);
     app.resourceVersion += 1;
+  }
+
+  /**
+   * The next sync operation of the application applies nothing and ends `Failed` with this reason, as when an
+   * admission webhook refuses the change.
+   */
+  failNextSync(
+    name: string,
+    reason = `admission webhook "validate.kyverno.svc" denied the request: image tag is not allowed`,
+  ): void {
+    this.#app(name).failNextSync = reason;
   }
 
   /** The Application as `GET /api/v1/applications/{name}` would answer it now. */
