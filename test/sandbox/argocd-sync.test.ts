@@ -108,12 +108,9 @@ describe('Argo CD emulator: following the manifests repository', () => {
 
     const res = await api('/api/v1/applications/billing-prod/sync', { method: 'POST', body: '{}' });
     expect(res.status).toBe(200);
-    const started = (await res.json()) as AppJson;
-    expect(started.operation).toBeDefined();
-    expect(started.status.operationState).toMatchObject({
-      phase: 'Running',
-      operation: { initiatedBy: { username: 'admin' }, sync: { revision: 'main' } },
-    });
+    const requested = (await res.json()) as AppJson;
+    expect(requested.operation).toMatchObject({ initiatedBy: { username: 'admin' }, sync: { revision: 'main' } });
+    expect(requested.status.operationState).toBeUndefined();
     const busy = await api('/api/v1/applications/billing-prod/sync', { method: 'POST', body: '{}' });
     expect(busy.status).toBe(400);
     expect(await busy.json()).toEqual({
@@ -122,6 +119,14 @@ describe('Argo CD emulator: following the manifests repository', () => {
       message: 'another operation is already in progress',
     });
 
+    await argo.reconcile();
+    const running = argo.application('billing-prod') as unknown as AppJson;
+    expect(running.status.operationState).toMatchObject({
+      phase: 'Running',
+      message: 'one or more tasks are running',
+      operation: { initiatedBy: { username: 'admin' } },
+    });
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
     await argo.reconcile();
     advance(10_000);
     await argo.reconcile();
@@ -144,6 +149,7 @@ describe('Argo CD emulator: following the manifests repository', () => {
       destination: { cluster: k8s, namespace: 'billing', deployment: 'ghost' },
     });
     await api('/api/v1/applications/ghost/sync', { method: 'POST' });
+    await argo.reconcile('ghost');
     await argo.reconcile('ghost');
     const app = argo.application('ghost') as unknown as AppJson;
     expect(app.status.health.status).toBe('Missing');

@@ -3,7 +3,7 @@ import { type HttpRequest, type HttpResponse, listen, type RunningServer } from 
 import { type ApplicationInput, type ApplicationRecord, automatedOf, type ManifestRepository } from './application.ts';
 import { applicationJson } from './application-json.ts';
 import { type ArgoToken, authenticate, enforce, type Session } from './auth.ts';
-import { operationRunning, reconcileApplication, startOperation } from './controller.ts';
+import { operationInProgress, reconcileApplication, requestOperation } from './controller.ts';
 import { ArgoError, failedPrecondition, invalidArgument, notFound } from './errors.ts';
 
 export interface ArgoCdEmulatorOptions {
@@ -192,17 +192,13 @@ export class ArgoCdEmulator {
     enforce(session, 'sync', project, name);
     if (!app) throw notFound(name);
     const body = parseBody(req.text);
-    if (operationRunning(app)) throw failedPrecondition('another operation is already in progress');
+    if (operationInProgress(app)) throw failedPrecondition('another operation is already in progress');
     const revision = typeof body.revision === 'string' && body.revision !== '' ? body.revision : undefined;
-    startOperation(
-      app,
-      {
-        revision: revision ?? app.input.targetRevision ?? 'HEAD',
-        prune: body.prune === true,
-        initiatedBy: { username: session.token.subject },
-      },
-      this.#now(),
-    );
+    requestOperation(app, {
+      revision: revision ?? app.input.targetRevision ?? 'HEAD',
+      prune: body.prune === true,
+      initiatedBy: { username: session.token.subject },
+    });
     return { status: 200, body: applicationJson(app, this.#repos) };
   }
 }
