@@ -8,9 +8,9 @@ import { readSettings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
 import { CloudWatchLogsEmulator } from './cloudwatch/index.ts';
 import { GitHubEmulator } from './github/index.ts';
-import { KubernetesEmulator, renderKubeconfig } from './kubernetes/index.ts';
+import { KubernetesEmulator, POD_FAILURES, renderKubeconfig } from './kubernetes/index.ts';
 import { packageRoot } from './package-root.ts';
-import { failNextChange } from './sandbox-controls.ts';
+import { asPodFailure, failNextChange } from './sandbox-controls.ts';
 import { SlackEmulator } from './slack/index.ts';
 import { seedWorld } from './world.ts';
 
@@ -129,12 +129,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         {
           id: 'fail-next',
           label: 'Fail the next change',
-          description: 'The next deploy or rollback of this service fails like a bad release would.',
+          description:
+            'The next deploy or rollback of this service fails like a bad release would; on Kubernetes, ' +
+            'pick how its pods fail.',
           params: [
             { name: 'service', options: services },
             { name: 'env', options: envs },
+            { name: 'how', options: [...POD_FAILURES] },
           ],
-          run: async (p) => failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? ''),
+          run: async (p) =>
+            failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? '', asPodFailure(p.how)),
         },
         {
           id: 'reset',

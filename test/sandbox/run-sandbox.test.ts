@@ -66,13 +66,17 @@ describe('opsdeck sandbox', () => {
     expect(history.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('runs the fail-next-change control', async () => {
+  it.each([
+    ['image-pull', 'ImagePullBackOff'],
+    ['crash-loop', 'CrashLoopBackOff'],
+    ['unschedulable', 'Insufficient cpu'],
+  ])('runs the fail-next-change control with pods failing by %s', async (how, said) => {
     const res = await fetch(`${sandbox.consoleUrl}/console/api/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'fail-next', params: { service: 'api', env: 'prod' } }),
+      body: JSON.stringify({ id: 'fail-next', params: { service: 'api', env: 'prod', how } }),
     });
     const body = (await res.json()) as { ok: boolean; text: string };
-    expect(body.text).toContain('ImagePullBackOff');
+    expect(body.text).toContain(said);
   });
 });
