@@ -258,6 +258,7 @@ describe('GitHubWorkflowDeployer: current and rollback from opsdeck history', ()
 });
 
 describe("GitHubWorkflowDeployer: current and rollback from the workflow's runs", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, which the emulator expands.
   const runName = 'Deploy ${{ inputs.ref }} to ${{ inputs.environment }}';
   const HOUR = 3_600_000;
 
