@@ -27,7 +27,8 @@ export function failNextChange(
     const cluster = world.clusters[env];
     if (!cluster) return `No cluster for ${env}.`;
     cluster.failNextRollout(svc.kubernetes.namespace, svc.kubernetes.deployment, how);
-    return `The next rollout of ${service} in ${env} will never become ready (${HOW[how]}) and hit its progress deadline.`;
+    const fails = `will never become ready (${HOW[how]}) and hit its progress deadline`;
+    return `The next rollout of ${service} in ${env} ${fails}.`;
   }
   if (!svc.github) return `${service} has no GitHub repo.`;
   if (via === 'github-workflow') {
