@@ -74,6 +74,10 @@ describe('services deployed through GitHub show what runs and roll back to the v
 
     const rollback = await newRequest(h, 'U0ALICE', '/rollback', 'worker staging', 'Roll back worker in staging');
     expect(textOf(rollback)).toContain(`v0.9.0 (${v090.slice(0, 7)})`);
+    // What the rollback takes out, linked: the running commit compared with the one it goes back to.
+    expect(textOf(rollback)).toContain(
+      `1 commit *behind* (<${github.webUrl}/acme/worker/compare/${v100}...${v090}|compare>)`,
+    );
     expect((await settled(h, rollback)).text).toContain(':white_check_mark:');
     expect(github.deployments('acme/worker')[0]).toMatchObject({ sha: v090, environment: 'staging' });
 
