@@ -293,6 +293,16 @@ describe("GitHubWorkflowDeployer: current and rollback from the workflow's runs"
     expect(await deployer.current({ service: 'api', env: 'qa' })).toBeUndefined();
   });
 
+  it("falls back to opsdeck's record for an environment no named run went to", async () => {
+    const history = (shas: readonly string[]) => fakeHistory({ 'api/qa': [{ ref: 'v1.0.0', sha: shas[2] }] });
+    const { shas, deployer } = await withRuns(history);
+    expect(await deployer.current({ service: 'api', env: 'qa' })).toEqual({
+      ref: 'v1.0.0',
+      sha: shas[2],
+      description: `v1.0.0 (${sha7(shas[2])}) via deploy.yml`,
+    });
+  });
+
   it('rolls back to the successful run before the current one', async () => {
     const { shas, deployer } = await withRuns();
     expect(await deployer.planRollback(prod, undefined)).toEqual({

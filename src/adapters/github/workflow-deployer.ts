@@ -94,14 +94,15 @@ export class GitHubWorkflowDeployer implements Deployer {
 
   /**
    * Versions that reached `target.env`, newest first: from the workflow's successful runs when they say what
-   * they deployed (run-name), else from opsdeck's own history.
+   * they deployed (run-name) and some went there, else from opsdeck's own history.
    */
   async #versions(target: Target): Promise<(RunVersion | Version)[]> {
     const [{ named, runs }, history] = await Promise.all([
       succeededRuns(this.#octokit, this.#repo, this.#options.workflow, target.env),
       this.#options.history.succeededDeploys(target, ROLLBACK_DEPTH),
     ]);
-    if (!named) return history;
+    // Runs older than the run-name (or than one page of runs) are known only to opsdeck's record.
+    if (!named || runs.length === 0) return history;
     // opsdeck dispatches the resolved sha; the ref it was asked for is in its own record of the change.
     const asked = new Map(history.flatMap((h) => (h.sha ? [[h.sha, h.ref] as const] : [])));
     return runs.map((run) => (run.sha && run.ref === run.sha ? { ...run, ref: asked.get(run.sha) ?? run.ref } : run));
