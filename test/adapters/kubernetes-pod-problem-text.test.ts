@@ -142,10 +142,12 @@ describe('elapsed time against the progress deadline', () => {
 
   it.each([
     { ms: 130_000, deadline: 600, expected: '2m10s of 10m' },
+    { ms: 139_999, deadline: 600, expected: '2m10s of 10m' },
     { ms: 130_000, deadline: undefined, expected: '2m10s of 10m' },
-    { ms: 5_000, deadline: 150, expected: '5s of 2m30s' },
+    { ms: 9_999, deadline: 150, expected: '0s of 2m30s' },
+    { ms: 15_000, deadline: 150, expected: '10s of 2m30s' },
     { ms: 700_000, deadline: 600, expected: '11m40s of 10m' },
-  ])('$ms ms of a $deadline s deadline reads $expected', ({ ms, deadline, expected }) => {
+  ])('$ms ms of a $deadline s deadline reads $expected (in 10 s steps)', ({ ms, deadline, expected }) => {
     expect(elapsedOfDeadline(ms, deadline)).toBe(expected);
   });
 });

@@ -17,8 +17,13 @@ export function formatElapsed(ms: number): string {
 // Kubernetes' default when a Deployment does not set progressDeadlineSeconds.
 const DEFAULT_PROGRESS_DEADLINE_S = 600;
 
-/** `2m10s of 10m`: how long a rollout has run against the Deployment's progress deadline. */
+// A progress line whose time changed every second would edit its message every second, more than Slack's
+// chat.update budget allows a long rollout; in 10 s steps it changes six times a minute.
+const ELAPSED_STEP_MS = 10_000;
+
+/** `2m10s of 10m`: how long a rollout has run (in 10 s steps) against the Deployment's progress deadline. */
 export function elapsedOfDeadline(elapsedMs: number, progressDeadlineSeconds: number | undefined): string {
   const deadline = (progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_S) * 1000;
-  return `${formatElapsed(elapsedMs)} of ${formatElapsed(deadline)}`;
+  const stepped = Math.max(0, elapsedMs - (elapsedMs % ELAPSED_STEP_MS));
+  return `${formatElapsed(stepped)} of ${formatElapsed(deadline)}`;
 }
