@@ -10,7 +10,8 @@ import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
 import type { StoredRequest } from '../src/ports/store.ts';
 
-async function changesSince(
+/** How `sha` differs from what runs now, with a compare link; a warning when it goes back. */
+export async function changesSince(
   backends: Backends,
   repo: string | undefined,
   current: RunningVersion | undefined,
@@ -26,9 +27,10 @@ async function changesSince(
   if (diff.aheadBy === 0 && diff.behindBy === 0) return none;
   const compare = link(diff.url, 'compare');
   if (diff.behindBy > 0 && diff.aheadBy === 0) {
+    const back = `${diff.behindBy} commit${diff.behindBy === 1 ? '' : 's'}`;
     return {
-      field: t`${bold('Changes')}\n${diff.behindBy} commits ${bold('behind')} (${compare})`,
-      warning: `This goes back ${diff.behindBy} commits from what runs now.`,
+      field: t`${bold('Changes')}\n${back} ${bold('behind')} (${compare})`,
+      warning: `This goes back ${back} from what runs now.`,
     };
   }
   const extra = diff.behindBy > 0 ? `, ${diff.behindBy} behind` : '';

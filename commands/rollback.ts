@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineChange } from '../src/core/changes/define-change.ts';
-import { runningVersion } from './deploy.ts';
+import { changesSince, runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { bold, mention, t } from '../src/core/text.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
@@ -35,12 +35,15 @@ export const rollback = defineCommand({
   permission: 'rollback',
   mutating: true,
   guarded: true,
-  needs: ['backends'],
-  async handler({ args, actor, deps: { backends }, submit }) {
+  needs: ['backends', 'catalog'],
+  async handler({ args, actor, deps: { backends, catalog }, submit }) {
     const deployer = deployerOf(backends, args.service);
     const target = { service: args.service, env: args.env };
     const plan = await deployer.planRollback(target, args.to);
     const current = await deployer.current(target).catch(() => undefined);
+    // GitHub drivers go back to a commit: the approver sees what the rollback takes out.
+    const back = typeof plan.params.sha === 'string' ? plan.params.sha : undefined;
+    const changes = await changesSince(backends, catalog.services[args.service]?.github?.repo, current, back);
     await submit(
       rollbackChange.plan({
         service: args.service,
@@ -50,6 +53,7 @@ export const rollback = defineCommand({
         fields: [
           t`${bold('Running now')}\n${plan.from}`,
           t`${bold('Back to')}\n${plan.to}`,
+          ...(changes.field ? [changes.field] : []),
           ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
         params: { plan },

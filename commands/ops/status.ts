@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { Capabilities } from '../../src/core/capabilities.ts';
-import { envelopeOf } from '../../src/core/changes/request-envelope.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import { formatTime } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
 import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
+import type { RunningVersion } from '../../src/ports/backends.ts';
 import { SERVICE } from '../target.ts';
+import { againstDefaultBranch, lastChanges } from './status-lines.ts';
 
 type StatusDeps = Pick<Capabilities, 'backends' | 'requests' | 'locks' | 'clock' | 'catalog'>;
 
@@ -17,28 +18,17 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
   const running = await backends
     .deployer(service)
     ?.current({ service, env })
-    .catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
-  lines.push(t`${bold('Version:')} ${running?.description ?? 'unknown'}`);
+    .catch((err: unknown): RunningVersion => ({ description: `unknown (${(err as Error).message})` }));
+  const compared = await againstDefaultBranch(backends, catalog.services[service]?.github, running);
+  const version = running?.description ?? 'unknown';
+  lines.push(compared ? t`${bold('Version:')} ${version}, ${compared}` : t`${bold('Version:')} ${version}`);
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);
     const autoscaled = s?.autoscaler ? ` (autoscaled ${s.autoscaler.min}–${s.autoscaler.max})` : '';
     lines.push(t`${bold('Replicas:')} ${s ? `${s.ready}/${s.replicas} ready${autoscaled}` : 'unknown'}`);
   }
-  const [done] = await requests.listRequests({
-    service,
-    env,
-    states: ['succeeded'],
-    kinds: ['deploy', 'rollback'],
-    newestFirst: true,
-    limit: 1,
-  });
-  if (done)
-    lines.push(
-      t`${bold('Last change:')} ${envelopeOf(done).title.toLowerCase()} by ${mention(done.requester)} at ${formatTime(
-        done.updatedAt,
-      )}`,
-    );
+  lines.push(...(await lastChanges(requests, service, env)));
   const lock = await locks.getLock(service, env, now);
   if (lock) lines.push(t`${bold('Locked')} by ${mention(lock.owner)}: ${lock.reason}`);
   const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
@@ -57,7 +47,9 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
 export const status = defineCommand({
   family: 'ops',
   sub: 'status',
-  summary: 'Show what runs where: version, replicas, last change, locks, freezes, pending requests',
+  summary:
+    'Show what runs where: version against the default branch, replicas, the last deploy, rollback and scale and ' +
+    'how each ended, locks, freezes, pending requests',
   examples: ['/ops status api', '/ops status api prod'],
   positionals: [
     SERVICE,

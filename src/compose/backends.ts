@@ -14,24 +14,29 @@ export interface BackendTuning {
   rolloutTimeoutMs?: number;
 }
 
-/** Deploys opsdeck saw succeed, from its own store: history for drivers that keep none. */
+/**
+ * Deploys and rollbacks opsdeck saw succeed, newest first, from its own store: history for drivers that keep
+ * none. A rollback counts as what it went back to (its plan's ref and sha).
+ */
 export function storeHistory(store: Store): DeployHistory {
   return {
     async succeededDeploys(target, limit) {
-      const done = await store.listRequests({ service: target.service, env: target.env, states: ['succeeded'] });
+      const done = await store.listRequests({
+        service: target.service,
+        env: target.env,
+        states: ['succeeded'],
+        kinds: ['deploy', 'rollback'],
+      });
       return done
-        .filter((r) => r.kind === 'deploy')
         .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
-        .slice(0, limit)
-        .map((r) => {
-          const exec = (r.params as { exec?: { ref?: unknown; sha?: unknown } }).exec ?? {};
-          return {
-            ref: String(exec.ref),
-            sha: typeof exec.sha === 'string' ? exec.sha : undefined,
-            at: r.updatedAt,
-            requestId: r.id,
-          };
-        });
+        .flatMap((r) => {
+          const exec = (r.params as { exec?: { ref?: unknown; sha?: unknown; plan?: { params?: unknown } } }).exec;
+          const version = (r.kind === 'rollback' ? exec?.plan?.params : exec) as { ref?: unknown; sha?: unknown };
+          if (typeof version?.ref !== 'string') return [];
+          const sha = typeof version.sha === 'string' ? version.sha : undefined;
+          return [{ ref: version.ref, sha, at: r.updatedAt, requestId: r.id }];
+        })
+        .slice(0, limit);
     },
   };
 }

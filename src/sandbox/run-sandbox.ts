@@ -9,9 +9,9 @@ import type { Logger } from '../ports/logger.ts';
 import { ArgoCdEmulator } from './argocd/index.ts';
 import { CloudWatchLogsEmulator } from './cloudwatch/index.ts';
 import { GitHubEmulator } from './github/index.ts';
-import { KubernetesEmulator, renderKubeconfig } from './kubernetes/index.ts';
+import { KubernetesEmulator, POD_FAILURES, renderKubeconfig } from './kubernetes/index.ts';
 import { packageRoot } from './package-root.ts';
-import { editManifest, failNextChange, setAutoSync } from './sandbox-controls.ts';
+import { asPodFailure, editManifest, failNextChange, setAutoSync } from './sandbox-controls.ts';
 import { SlackEmulator } from './slack/index.ts';
 import { ARGOCD_TOKEN, seedWorld } from './world.ts';
 
@@ -134,12 +134,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         {
           id: 'fail-next',
           label: 'Fail the next change',
-          description: 'The next deploy or rollback of this service fails like a bad release would.',
+          description:
+            'The next deploy or rollback of this service fails like a bad release would; on Kubernetes, ' +
+            'pick how its pods fail.',
           params: [
             { name: 'service', options: services },
             { name: 'env', options: envs },
+            { name: 'how', options: [...POD_FAILURES] },
           ],
-          run: async (p) => failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? ''),
+          run: async (p) =>
+            failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? '', asPodFailure(p.how)),
         },
         {
           id: 'edit-manifest',

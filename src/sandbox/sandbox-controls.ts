@@ -1,8 +1,18 @@
 import type { OpsdeckConfig } from '../config/schema.ts';
 import type { ArgoCdEmulator } from './argocd/index.ts';
 import type { GitHubEmulator } from './github/index.ts';
-import type { KubernetesEmulator } from './kubernetes/index.ts';
+import { type KubernetesEmulator, POD_FAILURES, type PodFailure } from './kubernetes/index.ts';
 import { GITOPS } from './world-gitops.ts';
+
+const HOW: Record<PodFailure, string> = {
+  'image-pull': 'its image cannot be pulled (ErrImagePull, then ImagePullBackOff)',
+  'crash-loop': 'its container exits at start (CrashLoopBackOff, restarts counted)',
+  unschedulable: 'no node has room for its pods (Pending: 0/3 nodes are available: 3 Insufficient cpu)',
+};
+
+/** The console's `how` choice; the console already refused any value not offered. */
+export const asPodFailure = (how: string | undefined): PodFailure =>
+  POD_FAILURES.find((f) => f === how) ?? 'image-pull';
 
 /** Makes the next change of a service fail the way its real backend would. */
 export function failNextChange(
@@ -10,13 +20,14 @@ export function failNextChange(
   world: { github: GitHubEmulator; clusters: Record<string, KubernetesEmulator> },
   service: string,
   env: string,
+  how: PodFailure = 'image-pull',
 ): string {
   if (service === GITOPS.service) {
     const cluster = world.clusters[env];
     if (!cluster) return `No cluster for ${env}.`;
-    cluster.failNextRollout(GITOPS.namespace, GITOPS.deployment);
+    cluster.failNextRollout(GITOPS.namespace, GITOPS.deployment, how);
     return (
-      `The next rollout Argo CD applies for ${service} in ${env} will never become ready (ImagePullBackOff); ` +
+      `The next rollout Argo CD applies for ${service} in ${env} will never become ready (${HOW[how]}); ` +
       'Argo CD will report the application Degraded.'
     );
   }
@@ -26,11 +37,9 @@ export function failNextChange(
   if (via === 'kubernetes' && svc.kubernetes) {
     const cluster = world.clusters[env];
     if (!cluster) return `No cluster for ${env}.`;
-    cluster.failNextRollout(svc.kubernetes.namespace, svc.kubernetes.deployment);
-    return (
-      `The next rollout of ${service} in ${env} will never become ready (ImagePullBackOff) ` +
-      'and hit its progress deadline.'
-    );
+    cluster.failNextRollout(svc.kubernetes.namespace, svc.kubernetes.deployment, how);
+    const fails = `will never become ready (${HOW[how]}) and hit its progress deadline`;
+    return `The next rollout of ${service} in ${env} ${fails}.`;
   }
   if (!svc.github) return `${service} has no GitHub repo.`;
   if (via === 'github-workflow') {

@@ -42,8 +42,16 @@ export function seedWorld(
     tags: { 'v1.0.0': 3, 'v1.1.0': 6, 'v1.2.0': 9, 'v1.3.0': 12, 'v1.4.0': 15 },
   });
   github.seedRepo({ owner: 'acme', name: 'web', commits: 8, tags: { 'v2.0.0': 3, 'v2.1.0': 6 } });
-  github.seedWorkflow({ repo: 'acme/web', file: 'deploy.yml', name: 'Deploy', inputs: ['ref', 'environment'] });
-  github.seedRepo({ owner: 'acme', name: 'worker', commits: 5, tags: { 'v0.9.0': 3 } });
+  github.seedWorkflow({
+    repo: 'acme/web',
+    file: 'deploy.yml',
+    name: 'Deploy',
+    inputs: ['ref', 'environment'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, which the emulator expands.
+    runName: 'Deploy ${{ inputs.ref }} to ${{ inputs.environment }}',
+  });
+  github.seedRepo({ owner: 'acme', name: 'worker', commits: 5, tags: { 'v0.8.0': 1, 'v0.9.0': 3 } });
+  seedDeployHistory(github);
   // CI on api: main and every release passed build and test; v1.2.0's security scan failed, so prod refuses it.
   for (const ref of ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'main']) {
     github.addCheckRun('acme/api', ref, { name: 'build', conclusion: 'success' });
@@ -80,4 +88,33 @@ export function seedWorld(
   }
   seedGitOps(github, clusters);
   if (argocd) seedArgoApplications(argocd, clusters);
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * What web's workflow and worker's GitHub deployments ran before opsdeck was installed, so `/ops status` shows a
+ * running version from the first start and `/rollback` has a version before it. Oldest first.
+ */
+function seedDeployHistory(github: GitHubEmulator): void {
+  const webRuns: [ref: string, env: string, ageHours: number][] = [
+    ['v2.0.0', 'staging', 72],
+    ['v2.0.0', 'prod', 70],
+    ['v2.1.0', 'staging', 26],
+    ['v2.1.0', 'prod', 20],
+  ];
+  for (const [ref, environment, age] of webRuns) {
+    const inputs = { ref, environment };
+    github.seedRun({ repo: 'acme/web', workflow: 'deploy.yml', ref, inputs, ageMs: age * HOUR });
+  }
+  const workerDeploys: [ref: string, env: string, ageHours: number][] = [
+    ['v0.8.0', 'staging', 96],
+    ['v0.8.0', 'prod', 94],
+    ['v0.9.0', 'staging', 50],
+    ['v0.9.0', 'prod', 24],
+    ['main', 'staging', 3],
+  ];
+  for (const [ref, environment, age] of workerDeploys) {
+    github.seedDeployment({ repo: 'acme/worker', ref, environment, payload: { ref }, ageMs: age * HOUR });
+  }
 }

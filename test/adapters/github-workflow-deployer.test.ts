@@ -64,7 +64,12 @@ async function olderServer(gh: GitHubEmulator) {
 }
 
 async function setUp(
-  options: { inputs?: string[]; history?: (shas: readonly string[]) => DeployHistory; olderServer?: boolean } = {},
+  options: {
+    inputs?: string[];
+    history?: (shas: readonly string[]) => DeployHistory;
+    olderServer?: boolean;
+    runName?: string;
+  } = {},
 ) {
   const clock = pinnedClock(WEEKDAY);
   const gh = await startGitHub({ token: 't', stepMs: 20, now: epochMs(clock) });
@@ -74,6 +79,7 @@ async function setUp(
     file: 'deploy.yml',
     name: 'Deploy',
     inputs: options.inputs ?? ['ref', 'environment'],
+    ...(options.runName ? { runName: options.runName } : {}),
   });
   const proxy = options.olderServer ? await olderServer(gh) : undefined;
   const octokit = createOctokit({ baseUrl: proxy?.url ?? gh.url, token: 't', log: silent, retryAfterBaseValue: 1 });
@@ -248,5 +254,69 @@ describe('GitHubWorkflowDeployer: current and rollback from opsdeck history', ()
       headBranch: 'v1.0.0',
       inputs: { ref: shas[2], environment: 'prod' },
     });
+  });
+});
+
+describe("GitHubWorkflowDeployer: current and rollback from the workflow's runs", () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, which the emulator expands.
+  const runName = 'Deploy ${{ inputs.ref }} to ${{ inputs.environment }}';
+  const HOUR = 3_600_000;
+
+  async function withRuns(history?: (shas: readonly string[]) => DeployHistory) {
+    const world = await setUp({ runName, ...(history ? { history } : {}) });
+    const seed = (ref: string, env: string, ageMs: number, conclusion: 'success' | 'failure' = 'success') =>
+      world.gh.seedRun({
+        repo: 'acme/api',
+        workflow: 'deploy.yml',
+        ref,
+        inputs: { ref, environment: env },
+        conclusion,
+        ageMs,
+      });
+    seed('v1.0.0', 'prod', 5 * HOUR);
+    seed('v1.0.0', 'staging', 4 * HOUR);
+    seed('v1.1.0', 'prod', 3 * HOUR);
+    seed('feature', 'prod', 2 * HOUR, 'failure');
+    seed('feature', 'staging', HOUR);
+    return world;
+  }
+
+  it('reads what runs from the last successful run to the environment, not a later failed one', async () => {
+    const { shas, deployer } = await withRuns();
+    const moment = new Date(WEEKDAY.getTime() - 3 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+    expect(await deployer.current(prod)).toEqual({
+      ref: 'v1.1.0',
+      sha: shas[4],
+      description: `v1.1.0 (${sha7(shas[4])}), deployed ${moment} UTC by deploy.yml run #3`,
+    });
+    expect(await deployer.current({ service: 'api', env: 'staging' })).toMatchObject({ ref: 'feature' });
+    expect(await deployer.current({ service: 'api', env: 'qa' })).toBeUndefined();
+  });
+
+  it("falls back to opsdeck's record for an environment no named run went to", async () => {
+    const history = (shas: readonly string[]) => fakeHistory({ 'api/qa': [{ ref: 'v1.0.0', sha: shas[2] }] });
+    const { shas, deployer } = await withRuns(history);
+    expect(await deployer.current({ service: 'api', env: 'qa' })).toEqual({
+      ref: 'v1.0.0',
+      sha: shas[2],
+      description: `v1.0.0 (${sha7(shas[2])}) via deploy.yml`,
+    });
+  });
+
+  it('rolls back to the successful run before the current one', async () => {
+    const { shas, deployer } = await withRuns();
+    expect(await deployer.planRollback(prod, undefined)).toEqual({
+      from: `v1.1.0 (${sha7(shas[4])})`,
+      to: `v1.0.0 (${sha7(shas[2])})`,
+      params: { ref: 'v1.0.0', sha: shas[2] },
+    });
+  });
+
+  it('names a run opsdeck dispatched with a sha by the ref it was asked for', async () => {
+    const history = (shas: readonly string[]) => fakeHistory({ 'api/prod': [{ ref: 'v1.0.0', sha: shas[2] }] });
+    const { shas, deployer } = await withRuns(history);
+    expect((await deployer.deploy(input('v1.0.0', shas[2]), async () => {})).ok).toBe(true);
+    expect(await deployer.current(prod)).toMatchObject({ ref: 'v1.0.0', sha: shas[2] });
+    expect(await deployer.planRollback(prod, undefined)).toMatchObject({ to: `v1.1.0 (${sha7(shas[4])})` });
   });
 });

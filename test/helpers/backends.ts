@@ -26,7 +26,15 @@ export async function startBackends(clock: Clock = pinnedClock(WEEKDAY)): Promis
   const github = await GitHubEmulator.start({ token: GITHUB_TOKEN, stepMs: 20, now });
   github.seedRepo({ owner: 'acme', name: 'api', commits: 12, tags: { 'v1.0.0': 3, 'v1.1.0': 7, 'v1.2.0': 11 } });
   github.seedRepo({ owner: 'acme', name: 'web', commits: 6, tags: { 'v2.0.0': 3 } });
-  github.seedWorkflow({ repo: 'acme/web', file: 'deploy.yml', name: 'Deploy', inputs: ['ref', 'environment'] });
+  github.seedWorkflow({
+    repo: 'acme/web',
+    file: 'deploy.yml',
+    name: 'Deploy',
+    inputs: ['ref', 'environment'],
+    // The run-name deploy workflows set so their runs say what they deployed where (see README).
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, which the emulator expands.
+    runName: 'Deploy ${{ inputs.ref }} to ${{ inputs.environment }}',
+  });
   github.seedRepo({ owner: 'acme', name: 'worker', commits: 4, tags: { 'v0.9.0': 3 } });
   github.setCommitStatus('acme/worker', 'v0.9.0', 'ci/build', 'success');
 

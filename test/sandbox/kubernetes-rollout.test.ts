@@ -136,7 +136,7 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
     // maxUnavailable 0: the old pods keep serving while the surge pod never becomes ready.
     expect(failed.status).toMatchObject({ availableReplicas: 3, updatedReplicas: 1, unavailableReplicas: 1 });
     const stuck = k8s.getPods('fail', 'api').filter((p) => p.spec.containers[0]?.image === 'api:2');
-    const states = stuck.map((p) => [p.status.phase, p.status.containerStatuses[0]?.state.waiting?.reason]);
+    const states = stuck.map((p) => [p.status.phase, p.status.containerStatuses?.[0]?.state.waiting?.reason]);
     expect(states).toEqual([['Pending', 'ImagePullBackOff']]);
 
     await setImage('fail', 'api', 'api:1');
@@ -309,7 +309,7 @@ describe('Kubernetes emulator controller (rollouts, scaling, watches, logs)', ()
       const waiting = await eventually(() =>
         k8s
           .getPods('logs', 'broken')
-          .find((p) => p.status.containerStatuses[0]?.state.waiting?.reason === 'ImagePullBackOff'),
+          .find((p) => p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff'),
       );
       const response = await fetch(logUrl(waiting.metadata.name, ''), { headers: auth() });
       expect(response.status).toBe(400);

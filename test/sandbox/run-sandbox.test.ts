@@ -67,14 +67,43 @@ describe('opsdeck sandbox', () => {
     expect(history.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('runs the fail-next-change control', async () => {
+  it.each([
+    ['image-pull', 'ImagePullBackOff'],
+    ['crash-loop', 'CrashLoopBackOff'],
+    ['unschedulable', 'Insufficient cpu'],
+  ])('runs the fail-next-change control with pods failing by %s', async (how, said) => {
     const res = await fetch(`${sandbox.consoleUrl}/console/api/control`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'fail-next', params: { service: 'api', env: 'prod' } }),
+      body: JSON.stringify({ id: 'fail-next', params: { service: 'api', env: 'prod', how } }),
     });
     const body = (await res.json()) as { ok: boolean; text: string };
-    expect(body.text).toContain('ImagePullBackOff');
+    expect(body.text).toContain(said);
+  });
+
+  it('shows the deploy history GitHub holds from the first start: the running version and the one before', async () => {
+    const said = async (text: string, expected: RegExp) => {
+      const res = await fetch(`${sandbox.consoleUrl}/console/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'U0BOB', channel: 'C0DEPLOYS', text }),
+      });
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 200; i++) {
+        const state = (await (await fetch(`${sandbox.consoleUrl}/console/api/state`)).json()) as { messages: unknown };
+        const found = JSON.stringify(state.messages).match(expected);
+        if (found) return found[0];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no message matched ${expected}`);
+    };
+    expect(
+      await said('/ops status web prod', /v2\.1\.0 \([0-9a-f]{7}\), deployed [^"]* by deploy\.yml run #4/),
+    ).toBeTruthy();
+    expect(
+      await said('/ops status worker prod', /v0\.9\.0 \([0-9a-f]{7}\), deployed [^"]* by GitHub deployment #4/),
+    ).toBeTruthy();
+    expect(await said('/rollback worker prod --dry-run', /Back to[^"]*v0\.8\.0/)).toBeTruthy();
   });
 });
 

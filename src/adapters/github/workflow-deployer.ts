@@ -15,8 +15,9 @@ import { followRun } from './follow-run.ts';
 import { isBranchOrTag } from './git-ref-kind.ts';
 import { DEFAULT_FOLLOW_TIMEOUT_MS, DEFAULT_POLL_MS } from './poll.ts';
 import { parseRepo, type RepoName } from './repo-name.ts';
-import { chooseRollback, planVersion } from './rollback-choice.ts';
-import { versionLabel } from './version-label.ts';
+import { chooseRollback, planVersion, type Version } from './rollback-choice.ts';
+import { formatMoment, versionLabel } from './version-label.ts';
+import { type RunVersion, succeededRuns } from './workflow-history.ts';
 
 export interface WorkflowDeployerOptions {
   /** `owner/name`. */
@@ -25,7 +26,10 @@ export interface WorkflowDeployerOptions {
   workflow: string | number;
   /** Where the workflow file is taken from when the requested ref is a commit rather than a branch or tag. */
   defaultRef: string;
-  /** Workflows keep no deployment record of their own, so what ran comes from opsdeck's history. */
+  /**
+   * What opsdeck deployed: names the commits runs deployed by the refs people asked for, and is the record
+   * itself for workflows whose runs do not say what they deployed (no `run-name`).
+   */
   history: DeployHistory;
   /** Paces polls, measures the follow timeout and dates the search for a dispatched run. */
   clock: Clock;
@@ -51,10 +55,15 @@ export class GitHubWorkflowDeployer implements Deployer {
     this.#dispatcher = new WorkflowDispatcher(octokit, this.#repo, options.workflow, options.clock);
   }
 
+  /** The version of the last successful run to `target.env`, named as it was asked for when opsdeck ran it. */
   async current(target: Target): Promise<RunningVersion | undefined> {
-    const [last] = await this.#options.history.succeededDeploys(target, 1);
+    const [last] = await this.#versions(target);
     if (!last) return undefined;
-    const description = `${versionLabel(last.ref, last.sha)} via ${this.#options.workflow}`;
+    const label = versionLabel(last.ref, last.sha);
+    const description =
+      'runNumber' in last
+        ? `${label}, deployed ${formatMoment(last.at)} by ${this.#options.workflow} run #${last.runNumber}`
+        : `${label} via ${this.#options.workflow}`;
     return { ref: last.ref, sha: last.sha, description };
   }
 
@@ -80,8 +89,23 @@ export class GitHubWorkflowDeployer implements Deployer {
   }
 
   async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
-    const succeeded = await this.#options.history.succeededDeploys(target, ROLLBACK_DEPTH);
-    return chooseRollback(this.#octokit, this.#repo, target, succeeded, to);
+    return chooseRollback(this.#octokit, this.#repo, target, await this.#versions(target), to);
+  }
+
+  /**
+   * Versions that reached `target.env`, newest first: from the workflow's successful runs when they say what
+   * they deployed (run-name) and some went there, else from opsdeck's own history.
+   */
+  async #versions(target: Target): Promise<(RunVersion | Version)[]> {
+    const [{ named, runs }, history] = await Promise.all([
+      succeededRuns(this.#octokit, this.#repo, this.#options.workflow, target.env),
+      this.#options.history.succeededDeploys(target, ROLLBACK_DEPTH),
+    ]);
+    // Runs older than the run-name (or than one page of runs) are known only to opsdeck's record.
+    if (!named || runs.length === 0) return history;
+    // opsdeck dispatches the resolved sha; the ref it was asked for is in its own record of the change.
+    const asked = new Map(history.flatMap((h) => (h.sha ? [[h.sha, h.ref] as const] : [])));
+    return runs.map((run) => (run.sha && run.ref === run.sha ? { ...run, ref: asked.get(run.sha) ?? run.ref } : run));
   }
 
   async rollback(

@@ -3,10 +3,10 @@ import type { Progress } from '../../ports/backends.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { type DeploymentHandle, readDeployment, revisionOf } from './deployment-handle.ts';
 import type { Timing } from './options.ts';
-import { podProblems } from './pod-problems.ts';
+import { podProblems, podProblemsNow } from './pod-problems.ts';
 import { pollUntilSettled } from './poll.ts';
 import { rolloutStatus } from './rollout-status.ts';
-import { formatWait } from './wait-text.ts';
+import { elapsedOfDeadline, formatWait } from './wait-text.ts';
 
 export type RolloutOutcome =
   | { ok: true; deployment: V1Deployment }
@@ -15,7 +15,8 @@ export type RolloutOutcome =
 
 /**
  * Waits for the Deployment's rollout the way `kubectl rollout status` does, polling every `pollMs` and reporting
- * `<headline>: <counts>` as it changes; gives up after `rolloutTimeoutMs`.
+ * `<headline>: <counts>; <pod problems> (<elapsed> of <progress deadline>)` as it changes; gives up after
+ * `rolloutTimeoutMs`. Pods are listed only while the rollout waits, so a healthy one costs no extra calls.
  */
 export async function watchRollout(
   handle: DeploymentHandle,
@@ -24,11 +25,21 @@ export async function watchRollout(
   timing: Timing,
   log: Logger,
 ): Promise<RolloutOutcome> {
+  const startedAt = timing.clock.now().getTime();
   const result = await pollUntilSettled({
-    read: () => readDeployment(handle),
-    judge: (d) => {
-      const status = rolloutStatus(d);
-      return { state: status.phase, line: `${headline}: ${status.detail}` };
+    read: async () => {
+      const deployment = await readDeployment(handle);
+      const waiting = rolloutStatus(deployment).phase === 'waiting';
+      return { deployment, pods: waiting ? await podProblemsNow(handle, deployment) : undefined };
+    },
+    judge: ({ deployment, pods }) => {
+      const status = rolloutStatus(deployment);
+      if (status.phase !== 'waiting') return { state: status.phase, line: `${headline}: ${status.detail}` };
+      const elapsed = elapsedOfDeadline(
+        timing.clock.now().getTime() - startedAt,
+        deployment.spec?.progressDeadlineSeconds,
+      );
+      return { state: status.phase, line: `${headline}: ${status.detail}${pods ? `; ${pods}` : ''} (${elapsed})` };
     },
     progress,
     clock: timing.clock,
@@ -36,7 +47,7 @@ export async function watchRollout(
     timeoutMs: timing.rolloutTimeoutMs,
     log,
   });
-  const d = result.value;
+  const d = result.value.deployment;
   if (result.state === 'done') return { ok: true, deployment: d };
   const detail = rolloutStatus(d).detail;
   const why =

@@ -2,6 +2,12 @@ import { type CheckRunInput, CommitChecks, type StatusInput } from './commit-che
 import { blobSha, ContentStore } from './contents.ts';
 import { DeploymentStore, type DeploymentRecord } from './deployments.ts';
 import { notFound } from './errors.ts';
+import {
+  type DeploymentHistorySeed,
+  type RunHistorySeed,
+  seedDeploymentHistory,
+  seedRunHistory,
+} from './history-seed.ts';
 import type { FailureSpec } from './faults.ts';
 import { listen, type RunningServer } from './http-server.ts';
 import type { Links } from './links.ts';
@@ -140,6 +146,19 @@ export class GitHubEmulator {
   /** Declares a workflow with its `workflow_dispatch` inputs; returns its id. */
   seedWorkflow(seed: WorkflowSeed): number {
     return this.#workflows.seed(this.#repo(seed.repo), seed, this.#now()).id;
+  }
+
+  /**
+   * A deployment that already finished (default `success`), with its statuses, as if a deploy system had run
+   * it `ageMs` ago; a success marks earlier successes of the environment inactive, as GitHub does. Returns its id.
+   */
+  seedDeployment(seed: DeploymentHistorySeed): number {
+    return seedDeploymentHistory(this.#deployments, this.#repo(seed.repo), seed, this.#now());
+  }
+
+  /** A workflow run that already completed (default `success`), dispatched `ageMs` ago. Returns its id. */
+  seedRun(seed: RunHistorySeed): number {
+    return seedRunHistory(this.#workflows, this.#repo(seed.repo), seed, this.#now());
   }
 
   /** Pushes a commit onto an existing branch; returns its sha. */

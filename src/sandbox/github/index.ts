@@ -4,5 +4,6 @@ export type { FailureKind, FailureSpec } from './faults.ts';
 export type { CheckConclusion, CheckRunInput, CheckStatus } from './commit-checks.ts';
 export type { CommitSpec, CommitState } from './repository.ts';
 export type { RequestLogEntry } from './request-pipeline.ts';
+export type { DeploymentHistorySeed, RunHistorySeed } from './history-seed.ts';
 export type { BranchSeed, SeedRepoOptions } from './seed.ts';
 export type { RunConclusion, RunRecord, RunStatus, WorkflowSeed } from './workflows.ts';

@@ -3,7 +3,7 @@ import type { FailureRules } from './failures.ts';
 import { reconcileHpa } from './hpa.ts';
 import type { LogLineGenerator } from './log-lines.ts';
 import type { PodLogs } from './pod-logs.ts';
-import { failPod, isReady, runPod } from './pods.ts';
+import { crashLoop, failPull, isReady, runPod, unschedulable } from './pods.ts';
 import { syncReplicaSet } from './replica-set-sync.ts';
 import type { ObjectStore } from './store.ts';
 import type { Deployment, HorizontalPodAutoscaler, Pod, ReplicaSet } from './types.ts';
@@ -81,20 +81,39 @@ export class Controller {
     this.#forgetGone(new Set(pods.map((p) => p.metadata.uid)), new Set(deployments));
   }
 
-  /** What the kubelet would do: pull images and start containers after podReadyMs, or back off on a bad image. */
+  /**
+   * What the scheduler and kubelet would do: start containers after podReadyMs, or fail the way the pod's failure
+   * rule says (a pull that backs off after podReadyMs, a crash and restart every podReadyMs, no node).
+   */
   #advancePod(pod: Pod, now: number): void {
     if (isReady(pod)) return;
     const uid = pod.metadata.uid ?? '';
-    const broken = this.#failures.brokenImage(pod.metadata.ownerReferences?.[0]?.uid, pod.spec.containers);
-    if (broken) {
-      this.#store.update('pods', failPod(pod, broken));
-      return;
-    }
     const born = this.#podBirth.get(uid) ?? now;
     this.#podBirth.set(uid, born);
-    if (now - born < this.#options.podReadyMs) return;
+    const age = now - born;
+    const readyMs = this.#options.podReadyMs;
+    const failure = this.#failures.failureOf(pod.metadata.ownerReferences?.[0]?.uid, pod.spec.containers);
+    if (failure?.how === 'unschedulable') {
+      if (pod.spec.nodeName !== undefined) this.#store.update('pods', unschedulable(pod, now));
+      return;
+    }
+    if (failure?.how === 'image-pull') {
+      this.#updateIfChanged(pod, failPull(pod, failure.image, age >= readyMs));
+      return;
+    }
+    if (age < readyMs) return;
+    if (failure?.how === 'crash-loop') {
+      this.#updateIfChanged(pod, crashLoop(pod, failure.image, Math.floor(age / readyMs), now));
+      return;
+    }
     this.#store.update('pods', runPod(pod, now));
     this.#logCursors.set(uid, { next: now, seq: 0 });
+  }
+
+  // A pod written again with the same status would bump its resourceVersion and wake every watch for nothing.
+  #updateIfChanged(pod: Pod, next: Pod): void {
+    const same = (p: Pod) => JSON.stringify(p.status.containerStatuses?.map((c) => [c.state.waiting, c.restartCount]));
+    if (same(pod) !== same(next) || pod.status.phase !== next.status.phase) this.#store.update('pods', next);
   }
 
   #writeLogs(pod: Pod, now: number): void {

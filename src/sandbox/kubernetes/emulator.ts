@@ -5,7 +5,7 @@ import { revisionOf } from './annotations.ts';
 import type { ApiContext } from './context.ts';
 import { Controller } from './controller.ts';
 import { ownedReplicaSets } from './deployment-sync.ts';
-import { FailureRules } from './failures.ts';
+import { FailureRules, type PodFailure } from './failures.ts';
 import { type KubeconfigContext, renderKubeconfig } from './kubeconfig.ts';
 import { defaultLogLine, type LogLineGenerator } from './log-lines.ts';
 import { ensureNamespace } from './namespaces.ts';
@@ -148,14 +148,20 @@ export class KubernetesEmulator {
     return seedDeployment(this.#store, this.#controller, input, this.#now());
   }
 
-  /** Pods of any later rollout whose image matches never pull: a RegExp, or a glob with `*`. */
-  failImage(pattern: string | RegExp): void {
-    this.#failures.failImage(pattern);
+  /**
+   * Pods of any later rollout whose image matches never become ready (by default the image cannot be pulled):
+   * a RegExp, or a glob with `*`.
+   */
+  failImage(pattern: string | RegExp, how: PodFailure = 'image-pull'): void {
+    this.#failures.failImage(pattern, how);
   }
 
-  /** The next new ReplicaSet of this Deployment gets pods that never become ready. */
-  failNextRollout(namespace: string, name: string): void {
-    this.#failures.failNextRollout(namespace, name);
+  /**
+   * The next new ReplicaSet of this Deployment gets pods that never become ready: their image cannot be pulled
+   * (default), their container crash-loops, or no node has room for them.
+   */
+  failNextRollout(namespace: string, name: string, how: PodFailure = 'image-pull'): void {
+    this.#failures.failNextRollout(namespace, name, how);
   }
 
   getDeployment(namespace: string, name: string): Deployment | undefined {

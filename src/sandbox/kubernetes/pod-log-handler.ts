@@ -26,7 +26,7 @@ export function handlePodLog(
   const container = pickContainer(pod, query.get('container'));
   if (flag(query, 'previous'))
     throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-  const waiting = pod.status.containerStatuses.find((s) => s.name === container)?.state.waiting;
+  const waiting = (pod.status.containerStatuses ?? []).find((s) => s.name === container)?.state.waiting;
   if (waiting) {
     const why = waiting.reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : waiting.reason;
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${why}`);

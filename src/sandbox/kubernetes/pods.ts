@@ -63,25 +63,75 @@ export function runPod(pod: Pod, now: number): Pod {
   };
 }
 
-/** The kubelet cannot pull `image`: the pod stays Pending in ImagePullBackOff. */
-export function failPod(pod: Pod, image: string): Pod {
+/**
+ * The kubelet cannot pull `image`: the pod stays Pending, its container waiting in ErrImagePull on the first
+ * attempts and in ImagePullBackOff once the kubelet backs off (`backedOff`).
+ */
+export function failPull(pod: Pod, image: string, backedOff: boolean): Pod {
+  const waiting = backedOff
+    ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` }
+    : {
+        reason: 'ErrImagePull',
+        message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": not found`,
+      };
   return {
     ...pod,
     status: {
       ...pod.status,
       containerStatuses: pod.spec.containers.map((c) =>
-        containerStatus(c.name, c.image, {
-          waiting:
-            c.image === image
-              ? {
-                  reason: 'ImagePullBackOff',
-                  message:
-                    `Back-off pulling image "${image}": ` +
-                    `ErrImagePull: failed to pull and unpack image "${image}": not found`,
-                }
-              : { reason: 'PodInitializing' },
-        }),
+        containerStatus(c.name, c.image, { waiting: c.image === image ? waiting : { reason: 'PodInitializing' } }),
       ),
+    },
+  };
+}
+
+/**
+ * The container with `image` starts and exits with code 1, again and again: the pod is Running but not ready,
+ * the container waiting in CrashLoopBackOff with its restart count and the last run as `lastState.terminated`.
+ */
+export function crashLoop(pod: Pod, image: string, restarts: number, now: number): Pod {
+  const at = timestamp(now);
+  const backOff = Math.min(10 * 2 ** Math.max(0, restarts - 1), 300);
+  const uid = pod.metadata.uid ?? '';
+  return {
+    ...pod,
+    status: {
+      ...pod.status,
+      phase: 'Running',
+      podIP: pod.status.podIP ?? `10.244.${randomInt(0, 255)}.${randomInt(2, 254)}`,
+      containerStatuses: pod.spec.containers.map((c) => {
+        if (c.image !== image) {
+          return { ...containerStatus(c.name, c.image, { running: { startedAt: at } }), ready: true, started: true };
+        }
+        const message = `back-off ${backOff}s restarting failed container=${c.name} pod=${pod.metadata.name}_${
+          pod.metadata.namespace ?? 'default'
+        }(${uid})`;
+        return {
+          ...containerStatus(c.name, c.image, { waiting: { reason: 'CrashLoopBackOff', message } }),
+          restartCount: restarts,
+          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at } },
+        };
+      }),
+    },
+  };
+}
+
+/**
+ * No node can take the pod: it stays Pending with no node, no container statuses, and the scheduler's reason
+ * on its PodScheduled condition, as `kubectl describe pod` shows it.
+ */
+export function unschedulable(pod: Pod, now: number, nodes = 3): Pod {
+  const { nodeName: _, ...spec } = pod.spec;
+  const message =
+    `0/${nodes} nodes are available: ${nodes} Insufficient cpu. ` +
+    `preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+  return {
+    ...pod,
+    spec,
+    status: {
+      phase: 'Pending',
+      startTime: pod.status.startTime,
+      conditions: [podCondition('PodScheduled', 'False', timestamp(now), 'Unschedulable', message)],
     },
   };
 }
@@ -92,6 +142,12 @@ function containerStatus(name: string, image: string, state: ContainerStatus['st
   return { name, image, imageID, ready: false, started: false, restartCount: 0, state };
 }
 
-function podCondition(type: string, status: Condition['status'], at: string, reason?: string): Condition {
-  return { type, status, lastTransitionTime: at, ...(reason ? { reason } : {}) };
+function podCondition(
+  type: string,
+  status: Condition['status'],
+  at: string,
+  reason?: string,
+  message?: string,
+): Condition {
+  return { type, status, lastTransitionTime: at, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }

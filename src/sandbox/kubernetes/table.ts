@@ -48,7 +48,7 @@ function templateColumns(template: (o: KubeObject) => Deployment['spec']['templa
 
 /** The STATUS column of a pod: the reason a container is waiting (ImagePullBackOff, …), else the phase. */
 function podStatus(p: Pod): string {
-  return p.status.containerStatuses.find((c) => c.state.waiting)?.state.waiting?.reason ?? p.status.phase;
+  return (p.status.containerStatuses ?? []).find((c) => c.state.waiting)?.state.waiting?.reason ?? p.status.phase;
 }
 
 const deployment = (o: KubeObject) => o as Deployment;
@@ -84,13 +84,14 @@ const COLUMNS: Record<string, Column[]> = {
     {
       name: 'Ready',
       type: 'string',
-      cell: (o) => `${pod(o).status.containerStatuses.filter((c) => c.ready).length}/${pod(o).spec.containers.length}`,
+      cell: (o) =>
+        `${(pod(o).status.containerStatuses ?? []).filter((c) => c.ready).length}/${pod(o).spec.containers.length}`,
     },
     { name: 'Status', type: 'string', cell: (o) => podStatus(pod(o)) },
     {
       name: 'Restarts',
       type: 'integer',
-      cell: (o) => pod(o).status.containerStatuses.reduce((n, c) => n + c.restartCount, 0),
+      cell: (o) => (pod(o).status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
     },
     age,
     { name: 'IP', type: 'string', priority: 1, cell: (o) => pod(o).status.podIP ?? '<none>' },

@@ -108,7 +108,15 @@ export interface ContainerStatus {
   ready: boolean;
   started: boolean;
   restartCount: number;
-  state: { waiting?: { reason: string; message?: string }; running?: { startedAt: string } };
+  state: ContainerState;
+  /** The previous run of a restarted container (CrashLoopBackOff). */
+  lastState?: ContainerState;
+}
+
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason: string; startedAt: string; finishedAt: string };
 }
 
 export interface Pod extends KubeObject {
@@ -116,7 +124,8 @@ export interface Pod extends KubeObject {
   status: {
     phase: 'Pending' | 'Running';
     conditions: Condition[];
-    containerStatuses: ContainerStatus[];
+    /** Absent until the pod is scheduled, as the API leaves it. */
+    containerStatuses?: ContainerStatus[];
     podIP?: string;
     hostIP?: string;
     startTime: string;
