@@ -38,7 +38,7 @@ export const reviews = defineCommand({
     const summary = `${open.length} unacknowledged (${overdue} overdue)`;
     blocks.push({
       type: 'context',
-      text: t`${summary}. Another approver acknowledges each, from here or its thread; ${code('/ops explain')} says who may.`,
+      text: t`${summary}. Another approver acknowledges each, here or in the thread (${code('/ops explain')}: who may).`,
     });
     await reply.ephemeral({ text: summary, blocks });
   },

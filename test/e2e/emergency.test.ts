@@ -68,7 +68,7 @@ afterEach(async () => {
 });
 
 describe('the emergency path', () => {
-  it('refuses too early, saying when; then lets the on-call SRE approve alone, flagged, announced and audited', async () => {
+  it('refuses too early, saying when; then lets on-call approve alone, flagged, announced and audited', async () => {
     await newRequest(h, 'U0BOB', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
     clock.jump(3 * MINUTE);
     const early = await h.run('U0BOB', '/deploy', 'api prod v1.2.0 --emergency "checkout is down"');

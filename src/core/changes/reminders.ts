@@ -39,7 +39,8 @@ export async function remindDue(deps: RemindersDeps): Promise<number> {
     });
     const who = await deps.approvers(req.env).catch(() => []);
     const ask = who.length ? t`${join(who, ' ')}: ` : '';
-    const text = t`${emoji('hourglass_flowing_sand')} ${ask}this still waits for approval; it expires at ${formatTime(req.expiresAt)}.`;
+    const expires = formatTime(req.expiresAt);
+    const text = t`${emoji('hourglass_flowing_sand')} ${ask}this still waits for approval; it expires at ${expires}.`;
     await deps.board.tell(req, text);
   }
   return reminded;

@@ -61,7 +61,8 @@ export function requestBody(req: StoredRequest): Block[] {
   }
   if (shown.emergency !== undefined) {
     const by = mention(req.requester);
-    const text = t`${emoji('red_circle')} ${bold('EMERGENCY:')} approved by ${by} alone, to be reviewed: ${shown.emergency}`;
+    const flag = t`${emoji('red_circle')} ${bold('EMERGENCY:')}`;
+    const text = t`${flag} approved by ${by} alone, to be reviewed: ${shown.emergency}`;
     blocks.push({ type: 'text', text });
   }
   if (shown.fields.length) blocks.push({ type: 'fields', fields: shown.fields });

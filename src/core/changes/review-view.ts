@@ -8,14 +8,16 @@ export const ACTION_ACKNOWLEDGE = 'opsdeck.review.acknowledge';
 /** The thread message of an emergency self-approval: red, naming the approvers, with Acknowledge until done. */
 export function reviewMessage(review: StoredReview, title: string, approvers: readonly Inline[]): Message {
   const flag = t`${emoji('red_circle')} ${bold('EMERGENCY')}`;
-  const head = t`${flag}: ${mention(review.requester)} approved their own change (${title}) without waiting: ${review.reason}`;
+  const who = mention(review.requester);
+  const head = t`${flag}: ${who} approved their own change (${title}) without waiting: ${review.reason}`;
   if (review.acknowledgedBy) {
     const by = mention(review.acknowledgedBy);
-    const text = t`${head}\n${emoji('white_check_mark')} Reviewed: acknowledged by ${by} at ${formatTime(review.acknowledgedAt ?? review.openedAt)}.`;
+    const when = formatTime(review.acknowledgedAt ?? review.openedAt);
+    const text = t`${head}\n${emoji('white_check_mark')} Reviewed: acknowledged by ${by} at ${when}.`;
     return { text, blocks: [{ type: 'text', text }], urgency: 'prompt' };
   }
-  const who = approvers.length ? join(approvers, ' ') : 'Another approver';
-  const ask = t`${who}: please review it and acknowledge by ${formatTime(review.dueAt)} (${code(review.id)}).`;
+  const asked = approvers.length ? join(approvers, ' ') : 'Another approver';
+  const ask = t`${asked}: please review it and acknowledge by ${formatTime(review.dueAt)} (${code(review.id)}).`;
   const text = t`${head}\n${ask}`;
   return {
     text,
