@@ -36,9 +36,10 @@ export const reviews = defineCommand({
       blocks.push({ type: 'context', text: t`${open.length - SHOWN} more not shown; acknowledge these first.` });
     }
     const summary = `${open.length} unacknowledged (${overdue} overdue)`;
+    const who = code('/ops explain');
     blocks.push({
       type: 'context',
-      text: t`${summary}. Another approver acknowledges each, here or in the thread (${code('/ops explain')}: who may).`,
+      text: t`${summary}. Another approver acknowledges each, here or in its thread (${who}).`,
     });
     await reply.ephemeral({ text: summary, blocks });
   },
