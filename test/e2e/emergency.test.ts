@@ -116,6 +116,11 @@ describe('the emergency path', () => {
     const refused = await auditOf('command.refused');
     expect(refused.map((r) => r.details.reason)).toEqual([expect.stringContaining('needs role `sre`')]);
     expect(await h.auditCount()).toBe(before + 2);
+    // /ops explain says the same before anyone tries.
+    const explained = textOf(await h.run('U0ALICE', '/ops', 'explain me deploy api prod'));
+    expect(explained).toContain('emergency path: holders of `sre` may approve their own change');
+    expect(explained).toContain('once their own request has waited 10m undecided');
+    expect(explained).toContain('<@U0ALICE> does not hold it');
   });
 
   it('refuses an environment without an emergency path, saying where to set one', async () => {
