@@ -2,7 +2,7 @@ import type { NewReview, ReviewStore, StoredReview } from '../../ports/review-st
 import type { Db, Row } from './db.ts';
 
 // Named, never `*`: a statement prepared by an older replica keeps its result type when a newer one migrates.
-const COLUMNS =
+export const REVIEW_COLUMNS =
   'id, request_id, kind, service, env, requester, reason, message_channel, message_ts, opened_at, due_at, ' +
   'acknowledged_by, acknowledged_at, overdue_at';
 
@@ -42,7 +42,7 @@ export class PostgresReviews implements ReviewStore {
   async createReview(r: NewReview): Promise<StoredReview> {
     const [row] = await this.#db.query(
       `INSERT INTO ${this.#s}.reviews (id, request_id, kind, service, env, requester, reason, message_channel,
-         message_ts, opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+         message_ts, opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${REVIEW_COLUMNS}`,
       [
         r.id,
         r.requestId,
@@ -61,14 +61,14 @@ export class PostgresReviews implements ReviewStore {
   }
 
   async getReview(id: string): Promise<StoredReview | undefined> {
-    const [row] = await this.#db.query(`SELECT ${COLUMNS} FROM ${this.#s}.reviews WHERE id = $1`, [id]);
+    const [row] = await this.#db.query(`SELECT ${REVIEW_COLUMNS} FROM ${this.#s}.reviews WHERE id = $1`, [id]);
     return row ? fromRow(row) : undefined;
   }
 
   async acknowledgeReview(id: string, by: string, at: Date): Promise<StoredReview | undefined> {
     const [row] = await this.#db.query(
       `UPDATE ${this.#s}.reviews SET acknowledged_by = $1, acknowledged_at = $2
-       WHERE id = $3 AND acknowledged_by IS NULL RETURNING ${COLUMNS}`,
+       WHERE id = $3 AND acknowledged_by IS NULL RETURNING ${REVIEW_COLUMNS}`,
       [by, at.toISOString(), id],
     );
     return row ? fromRow(row) : undefined;
@@ -77,7 +77,7 @@ export class PostgresReviews implements ReviewStore {
   async markReviewOverdue(id: string, at: Date): Promise<StoredReview | undefined> {
     const [row] = await this.#db.query(
       `UPDATE ${this.#s}.reviews SET overdue_at = $1
-       WHERE id = $2 AND acknowledged_by IS NULL AND overdue_at IS NULL RETURNING ${COLUMNS}`,
+       WHERE id = $2 AND acknowledged_by IS NULL AND overdue_at IS NULL RETURNING ${REVIEW_COLUMNS}`,
       [at.toISOString(), id],
     );
     return row ? fromRow(row) : undefined;
@@ -85,7 +85,7 @@ export class PostgresReviews implements ReviewStore {
 
   async listOpenReviews(): Promise<StoredReview[]> {
     const rows = await this.#db.query(
-      `SELECT ${COLUMNS} FROM ${this.#s}.reviews WHERE acknowledged_by IS NULL ORDER BY due_at, id`,
+      `SELECT ${REVIEW_COLUMNS} FROM ${this.#s}.reviews WHERE acknowledged_by IS NULL ORDER BY due_at, id`,
     );
     return rows.map(fromRow);
   }

@@ -5,7 +5,7 @@ type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 const date = (v: unknown) => (v === null || v === undefined ? undefined : new Date(String(v)));
 
-function reviewFromRow(row: Row): StoredReview {
+export function reviewFromRow(row: Row): StoredReview {
   const channel = str(row.message_channel);
   const ts = str(row.message_ts);
   return {
