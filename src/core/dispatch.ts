@@ -208,6 +208,10 @@ export class Dispatcher {
           dryRun: options.dryRun,
           forced,
           notify: forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
+          emergency:
+            options.emergency === undefined
+              ? undefined
+              : { reason: options.emergency, roles, unverified, command: withoutEmergency(inv.family, inv.text) },
         });
       };
       const actor = { userId: inv.userId, roles };
@@ -251,6 +255,12 @@ export class Dispatcher {
       details: { ...entry.details, text: `/${inv.family} ${inv.text}`.trim(), channel: inv.channelId },
     });
   }
+}
+
+/** The command as typed, less its `--emergency "…"`: what to run to ask the usual way. */
+function withoutEmergency(family: string, text: string): string {
+  const rest = text.replace(/\s*(?:--|\u2014|\u2013)emergency(?:=|\s+)(?:"[^"]*"|'[^']*'|“[^”]*”|\S+)/, '');
+  return `/${family} ${rest}`.trim();
 }
 
 function userErrorMessage(err: UserError): Message {
