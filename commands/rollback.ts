@@ -52,7 +52,8 @@ export const rollback = defineCommand({
           t`${bold('Back to')}\n${plan.to}`,
           ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
-        params: { plan },
+        params: { plan: { from: plan.from, to: plan.to, params: plan.params } },
+        warnings: plan.warnings,
         basis: current?.description,
       }),
       { dryRun: args.dryRun },
@@ -66,11 +67,11 @@ export const rollbackChange = defineChange({
   // What the driver planned (a revision, a ref), as it needs it back to carry the rollback out.
   params: z.object({ plan: z.object({ from: z.string(), to: z.string(), params: z.record(z.string(), z.unknown()) }) }),
   readBasis: runningVersion,
-  execute: async ({ request, params, progress, backends }) =>
+  execute: async ({ request, params, approvers, progress, backends }) =>
     deployerOf(backends, request.service).rollback(
       { service: request.service, env: request.env },
       params.plan,
-      { requester: request.requester, requestId: request.id },
+      { requester: request.requester, requestId: request.id, approvers },
       progress,
     ),
 });

@@ -5,7 +5,7 @@ import { defineCommand } from '../../src/core/command.ts';
 import { formatTime } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
-import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
+import { bold, code, join, link, mention, t, type Text } from '../../src/core/text.ts';
 import { SERVICE } from '../target.ts';
 
 type StatusDeps = Pick<Capabilities, 'backends' | 'requests' | 'locks' | 'clock' | 'catalog'>;
@@ -19,6 +19,9 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
     ?.current({ service, env })
     .catch((err: unknown) => ({ description: `unknown (${(err as Error).message})` }));
   lines.push(t`${bold('Version:')} ${running?.description ?? 'unknown'}`);
+  for (const d of (running && 'details' in running ? running.details : undefined) ?? []) {
+    lines.push(t`${bold(`${d.label}:`)} ${d.url ? link(d.url, d.text) : d.text}`);
+  }
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);

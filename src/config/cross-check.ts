@@ -85,7 +85,7 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
         problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
     });
     const via = svc.deploy?.via;
-    for (const need of via ? deployRequirements(via) : []) {
+    for (const need of svc.deploy ? deployRequirements(svc.deploy) : []) {
       if (svc[need.section]) continue;
       const what = need.what ? ` (${need.what})` : '';
       problems.push({ path: `${path}.${need.path}`, message: `required when deploy.via is ${via}${what}` });

@@ -1,0 +1,335 @@
+import { UserError } from '../../core/errors.ts';
+import type {
+  DeployInput,
+  DeployOutcome,
+  Deployer,
+  Progress,
+  RollbackPlan,
+  RunningVersion,
+  Target,
+} from '../../ports/backends.ts';
+import type { Logger } from '../../ports/logger.ts';
+import { isFullSha, isValidTag } from '../kubernetes/images.ts';
+import { type Applied, applyTag, type TagEdit } from './apply-change.ts';
+import { autoSyncEnabled, describeApp } from './argocd-state.ts';
+import { type ChangeMeta, commitMessage } from './commit-message.ts';
+import { ManifestsRepo } from './manifests-repo.ts';
+import { envTarget, type EnvTarget, type GitOpsDeployerOptions, type GitOpsServiceConfig } from './options.ts';
+import { chooseRollback, planParams } from './rollback-choice.ts';
+import { readTag } from './tag-location.ts';
+import { type WatchOutcome, type WatchTiming, watchArgoCd, watchDeployment } from './watch.ts';
+
+/**
+ * Deploys by changing the image tag in a manifests repository (a commit, or a pull request merged through
+ * the REST API), then follows Argo CD or the Deployment until the change converged. Rollbacks, manual or
+ * automatic, are new commits that put the previous tag back: history is never rewritten.
+ */
+export class GitOpsDeployer implements Deployer {
+  readonly #o: GitOpsDeployerOptions;
+  readonly #config: GitOpsServiceConfig;
+  readonly #repo: ManifestsRepo;
+  readonly #timing: WatchTiming;
+  readonly #log: Logger;
+
+  constructor(options: GitOpsDeployerOptions) {
+    this.#o = options;
+    this.#config = options.config;
+    this.#repo = new ManifestsRepo(options.octokit, options.config.repo);
+    this.#timing = {
+      clock: options.clock,
+      pollMs: options.pollMs ?? 2000,
+      timeoutMs: options.timeoutMs ?? 15 * 60_000,
+    };
+    this.#log = options.log.child({ driver: 'gitops', repo: options.config.repo });
+  }
+
+  async checkRef(target: Target, ref: string): Promise<void> {
+    if (this.#config.tag === 'sha') return;
+    const setting = `services.${target.service}.deploy.tag: sha`;
+    if (!isValidTag(ref)) {
+      throw new UserError(
+        `\`${ref}\` cannot be an image tag. Deploy a tag or commit, or set \`${setting}\` in opsdeck.yaml.`,
+      );
+    }
+    if ((await this.#o.refKind?.(ref)) === 'branch') {
+      throw new UserError(
+        `\`${ref}\` is a branch, and images here are tagged by ref: \`:${ref}\` may not be the commit you mean. ` +
+          `Deploy a tag (e.g. \`v1.4.2\`), or set \`${setting}\` to deploy images tagged by commit.`,
+      );
+    }
+  }
+
+  async current(target: Target): Promise<RunningVersion> {
+    const env = envTarget(this.#config, target.env);
+    const [file, [last]] = await Promise.all([
+      this.#repo.read(env.file, env.branch),
+      this.#repo.history(env.file, env.branch, 1),
+    ]);
+    const { tag } = readTag(file.text, this.#config.image, env.file);
+    const where = `${this.#repo.name.fullName}/${env.file}`;
+    const details: NonNullable<RunningVersion['details']> = [];
+    if (last)
+      details.push({ label: 'Manifests', text: `${last.sha.slice(0, 7)} on ${env.branch} (${where})`, url: last.url });
+    if (env.app) {
+      const app = await this.#o
+        .argocd()
+        .getApplication(env.app)
+        .catch((err: unknown) => err as Error);
+      const text = app instanceof Error ? `unknown (${app.message})` : describeApp(app);
+      details.push({ label: `Argo CD ${env.app}`, text, url: this.#argoUrl(env.app) });
+    }
+    return {
+      ref: tag,
+      sha: isFullSha(tag) ? tag : undefined,
+      description: `${tag} in ${where}${last ? ` at ${last.sha.slice(0, 7)}` : ''}`,
+      details,
+    };
+  }
+
+  async deploy(input: DeployInput, progress: Progress): Promise<DeployOutcome> {
+    const { service, env } = input.target;
+    const tag = this.#tagFor(input);
+    const target = envTarget(this.#config, env);
+    const meta = { requester: input.requester, approvers: input.approvers ?? [], requestId: input.requestId };
+    const edit: TagEdit = {
+      from: undefined,
+      to: tag,
+      title: `Deploy ${service} to ${tag} in ${env}`,
+      message: (from) =>
+        commitMessage({
+          action: 'Deploy',
+          service,
+          env,
+          ref: input.ref,
+          sha: input.sha,
+          from,
+          to: tag,
+          file: target.file,
+          meta,
+          why: input.reason,
+        }),
+      suffix: input.requestId,
+    };
+    const applied = await this.#apply(target, edit, progress);
+    if (applied.state !== 'committed' && applied.state !== 'unchanged')
+      return this.#notApplied(input.target, tag, applied);
+    const watched = await this.#watch(target, applied, tag, progress);
+    const where = `${service} in ${env}`;
+    const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : ' (the manifests already had it)';
+    const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
+    if (watched.ok) return { ok: true, summary: `${where} runs ${tag}${commit}: ${watched.detail}.`, url };
+    const failed = `Rollout of ${tag} to ${where}${commit} failed: ${watched.reason}.${await this.#syncWarning(target)}`;
+    if (applied.state !== 'committed' || applied.from === tag) return { ok: false, summary: failed, url };
+    if (!input.autoRollback) return { ok: false, summary: `${failed} Not reverted (autoRollback is off).`, url };
+    return this.#revert(input.target, target, { failed, url, from: tag, to: applied.from, meta }, progress);
+  }
+
+  async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
+    const env = envTarget(this.#config, target.env);
+    const plan = await chooseRollback(this.#repo, env, this.#config.image, target, to);
+    const warning = await this.#syncWarning(env);
+    return warning ? { ...plan, warnings: [warning.trim()] } : plan;
+  }
+
+  async rollback(
+    target: Target,
+    plan: RollbackPlan,
+    meta: { requester: string; requestId: string; approvers?: readonly string[] | undefined },
+    progress: Progress,
+  ): Promise<DeployOutcome> {
+    const { tag, from } = planParams(plan);
+    const { service, env } = target;
+    const where = envTarget(this.#config, env);
+    const change = { ...meta, approvers: meta.approvers ?? [] };
+    const applied = await this.#apply(
+      where,
+      {
+        from,
+        to: tag,
+        title: `Roll back ${service} to ${tag} in ${env}`,
+        message: (was) =>
+          commitMessage({
+            action: 'Roll back',
+            service,
+            env,
+            ref: tag,
+            sha: undefined,
+            from: was,
+            to: tag,
+            file: where.file,
+            meta: change,
+          }),
+        suffix: `${meta.requestId}-rollback`,
+      },
+      progress,
+    );
+    if (applied.state !== 'committed' && applied.state !== 'unchanged') return this.#notApplied(target, tag, applied);
+    const watched = await this.#watch(where, applied, tag, progress);
+    const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : '';
+    const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
+    if (watched.ok)
+      return { ok: true, summary: `${service} is back on ${tag} in ${env}${commit}: ${watched.detail}.`, url };
+    const warning = await this.#syncWarning(where);
+    return {
+      ok: false,
+      summary: `Rollback of ${service} in ${env} to ${tag}${commit} failed: ${watched.reason}.${warning}`,
+      url,
+    };
+  }
+
+  /** The automatic rollback: a new commit putting the tag that ran before back, then the same watch. */
+  async #revert(
+    target: Target,
+    where: EnvTarget,
+    failure: { failed: string; url: string | undefined; from: string; to: string; meta: ChangeMeta },
+    progress: Progress,
+  ): Promise<DeployOutcome> {
+    const { service, env } = target;
+    const { failed, url, from, to, meta } = failure;
+    try {
+      const applied = await this.#apply(
+        where,
+        {
+          from,
+          to,
+          title: `Revert ${service} to ${to} in ${env}`,
+          message: (was) =>
+            commitMessage({
+              action: 'Revert',
+              service,
+              env,
+              ref: to,
+              sha: undefined,
+              from: was,
+              to,
+              file: where.file,
+              meta,
+              why: `Automatic rollback: the rollout of ${from} failed.`,
+            }),
+          suffix: `${meta.requestId}-revert`,
+        },
+        progress,
+      );
+      if (applied.state !== 'committed' && applied.state !== 'unchanged') {
+        const why = applied.state === 'failed' ? applied.reason : 'its pull request waits for review';
+        return { ok: false, rolledBack: false, url, summary: `${failed} The revert to ${to} was not applied: ${why}.` };
+      }
+      const commit = applied.state === 'committed' ? ` with commit ${describeCommit(applied)}` : '';
+      const watched = await this.#watch(where, applied, to, progress);
+      if (watched.ok)
+        return {
+          ok: false,
+          rolledBack: true,
+          url,
+          summary: `${failed} Reverted to ${to}${commit}: ${watched.detail}.`,
+        };
+      return {
+        ok: false,
+        rolledBack: false,
+        url,
+        summary: `${failed} Reverted to ${to}${commit}, which did not converge either: ${watched.reason}.`,
+      };
+    } catch (error) {
+      this.#log.error({ err: error, service, env }, 'automatic revert failed');
+      const why = error instanceof Error ? error.message : String(error);
+      return { ok: false, rolledBack: false, url, summary: `${failed} Automatic revert failed: ${why}` };
+    }
+  }
+
+  #apply(target: EnvTarget, edit: TagEdit, progress: Progress): Promise<Applied> {
+    const { octokit, clock, log } = this.#o;
+    const timing = { clock, pollMs: this.#timing.pollMs, timeoutMs: this.#timing.timeoutMs };
+    return applyTag({ octokit, repo: this.#repo, config: this.#config, timing, log }, target, edit, progress);
+  }
+
+  #notApplied(target: Target, tag: string, applied: Extract<Applied, { state: 'open' | 'failed' }>): DeployOutcome {
+    const { number, url } = applied.pullRequest;
+    const where = `${target.service} in ${target.env}`;
+    if (applied.state === 'open') {
+      return {
+        ok: true,
+        url,
+        summary: `Opened pull request #${number} setting ${where} to ${tag}; it applies once merged by a reviewer.`,
+      };
+    }
+    return {
+      ok: false,
+      url,
+      summary: `Pull request #${number} setting ${where} to ${tag} was not merged: ${applied.reason}. It is left open.`,
+    };
+  }
+
+  async #watch(
+    target: EnvTarget,
+    applied: Extract<Applied, { state: 'committed' | 'unchanged' }>,
+    tag: string,
+    progress: Progress,
+  ): Promise<WatchOutcome> {
+    const watch = this.#config.watch;
+    if (watch.via === 'kubernetes') {
+      return watchDeployment(
+        this.#o.kubernetes(),
+        { ...watch, env: target.env, tag },
+        progress,
+        this.#timing,
+        this.#log,
+      );
+    }
+    const sha =
+      applied.state === 'committed'
+        ? applied.commit.sha
+        : (await this.#repo.history(target.file, target.branch, 1))[0]?.sha;
+    if (!target.app || !sha)
+      return { ok: false, reason: `no Argo CD application or manifests commit to follow for ${target.env}` };
+    return watchArgoCd(
+      this.#o.argocd(),
+      this.#repo,
+      { app: target.app, sync: watch.sync, sha },
+      progress,
+      this.#timing,
+      this.#log,
+    );
+  }
+
+  /** ` Argo CD app … does not sync automatically …`, when that is so and opsdeck does not sync it either. */
+  async #syncWarning(target: EnvTarget): Promise<string> {
+    const watch = this.#config.watch;
+    if (watch.via !== 'argocd' || watch.sync || !target.app) return '';
+    const app = await this.#o
+      .argocd()
+      .getApplication(target.app)
+      .catch(() => undefined);
+    if (!app || autoSyncEnabled(app)) return '';
+    return (
+      ` Argo CD application ${target.app} has auto-sync disabled: a commit to ${target.file} applies only when someone ` +
+      'syncs it (or set deploy.argocd.sync: true).'
+    );
+  }
+
+  #argoUrl(app: string): string | undefined {
+    try {
+      return this.#o.argocd().applicationUrl(app);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #tagFor(input: DeployInput): string {
+    const bySha = this.#config.tag === 'sha';
+    const tag = bySha ? (input.sha ?? (isFullSha(input.ref) ? input.ref : undefined)) : input.ref;
+    const service = input.target.service;
+    if (tag === undefined) {
+      throw new UserError(
+        `${service} images are tagged by commit sha, but "${input.ref}" did not resolve to a commit; ` +
+          `deploy a full sha or give ${service} a GitHub repo`,
+      );
+    }
+    if (!isValidTag(tag)) throw new UserError(`"${tag}" is not a valid image tag (letters, digits, "_", "." and "-")`);
+    return tag;
+  }
+}
+
+function describeCommit(applied: Extract<Applied, { state: 'committed' }>): string {
+  const sha = applied.commit.sha.slice(0, 7);
+  return applied.pullRequest ? `pull request #${applied.pullRequest.number}, merged as ${sha}` : `commit ${sha}`;
+}
