@@ -1,4 +1,5 @@
-import type { Repository } from './repository.ts';
+import { createHash } from 'node:crypto';
+import type { CommitRecord, CommitSpec, Repository } from './repository.ts';
 
 /** A file or directory at a commit, as the contents API describes it. */
 export interface FileEntry {
@@ -15,13 +16,13 @@ export type ContentEntry = FileEntry | { type: 'dir'; path: string };
 export class ContentStore {
   readonly #trees = new Map<string, ReadonlyMap<string, string>>();
 
-  /** Commits `changes` (path → text, or null to delete) on top of `branch`; returns the new sha. */
+  /** Commits `changes` (path → text, or null to delete) on top of `branch`; returns the new commit. */
   write(
     repo: Repository,
     branch: string,
     changes: Readonly<Record<string, string | null>>,
-    commit: { message: string; author?: string | undefined; date: number },
-  ): string {
+    commit: CommitSpec & { date: number },
+  ): CommitRecord {
     const head = repo.branches.get(branch);
     if (head === undefined) throw new Error(`writeFiles: ${repo.fullName} has no branch ${branch}`);
     const tree = new Map(this.treeAt(repo, head));
@@ -31,9 +32,19 @@ export class ContentStore {
       if (text === null) tree.delete(clean);
       else tree.set(clean, text);
     }
-    const { sha } = repo.commit(branch, { message: commit.message, author: commit.author }, commit.date, head);
-    this.#trees.set(sha, tree);
-    return sha;
+    return this.commitTree(repo, branch, tree, commit);
+  }
+
+  /** Commits a whole tree on top of `branch` (a merge passes its second parent in the spec). */
+  commitTree(
+    repo: Repository,
+    branch: string,
+    tree: ReadonlyMap<string, string>,
+    commit: CommitSpec & { date: number },
+  ): CommitRecord {
+    const record = repo.commit(branch, commit, commit.date, repo.branches.get(branch));
+    this.#trees.set(record.sha, new Map(tree));
+    return record;
   }
 
   treeAt(repo: Repository, sha: string): ReadonlyMap<string, string> {
@@ -67,7 +78,13 @@ export class ContentStore {
   }
 }
 
-const normalize = (path: string): string =>
+/** Git's blob id, so clients comparing shas see what real GitHub would send. */
+export const blobSha = (text: string): string => {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+};
+
+export const normalize = (path: string): string =>
   path
     .split('/')
     .filter((s) => s !== '')

@@ -1,5 +1,5 @@
 import { type CheckRunInput, CommitChecks, type StatusInput } from './commit-checks.ts';
-import { ContentStore } from './contents.ts';
+import { blobSha, ContentStore } from './contents.ts';
 import { DeploymentStore, type DeploymentRecord } from './deployments.ts';
 import { notFound } from './errors.ts';
 import type { FailureSpec } from './faults.ts';
@@ -11,6 +11,9 @@ import type { RouteState } from './route-state.ts';
 import { actionsRoutes } from './routes-actions.ts';
 import { deploymentRoutes } from './routes-deployments.ts';
 import { contentRoutes } from './routes-contents.ts';
+import { contentWriteRoutes } from './routes-contents-write.ts';
+import { gitRoutes } from './routes-git.ts';
+import { pullRoutes } from './routes-pulls.ts';
 import { checkRoutes } from './routes-checks.ts';
 import { repoRoutes } from './routes-repos.ts';
 import { seedRepository, type SeedRepoOptions } from './seed.ts';
@@ -104,10 +107,13 @@ export class GitHubEmulator {
       routes: [
         // Before the commit route, whose `*ref` would otherwise take `abc/status` for a ref.
         ...checkRoutes(state, this.#checks),
-        ...repoRoutes(state),
+        ...repoRoutes(state, this.#contents),
         ...deploymentRoutes(state),
         ...actionsRoutes(state),
         ...contentRoutes(state, this.#contents),
+        ...contentWriteRoutes(state, this.#contents),
+        ...gitRoutes(state, this.#contents),
+        ...pullRoutes(state, this.#contents),
       ],
       token: options.token,
       rateLimit: options.rateLimit ?? 5000,
@@ -157,7 +163,39 @@ export class GitHubEmulator {
       message,
       author: options.author,
       date: this.#now(),
-    });
+    }).sha;
+  }
+
+  /**
+   * A file as the contents API would serve it at `ref` (default the default branch), with the commit `ref`
+   * names; undefined when no file is there. Tests and the Argo CD emulator read the manifests through it.
+   */
+  readFile(repo: string, path: string, ref?: string): { text: string; sha: string; commit: string } | undefined {
+    const r = this.#repo(repo);
+    const commit = r.resolve(ref ?? r.defaultBranch);
+    const found = commit && this.#contents.lookup(r, commit.sha, path);
+    if (!commit || !found || Array.isArray(found) || found.type !== 'file') return undefined;
+    return { text: found.text, sha: blobSha(found.text), commit: commit.sha };
+  }
+
+  /** Creates a branch at `from` (a ref or sha), as `POST /git/refs` would; returns the sha. */
+  createBranch(repo: string, branch: string, from: string): string {
+    const r = this.#repo(repo);
+    if (r.branches.has(branch)) throw new Error(`createBranch: ${repo} already has a branch ${branch}`);
+    const sha = this.shaOf(repo, from);
+    r.branches.set(branch, sha);
+    return sha;
+  }
+
+  /**
+   * Protects a branch with required status checks: a pull request into it merges only when each context has a
+   * success status or a successful check run of that name on its head (`[]` removes the protection).
+   */
+  requireChecks(repo: string, branch: string, contexts: readonly string[]): void {
+    const r = this.#repo(repo);
+    if (!r.branches.has(branch)) throw new Error(`requireChecks: ${repo} has no branch ${branch}`);
+    if (contexts.length === 0) r.requiredChecks.delete(branch);
+    else r.requiredChecks.set(branch, [...contexts]);
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */

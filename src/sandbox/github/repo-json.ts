@@ -1,6 +1,6 @@
 import type { Comparison } from './compare.ts';
 import { iso, minimalRepoJson, nodeId, repoApi, repoWeb, userJson, type Links } from './links.ts';
-import type { CommitRecord, NamedRef, Repository } from './repository.ts';
+import type { CommitRecord, GitIdentity, NamedRef, Repository } from './repository.ts';
 
 export function repoJson(links: Links, repo: Repository): Record<string, unknown> {
   const api = repoApi(links, repo);
@@ -23,11 +23,31 @@ export function repoJson(links: Links, repo: Repository): Record<string, unknown
   };
 }
 
-const gitPerson = (login: string, date: number): Record<string, unknown> => ({
-  name: login,
-  email: `${login}@users.noreply.github.example`,
+const gitPerson = (login: string, identity: GitIdentity | undefined, date: number): Record<string, unknown> => ({
+  name: identity?.name ?? login,
+  email: identity?.email ?? `${login}@users.noreply.github.example`,
   date: iso(date),
 });
+
+const parentsOf = (c: CommitRecord): string[] => [c.parent, c.mergeParent].filter((p): p is string => p !== undefined);
+
+/** The git data API's view of a commit (`GET /git/commits/{sha}`, the `commit` of a contents write). */
+export function gitCommitJson(links: Links, repo: Repository, c: CommitRecord): Record<string, unknown> {
+  const api = repoApi(links, repo);
+  const web = repoWeb(links, repo);
+  return {
+    sha: c.sha,
+    node_id: nodeId('Commit', c.sha),
+    url: `${api}/git/commits/${c.sha}`,
+    html_url: `${web}/commit/${c.sha}`,
+    author: gitPerson(c.author, c.gitAuthor, c.date),
+    committer: gitPerson(c.author, c.gitCommitter, c.date),
+    tree: { sha: c.treeSha, url: `${api}/git/trees/${c.treeSha}` },
+    message: c.message,
+    parents: parentsOf(c).map((sha) => ({ sha, url: `${api}/git/commits/${sha}`, html_url: `${web}/commit/${sha}` })),
+    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+  };
+}
 
 export function commitJson(links: Links, repo: Repository, c: CommitRecord): Record<string, unknown> {
   const api = repoApi(links, repo);
@@ -39,8 +59,8 @@ export function commitJson(links: Links, repo: Repository, c: CommitRecord): Rec
     html_url: `${web}/commit/${c.sha}`,
     comments_url: `${api}/commits/${c.sha}/comments`,
     commit: {
-      author: gitPerson(c.author, c.date),
-      committer: gitPerson(c.author, c.date),
+      author: gitPerson(c.author, c.gitAuthor, c.date),
+      committer: gitPerson(c.author, c.gitCommitter, c.date),
       message: c.message,
       tree: { sha: c.treeSha, url: `${api}/git/trees/${c.treeSha}` },
       url: `${api}/git/commits/${c.sha}`,
@@ -49,27 +69,26 @@ export function commitJson(links: Links, repo: Repository, c: CommitRecord): Rec
     },
     author: userJson(links, c.author),
     committer: userJson(links, c.author),
-    parents:
-      c.parent === undefined
-        ? []
-        : [{ sha: c.parent, url: `${api}/commits/${c.parent}`, html_url: `${web}/commit/${c.parent}` }],
+    parents: parentsOf(c).map((sha) => ({ sha, url: `${api}/commits/${sha}`, html_url: `${web}/commit/${sha}` })),
   };
 }
 
-export const fullCommitJson = (links: Links, repo: Repository, c: CommitRecord): Record<string, unknown> => ({
-  ...commitJson(links, repo, c),
-  stats: { total: 0, additions: 0, deletions: 0 },
-  files: [],
-});
-
 export function branchJson(links: Links, repo: Repository, name: string, head: CommitRecord): Record<string, unknown> {
   const api = `${repoApi(links, repo)}/branches/${encodeURIComponent(name)}`;
+  const required = repo.requiredChecks.get(name);
   return {
     name,
     commit: commitJson(links, repo, head),
     _links: { self: api, html: `${repoWeb(links, repo)}/tree/${encodeURIComponent(name)}` },
-    protected: false,
-    protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+    protected: required !== undefined,
+    protection: {
+      enabled: required !== undefined,
+      required_status_checks: {
+        enforcement_level: required === undefined ? 'off' : 'non_admins',
+        contexts: required ?? [],
+        checks: (required ?? []).map((context) => ({ context, app_id: null })),
+      },
+    },
     protection_url: `${api}/protection`,
   };
 }

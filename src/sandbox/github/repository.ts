@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { CheckRunRecord, StatusRecord } from './commit-checks.ts';
+import type { PullRecord } from './pulls.ts';
+
+export interface GitIdentity {
+  readonly name: string;
+  readonly email: string;
+}
 
 export interface CommitSpec {
   readonly message: string;
   /** GitHub login of the author; also used for the git author name and a noreply email. */
-  readonly author?: string;
+  readonly author?: string | undefined;
+  /** Git author and committer as a client sent them (contents API); default the login's noreply identity. */
+  readonly gitAuthor?: GitIdentity | undefined;
+  readonly gitCommitter?: GitIdentity | undefined;
+  /** The second parent of a merge commit. */
+  readonly mergeParent?: string | undefined;
 }
 
 export interface CommitRecord {
@@ -14,6 +25,9 @@ export interface CommitRecord {
   readonly author: string;
   readonly date: number;
   readonly parent: string | undefined;
+  readonly mergeParent: string | undefined;
+  readonly gitAuthor: GitIdentity | undefined;
+  readonly gitCommitter: GitIdentity | undefined;
 }
 
 export type CommitState = 'error' | 'failure' | 'pending' | 'success';
@@ -40,6 +54,10 @@ export class Repository {
   readonly statuses = new Map<string, StatusRecord[]>();
   /** Check runs of every commit, oldest first. */
   readonly checkRuns: CheckRunRecord[] = [];
+  /** Branch protection: the status contexts or check names a pull request's head must pass to merge. */
+  readonly requiredChecks = new Map<string, readonly string[]>();
+  /** Pull requests, numbered from 1 in creation order. */
+  readonly pulls: PullRecord[] = [];
   readonly #commits = new Map<string, CommitRecord>();
 
   constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {
@@ -68,6 +86,9 @@ export class Repository {
       author: spec.author ?? DEFAULT_AUTHOR,
       date,
       parent,
+      mergeParent: spec.mergeParent,
+      gitAuthor: spec.gitAuthor,
+      gitCommitter: spec.gitCommitter ?? spec.gitAuthor,
     };
     this.#commits.set(sha, record);
     this.branches.set(branch, sha);
@@ -102,12 +123,26 @@ export class Repository {
     return matches.length === 1 ? matches[0] : undefined;
   }
 
-  /** The commit and all its ancestors, newest first. */
+  /** The commit and its first-parent ancestors, newest first (`git log --first-parent`). */
   history(sha: string): CommitRecord[] {
     const line: CommitRecord[] = [];
     for (let c = this.#commits.get(sha); c; c = c.parent === undefined ? undefined : this.#commits.get(c.parent)) {
       line.push(c);
     }
     return line;
+  }
+
+  /** Whether `ancestor` is `sha` or reachable from it through any parent. */
+  reaches(sha: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const queue = [sha];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      if (next === ancestor) return true;
+      const c = this.#commits.get(next);
+      if (!c || seen.has(next)) continue;
+      seen.add(next);
+      for (const p of [c.parent, c.mergeParent]) if (p !== undefined) queue.push(p);
+    }
+    return false;
   }
 }

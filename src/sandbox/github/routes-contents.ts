@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ContentEntry, ContentStore, FileEntry } from './contents.ts';
+import { blobSha, type ContentEntry, type ContentStore, type FileEntry } from './contents.ts';
 import { HttpError, notFound } from './errors.ts';
 import { repoApi, repoWeb, type Links } from './links.ts';
 import type { Repository } from './repository.ts';
@@ -26,13 +26,7 @@ export function contentRoutes(state: RouteState, contents: ContentStore): Route[
   ];
 }
 
-// Git's blob id, so clients comparing shas see what real GitHub would send.
-const blobSha = (text: string): string => {
-  const bytes = Buffer.from(text, 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-};
-
-function entryJson(links: Links, repo: Repository, ref: string, entry: ContentEntry): Record<string, unknown> {
+export function entryJson(links: Links, repo: Repository, ref: string, entry: ContentEntry): Record<string, unknown> {
   const isFile = entry.type === 'file';
   const sha = isFile ? blobSha(entry.text) : createHash('sha1').update(`tree:${entry.path}`).digest('hex');
   const self = `${repoApi(links, repo)}/contents/${entry.path}?ref=${encodeURIComponent(ref)}`;

@@ -1,13 +1,15 @@
 import { compareCommits } from './compare.ts';
+import type { ContentStore } from './contents.ts';
+import { fullCommitJson } from './commit-files.ts';
 import { HttpError, notFound } from './errors.ts';
 import { paginate } from './pagination.ts';
-import { branchJson, compareJson, fullCommitJson, refJson, repoJson, tagJson } from './repo-json.ts';
+import { branchJson, compareJson, refJson, repoJson, tagJson } from './repo-json.ts';
 import type { RouteState } from './route-state.ts';
 import type { Route } from './router.ts';
 
 const BASE = '/repos/:owner/:repo';
 
-export function repoRoutes(state: RouteState): Route[] {
+export function repoRoutes(state: RouteState, contents: ContentStore): Route[] {
   const { links } = state;
   return [
     {
@@ -23,7 +25,7 @@ export function repoRoutes(state: RouteState): Route[] {
         const ref = params.ref ?? '';
         const commit = repo.resolve(ref);
         if (!commit) throw new HttpError(422, `No commit found for SHA: ${ref}`);
-        return { status: 200, body: fullCommitJson(links, repo, commit) };
+        return { status: 200, body: fullCommitJson(links, repo, commit, contents) };
       },
     },
     {
