@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { UserError } from '../../core/errors.ts';
-import { attempt, httpStatus } from '../github/github-errors.ts';
+import { attempt, backendError, httpStatus } from '../github/github-errors.ts';
 import { parseRepo, type RepoName } from '../github/repo-name.ts';
 
 /** A file as read from the repository: its text and the blob sha that a write must name. */
@@ -52,25 +52,23 @@ export class ManifestsRepo {
    */
   async write(path: string, branch: string, file: ManifestFile, message: string): Promise<ManifestCommit> {
     const { owner, repo, fullName } = this.name;
-    return attempt(`committing ${path} to ${branch} in ${fullName}`, async () => {
-      try {
-        const { data } = await this.#octokit.rest.repos.createOrUpdateFileContents({
-          owner,
-          repo,
-          path,
-          branch,
-          message,
-          sha: file.blobSha,
-          content: Buffer.from(file.text, 'utf8').toString('base64'),
-        });
-        const sha = data.commit.sha;
-        if (!sha) throw new Error('GitHub did not return the new commit');
-        return { sha, url: data.commit.html_url ?? this.commitUrl(sha) };
-      } catch (error) {
-        if (httpStatus(error) === 409) throw new StaleFile(`${path} changed on ${branch} since it was read`);
-        throw error;
-      }
-    });
+    try {
+      const { data } = await this.#octokit.rest.repos.createOrUpdateFileContents({
+        owner,
+        repo,
+        path,
+        branch,
+        message,
+        sha: file.blobSha,
+        content: Buffer.from(file.text, 'utf8').toString('base64'),
+      });
+      const sha = data.commit.sha;
+      if (!sha) throw new Error('GitHub did not return the new commit');
+      return { sha, url: data.commit.html_url ?? this.commitUrl(sha) };
+    } catch (error) {
+      if (httpStatus(error) === 409) throw new StaleFile(`${path} changed on ${branch} since it was read`);
+      throw backendError(`committing ${path} to ${branch} in ${fullName}`, error);
+    }
   }
 
   /** The newest commits on `branch` that touched `path`, newest first. */
