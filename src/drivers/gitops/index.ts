@@ -75,7 +75,7 @@ const configSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['argocd'],
-        message: 'required with watch: argocd, e.g. {app: billing-{env}}',
+        message: 'required with watch: argocd, e.g. {app: "billing-{env}"}',
       });
     }
     if (config.watch !== 'argocd' && config.argocd) {
