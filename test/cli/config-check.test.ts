@@ -117,7 +117,7 @@ describe('opsdeck config check', () => {
     const k8s = await opsdeck(['config', 'check', file]);
     expect(k8s.stderr.trim()).toBe(
       'services.billing.kubernetes: required when deploy.via is gitops ' +
-        '(namespace and deployment, for watch: kubernetes) (line 4)',
+        '(namespace and deployment, for watch: kubernetes) (line 5)',
     );
   });
 
