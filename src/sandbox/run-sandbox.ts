@@ -6,13 +6,14 @@ import { startOpsdeck, type Opsdeck } from '../compose.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { readSettings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
+import { ArgoCdEmulator } from './argocd/index.ts';
 import { CloudWatchLogsEmulator } from './cloudwatch/index.ts';
 import { GitHubEmulator } from './github/index.ts';
 import { KubernetesEmulator, renderKubeconfig } from './kubernetes/index.ts';
 import { packageRoot } from './package-root.ts';
-import { failNextChange } from './sandbox-controls.ts';
+import { editManifest, failNextChange, setAutoSync } from './sandbox-controls.ts';
 import { SlackEmulator } from './slack/index.ts';
-import { seedWorld } from './world.ts';
+import { ARGOCD_TOKEN, seedWorld } from './world.ts';
 
 export interface SandboxOptions {
   /** The console's port (default 3000). */
@@ -50,7 +51,7 @@ async function slashCommands(): Promise<{ command: string; description: string; 
 
 /**
  * The embedded default: the real bot in HTTP mode, pointed at local emulators of Slack (with the
- * web console), GitHub and Kubernetes. Nothing here is faked inside opsdeck: the production code
+ * web console), GitHub, Kubernetes, Argo CD and CloudWatch Logs. Nothing here is faked inside opsdeck: the production code
  * paths talk to the emulators over their real wire protocols.
  */
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
@@ -67,7 +68,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     staging: await KubernetesEmulator.start(k8sOptions),
     prod: await KubernetesEmulator.start(k8sOptions),
   };
-  seedWorld(github, clusters);
+  // Argo CD polls the manifests repository at the pace of the other simulated systems.
+  const argocd = await ArgoCdEmulator.start({ repos: github, token: ARGOCD_TOKEN, pollMs: pace.stepMs });
+  seedWorld(github, clusters, argocd);
   const cloudwatch = await CloudWatchLogsEmulator.start({});
   const generateLogs = () => {
     for (const svc of Object.values(config.services)) {
@@ -106,6 +109,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       PORT: String(opts.botPort),
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: cloudwatch.url,
       AWS_REGION: 'us-east-1',
+      ARGOCD_SERVER: argocd.url,
+      ARGOCD_AUTH_TOKEN: ARGOCD_TOKEN,
     });
     bot = await startOpsdeck({
       config,
@@ -137,6 +142,25 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           run: async (p) => failNextChange(config, { github, clusters }, p.service ?? '', p.env ?? ''),
         },
         {
+          id: 'edit-manifest',
+          label: 'Edit the manifests by hand',
+          description:
+            "Commits an edit to billing's overlay in acme/deploy-manifests, as a teammate would, so the bot's next " +
+            'GitOps change meets a file that moved under it.',
+          params: [{ name: 'env', options: ['staging', 'prod'] }],
+          run: async (p) => editManifest(github, p.env ?? ''),
+        },
+        {
+          id: 'argocd-auto-sync',
+          label: 'Argo CD auto-sync',
+          description: "Turns automated sync of billing's Argo CD application on or off.",
+          params: [
+            { name: 'env', options: ['staging', 'prod'] },
+            { name: 'auto-sync', options: ['off', 'on'] },
+          ],
+          run: async (p) => setAutoSync(argocd, p.env ?? '', p['auto-sync'] === 'on'),
+        },
+        {
           id: 'reset',
           label: 'Reset all state',
           description: 'Clears messages, requests, locks and the audit log, and puts the clusters and repos back.',
@@ -146,7 +170,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
             github.reset();
             clusters.staging.reset();
             clusters.prod.reset();
-            seedWorld(github, clusters);
+            argocd.reset();
+            seedWorld(github, clusters, argocd);
             cloudwatch.stopGenerators();
             cloudwatch.reset();
             generateLogs();
@@ -169,6 +194,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       ['github api', github.url],
       ['kubernetes staging', clusters.staging.url],
       ['kubernetes prod', clusters.prod.url],
+      ['argo cd', `${argocd.url}  (ARGOCD_AUTH_TOKEN=${ARGOCD_TOKEN}; applications billing-staging, billing-prod)`],
       ['cloudwatch logs', `${cloudwatch.url}  (aws logs tail /ecs/api-prod --endpoint-url ${cloudwatch.url})`],
       ['kubeconfig', `${kubeconfigPath}  (kubectl --kubeconfig ${kubeconfigPath} get deploy -A)`],
     ],
@@ -179,6 +205,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         github.close(),
         clusters.staging.close(),
         clusters.prod.close(),
+        argocd.close(),
         cloudwatch.close(),
       ]);
     },

@@ -1,5 +1,9 @@
+import type { ArgoCdEmulator } from './argocd/index.ts';
 import type { GitHubEmulator } from './github/index.ts';
 import type { KubernetesEmulator } from './kubernetes/index.ts';
+import { seedArgoApplications, seedGitOps } from './world-gitops.ts';
+
+export { ARGOCD_TOKEN, GITOPS } from './world-gitops.ts';
 
 const API_COMMITS = [
   'Initial API skeleton',
@@ -22,10 +26,14 @@ const API_COMMITS = [
   'Add rate limiting per API key',
 ];
 
-/** Repositories with history, a deploy workflow, and deployments already running in both clusters. */
+/**
+ * Repositories with history, a deploy workflow, deployments already running in both clusters, and billing's
+ * manifests repository with an Argo CD Application per environment (when Argo CD is given).
+ */
 export function seedWorld(
   github: GitHubEmulator,
   clusters: { staging: KubernetesEmulator; prod: KubernetesEmulator },
+  argocd?: ArgoCdEmulator,
 ): void {
   github.seedRepo({
     owner: 'acme',
@@ -70,4 +78,6 @@ export function seedWorld(
       ...(env === 'prod' ? { hpa: { min: 3, max: 8 } } : {}),
     });
   }
+  seedGitOps(github, clusters);
+  if (argocd) seedArgoApplications(argocd, clusters);
 }

@@ -268,7 +268,7 @@ describe('GitHub emulator: authentication and headers', () => {
   it('answers unknown routes with 404 and bad JSON with 400', async () => {
     const gh = await startGitHub();
     seedApi(gh);
-    const unknown = await fetch(`${gh.url}/repos/acme/api/pulls`);
+    const unknown = await fetch(`${gh.url}/repos/acme/api/issues`);
     expect(unknown.status).toBe(404);
     const bad = await fetch(`${gh.url}/repos/acme/api/deployments`, { method: 'POST', body: '{nope' });
     expect(bad.status).toBe(400);

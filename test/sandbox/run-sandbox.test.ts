@@ -40,6 +40,7 @@ describe('opsdeck sandbox', () => {
       'github api',
       'kubernetes staging',
       'kubernetes prod',
+      'argo cd',
       'cloudwatch logs',
       'kubeconfig',
     ]);
@@ -74,5 +75,28 @@ describe('opsdeck sandbox', () => {
     });
     const body = (await res.json()) as { ok: boolean; text: string };
     expect(body.text).toContain('ImagePullBackOff');
+  });
+});
+
+describe('opsdeck sandbox: GitOps world', () => {
+  const argo = () => {
+    const url = sandbox.endpoints.find(([name]) => name === 'argo cd')?.[1].split(' ')[0] ?? '';
+    return (path: string) => fetch(`${url}${path}`, { headers: { authorization: 'Bearer sandbox-argocd-token' } });
+  };
+
+  it('serves billing through Argo CD: each environment synced and healthy from the manifests repository', async () => {
+    const get = argo();
+    for (const [app, tag] of [
+      ['billing-staging', 'v2.4.0'],
+      ['billing-prod', 'v2.3.1'],
+    ] as const) {
+      let status: { sync: { status: string }; health: { status: string }; summary: { images?: string[] } } | undefined;
+      for (let i = 0; i < 200 && status?.sync.status !== 'Synced'; i += 1) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        status = ((await (await get(`/api/v1/applications/${app}`)).json()) as { status: typeof status }).status;
+      }
+      expect(status).toMatchObject({ sync: { status: 'Synced' }, health: { status: 'Healthy' } });
+      expect(status?.summary.images).toEqual([`ghcr.io/acme/billing:${tag}`]);
+    }
   });
 });

@@ -111,10 +111,11 @@ export class Repository {
     return undefined;
   }
 
-  /** Resolves a branch, tag, full sha or unique short sha (at least 7 hex characters). */
+  /** Resolves `HEAD` (the default branch), a branch, tag, full sha or unique short sha (7+ hex characters). */
   resolve(ref: string): CommitRecord | undefined {
     const exact = this.#commits.get(ref);
     if (exact) return exact;
+    if (ref === 'HEAD') return this.#commits.get(this.branches.get(this.defaultBranch) ?? '');
     const named = this.named(ref);
     if (named) return this.#commits.get(named.sha);
     if (!/^[0-9a-f]{7,39}$/i.test(ref)) return undefined;
