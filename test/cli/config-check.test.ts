@@ -54,7 +54,7 @@ describe('opsdeck config check', () => {
     const res = await opsdeck(['config', 'check', 'opsdeck.example.yaml']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('OK (3 services, 2 environments, 3 roles)');
+    expect(res.stdout).toContain('OK (4 services, 2 environments, 3 roles)');
   });
 
   it('exits 2 with one line per problem, schema and cross-reference alike, each with its path and line', async () => {

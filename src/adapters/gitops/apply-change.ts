@@ -19,7 +19,14 @@ export interface TagEdit {
 
 export type Applied =
   /** On the branch: `commit` is what Argo CD or the controller will apply. */
-  | { state: 'committed'; from: string; commit: ManifestCommit; pullRequest?: { number: number; url: string } }
+  | {
+      state: 'committed';
+      from: string;
+      commit: ManifestCommit;
+      /** Edits by others that landed between a read and a write, each kept and written on top of. */
+      concurrentEdits?: number;
+      pullRequest?: { number: number; url: string };
+    }
   /** The branch already had the tag. */
   | { state: 'unchanged'; from: string }
   /** A pull request waits for review (`merge: false`). */
@@ -44,11 +51,8 @@ export async function applyTag(
   if (ctx.config.mode === 'commit') {
     const done = await commitTag(ctx.repo, change, ctx.log);
     if (!done.written) return { state: 'unchanged', from: done.from };
-    const retried = done.attempts > 1 ? ` after ${done.attempts - 1} concurrent edit(s) of the file` : '';
-    await progress(`Committed ${edit.to} to ${target.file} (${done.commit.sha.slice(0, 7)})${retried}`).catch(
-      () => undefined,
-    );
-    return { state: 'committed', from: done.from, commit: done.commit };
+    await progress(`Committed ${edit.to} to ${target.file} (${done.commit.sha.slice(0, 7)})`).catch(() => undefined);
+    return { state: 'committed', from: done.from, commit: done.commit, concurrentEdits: done.attempts - 1 };
   }
   const headBranch = `opsdeck/${ctx.config.service}-${target.env}-${edit.suffix}`;
   const pr = await changeByPullRequest(

@@ -26,8 +26,8 @@ export function describeApp(app: ArgoApplication): string {
 /**
  * Where an Application stands against the manifests commit `wanted`: `contains(revision)` says whether
  * the revision Argo CD synced includes it (the same commit or a later one on the branch). Converged is
- * Synced and Healthy at such a revision with no operation running; Degraded there, or a sync operation
- * of it that failed, is a failure.
+ * Synced and Healthy at such a revision with no operation running; Synced and Degraded there, or a
+ * sync operation of it that failed, is a failure.
  */
 export function judgeApplication(
   app: ArgoApplication,
@@ -47,7 +47,8 @@ export function judgeApplication(
   if (!revision || !contains(revision)) {
     return { state: 'waiting', line: `${line} (waiting for ${wanted.slice(0, 7)})` };
   }
-  if (s.health?.status === 'Degraded') return { state: 'failed', line };
+  // Health describes what runs: only once it runs this revision does Degraded say the change failed.
+  if (s.health?.status === 'Degraded' && s.sync?.status === 'Synced') return { state: 'failed', line };
   if (op?.phase === 'Running' || op?.phase === 'Terminating') return { state: 'waiting', line };
   if (s.sync?.status === 'Synced' && s.health?.status === 'Healthy') return { state: 'done', line };
   return { state: 'waiting', line };

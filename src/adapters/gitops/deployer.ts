@@ -214,7 +214,7 @@ export class GitOpsDeployer implements Deployer {
         const why = applied.state === 'failed' ? applied.reason : 'its pull request waits for review';
         return { ok: false, rolledBack: false, url, summary: `${failed} The revert to ${to} was not applied: ${why}.` };
       }
-      const commit = applied.state === 'committed' ? ` with commit ${describeCommit(applied)}` : '';
+      const commit = applied.state === 'committed' ? ` with ${describeCommit(applied)}` : '';
       const watched = await this.#watch(where, applied, to, progress);
       if (watched.ok)
         return {
@@ -331,5 +331,8 @@ export class GitOpsDeployer implements Deployer {
 
 function describeCommit(applied: Extract<Applied, { state: 'committed' }>): string {
   const sha = applied.commit.sha.slice(0, 7);
-  return applied.pullRequest ? `pull request #${applied.pullRequest.number}, merged as ${sha}` : `commit ${sha}`;
+  if (applied.pullRequest) return `pull request #${applied.pullRequest.number}, merged as ${sha}`;
+  const n = applied.concurrentEdits ?? 0;
+  const again = n ? `, written again on top of ${n} concurrent edit${n === 1 ? '' : 's'} of the file` : '';
+  return `commit ${sha}${again}`;
 }
