@@ -18,7 +18,7 @@ const USAGE = `Usage: opsdeck <command>
                                  Slack credentials it exits 2 naming the variables to set
   sandbox [--port 3000] [--bot-port 0]
                                  (source checkout only) the bot against local emulators of Slack (with
-                                 a web console), GitHub, Kubernetes and CloudWatch Logs
+                                 a web console), GitHub, Kubernetes, Argo CD and CloudWatch Logs
   try [--port 3000]              what \`npm start\` runs: \`start\` when Slack credentials are set,
                                  else \`sandbox\` (and it says so)
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)

@@ -143,7 +143,7 @@ describe('Dockerfile', () => {
       const res = await exec(process.execPath, [join(out, 'src/main.js'), 'sandbox', '--port', '0'], {});
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(
-        'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes and CloudWatch Logs) ' +
+        'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes, Argo CD and CloudWatch Logs) ' +
           'is only in a source checkout',
       );
       expect(res.stderr).toContain('npm start');

@@ -12,6 +12,8 @@ export const GITOPS = {
   /** The manifests repository and the branch Argo CD follows. */
   repo: 'acme/deploy-manifests',
   branch: 'main',
+  /** Required on the branch for pull requests, and run by the emulated CI on each pull request's head. */
+  requiredChecks: ['kubeconform'],
   image: 'ghcr.io/acme/billing',
   namespace: 'billing',
   deployment: 'billing',
@@ -106,6 +108,8 @@ export function seedGitOps(github: GitHubEmulator, clusters: Record<Env, Kuberne
   write({ [GITOPS.files.staging]: overlay('staging', 'v2.3.1') }, 'billing: v2.3.1 to staging');
   write({ [GITOPS.files.prod]: overlay('prod', 'v2.3.1') }, 'billing: v2.3.1 to prod');
   write({ [GITOPS.files.staging]: overlay('staging', 'v2.4.0') }, 'billing: v2.4.0 to staging');
+  github.requireChecks(GITOPS.repo, GITOPS.branch, GITOPS.requiredChecks);
+  github.runChecksOnPullRequests(GITOPS.repo, GITOPS.requiredChecks);
   for (const env of ['staging', 'prod'] as const) {
     const history = env === 'prod' ? ['v2.3.0'] : ['v2.3.0', 'v2.3.1'];
     clusters[env].seedDeployment({

@@ -12,6 +12,16 @@ describe('Argo CD emulator: API authentication and errors', () => {
     expect(await res.json()).toEqual({ error: message, code: 16, message });
   });
 
+  it('takes the token from the argocd.token cookie too, and serves the version without one', async () => {
+    const { argo } = await gitopsWorld();
+    const res = await fetch(`${argo.url}/api/v1/applications/billing-prod`, {
+      headers: { cookie: 'argocd.token=argo-admin' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { metadata: { name: string } }).metadata.name).toBe('billing-prod');
+    expect((await fetch(`${argo.url}/api/version`)).status).toBe(200);
+  });
+
   it('lets a read-only token get but not sync', async () => {
     const { api } = await gitopsWorld();
     const read = await api('/api/v1/applications/billing-prod', { token: 'ci-readonly' });

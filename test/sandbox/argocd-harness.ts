@@ -70,7 +70,7 @@ export async function gitopsWorld(options: { automated?: boolean; replicas?: num
 }
 
 export interface AppJson {
-  spec: { syncPolicy: { automated?: { prune: boolean; selfHeal: boolean } } };
+  spec: { syncPolicy: { automated?: { prune: boolean; selfHeal: boolean; enabled?: boolean } } };
   operation?: unknown;
   status: {
     sync: { status: string; revision?: string };

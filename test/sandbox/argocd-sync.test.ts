@@ -108,12 +108,9 @@ describe('Argo CD emulator: following the manifests repository', () => {
 
     const res = await api('/api/v1/applications/billing-prod/sync', { method: 'POST', body: '{}' });
     expect(res.status).toBe(200);
-    const started = (await res.json()) as AppJson;
-    expect(started.operation).toBeDefined();
-    expect(started.status.operationState).toMatchObject({
-      phase: 'Running',
-      operation: { initiatedBy: { username: 'admin' }, sync: { revision: 'main' } },
-    });
+    const requested = (await res.json()) as AppJson;
+    expect(requested.operation).toMatchObject({ initiatedBy: { username: 'admin' }, sync: { revision: 'main' } });
+    expect(requested.status.operationState).toBeUndefined();
     const busy = await api('/api/v1/applications/billing-prod/sync', { method: 'POST', body: '{}' });
     expect(busy.status).toBe(400);
     expect(await busy.json()).toEqual({
@@ -122,6 +119,14 @@ describe('Argo CD emulator: following the manifests repository', () => {
       message: 'another operation is already in progress',
     });
 
+    await argo.reconcile();
+    const running = argo.application('billing-prod') as unknown as AppJson;
+    expect(running.status.operationState).toMatchObject({
+      phase: 'Running',
+      message: 'one or more tasks are running',
+      operation: { initiatedBy: { username: 'admin' } },
+    });
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
     await argo.reconcile();
     advance(10_000);
     await argo.reconcile();
@@ -145,11 +150,57 @@ describe('Argo CD emulator: following the manifests repository', () => {
     });
     await api('/api/v1/applications/ghost/sync', { method: 'POST' });
     await argo.reconcile('ghost');
+    await argo.reconcile('ghost');
     const app = argo.application('ghost') as unknown as AppJson;
     expect(app.status.health.status).toBe('Missing');
     expect(app.status.operationState).toMatchObject({
       phase: 'Failed',
       message: 'one or more objects failed to apply, reason: deployments.apps "ghost" not found',
     });
+  });
+
+  it('fails the operation when the cluster cannot be reached, and keeps reconciling', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    await argo.reconcile();
+    await k8s.close();
+    await commitTag(gh, 'v3.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.status.operationState?.phase).toBe('Failed');
+    expect(app.status.operationState?.message).toMatch(/^one or more objects failed to apply, reason: /);
+    expect(app.status.sync.status).toBe('OutOfSync');
+  });
+
+  it('fails the next sync on demand without touching the Deployment', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    await argo.reconcile();
+    argo.failNextSync('billing-prod');
+    const sha = await commitTag(gh, 'v4.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.status.operationState).toMatchObject({
+      phase: 'Failed',
+      message:
+        'one or more objects failed to apply, reason: admission webhook "validate.kyverno.svc" denied the request: ' +
+        'image tag is not allowed',
+      operation: { sync: { revision: sha } },
+    });
+    expect(app.status.sync.status).toBe('OutOfSync');
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
+  });
+
+  it('keeps an automated block with enabled: false without syncing, as Argo CD 3 does', async () => {
+    const { gh, k8s, argo } = await gitopsWorld();
+    argo.setAutoSync('billing-prod', { prune: true, enabled: false });
+    await commitTag(gh, 'v5.0.0');
+    await argo.reconcile();
+    await argo.reconcile();
+    const app = argo.application('billing-prod') as unknown as AppJson;
+    expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false, enabled: false });
+    expect(app.status.sync.status).toBe('OutOfSync');
+    expect(app.status.operationState).toBeUndefined();
+    expect(imageOf(k8s)).toBe('ghcr.io/acme/billing:v1.0.0');
   });
 });

@@ -7,11 +7,12 @@ const PATH = 'billing/values-prod.yaml';
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** A manifests repo whose `bump` branch changes the image tag in one commit made through the API. */
-async function withBranch(options: { required?: string[] } = {}) {
-  const gh = await startGitHub({ login: 'opsdeck-bot' });
+async function withBranch(options: { required?: string[]; ci?: string[] } = {}) {
+  const gh = await startGitHub({ login: 'opsdeck-bot', autoProgress: false });
   gh.seedRepo({ owner: 'acme', name: 'deploy-manifests', commits: 1 });
   gh.writeFiles(FULL, { [PATH]: 'image:\n  tag: v1 # current\n', 'README.md': 'manifests\n' });
   if (options.required) gh.requireChecks(FULL, 'main', options.required);
+  if (options.ci) gh.runChecksOnPullRequests(FULL, options.ci);
   const octokit = octokitFor(gh);
   const main = gh.shaOf(FULL, 'main');
   await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/bump', sha: main });
@@ -78,6 +79,10 @@ describe('GitHub emulator: pull requests', () => {
     expect(commit.data.commit.message).toBe('Merge pull request #1 from acme/bump\n\nDeploy');
     expect(gh.readFile(FULL, 'README.md')?.text).toBe('manifests, edited\n');
     expect(gh.readFile(FULL, PATH)?.text).toContain('tag: v2');
+    // The branch's commit is in main now through the merge's second parent, as git counts it.
+    const compare = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${head}...main` });
+    expect(compare.data).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0 });
+    expect(compare.data.merge_base_commit.sha).toBe(head);
   });
 
   it('refuses to merge until the required checks pass on the head', async () => {
@@ -131,5 +136,27 @@ describe('GitHub emulator: pull requests', () => {
     ]);
     const missing = await failureOf(octokit.rest.pulls.get({ ...repo, pull_number: 7 }));
     expect(missing.status).toBe(404);
+  });
+
+  it('plays CI on pull request heads: checks run in steps, a failing head is fixed by a new commit', async () => {
+    const { gh, octokit, head } = await withBranch({ required: ['kubeconform'], ci: ['kubeconform'] });
+    gh.failNextChecks(FULL);
+    await octokit.rest.pulls.create({ ...repo, title: 'Deploy', head: 'bump', base: 'main' });
+    const runs = async (ref: string) =>
+      (await octokit.rest.checks.listForRef({ ...repo, ref })).data.check_runs.map((r) => [r.status, r.conclusion]);
+    expect(await runs(head)).toEqual([['queued', null]]);
+    gh.step();
+    expect(await runs(head)).toEqual([['in_progress', null]]);
+    gh.step();
+    expect(await runs(head)).toEqual([['completed', 'failure']]);
+    const failing = await failureOf(octokit.rest.pulls.merge({ ...repo, pull_number: 1 }));
+    expect(failing.response.data.message).toBe('Required status check "kubeconform" is failing.');
+
+    const fixed = gh.writeFiles(FULL, { [PATH]: 'image:\n  tag: v2 # fixed\n' }, { branch: 'bump' });
+    gh.step();
+    gh.step();
+    expect(await runs(fixed)).toEqual([['completed', 'success']]);
+    const { data } = await octokit.rest.pulls.merge({ ...repo, pull_number: 1, sha: fixed });
+    expect(data.merged).toBe(true);
   });
 });

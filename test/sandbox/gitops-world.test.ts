@@ -34,6 +34,8 @@ describe('sandbox world: billing through GitOps', () => {
     expect(w.gh.readFile(GITOPS.repo, GITOPS.files.prod)?.text).toContain(
       'newTag: v2.3.1 # the version running in prod',
     );
+    const branch = await octokit.rest.repos.getBranch({ owner: 'acme', repo: 'deploy-manifests', branch: 'main' });
+    expect(branch.data.protection.required_status_checks?.contexts).toEqual(['kubeconform']);
     const d = w.clusters.prod.getDeployment(GITOPS.namespace, GITOPS.deployment);
     expect(d?.spec.template.spec.containers[0]?.image).toBe('ghcr.io/acme/billing:v2.3.1');
     await w.argocd.reconcile();

@@ -91,7 +91,7 @@ describe('opsdeck sandbox: GitOps world', () => {
       ['billing-prod', 'v2.3.1'],
     ] as const) {
       let status: { sync: { status: string }; health: { status: string }; summary: { images?: string[] } } | undefined;
-      for (let i = 0; i < 200 && status?.sync.status !== 'Synced'; i += 1) {
+      for (let i = 0; i < 500 && status?.sync.status !== 'Synced'; i += 1) {
         if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
         status = ((await (await get(`/api/v1/applications/${app}`)).json()) as { status: typeof status }).status;
       }

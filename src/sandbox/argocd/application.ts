@@ -1,7 +1,6 @@
-import { dirname, basename } from 'node:path/posix';
 import type { Deployment } from '../kubernetes/index.ts';
 import type { Health } from './health.ts';
-import { type ImageSource, SOURCE_TYPES } from './image-source.ts';
+import type { ImageSource } from './image-source.ts';
 
 /** The GitHub emulator, as far as Argo CD reads it (the repo server's view). */
 export interface ManifestRepository {
@@ -35,8 +34,11 @@ export interface ApplicationInput {
     /** Default the first container. */
     readonly container?: string;
   };
-  /** `spec.syncPolicy.automated`: on with `true` or its options, absent when off (the default). */
-  readonly automated?: boolean | { readonly prune?: boolean; readonly selfHeal?: boolean };
+  /**
+   * `spec.syncPolicy.automated`: on with `true` or its options, absent when off (the default). `enabled: false`
+   * keeps the block but turns it off, as Argo CD 3 allows.
+   */
+  readonly automated?: boolean | { readonly prune?: boolean; readonly selfHeal?: boolean; readonly enabled?: boolean };
 }
 
 export type Initiator = { readonly username: string } | { readonly automated: true };
@@ -72,7 +74,9 @@ export interface ApplicationRecord {
   readonly input: ApplicationInput;
   readonly uid: string;
   readonly createdAt: number;
-  automated: { prune: boolean; selfHeal: boolean } | undefined;
+  automated: { prune: boolean; selfHeal: boolean; enabled?: boolean } | undefined;
+  /** The reason the next sync operation fails with, set by `failNextSync`. */
+  failNextSync: string | undefined;
   resourceVersion: number;
   /** A requested operation the controller has not run yet (`.operation` on the wire). */
   pending: Operation | undefined;
@@ -88,128 +92,13 @@ export interface ApplicationRecord {
   autoSyncedRevision: string | undefined;
 }
 
-export const automatedOf = (value: ApplicationInput['automated']): ApplicationRecord['automated'] =>
-  value === undefined || value === false
-    ? undefined
-    : {
-        prune: value === true ? false : (value.prune ?? false),
-        selfHeal: value === true ? false : (value.selfHeal ?? false),
-      };
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function sourceJson(app: ApplicationInput, repoUrl: string): Record<string, unknown> {
-  const { source } = app;
-  const path = dirname(source.file);
-  return {
-    repoURL: repoUrl,
-    path: path === '.' ? '' : path,
-    targetRevision: app.targetRevision ?? 'HEAD',
-    ...(source.kind === 'helm' ? { helm: { valueFiles: [basename(source.file)] } } : {}),
-  };
+export function automatedOf(value: ApplicationInput['automated']): ApplicationRecord['automated'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { prune: false, selfHeal: false };
+  const { prune = false, selfHeal = false, enabled } = value;
+  return enabled === undefined ? { prune, selfHeal } : { prune, selfHeal, enabled };
 }
 
-const operationJson = (op: Operation) => ({
-  sync: { revision: op.revision, ...(op.prune ? { prune: true } : {}), syncStrategy: { hook: {} } },
-  initiatedBy: op.initiatedBy,
-  retry: {},
-});
-
-/** The Application as Argo CD's API serves it (`v1alpha1.Application`). */
-export function applicationJson(app: ApplicationRecord, repos: ManifestRepository): Record<string, unknown> {
-  const { input } = app;
-  const { destination: dest } = input;
-  const source = sourceJson(input, `${repos.webUrl}/${input.repo}.git`);
-  const destination = { server: dest.server ?? dest.cluster.url, namespace: dest.namespace };
-  const resource = {
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-    namespace: dest.namespace,
-    name: dest.deployment,
-  };
-  const state = app.operationState;
-  return {
-    metadata: {
-      name: input.name,
-      namespace: 'argocd',
-      uid: app.uid,
-      resourceVersion: String(app.resourceVersion),
-      generation: 1,
-      creationTimestamp: iso(app.createdAt),
-    },
-    spec: {
-      source,
-      destination,
-      project: input.project ?? 'default',
-      syncPolicy: app.automated ? { automated: app.automated } : {},
-    },
-    ...(app.pending ? { operation: operationJson(app.pending) } : {}),
-    status: {
-      resources: [
-        {
-          ...resource,
-          status: app.syncStatus,
-          health: app.health.status === 'Missing' ? { status: 'Missing' } : app.health,
-        },
-      ],
-      sync: {
-        status: app.syncStatus,
-        comparedTo: { source, destination },
-        ...(app.revision ? { revision: app.revision } : {}),
-      },
-      health: { status: app.health.status },
-      history: app.history.map((h) => ({
-        revision: h.revision,
-        deployedAt: iso(h.deployedAt),
-        id: h.id,
-        source,
-        deployStartedAt: iso(h.deployStartedAt),
-        initiatedBy: h.initiatedBy,
-      })),
-      ...(app.reconciledAt === undefined ? {} : { reconciledAt: iso(app.reconciledAt) }),
-      ...(state
-        ? {
-            operationState: {
-              operation: operationJson(state.operation),
-              phase: state.phase,
-              message: state.message,
-              ...(state.syncResult
-                ? {
-                    syncResult: {
-                      resources: [
-                        {
-                          ...resource,
-                          status: 'Synced',
-                          message: `deployment.apps/${dest.deployment} configured`,
-                          hookPhase: 'Running',
-                          syncPhase: 'Sync',
-                        },
-                      ],
-                      revision: state.syncResult.revision,
-                      source,
-                    },
-                  }
-                : {}),
-              startedAt: iso(state.startedAt),
-              ...(state.finishedAt === undefined ? {} : { finishedAt: iso(state.finishedAt) }),
-            },
-          }
-        : {}),
-      ...(app.comparisonError
-        ? {
-            conditions: [
-              {
-                type: 'ComparisonError',
-                message: app.comparisonError.message,
-                lastTransitionTime: iso(app.comparisonError.since),
-              },
-            ],
-          }
-        : {}),
-      sourceType: SOURCE_TYPES[input.source.kind],
-      summary: app.liveImages.length > 0 ? { images: app.liveImages } : {},
-      controllerNamespace: 'argocd',
-    },
-  };
-}
+/** Whether auto-sync acts: the block is there and not switched off. */
+export const autoSyncOn = (app: ApplicationRecord): boolean =>
+  app.automated !== undefined && app.automated.enabled !== false;

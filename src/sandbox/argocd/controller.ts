@@ -1,4 +1,4 @@
-import type { ApplicationRecord, ManifestRepository, Operation } from './application.ts';
+import { type ApplicationRecord, autoSyncOn, type ManifestRepository, type Operation } from './application.ts';
 import { deploymentHealth } from './health.ts';
 import { desiredImage } from './image-source.ts';
 
@@ -61,7 +61,14 @@ async function runOperation(app: ApplicationRecord, op: Operation, repos: Manife
     finish('Error', `ComparisonError: ${wanted.error}`);
     return;
   }
-  const failure = await apply(app, wanted.image);
+  const injected = app.failNextSync;
+  app.failNextSync = undefined;
+  // A cluster that cannot be reached fails the operation, as a refused apply would.
+  const failure = injected
+    ? `one or more objects failed to apply, reason: ${injected}`
+    : await apply(app, wanted.image).catch(
+        (error: unknown) => `one or more objects failed to apply, reason: ${(error as Error).message}`,
+      );
   if (failure) {
     finish('Failed', failure);
     return;
@@ -77,18 +84,27 @@ async function runOperation(app: ApplicationRecord, op: Operation, repos: Manife
   });
 }
 
-/** Starts an operation: it shows as Running until the controller's next pass runs it. */
-export function startOperation(app: ApplicationRecord, op: Operation, now: number): void {
+/**
+ * Requests an operation, as `POST …/sync` does: `.operation` is set and the previous `operationState` cleared
+ * (Argo CD's SetAppOperation); the controller marks it Running on its next pass and runs it on the one after.
+ */
+export function requestOperation(app: ApplicationRecord, op: Operation): void {
   app.pending = op;
-  app.operationState = { operation: op, phase: 'Running', message: '', startedAt: now };
+  app.operationState = undefined;
   app.resourceVersion += 1;
 }
 
-export const operationRunning = (app: ApplicationRecord): boolean => app.operationState?.phase === 'Running';
+function markRunning(app: ApplicationRecord, op: Operation, now: number): void {
+  app.operationState = { operation: op, phase: 'Running', message: 'one or more tasks are running', startedAt: now };
+}
+
+/** An operation was requested and has not finished: another is refused. */
+export const operationInProgress = (app: ApplicationRecord): boolean => app.pending !== undefined;
 
 /**
- * One controller pass over an Application, in Argo CD's order: run the requested operation, compare the target
- * revision with the live Deployment, assess health, then let auto-sync start an operation when out of sync.
+ * One controller pass over an Application, in Argo CD's order: move the requested operation on (start it, or run
+ * it), compare the target revision with the live Deployment, assess health, then let auto-sync start an
+ * operation when out of sync.
  */
 export async function reconcileApplication(
   app: ApplicationRecord,
@@ -96,7 +112,9 @@ export async function reconcileApplication(
   now: () => number,
 ): Promise<void> {
   const op = app.pending;
-  if (op) {
+  if (op && app.operationState?.operation !== op) {
+    markRunning(app, op, now());
+  } else if (op) {
     app.pending = undefined;
     await runOperation(app, op, repos, now);
   }
@@ -112,13 +130,16 @@ export async function reconcileApplication(
     app.revision = wanted.revision;
     app.syncStatus = live && container?.image === wanted.image ? 'Synced' : 'OutOfSync';
     const retry = app.automated?.selfHeal || app.autoSyncedRevision !== wanted.revision;
-    if (app.automated && app.syncStatus === 'OutOfSync' && !operationRunning(app) && retry) {
+    if (app.automated && autoSyncOn(app) && app.syncStatus === 'OutOfSync' && !operationInProgress(app) && retry) {
       app.autoSyncedRevision = wanted.revision;
-      startOperation(
-        app,
-        { revision: wanted.revision, prune: app.automated.prune, initiatedBy: { automated: true } },
-        now(),
-      );
+      // The controller requests the sync and starts it at once, so Running shows until the next pass.
+      const auto: Operation = {
+        revision: wanted.revision,
+        prune: app.automated.prune,
+        initiatedBy: { automated: true },
+      };
+      requestOperation(app, auto);
+      markRunning(app, auto, now());
     }
   }
   app.reconciledAt = now();

@@ -1,14 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type HttpRequest, type HttpResponse, listen, type RunningServer } from '../github/http-server.ts';
-import {
-  type ApplicationInput,
-  type ApplicationRecord,
-  applicationJson,
-  automatedOf,
-  type ManifestRepository,
-} from './application.ts';
+import { type ApplicationInput, type ApplicationRecord, automatedOf, type ManifestRepository } from './application.ts';
+import { applicationJson } from './application-json.ts';
 import { type ArgoToken, authenticate, enforce, type Session } from './auth.ts';
-import { operationRunning, reconcileApplication, startOperation } from './controller.ts';
+import { operationInProgress, reconcileApplication, requestOperation } from './controller.ts';
 import { ArgoError, failedPrecondition, invalidArgument, notFound } from './errors.ts';
 
 export interface ArgoCdEmulatorOptions {
@@ -73,7 +68,7 @@ export class ArgoCdEmulator {
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
     if (options.autoPoll ?? true) {
-      this.#timer = setInterval(() => void this.reconcile(), options.pollMs ?? 3000);
+      this.#timer = setInterval(() => void this.reconcile().catch(() => undefined), options.pollMs ?? 3000);
       this.#timer.unref();
     }
   }
@@ -102,6 +97,7 @@ export class ArgoCdEmulator {
       reconciledAt: undefined,
       history: [],
       autoSyncedRevision: undefined,
+      failNextSync: undefined,
     });
   }
 
@@ -110,6 +106,17 @@ export class ArgoCdEmulator {
     const app = this.#app(name);
     app.automated = automatedOf(automated);
     app.resourceVersion += 1;
+  }
+
+  /**
+   * The next sync operation of the application applies nothing and ends `Failed` with this reason, as when an
+   * admission webhook refuses the change.
+   */
+  failNextSync(
+    name: string,
+    reason = `admission webhook "validate.kyverno.svc" denied the request: image tag is not allowed`,
+  ): void {
+    this.#app(name).failNextSync = reason;
   }
 
   /** The Application as `GET /api/v1/applications/{name}` would answer it now. */
@@ -123,10 +130,12 @@ export class ArgoCdEmulator {
    */
   reconcile(name?: string): Promise<void> {
     const apps = name === undefined ? [...this.#apps.values()] : [this.#app(name)];
-    this.#pass = this.#pass.then(async () => {
+    const pass = this.#pass.then(async () => {
       for (const app of apps) await reconcileApplication(app, this.#repos, this.#now);
     });
-    return this.#pass;
+    // A failed pass is the caller's to see; the next pass still runs.
+    this.#pass = pass.catch(() => undefined);
+    return pass;
   }
 
   /** Forgets every Application and the request log; tokens stay. */
@@ -137,7 +146,7 @@ export class ArgoCdEmulator {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.#pass.catch(() => undefined);
+    await this.#pass;
     await this.#server.close();
   }
 
@@ -183,17 +192,13 @@ export class ArgoCdEmulator {
     enforce(session, 'sync', project, name);
     if (!app) throw notFound(name);
     const body = parseBody(req.text);
-    if (operationRunning(app)) throw failedPrecondition('another operation is already in progress');
+    if (operationInProgress(app)) throw failedPrecondition('another operation is already in progress');
     const revision = typeof body.revision === 'string' && body.revision !== '' ? body.revision : undefined;
-    startOperation(
-      app,
-      {
-        revision: revision ?? app.input.targetRevision ?? 'HEAD',
-        prune: body.prune === true,
-        initiatedBy: { username: session.token.subject },
-      },
-      this.#now(),
-    );
+    requestOperation(app, {
+      revision: revision ?? app.input.targetRevision ?? 'HEAD',
+      prune: body.prune === true,
+      initiatedBy: { username: session.token.subject },
+    });
     return { status: 200, body: applicationJson(app, this.#repos) };
   }
 }

@@ -87,6 +87,7 @@ export class GitHubEmulator {
       links,
       deployments: this.#deployments,
       workflows: this.#workflows,
+      checks: this.#checks,
       now: this.#now,
     });
     const state: RouteState = {
@@ -159,11 +160,10 @@ export class GitHubEmulator {
   ): string {
     const r = this.#repo(repo);
     const message = options.message ?? `Update ${Object.keys(files).join(', ')}`;
-    return this.#contents.write(r, options.branch ?? r.defaultBranch, files, {
-      message,
-      author: options.author,
-      date: this.#now(),
-    }).sha;
+    const branch = options.branch ?? r.defaultBranch;
+    const { sha } = this.#contents.write(r, branch, files, { message, author: options.author, date: this.#now() });
+    this.#simulator.branchMoved(r, branch, sha);
+    return sha;
   }
 
   /**
@@ -196,6 +196,19 @@ export class GitHubEmulator {
     if (!r.branches.has(branch)) throw new Error(`requireChecks: ${repo} has no branch ${branch}`);
     if (contexts.length === 0) r.requiredChecks.delete(branch);
     else r.requiredChecks.set(branch, [...contexts]);
+  }
+
+  /**
+   * Plays CI for pull requests: each new head of an open pull request gets check runs of these names, which go
+   * `queued → in_progress → completed` (success) one step per `stepMs` (or `step()`).
+   */
+  runChecksOnPullRequests(repo: string, names: readonly string[]): void {
+    this.#simulator.runChecksOnPullRequests(this.#repo(repo).fullName, names);
+  }
+
+  /** The next pull request head CI checks in this repository fails its first check. */
+  failNextChecks(repo: string): void {
+    this.#simulator.failNextChecks(this.#repo(repo).fullName);
   }
 
   /** Points a (new or existing) tag at `ref`; returns the sha. */

@@ -44,17 +44,16 @@ export function baseSha(repo: Repository, pr: PullRecord): string | undefined {
   return pr.closedBase ?? repo.branches.get(pr.baseRef);
 }
 
-/** The newest commit on head's first-parent line that base also reaches. */
+/** The newest commit both base and head reach. */
 export function mergeBase(repo: Repository, base: string, head: string): CommitRecord | undefined {
-  return repo.history(head).find((c) => repo.reaches(base, c.sha));
+  const onBase = repo.reachable(base);
+  return repo.ordered(new Set([...repo.reachable(head)].filter((sha) => onBase.has(sha)))).at(-1);
 }
 
 /** Commits on head that base lacks, oldest first. */
 export function pullCommits(repo: Repository, base: string, head: string): CommitRecord[] {
-  return repo
-    .history(head)
-    .filter((c) => !repo.reaches(base, c.sha))
-    .reverse();
+  const onBase = repo.reachable(base);
+  return repo.ordered(new Set([...repo.reachable(head)].filter((sha) => !onBase.has(sha))));
 }
 
 /**

@@ -133,17 +133,26 @@ export class Repository {
     return line;
   }
 
-  /** Whether `ancestor` is `sha` or reachable from it through any parent. */
-  reaches(sha: string, ancestor: string): boolean {
+  /** The shas of `sha` and everything reachable from it through any parent. */
+  reachable(sha: string): Set<string> {
     const seen = new Set<string>();
     const queue = [sha];
     for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-      if (next === ancestor) return true;
       const c = this.#commits.get(next);
       if (!c || seen.has(next)) continue;
       seen.add(next);
       for (const p of [c.parent, c.mergeParent]) if (p !== undefined) queue.push(p);
     }
-    return false;
+    return seen;
+  }
+
+  /** Whether `ancestor` is `sha` or reachable from it through any parent. */
+  reaches(sha: string, ancestor: string): boolean {
+    return this.reachable(sha).has(ancestor);
+  }
+
+  /** Commits in the order they were made, oldest first (parents always come before their children). */
+  ordered(shas: ReadonlySet<string>): CommitRecord[] {
+    return [...this.#commits.values()].filter((c) => shas.has(c.sha));
   }
 }

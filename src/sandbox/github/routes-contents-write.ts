@@ -70,6 +70,7 @@ export function contentWriteRoutes(state: RouteState, contents: ContentStore): R
             date: state.now(),
           },
         );
+        state.simulator.branchMoved(repo, branch, commit.sha);
         const entry = entryJson(state.links, repo, branch, { type: 'file', path, text });
         return {
           status: current === undefined ? 201 : 200,

@@ -117,6 +117,7 @@ export function gitRoutes(state: RouteState, contents: ContentStore): Route[] {
           throw new HttpError(422, 'Update is not a fast forward');
         }
         repo.branches.set(branch, commit.sha);
+        state.simulator.branchMoved(repo, branch, commit.sha);
         return { status: 200, body: refJson(links, repo, { kind: 'branch', name: branch, sha: commit.sha }) };
       },
     },

@@ -68,6 +68,7 @@ export function pullRoutes(state: RouteState, contents: ContentStore): Route[] {
           closedBase: null,
         };
         repo.pulls.push(pr);
+        state.simulator.pullRequestHead(repo, headHead);
         return { status: 201, body: fullPullJson(links, repo, pr, contents) };
       },
     },

@@ -1,3 +1,4 @@
+import type { CheckRunRecord, CommitChecks } from './commit-checks.ts';
 import { isFinished, type DeploymentRecord, type DeploymentState, type DeploymentStore } from './deployments.ts';
 import { repoWeb, type Links } from './links.ts';
 import type { Repository } from './repository.ts';
@@ -9,6 +10,7 @@ export interface SimulatorOptions {
   readonly links: Links;
   readonly deployments: DeploymentStore;
   readonly workflows: WorkflowStore;
+  readonly checks: CommitChecks;
   readonly now: () => number;
 }
 
@@ -25,6 +27,8 @@ export class Simulator {
   readonly #options: SimulatorOptions;
   readonly #tasks = new Map<Advance, NodeJS.Timeout | undefined>();
   readonly #failNext = new Set<string>();
+  /** Check names CI runs on the head of every open pull request, per repository. */
+  readonly #pullRequestChecks = new Map<string, readonly string[]>();
 
   constructor(options: SimulatorOptions) {
     this.#options = options;
@@ -62,6 +66,34 @@ export class Simulator {
     this.#track(() => this.#options.workflows.advance(run, this.#options.now(), conclusion));
   }
 
+  runChecksOnPullRequests(repo: string, names: readonly string[]): void {
+    this.#pullRequestChecks.set(repo, names);
+  }
+
+  failNextChecks(repo: string): void {
+    this.#failNext.add(`checks:${repo}`);
+  }
+
+  /** A pull request's head is new (opened, or its branch moved while open): CI checks it. */
+  pullRequestHead(repo: Repository, sha: string): void {
+    const names = this.#pullRequestChecks.get(repo.fullName) ?? [];
+    if (names.length === 0) return;
+    const fails = this.#failNext.delete(`checks:${repo.fullName}`);
+    const { checks, now } = this.#options;
+    const runs = names.map((name) => checks.addCheckRun(repo, sha, { name }, now()));
+    let step = 0;
+    this.#track(() => {
+      step += 1;
+      for (const [i, run] of runs.entries()) finishStep(run, step, fails && i === 0, now());
+      return step >= 2;
+    });
+  }
+
+  /** A branch moved: CI checks the new head when an open pull request comes from it. */
+  branchMoved(repo: Repository, branch: string, sha: string): void {
+    if (repo.pulls.some((p) => p.state === 'open' && p.headRef === branch)) this.pullRequestHead(repo, sha);
+  }
+
   /** Moves everything in flight one step, whether or not progress is automatic. */
   step(): void {
     for (const advance of [...this.#tasks.keys()]) this.#run(advance);
@@ -71,6 +103,7 @@ export class Simulator {
     for (const timer of this.#tasks.values()) clearInterval(timer);
     this.#tasks.clear();
     this.#failNext.clear();
+    this.#pullRequestChecks.clear();
   }
 
   #track(advance: Advance): void {
@@ -85,4 +118,16 @@ export class Simulator {
     clearInterval(this.#tasks.get(advance));
     this.#tasks.delete(advance);
   }
+}
+
+/** A CI check run's life: queued → in_progress → completed. */
+function finishStep(run: CheckRunRecord, step: number, fails: boolean, now: number): void {
+  if (step === 1) {
+    run.status = 'in_progress';
+    return;
+  }
+  run.status = 'completed';
+  run.conclusion = fails ? 'failure' : 'success';
+  run.summary = fails ? `${run.name} found problems in the manifests` : `${run.name} passed`;
+  run.completedAt = now;
 }
