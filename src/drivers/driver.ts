@@ -59,6 +59,11 @@ export interface DeployDriver<
   via: Via;
   configSchema: Schema;
   requires: readonly Requirement<S>[];
+  /**
+   * Checks of the block against the rest of the file (config check runs them); `path` is under
+   * `services.<name>.deploy`. Optional.
+   */
+  check?(config: z.output<Schema>, names: { environments: readonly string[] }): { path: string; message: string }[];
   create(config: z.output<Schema>, ctx: DriverContext<S>): Deployer;
 }
 

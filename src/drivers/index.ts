@@ -39,6 +39,14 @@ export function deployRequirements(deploy: { via: string }): readonly Requiremen
   return driverFor(deploy.via).requires.filter((r) => r.when?.(deploy) ?? true);
 }
 
+/** What the driver finds wrong with its block given the rest of the file; paths under `deploy`. */
+export function deployChecks(
+  deploy: DeployConfig,
+  names: { environments: readonly string[] },
+): { path: string; message: string }[] {
+  return driverFor(deploy.via).check?.(deploy, names) ?? [];
+}
+
 /** The service's Deployer, or undefined when a section its driver requires is missing (config check says which). */
 export function createDeployer(deploy: DeployConfig, ctx: DriverContext): Deployer | undefined {
   const driver = driverFor(deploy.via);

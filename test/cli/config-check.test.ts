@@ -113,6 +113,16 @@ describe('opsdeck config check', () => {
     expect(where.stderr).toContain(
       'services.billing.deploy.image.chart: unknown key (expected one of kustomize, helm, container)',
     );
+  });
+
+  it('names a GitOps per-environment block for an unknown environment, and the section watch: kubernetes needs', async () => {
+    const file = join(dir, 'gitops-refs.yaml');
+    const argocd = '      argocd:\n        app: billing-{env}\n';
+    await writeFile(file, GITOPS.replace(argocd, `${argocd}      environments: { production: { app: billing } }\n`));
+    const envs = await opsdeck(['config', 'check', file]);
+    expect(envs.stderr.trim()).toBe(
+      'services.billing.deploy.environments.production: unknown environment "production" (known: prod) (line 14)',
+    );
     await writeFile(file, GITOPS.replace('watch: argocd', 'watch: kubernetes').replace(argocd, ''));
     const k8s = await opsdeck(['config', 'check', file]);
     expect(k8s.stderr.trim()).toBe(

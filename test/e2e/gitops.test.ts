@@ -99,7 +99,7 @@ describe('GitOps deploys through Slack', () => {
     );
 
     const status = textOf(await h.run('U0ALICE', '/ops', 'status billing prod'));
-    expect(status).toContain(`v2.4.0 in ${GITOPS.repo}/${GITOPS.files.prod} at ${head.sha.slice(0, 7)}`);
+    expect(status).toContain(`*Version:* v2.4.0 in ${GITOPS.repo}/${GITOPS.files.prod}\\n*Manifests:*`);
     expect(status).toContain(
       `*Manifests:* <${world.github.webUrl}/${GITOPS.repo}/commit/${head.sha}|${head.sha.slice(0, 7)} on main`,
     );
@@ -115,6 +115,7 @@ describe('GitOps deploys through Slack', () => {
     const done = await settled(h, msg, 40_000);
     expect(done.text).toContain(':x:');
     expect(done.text).toContain('Argo CD billing-prod reports Synced, Degraded');
+    expect(done.text).toMatch(/pods? not ready: ImagePullBackOff/);
     expect(done.text).toContain('Reverted to v2.3.1 with commit');
 
     const revert = await headCommit();

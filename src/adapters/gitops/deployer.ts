@@ -17,7 +17,7 @@ import { ManifestsRepo } from './manifests-repo.ts';
 import { envTarget, type EnvTarget, type GitOpsDeployerOptions, type GitOpsServiceConfig } from './options.ts';
 import { chooseRollback, planParams } from './rollback-choice.ts';
 import { readTag } from './tag-location.ts';
-import { type WatchOutcome, type WatchTiming, watchArgoCd, watchDeployment } from './watch.ts';
+import { podsSay, type WatchOutcome, type WatchTiming, watchArgoCd, watchDeployment } from './watch.ts';
 
 /**
  * Deploys by changing the image tag in a manifests repository (a commit, or a pull request merged through
@@ -81,7 +81,9 @@ export class GitOpsDeployer implements Deployer {
     return {
       ref: tag,
       sha: isFullSha(tag) ? tag : undefined,
-      description: `${tag} in ${where}${last ? ` at ${last.sha.slice(0, 7)}` : ''}`,
+      // Approvals compare the description: it names the tag, not the commit, so an edit elsewhere in the
+      // file (which a deploy writes on top of) does not supersede pending requests.
+      description: `${tag} in ${where}`,
       details,
     };
   }
@@ -281,7 +283,7 @@ export class GitOpsDeployer implements Deployer {
         : (await this.#repo.history(target.file, target.branch, 1))[0]?.sha;
     if (!target.app || !sha)
       return { ok: false, reason: `no Argo CD application or manifests commit to follow for ${target.env}` };
-    return watchArgoCd(
+    const outcome = await watchArgoCd(
       this.#o.argocd(),
       this.#repo,
       { app: target.app, sync: watch.sync, sha },
@@ -289,6 +291,10 @@ export class GitOpsDeployer implements Deployer {
       this.#timing,
       this.#log,
     );
+    const pods = this.#config.pods;
+    if (outcome.ok || !pods) return outcome;
+    const said = await podsSay(this.#o.kubernetes(), pods, target.env);
+    return said ? { ok: false, reason: `${outcome.reason}; ${said}` } : outcome;
   }
 
   /** ` Argo CD app … does not sync automatically …`, when that is so and opsdeck does not sync it either. */

@@ -30,6 +30,8 @@ export interface GitOpsServiceConfig {
     | { via: 'argocd'; app: string; sync: boolean }
     | { via: 'kubernetes'; namespace: string; deployment: string; container?: string | undefined };
   environments: Record<string, EnvironmentOverrides>;
+  /** The service's Deployment, when it has a `kubernetes` section: a failure names what its pods say. */
+  pods?: { namespace: string; deployment: string } | undefined;
 }
 
 /** Where one environment's tag lives and what shows it applied. */

@@ -117,3 +117,18 @@ export async function watchDeployment(
   const pods = await podProblems(handle, result.value);
   return { ok: false, reason: pods ? `${why}; ${pods}` : why };
 }
+
+/** What the pods of the Deployment say (`2 pods not ready: ImagePullBackOff`), when it can be read. */
+export async function podsSay(
+  clients: ClusterClients,
+  pods: { namespace: string; deployment: string },
+  env: string,
+): Promise<string | undefined> {
+  try {
+    const handle = deploymentHandle(clients, pods, env);
+    return await podProblems(handle, await readDeployment(handle));
+  } catch {
+    // The pods' view is a nicety on top of what Argo CD said; its absence must not hide that.
+    return undefined;
+  }
+}

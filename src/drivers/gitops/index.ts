@@ -98,6 +98,14 @@ export const gitopsDriver = defineDeployDriver({
       when: (config) => (config as { watch?: string }).watch === 'kubernetes',
     },
   ],
+  check(config, names) {
+    return Object.keys(config.environments ?? {})
+      .filter((env) => !names.environments.includes(env))
+      .map((env) => ({
+        path: `environments.${env}`,
+        message: `unknown environment "${env}" (known: ${names.environments.join(', ') || 'none'})`,
+      }));
+  },
   create(config, ctx) {
     const { kubernetes, github } = ctx.service;
     const { sourceControl } = ctx;
@@ -123,6 +131,7 @@ export const gitopsDriver = defineDeployDriver({
         merge: config.merge ?? true,
         watch,
         environments: config.environments ?? {},
+        pods: kubernetes && { namespace: kubernetes.namespace, deployment: kubernetes.deployment },
       },
       octokit: ctx.clients.github(),
       argocd: () => ctx.clients.argocd(),
