@@ -176,7 +176,7 @@ async function checkManifestsRepo(
       return {
         system,
         ok: false,
-        detail: `GITHUB_TOKEN can read ${repo} but not push to it${who}: grant contents: write and pull_requests: write`,
+        detail: `GITHUB_TOKEN can read ${repo} but not push to it${who}: grant contents and pull requests write`,
       };
     }
     return { system, ok: true, detail: `token can write ${repo}${who}` };

@@ -15,6 +15,7 @@ export function settingsFindings(config: OpsdeckConfig, env: Readonly<Record<str
       path: `services.${name}.deploy.watch`,
       message:
         `argocd needs ${missing.join(' and ')} in opsdeck's environment (not set here): without them its deploys ` +
-        'commit but cannot follow Argo CD. Set the server URL and an API token allowed to get and sync the application.',
+        'commit but cannot follow Argo CD. Set the server URL and an API token allowed to get and sync the ' +
+        'application.',
     }));
 }

@@ -16,7 +16,7 @@ export interface RunningVersion {
   /** What a person would call it: a tag, a branch or a short sha. */
   ref?: string | undefined;
   sha?: string | undefined;
-  /** e.g. `ghcr.io/acme/api:v1.4.2` or `revision 7`, shown as "running now"; approvals compare it, so keep it stable. */
+  /** e.g. `ghcr.io/acme/api:v1.4.2` or `revision 7`, shown as "running now"; approvals compare it: keep it stable. */
   description: string;
   /** What `/ops status` shows besides (the manifests commit, Argo CD's sync and health), each with a link. */
   details?: { label: string; text: string; url?: string | undefined }[] | undefined;

@@ -115,7 +115,7 @@ describe('opsdeck config check', () => {
     );
   });
 
-  it('names a GitOps per-environment block for an unknown environment, and the section watch: kubernetes needs', async () => {
+  it('names a GitOps block for an unknown environment, and the section watch: kubernetes needs', async () => {
     const file = join(dir, 'gitops-refs.yaml');
     const argocd = '      argocd:\n        app: billing-{env}\n';
     await writeFile(file, GITOPS.replace(argocd, `${argocd}      environments: { production: { app: billing } }\n`));

@@ -132,7 +132,7 @@ describe('GitOps deploys through Slack', () => {
     expect(report).toContain('Reverted to v2.3.1');
   });
 
-  it('in pull-request mode opens a pull request, merges it once its required check passed, and follows Argo CD', async () => {
+  it('opens a pull request in pull-request mode and merges it once its required check passed', async () => {
     const configText = (await teamConfigText()).replace(
       /\n {6}mode: commit {2,}#[^\n]*\n[^\n]*\n/,
       '\n      mode: pull-request\n',

@@ -120,7 +120,8 @@ export class GitOpsDeployer implements Deployer {
     const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : ' (the manifests already had it)';
     const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
     if (watched.ok) return { ok: true, summary: `${where} runs ${tag}${commit}: ${watched.detail}.`, url };
-    const failed = `Rollout of ${tag} to ${where}${commit} failed: ${watched.reason}.${await this.#syncWarning(target)}`;
+    const warning = await this.#syncWarning(target);
+    const failed = `Rollout of ${tag} to ${where}${commit} failed: ${watched.reason}.${warning}`;
     if (applied.state !== 'committed' || applied.from === tag) return { ok: false, summary: failed, url };
     if (!input.autoRollback) return { ok: false, summary: `${failed} Not reverted (autoRollback is off).`, url };
     return this.#revert(input.target, target, { failed, url, from: tag, to: applied.from, meta }, progress);
@@ -307,8 +308,8 @@ export class GitOpsDeployer implements Deployer {
       .catch(() => undefined);
     if (!app || autoSyncEnabled(app)) return '';
     return (
-      ` Argo CD application ${target.app} has auto-sync disabled: a commit to ${target.file} applies only when someone ` +
-      'syncs it (or set deploy.argocd.sync: true).'
+      ` Argo CD application ${target.app} has auto-sync disabled: a commit to ${target.file} applies only ` +
+      'when someone syncs it (or set deploy.argocd.sync: true).'
     );
   }
 
