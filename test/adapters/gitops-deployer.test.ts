@@ -101,6 +101,23 @@ describe('GitOps deployer against GitHub, Argo CD and Kubernetes emulators', () 
     expect(overlay(world.github)).toContain('newTag: v2.4.0');
   });
 
+  it('says the tag is in but not followed, and reverts nothing, when Argo CD refuses the token', async () => {
+    const d = new GitOpsDeployer({
+      ...deployerOptions(),
+      argocd: () => new ArgoCdClient({ server: gitops.argocd.url, token: 'revoked' }),
+    });
+    const outcome = await d.deploy(input('v2.4.0'), async () => {});
+    expect(outcome.ok).toBe(false);
+    expect(outcome.summary).toMatch(
+      /^billing in prod was set to v2\.4\.0 \(commit [0-9a-f]{7}\), but following the rollout failed: Argo CD could not /,
+    );
+    expect(outcome.summary).toContain(
+      '(401 invalid session: token signature is invalid): ARGOCD_AUTH_TOKEN is missing',
+    );
+    expect(outcome.summary).toContain('Not reverted: check billing-prod.');
+    expect(overlay(world.github)).toContain('newTag: v2.4.0');
+  });
+
   it('with watch: kubernetes, waits for the Deployment to run the new tag whatever applies it', async () => {
     const outcome = await deployer({
       watch: { via: 'kubernetes', namespace: GITOPS.namespace, deployment: GITOPS.deployment, container: 'billing' },

@@ -115,10 +115,19 @@ export class GitOpsDeployer implements Deployer {
     const applied = await this.#apply(target, edit, progress);
     if (applied.state !== 'committed' && applied.state !== 'unchanged')
       return this.#notApplied(input.target, tag, applied);
-    const watched = await this.#watch(target, applied, tag, progress);
     const where = `${service} in ${env}`;
     const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : ' (the manifests already had it)';
     const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
+    const watched = await this.#watch(target, applied, tag, progress).catch((error: unknown) => error as Error);
+    if (watched instanceof Error) {
+      // The tag is in; what it did is unknown, so it is neither reported good nor reverted.
+      const why = `${watched.message.replace(/\.$/, '')}. Not reverted: check ${target.app ?? 'the Deployment'}.`;
+      return {
+        ok: false,
+        url,
+        summary: `${where} was set to ${tag}${commit}, but following the rollout failed: ${why}`,
+      };
+    }
     if (watched.ok) return { ok: true, summary: `${where} runs ${tag}${commit}: ${watched.detail}.`, url };
     const warning = await this.#syncWarning(target);
     const failed = `Rollout of ${tag} to ${where}${commit} failed: ${watched.reason}.${warning}`;

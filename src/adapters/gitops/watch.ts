@@ -52,7 +52,12 @@ export async function watchArgoCd(
       const revision = application.status?.sync?.revision;
       const opRevision = application.status?.operationState?.syncResult?.revision;
       for (const r of [revision, opRevision]) {
-        if (r && !known.has(r)) known.set(r, await repo.contains(sha, r));
+        // A revision GitHub cannot compare now counts as not containing ours, and is asked about again.
+        if (r && !known.has(r))
+          await repo.contains(sha, r).then(
+            (yes) => known.set(r, yes),
+            () => undefined,
+          );
       }
       return application;
     },
