@@ -1,3 +1,5 @@
+import type { TagEdit } from './apply-change.ts';
+
 /** Who asked and who agreed, carried into the manifests commit. */
 export interface ChangeMeta {
   requester: string;
@@ -39,4 +41,21 @@ export function commitMessage(input: CommitMessageInput): string {
     `Opsdeck-Request: ${meta.requestId}`,
   ];
   return [subject, '', ...(input.why ? [input.why, ''] : []), ...lines, ''].join('\n');
+}
+
+/**
+ * The edit of one change: `Deploy billing to v2.4.0 in prod` as pull request title and commit subject, the
+ * message naming the tag it replaces once that is read, and the pull request branch's suffix.
+ */
+export function tagEdit(
+  input: Omit<CommitMessageInput, 'from'> & { from: string | undefined; suffix: string },
+): TagEdit {
+  const { from, suffix, ...rest } = input;
+  return {
+    from,
+    to: input.to,
+    title: `${input.action} ${input.service} to ${input.to} in ${input.env}`,
+    message: (was) => commitMessage({ ...rest, from: was }),
+    suffix,
+  };
 }

@@ -12,9 +12,11 @@ import type { Logger } from '../../ports/logger.ts';
 import { isFullSha, isValidTag } from '../kubernetes/images.ts';
 import { type Applied, applyTag, type TagEdit } from './apply-change.ts';
 import { autoSyncEnabled, describeApp } from './argocd-state.ts';
-import { type ChangeMeta, commitMessage } from './commit-message.ts';
+import { tagEdit } from './commit-message.ts';
 import { ManifestsRepo } from './manifests-repo.ts';
 import { envTarget, type EnvTarget, type GitOpsDeployerOptions, type GitOpsServiceConfig } from './options.ts';
+import { changeUrl, describeCommit, notApplied } from './outcome-text.ts';
+import { type RevertSteps, revertFailedRollout } from './revert.ts';
 import { chooseRollback, planParams } from './rollback-choice.ts';
 import { readTag } from './tag-location.ts';
 import { podsSay, type WatchOutcome, type WatchTiming, watchArgoCd, watchDeployment } from './watch.ts';
@@ -93,31 +95,25 @@ export class GitOpsDeployer implements Deployer {
     const tag = this.#tagFor(input);
     const target = envTarget(this.#config, env);
     const meta = { requester: input.requester, approvers: input.approvers ?? [], requestId: input.requestId };
-    const edit: TagEdit = {
+    const { ref, sha, reason: why } = input;
+    const edit = tagEdit({
+      action: 'Deploy',
+      service,
+      env,
+      ref,
+      sha,
       from: undefined,
       to: tag,
-      title: `Deploy ${service} to ${tag} in ${env}`,
-      message: (from) =>
-        commitMessage({
-          action: 'Deploy',
-          service,
-          env,
-          ref: input.ref,
-          sha: input.sha,
-          from,
-          to: tag,
-          file: target.file,
-          meta,
-          why: input.reason,
-        }),
+      file: target.file,
+      meta,
+      why,
       suffix: input.requestId,
-    };
+    });
     const applied = await this.#apply(target, edit, progress);
-    if (applied.state !== 'committed' && applied.state !== 'unchanged')
-      return this.#notApplied(input.target, tag, applied);
+    if (applied.state !== 'committed' && applied.state !== 'unchanged') return notApplied(input.target, tag, applied);
     const where = `${service} in ${env}`;
     const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : ' (the manifests already had it)';
-    const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
+    const url = changeUrl(applied);
     const watched = await this.#watch(target, applied, tag, progress).catch((error: unknown) => error as Error);
     if (watched instanceof Error) {
       // The tag is in; what it did is unknown, so it is neither reported good nor reverted.
@@ -133,7 +129,17 @@ export class GitOpsDeployer implements Deployer {
     const failed = `Rollout of ${tag} to ${where}${commit} failed: ${watched.reason}.${warning}`;
     if (applied.state !== 'committed' || applied.from === tag) return { ok: false, summary: failed, url };
     if (!input.autoRollback) return { ok: false, summary: `${failed} Not reverted (autoRollback is off).`, url };
-    return this.#revert(input.target, target, { failed, url, from: tag, to: applied.from, meta }, progress);
+    const steps: RevertSteps = {
+      apply: (e, p) => this.#apply(target, e, p),
+      watch: (a, t, p) => this.#watch(target, a, t, p),
+      log: this.#log,
+    };
+    return revertFailedRollout(
+      steps,
+      { ...input.target, file: target.file },
+      { failed, url, from: tag, to: applied.from, meta },
+      progress,
+    );
   }
 
   async planRollback(target: Target, to: string | undefined): Promise<RollbackPlan> {
@@ -153,32 +159,23 @@ export class GitOpsDeployer implements Deployer {
     const { service, env } = target;
     const where = envTarget(this.#config, env);
     const change = { ...meta, approvers: meta.approvers ?? [] };
-    const applied = await this.#apply(
-      where,
-      {
-        from,
-        to: tag,
-        title: `Roll back ${service} to ${tag} in ${env}`,
-        message: (was) =>
-          commitMessage({
-            action: 'Roll back',
-            service,
-            env,
-            ref: tag,
-            sha: undefined,
-            from: was,
-            to: tag,
-            file: where.file,
-            meta: change,
-          }),
-        suffix: `${meta.requestId}-rollback`,
-      },
-      progress,
-    );
-    if (applied.state !== 'committed' && applied.state !== 'unchanged') return this.#notApplied(target, tag, applied);
+    const edit = tagEdit({
+      action: 'Roll back',
+      service,
+      env,
+      ref: tag,
+      sha: undefined,
+      from,
+      to: tag,
+      file: where.file,
+      meta: change,
+      suffix: `${meta.requestId}-rollback`,
+    });
+    const applied = await this.#apply(where, edit, progress);
+    if (applied.state !== 'committed' && applied.state !== 'unchanged') return notApplied(target, tag, applied);
     const watched = await this.#watch(where, applied, tag, progress);
     const commit = applied.state === 'committed' ? ` (${describeCommit(applied)})` : '';
-    const url = applied.state === 'committed' ? (applied.pullRequest?.url ?? applied.commit.url) : undefined;
+    const url = changeUrl(applied);
     if (watched.ok)
       return { ok: true, summary: `${service} is back on ${tag} in ${env}${commit}: ${watched.detail}.`, url };
     const warning = await this.#syncWarning(where);
@@ -189,86 +186,10 @@ export class GitOpsDeployer implements Deployer {
     };
   }
 
-  /** The automatic rollback: a new commit putting the tag that ran before back, then the same watch. */
-  async #revert(
-    target: Target,
-    where: EnvTarget,
-    failure: { failed: string; url: string | undefined; from: string; to: string; meta: ChangeMeta },
-    progress: Progress,
-  ): Promise<DeployOutcome> {
-    const { service, env } = target;
-    const { failed, url, from, to, meta } = failure;
-    try {
-      const applied = await this.#apply(
-        where,
-        {
-          from,
-          to,
-          title: `Revert ${service} to ${to} in ${env}`,
-          message: (was) =>
-            commitMessage({
-              action: 'Revert',
-              service,
-              env,
-              ref: to,
-              sha: undefined,
-              from: was,
-              to,
-              file: where.file,
-              meta,
-              why: `Automatic rollback: the rollout of ${from} failed.`,
-            }),
-          suffix: `${meta.requestId}-revert`,
-        },
-        progress,
-      );
-      if (applied.state !== 'committed' && applied.state !== 'unchanged') {
-        const why = applied.state === 'failed' ? applied.reason : 'its pull request waits for review';
-        return { ok: false, rolledBack: false, url, summary: `${failed} The revert to ${to} was not applied: ${why}.` };
-      }
-      const commit = applied.state === 'committed' ? ` with ${describeCommit(applied)}` : '';
-      const watched = await this.#watch(where, applied, to, progress);
-      if (watched.ok)
-        return {
-          ok: false,
-          rolledBack: true,
-          url,
-          summary: `${failed} Reverted to ${to}${commit}: ${watched.detail}.`,
-        };
-      return {
-        ok: false,
-        rolledBack: false,
-        url,
-        summary: `${failed} Reverted to ${to}${commit}, which did not converge either: ${watched.reason}.`,
-      };
-    } catch (error) {
-      this.#log.error({ err: error, service, env }, 'automatic revert failed');
-      const why = error instanceof Error ? error.message : String(error);
-      return { ok: false, rolledBack: false, url, summary: `${failed} Automatic revert failed: ${why}` };
-    }
-  }
-
   #apply(target: EnvTarget, edit: TagEdit, progress: Progress): Promise<Applied> {
     const { octokit, clock, log } = this.#o;
     const timing = { clock, pollMs: this.#timing.pollMs, timeoutMs: this.#timing.timeoutMs };
     return applyTag({ octokit, repo: this.#repo, config: this.#config, timing, log }, target, edit, progress);
-  }
-
-  #notApplied(target: Target, tag: string, applied: Extract<Applied, { state: 'open' | 'failed' }>): DeployOutcome {
-    const { number, url } = applied.pullRequest;
-    const where = `${target.service} in ${target.env}`;
-    if (applied.state === 'open') {
-      return {
-        ok: true,
-        url,
-        summary: `Opened pull request #${number} setting ${where} to ${tag}; it applies once merged by a reviewer.`,
-      };
-    }
-    return {
-      ok: false,
-      url,
-      summary: `Pull request #${number} setting ${where} to ${tag} was not merged: ${applied.reason}. It is left open.`,
-    };
   }
 
   async #watch(
@@ -343,12 +264,4 @@ export class GitOpsDeployer implements Deployer {
     if (!isValidTag(tag)) throw new UserError(`"${tag}" is not a valid image tag (letters, digits, "_", "." and "-")`);
     return tag;
   }
-}
-
-function describeCommit(applied: Extract<Applied, { state: 'committed' }>): string {
-  const sha = applied.commit.sha.slice(0, 7);
-  if (applied.pullRequest) return `pull request #${applied.pullRequest.number}, merged as ${sha}`;
-  const n = applied.concurrentEdits ?? 0;
-  const again = n ? `, written again on top of ${n} concurrent edit${n === 1 ? '' : 's'} of the file` : '';
-  return `commit ${sha}${again}`;
 }
