@@ -149,13 +149,14 @@ export const deployChange = defineChange({
     autoRollback: z.boolean(),
   }),
   readBasis: runningVersion,
-  execute: async ({ request, params, progress, backends }) =>
+  execute: async ({ request, params, approvers, progress, backends }) =>
     deployerOf(backends, request.service).deploy(
       {
         target: { service: request.service, env: request.env },
         ref: params.ref,
         sha: params.sha ?? undefined,
         requester: request.requester,
+        approvers,
         reason: params.reason ?? undefined,
         requestId: request.id,
         autoRollback: params.autoRollback,

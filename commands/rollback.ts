@@ -58,7 +58,8 @@ export const rollback = defineCommand({
           ...(changes.field ? [changes.field] : []),
           ...(args.reason ? [t`${bold('Reason')}\n${args.reason}`] : []),
         ],
-        params: { plan },
+        params: { plan: { from: plan.from, to: plan.to, params: plan.params } },
+        warnings: plan.warnings,
         basis: current?.description,
       }),
       { dryRun: args.dryRun, emergency: args.emergency },
@@ -72,11 +73,11 @@ export const rollbackChange = defineChange({
   // What the driver planned (a revision, a ref), as it needs it back to carry the rollback out.
   params: z.object({ plan: z.object({ from: z.string(), to: z.string(), params: z.record(z.string(), z.unknown()) }) }),
   readBasis: runningVersion,
-  execute: async ({ request, params, progress, backends }) =>
+  execute: async ({ request, params, approvers, progress, backends }) =>
     deployerOf(backends, request.service).rollback(
       { service: request.service, env: request.env },
       params.plan,
-      { requester: request.requester, requestId: request.id },
+      { requester: request.requester, requestId: request.id, approvers },
       progress,
     ),
 });

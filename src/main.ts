@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     case 'try':
       return untilSignal(() => tryCommand(io, args, process.env));
     case 'config check':
-      return configCheck(io, rest[0] ?? readSettings(process.env).configPath);
+      return configCheck(io, rest[0] ?? readSettings(process.env).configPath, process.env);
     case 'config schema':
       return configSchemaCommand(io);
     case 'runbooks check':

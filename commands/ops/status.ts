@@ -4,7 +4,7 @@ import { defineCommand } from '../../src/core/command.ts';
 import { formatTime } from '../../src/core/format.ts';
 import { activeFreeze } from '../../src/core/freeze.ts';
 import type { Block } from '../../src/core/message.ts';
-import { bold, code, join, mention, t, type Text } from '../../src/core/text.ts';
+import { bold, code, join, link, mention, t, type Text } from '../../src/core/text.ts';
 import type { RunningVersion } from '../../src/ports/backends.ts';
 import { SERVICE } from '../target.ts';
 import { againstDefaultBranch, lastChanges } from './status-lines.ts';
@@ -22,6 +22,9 @@ async function describeEnv(deps: StatusDeps, service: string, env: string): Prom
   const compared = await againstDefaultBranch(backends, catalog.services[service]?.github, running);
   const version = running?.description ?? 'unknown';
   lines.push(compared ? t`${bold('Version:')} ${version}, ${compared}` : t`${bold('Version:')} ${version}`);
+  for (const d of running?.details ?? []) {
+    lines.push(t`${bold(`${d.label}:`)} ${d.url ? link(d.url, d.text) : d.text}`);
+  }
   const scaler = backends.scaler(service);
   if (scaler) {
     const s = await scaler.status({ service, env }).catch(() => undefined);

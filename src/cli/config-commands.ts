@@ -1,5 +1,6 @@
 import { checkConfigFile } from '../config/load.ts';
 import { formatProblem } from '../config/problems.ts';
+import { settingsFindings } from '../config/settings-findings.ts';
 import { configJsonSchema } from '../config/json-schema.ts';
 import type { CliIo } from './io.ts';
 
@@ -7,8 +8,14 @@ import type { CliIo } from './io.ts';
  * `opsdeck config check [file]`: every error (schema and cross-reference) on stderr, then warnings and
  * notes on stdout. Exit 2 when there are errors, else 0: warnings never change the exit code.
  */
-export async function configCheck(io: CliIo, file: string): Promise<number> {
-  const { config, errors, findings } = await checkConfigFile(file);
+export async function configCheck(
+  io: CliIo,
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> {
+  const checked = await checkConfigFile(file);
+  const { config, errors } = checked;
+  const findings = config ? [...checked.findings, ...settingsFindings(config, env)] : checked.findings;
   for (const problem of errors) io.err(formatProblem(problem));
   const warnings = findings.filter((f) => f.level === 'warning').length;
   if (config) {

@@ -28,8 +28,9 @@ const SANDBOX_ENTRY = new URL('../sandbox/run-sandbox.ts', import.meta.url);
 const SANDBOX_CONFIG = fileURLToPath(new URL('../../examples/sandbox.yaml', import.meta.url));
 
 export const SANDBOX_MISSING =
-  'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes, Argo CD and CloudWatch Logs) is only in ' +
-  'a source checkout: clone the repository, then `npm install` and `npm start`. This build runs the bot: `opsdeck start`.';
+  'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes, Argo CD and CloudWatch Logs) is only ' +
+  'in a source checkout: clone the repository, then `npm install` and `npm start`. This build runs the bot: ' +
+  '`opsdeck start`.';
 
 /** `opsdeck sandbox`: the real bot against local emulators; its store is in <OPSDECK_DATA_DIR>/sandbox/data. */
 export async function sandboxCommand(io: CliIo, args: string[], env: Env): Promise<number | Running> {

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Octokit } from '@octokit/rest';
+import { ArgoCdClient } from '../adapters/gitops/index.ts';
 import { createOctokit } from '../adapters/github/index.ts';
 import { ClusterClients } from '../adapters/kubernetes/index.ts';
 import {
@@ -15,6 +16,7 @@ import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
 import { openUpstreamRedis } from '../adapters/shared-upstreams/redis.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
+import { UserError } from '../core/errors.ts';
 import type { Settings } from '../config/settings.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -44,6 +46,8 @@ export interface BackendClients {
   kubernetes(): ClusterClients;
   /** One Octokit for GITHUB_TOKEN (and GITHUB_API_URL). */
   github(): Octokit;
+  /** The Argo CD API at ARGOCD_SERVER with ARGOCD_AUTH_TOKEN; throws naming the variable that is not set. */
+  argocd(): ArgoCdClient;
   cloudwatch(): CloudWatchLogsClient;
   /** The FilterLogEvents quota of the CloudWatch client's account and region, shared by every log source. */
   cloudwatchFilterLimit(): FilterAdmission;
@@ -65,6 +69,18 @@ export interface LiveTailSharing {
   leaseMs: number;
   /** Prefix of the Redis keys and channels (the rate limits' prefix): replicas of one bot share it. */
   prefix: string;
+}
+
+/** Names the Argo CD variables that are not set, for the driver's refusal and the start-up check. */
+export function missingArgoCd(settings: Pick<Settings, 'argocd'>): string {
+  const missing = [
+    ...(settings.argocd.server ? [] : ['ARGOCD_SERVER']),
+    ...(settings.argocd.token ? [] : ['ARGOCD_AUTH_TOKEN']),
+  ];
+  return (
+    `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set: GitOps deploys with watch: argocd ` +
+    'cannot follow Argo CD. Set the server URL and an API token with get and sync on the applications.'
+  );
 }
 
 function once<T>(make: () => T): () => T {
@@ -159,6 +175,11 @@ export function backendClients(options: {
         limits,
       }),
     ),
+    argocd: once(() => {
+      const { server, token } = settings.argocd;
+      if (!server || !token) throw new UserError(missingArgoCd(settings));
+      return new ArgoCdClient({ server, token, requestTimeoutMs: tuning.requestTimeoutMs });
+    }),
     cloudwatch,
     cloudwatchFilterLimit,
     cloudwatchLiveTail,

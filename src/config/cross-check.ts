@@ -3,7 +3,7 @@ import { didYouMean } from '../core/did-you-mean.ts';
 import { parseDuration } from '../core/duration.ts';
 import { verbs } from '../../commands/index.ts';
 import { parseGrant } from '../core/permission.ts';
-import { deployRequirements } from '../drivers/index.ts';
+import { deployChecks, deployRequirements } from '../drivers/index.ts';
 import type { Problem } from './problems.ts';
 import type { OpsdeckConfig } from './schema.ts';
 
@@ -90,7 +90,10 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
         problems.push({ path: `${path}.environments[${i}]`, message: unknown('environment', env, envs) });
     });
     const via = svc.deploy?.via;
-    for (const need of via ? deployRequirements(via) : []) {
+    for (const p of svc.deploy ? deployChecks(svc.deploy, { environments: envs }) : []) {
+      problems.push({ path: `${path}.deploy.${p.path}`, message: p.message });
+    }
+    for (const need of svc.deploy ? deployRequirements(svc.deploy) : []) {
       if (svc[need.section]) continue;
       const what = need.what ? ` (${need.what})` : '';
       problems.push({ path: `${path}.${need.path}`, message: `required when deploy.via is ${via}${what}` });

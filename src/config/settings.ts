@@ -8,6 +8,8 @@ export interface Settings {
     /** No Slack credentials: `opsdeck start` refuses to run (the sandbox is its own command). */
     | { mode: 'none' };
   github: { token: string | undefined; apiUrl: string | undefined };
+  /** Argo CD's API for the gitops driver's `watch: argocd`: server URL (or host) and an API token. */
+  argocd: { server: string | undefined; token: string | undefined };
   /** Region and endpoint for CloudWatch Logs; credentials come from the SDK's default chain. */
   aws: { region: string | undefined; cloudwatchLogsEndpoint: string | undefined };
   configPath: string;
@@ -57,6 +59,10 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     const value = get(name);
     if (value && !/^https?:\/\/[^\s]+$/.test(value)) problems.push({ path: name, message: 'must be an http(s) URL' });
   }
+  const argocdServer = get('ARGOCD_SERVER');
+  if (argocdServer && !/^(https?:\/\/)?[\w.-]+(:\d+)?(\/[^\s]*)?$/.test(argocdServer)) {
+    problems.push({ path: 'ARGOCD_SERVER', message: 'must be a URL or host such as https://argocd.example.com' });
+  }
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     problems.push({
@@ -91,6 +97,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   return {
     slack,
     github: { token: get('GITHUB_TOKEN'), apiUrl: get('GITHUB_API_URL') },
+    argocd: { server: argocdServer, token: get('ARGOCD_AUTH_TOKEN') },
     aws: {
       region: get('AWS_REGION') ?? get('AWS_DEFAULT_REGION'),
       cloudwatchLogsEndpoint: get('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') ?? get('AWS_ENDPOINT_URL'),

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { z } from 'zod';
+import type { ArgoCdClient } from '../adapters/gitops/argocd-client.ts';
 import type { ClusterClients } from '../adapters/kubernetes/cluster-clients.ts';
 import type { DeployHistory, Deployer, SourceControl } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -20,13 +21,18 @@ export interface Requirement<S extends Section = Section> {
   path: string;
   /** What the section provides, added to the message: "namespace and deployment". */
   what?: string;
+  /** Only when the driver's block says so (a GitOps deploy watching the Deployment); always when omitted. */
+  when?: (config: unknown) => boolean;
 }
 
 /** What `create` is given: the service (its required sections present) and the process's shared clients. */
 export interface DriverContext<S extends Section = never> {
   service: { name: string } & ServiceSections & { [K in S]-?: NonNullable<ServiceSections[K]> };
-  /** One Octokit per token and one set of Kubernetes clients per context, shared with every other user. */
-  clients: { github(): Octokit; kubernetes(): ClusterClients };
+  /**
+   * One Octokit per token, one set of Kubernetes clients per context and one Argo CD client, shared with
+   * every other user. `argocd()` throws naming ARGOCD_SERVER or ARGOCD_AUTH_TOKEN when one is not set.
+   */
+  clients: { github(): Octokit; kubernetes(): ClusterClients; argocd(): ArgoCdClient };
   sourceControl: SourceControl;
   /** Deploys opsdeck ran and saw succeed, for drivers whose backend keeps no record. */
   history: DeployHistory;
@@ -53,6 +59,11 @@ export interface DeployDriver<
   via: Via;
   configSchema: Schema;
   requires: readonly Requirement<S>[];
+  /**
+   * Checks of the block against the rest of the file (config check runs them); `path` is under
+   * `services.<name>.deploy`. Optional.
+   */
+  check?(config: z.output<Schema>, names: { environments: readonly string[] }): { path: string; message: string }[];
   create(config: z.output<Schema>, ctx: DriverContext<S>): Deployer;
 }
 

@@ -16,8 +16,10 @@ export interface RunningVersion {
   /** What a person would call it: a tag, a branch or a short sha. */
   ref?: string | undefined;
   sha?: string | undefined;
-  /** e.g. `ghcr.io/acme/api:v1.4.2` or `revision 7`, shown as "running now". */
+  /** e.g. `ghcr.io/acme/api:v1.4.2` or `revision 7`, shown as "running now"; approvals compare it: keep it stable. */
   description: string;
+  /** What `/ops status` shows besides (the manifests commit, Argo CD's sync and health), each with a link. */
+  details?: { label: string; text: string; url?: string | undefined }[] | undefined;
 }
 
 export interface DeployInput {
@@ -27,6 +29,8 @@ export interface DeployInput {
   /** The commit it resolved to, when the service has a GitHub repo. */
   sha: string | undefined;
   requester: string;
+  /** Who approved the request, for drivers that record it (a GitOps commit message). */
+  approvers?: readonly string[] | undefined;
   reason: string | undefined;
   requestId: string;
   /** Roll back on a failed rollout (Kubernetes). */
@@ -49,6 +53,8 @@ export interface RollbackPlan {
   to: string;
   /** Driver-specific data execute needs (revision number, sha…); stored with the request. */
   params: Record<string, unknown>;
+  /** Shown with the request, e.g. that Argo CD will not apply the rollback by itself. */
+  warnings?: string[] | undefined;
 }
 
 export interface Deployer {
@@ -64,7 +70,7 @@ export interface Deployer {
   rollback(
     target: Target,
     plan: RollbackPlan,
-    meta: { requester: string; requestId: string },
+    meta: { requester: string; requestId: string; approvers?: readonly string[] | undefined },
     progress: Progress,
   ): Promise<DeployOutcome>;
 }

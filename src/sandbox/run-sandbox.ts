@@ -51,8 +51,8 @@ async function slashCommands(): Promise<{ command: string; description: string; 
 
 /**
  * The embedded default: the real bot in HTTP mode, pointed at local emulators of Slack (with the
- * web console), GitHub, Kubernetes, Argo CD and CloudWatch Logs. Nothing here is faked inside opsdeck: the production code
- * paths talk to the emulators over their real wire protocols.
+ * web console), GitHub, Kubernetes, Argo CD and CloudWatch Logs. Nothing here is faked inside opsdeck: the
+ * production code paths talk to the emulators over their real wire protocols.
  */
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const pace = opts.pace ?? DEMO_PACE;

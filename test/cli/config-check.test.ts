@@ -33,12 +33,28 @@ roles:
   sre: { members: [U0BOB], allow: ["*"] }
 `;
 
+const GITOPS = `
+environments:
+  prod: {}
+services:
+  billing:
+    deploy:
+      via: gitops
+      repo: acme/manifests
+      file: billing/{env}/kustomization.yaml
+      image: { kustomize: ghcr.io/acme/billing }
+      watch: argocd
+      argocd:
+        app: billing-{env}
+roles: {}
+`;
+
 describe('opsdeck config check', () => {
   it('accepts the shipped example and says what it found', async () => {
     const res = await opsdeck(['config', 'check', 'opsdeck.example.yaml']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('OK (3 services, 2 environments, 3 roles)');
+    expect(res.stdout).toContain('OK (4 services, 2 environments, 3 roles)');
   });
 
   it('exits 2 with one line per problem, schema and cross-reference alike, each with its path and line', async () => {
@@ -65,6 +81,54 @@ describe('opsdeck config check', () => {
         'it needs 1 approver besides the requester, and role sre has 1 member (line 3)',
       'Warnings do not change the exit code: it is 2 only when there are errors.',
     ]);
+  });
+
+  it('warns when a GitOps service follows Argo CD and the Argo CD settings are not in the environment', async () => {
+    const file = join(dir, 'gitops.yaml');
+    await writeFile(file, GITOPS);
+    const res = await opsdeck(['config', 'check', file], { ARGOCD_SERVER: 'https://argocd.example.com' });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(
+      "warning: services.billing.deploy.watch: argocd needs ARGOCD_AUTH_TOKEN in opsdeck's environment (not set here)",
+    );
+    const set = await opsdeck(['config', 'check', file], {
+      ARGOCD_SERVER: 'argocd.example.com',
+      ARGOCD_AUTH_TOKEN: 't',
+    });
+    expect(set.stdout).not.toContain('warning');
+  });
+
+  it('names what a GitOps deploy block is missing or does not use', async () => {
+    const file = join(dir, 'gitops-broken.yaml');
+    const argocd = '      argocd:\n        app: billing-{env}\n';
+    await writeFile(file, GITOPS.replace(argocd, '      merge: false\n'));
+    const res = await opsdeck(['config', 'check', file]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      'services.billing.deploy.argocd: required with watch: argocd, e.g. {app: "billing-{env}"} (line 6)',
+      'services.billing.deploy.merge: only used with mode: pull-request (line 12)',
+    ]);
+    await writeFile(file, GITOPS.replace('{ kustomize: ghcr.io/acme/billing }', '{ chart: billing }'));
+    const where = await opsdeck(['config', 'check', file]);
+    expect(where.stderr).toContain(
+      'services.billing.deploy.image.chart: unknown key (expected one of kustomize, helm, container)',
+    );
+  });
+
+  it('names a GitOps block for an unknown environment, and the section watch: kubernetes needs', async () => {
+    const file = join(dir, 'gitops-refs.yaml');
+    const argocd = '      argocd:\n        app: billing-{env}\n';
+    await writeFile(file, GITOPS.replace(argocd, `${argocd}      environments: { production: { app: billing } }\n`));
+    const envs = await opsdeck(['config', 'check', file]);
+    expect(envs.stderr.trim()).toBe(
+      'services.billing.deploy.environments.production: unknown environment "production" (known: prod) (line 14)',
+    );
+    await writeFile(file, GITOPS.replace('watch: argocd', 'watch: kubernetes').replace(argocd, ''));
+    const k8s = await opsdeck(['config', 'check', file]);
+    expect(k8s.stderr.trim()).toBe(
+      'services.billing.kubernetes: required when deploy.via is gitops ' +
+        '(namespace and deployment, for watch: kubernetes) (line 5)',
+    );
   });
 
   it('reports cross-reference problems all at once', async () => {

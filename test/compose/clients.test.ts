@@ -12,6 +12,7 @@ import { readSettings } from '../../src/config/settings.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { Store } from '../../src/ports/store.ts';
 import { type Backends as World, GITHUB_TOKEN, startBackends } from '../helpers/backends.ts';
+import { startGitOps } from '../helpers/gitops.ts';
 import { exampleConfigText } from '../helpers/harness.ts';
 
 // Count the clients made, without changing what they do.
@@ -29,12 +30,15 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 const store = { listRequests: async () => [] } as unknown as Store;
 
 let world: World;
+let gitops: Awaited<ReturnType<typeof startGitOps>>;
 beforeAll(async () => {
   world = await startBackends();
+  gitops = await startGitOps(world);
   world.github.writeFiles('acme/api', { 'runbooks/restart.md': '---\ntitle: Restart\n---\n`/ops status api prod`\n' });
 });
 afterAll(async () => {
   vi.restoreAllMocks();
+  await gitops?.close();
   await world?.close();
 });
 
@@ -46,6 +50,7 @@ describe('one client per backend', () => {
       GITHUB_TOKEN,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: world.cloudwatch.url,
       AWS_REGION: 'us-east-1',
+      ...gitops.env,
     });
     const makeApiClient = vi.spyOn(KubeConfig.prototype, 'makeApiClient');
     const { clock } = world;
@@ -59,11 +64,19 @@ describe('one client per backend', () => {
 
     // Every user talks to its backend in every environment, so each has asked for its clients.
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.system).sort()).toEqual(['AWS', 'GitHub', 'Kubernetes prod', 'Kubernetes staging']);
+    expect(checks.map((c) => c.system).sort()).toEqual([
+      'AWS',
+      'Argo CD',
+      'GitHub',
+      'GitHub acme/deploy-manifests',
+      'Kubernetes prod',
+      'Kubernetes staging',
+    ]);
     for (const env of ['staging', 'prod']) {
       const target = (service: string) => ({ service, env });
       expect((await backends.deployer('api')?.current(target('api')))?.ref).toBe('v1.1.0');
       expect((await backends.scaler('web')?.status(target('web')))?.replicas).toBe(2);
+      expect((await backends.deployer('billing')?.current(target('billing')))?.ref).toMatch(/^v2\.[34]\.\d$/);
       const since = new Date(clock.now().getTime() - 60_000);
       for (const [service, kind] of [
         ['web', 'kubernetes'],

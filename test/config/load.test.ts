@@ -49,7 +49,7 @@ describe('parseConfig', () => {
 
   it('accepts the shipped example', async () => {
     const text = await readFile(new URL('../../opsdeck.example.yaml', import.meta.url), 'utf8');
-    expect(Object.keys(parseConfig(text).services)).toEqual(['api', 'web', 'worker']);
+    expect(Object.keys(parseConfig(text).services)).toEqual(['api', 'web', 'worker', 'billing']);
   });
 
   it.each<[string, string, string[]]>([

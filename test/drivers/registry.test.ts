@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { ArgoCdClient } from '../../src/adapters/gitops/index.ts';
 import { createOctokit } from '../../src/adapters/github/index.ts';
 import { ClusterClients } from '../../src/adapters/kubernetes/index.ts';
 import { configJsonSchema } from '../../src/config/json-schema.ts';
@@ -13,6 +14,16 @@ const SAMPLES: Record<string, DeployConfig> = {
   kubernetes: { via: 'kubernetes', image: 'ghcr.io/acme/api', tag: 'ref' },
   'github-deployment': { via: 'github-deployment', requiredContexts: ['ci/build'] },
   'github-workflow': { via: 'github-workflow', workflow: 'deploy.yml' },
+  gitops: {
+    via: 'gitops',
+    repo: 'acme/manifests',
+    branch: 'main',
+    file: 'api/{env}/kustomization.yaml',
+    image: { kustomize: 'ghcr.io/acme/api' },
+    tag: 'ref',
+    mode: 'commit',
+    watch: 'kubernetes',
+  },
 };
 const SECTIONS = {
   github: { repo: 'acme/api', defaultRef: 'main' },
@@ -32,6 +43,7 @@ const context = (sections: Partial<typeof SECTIONS>): DriverContext => ({
   clients: {
     github: () => createOctokit({ token: 't', log: silent }),
     kubernetes: () => new ClusterClients({ kubeconfig: new KubeConfig(), contexts: { staging: 'staging' } }),
+    argocd: () => new ArgoCdClient({ server: 'https://argocd.invalid', token: 't' }),
   },
   sourceControl: {
     resolveRef: async () => ({ sha: '', url: '' }),

@@ -6,7 +6,8 @@ import { KubernetesEmulator } from '../../src/sandbox/kubernetes/index.ts';
 export const MANIFESTS = 'acme/deploy-manifests';
 export const KUSTOMIZATION = 'billing/overlays/prod/kustomization.yaml';
 export const kustomization = (tag: string) =>
-  `# billing in prod\nresources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/billing\n    newTag: ${tag} # bumped by opsdeck\n`;
+  '# billing in prod\nresources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/billing\n' +
+  `    newTag: ${tag} # bumped by opsdeck\n`;
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

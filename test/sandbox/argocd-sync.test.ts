@@ -64,7 +64,7 @@ describe('Argo CD emulator: following the manifests repository', () => {
     ]);
   });
 
-  it('reports Degraded when the rollout exceeds its progress deadline, and Healthy again after a revert commit', async () => {
+  it('reports Degraded past the progress deadline, and Healthy again after a revert commit', async () => {
     const { gh, k8s, argo, advance } = await gitopsWorld();
     await argo.reconcile();
     k8s.failNextRollout('billing', 'billing');

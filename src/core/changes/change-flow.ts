@@ -272,9 +272,11 @@ export class ChangeFlow {
       }
       // Drivers speak plain text (pod reasons, workflow names): a string is shown as text, never as markup.
       const progress = (text: string) => report(text);
+      const approvals = await this.#deps.requests.listApprovals(running.id);
       return await kind.execute({
         request: running,
         params: params.data,
+        approvers: approvals.map((a) => a.approver),
         progress,
         backends: this.#deps.backends,
         log,

@@ -30,6 +30,8 @@ export interface ExecutionContext<P> {
   request: StoredRequest;
   /** The stored parameters, validated again by the kind's schema when loaded. */
   params: P;
+  /** Who approved the request, in the order they did. */
+  approvers: readonly string[];
   progress: Progress;
   backends: Backends;
   log: Logger;

@@ -38,7 +38,8 @@ async function apply(app: ApplicationRecord, image: string): Promise<string | un
     metadata: { labels: { 'app.kubernetes.io/instance': app.input.name } },
     spec: { template: { spec: { containers: [{ name: container.name, image }] } } },
   };
-  const url = `${d.cluster.url}/apis/apps/v1/namespaces/${encodeURIComponent(d.namespace)}/deployments/${encodeURIComponent(d.deployment)}?fieldManager=argocd-controller`;
+  const path = `namespaces/${encodeURIComponent(d.namespace)}/deployments/${encodeURIComponent(d.deployment)}`;
+  const url = `${d.cluster.url}/apis/apps/v1/${path}?fieldManager=argocd-controller`;
   const res = await fetch(url, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${d.cluster.token}`, 'content-type': 'application/strategic-merge-patch+json' },

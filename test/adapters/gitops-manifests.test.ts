@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import { createOctokit } from '../../src/adapters/github/index.ts';
+import { applyTag } from '../../src/adapters/gitops/apply-change.ts';
+import { commitMessage } from '../../src/adapters/gitops/commit-message.ts';
+import { ManifestsRepo } from '../../src/adapters/gitops/manifests-repo.ts';
+import { envTarget, type GitOpsServiceConfig } from '../../src/adapters/gitops/options.ts';
+import { chooseRollback } from '../../src/adapters/gitops/rollback-choice.ts';
+import { commitTag } from '../../src/adapters/gitops/tag-commit.ts';
+import type { Logger } from '../../src/ports/logger.ts';
+import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
+import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { startGitHub } from '../sandbox/github-harness.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const REPO = 'acme/manifests';
+const FILE = 'billing/prod/kustomization.yaml';
+const KUSTOMIZATION = `# billing in prod
+resources:
+  - ../base # shared
+images:
+  - name: ghcr.io/acme/billing
+    newTag: v1.4.2 # released
+  - name: ghcr.io/acme/sidecar
+    newTag: "2.0.1"
+`;
+const location = { kustomize: 'ghcr.io/acme/billing' };
+
+const config = (over: Partial<GitOpsServiceConfig> = {}): GitOpsServiceConfig => ({
+  service: 'billing',
+  repo: REPO,
+  branch: 'main',
+  file: 'billing/{env}/kustomization.yaml',
+  image: location,
+  tag: 'ref',
+  mode: 'commit',
+  merge: true,
+  watch: { via: 'argocd', app: 'billing-{env}', sync: false },
+  environments: {},
+  ...over,
+});
+
+async function setUp() {
+  const clock = pinnedClock(WEEKDAY);
+  const gh = await startGitHub({ token: 't', now: epochMs(clock) });
+  gh.seedRepo({ owner: 'acme', name: 'manifests', commits: 1 });
+  gh.writeFiles(REPO, { [FILE]: KUSTOMIZATION });
+  const octokit = createOctokit({ baseUrl: gh.url, token: 't', log: silent, retryAfterBaseValue: 1 });
+  return { gh, clock, octokit, repo: new ManifestsRepo(octokit, REPO) };
+}
+
+/** Makes `edit` happen to the file just before each of the next `times` writes through the contents API. */
+function editBeforeWrites(
+  gh: GitHubEmulator,
+  octokit: ReturnType<typeof createOctokit>,
+  times: number,
+  edit: (text: string) => string,
+) {
+  let left = times;
+  octokit.hook.before('request', (options) => {
+    if (options.method !== 'PUT' || !String(options.url).includes('/contents/') || left === 0) return;
+    left -= 1;
+    const now = gh.readFile(REPO, FILE)?.text ?? '';
+    gh.writeFiles(REPO, { [FILE]: edit(now) }, { message: 'someone else' });
+  });
+}
+
+const message = (from: string) => `Deploy billing to v1.5.0 in prod\n\nImage tag: ${from} -> v1.5.0\n`;
+
+describe('GitOps manifests: writing the tag', () => {
+  it('commits only the tag, with the message, as one new commit on the branch', async () => {
+    const { gh, repo } = await setUp();
+    const before = gh.shaOf(REPO, 'main');
+    const done = await commitTag(
+      repo,
+      { path: FILE, branch: 'main', location, from: undefined, to: 'v1.5.0', message },
+      silent,
+    );
+    expect(done).toMatchObject({ written: true, from: 'v1.4.2', attempts: 1 });
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION.replace('newTag: v1.4.2', 'newTag: v1.5.0'));
+    const head = gh.shaOf(REPO, 'main');
+    expect(head).not.toBe(before);
+    expect(done.written && done.commit.sha).toBe(head);
+  });
+
+  it('re-applies on the new content when someone else edited another part of the file meanwhile', async () => {
+    const { gh, octokit, repo } = await setUp();
+    editBeforeWrites(gh, octokit, 1, (text) => text.replace('"2.0.1"', '"2.0.2"'));
+    const done = await commitTag(
+      repo,
+      { path: FILE, branch: 'main', location, from: undefined, to: 'v1.5.0', message },
+      silent,
+    );
+    expect(done).toMatchObject({ written: true, attempts: 2 });
+    // Both edits are there: theirs was kept, ours made again on top of it.
+    expect(gh.readFile(REPO, FILE)?.text).toBe(
+      KUSTOMIZATION.replace('newTag: v1.4.2', 'newTag: v1.5.0').replace('"2.0.1"', '"2.0.2"'),
+    );
+  });
+
+  it('refuses, writing nothing, when someone else changed the same tag meanwhile', async () => {
+    const { gh, octokit, repo } = await setUp();
+    editBeforeWrites(gh, octokit, 1, (text) => text.replace('v1.4.2', 'v1.4.3'));
+    const change = { path: FILE, branch: 'main', location, from: undefined, to: 'v1.5.0', message };
+    await expect(commitTag(repo, change, silent)).rejects.toThrow(
+      /is now v1.4.3, not v1.4.2: someone changed it since this change was planned. Nothing was written/,
+    );
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION.replace('v1.4.2', 'v1.4.3'));
+  });
+
+  it('gives up after three writes lost to concurrent edits, overwriting none', async () => {
+    const { gh, octokit, repo } = await setUp();
+    let n = 0;
+    editBeforeWrites(gh, octokit, 3, (text) => `${text}# edit ${++n}\n`);
+    const change = { path: FILE, branch: 'main', location, from: undefined, to: 'v1.5.0', message };
+    await expect(commitTag(repo, change, silent)).rejects.toThrow(/changed 3 times while opsdeck tried to write it/);
+    expect(gh.readFile(REPO, FILE)?.text).toBe(`${KUSTOMIZATION}# edit 1\n# edit 2\n# edit 3\n`);
+  });
+
+  it('refuses a change planned against a tag that is no longer there', async () => {
+    const { repo } = await setUp();
+    const change = { path: FILE, branch: 'main', location, from: 'v1.3.0', to: 'v1.5.0', message };
+    await expect(commitTag(repo, change, silent)).rejects.toThrow(/is now v1.4.2, not v1.3.0/);
+  });
+
+  it('names a missing file with the fix', async () => {
+    const { repo } = await setUp();
+    await expect(repo.read('billing/qa/kustomization.yaml', 'main')).rejects.toThrow(
+      'acme/manifests has no billing/qa/kustomization.yaml on main; fix the deploy',
+    );
+  });
+});
+
+describe('GitOps manifests: pull requests', () => {
+  it('opens a pull request, waits for the required check, then merges it', async () => {
+    const { gh, clock, octokit, repo } = await setUp();
+    gh.requireChecks(REPO, 'main', ['ci/validate']);
+    const lines: string[] = [];
+    const applying = applyTag(
+      {
+        octokit,
+        repo,
+        config: config({ mode: 'pull-request' }),
+        timing: { clock, pollMs: 10, timeoutMs: 10_000 },
+        log: silent,
+      },
+      envTarget(config(), 'prod'),
+      { from: undefined, to: 'v1.5.0', title: 'Deploy billing to v1.5.0 in prod', message, suffix: 'req_1' },
+      async (line) => {
+        lines.push(line);
+        const head = 'opsdeck/billing-prod-req_1';
+        if (line.startsWith('Opened')) gh.setCommitStatus(REPO, head, 'ci/validate', 'pending');
+        if (line.includes('waiting for')) gh.setCommitStatus(REPO, head, 'ci/validate', 'success');
+      },
+    );
+    const applied = await applying;
+    expect(applied).toMatchObject({ state: 'committed', from: 'v1.4.2', pullRequest: { number: 1 } });
+    expect(lines[0]).toMatch(/^Opened pull request #1 in acme\/manifests/);
+    expect(lines).toContain('Pull request #1: waiting for ci/validate');
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION.replace('newTag: v1.4.2', 'newTag: v1.5.0'));
+    expect(applied.state === 'committed' && applied.commit.sha).toBe(gh.shaOf(REPO, 'main'));
+    const { data: pr } = await octokit.rest.pulls.get({ owner: 'acme', repo: 'manifests', pull_number: 1 });
+    expect(pr.merged).toBe(true);
+    expect(pr.body).toBe(message('v1.4.2'));
+  });
+
+  it('ends, leaving the pull request open, when a required check fails', async () => {
+    const { gh, clock, octokit, repo } = await setUp();
+    gh.requireChecks(REPO, 'main', ['ci/validate']);
+    const applied = await applyTag(
+      {
+        octokit,
+        repo,
+        config: config({ mode: 'pull-request' }),
+        timing: { clock, pollMs: 10, timeoutMs: 10_000 },
+        log: silent,
+      },
+      envTarget(config(), 'prod'),
+      { from: undefined, to: 'v1.5.0', title: 'Deploy', message, suffix: 'req_2' },
+      async (line) => {
+        if (line.startsWith('Opened')) gh.setCommitStatus(REPO, 'opsdeck/billing-prod-req_2', 'ci/validate', 'failure');
+      },
+    );
+    expect(applied).toMatchObject({ state: 'failed', reason: 'check ci/validate (failure) failed' });
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
+  });
+
+  it('with merge: false, opens the pull request and leaves it for review', async () => {
+    const { gh, clock, octokit, repo } = await setUp();
+    const applied = await applyTag(
+      {
+        octokit,
+        repo,
+        config: config({ mode: 'pull-request', merge: false }),
+        timing: { clock, pollMs: 10, timeoutMs: 1000 },
+        log: silent,
+      },
+      envTarget(config(), 'prod'),
+      { from: undefined, to: 'v1.5.0', title: 'Deploy', message, suffix: 'req_3' },
+      async () => {},
+    );
+    expect(applied).toMatchObject({ state: 'open', pullRequest: { number: 1 } });
+    expect(applied.state === 'open' && applied.pullRequest.url).toMatch(/\/acme\/manifests\/pull\/1$/);
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
+  });
+});
+
+describe('GitOps manifests: rollback planning', () => {
+  it('finds the tag before the current one in the file history, skipping commits that kept it', async () => {
+    const { gh, repo } = await setUp();
+    gh.writeFiles(REPO, { [FILE]: KUSTOMIZATION.replace('v1.4.2', 'v1.5.0') });
+    gh.writeFiles(REPO, { [FILE]: KUSTOMIZATION.replace('v1.4.2', 'v1.5.0').replace('2.0.1', '2.0.2') });
+    const plan = await chooseRollback(
+      repo,
+      envTarget(config(), 'prod'),
+      location,
+      { service: 'billing', env: 'prod' },
+      undefined,
+    );
+    expect(plan.params).toMatchObject({ tag: 'v1.4.2', from: 'v1.5.0' });
+    expect(plan.from).toBe('v1.5.0 (acme/manifests/billing/prod/kustomization.yaml)');
+    expect(plan.to).toMatch(/^v1.4.2 \(as of [0-9a-f]{7}\)$/);
+  });
+
+  it('says when the history has no other tag, and refuses rolling back to what runs', async () => {
+    const { repo } = await setUp();
+    const target = { service: 'billing', env: 'prod' };
+    const env = envTarget(config(), 'prod');
+    await expect(chooseRollback(repo, env, location, target, undefined)).rejects.toThrow(/nothing to roll back to/);
+    await expect(chooseRollback(repo, env, location, target, 'v1.4.2')).rejects.toThrow(/is on v1.4.2 now/);
+    expect((await chooseRollback(repo, env, location, target, 'v1.3.0')).params).toEqual({
+      tag: 'v1.3.0',
+      from: 'v1.4.2',
+    });
+  });
+});
+
+describe('GitOps commit message', () => {
+  it('names service, environment, ref, sha, requester, approvers and request id', () => {
+    const text = commitMessage({
+      action: 'Deploy',
+      service: 'billing',
+      env: 'prod',
+      ref: 'v1.5.0',
+      sha: 'abcdef1234567890abcdef1234567890abcdef12',
+      from: 'v1.4.2',
+      to: 'v1.5.0',
+      file: FILE,
+      meta: { requester: 'U0ALICE', approvers: ['U0BOB', 'U0CAROL'], requestId: 'req_9' },
+    });
+    expect(text).toBe(
+      [
+        'Deploy billing to v1.5.0 (abcdef1) in prod',
+        '',
+        'Service: billing',
+        'Environment: prod',
+        'Ref: v1.5.0',
+        'Commit: abcdef1234567890abcdef1234567890abcdef12',
+        `Image tag: v1.4.2 -> v1.5.0 in ${FILE}`,
+        'Requested-by: U0ALICE',
+        'Approved-by: U0BOB, U0CAROL',
+        'Opsdeck-Request: req_9',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('resolves per-environment branch, file and application', () => {
+    const c = config({ environments: { prod: { branch: 'release', app: 'billing-production' } } });
+    expect(envTarget(c, 'prod')).toEqual({
+      env: 'prod',
+      repo: REPO,
+      branch: 'release',
+      file: 'billing/prod/kustomization.yaml',
+      app: 'billing-production',
+    });
+    expect(envTarget(c, 'staging')).toMatchObject({ branch: 'main', app: 'billing-staging' });
+  });
+});
