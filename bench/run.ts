@@ -6,6 +6,9 @@ import { liveTail } from './live-tail.ts';
 import { logFollow } from './log-follow.ts';
 import { pgAudit } from './pg-audit.ts';
 import { redaction } from './redaction.ts';
+import { footprint } from './footprint.ts';
+import { runbookSearch } from './runbook-search.ts';
+import { startup } from './startup.ts';
 
 // Each benchmark measures opsdeck against a baseline in the same process and prints the ratio:
 // absolute numbers on a shared machine mean little, ratios measured side by side do.
@@ -17,6 +20,9 @@ const benches: Record<string, () => Promise<string[]>> = {
   redaction: async () => redaction(),
   limits: () => limitsOverhead(),
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
+  'runbook-search': () => runbookSearch(Number(process.env.BENCH_RUNBOOKS ?? 10_000)),
+  footprint: () => footprint(Number(process.env.BENCH_FOOTPRINT_COMMANDS ?? 10_000)),
+  startup: () => startup(Number(process.env.BENCH_STARTUP_ROUNDS ?? 5)),
   'live-tail': () =>
     liveTail(
       Number(process.env.BENCH_LOG_RATE ?? 2000),
