@@ -6,6 +6,7 @@ import { liveTail } from './live-tail.ts';
 import { logFollow } from './log-follow.ts';
 import { pgAudit } from './pg-audit.ts';
 import { redaction } from './redaction.ts';
+import { followsBench } from './follows.ts';
 import { footprint } from './footprint.ts';
 import { runbookSearch } from './runbook-search.ts';
 import { startup } from './startup.ts';
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<string[]>> = {
   logs: () => logFollow(Number(process.env.BENCH_LOG_RATE ?? 2000), Number(process.env.BENCH_LOG_SECONDS ?? 60)),
   'runbook-search': () => runbookSearch(Number(process.env.BENCH_RUNBOOKS ?? 10_000)),
   footprint: () => footprint(Number(process.env.BENCH_FOOTPRINT_COMMANDS ?? 10_000)),
+  follows: () => followsBench(20, 200, Number(process.env.BENCH_FOLLOW_SECONDS ?? 30)),
   startup: () => startup(Number(process.env.BENCH_STARTUP_ROUNDS ?? 5)),
   'live-tail': () =>
     liveTail(
