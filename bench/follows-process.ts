@@ -85,6 +85,5 @@ client.destroy();
 const delivered = Object.fromEntries(
   follows.map((f) => [f.name, f.events.map((e) => ({ message: e.message, timestamp: e.timestamp }))]),
 );
-process.stdout.write(
-  `${JSON.stringify({ idleRss, peakRss, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, started, errors, delivered })}\n`,
-);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(`${JSON.stringify({ idleRss, peakRss, cpuMs, wallMs, started, errors, delivered })}\n`);

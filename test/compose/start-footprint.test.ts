@@ -67,7 +67,7 @@ async function modulesLoadedByStart(configText: string): Promise<string[]> {
 }
 
 describe('what `opsdeck start` loads', () => {
-  it('loads no backend SDK, no PostgreSQL or Redis client and nothing of the sandbox when the config uses none', async () => {
+  it('loads no backend SDK, PostgreSQL or Redis client, nor the sandbox, when the config uses none', async () => {
     const loaded = await modulesLoadedByStart(BARE_CONFIG);
     expect(loaded.some((url) => url.includes('/node_modules/@slack/bolt/'))).toBe(true);
     expect(loaded.filter((url) => SDKS.test(url) || url.includes('/src/sandbox/'))).toEqual([]);
