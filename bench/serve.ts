@@ -9,14 +9,22 @@ export async function serve(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  return serveNode(['--import', 'tsx', join(ROOT, script), ...args], env);
+}
+
+/** Runs `node <nodeArgs>` from the checkout and waits until it logs the port it listens on. */
+export async function serveNode(
+  nodeArgs: string[],
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${script} did not start: ${out}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`${nodeArgs.join(' ')} did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += String(chunk);
       const m = /"port":(\d+)/.exec(out);

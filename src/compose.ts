@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
-import { GitHubCommitChecks } from './adapters/github/index.ts';
-import { PostgresStore } from './adapters/store-postgres/postgres-store.ts';
 import { openSqliteStore } from './adapters/store-sqlite/worker-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
@@ -16,6 +14,7 @@ import { newId } from './core/ids.ts';
 import { Sweeper } from './core/sweep.ts';
 import { SharedLimits } from './adapters/rate-limits/index.ts';
 import { createBackends, type BackendTuning } from './compose/backends.ts';
+import { loadBackendModules } from './compose/backend-modules.ts';
 import { backendClients, type ClientTuning } from './compose/clients.ts';
 import { configRedactor, createLogSources, logCenter, type LogTuning } from './compose/logs.ts';
 import { TailManager } from './core/logs/tail-manager.ts';
@@ -75,6 +74,13 @@ export interface ComposeOptions {
     };
 }
 
+// Without GitHub no service names a repository, so no gate reads checks; if one does, it says why.
+const noCommitChecks = {
+  read: async (): Promise<never> => {
+    throw new Error('GitHub is not configured: add a github section to the service');
+  },
+};
+
 // Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
 const DELIVERY_MEMORY_MS = 15 * 60_000;
 
@@ -88,6 +94,8 @@ export async function openStore(
   log?: Logger,
 ): Promise<Store> {
   if (settings.databaseUrl) {
+    // Loaded only here: a bot on SQLite never loads pg.
+    const { PostgresStore } = await import('./adapters/store-postgres/postgres-store.ts');
     return PostgresStore.open(settings.databaseUrl, clock, {
       onIdleError: (err) => log?.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another'),
     });
@@ -138,7 +146,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // This process, as the holder of leases: of the changes it runs or takes over, and of the sweep.
   const runner = newId('run');
   // With REDIS_URL every replica shares the Slack, GitHub and CloudWatch limits; without, each keeps its own.
-  const limits = new SharedLimits({
+  // Each backend's SDK is loaded only when the config uses it.
+  const modules = await loadBackendModules(config, settings);
+  const limits = await SharedLimits.open({
     redisUrl: settings.redisUrl,
     log: log.child({ component: 'rate-limits' }),
     metrics,
@@ -148,6 +158,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
   const clients = backendClients({
     config,
+    modules,
     settings,
     log,
     kubeconfigYaml: opts.kubeconfig,
@@ -163,7 +174,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       prefix: opts.tuning?.rateLimitPrefix ?? 'opsdeck-',
     },
   });
-  const backends = createBackends({ config, store, log, clients, clock, tuning: opts.tuning });
+  const backends = await createBackends({ config, modules, store, log, clients, clock, tuning: opts.tuning });
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
     limits,
     // One bot token is one workspace; hashed, as the id names Redis keys.
@@ -201,7 +212,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const logs = logCenter(
     config,
-    createLogSources({ config, log, clients, clock, tuning: opts.tuning }),
+    createLogSources({ config, modules, log, clients, clock, tuning: opts.tuning }),
     tails,
     chat,
     redactor,
@@ -219,7 +230,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     requests: store,
     tails: store,
     backends,
-    commitChecks: new GitHubCommitChecks(clients.github()),
+    commitChecks: modules.github ? new modules.github.GitHubCommitChecks(clients.github()) : noCommitChecks,
     runbooks,
     logs,
     audit,

@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { auditExport, auditVerify, withAuditLog } from './cli/audit-commands.ts';
-import { runbooksCheckCommand } from './cli/runbooks-check.ts';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
-import { storeMigrate } from './cli/store-migrate.ts';
-import { openAuditLog, type AuditLog } from './compose/audit-log.ts';
+import type { AuditLog } from './compose/audit-log.ts';
 import { systemClock } from './ports/clock.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
 import { readSettings } from './config/settings.ts';
@@ -85,14 +82,20 @@ async function main(argv: string[]): Promise<number> {
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath, process.env);
     case 'config schema':
       return configSchemaCommand(io);
+    // The one-off commands are loaded when run, so `start` never loads what only they use (pg for the audit
+    // reader and store migrate).
     case 'runbooks check':
-      return runbooksCheckCommand(io, rest, process.env);
+      return (await import('./cli/runbooks-check.ts')).runbooksCheckCommand(io, rest, process.env);
     case 'audit verify': {
+      const { auditVerify, withAuditLog } = await import('./cli/audit-commands.ts');
+      const { openAuditLog } = await import('./compose/audit-log.ts');
       const { values } = parseArgs({ args: rest, options: { 'allow-empty': { type: 'boolean', default: false } } });
       const verify = (log: AuditLog) => auditVerify(io, log, { allowEmpty: values['allow-empty'] });
       return withAuditLog(io, 'audit verify', readSettings(process.env), openAuditLog, verify);
     }
     case 'audit export': {
+      const { auditExport, withAuditLog } = await import('./cli/audit-commands.ts');
+      const { openAuditLog } = await import('./compose/audit-log.ts');
       const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, format: { type: 'string' } } });
       const opts = { since: values.since, format: values.format, now: systemClock.now() };
       const exportLog = (log: AuditLog) => auditExport(io, log, opts);
@@ -103,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
         io.err(`store migrate takes no arguments (got ${rest.join(' ')}): it reads OPSDECK_DATA_DIR and DATABASE_URL`);
         return 2;
       }
-      return storeMigrate(io, readSettings(process.env), systemClock);
+      return (await import('./cli/store-migrate.ts')).storeMigrate(io, readSettings(process.env), systemClock);
     case 'help':
     case '--help':
     case '':

@@ -1,11 +1,10 @@
-import { GitHubSourceControl } from '../adapters/github/index.ts';
-import { KubernetesScaler } from '../adapters/kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import { createDeployer } from '../drivers/index.ts';
-import type { Backends, DeployHistory, Deployer, Scaler } from '../ports/backends.ts';
+import type { Backends, DeployHistory, Deployer, Scaler, SourceControl } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import { type BackendModules, needed } from './backend-modules.ts';
 import type { BackendClients } from './clients.ts';
 
 /** How often changes are checked and how long a rollout may take; production defaults, shortened by tests. */
@@ -45,17 +44,18 @@ export function storeHistory(store: Store): DeployHistory {
  * One Deployer per service, from the driver its `deploy.via` names (src/drivers/), and one Scaler per
  * service with a Kubernetes deployment and scale bounds; all of them on the shared `clients`.
  */
-export function createBackends(options: {
+export async function createBackends(options: {
   config: OpsdeckConfig;
+  modules: BackendModules;
   store: Store;
   log: Logger;
   clients: BackendClients;
   clock: Clock;
   tuning?: BackendTuning;
-}): Backends {
-  const { config, log, clients, clock, tuning = {} } = options;
+}): Promise<Backends> {
+  const { config, modules, log, clients, clock, tuning = {} } = options;
   const history = storeHistory(options.store);
-  const sourceControl = new GitHubSourceControl(clients.github());
+  const sourceControl = modules.github ? new modules.github.GitHubSourceControl(clients.github()) : noSourceControl();
   const { pollMs, rolloutTimeoutMs } = tuning;
   const deployers = new Map<string, Deployer>();
   const scalers = new Map<string, Scaler>();
@@ -63,7 +63,7 @@ export function createBackends(options: {
   for (const [name, svc] of Object.entries(config.services)) {
     const svcLog = log.child({ component: 'backend', service: name });
     if (svc.deploy) {
-      const deployer = createDeployer(svc.deploy, {
+      const deployer = await createDeployer(svc.deploy, {
         service: { name, github: svc.github, kubernetes: svc.kubernetes },
         clients,
         sourceControl,
@@ -78,6 +78,7 @@ export function createBackends(options: {
     if (svc.scale && svc.kubernetes) {
       const service = svc.kubernetes;
       const kubernetes = clients.kubernetes();
+      const { KubernetesScaler } = needed(modules.kubernetes, 'Kubernetes', 'add a kubernetes section');
       scalers.set(
         name,
         new KubernetesScaler({ clients: kubernetes, service, clock, pollMs, rolloutTimeoutMs, log: svcLog }),
@@ -89,4 +90,12 @@ export function createBackends(options: {
     scaler: (service) => scalers.get(service),
     sourceControl,
   };
+}
+
+/** Refs of a config without GitHub: no service names a repository, so nothing asks; if something does, it says why. */
+function noSourceControl(): SourceControl {
+  const refuse = async (): Promise<never> => {
+    throw new Error('GitHub is not configured: add a github section to the service');
+  };
+  return { resolveRef: refuse, refKind: refuse, compare: refuse };
 }

@@ -1,26 +1,18 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Octokit } from '@octokit/rest';
-import { ArgoCdClient } from '../adapters/gitops/index.ts';
-import { createOctokit } from '../adapters/github/index.ts';
-import { ClusterClients } from '../adapters/kubernetes/index.ts';
-import {
-  createCloudWatchClient,
-  type FilterAdmission,
-  filterLogEventsLimit,
-  LiveTailHub,
-  SAMPLING_TIMING,
-  type SamplingTiming,
-} from '../adapters/logs-cloudwatch/index.ts';
-import { PodStreams } from '../adapters/logs-kubernetes/index.ts';
+import type { ArgoCdClient } from '../adapters/gitops/index.ts';
+import type { ClusterClients } from '../adapters/kubernetes/index.ts';
+import type { FilterAdmission, LiveTailHub, SamplingTiming } from '../adapters/logs-cloudwatch/index.ts';
+import type { PodStreams } from '../adapters/logs-kubernetes/index.ts';
 import { SharedLimits } from '../adapters/rate-limits/index.ts';
-import { openUpstreamRedis } from '../adapters/shared-upstreams/redis.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import { UserError } from '../core/errors.ts';
 import type { Settings } from '../config/settings.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LeaseStore } from '../ports/store.ts';
+import { type BackendModules, needed } from './backend-modules.ts';
 
 /** Timeouts and back-off of the SDK clients; production defaults, shortened by tests. */
 export interface ClientTuning {
@@ -91,8 +83,13 @@ function once<T>(make: () => T): () => T {
   };
 }
 
+/**
+ * The clients of the backends in `modules` (loadBackendModules: those the config uses). Asking for the
+ * client of a backend the config does not use throws, naming the config section it needs.
+ */
 export function backendClients(options: {
   config: OpsdeckConfig;
+  modules: BackendModules;
   settings: Settings;
   log: Logger;
   /** Kubeconfig YAML; default: KUBECONFIG, ~/.kube/config or in-cluster. */
@@ -105,10 +102,15 @@ export function backendClients(options: {
   /** Times the measurements of sampled Live Tail sessions; default the system's. */
   clock?: Clock | undefined;
 }): BackendClients {
-  const { config, settings, tuning = {} } = options;
+  const { config, settings, tuning = {}, modules } = options;
   const limits = options.limits ?? new SharedLimits({ log: options.log });
+  const k8s = () => needed(modules.kubernetes, 'Kubernetes', 'add a kubernetes section to a service or environment');
+  const gh = () => needed(modules.github, 'GitHub', 'add a github section to a service');
+  const gitops = () => needed(modules.gitops, 'GitOps', 'deploy a service with via: gitops');
+  const cw = () => needed(modules.cloudwatch, 'CloudWatch Logs', 'add logs.cloudwatch to a service');
+  const redis = (url: string) => needed(modules.redis, 'Redis', 'set REDIS_URL').openUpstreamRedis(url);
   const kubeconfig = once(() => {
-    const kc = new KubeConfig();
+    const kc = new (k8s().KubeConfig)();
     if (options.kubeconfigYaml) kc.loadFromString(options.kubeconfigYaml);
     else kc.loadFromDefault();
     return kc;
@@ -117,31 +119,31 @@ export function backendClients(options: {
     Object.entries(config.environments).map(([env, e]) => [env, e.kubernetes?.context]),
   );
   const cloudwatch = once(() =>
-    createCloudWatchClient({
+    cw().createCloudWatchClient({
       region: settings.aws.region,
       endpoint: settings.aws.cloudwatchLogsEndpoint,
       credentials: tuning.awsCredentials,
     }),
   );
   const cloudwatchFilterLimit = once(() =>
-    filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
+    cw().filterLogEventsLimit(cloudwatch(), limits, config.logs?.cloudwatch?.filterLogEventsTps ?? 5),
   );
   let liveTailMade = false;
   const cloudwatchLiveTail = once(() => {
     liveTailMade = true;
     const sharing = options.liveTailSharing;
-    return new LiveTailHub({
+    return new (cw().LiveTailHub)({
       client: cloudwatch(),
       maxSessions: config.logs?.cloudwatch?.liveTailSessions ?? 10,
       log: options.log.child({ component: 'live-tail' }),
       sampling: {
         admit: cloudwatchFilterLimit(),
         clock: options.clock ?? systemClock,
-        timing: tuning.liveTailSampling ?? SAMPLING_TIMING,
+        timing: tuning.liveTailSampling ?? cw().SAMPLING_TIMING,
       },
       cluster:
         sharing && settings.redisUrl
-          ? { ...sharing, redis: openUpstreamRedis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
+          ? { ...sharing, redis: redis(settings.redisUrl), capScope: settings.aws.region ?? 'default' }
           : undefined,
     });
   });
@@ -150,11 +152,11 @@ export function backendClients(options: {
   const podLogStreams = once(() => {
     podLogStreamsMade = true;
     const sharing = options.liveTailSharing;
-    return new PodStreams(
+    return new (k8s().PodStreams)(
       sharing && settings.redisUrl
         ? {
             ...sharing,
-            redis: openUpstreamRedis(settings.redisUrl),
+            redis: redis(settings.redisUrl),
             log: options.log.child({ component: 'pod-streams' }),
           }
         : undefined,
@@ -163,10 +165,11 @@ export function backendClients(options: {
   return {
     kubeconfig,
     kubernetes: once(
-      () => new ClusterClients({ kubeconfig: kubeconfig(), contexts, requestTimeoutMs: tuning.requestTimeoutMs }),
+      () =>
+        new (k8s().ClusterClients)({ kubeconfig: kubeconfig(), contexts, requestTimeoutMs: tuning.requestTimeoutMs }),
     ),
     github: once(() =>
-      createOctokit({
+      gh().createOctokit({
         baseUrl: settings.github.apiUrl,
         token: settings.github.token,
         log: options.log.child({ component: 'github' }),
@@ -178,7 +181,7 @@ export function backendClients(options: {
     argocd: once(() => {
       const { server, token } = settings.argocd;
       if (!server || !token) throw new UserError(missingArgoCd(settings));
-      return new ArgoCdClient({ server, token, requestTimeoutMs: tuning.requestTimeoutMs });
+      return new (gitops().ArgoCdClient)({ server, token, requestTimeoutMs: tuning.requestTimeoutMs });
     }),
     cloudwatch,
     cloudwatchFilterLimit,

@@ -1,5 +1,3 @@
-import { CloudWatchLogSource } from '../adapters/logs-cloudwatch/index.ts';
-import { KubernetesLogSource } from '../adapters/logs-kubernetes/index.ts';
 import type { OpsdeckConfig } from '../config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
 import { lineRedactor } from '../core/logs/format.ts';
@@ -10,6 +8,7 @@ import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { LogSource } from '../ports/logs.ts';
+import { type BackendModules, needed } from './backend-modules.ts';
 import type { BackendClients } from './clients.ts';
 
 export interface LogTuning {
@@ -35,12 +34,13 @@ export function configRedactor(config: OpsdeckConfig): Redactor {
  */
 export function createLogSources(options: {
   config: OpsdeckConfig;
+  modules: BackendModules;
   log: Logger;
   clients: BackendClients;
   clock: Clock;
   tuning?: LogTuning;
 }): Map<string, { kind: LogSourceKind; source: LogSource }[]> {
-  const { config, log, clients, clock, tuning = {} } = options;
+  const { config, modules, log, clients, clock, tuning = {} } = options;
   const out = new Map<string, { kind: LogSourceKind; source: LogSource }[]>();
   for (const [name, svc] of Object.entries(config.services)) {
     const list: { kind: LogSourceKind; source: LogSource }[] = [];
@@ -49,7 +49,7 @@ export function createLogSources(options: {
     if (cw) {
       list.push({
         kind: 'cloudwatch',
-        source: new CloudWatchLogSource({
+        source: new (needed(modules.cloudwatch, 'CloudWatch Logs', 'add logs.cloudwatch').CloudWatchLogSource)({
           client: clients.cloudwatch(),
           admit: clients.cloudwatchFilterLimit(),
           group: (env: string) => cw.group.replaceAll('{env}', env),
@@ -67,6 +67,7 @@ export function createLogSources(options: {
     if (svc.kubernetes) {
       // Without an explicit selector, pods are found by the conventional app=<deployment> label.
       const selector = pods?.selector ?? `app=${svc.kubernetes.deployment}`;
+      const { KubernetesLogSource } = needed(modules.kubernetes, 'Kubernetes', 'add a kubernetes section');
       const source = new KubernetesLogSource({
         clients: clients.kubernetes(),
         namespace: svc.kubernetes.namespace,

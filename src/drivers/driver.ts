@@ -64,7 +64,8 @@ export interface DeployDriver<
    * `services.<name>.deploy`. Optional.
    */
   check?(config: z.output<Schema>, names: { environments: readonly string[] }): { path: string; message: string }[];
-  create(config: z.output<Schema>, ctx: DriverContext<S>): Deployer;
+  /** May load the driver's adapter and SDK with a dynamic import, so drivers no service uses are never loaded. */
+  create(config: z.output<Schema>, ctx: DriverContext<S>): Deployer | Promise<Deployer>;
 }
 
 /** Declares a driver, inferring its types from the schema and the sections it requires. */

@@ -48,7 +48,7 @@ export function deployChecks(
 }
 
 /** The service's Deployer, or undefined when a section its driver requires is missing (config check says which). */
-export function createDeployer(deploy: DeployConfig, ctx: DriverContext): Deployer | undefined {
+export async function createDeployer(deploy: DeployConfig, ctx: DriverContext): Promise<Deployer | undefined> {
   const driver = driverFor(deploy.via);
   if (deployRequirements(deploy).some((r) => !ctx.service[r.section])) return undefined;
   // Every section this driver requires is present; the list's common type cannot say which ones those are.

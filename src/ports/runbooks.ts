@@ -7,9 +7,23 @@ export interface RunbookFile {
   url?: string | undefined;
 }
 
+/** A runbook file as listed, before its text is read. */
+export interface RunbookEntry {
+  path: string;
+  /** Changes whenever the text does: the git blob sha, or the file's modification time and size. */
+  version: string;
+  url?: string | undefined;
+}
+
 /** Where runbooks come from: the `runbooks/` folder or a path in a GitHub repository. */
 export interface RunbookSource {
   /** For messages and logs: `runbooks/`, `github:acme/ops/runbooks@main`. */
   describe(): string;
   list(): Promise<RunbookFile[]>;
+  /**
+   * The files with their versions but not their text, and `read` for one of them: with both, a reload
+   * reads and re-indexes only the files whose version changed.
+   */
+  entries?(): Promise<RunbookEntry[]>;
+  read?(entry: RunbookEntry): Promise<RunbookFile>;
 }

@@ -9,15 +9,21 @@ import { renderMessage } from './render.ts';
  * like every way out to Slack, through the redactor.
  */
 export function responseUrlReplier(respond: RespondFn, redactor: Redactor): Replier {
+  const send = async (message: Parameters<RespondFn>[0]) => {
+    const response: unknown = await respond(message);
+    // Bolt hands back fetch's Response unread, and its connection stays taken until the body is read:
+    // unread, every answer left a socket open until garbage collection.
+    if (response instanceof Response) await response.arrayBuffer();
+  };
   return {
     async ephemeral(message: Message) {
-      await respond({
+      await send({
         response_type: 'ephemeral',
         ...renderMessage(redactor.deep(message)),
       } as Parameters<RespondFn>[0]);
     },
     async inChannel(message: Message) {
-      await respond({
+      await send({
         response_type: 'in_channel',
         ...renderMessage(redactor.deep(message)),
       } as Parameters<RespondFn>[0]);

@@ -23,7 +23,13 @@ afterEach(async () => {
 /** The limits of one replica; replicas of one deployment share `prefix`. */
 async function replica(prefix: string, redisUrl = REDIS_URL) {
   const m = recordingMetrics();
-  const limits = new SharedLimits({ redisUrl, prefix, log: recordingLog().log, metrics: m.metrics, watchdogMs: 100 });
+  const limits = await SharedLimits.open({
+    redisUrl,
+    prefix,
+    log: recordingLog().log,
+    metrics: m.metrics,
+    watchdogMs: 100,
+  });
   opened.push(limits);
   if (redisUrl === REDIS_URL) await eventually(() => limits.up, 'Redis');
   return { limits, local: m.local };

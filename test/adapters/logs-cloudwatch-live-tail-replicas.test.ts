@@ -10,7 +10,7 @@ import {
   LiveTailHub,
   type LiveTailHubOptions,
 } from '../../src/adapters/logs-cloudwatch/index.ts';
-import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/redis.ts';
+import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/open-redis.ts';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { FollowNotice, LogEvent } from '../../src/ports/logs.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClusterClients } from '../../src/adapters/kubernetes/index.ts';
-import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/redis.ts';
+import { openUpstreamRedis } from '../../src/adapters/shared-upstreams/open-redis.ts';
 import { KubernetesLogSource, PodStreams } from '../../src/adapters/logs-kubernetes/index.ts';
 import { parseLogLine } from '../../src/adapters/logs-kubernetes/log-line.ts';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOctokit } from '../../src/adapters/github/create-octokit.ts';
 import { createCloudWatchClient } from '../../src/adapters/logs-cloudwatch/create-client.ts';
 import { createBackends } from '../../src/compose/backends.ts';
+import { loadBackendModules } from '../../src/compose/backend-modules.ts';
 import { backendClients } from '../../src/compose/clients.ts';
 import { createLogSources } from '../../src/compose/logs.ts';
 import { preflight } from '../../src/compose/preflight.ts';
@@ -55,10 +56,18 @@ describe('one client per backend', () => {
     const makeApiClient = vi.spyOn(KubeConfig.prototype, 'makeApiClient');
     const { clock } = world;
     const tuning = { pollMs: 20, requestTimeoutMs: 2000, awsCredentials: { accessKeyId: 't', secretAccessKey: 't' } };
-    const clients = backendClients({ config, settings, log: silent, kubeconfigYaml: world.kubeconfig, tuning });
+    const modules = await loadBackendModules(config, settings);
+    const clients = backendClients({
+      config,
+      modules,
+      settings,
+      log: silent,
+      kubeconfigYaml: world.kubeconfig,
+      tuning,
+    });
 
-    const backends = createBackends({ config, store, log: silent, clients, clock, tuning });
-    const sources = createLogSources({ config, log: silent, clients, clock, tuning });
+    const backends = await createBackends({ config, modules, store, log: silent, clients, clock, tuning });
+    const sources = createLogSources({ config, modules, log: silent, clients, clock, tuning });
     const runbooks = createRunbookLibrary({ config, clients, log: silent, clock, families: ['ops'] });
     const checks = await preflight(config, settings, clients, silent);
 

@@ -1,3 +1,4 @@
+import { loadBackendModules } from '../../src/compose/backend-modules.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendClients } from '../../src/compose/clients.ts';
 import { preflight } from '../../src/compose/preflight.ts';
@@ -37,7 +38,8 @@ roles: {}
 async function check(app: string, env: Record<string, string>) {
   const settings = readSettings({ GITHUB_API_URL: world.github.url, GITHUB_TOKEN, ...env });
   const cfg = config(app);
-  const clients = backendClients({ config: cfg, settings, log: silent, tuning: { requestTimeoutMs: 2000 } });
+  const modules = await loadBackendModules(cfg, settings);
+  const clients = backendClients({ config: cfg, modules, settings, log: silent, tuning: { requestTimeoutMs: 2000 } });
   const results = await preflight(cfg, settings, clients, silent);
   return Object.fromEntries(results.map((r) => [r.system, r]));
 }

@@ -77,14 +77,14 @@ describe('the deploy-driver registry', () => {
 
   it.each(deployDrivers.flatMap((driver) => driver.requires.map((need) => [driver.via, need.section, need] as const)))(
     'config check says a %s driver needs services.<name>.%s, and compose then builds no deployer',
-    (via, section, need) => {
+    async (via, section, need) => {
       const others = Object.fromEntries(Object.entries(SECTIONS).filter(([name]) => name !== section));
       const { errors } = checkConfigText(configWith({ ...others, deploy: SAMPLES[via] }));
       expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
         `services.api.${need.path}: required when deploy.via is ${via}${need.what ? ` (${need.what})` : ''}`,
       ]);
-      expect(createDeployer(SAMPLES[via]!, context(others))).toBeUndefined();
-      expect(createDeployer(SAMPLES[via]!, context(SECTIONS))).toBeDefined();
+      expect(await createDeployer(SAMPLES[via]!, context(others))).toBeUndefined();
+      expect(await createDeployer(SAMPLES[via]!, context(SECTIONS))).toBeDefined();
     },
   );
 });

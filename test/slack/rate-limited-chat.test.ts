@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SharedLimits } from '../../src/adapters/rate-limits/index.ts';
+import { openRedisLink } from '../../src/adapters/rate-limits/redis-link.ts';
 import type { Message } from '../../src/core/message.ts';
 import type { Chat } from '../../src/ports/chat.ts';
 import { toMrkdwn } from '../../src/slack/mrkdwn.ts';
@@ -31,7 +32,7 @@ afterEach(async () => {
 });
 
 function limits(redisUrl?: string, prefix = `t${randomBytes(4).toString('hex')}-`) {
-  const l = new SharedLimits({ redisUrl, prefix, log: recordingLog().log, watchdogMs: 100 });
+  const l = new SharedLimits({ redisUrl, prefix, log: recordingLog().log, watchdogMs: 100, openLink: openRedisLink });
   opened.push(l);
   return l;
 }

@@ -2,11 +2,16 @@ import type Bottleneck from 'bottleneck';
 import type { Logger } from '../../ports/logger.ts';
 import type { RateLimitMetrics } from '../../ports/metrics.ts';
 import { LimitGroup, type LimitSettings, type LimitsHost } from './limit-group.ts';
-import { openRedisLink, type RedisLink } from './redis-link.ts';
+import type { openRedisLink, RedisLink } from './redis-link.ts';
 
 export interface SharedLimitsOptions {
-  /** REDIS_URL: limits are shared by every replica through it. Without it, each replica keeps its own. */
+  /**
+   * REDIS_URL: limits are shared by every replica through it. Without it, each replica keeps its own.
+   * With it, build the limits with `SharedLimits.open`, which loads the Redis client.
+   */
   redisUrl?: string | undefined;
+  /** Opens the Redis link; `SharedLimits.open` passes it, so ioredis is loaded only when REDIS_URL is set. */
+  openLink?: typeof openRedisLink | undefined;
   log: Logger;
   metrics?: RateLimitMetrics | undefined;
   /** Prefix of every limiter id in Redis (default `opsdeck-`); tests make theirs unique. */
@@ -38,6 +43,13 @@ export class SharedLimits implements LimitsHost {
   #state: 'starting' | 'up' | 'down' = 'starting';
   #checking: Promise<void> | undefined;
 
+  /** The limits, with the Redis client loaded first when `redisUrl` is set. */
+  static async open(options: SharedLimitsOptions): Promise<SharedLimits> {
+    if (!options.redisUrl) return new SharedLimits(options);
+    const { openRedisLink } = await import('./redis-link.ts');
+    return new SharedLimits({ ...options, openLink: openRedisLink });
+  }
+
   constructor(options: SharedLimitsOptions) {
     this.prefix = options.prefix ?? 'opsdeck-';
     const idleMs = options.idleMs ?? 5 * 60_000;
@@ -46,7 +58,8 @@ export class SharedLimits implements LimitsHost {
     this.metrics = options.metrics;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 500;
     if (!options.redisUrl) return;
-    const link = openRedisLink(options.redisUrl, Math.max(this.#pingTimeoutMs * 4, 1000));
+    if (!options.openLink) throw new Error('SharedLimits with a Redis URL: build it with SharedLimits.open()');
+    const link = options.openLink(options.redisUrl, Math.max(this.#pingTimeoutMs * 4, 1000));
     this.#link = link;
     this.metrics?.sharedLimits(false);
     // Bottleneck listens for the client's errors too; the watchdog is what reports them.

@@ -1,11 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
-import type { RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
+import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 
 /**
- * Runbooks in a local folder (the shipped `runbooks/`), read on every `list()`: they are small, and
- * edits show up without a restart. Hidden folders are skipped. No `url`: a `file:` link is useless in Slack.
+ * Runbooks in a local folder (the shipped `runbooks/`), listed again on every reload so edits show up
+ * without a restart; a file is read again only when its modification time or size changed. Hidden
+ * folders are skipped. No `url`: a `file:` link is useless in Slack.
  */
 export class FsRunbookSource implements RunbookSource {
   readonly #dir: string;
@@ -19,17 +20,37 @@ export class FsRunbookSource implements RunbookSource {
   }
 
   async list(): Promise<RunbookFile[]> {
+    return Promise.all((await this.#paths()).map((path) => this.#read(path)));
+  }
+
+  async entries(): Promise<RunbookEntry[]> {
+    return Promise.all(
+      (await this.#paths()).map(async (path) => {
+        const { mtimeMs, size } = await stat(join(this.#dir, path));
+        return { path, version: `${mtimeMs}:${size}` };
+      }),
+    );
+  }
+
+  read(entry: RunbookEntry): Promise<RunbookFile> {
+    return this.#read(entry.path);
+  }
+
+  async #read(path: string): Promise<RunbookFile> {
+    return { path, text: await readFile(join(this.#dir, path), 'utf8') };
+  }
+
+  async #paths(): Promise<string[]> {
     const entries = await readdir(this.#dir, { withFileTypes: true, recursive: true }).catch(
       (err: NodeJS.ErrnoException) => {
         const why = err.code === 'ENOENT' ? 'no such folder' : err.message;
         throw new Error(`Cannot read runbooks from ${this.#dir}: ${why}`, { cause: err });
       },
     );
-    const paths = entries
+    return entries
       .filter((e) => e.isFile())
       .map((e) => relative(this.#dir, join(e.parentPath, e.name)).split(sep).join('/'))
       .filter((p) => isRunbookPath(p) && !p.split('/').some((part) => part.startsWith('.')))
       .sort();
-    return Promise.all(paths.map(async (path) => ({ path, text: await readFile(join(this.#dir, path), 'utf8') })));
   }
 }

@@ -2,8 +2,8 @@ import type { Octokit } from '@octokit/rest';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
-import { backendError } from '../github/github-errors.ts';
+import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
+import { attempt, backendError } from '../github/github-errors.ts';
 import { formatRepoPathSpec, parseRepoPathSpec, type RepoPathSpec } from './repo-path-spec.ts';
 
 export interface GitHubRunbookOptions {
@@ -16,6 +16,8 @@ export interface GitHubRunbookOptions {
 interface Entry {
   type: string;
   path: string;
+  sha: string;
+  html_url: string | null;
 }
 
 // While GitHub fails, the stale copy is served and GitHub asked again at most this often.
@@ -24,7 +26,8 @@ const RETRY_MS = 30_000;
 /**
  * Runbooks in a GitHub repository folder and its direct subfolders, fetched with the contents API and
  * cached for `ttlMs`. When GitHub fails after a successful fetch, the last copy is served and a warning
- * logged: an incident is the worst time to lose the runbooks.
+ * logged: an incident is the worst time to lose the runbooks. `entries()` lists the folders alone, with each
+ * file's blob sha, so a reload downloads only the files whose sha changed.
  */
 export class GitHubRunbookSource implements RunbookSource {
   readonly #octokit: Octokit;
@@ -85,12 +88,31 @@ export class GitHubRunbookSource implements RunbookSource {
     }
   }
 
-  async #fetch(): Promise<RunbookFile[]> {
+  entries(): Promise<RunbookEntry[]> {
+    return attempt(`listing runbooks in ${this.describe()}`, () => this.#entries());
+  }
+
+  read(entry: RunbookEntry): Promise<RunbookFile> {
+    return attempt(`reading ${entry.path} from ${this.describe()}`, () => this.#read(entry));
+  }
+
+  async #entries(): Promise<RunbookEntry[]> {
     const top = await this.#folder(this.#spec.path);
     const nested = await Promise.all(top.filter((e) => e.type === 'dir').map((e) => this.#folder(e.path)));
-    const files = [...top, ...nested.flat()].filter((e) => e.type === 'file' && isRunbookPath(this.#relative(e.path)));
-    const read = await Promise.all(files.map((e) => this.#file(e.path)));
-    return read.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...top, ...nested.flat()]
+      .filter((e) => e.type === 'file' && isRunbookPath(this.#relative(e.path)))
+      .map((e) => ({ path: this.#relative(e.path), version: e.sha, url: e.html_url ?? undefined }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  #read(entry: RunbookEntry): Promise<RunbookFile> {
+    const base = this.#spec.path;
+    return this.#file(base ? `${base}/${entry.path}` : entry.path);
+  }
+
+  async #fetch(): Promise<RunbookFile[]> {
+    const entries = await this.#entries();
+    return Promise.all(entries.map((e) => this.#read(e)));
   }
 
   async #folder(path: string): Promise<Entry[]> {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { RunbookSource } from '../../ports/runbooks.ts';
+import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 import { formatRunbookProblem } from './problem.ts';
 import { parseRunbooks, type Runbook } from './parse.ts';
 import { RunbookIndex } from './search.ts';
@@ -14,10 +14,16 @@ export interface Runbooks {
   reload(): Promise<number>;
 }
 
+// While the source fails after a successful load, the runbooks loaded earlier are served and the source
+// asked again at most this often.
+const RETRY_MS = 30_000;
+
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
  * refresh interval) so every `/runbook` does not re-read files or GitHub. Runbooks with problems
- * are left out and logged; `opsdeck runbooks check` reports them in CI.
+ * are left out and logged; `opsdeck runbooks check` reports them in CI. When the source lists
+ * versions (both built-in ones do), a reload reads, parses and re-indexes only the files whose
+ * version changed, and drops the ones that are gone.
  */
 export class RunbookLibrary implements Runbooks {
   readonly #source: RunbookSource;
@@ -27,6 +33,9 @@ export class RunbookLibrary implements Runbooks {
   readonly #clock: Clock;
   #loaded: { index: RunbookIndex; at: number } | undefined;
   #loading: Promise<RunbookIndex> | undefined;
+  /** The version each listed file had when it was last read, and the runbook it gave (none if it had problems). */
+  readonly #versions = new Map<string, { version: string; id: string | undefined }>();
+  #index: RunbookIndex | undefined;
 
   constructor(
     source: RunbookSource,
@@ -60,10 +69,69 @@ export class RunbookLibrary implements Runbooks {
   }
 
   async #load(): Promise<RunbookIndex> {
-    const { runbooks, problems } = parseRunbooks(await this.#source.list(), ofFamilies(this.#families));
-    for (const problem of problems) this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
-    const index = new RunbookIndex(runbooks);
+    const { entries, read } = this.#source;
+    if (entries && read) return this.#updateOrKeep(entries, read);
+    const index = this.#build(await this.#source.list());
     this.#loaded = { index, at: this.#clock.now().getTime() };
     return index;
+  }
+
+  #parse(files: readonly RunbookFile[]): Runbook[] {
+    const { runbooks, problems } = parseRunbooks(files, ofFamilies(this.#families));
+    for (const problem of problems) this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
+    return runbooks;
+  }
+
+  #build(files: readonly RunbookFile[]): RunbookIndex {
+    return new RunbookIndex(this.#parse(files));
+  }
+
+  /** An incident is the worst time to lose the runbooks: when the source fails, the loaded ones stay. */
+  async #updateOrKeep(
+    list: NonNullable<RunbookSource['entries']>,
+    read: NonNullable<RunbookSource['read']>,
+  ): Promise<RunbookIndex> {
+    try {
+      return await this.#update(list.bind(this.#source), read.bind(this.#source));
+    } catch (error) {
+      const current = this.#index;
+      if (!current) throw error;
+      this.#log.warn({ err: error, source: this.describe() }, 'runbooks unavailable; serving the ones loaded earlier');
+      // Asked again after RETRY_MS rather than the whole refresh interval.
+      this.#loaded = {
+        index: current,
+        at: this.#clock.now().getTime() - this.#maxAgeMs + Math.min(RETRY_MS, this.#maxAgeMs),
+      };
+      return current;
+    }
+  }
+
+  async #update(
+    list: () => Promise<RunbookEntry[]>,
+    read: (entry: RunbookEntry) => Promise<RunbookFile>,
+  ): Promise<RunbookIndex> {
+    const listed = await list();
+    const changed = listed.filter((e) => this.#versions.get(e.path)?.version !== e.version);
+    const files = await Promise.all(changed.map(read));
+    const runbooks = this.#parse(files);
+    const byPath = new Map(runbooks.map((r) => [r.path, r]));
+    const stillListed = new Set(listed.map((e) => e.path));
+    const gone = [...this.#versions.keys()].filter((path) => !stillListed.has(path));
+    const index = this.#index;
+    if (index) {
+      for (const path of [...gone, ...changed.map((e) => e.path)]) {
+        const id = this.#versions.get(path)?.id;
+        if (id !== undefined && !byPath.has(path)) index.remove(id);
+      }
+      for (const runbook of runbooks) index.put(runbook);
+    } else {
+      this.#index = new RunbookIndex(runbooks);
+    }
+    for (const path of gone) this.#versions.delete(path);
+    for (const entry of changed)
+      this.#versions.set(entry.path, { version: entry.version, id: byPath.get(entry.path)?.id });
+    if (index) this.#log.info({ read: changed.length, removed: gone.length, total: index.size }, 'runbooks reloaded');
+    this.#loaded = { index: this.#index!, at: this.#clock.now().getTime() };
+    return this.#index!;
   }
 }

@@ -1,4 +1,5 @@
-import MiniSearch from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
+import { bulkIndex } from './bulk-index.ts';
 import type { Runbook } from './parse.ts';
 import { indexTerms, queryTerm } from './search-terms.ts';
 
@@ -19,22 +20,47 @@ const BOOST = { title: 4, alerts: 4, services: 3, tags: 2, body: 1 };
 // How far ahead the best hit must be to be shown on its own; tuned with the search tests.
 export const CLEAR_WINNER_RATIO = 1.6;
 
-/** Full-text search over runbooks with typo tolerance and prefix matching. */
+const fieldText = (runbook: Runbook, field: string): string => {
+  const value = runbook[field as keyof Runbook];
+  return Array.isArray(value) ? value.join(' ') : String(value);
+};
+
+const OPTIONS: Options<Runbook> = {
+  fields: [...FIELDS],
+  extractField: (doc, field) => (field === 'id' ? doc.id : fieldText(doc, field)),
+  processTerm: indexTerms,
+  searchOptions: {
+    boost: BOOST,
+    fuzzy: (t) => (t.length >= 5 ? 0.2 : false),
+    prefix: (t) => t.length >= 5,
+    processTerm: queryTerm,
+  },
+};
+
+/**
+ * Full-text search over runbooks with typo tolerance and prefix matching. Built in one pass (see
+ * bulk-index.ts); a changed runbook is re-indexed on its own with `put` and `remove`.
+ */
 export class RunbookIndex {
   readonly #byId = new Map<string, Runbook>();
-  readonly #search = new MiniSearch<Runbook>({
-    fields: [...FIELDS],
-    extractField: (doc, field) => {
-      const value = doc[field as keyof Runbook];
-      return Array.isArray(value) ? value.join(' ') : value;
-    },
-    processTerm: indexTerms,
-    searchOptions: { boost: BOOST, fuzzy: 0.2, prefix: true, processTerm: queryTerm },
-  });
+  readonly #search: MiniSearch<Runbook>;
 
   constructor(runbooks: readonly Runbook[]) {
     for (const runbook of runbooks) this.#byId.set(runbook.id, runbook);
-    this.#search.addAll([...this.#byId.values()]);
+    const docs = [...this.#byId.values()].map((r) => ({ id: r.id, fields: FIELDS.map((f) => fieldText(r, f)) }));
+    this.#search = MiniSearch.loadJS(bulkIndex(docs, FIELDS, indexTerms), OPTIONS);
+  }
+
+  /** Adds a runbook, or re-indexes the one with its id. */
+  put(runbook: Runbook): void {
+    if (this.#byId.has(runbook.id)) this.#search.replace(runbook);
+    else this.#search.add(runbook);
+    this.#byId.set(runbook.id, runbook);
+  }
+
+  remove(id: string): void {
+    if (!this.#byId.delete(id)) return;
+    this.#search.discard(id);
   }
 
   get size(): number {
@@ -63,7 +89,9 @@ export class RunbookIndex {
     const groups = new Map<string | undefined, Runbook[]>();
     for (const runbook of this.#byId.values()) {
       for (const service of runbook.services.length ? runbook.services : [undefined]) {
-        groups.set(service, [...(groups.get(service) ?? []), runbook]);
+        const group = groups.get(service);
+        if (group) group.push(runbook);
+        else groups.set(service, [runbook]);
       }
     }
     const order = (s: string | undefined) => (s === undefined ? '\uffff' : s);

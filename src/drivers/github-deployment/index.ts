@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { GitHubDeploymentDeployer } from '../../adapters/github/index.ts';
 import { defineDeployDriver } from '../driver.ts';
 
 /** Creates a GitHub Deployment that an outside system acts on, and follows its statuses. */
@@ -13,8 +12,9 @@ export const githubDeploymentDriver = defineDeployDriver({
       .describe('Status checks that must pass; omit for all, [] for none.'),
   }),
   requires: [{ section: 'github', path: 'github.repo' }],
-  create: (config, ctx) =>
-    new GitHubDeploymentDeployer(ctx.clients.github(), {
+  // The adapter is loaded here, so a bot with no service deployed this way never loads Octokit.
+  create: async (config, ctx) =>
+    new (await import('../../adapters/github/index.ts')).GitHubDeploymentDeployer(ctx.clients.github(), {
       repo: ctx.service.github.repo,
       requiredContexts: config.requiredContexts,
       clock: ctx.clock,

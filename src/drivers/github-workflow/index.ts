@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { GitHubWorkflowDeployer } from '../../adapters/github/index.ts';
 import { defineDeployDriver } from '../driver.ts';
 
 /** Dispatches a GitHub Actions workflow with `ref` and `environment` inputs, and follows the run. */
@@ -10,8 +9,9 @@ export const githubWorkflowDriver = defineDeployDriver({
     workflow: z.string().min(1).describe('Workflow file name or id, dispatched with ref and environment inputs.'),
   }),
   requires: [{ section: 'github', path: 'github.repo' }],
-  create: (config, ctx) =>
-    new GitHubWorkflowDeployer(ctx.clients.github(), {
+  // The adapter is loaded here, so a bot with no service deployed this way never loads Octokit.
+  create: async (config, ctx) =>
+    new (await import('../../adapters/github/index.ts')).GitHubWorkflowDeployer(ctx.clients.github(), {
       repo: ctx.service.github.repo,
       workflow: config.workflow,
       defaultRef: ctx.service.github.defaultRef,

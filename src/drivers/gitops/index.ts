@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { GitOpsDeployer } from '../../adapters/gitops/index.ts';
 import { defineDeployDriver } from '../driver.ts';
 
 const tagLocation = z.union(
@@ -106,7 +105,9 @@ export const gitopsDriver = defineDeployDriver({
         message: `unknown environment "${env}" (known: ${names.environments.join(', ') || 'none'})`,
       }));
   },
-  create(config, ctx) {
+  async create(config, ctx) {
+    // Loaded here, so a bot with no service deployed this way never loads the GitOps adapter.
+    const { GitOpsDeployer } = await import('../../adapters/gitops/index.ts');
     const { kubernetes, github } = ctx.service;
     const { sourceControl } = ctx;
     const watch =

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { KubernetesDeployer } from '../../adapters/kubernetes/index.ts';
 import { defineDeployDriver } from '../driver.ts';
 
 /** Sets the image of the service's Deployment and follows the rollout. */
@@ -11,7 +10,9 @@ export const kubernetesDriver = defineDeployDriver({
     tag: z.enum(['ref', 'sha']).default('ref').describe('Tag images with the ref as typed or the resolved commit sha.'),
   }),
   requires: [{ section: 'kubernetes', path: 'kubernetes', what: 'namespace and deployment' }],
-  create(config, ctx) {
+  async create(config, ctx) {
+    // Loaded here, so a bot with no service deployed this way never loads the Kubernetes client.
+    const { KubernetesDeployer } = await import('../../adapters/kubernetes/index.ts');
     const { github, kubernetes } = ctx.service;
     const { sourceControl } = ctx;
     return new KubernetesDeployer({

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SlackEmulator } from '../src/sandbox/slack/index.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const SECRET = 'bench-secret';
+export const TOKEN = 'xoxb-bench';
+
+// A config that uses no backend: the bot needs none of their SDKs.
+const BARE_CONFIG = `
+environments:
+  prod: {}
+services:
+  api:
+    description: Deployed by hand
+roles:
+  sre:
+    members: [U0BOB]
+    allow: ["*"]
+`;
+
+/** Compiles the bot (`npm run build`) so benches run `node dist/src/main.js start`, as production does. */
+export function buildBot(): void {
+  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
+
+/** The environment of each server, and of the bot with the bare or the example config, in a fresh data dir. */
+export async function botEnvironments(slack: SlackEmulator) {
+  const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-bot-'));
+  await writeFile(join(dir, 'bare.yaml'), BARE_CONFIG);
+  const base = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
+  const bot = (config: string, data: string) => ({
+    ...base,
+    OPSDECK_CONFIG: config,
+    OPSDECK_DATA_DIR: join(dir, data),
+    LOG_LEVEL: 'info',
+  });
+  return {
+    dir,
+    base,
+    bare: bot(join(dir, 'bare.yaml'), 'bare'),
+    example: bot(join(ROOT, 'opsdeck.example.yaml'), 'example'),
+  };
+}
+
+/** Resident memory of a process, from /proc (Linux), in MB. */
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -1,0 +1,61 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SlackEmulator } from '../src/sandbox/slack/index.ts';
+import { botEnvironments, buildBot, rssMb, SECRET, sleep, TOKEN } from './compiled-bot.ts';
+import { serveNode } from './serve.ts';
+import { ratio } from './stats.ts';
+
+/** Sends `n` signed slash commands, `parallel` at a time, and waits until each has been answered. */
+async function commands(slack: SlackEmulator, n: number, parallel = 20): Promise<void> {
+  const answered = () => slack.messages().filter((m) => m.source === 'response_url').length;
+  const expected = answered() + n;
+  for (let sent = 0; sent < n; sent += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, n - sent) }, (_, i) =>
+      slack.sendSlashCommand({ user: 'U0BOB', channel: 'C0DEPLOYS', command: '/ops', text: i % 2 ? 'whoami' : 'help' }),
+    );
+    await Promise.all(batch);
+  }
+  await slack.waitFor(() => answered() >= expected || undefined, { timeoutMs: 300_000 });
+}
+
+/**
+ * Idle memory of the compiled bot against a bare Bolt app and an empty Node process, started side by side;
+ * then the bot's memory after 200 and after `total` commands (nothing of a request may stay once answered).
+ */
+export async function footprint(total = 10_000, settleMs = 3000): Promise<string[]> {
+  buildBot();
+  const slack = await SlackEmulator.start({ signingSecret: SECRET, botToken: TOKEN });
+  const envs = await botEnvironments(slack);
+  await mkdir(join(envs.dir, 'bare'), { recursive: true });
+  const started = [
+    await serveNode(['-e', 'console.log(JSON.stringify({ port: 0 })); setInterval(() => {}, 60_000)'], {}),
+    await serveNode(['bench/bare-bolt.ts'], envs.base),
+    await serveNode(['dist/src/main.js', 'start'], envs.bare),
+    await serveNode(['dist/src/main.js', 'start'], envs.example),
+  ];
+  try {
+    await sleep(settleMs);
+    const [empty, bolt, bare, example] = await Promise.all(started.map((s) => rssMb(s.child.pid!)));
+    const bot = started[2]!;
+    slack.setBotUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+    await commands(slack, 200);
+    await sleep(settleMs);
+    const after200 = await rssMb(bot.child.pid!);
+    await commands(slack, total - 200);
+    await sleep(settleMs);
+    const afterAll = await rssMb(bot.child.pid!);
+    const mb = (n: number) => `${n.toFixed(0)} MB`;
+    return [
+      'footprint: resident memory, idle, each process started side by side (HTTP mode)',
+      `  empty Node ${mb(empty!)}; bare Bolt app ${mb(bolt!)}`,
+      `  opsdeck, config using no backend ${mb(bare!)}  ratio to bare Bolt ${ratio(bare!, bolt!)}  (target <= 1.50x)`,
+      `  opsdeck, example config (two clusters, GitHub, CloudWatch) ${mb(example!)}  ratio ${ratio(example!, bolt!)}`,
+      `  opsdeck after 200 commands ${mb(after200)}; after ${total} ${mb(afterAll)}  ` +
+        `ratio ${ratio(afterAll, after200)}  (target <= 1.10x)`,
+    ];
+  } finally {
+    for (const s of started) s.child.kill('SIGTERM');
+    await slack.close();
+    await rm(envs.dir, { recursive: true, force: true });
+  }
+}

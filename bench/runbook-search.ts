@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import MiniSearch from 'minisearch';
+import { FsRunbookSource } from '../src/adapters/runbooks-fs/index.ts';
+import { RunbookLibrary } from '../src/core/runbooks/library.ts';
+import type { Runbook } from '../src/core/runbooks/parse.ts';
+import { indexTerms } from '../src/core/runbooks/search-terms.ts';
+import { systemClock } from '../src/ports/clock.ts';
+import type { Logger } from '../src/ports/logger.ts';
+import { writeRunbookCorpus } from './runbook-corpus.ts';
+import { fmt, percentile, ratio } from './stats.ts';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+};
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+// What an on-call types (from the search quality table), typos included.
+const QUERIES = [
+  '5xx',
+  'bad gateway',
+  'latncy',
+  'slow responses',
+  'crashlop',
+  'OOMKilled',
+  'pod restarting',
+  'rollout stuck',
+  'deploy failed',
+  'too many connections',
+  'idle in transaction',
+  'pgbouncer',
+  'worker backlog',
+  'dead letter queue',
+  'certifcate',
+  'tls expired',
+  'no space left on device',
+  'DiskPressure',
+  'evicted',
+  'api down',
+];
+
+/**
+ * Search over `count` runbooks (the shipped eight, varied; see runbook-corpus.ts) in a temp folder: building
+ * the index cold, the memory the loaded library keeps, query latency, a reload after one file changed, and
+ * `grep -ril` for the same words over the same files as the baseline, measured in the same run.
+ */
+export async function runbookSearch(count = 10_000, rounds = 10): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-runbooks-'));
+  try {
+    const paths = await writeRunbookCorpus(dir, count);
+    const source = new FsRunbookSource(dir);
+    const library = new RunbookLibrary(source, {
+      families: ['ops', 'runbook', 'logs', 'deploy', 'rollback', 'scale'],
+      log: silent,
+      maxAgeMs: 3_600_000,
+      clock: systemClock,
+    });
+    const heapBefore = heapMb();
+    const [wall0, cpu0] = [performance.now(), cpuMs()];
+    const index = await library.index();
+    const [buildWall, buildCpu] = [performance.now() - wall0, cpuMs() - cpu0];
+    const memory = heapMb() - heapBefore;
+
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const query of QUERIES) {
+        const start = performance.now();
+        index.search(query);
+        times.push(performance.now() - start);
+      }
+    }
+    const grepMs = QUERIES.slice(0, 5).map((query) => {
+      const words = query.split(' ').flatMap((w) => ['-e', w]);
+      const start = performance.now();
+      spawnSync('grep', ['-ril', ...words, dir], { stdio: 'ignore' });
+      return performance.now() - start;
+    });
+    const grep = percentile(grepMs, 50);
+
+    // The baseline: adding each runbook to MiniSearch in turn, as the index was built before.
+    const runbooks = index.byService().flatMap((g) => g.runbooks);
+    const unique = [...new Map(runbooks.map((r) => [r.id, r])).values()];
+    const addStart = cpuMs();
+    const added = new MiniSearch<Runbook>({
+      fields: ['title', 'alerts', 'services', 'tags', 'body'],
+      extractField: (doc, field) => {
+        const value = doc[field as keyof Runbook];
+        return Array.isArray(value) ? value.join(' ') : (value as string);
+      },
+      processTerm: indexTerms,
+    });
+    added.addAll(unique);
+    const addCpu = cpuMs() - addStart;
+
+    const changed = paths[Math.floor(paths.length / 2)]!;
+    await writeFile(join(dir, changed), `---\ntitle: Changed for the bench\n---\nThe gateway times out.\n`);
+    const reloadStart = performance.now();
+    await library.reload();
+    const reloadMs = performance.now() - reloadStart;
+
+    const [p50, p99] = [percentile(times, 50), percentile(times, 99)];
+    return [
+      `runbook search: ${count} runbooks (the shipped eight, varied), ${QUERIES.length} queries x ${rounds}`,
+      `  index build (list, read, parse, index) ${fmt(buildWall)} wall, ${fmt(buildCpu)} CPU  (target < 2000 ms)`,
+      `  indexing alone as before (MiniSearch addAll of the parsed runbooks) ${fmt(addCpu)} CPU`,
+      `  library memory (runbooks with their text + index) ${memory.toFixed(0)} MB  (target < 100 MB)`,
+      `  query p50 ${fmt(p50)}  p99 ${fmt(p99)}  max ${fmt(Math.max(...times))}  (target p99 < 5 ms)`,
+      `  grep -ril, same words, same files: median ${fmt(grep)} over ${grepMs.length} queries`,
+      `  ratio grep / opsdeck p50 ${ratio(grep, p50)}  p99 ${ratio(grep, p99)}  (target p99 >= 50x)`,
+      `  reload after one file changed ${fmt(reloadMs)} (lists ${count} files, reads and re-indexes one)`,
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
