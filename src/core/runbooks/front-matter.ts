@@ -16,21 +16,34 @@ const CLOSER = /^(---|\.\.\.)\s*$/;
 
 /** Splits `---`-delimited YAML from the markdown after it. Windows line ends and a BOM are tolerated. */
 export function splitFrontMatter(text: string): FrontMatterResult {
-  const lines = text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .split('\n');
-  if (!DELIMITER.test(lines[0] ?? '')) {
+  const normal = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  // Only the front matter is walked line by line; the body is the rest of the text, taken whole.
+  const lineEnd = (from: number) => {
+    const end = normal.indexOf('\n', from);
+    return end < 0 ? normal.length : end;
+  };
+  const firstEnd = lineEnd(0);
+  if (!DELIMITER.test(normal.slice(0, firstEnd))) {
     return {
       ok: false,
       line: 1,
       message: 'missing front matter: start the file with a `---` line, `title: …`, and another `---` line',
     };
   }
-  const close = lines.findIndex((l, i) => i > 0 && CLOSER.test(l));
+  let close = -1;
+  let closeStart = firstEnd + 1;
+  for (let line = 1; closeStart <= normal.length; line++) {
+    const end = lineEnd(closeStart);
+    if (CLOSER.test(normal.slice(closeStart, end))) {
+      close = line;
+      break;
+    }
+    closeStart = end + 1;
+  }
   if (close < 0) return { ok: false, line: 1, message: 'front matter is not closed: add a `---` line after it' };
+  const bodyStart = lineEnd(closeStart) + 1;
   const counter = new LineCounter();
-  const doc = parseDocument(lines.slice(1, close).join('\n'), {
+  const doc = parseDocument(normal.slice(firstEnd + 1, closeStart - 1), {
     lineCounter: counter,
     prettyErrors: false,
     uniqueKeys: true,
@@ -57,7 +70,7 @@ export function splitFrontMatter(text: string): FrontMatterResult {
         const line = yamlLineOf(doc, counter, path);
         return line === undefined ? 1 : fileLine(line);
       },
-      body: lines.slice(close + 1).join('\n'),
+      body: normal.slice(bodyStart),
       bodyLine: close + 2,
     },
   };

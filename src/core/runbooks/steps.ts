@@ -45,7 +45,8 @@ export function findSteps(markdown: string, isStep: IsStep, firstLine = 1): Step
       fence = marker;
       return;
     }
-    for (const match of raw.matchAll(CODE_SPAN)) pushStep(steps, match[2] ?? '', line, isStep);
+    // Most lines hold no code: the span pattern (with its look-behinds) runs only on those that may.
+    if (raw.includes('`')) for (const match of raw.matchAll(CODE_SPAN)) pushStep(steps, match[2] ?? '', line, isStep);
   });
   return steps;
 }
