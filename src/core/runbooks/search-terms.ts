@@ -1,9 +1,13 @@
 // Words that carry no meaning in an incident query; dropped so AND search is not defeated by "the"
-// ("up" too: "filling up" and "piling up" should not make disks and queues look alike).
+// ("up" too: "filling up" and "piling up" should not make disks and queues look alike), and left out of
+// the index, where each would be a posting in nearly every runbook. The empty token (text that starts or
+// ends with punctuation) is dropped for the same reason.
 const STOP_WORDS = new Set(
   (
-    'a an and are as at be by do does for from has have how i in is it its my of on or our ' +
-    'the this to up was what when why with'
+    'a about all also an and any are as at be been but by can do does each for from had has have how i if ' +
+    'in into is it its just may me my no not now of on only or other our out over own same should so some ' +
+    'such than that the their them then there these they this those through to up us very was we were what ' +
+    'when where which while who why will with would you your'
   ).split(' '),
 );
 
@@ -24,7 +28,7 @@ export function stem(term: string): string {
 /** A query term: lower case, stemmed; null for stop words. */
 export function queryTerm(term: string): string | null {
   const lower = term.toLowerCase();
-  return STOP_WORDS.has(lower) ? null : stem(lower);
+  return lower === '' || STOP_WORDS.has(lower) ? null : stem(lower);
 }
 
 /**
