@@ -12,7 +12,7 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
  */
 export async function limitsOverhead(calls = 500): Promise<string[]> {
   const local = new SharedLimits({ log: silent });
-  const shared = new SharedLimits({
+  const shared = await SharedLimits.open({
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: `bench-${randomBytes(4).toString('hex')}-`,
     log: silent,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SharedLimits } from '../../src/adapters/rate-limits/index.ts';
+import { openRedisLink } from '../../src/adapters/rate-limits/redis-link.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { closedPort, redisRelay } from '../helpers/redis-relay.ts';
 import { recordingLog, recordingMetrics } from '../helpers/recorders.ts';
@@ -20,6 +21,7 @@ function limits(options: { redisUrl?: string; prefix?: string; watchdogMs?: numb
   const m = recordingMetrics();
   const l = new SharedLimits({
     redisUrl: options.redisUrl,
+    openLink: openRedisLink,
     prefix: options.prefix ?? `t${randomBytes(4).toString('hex')}-`,
     log: log.log,
     metrics: m.metrics,

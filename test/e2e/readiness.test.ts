@@ -60,7 +60,7 @@ describe('start-up checks of the backends', () => {
     const problems = () => h!.logs.filter((l) => l.includes('"component":"preflight"') && l.includes('"level":50'));
     await eventually(() => problems().length >= 3, 'three preflight problems in the log');
     const text = problems().join('\n');
-    expect(text).toContain('GITHUB_TOKEN is not set (used by api, web, worker)');
+    expect(text).toContain('GITHUB_TOKEN is not set (used by api, web, worker, billing)');
     expect(text).toContain('Kubernetes staging: context \\"staging\\" is not in the kubeconfig');
     expect(text).toContain('Kubernetes prod: context \\"prod\\" is not in the kubeconfig');
   });
