@@ -2,6 +2,7 @@ import { compareCommits } from './compare.ts';
 import { HttpError, notFound } from './errors.ts';
 import { paginate } from './pagination.ts';
 import { branchJson, compareJson, fullCommitJson, refJson, repoJson, tagJson } from './repo-json.ts';
+import { repoApi } from './links.ts';
 import type { RouteState } from './route-state.ts';
 import type { Route } from './router.ts';
 
@@ -35,6 +36,20 @@ export function repoRoutes(state: RouteState): Route[] {
         const named = /^(heads|tags)\//.test(ref) ? repo.named(ref) : undefined;
         if (!named) throw notFound();
         return { status: 200, body: refJson(links, repo, named) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/branches`,
+      handler: ({ params, url }) => {
+        const repo = state.repo(params);
+        const names = [...repo.branches.keys()].sort();
+        const page = paginate(names, url);
+        const body = page.items.map((name) => {
+          const sha = repo.branches.get(name) ?? '';
+          return { name, commit: { sha, url: `${repoApi(links, repo)}/commits/${sha}` }, protected: false };
+        });
+        return { status: 200, body, headers: page.headers };
       },
     },
     {

@@ -28,6 +28,8 @@ export interface SuggestionInput extends Options {
   actionId: string;
   /** What the person has typed so far. */
   value: string;
+  /** What the modal's other fields hold at that moment (the service picked before the ref). */
+  values?: ViewValues;
 }
 
 export interface ShortcutInput extends Options {
@@ -135,7 +137,7 @@ export class Surfaces {
       action_id: input.actionId,
       block_id: found?.blockId ?? '',
       value: input.value,
-      view: this.#viewJson(modal, {}),
+      view: this.#viewJson(modal, input.values ?? {}),
     };
     const res = await this.#deps.interactions.sendInteractive(payload, input);
     const answer = parseAnswer(res.body) as { options?: { text?: { text?: string }; value?: string }[] } | undefined;
@@ -232,6 +234,7 @@ function elementState(element: Record<string, unknown>, given: ViewValues[string
       given === true ? ((element.options as { value: string }[] | undefined) ?? []).map((o) => o.value) : given;
     return { type, selected_options: (Array.isArray(picked) ? picked : []).map(option) };
   }
+  if (type === 'conversations_select') return { type, selected_conversation: typeof given === 'string' ? given : null };
   if (type === 'static_select' || type === 'external_select' || type === 'radio_buttons') {
     return { type, selected_option: typeof given === 'string' ? option(given) : null };
   }
