@@ -215,7 +215,8 @@ function stateValues(view: StoredView, given: ViewValues): Record<string, Record
     const element = block.element as Record<string, unknown> | undefined;
     if (block.type !== 'input' || !element || typeof element.action_id !== 'string') continue;
     const blockId = typeof block.block_id === 'string' ? block.block_id : element.action_id;
-    out[blockId] = { [element.action_id]: elementState(element, given[element.action_id]) };
+    // A test or the console may name a field by its block or its element.
+    out[blockId] = { [element.action_id]: elementState(element, given[blockId] ?? given[element.action_id]) };
   }
   return out;
 }

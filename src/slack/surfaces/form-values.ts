@@ -53,6 +53,8 @@ export function commandText(family: FormFamily, values: StateValues | undefined)
 /** Which form field a refusal is about, so the modal can show it there (else on the service picker). */
 export function blockFor(family: FormFamily, problem: string): string {
   const lower = problem.toLowerCase();
+  // A permission or channel rule refuses the pair of service and environment: shown under the second.
+  if (problem.startsWith("You can't run")) return 'env';
   if (/environment|\benv\b|channel/.test(lower)) return 'env';
   if (family === 'scale' && /replica/.test(lower)) return 'replicas';
   if (family === 'deploy' && /\bref\b|commit|tag|branch/.test(lower)) return 'ref';
