@@ -26,6 +26,7 @@ export const help = defineCommand({
     const visible = registry.all().filter((spec) => mayRun(spec, actor.roles, policy));
     // Usage lines and examples name the commands as this workspace has them (`/ops-deploy`).
     const named = (text: string) => registry.rename(text);
+    const example = (spec: Command) => named(spec.examples[0] ?? commandName(spec));
     if (args.command) {
       const wanted = `/${args.command.replace(/^\//, '').toLowerCase()}`;
       const spec = visible.find((s) => commandName(s) === wanted || named(commandName(s)) === wanted);
@@ -51,7 +52,7 @@ export const help = defineCommand({
     for (const spec of visible) {
       blocks.push({
         type: 'text',
-        text: t`${code(named(usageOf(spec)))}\n${spec.summary}. e.g. ${code(named(spec.examples[0] ?? commandName(spec)))}`,
+        text: t`${code(named(usageOf(spec)))}\n${spec.summary}. e.g. ${code(example(spec))}`,
       });
     }
     const roles = actor.roles.length

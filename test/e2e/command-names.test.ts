@@ -32,7 +32,7 @@ describe('configured command names', () => {
 });
 
 describe('should_escape', () => {
-  it('turns a typed @alice into her id the way Slack does, so /ops audit --actor @alice finds her entries', async () => {
+  it('turns a typed @alice into her id as Slack does: /ops audit --actor @alice finds her entries', async () => {
     h = await startHarness();
     await h.run('U0ALICE', '/ops', 'whoami');
     await h.run('U0CAROL', '/ops', 'whoami');

@@ -42,7 +42,7 @@ describe('App Home', () => {
     expect(carol.length).toBeLessThan(bob.length);
   });
 
-  it("lists requests waiting for the viewer's approval, refreshes, and approves from home like in the channel", async () => {
+  it("lists requests awaiting the viewer's approval, refreshes, and approves from home as in the channel", async () => {
     await openHome('U0BOB');
     await openHome('U0ALICE');
     const msg = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
