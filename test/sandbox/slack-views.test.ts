@@ -85,13 +85,14 @@ describe('Slack emulator views', () => {
     );
   });
 
-  it('updates a modal by id, and closes it when a submission is answered with nothing', async () => {
+  it('updates a modal by id, refuses a stale hash, and closes it', async () => {
     const opened = await web.views.open({ trigger_id: await triggerFor('U0ALICE'), view: modal('One') as never });
-    await web.views.update({ view_id: opened.view?.id, view: modal('Two') as never });
+    const viewId = opened.view?.id ?? '';
+    await web.views.update({ view_id: viewId, view: modal('Two') as never });
     expect(slack.modal('U0ALICE')?.view.title).toEqual({ type: 'plain_text', text: 'Two' });
-    expect(
-      await failure(web.views.update({ view_id: opened.view?.id, hash: 'stale', view: modal('Three') as never })),
-    ).toBe('hash_conflict');
+    expect(await failure(web.views.update({ view_id: viewId, hash: 'stale', view: modal('Three') as never }))).toBe(
+      'hash_conflict',
+    );
     slack.closeModal('U0ALICE');
     expect(slack.modal('U0ALICE')).toBeUndefined();
   });
