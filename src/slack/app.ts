@@ -154,9 +154,15 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     // Reject asks why first; the rejection is decided (and checked again) when the modal is submitted.
     if (actionId === ACTION_REJECT && surfaces && trigger) {
       const where = { ...(channelId ? { channel: channelId } : {}), ...(messageTs ? { messageTs } : {}) };
-      return void (await surfaces
-        .rejectForm(client, trigger, value, where)
-        .catch((err: unknown) => log.warn({ err }, 'could not open the reject form')));
+      return void (await surfaces.rejectForm(client, trigger, value, where).catch(async (err: unknown) => {
+        log.warn({ err }, 'could not open the reject form');
+        const reply = respond
+          ? responseUrlReplier(respond, opts.redactor)
+          : webReplier(client, opts.redactor, { user: body.user.id, channel: channelId || undefined });
+        await reply
+          .ephemeral({ text: 'Slack did not open the form for your reason; nothing was rejected. Click Reject again.' })
+          .catch(() => undefined);
+      }));
     }
     // Buttons in App Home carry no response_url: answers go to the person directly.
     const reply = respond
