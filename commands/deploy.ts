@@ -7,7 +7,7 @@ import { shortSha } from '../src/core/format.ts';
 import { checkDeployGates } from '../src/core/gates/deploy-gates.ts';
 import { bold, code, link, mention, t, type Text } from '../src/core/text.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
-import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
+import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
 import type { StoredRequest } from '../src/ports/store.ts';
 
 async function changesSince(
@@ -53,6 +53,7 @@ export const deploy = defineCommand({
     reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
     'dry-run': DRY_RUN,
     force: FORCE,
+    emergency: EMERGENCY,
   },
   schema: z.object({
     service: z.string(),
@@ -65,6 +66,7 @@ export const deploy = defineCommand({
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
+    emergency: EMERGENCY_REASON,
   }),
   permission: 'deploy',
   mutating: true,
@@ -118,7 +120,7 @@ export const deploy = defineCommand({
         warnings: changes.warning ? [changes.warning] : [],
         basis: current?.description,
       }),
-      { dryRun: args.dryRun, forced: gates.forced },
+      { dryRun: args.dryRun, forced: gates.forced, emergency: args.emergency },
     );
   },
 });

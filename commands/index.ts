@@ -5,7 +5,7 @@ import { BREAKGLASS } from '../src/core/permission.ts';
 import { alertActions } from './alerts.ts';
 import { deploy, deployChange } from './deploy.ts';
 import { logs, logsActions } from './logs.ts';
-import { audit, explain, help, lock, locks, runbooksReload, status, unlock, whoami } from './ops/index.ts';
+import { audit, explain, help, lock, locks, reviews, runbooksReload, status, unlock, whoami } from './ops/index.ts';
 import { rollback, rollbackChange } from './rollback.ts';
 import { runbook, runbookActions } from './runbook/index.ts';
 import { scale, scaleChange } from './scale.ts';
@@ -24,6 +24,7 @@ export const commands: readonly Command[] = [
   lock,
   unlock,
   locks,
+  reviews,
   runbooksReload,
   audit,
 ];

@@ -3,7 +3,7 @@ import { defineChange } from '../src/core/changes/define-change.ts';
 import { runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { bold, mention, t } from '../src/core/text.ts';
-import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE } from './target.ts';
+import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
 
 export const rollback = defineCommand({
   family: 'rollback',
@@ -19,6 +19,7 @@ export const rollback = defineCommand({
     reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
     'dry-run': DRY_RUN,
     force: FORCE,
+    emergency: EMERGENCY,
   },
   schema: z.object({
     service: z.string(),
@@ -31,6 +32,7 @@ export const rollback = defineCommand({
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
+    emergency: EMERGENCY_REASON,
   }),
   permission: 'rollback',
   mutating: true,
@@ -55,7 +57,7 @@ export const rollback = defineCommand({
         params: { plan },
         basis: current?.description,
       }),
-      { dryRun: args.dryRun },
+      { dryRun: args.dryRun, emergency: args.emergency },
     );
   },
 });

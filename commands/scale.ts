@@ -3,7 +3,7 @@ import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { bold, code, concat, mention, t } from '../src/core/text.ts';
-import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE } from './target.ts';
+import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
 
 const replicaCount = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
 
@@ -16,6 +16,7 @@ export const scale = defineCommand({
     reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
     'dry-run': DRY_RUN,
     force: FORCE,
+    emergency: EMERGENCY,
   },
   schema: z.object({
     service: z.string(),
@@ -27,6 +28,7 @@ export const scale = defineCommand({
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
     force: z.boolean().default(false),
+    emergency: EMERGENCY_REASON,
   }),
   permission: 'scale',
   mutating: true,
@@ -81,7 +83,7 @@ export const scale = defineCommand({
         warnings,
         basis: replicaCount(status.replicas),
       }),
-      { dryRun: args.dryRun },
+      { dryRun: args.dryRun, emergency: args.emergency },
     );
   },
 });

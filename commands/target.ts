@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { PositionalSpec } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Backends, Deployer, Scaler } from '../src/ports/backends.ts';
@@ -15,6 +16,15 @@ export const FORCE = {
   type: 'boolean',
   help: 'pass a lock or change freeze in an emergency (needs `breakglass`; flagged and announced)',
 } as const;
+
+export const EMERGENCY = {
+  type: 'string',
+  placeholder: 'reason',
+  help: "approve it yourself when no approver answers (needs the environment's emergency role; reviewed after)",
+} as const;
+
+/** The `--emergency` reason as the schema takes it. */
+export const EMERGENCY_REASON = z.string().max(500).optional();
 
 export function deployerOf(backends: Backends, service: string): Deployer {
   const deployer = backends.deployer(service);

@@ -28,6 +28,7 @@ import { systemClock, type Clock } from './ports/clock.ts';
 import type { Logger } from './ports/logger.ts';
 import type { Store } from './ports/store.ts';
 import { healthRoutes } from './observability/health.ts';
+import { readLiveCounts } from './observability/live-counts.ts';
 import { PromMetrics } from './observability/metrics.ts';
 import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
@@ -112,6 +113,8 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const redactor = configRedactor(config);
   const store = await openStore(settings, clock, log.child({ component: 'store' }));
   const metrics = new PromMetrics();
+  // Gauges of what is open now come from the store all replicas share, read on each scrape.
+  metrics.countFrom(() => readLiveCounts(store, clock));
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
@@ -215,6 +218,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     locks: store,
     auditTrail: store,
     alerts: store,
+    reviews: store,
     requests: store,
     tails: store,
     backends,
@@ -239,7 +243,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     policy,
     directory,
     changes: changes.flow,
-    actions: [...changes.approvals.actions(), ...actions],
+    actions: [...changes.approvals.actions(), ...changes.reviews.actions(), ...actions],
     log,
     metrics,
     workingNoticeMs: opts.tuning?.workingNoticeMs,

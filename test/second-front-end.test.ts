@@ -148,6 +148,7 @@ describe('a second chat front end needs a receiver and a renderer only', () => {
         locks: store,
         auditTrail: store,
         alerts: store,
+        reviews: store,
         requests: store,
         tails: store,
         backends,

@@ -1,3 +1,5 @@
+import { emergencyAfterMs } from '../../src/core/changes/emergency.ts';
+import { formatDuration } from '../../src/core/duration.ts';
 import { formatPermission } from '../../src/core/permission.ts';
 import { requiredText } from '../../src/core/gates/gate-text.ts';
 import type { Block, Message } from '../../src/core/message.ts';
@@ -37,7 +39,17 @@ function approvalText(w: Walk): Text {
   if (a.others !== undefined && a.others < a.required) {
     lines.push(t`${emoji('warning')} only ${a.others} person(s) besides ${mention(w.user)} can approve it`);
   }
+  if (a.emergency) lines.push(emergencyText(w, a.emergency));
   return join(lines, '\n');
+}
+
+function emergencyText(w: Walk, e: NonNullable<NonNullable<Walk['approval']>['emergency']>): Text {
+  const at = emergencyAfterMs(e);
+  const when = at ? t`once their own request has waited ${formatDuration(at)} undecided` : 'at once';
+  const flag = code('--emergency "reason"');
+  const path = t`emergency path: holders of ${code(e.role)} may approve their own change with ${flag} ${when}`;
+  const held = e.held ? t`${mention(w.user)} holds it` : t`${mention(w.user)} does not hold it`;
+  return t`${emoji('red_circle')} ${path}, reviewed by another approver within ${e.review} (${held})`;
 }
 
 function guardsText(w: Walk): Text {

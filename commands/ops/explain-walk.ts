@@ -27,7 +27,14 @@ export interface Walk {
   command: Command | undefined;
   /** Channels the command is accepted in for this environment; undefined: any. */
   channels: readonly string[] | undefined;
-  approval?: { required: number; from: readonly string[]; approvers: Inline[]; others: number | undefined };
+  approval?: {
+    required: number;
+    from: readonly string[];
+    approvers: Inline[];
+    others: number | undefined;
+    /** The emergency path, and whether the person asked about holds its role. */
+    emergency?: { role: string; after: string | number; review: string; held: boolean } | undefined;
+  };
   /** Locks and freezes in force for the target (for guarded commands). */
   guards: Text[];
   canBreakGlass: boolean;
@@ -73,6 +80,10 @@ export async function walkDecision(
       from: policy.from,
       approvers: await approversToNotify(sources, env),
       others: await approversBesides(sources, env, user).catch(() => undefined),
+      emergency: policy.emergency && {
+        ...policy.emergency,
+        held: roles.some((r) => r.held && r.role === policy.emergency?.role),
+      },
     };
   }
   if (command?.guarded) {

@@ -1,11 +1,13 @@
 import type { OpsdeckConfig } from '../config/schema.ts';
-import { approversBesides } from '../core/approvers.ts';
+import { approversBesides, approversToNotify } from '../core/approvers.ts';
 import type { AuditLog } from '../core/audit-log.ts';
 import { Approvals } from '../core/changes/approvals.ts';
 import { ChangeFlow } from '../core/changes/change-flow.ts';
 import type { ChangeKind } from '../core/changes/define-change.ts';
 import { recoverInterrupted } from '../core/changes/recovery.ts';
+import { remindDue } from '../core/changes/reminders.ts';
 import { RequestBoard } from '../core/changes/request-board.ts';
+import { Reviews } from '../core/changes/reviews.ts';
 import { Supersession } from '../core/changes/supersession.ts';
 import type { Policy } from '../core/policy.ts';
 import type { Backends } from '../ports/backends.ts';
@@ -13,13 +15,18 @@ import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Directory } from '../ports/directory.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { FailureMetrics } from '../ports/metrics.ts';
+import type { ChangeMetrics, FailureMetrics } from '../ports/metrics.ts';
 import type { Store } from '../ports/store.ts';
 
 export interface ChangeMachinery {
   flow: ChangeFlow;
   approvals: Approvals;
-  /** Expires due requests and recovers interrupted ones; the sweeper runs it on one replica at a time. */
+  /** Reviews of emergency self-approvals, with their Acknowledge button. */
+  reviews: Reviews;
+  /**
+   * Expires due requests, reminds approvers halfway, marks overdue reviews and recovers interrupted
+   * changes; the sweeper runs it on one replica at a time.
+   */
   sweep(): Promise<void>;
 }
 
@@ -35,7 +42,7 @@ export function createChangeMachinery(deps: {
   policy: Policy;
   directory: Directory;
   log: Logger;
-  metrics: FailureMetrics;
+  metrics: FailureMetrics & ChangeMetrics;
   /** This process, as the holder of the leases of the changes it runs or takes over. */
   runner: string;
   leaseMs: number;
@@ -46,6 +53,17 @@ export function createChangeMachinery(deps: {
   const board = new RequestBoard({ requests: store, chat, catalog: config, log: log.child({ component: 'changes' }) });
   const supersession = new Supersession({ requests: store, clock, audit, board, backends, kinds });
   const sources = { catalog: config, permissions: deps.policy, directory: deps.directory };
+  const approvers = (env: string) => approversToNotify(sources, env);
+  const reviews = new Reviews({
+    reviews: store,
+    requests: store,
+    chat,
+    clock,
+    catalog: config,
+    audit,
+    approvers,
+    log: log.child({ component: 'reviews' }),
+  });
   const flow = new ChangeFlow({
     requests: store,
     chat,
@@ -62,6 +80,8 @@ export function createChangeMachinery(deps: {
     leaseMs: deps.leaseMs,
     runner: deps.runner,
     metrics: deps.metrics,
+    outcomes: deps.metrics,
+    reviews,
   });
   const approvals = new Approvals({
     requests: store,
@@ -72,12 +92,18 @@ export function createChangeMachinery(deps: {
     board,
     supersession,
     flow,
+    outcomes: deps.metrics,
   });
   return {
     flow,
     approvals,
+    reviews,
     async sweep() {
       await approvals.expireDue().catch((err: unknown) => log.warn({ err }, 'expiring requests failed'));
+      await remindDue({ requests: store, reminders: store, clock, audit, board, approvers }).catch((err: unknown) =>
+        log.warn({ err }, 'reminding approvers failed'),
+      );
+      await reviews.markOverdue().catch((err: unknown) => log.warn({ err }, 'marking overdue reviews failed'));
       const recovery = {
         requests: store,
         clock,

@@ -35,6 +35,11 @@ export function crossCheck(config: OpsdeckConfig, names?: SectionNames): Problem
       if (!roles.includes(role))
         problems.push({ path: `environments.${envName}.approval.from[${i}]`, message: unknown('role', role, roles) });
     });
+    const emergencyRole = env.approval?.emergency?.role;
+    if (emergencyRole !== undefined && !roles.includes(emergencyRole)) {
+      const path = `environments.${envName}.approval.emergency.role`;
+      problems.push({ path, message: unknown('role', emergencyRole, roles) });
+    }
     const from = env.promotion?.from;
     if (from !== undefined && !envs.includes(from)) {
       problems.push({ path: `environments.${envName}.promotion.from`, message: unknown('environment', from, envs) });

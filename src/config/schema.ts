@@ -21,11 +21,31 @@ const grant = z
   .regex(GRANT_PATTERN, 'expected a permission like deploy:api:prod, logs:*:* or *')
   .describe('verb[:service[:env]], each part may be *. Missing parts mean *.');
 
+const emergency = z
+  .strictObject({
+    role: name('role').describe('Holders of this role may approve their own change with --emergency "reason".'),
+    review: duration
+      .default('24h')
+      .describe('Another approver must acknowledge the self-approval within this long, or it is overdue.'),
+    after: z
+      .union([z.literal(0), z.literal('0'), z.literal('at-once'), duration])
+      .default('10m')
+      .describe(
+        'How long a pending request of the same change must have waited with no decision before its requester ' +
+          'may approve it alone; 0 or at-once: at once, without a request first.',
+      ),
+  })
+  .describe(
+    'A lone on-call engineer may approve their own change here, flagged, announced to the approvers and ' +
+      'reviewed afterwards.',
+  );
+
 const approval = z
   .strictObject({
     required: z.int().min(1).default(1).describe('How many distinct approvers are needed.'),
     from: z.array(name('role')).min(1).describe('Roles whose members may approve.'),
     expiresIn: duration.default('30m').describe('A pending request expires after this long.'),
+    emergency: emergency.optional(),
   })
   .describe('Changes to this environment need approval. The requester can never approve their own request.');
 

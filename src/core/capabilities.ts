@@ -3,6 +3,7 @@ import type { Backends } from '../ports/backends.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Directory } from '../ports/directory.ts';
 import type { CommitChecks } from '../ports/commit-checks.ts';
+import type { ReviewStore } from '../ports/review-store.ts';
 import type { AuditStore, LockStore, RequestStore, TailStore } from '../ports/store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Catalog } from './catalog.ts';
@@ -37,6 +38,8 @@ export interface Capabilities {
   audit: AuditLog;
   /** Alert groups, for the buttons on their messages. */
   alerts: Pick<AlertStore, 'getAlertGroup'>;
+  /** Emergency self-approvals not yet acknowledged (`/ops reviews`). */
+  reviews: Pick<ReviewStore, 'listOpenReviews'>;
 }
 
 export type Capability = keyof Capabilities;

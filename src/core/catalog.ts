@@ -12,7 +12,15 @@ export interface FreezeWindow {
 export interface EnvironmentInfo {
   /** Mutating commands for this environment are accepted only from these channels. */
   channels?: readonly string[] | undefined;
-  approval?: { required: number; from: readonly string[]; expiresIn: string } | undefined;
+  approval?:
+    | {
+        required: number;
+        from: readonly string[];
+        expiresIn: string;
+        /** Self-approval by a holder of `role`, after `after` without a decision, reviewed within `review`. */
+        emergency?: { role: string; review: string; after: string | number } | undefined;
+      }
+    | undefined;
   freezes?: readonly FreezeWindow[] | undefined;
   autoRollback?: boolean | undefined;
   /** CI checks a deploy's commit needs; absent: `all` where approval is required, else `none`. */

@@ -26,6 +26,8 @@ export interface SubmitOptions {
   dryRun: boolean;
   /** What `--force` passed in the handler's own gates (CI, promotion), flagged with the locks and freezes it passed. */
   forced?: Text | undefined;
+  /** The reason given with `--emergency`: the requester asks to approve it alone on the emergency path. */
+  emergency?: string | undefined;
 }
 
 export interface Actor {

@@ -237,6 +237,10 @@ export class Dispatcher {
           dryRun: options.dryRun,
           forced,
           notify: forced ? await approversToNotify(this.#approverSources(), plan.env) : [],
+          emergency:
+            options.emergency === undefined
+              ? undefined
+              : { reason: options.emergency, roles, unverified, command: withoutEmergency(inv.family, inv.text) },
         });
       };
       const actor = { userId: inv.userId, roles };
@@ -285,6 +289,12 @@ export class Dispatcher {
       details: { ...entry.details, text: `/${inv.family} ${inv.text}`.trim(), channel: inv.channelId },
     });
   }
+}
+
+/** The command as typed, less its `--emergency "…"`: what to run to ask the usual way. */
+function withoutEmergency(family: string, text: string): string {
+  const rest = text.replace(/\s*(?:--|\u2014|\u2013)emergency(?:=|\s+)(?:"[^"]*"|'[^']*'|“[^”]*”|\S+)/, '');
+  return `/${family} ${rest}`.trim();
 }
 
 async function safeReply(log: Logger, sending: Promise<void>): Promise<void> {

@@ -1,15 +1,19 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type {
   AlertMetrics,
+  ApprovalDecision,
+  ChangeMetrics,
+  ChangeOutcome,
   CommandOutcome,
   FailureMetrics,
   LeaseKind,
+  LiveCounts,
   Metrics,
   RateLimitMetrics,
 } from '../ports/metrics.ts';
 
 /** Prometheus metrics, one registry per process (tests create several apps in one process). */
-export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics, AlertMetrics {
+export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics, AlertMetrics, ChangeMetrics {
   readonly registry = new Registry();
   readonly #commands = new Counter({
     name: 'opsdeck_commands_total',
@@ -79,8 +83,113 @@ export class PromMetrics implements Metrics, FailureMetrics, RateLimitMetrics, A
     registers: [this.registry],
   });
 
+  readonly #changes = new Counter({
+    name: 'opsdeck_changes_total',
+    help:
+      'Changes that ended, by kind (deploy, rollback, scale), environment and outcome: succeeded, failed, ' +
+      'rolled_back (failed and rolled back automatically), expired (never approved), rejected.',
+    labelNames: ['kind', 'env', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #approvalLatency = new Histogram({
+    name: 'opsdeck_approval_latency_seconds',
+    help:
+      'Time from a request to its decision, by environment and decision (approved, emergency: approved by ' +
+      'its requester alone, rejected).',
+    labelNames: ['env', 'decision'] as const,
+    buckets: [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+    registers: [this.registry],
+  });
+  readonly #restore = new Histogram({
+    name: 'opsdeck_restore_seconds',
+    help:
+      'Time to restore service, by environment and how: automatic (a failed rollout rolled back, from its ' +
+      'start to the end of the rollback) or rollback (a /rollback, from the request to its success).',
+    labelNames: ['env', 'how'] as const,
+    buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
+    registers: [this.registry],
+  });
+  readonly #emergencies = new Counter({
+    name: 'opsdeck_emergency_approvals_total',
+    help: 'Changes approved by their requester alone on the emergency path, by environment.',
+    labelNames: ['env'] as const,
+    registers: [this.registry],
+  });
+  /** One read of the store per scrape, shared by every gauge below (prom-client collects them together). */
+  #live: (() => Promise<LiveCounts>) | undefined;
+  #reading: Promise<LiveCounts | undefined> | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opsdeck_' });
+    const live = (name: string, help: string, fill: (g: Gauge<string>, counts: LiveCounts) => void, env = false) =>
+      new Gauge({
+        name,
+        help: `${help} Read from the store on each scrape: every replica reports the same value (use max, not sum).`,
+        labelNames: env ? ['env'] : [],
+        registers: [this.registry],
+        collect: async function (this: Gauge<string>) {
+          this.reset();
+          const counts = await metrics.#liveCounts();
+          if (counts) fill(this, counts);
+        },
+      });
+    const metrics = this;
+    const perEnv = (g: Gauge<string>, values: Record<string, number>) => {
+      for (const [env, n] of Object.entries(values)) g.set({ env }, n);
+    };
+    live(
+      'opsdeck_pending_approvals',
+      'Requests waiting for approval, by environment.',
+      (g, c) => perEnv(g, c.pendingApprovals),
+      true,
+    );
+    live(
+      'opsdeck_running_changes',
+      'Changes running now, by environment.',
+      (g, c) => perEnv(g, c.runningChanges),
+      true,
+    );
+    live('opsdeck_follows_running', 'Log follows (/logs --follow) running now.', (g, c) => g.set(c.follows));
+    live(
+      'opsdeck_emergency_reviews_open',
+      'Emergency self-approvals waiting for another approver to acknowledge them.',
+      (g, c) => g.set(c.openReviews),
+    );
+    live(
+      'opsdeck_emergency_reviews_overdue',
+      'Emergency self-approvals past their review deadline and still not acknowledged.',
+      (g, c) => g.set(c.overdueReviews),
+    );
+  }
+
+  /** Where the gauges of what is open now read from; until it is set they report nothing. */
+  countFrom(read: () => Promise<LiveCounts>): void {
+    this.#live = read;
+  }
+
+  /** A failed read leaves the gauges empty for that scrape: no number is better than a wrong one. */
+  #liveCounts(): Promise<LiveCounts | undefined> {
+    const read = this.#live;
+    if (!read) return Promise.resolve(undefined);
+    this.#reading ??= read()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#reading = undefined;
+      });
+    return this.#reading;
+  }
+
+  changeEnded(kind: string, env: string, outcome: ChangeOutcome): void {
+    this.#changes.inc({ kind, env, outcome });
+  }
+
+  approvalDecided(env: string, decision: ApprovalDecision, seconds: number): void {
+    this.#approvalLatency.observe({ env, decision }, seconds);
+    if (decision === 'emergency') this.#emergencies.inc({ env });
+  }
+
+  restored(env: string, how: 'automatic' | 'rollback', seconds: number): void {
+    this.#restore.observe({ env, how }, seconds);
   }
 
   commandFinished(command: string, outcome: CommandOutcome): void {

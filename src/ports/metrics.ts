@@ -28,3 +28,34 @@ export interface AlertMetrics {
   /** A request to an alert endpoint refused before any work (unauthenticated, bad signature, stale, invalid). */
   alertRefused(source: string, reason: string): void;
 }
+
+/** How a change ended, as the outcome metrics count it. */
+export type ChangeOutcome = 'succeeded' | 'failed' | 'rolled_back' | 'expired' | 'rejected';
+
+/** How a request was decided: approved by others, approved alone in an emergency, or rejected. */
+export type ApprovalDecision = 'approved' | 'emergency' | 'rejected';
+
+/** What became of changes: counted by the replica that saw each end, so a sum over replicas is the total. */
+export interface ChangeMetrics {
+  changeEnded(kind: string, env: string, outcome: ChangeOutcome): void;
+  /** A request decided, `seconds` after it was made. */
+  approvalDecided(env: string, decision: ApprovalDecision, seconds: number): void;
+  /**
+   * The service was restored: by an automatic rollback (`seconds` from the failed run's start to the end
+   * of its rollback) or by a `/rollback` (from the request to its success).
+   */
+  restored(env: string, how: 'automatic' | 'rollback', seconds: number): void;
+}
+
+/** What is open right now, read from the store on each scrape: every replica reports the same numbers. */
+export interface LiveCounts {
+  /** Requests waiting for approval, by environment. */
+  pendingApprovals: Record<string, number>;
+  /** Changes running, by environment. */
+  runningChanges: Record<string, number>;
+  /** Log follows running (or stopping). */
+  follows: number;
+  /** Emergency self-approvals nobody has acknowledged yet, and how many of them are past due. */
+  openReviews: number;
+  overdueReviews: number;
+}

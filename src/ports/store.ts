@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditRecord } from '../core/audit-chain.ts';
 import type { AlertStore } from './alert-store.ts';
+import type { ReviewStore } from './review-store.ts';
 
 export type RequestState =
   | 'pending'
@@ -270,7 +271,15 @@ export interface LeaseStore {
 }
 
 /** Everything opsdeck keeps. Consumers take the narrow part they use; only compose sees the whole. */
-export interface Store extends AuditStore, RequestStore, LockStore, TailStore, DeliveryStore, LeaseStore, AlertStore {
+export interface Store
+  extends AuditStore,
+    RequestStore,
+    LockStore,
+    TailStore,
+    DeliveryStore,
+    LeaseStore,
+    AlertStore,
+    ReviewStore {
   /** Throws when the store cannot be reached; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -6,15 +6,15 @@ import { DEPLOY_SHORTCUT, RUNBOOK_SHORTCUT } from './surfaces/slack-surfaces.ts'
 const COMMANDS: Record<string, { description: string; usage_hint: string }> = {
   deploy: {
     description: 'Deploy a ref of a service to an environment',
-    usage_hint: '<service> <env> [ref] [--reason "…"] [--dry-run] [--force]',
+    usage_hint: '<service> <env> [ref] [--reason "…"] [--dry-run] [--force] [--emergency "…"]',
   },
   rollback: {
     description: 'Roll a service back to its previous version',
-    usage_hint: '<service> <env> [--to <revision|ref>] [--reason "…"] [--dry-run] [--force]',
+    usage_hint: '<service> <env> [--to <revision|ref>] [--reason "…"] [--dry-run] [--force] [--emergency "…"]',
   },
   scale: {
     description: 'Set the number of replicas of a service',
-    usage_hint: '<service> <env> <replicas> [--reason "…"] [--dry-run] [--force]',
+    usage_hint: '<service> <env> <replicas> [--reason "…"] [--dry-run] [--force] [--emergency "…"]',
   },
   logs: {
     description: 'Show recent logs of a service, or follow them live in a thread',
@@ -26,7 +26,7 @@ const COMMANDS: Record<string, { description: string; usage_hint: string }> = {
   },
   ops: {
     description: 'opsdeck help, your roles, and the audit trail',
-    usage_hint: 'help | whoami | explain @user <verb> <service> <env> | status <service> | lock | locks | audit',
+    usage_hint: 'help | whoami | explain @user <verb> <svc> <env> | status <service> | lock | locks | reviews | audit',
   },
 };
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/core/audit-chain.ts';
 import { type NewRequest, type Store, TargetBusy } from '../../src/ports/store.ts';
 import { alertStoreCases } from './alert-store-conformance.ts';
+import { reviewStoreCases } from './review-store-conformance.ts';
 
 export interface StoreFixture {
   store: Store;
@@ -333,5 +334,6 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     });
 
     alertStoreCases(() => fx.store);
+    reviewStoreCases(() => fx.store);
   });
 }

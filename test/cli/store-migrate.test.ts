@@ -50,6 +50,13 @@ beforeAll(async () => {
   const created = await store.createTail({ ...tail, id: 'tail_1', startedAt: at(0), until: at(10) }, 60_000);
   await store.endTail('tail_1', created.leaseToken, { state: 'ended', summary: '3 lines' }, at(9));
   await store.claimDelivery('slack:t1', at(0), at(-15));
+  const review = { kind: 'deploy', service: 'api', env: 'prod', requester: 'U0BOB', reason: 'down', openedAt: at(0) };
+  await store.createReview({ ...review, id: 'rev_1', requestId: 'req_a', dueAt: at(60) });
+  const message = { channel: 'C1', ts: '2.000100' };
+  await store.createReview({ ...review, id: 'rev_2', requestId: 'req_b', dueAt: at(60), message });
+  await store.acknowledgeReview('rev_2', 'U0ERIN', at(5));
+  await store.markReviewOverdue('rev_1', at(61));
+  await store.claimReminder('req_a', at(15));
   await store.close();
 });
 afterAll(async () => {
@@ -63,6 +70,7 @@ async function contents(store: Store) {
     approvals: await Promise.all(requests.map((r) => store.listApprovals(r.id))),
     locks: await store.listLocks(at(1)),
     tails: await store.listTails({}),
+    reviews: await Promise.all(['rev_1', 'rev_2'].map((id) => store.getReview(id))),
   };
 }
 
@@ -74,7 +82,9 @@ describe('opsdeck store migrate', () => {
       const res = await opsdeck(['store', 'migrate'], env);
       expect(res.stderr).toContain(`copying ${join(dataDir, 'opsdeck.db')} into postgres://`);
       expect(res.code).toBe(0);
-      expect(res.stdout).toMatch(/copied 3 audit, 2 requests, 1 approvals, 1 locks, 1 tails, [1-9]\d* deliveries/);
+      expect(res.stdout).toMatch(
+        /copied 3 audit, 2 requests, 1 approvals, 1 locks, 1 tails, [1-9]\d* deliveries, 2 reviews, 1 reminders/,
+      );
       const sqliteVerify = await opsdeck(['audit', 'verify'], { OPSDECK_DATA_DIR: dataDir });
       const pgVerify = await opsdeck(['audit', 'verify'], { DATABASE_URL: schema.url() });
       expect(pgVerify.code).toBe(0);
@@ -92,6 +102,8 @@ describe('opsdeck store migrate', () => {
         expect(await contents(target)).toEqual(await contents(source));
         expect((await target.getRequest('req_a'))?.params).toEqual({ ref: 'v1 é ✓' });
         expect(await target.claimDelivery('slack:t1', at(1), at(-14))).toBe(false);
+        expect((await target.listOpenReviews()).map((r) => r.id)).toEqual(['rev_1']);
+        expect(await target.claimReminder('req_a', at(16))).toBe(false);
         // The chain goes on from the copied head.
         const next = await target.appendAudit(
           { actor: 'U1', action: 'a', target: {}, requestId: 'r', details: {} },

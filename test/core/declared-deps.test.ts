@@ -22,6 +22,7 @@ const everything = Object.fromEntries(
     'runbooks',
     'logs',
     'audit',
+    'reviews',
   ].map((k) => [k, { marker: k }]),
 ) as unknown as Capabilities;
 

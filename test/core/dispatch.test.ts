@@ -43,6 +43,7 @@ function capabilitiesOf(
     locks: store,
     auditTrail: store,
     alerts: store,
+    reviews: store,
     requests: store,
     tails: store,
     backends,

@@ -142,6 +142,8 @@ describe('freezes and expiry', () => {
     const late = await nextEphemeral(h, 'U0BOB', () => click(h, 'U0BOB', msg, 'approve'));
     expect(late.text).toMatch(/expired/);
     expect(imageOf('prod')).toBe(before);
-    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'request.expired', 'click.refused']);
+    // Halfway to its expiry the approvers were reminded, when a sweep fell in that half second.
+    const actions = (await auditActions(h, requestIdOf(done))).filter((a) => a !== 'approval.reminded');
+    expect(actions).toEqual(['deploy.requested', 'request.expired', 'click.refused']);
   });
 });

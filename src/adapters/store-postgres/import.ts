@@ -1,10 +1,21 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
+import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
 import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
+import { REVIEW_COLUMNS } from './reviews.ts';
 import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './rows.ts';
 
-export const IMPORT_TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries'] as const;
+export const IMPORT_TABLES = [
+  'audit',
+  'requests',
+  'approvals',
+  'locks',
+  'tails',
+  'deliveries',
+  'reviews',
+  'reminders',
+] as const;
 export type ImportTable = (typeof IMPORT_TABLES)[number];
 
 /** Everything another store holds, table by table, in the port's terms. */
@@ -16,6 +27,8 @@ export interface StoreContents {
   locks(): Iterable<Lock>;
   tails(): Iterable<StoredTail>;
   deliveries(): Iterable<{ key: string; at: Date }>;
+  reviews(): Iterable<StoredReview>;
+  reminders(): Iterable<{ requestId: string; at: Date }>;
 }
 
 /** The target already holds a store: an import never merges into one. */
@@ -136,6 +149,36 @@ const SHAPES = {
     columns: 'key, at',
     types: ['text', 'timestamptz'],
     values: (d: { key: string; at: Date }) => [d.key, iso(d.at)],
+  },
+  reviews: {
+    columns: REVIEW_COLUMNS,
+    types: ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'].concat([
+      'timestamptz',
+      'text',
+      'timestamptz',
+      'timestamptz',
+    ]),
+    values: (r: StoredReview) => [
+      r.id,
+      r.requestId,
+      r.kind,
+      r.service,
+      r.env,
+      r.requester,
+      r.reason,
+      r.message?.channel ?? null,
+      r.message?.ts ?? null,
+      iso(r.openedAt),
+      iso(r.dueAt),
+      r.acknowledgedBy ?? null,
+      iso(r.acknowledgedAt),
+      iso(r.overdueAt),
+    ],
+  },
+  reminders: {
+    columns: 'request_id, at',
+    types: ['text', 'timestamptz'],
+    values: (r: { requestId: string; at: Date }) => [r.requestId, iso(r.at)],
   },
 } as const;
 

@@ -161,4 +161,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_groups_summary ON alert_groups (summary_id);
     `,
   },
+  {
+    version: 4,
+    name: 'reviews of emergency self-approvals, and approval reminders',
+    // One review per request and one reminder per request: unique keys, so replicas racing agree.
+    sql: `
+      CREATE TABLE reviews (
+        id text COLLATE "C" PRIMARY KEY,
+        request_id text COLLATE "C" NOT NULL UNIQUE,
+        kind text NOT NULL,
+        service text NOT NULL,
+        env text NOT NULL,
+        requester text NOT NULL,
+        reason text NOT NULL,
+        message_channel text,
+        message_ts text,
+        opened_at timestamptz NOT NULL,
+        due_at timestamptz NOT NULL,
+        acknowledged_by text,
+        acknowledged_at timestamptz,
+        overdue_at timestamptz
+      );
+      CREATE INDEX reviews_open ON reviews (due_at) WHERE acknowledged_by IS NULL;
+      CREATE TABLE reminders (
+        request_id text COLLATE "C" PRIMARY KEY,
+        at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

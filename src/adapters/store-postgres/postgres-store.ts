@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { AuditEntry, AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { NewReview, StoredReview } from '../../ports/review-store.ts';
 import type { AlertGroupFilter, AlertGroupStatus, NewAlertGroup, StoredAlertGroup } from '../../ports/alert-store.ts';
 import {
   type Approval,
@@ -21,6 +22,7 @@ import { type ImportTable, importContents, type StoreContents } from './import.t
 import { migrate } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { AUDIT_COLUMNS, REQUEST_COLUMNS, approvalFromRow, auditFromRow, requestFromRow } from './rows.ts';
+import { PostgresReviews } from './reviews.ts';
 import { PostgresRuns } from './runs.ts';
 import { PostgresSessions } from './sessions.ts';
 
@@ -46,12 +48,14 @@ export class PostgresStore extends PostgresSessions implements Store {
   readonly target: PostgresTarget;
   readonly #runs: PostgresRuns;
   readonly #alerts: PostgresAlertGroups;
+  readonly #reviews: PostgresReviews;
 
   private constructor(db: Db, target: PostgresTarget) {
     super(db, `"${target.schema}"`);
     this.target = target;
     this.#runs = new PostgresRuns(db, this.s);
     this.#alerts = new PostgresAlertGroups(db, this.s);
+    this.#reviews = new PostgresReviews(db, this.s);
   }
 
   /** Connects, creates the schema when missing and applies pending migrations; `clock` stamps them. */
@@ -271,5 +275,29 @@ export class PostgresStore extends PostgresSessions implements Store {
 
   countAlertGroups(filter: AlertGroupFilter): Promise<number> {
     return this.#alerts.countAlertGroups(filter);
+  }
+
+  createReview(review: NewReview): Promise<StoredReview> {
+    return this.#reviews.createReview(review);
+  }
+
+  getReview(id: string): Promise<StoredReview | undefined> {
+    return this.#reviews.getReview(id);
+  }
+
+  acknowledgeReview(id: string, by: string, at: Date): Promise<StoredReview | undefined> {
+    return this.#reviews.acknowledgeReview(id, by, at);
+  }
+
+  markReviewOverdue(id: string, at: Date): Promise<StoredReview | undefined> {
+    return this.#reviews.markReviewOverdue(id, at);
+  }
+
+  listOpenReviews(): Promise<StoredReview[]> {
+    return this.#reviews.listOpenReviews();
+  }
+
+  claimReminder(requestId: string, at: Date): Promise<boolean> {
+    return this.#reviews.claimReminder(requestId, at);
   }
 }

@@ -190,4 +190,32 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX alert_groups_summary ON alert_groups (summary_id);
     `,
   },
+  {
+    version: 8,
+    name: 'reviews of emergency self-approvals, and approval reminders',
+    // One review per request and one reminder per request: unique keys, so replicas racing agree.
+    sql: `
+      CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        service TEXT NOT NULL,
+        env TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        message_channel TEXT,
+        message_ts TEXT,
+        opened_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        acknowledged_by TEXT,
+        acknowledged_at TEXT,
+        overdue_at TEXT
+      );
+      CREATE INDEX reviews_open ON reviews (due_at) WHERE acknowledged_by IS NULL;
+      CREATE TABLE reminders (
+        request_id TEXT PRIMARY KEY,
+        at TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path';
 import { backup, DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
 import { StoreNotFoundError } from './audit-reader.ts';
+import { reviewFromRow } from './reviews.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 import { SqliteStore, StoreOpenError } from './sqlite-store.ts';
 
-const TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries'] as const;
+const TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries', 'reviews', 'reminders'] as const;
 export type StoreTable = (typeof TABLES)[number];
 type Row = Record<string, unknown>;
 
@@ -90,6 +92,16 @@ export class SqliteSnapshot {
       .prepare('SELECT key, at FROM deliveries ORDER BY key')
       .all()
       .map((r) => ({ key: String(r.key), at: new Date(String(r.at)) }));
+  }
+
+  reviews(): Iterable<StoredReview> {
+    return this.#pages('SELECT * FROM reviews WHERE id > ? ORDER BY id LIMIT 1000', [''], (r) => [r.id], reviewFromRow);
+  }
+
+  reminders(): Iterable<{ requestId: string; at: Date }> {
+    const sql = 'SELECT request_id, at FROM reminders WHERE request_id > ? ORDER BY request_id LIMIT 1000';
+    const map = (r: Row) => ({ requestId: String(r.request_id), at: new Date(String(r.at)) });
+    return this.#pages(sql, [''], (r) => [r.request_id], map);
   }
 
   async close(): Promise<void> {

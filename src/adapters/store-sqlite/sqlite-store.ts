@@ -18,8 +18,10 @@ import {
   type TailState,
   refuseRunningMove,
 } from '../../ports/store.ts';
+import type { NewReview, StoredReview } from '../../ports/review-store.ts';
 import { SqliteAlertGroups } from './alert-groups.ts';
 import { SqliteLeases } from './leases.ts';
+import { SqliteReviews } from './reviews.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 
@@ -35,12 +37,14 @@ export class SqliteStore extends SqliteAlertGroups implements Store {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   readonly #leases: SqliteLeases;
+  readonly #reviews: SqliteReviews;
 
   private constructor(path: string, db: DatabaseSync, clock: Clock) {
     super((sql) => this.#stmt(sql));
     this.path = path;
     this.#db = db;
     this.#leases = new SqliteLeases((sql) => this.#stmt(sql), clock);
+    this.#reviews = new SqliteReviews((sql) => this.#stmt(sql));
   }
 
   /** `clock` stamps the migrations it applies and judges leases: the file has one host, and this is its clock. */
@@ -343,6 +347,30 @@ export class SqliteStore extends SqliteAlertGroups implements Store {
     return this.#stmt('SELECT * FROM locks WHERE expires_at IS NULL OR expires_at > ? ORDER BY service, env')
       .all(now.toISOString())
       .map((r) => lockFromRow(r as Record<string, unknown>));
+  }
+
+  createReview(review: NewReview): Promise<StoredReview> {
+    return this.#reviews.createReview(review);
+  }
+
+  getReview(id: string): Promise<StoredReview | undefined> {
+    return this.#reviews.getReview(id);
+  }
+
+  acknowledgeReview(id: string, by: string, at: Date): Promise<StoredReview | undefined> {
+    return this.#reviews.acknowledgeReview(id, by, at);
+  }
+
+  markReviewOverdue(id: string, at: Date): Promise<StoredReview | undefined> {
+    return this.#reviews.markReviewOverdue(id, at);
+  }
+
+  listOpenReviews(): Promise<StoredReview[]> {
+    return this.#reviews.listOpenReviews();
+  }
+
+  claimReminder(requestId: string, at: Date): Promise<boolean> {
+    return this.#reviews.claimReminder(requestId, at);
   }
 
   #liveLock(service: string, env: string, now: Date): Lock | undefined {

@@ -50,6 +50,12 @@ const FORWARDED = {
   setAlertGroupMessage: 1,
   listAlertGroups: 1,
   countAlertGroups: 1,
+  createReview: 1,
+  getReview: 1,
+  acknowledgeReview: 1,
+  markReviewOverdue: 1,
+  listOpenReviews: 1,
+  claimReminder: 1,
 } satisfies Record<Exclude<keyof Store, 'readAudit'>, 1>;
 
 /**

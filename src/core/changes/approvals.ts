@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.ts';
+import type { ChangeMetrics } from '../../ports/metrics.ts';
 import type { LockStore, RequestStore, StoredRequest } from '../../ports/store.ts';
 import { type Action, type ActionContext, defineAction } from '../action.ts';
 import { type AuditEvent, type AuditLog, SYSTEM_ACTOR } from '../audit-log.ts';
@@ -8,6 +9,7 @@ import { checkGuards } from '../guards.ts';
 import { textMessage } from '../message.ts';
 import { code, concat, join, mention, plainText, t, type Text } from '../text.ts';
 import type { ChangeFlow } from './change-flow.ts';
+import { secondsSince } from './outcomes.ts';
 import type { RequestBoard } from './request-board.ts';
 import { envelopeOf, outcomeOf, requestHash } from './request-envelope.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
@@ -26,6 +28,8 @@ export interface ApprovalsDeps {
   board: RequestBoard;
   supersession: Pick<Supersession, 'staleness' | 'supersede'>;
   flow: Pick<ChangeFlow, 'run'>;
+  /** What became of changes, for the outcome metrics. */
+  outcomes?: ChangeMetrics | undefined;
 }
 
 /**
@@ -109,7 +113,10 @@ export class Approvals {
       return;
     }
     const approved = await requests.transitionRequest(req.id, ['pending'], 'approved', undefined, clock.now());
-    if (approved) return this.#deps.flow.run(approved);
+    if (approved) {
+      this.#deps.outcomes?.approvalDecided(req.env, 'approved', secondsSince(req.createdAt, clock));
+      return this.#deps.flow.run(approved);
+    }
     const now = await requests.getRequest(req.id);
     if (now?.state !== 'approved' && now?.state !== 'running') {
       await click.reply.ephemeral(
@@ -138,6 +145,8 @@ export class Approvals {
       clock.now(),
     );
     if (!done) throw new UserError('This request was already decided.');
+    this.#deps.outcomes?.approvalDecided(done.env, 'rejected', secondsSince(req.createdAt, clock));
+    this.#deps.outcomes?.changeEnded(done.kind, done.env, 'rejected');
     await this.#audit(click.userId, 'approval.rejected', done, { roles, ...(reason ? { reason } : {}) });
     await this.#deps.board.refresh(done);
   }
@@ -178,6 +187,7 @@ export class Approvals {
       this.#deps.clock.now(),
     );
     if (!done) return false;
+    this.#deps.outcomes?.changeEnded(done.kind, done.env, 'expired');
     await this.#audit(SYSTEM_ACTOR, 'request.expired', done, {});
     await this.#deps.board.refresh(done);
     return true;

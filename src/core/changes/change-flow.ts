@@ -2,21 +2,24 @@ import type { Backends } from '../../ports/backends.ts';
 import type { Chat, Replier } from '../../ports/chat.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { FailureMetrics } from '../../ports/metrics.ts';
+import type { ChangeMetrics, FailureMetrics } from '../../ports/metrics.ts';
 import { type RequestStore, type StoredRequest, TargetBusy } from '../../ports/store.ts';
 import type { AuditLog } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
 import { newId } from '../ids.ts';
+import { AuditedRefusal, UserError } from '../errors.ts';
 import { textMessage } from '../message.ts';
 import { postFailure } from '../post-failure.ts';
 import { progressReporter } from '../progress.ts';
 import { code, concat, emoji, join, link, mention, parts, plainText, t, type Inline, type Text } from '../text.ts';
 import type { ChangeKind, ChangePlan } from './define-change.ts';
 import { dryRunMessage } from './dry-run.ts';
+import { decideEmergency } from './emergency.ts';
 import { LeasedRun, type LeasedRunDeps } from './leased-run.ts';
-import { type Outcome, outcomeDetails, storedOutcome } from './outcomes.ts';
+import { type Outcome, outcomeDetails, secondsSince, storedOutcome } from './outcomes.ts';
 import type { RequestBoard } from './request-board.ts';
+import type { Reviews } from './reviews.ts';
 import { envelopeOf, outcomeOf, type RequestEnvelope, requestHash } from './request-envelope.ts';
 import { requestMessage } from './request-view.ts';
 import type { Supersession } from './supersession.ts';
@@ -47,6 +50,19 @@ export interface ChangeFlowDeps {
   /** This process, as the holder of the leases of the changes it runs; default a new id. */
   runner?: string;
   metrics?: FailureMetrics;
+  /** What became of changes, for the outcome metrics. */
+  outcomes?: ChangeMetrics | undefined;
+  /** Opens the review of an emergency self-approval; without it the emergency path is refused. */
+  reviews?: Pick<Reviews, 'open'> | undefined;
+}
+
+/** What `--emergency` asks, with what the pipeline knows of the requester. */
+export interface EmergencyRequest {
+  reason: string;
+  roles: readonly string[];
+  unverified: readonly string[];
+  /** The command as typed without `--emergency`, for messages that say what to run. */
+  command: string;
 }
 
 export interface Submission {
@@ -61,6 +77,8 @@ export interface Submission {
   forced: Text | undefined;
   /** People and groups to notify when break-glass is used. */
   notify: Inline[];
+  /** Set when the requester asks to approve it alone with `--emergency`. */
+  emergency?: EmergencyRequest | undefined;
 }
 
 export type { Outcome } from './outcomes.ts';
@@ -92,6 +110,7 @@ export class ChangeFlow {
   async submit(plan: ChangePlan, s: Submission): Promise<void> {
     const { requests, clock, catalog, audit } = this.#deps;
     const env = catalog.environments[plan.env];
+    const emergency = s.emergency && (await this.#emergency(plan, s.requester, s.emergency));
     // Stored as parts, never as a string: a string in a stored request is markup written by an earlier version.
     const envelope: RequestEnvelope = {
       title: plan.title,
@@ -100,6 +119,7 @@ export class ChangeFlow {
       exec: this.#kind(plan.kind).params.parse(plan.params),
       warnings: (plan.warnings ?? []).map(parts),
       forced: s.forced && parts(s.forced),
+      ...(emergency ? { emergency: { reason: emergency.reason } } : {}),
       direct: !env?.approval,
       basis: plan.basis,
     };
@@ -126,13 +146,16 @@ export class ChangeFlow {
         action: `${plan.kind}.requested`,
         details: { params: envelope.exec, title: plan.title, invocationId: s.invocationId, forced: forcedText },
       })) &&
-      (!s.forced || (await audit.record({ ...entry, action: 'breakglass.used', details: { passed: forcedText } })));
+      (!s.forced || (await audit.record({ ...entry, action: 'breakglass.used', details: { passed: forcedText } }))) &&
+      (!emergency ||
+        (await audit.record({ ...entry, action: 'emergency.requested', details: { reason: emergency.reason } })));
     if (!written) {
       await this.#fail(request, 'Refused: the audit log cannot be written.');
       return s.reply.ephemeral(textMessage(t`${emoji('no_entry')} ${AUDIT_REFUSAL} (ref ${code(request.id)}).`));
     }
     const posted = await this.#post(request, s);
     if (!posted) return;
+    if (emergency) return this.#selfApprove(posted, s, emergency.reason, emergency.reviewDueAt);
     if (!env?.approval) {
       const approved = await requests.transitionRequest(request.id, ['pending'], 'approved', undefined, clock.now());
       if (approved) await this.run(approved);
@@ -166,8 +189,9 @@ export class ChangeFlow {
   }
 
   async #runLeased(run: LeasedRun): Promise<void> {
-    const { log, audit } = this.#deps;
+    const { log, audit, clock } = this.#deps;
     const running = run.request;
+    const startedAt = clock.now();
     const reqLog = log.child({ requestId: running.id, kind: running.kind, service: running.service, env: running.env });
     const started = await audit.record({
       actor: running.requester,
@@ -206,6 +230,7 @@ export class ChangeFlow {
       await this.#deps.board.tell(running, text);
       return;
     }
+    this.#count(running, outcome, startedAt);
     const said = outcome.ok ? 'done' : 'failed';
     await this.#deps.board.tell(running, t`${mention(running.requester)} ${said}: ${outcome.summary}`);
   }
@@ -220,6 +245,7 @@ export class ChangeFlow {
       this.#deps.clock.now(),
     );
     if (!done) return;
+    this.#deps.outcomes?.changeEnded(done.kind, done.env, 'failed');
     await this.#deps.audit.record({
       actor: request.requester,
       action: `${request.kind}.failed`,
@@ -259,8 +285,8 @@ export class ChangeFlow {
     }
   }
 
-  /** Posts the request; false (the request failed, the requester told why) when Slack would not take it. */
-  async #post(request: StoredRequest, s: Submission): Promise<boolean> {
+  /** Posts the request; undefined (the request failed, the requester told why) when Slack would not take it. */
+  async #post(request: StoredRequest, s: Submission): Promise<StoredRequest | undefined> {
     const { chat, catalog, requests, supersession, log } = this.#deps;
     let ts: string;
     try {
@@ -270,7 +296,7 @@ export class ChangeFlow {
       const failure = postFailure(err, request.id);
       await this.#fail(request, failure.summary);
       await s.reply.ephemeral(textMessage(failure.reply));
-      return false;
+      return undefined;
     }
     s.posted?.();
     await requests.setRequestMessage(request.id, { channel: s.channel, ts });
@@ -284,7 +310,81 @@ export class ChangeFlow {
         .post(s.channel, { ...textMessage(text), urgency: 'prompt' }, ts)
         .catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
     }
-    return true;
+    return posted;
+  }
+
+  /**
+   * Whether the requester may approve this alone, decided before anything is stored: a refusal changes
+   * nothing and says why. The time to wait counts from their own pending request for the same change.
+   */
+  async #emergency(
+    plan: ChangePlan,
+    requester: string,
+    ask: EmergencyRequest,
+  ): Promise<{ reason: string; reviewDueAt: Date }> {
+    const { requests, catalog, clock } = this.#deps;
+    if (!this.#deps.reviews) throw new UserError('The emergency path is not available here.');
+    const waiting = await requests.listRequests({
+      states: ['pending'],
+      kinds: [plan.kind],
+      service: plan.service,
+      env: plan.env,
+    });
+    const verdict = decideEmergency({
+      env: plan.env,
+      command: ask.command,
+      approval: catalog.environments[plan.env]?.approval,
+      reason: ask.reason,
+      roles: ask.roles,
+      unverified: ask.unverified,
+      now: clock.now(),
+      waitingSince: waiting.find((r) => r.requester === requester && !envelopeOf(r).emergency)?.createdAt,
+    });
+    if (!verdict.allowed) throw new UserError(verdict.text);
+    return { reason: ask.reason.trim(), reviewDueAt: verdict.reviewDueAt };
+  }
+
+  /** The emergency path: the requester's own approval, audited, with a review opened before anything runs. */
+  async #selfApprove(request: StoredRequest, s: Submission, reason: string, dueAt: Date): Promise<void> {
+    const { requests, audit, clock, log } = this.#deps;
+    const entry = { actor: s.requester, target: request, requestId: request.id };
+    const title = envelopeOf(request).title;
+    const refuse = async (why: string) => {
+      await this.#fail(request, `Refused: ${why}.`);
+      const failed = await requests.getRequest(request.id);
+      if (failed) await this.#deps.board.refresh(failed);
+      throw new AuditedRefusal(
+        t`${emoji('no_entry')} Refused: ${why}, so nothing was changed (ref ${code(request.id)}).`,
+      );
+    };
+    if (!(await audit.record({ ...entry, action: 'emergency.self_approved', details: { reason, title } }))) {
+      return refuse('the audit log cannot be written');
+    }
+    await requests.addApproval({ requestId: request.id, approver: s.requester, at: clock.now() });
+    try {
+      await this.#deps.reviews!.open(request, reason, dueAt);
+    } catch (err) {
+      log.error({ err, requestId: request.id }, 'could not open the review of an emergency change');
+      await requests.removeApproval(request.id, s.requester);
+      return refuse('its review could not be opened');
+    }
+    const approved = await requests.transitionRequest(request.id, ['pending'], 'approved', undefined, clock.now());
+    if (!approved) return;
+    this.#deps.outcomes?.approvalDecided(request.env, 'emergency', secondsSince(request.createdAt, clock));
+    await this.run(approved);
+  }
+
+  /** The outcome metrics of a run this process recorded. */
+  #count(request: StoredRequest, outcome: Outcome, startedAt: Date): void {
+    const metrics = this.#deps.outcomes;
+    if (!metrics) return;
+    const { clock } = this.#deps;
+    const ended = outcome.rolledBack ? 'rolled_back' : outcome.ok ? 'succeeded' : 'failed';
+    metrics.changeEnded(request.kind, request.env, ended);
+    if (outcome.rolledBack) metrics.restored(request.env, 'automatic', secondsSince(startedAt, clock));
+    if (outcome.ok && request.kind === 'rollback') {
+      metrics.restored(request.env, 'rollback', secondsSince(request.createdAt, clock));
+    }
   }
 
   async #fail(request: StoredRequest, summary: Text): Promise<void> {

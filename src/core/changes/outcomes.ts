@@ -1,4 +1,5 @@
 import type { DeployOutcome } from '../../ports/backends.ts';
+import type { Clock } from '../../ports/clock.ts';
 import type { StoredRequest } from '../../ports/store.ts';
 import { plainText, type Text } from '../text.ts';
 import { envelopeOf, outcomeOf } from './request-envelope.ts';
@@ -22,3 +23,7 @@ export function outcomeDetails(request: StoredRequest, outcome: Outcome): Record
     url: outcome.url,
   };
 }
+
+/** Seconds from `from` until now on `clock`, for the outcome metrics. */
+export const secondsSince = (from: Date, clock: Clock): number =>
+  Math.max(0, (clock.now().getTime() - from.getTime()) / 1000);

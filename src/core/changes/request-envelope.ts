@@ -21,6 +21,8 @@ export interface RequestEnvelope {
   warnings: StoredText[];
   /** What `--force` passed (a lock, a freeze), when break-glass was used. */
   forced?: StoredText | undefined;
+  /** Set when the requester approved it alone on the emergency path, with why it could not wait. */
+  emergency?: { reason: string } | undefined;
   /** Set on requests that skip approval because the environment needs none. */
   direct?: boolean | undefined;
   basis?: string | undefined;
@@ -31,7 +33,7 @@ export function requestHash(
   kind: string,
   service: string,
   env: string,
-  envelope: Pick<RequestEnvelope, 'binding' | 'exec' | 'forced' | 'direct' | 'basis'>,
+  envelope: Pick<RequestEnvelope, 'binding' | 'exec' | 'forced' | 'direct' | 'basis' | 'emergency'>,
 ): string {
   const sealed = {
     kind,
@@ -43,6 +45,7 @@ export function requestHash(
     // Only when present, so requests stored before these existed keep their hash.
     ...(envelope.binding !== undefined ? { binding: envelope.binding } : {}),
     ...(envelope.basis !== undefined ? { basis: envelope.basis } : {}),
+    ...(envelope.emergency !== undefined ? { emergency: envelope.emergency } : {}),
   };
   return createHash('sha256').update(canonicalJson(sealed)).digest('hex');
 }
@@ -66,6 +69,7 @@ export function requestText(request: StoredRequest): {
   fields: Text[];
   warnings: Text[];
   forced?: Text;
+  emergency?: string;
 } {
   const p = envelopeOf(request);
   return {
@@ -73,6 +77,7 @@ export function requestText(request: StoredRequest): {
     fields: p.fields.map(shownText),
     warnings: p.warnings.map(shownText),
     ...(p.forced ? { forced: shownText(p.forced) } : {}),
+    ...(p.emergency ? { emergency: p.emergency.reason } : {}),
   };
 }
 

@@ -59,6 +59,12 @@ export function requestBody(req: StoredRequest): Block[] {
     const text = t`${emoji('rotating_light')} ${bold('BREAK-GLASS:')} ${code('--force')} passed ${shown.forced}.`;
     blocks.push({ type: 'text', text });
   }
+  if (shown.emergency !== undefined) {
+    const by = mention(req.requester);
+    const flag = t`${emoji('red_circle')} ${bold('EMERGENCY:')}`;
+    const text = t`${flag} approved by ${by} alone, to be reviewed: ${shown.emergency}`;
+    blocks.push({ type: 'text', text });
+  }
   if (shown.fields.length) blocks.push({ type: 'fields', fields: shown.fields });
   for (const warning of shown.warnings) blocks.push({ type: 'context', text: t`${emoji('warning')} ${warning}` });
   return blocks;
