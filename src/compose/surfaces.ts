@@ -4,7 +4,7 @@ import type { AuditLog } from '../core/audit-log.ts';
 import type { CommandNames } from '../core/command-names.ts';
 import type { Dispatcher } from '../core/dispatch.ts';
 import { HomeView } from '../core/home/home-view.ts';
-import type { ReviewSource } from '../core/home/review-source.ts';
+import { reviewsToAcknowledge } from '../core/home/review-source.ts';
 import type { Policy } from '../core/policy.ts';
 import type { Redactor } from '../core/redact.ts';
 import type { Backends } from '../ports/backends.ts';
@@ -25,8 +25,6 @@ export interface SurfaceWiring {
   redactor: Redactor;
   clock: Clock;
   log: Logger;
-  /** Unacknowledged emergency reviews, once the emergency path provides them. */
-  reviews?: ReviewSource | undefined;
   /** Changes within this long make one App Home publish per person (default 2 s). */
   homeCoalesceMs?: number | undefined;
 }
@@ -44,7 +42,7 @@ export function createSurfaces(w: SurfaceWiring) {
     requests: w.store,
     locks: w.store,
     tails: w.store,
-    reviews: w.reviews,
+    reviews: reviewsToAcknowledge(w.store, w.config),
   });
   const homes = new HomePublisher({
     publish: async (user, home) => {

@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackends, type Backends } from '../helpers/backends.ts';
+import { type PinnedClock, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startHarness, teamConfigText, type Harness } from '../helpers/harness.ts';
 import { auditActions, click, hasButtons, newRequest, requestIdOf, settled } from '../helpers/requests.ts';
 
+let clock: PinnedClock;
 let world: Backends;
 let h: Harness;
 
 beforeEach(async () => {
-  world = await startBackends();
+  clock = pinnedClock(WEEKDAY);
+  world = await startBackends(clock);
   h = await startHarness({ backends: world, configText: await teamConfigText(), tuning: { homeCoalesceMs: 10 } });
 });
 afterEach(async () => {
@@ -81,6 +84,30 @@ describe('App Home', () => {
     );
     expect(answer.user).toBe('U0OPSDECK');
     expect(await auditActions(h, requestIdOf(msg))).not.toContain('approval.granted');
+  });
+});
+
+describe('emergency reviews in App Home', () => {
+  it("lists another approver's emergency change to acknowledge, never the requester's own", async () => {
+    await newRequest(h, 'U0BOB', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    clock.jump(11 * 60_000);
+    const msg = await newRequest(
+      h,
+      'U0BOB',
+      '/deploy',
+      'api prod v1.2.0 --emergency "checkout is down"',
+      'Deploy api to prod',
+    );
+    await settled(h, msg);
+    const erin = await openHome('U0ERIN');
+    expect(erin).toContain('Emergency changes to review (1)');
+    expect(erin).toContain('checkout is down');
+    expect(await openHome('U0BOB')).not.toContain('Emergency changes to review');
+    expect(await openHome('U0ALICE')).not.toContain('Emergency changes to review');
+
+    await h.slack.sendViewAction({ user: 'U0ERIN', surface: 'home', actionId: 'opsdeck.review.acknowledge' });
+    await h.slack.waitFor(() => !homeText('U0ERIN').includes('Emergency changes to review'));
+    expect(await auditActions(h, requestIdOf(msg))).toContain('review.acknowledged');
   });
 });
 
