@@ -58,7 +58,9 @@ export function createSurfaces(w: SurfaceWiring) {
   });
   // Every change of state is audited; the person's own commands and refused clicks change nothing shown.
   w.audit.onRecorded((event) => {
-    if (!/^(command|click)\./.test(event.action)) homes.changed();
+    if (/^(command|click)\./.test(event.action)) return;
+    view.forget();
+    homes.changed();
   });
   const refs = async (service: string, query: string): Promise<string[]> => {
     const repo = w.config.services[service]?.github?.repo;

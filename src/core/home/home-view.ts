@@ -25,6 +25,8 @@ export interface HomeDeps {
   reviews?: ReviewSource | undefined;
   /** How long one backend may take to say what runs before the home shows "unknown" (default 2 s). */
   backendTimeoutMs?: number;
+  /** How long one answer of a backend serves every home drawn meanwhile (default 3 s). */
+  shareMs?: number;
 }
 
 const CHANGE_KINDS = ['deploy', 'rollback', 'scale'];
@@ -40,9 +42,15 @@ const MAX_TARGETS = 20;
  */
 export class HomeView {
   readonly #deps: HomeDeps;
+  readonly #answers = new Map<string, { at: number; value: Promise<unknown> }>();
 
   constructor(deps: HomeDeps) {
     this.#deps = deps;
+  }
+
+  /** Something changed: what the backends said before may no longer hold. */
+  forget(): void {
+    this.#answers.clear();
   }
 
   async render(userId: string, held: ResolvedRoles): Promise<Message> {
@@ -137,12 +145,16 @@ export class HomeView {
     const { backends, requests, locks, clock, catalog } = this.#deps;
     const now = clock.now();
     const unknown = (err: unknown) => `unknown (${err instanceof Error ? err.message : String(err)})`;
-    const version = this.#bounded(backends.deployer(service)?.current({ service, env }))
-      .then((v) => v?.description ?? 'unknown')
-      .catch(unknown);
-    const replicas = this.#bounded(backends.scaler(service)?.status({ service, env }))
-      .then((s) => (s ? `${s.ready}/${s.replicas} ready` : undefined))
-      .catch(unknown);
+    const version = this.#recent(`version ${service} ${env}`, () =>
+      this.#bounded(backends.deployer(service)?.current({ service, env }))
+        .then((v) => v?.description ?? 'unknown')
+        .catch(unknown),
+    );
+    const replicas = this.#recent(`replicas ${service} ${env}`, () =>
+      this.#bounded(backends.scaler(service)?.status({ service, env }))
+        .then((s) => (s ? `${s.ready}/${s.replicas} ready` : undefined))
+        .catch(unknown),
+    );
     const [last] = await requests.listRequests({
       service,
       env,
@@ -167,6 +179,19 @@ export class HomeView {
     if (freeze) lines.push(t`${emoji('snowflake')} Frozen (${code(freeze.name)}) until ${formatTime(freeze.endsAt)}`);
     lines.push(t`You may: ${join(verbs.map(code), ' ')}`);
     return join(lines, '\n');
+  }
+
+  /**
+   * One backend answer shared by every home drawn within a few seconds: a change refreshes many people's
+   * homes at once, and each would otherwise ask the cluster the same thing.
+   */
+  #recent<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = this.#deps.clock.now().getTime();
+    const kept = this.#answers.get(key);
+    if (kept && now - kept.at < (this.#deps.shareMs ?? 3000)) return kept.value as Promise<T>;
+    const value = read();
+    this.#answers.set(key, { at: now, value });
+    return value;
   }
 
   /** A backend answer within the time a home view can wait for it. */
