@@ -100,6 +100,26 @@ describe('command forms', () => {
   });
 });
 
+describe('the logs form', () => {
+  it('offers a viewer only staging, and answers the submitted form like the typed command', async () => {
+    await h.slack.sendSlashCommand({ user: 'U0CAROL', channel: 'C0DEPLOYS', command: '/logs' });
+    await h.slack.waitFor(() => h.slack.modal('U0CAROL'));
+    expect(optionsOf('U0CAROL', 'env')).toEqual(['staging']);
+    await h.slack.submitView({ user: 'U0CAROL', values: { service: 'api', env: 'staging', since: '5m' } });
+    const answer = await h.slack.waitFor(() =>
+      h.slack.messages({ visibleTo: 'U0CAROL' }).find((m) => m.ephemeralTo === 'U0CAROL' && /api/.test(m.text)),
+    );
+    expect(answer.channel).toBe('C0DEPLOYS');
+    const store = h.openStore();
+    try {
+      const accepted = (await store.queryAudit({ limit: 50 })).find((e) => e.action === 'command.accepted');
+      expect(accepted?.details).toMatchObject({ command: '/logs', text: '/logs api staging --since 5m' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('shortcuts', () => {
   it('opens the deploy form from the global shortcut, asking where to post', async () => {
     const res = await h.slack.sendShortcut({ user: 'U0ALICE', callbackId: 'opsdeck.shortcut.deploy' });

@@ -87,6 +87,32 @@ describe('App Home', () => {
   });
 });
 
+describe('follows in App Home', () => {
+  it("lists the viewer's running follow and stops it from there", async () => {
+    await openHome('U0BOB');
+    await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/logs',
+      text: 'api prod --follow --for 5m',
+    });
+    const parent = await h.slack.waitFor(() =>
+      h.slack.messages({ channel: 'C0DEPLOYS' }).find((m) => m.text.includes('Following logs of *api* in *prod*')),
+    );
+    await h.slack.waitFor(() => homeText('U0BOB').includes('Your live log follows'));
+    expect(await openHome('U0ALICE')).not.toContain('Your live log follows');
+    await h.slack.sendViewAction({ user: 'U0BOB', surface: 'home', actionId: 'opsdeck.logs.stop' });
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages({ channel: 'C0DEPLOYS', threadTs: parent.ts })
+          .find((m) => m.text.includes('stopped by <@U0BOB>')),
+      { timeoutMs: 10_000 },
+    );
+    await h.slack.waitFor(() => !homeText('U0BOB').includes('Your live log follows'));
+  });
+});
+
 describe('emergency reviews in App Home', () => {
   it("lists another approver's emergency change to acknowledge, never the requester's own", async () => {
     await newRequest(h, 'U0BOB', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
