@@ -69,6 +69,8 @@ export interface ComposeOptions {
       workingNoticeMs?: number;
       /** Changes within this long make one App Home publish per person (default 2 s). */
       homeCoalesceMs?: number;
+      /** How often App Home looks at the shared audit log for other replicas' changes (default 5 s). */
+      homeWatchMs?: number;
       readinessCheckMs?: number;
       expirySweepMs?: number;
       progressIntervalMs?: number;
@@ -276,6 +278,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     clock,
     log,
     homeCoalesceMs: opts.tuning?.homeCoalesceMs,
+    homeWatchMs: opts.tuning?.homeWatchMs,
   });
 
   let stopping = false;

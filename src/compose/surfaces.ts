@@ -27,6 +27,8 @@ export interface SurfaceWiring {
   log: Logger;
   /** Changes within this long make one App Home publish per person (default 2 s). */
   homeCoalesceMs?: number | undefined;
+  /** How often the shared audit log is looked at for other replicas' changes (default 5 s). */
+  homeWatchMs?: number | undefined;
 }
 
 // Slack lists at most 100 options in a select.
@@ -55,6 +57,10 @@ export function createSurfaces(w: SurfaceWiring) {
     clock: w.clock,
     log: w.log.child({ component: 'home' }),
     coalesceMs: w.homeCoalesceMs,
+    // Other replicas' changes: the shared audit log's head moves.
+    latestChange: async () => (await w.store.queryAudit({ limit: 1 }))[0]?.seq,
+    watchMs: w.homeWatchMs,
+    onRemoteChange: () => view.forget(),
   });
   // Every change of state is audited; the person's own commands and refused clicks change nothing shown.
   w.audit.onRecorded((event) => {

@@ -15,6 +15,14 @@ export interface HomePublisherOptions {
   coalesceMs?: number | undefined;
   /** Homes opened longer ago than this are no longer refreshed on changes (default 1 h). */
   recentMs?: number | undefined;
+  /**
+   * The newest audit sequence number, looked at every `watchMs` while anyone's home is kept fresh: changes
+   * made by other replicas are audited in the shared store but heard of only there.
+   */
+  latestChange?: (() => Promise<number | undefined>) | undefined;
+  watchMs?: number | undefined;
+  /** Called when `latestChange` moved on, before the homes are drawn again. */
+  onRemoteChange?: (() => void) | undefined;
 }
 
 /**
@@ -27,9 +35,15 @@ export class HomePublisher {
   readonly #viewers = new Map<string, number>();
   readonly #due = new Map<string, ReturnType<typeof setTimeout>>();
   #stopped = false;
+  #watch: ReturnType<typeof setInterval> | undefined;
+  #seen: number | undefined;
 
   constructor(opts: HomePublisherOptions) {
     this.#opts = opts;
+    if (opts.latestChange) {
+      this.#watch = setInterval(() => void this.#look(), opts.watchMs ?? 5000);
+      this.#watch.unref();
+    }
   }
 
   /** The person opened the Home tab: publish for them now, and keep it fresh for a while. */
@@ -50,8 +64,23 @@ export class HomePublisher {
 
   stop(): void {
     this.#stopped = true;
+    clearInterval(this.#watch);
     for (const timer of this.#due.values()) clearTimeout(timer);
     this.#due.clear();
+  }
+
+  async #look(): Promise<void> {
+    if (this.#stopped || this.#viewers.size === 0) return;
+    try {
+      const latest = await this.#opts.latestChange?.();
+      const moved = latest !== undefined && this.#seen !== undefined && latest > this.#seen;
+      this.#seen = latest ?? this.#seen;
+      if (!moved) return;
+      this.#opts.onRemoteChange?.();
+      this.changed();
+    } catch (err) {
+      this.#opts.log.warn({ err }, 'could not look for changes to show in App Home');
+    }
   }
 
   #schedule(userId: string, delayMs: number): void {
