@@ -151,23 +151,19 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
     const channelId = body.channel?.id ?? '';
     const messageTs = 'message' in body && body.message ? String(body.message.ts) : undefined;
+    // Buttons in App Home carry no response_url: answers go to the person directly.
+    const reply = respond
+      ? responseUrlReplier(respond, opts.redactor)
+      : webReplier(client, opts.redactor, { user: body.user.id, channel: channelId || undefined });
     // Reject asks why first; the rejection is decided (and checked again) when the modal is submitted.
     if (actionId === ACTION_REJECT && surfaces && trigger) {
       const where = { ...(channelId ? { channel: channelId } : {}), ...(messageTs ? { messageTs } : {}) };
       return void (await surfaces.rejectForm(client, trigger, value, where).catch(async (err: unknown) => {
         log.warn({ err }, 'could not open the reject form');
-        const reply = respond
-          ? responseUrlReplier(respond, opts.redactor)
-          : webReplier(client, opts.redactor, { user: body.user.id, channel: channelId || undefined });
-        await reply
-          .ephemeral({ text: 'Slack did not open the form for your reason; nothing was rejected. Click Reject again.' })
-          .catch(() => undefined);
+        const text = 'Slack did not open the form for your reason; nothing was rejected. Click Reject again.';
+        await reply.ephemeral({ text }).catch(() => undefined);
       }));
     }
-    // Buttons in App Home carry no response_url: answers go to the person directly.
-    const reply = respond
-      ? responseUrlReplier(respond, opts.redactor)
-      : webReplier(client, opts.redactor, { user: body.user.id, channel: channelId || undefined });
     void dispatcher.click({ actionId, value, userId: body.user.id, channelId, messageTs, reply });
   });
 

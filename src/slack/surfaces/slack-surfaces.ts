@@ -104,6 +104,7 @@ export class SlackSurfaces {
     });
     app.shortcut(DEPLOY_SHORTCUT, async ({ ack, shortcut, client }) => {
       await ack();
+      if (!(await this.#deps.once(shortcut.trigger_id))) return;
       const reply = webReplier(client, this.#deps.redactor, { user: shortcut.user.id });
       await this.openForm(client, 'deploy', shortcut.trigger_id, shortcut.user.id, undefined, reply);
     });
