@@ -165,7 +165,7 @@ export class HomeView {
     });
     const lock = await locks.getLock(service, env, now);
     const freeze = activeFreeze(catalog.environments[env]?.freezes, now);
-    const lines: Text[] = [t`${bold(`${service} · ${env}`)}  ${emoji('package')} ${await version}`];
+    const lines: Text[] = [t`${bold(`${service} · ${env}`)}: running ${await version}`];
     const scale = await replicas;
     if (scale) lines.push(t`Replicas: ${scale}`);
     if (last) {
