@@ -42,7 +42,8 @@ export class PostgresReviews implements ReviewStore {
   async createReview(r: NewReview): Promise<StoredReview> {
     const [row] = await this.#db.query(
       `INSERT INTO ${this.#s}.reviews (id, request_id, kind, service, env, requester, reason, message_channel,
-         message_ts, opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${REVIEW_COLUMNS}`,
+         message_ts, opened_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       RETURNING ${REVIEW_COLUMNS}`,
       [
         r.id,
         r.requestId,
