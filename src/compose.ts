@@ -33,6 +33,7 @@ import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackReadiness } from './slack/readiness.ts';
 import { preflight } from './compose/preflight.ts';
+import { createSurfaces } from './compose/surfaces.ts';
 
 export interface Opsdeck {
   /** The HTTP port actually bound (PORT may be 0 in tests). */
@@ -65,6 +66,10 @@ export interface ComposeOptions {
       /** How often Redis is pinged to decide whether limits are shared (default 2 s). */
       rateLimitWatchdogMs?: number;
       workingNoticeMs?: number;
+      /** Changes within this long make one App Home publish per person (default 2 s). */
+      homeCoalesceMs?: number;
+      /** How often App Home looks at the shared audit log for other replicas' changes (default 5 s). */
+      homeWatchMs?: number;
       readinessCheckMs?: number;
       expirySweepMs?: number;
       progressIntervalMs?: number;
@@ -140,7 +145,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     clock,
     log: log.child({ component: 'directory' }),
   });
-  const registry = new Registry(commands);
+  const registry = new Registry(commands, config.slack?.commands);
   const policy = new Policy(config.roles, directory);
   const leaseMs = opts.tuning?.leaseMs ?? 30_000;
   // This process, as the holder of leases: of the changes it runs or takes over, and of the sweep.
@@ -272,6 +277,21 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const sweeper = setInterval(() => void sweep.tick(), sweepMs);
   sweeper.unref();
 
+  const surfaces = createSurfaces({
+    config,
+    client: slackClient,
+    store,
+    backends,
+    policy,
+    names: registry.names,
+    audit,
+    redactor,
+    clock,
+    log,
+    homeCoalesceMs: opts.tuning?.homeCoalesceMs,
+    homeWatchMs: opts.tuning?.homeWatchMs,
+  });
+
   let stopping = false;
   const slack = createSlackApp({
     connection,
@@ -296,6 +316,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       const now = clock.now();
       return store.claimDelivery(`slack:${key}`, now, new Date(now.getTime() - DELIVERY_MEMORY_MS));
     },
+    surfaces: (once) => surfaces.surfaces(dispatcher, once),
   });
   let port: number;
   try {
@@ -303,6 +324,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   } catch (err) {
     // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
     clearInterval(sweeper);
+    surfaces.homes.stop();
     await clients.stop();
     await limits.stop();
     await store.close();
@@ -323,6 +345,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       if (stopping) return;
       stopping = true;
       clearInterval(sweeper);
+      surfaces.homes.stop();
       slackReadiness.stop();
       log.info({}, 'stopping: finishing running commands');
       await slack.stop().catch((err: unknown) => log.warn({ err }, 'error while stopping the Slack receiver'));

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
+import { manifestCommand } from './cli/manifest-command.ts';
 import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
 import { startCommand, tryCommand } from './cli/start-commands.ts';
 import type { AuditLog } from './compose/audit-log.ts';
@@ -20,6 +21,9 @@ const USAGE = `Usage: opsdeck <command>
                                  else \`sandbox\` (and it says so)
   config check [file]            validate opsdeck.yaml (default: $OPSDECK_CONFIG or ./opsdeck.yaml)
   config schema                  print the JSON Schema of opsdeck.yaml
+  manifest [--config file] [--url https://host]
+                                 print the Slack app manifest (commands as opsdeck.yaml names them,
+                                 shortcuts, App Home, events, scopes)
   runbooks check [dir]           check runbooks (front matter, services, every step) (default: the
                                  config's runbooks.path; without a config, ./runbooks and no services)
   audit verify [--allow-empty]   check the audit log's hash chain (read-only; a missing store or an
@@ -71,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
   const io = processIo;
   const pair = `${command ?? ''} ${sub ?? ''}`.trim();
   const args = [sub, ...rest].filter((a): a is string => a !== undefined);
-  switch (['start', 'sandbox', 'try'].includes(command ?? '') ? command : pair) {
+  switch (['start', 'sandbox', 'try', 'manifest'].includes(command ?? '') ? command : pair) {
+    case 'manifest':
+      return manifestCommand(io, args, readSettings(process.env).configPath);
     case 'start':
       return untilSignal(() => startCommand(io, args, process.env));
     case 'sandbox':

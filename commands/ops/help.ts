@@ -24,17 +24,24 @@ export const help = defineCommand({
   needs: ['commands', 'permissions'],
   async handler({ args, actor, deps: { commands: registry, permissions: policy }, reply }) {
     const visible = registry.all().filter((spec) => mayRun(spec, actor.roles, policy));
+    // Usage lines and examples name the commands as this workspace has them (`/ops-deploy`).
+    const named = (text: string) => registry.rename(text);
+    const example = (spec: Command) => named(spec.examples[0] ?? commandName(spec));
     if (args.command) {
       const wanted = `/${args.command.replace(/^\//, '').toLowerCase()}`;
-      const spec = visible.find((s) => commandName(s) === wanted);
-      if (!spec) throw new UserError(t`No command ${code(wanted)} that you may run. ${code('/ops help')} lists them.`);
+      const spec = visible.find((s) => commandName(s) === wanted || named(commandName(s)) === wanted);
+      if (!spec)
+        throw new UserError(t`No command ${code(wanted)} that you may run. ${code(named('/ops help'))} lists them.`);
       const text = join(
         [
-          t`${bold(commandName(spec))}: ${spec.summary}`,
-          t`Usage: ${code(usageOf(spec))}`,
+          t`${bold(named(commandName(spec)))}: ${spec.summary}`,
+          t`Usage: ${code(named(usageOf(spec)))}`,
           ...spec.positionals.map((p) => t`• ${code(p.name)}: ${p.help}${p.optional ? ' (optional)' : ''}`),
           ...Object.entries(spec.flags).map(([name, f]) => t`• ${code(`--${name}`)}: ${f.help}`),
-          t`Examples: ${join(spec.examples.map(code), ', ')}`,
+          t`Examples: ${join(
+            spec.examples.map((e) => code(named(e))),
+            ', ',
+          )}`,
         ],
         '\n',
       );
@@ -45,13 +52,15 @@ export const help = defineCommand({
     for (const spec of visible) {
       blocks.push({
         type: 'text',
-        text: t`${code(usageOf(spec))}\n${spec.summary}. e.g. ${code(spec.examples[0] ?? commandName(spec))}`,
+        text: t`${code(named(usageOf(spec)))}\n${spec.summary}. e.g. ${code(example(spec))}`,
       });
     }
     const roles = actor.roles.length
       ? t`Your roles: ${join(actor.roles.map(code), ', ')}.`
       : 'You have no opsdeck role yet; ask the platform team to add you to one in opsdeck.yaml.';
-    const more = t`${code('/ops whoami')} shows what they allow; ${code('/ops help <command>')} explains one command.`;
+    const more = t`${code(named('/ops whoami'))} shows what they allow; ${code(
+      named('/ops help <command>'),
+    )} explains one command.`;
     blocks.push({ type: 'context', text: t`${roles} ${more}` });
     await reply.ephemeral({ text: `opsdeck: ${visible.length} commands you can run`, blocks });
   },

@@ -217,6 +217,30 @@ export const configSchema = z
       .optional()
       .describe('Where runbooks come from. /ops runbooks reload reads them again at once.'),
     alerts: alertsSchema.optional(),
+    slack: z
+      .strictObject({
+        commands: z
+          .strictObject({
+            prefix: z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, 'expected lowercase letters, digits, - or _, e.g. ops-')
+              .optional()
+              .describe('Put before every command name: ops- gives /ops-deploy, /ops-logs, …'),
+            names: z
+              .record(
+                z.string(),
+                z.string().regex(/^\/?[a-z0-9][a-z0-9_-]{0,31}$/, 'expected a command name such as ship or /ship'),
+              )
+              .optional()
+              .describe('A name per command family (deploy, rollback, scale, logs, runbook, ops); wins over prefix.'),
+          })
+          .optional()
+          .describe(
+            'What the slash commands are called in this workspace (`opsdeck manifest` prints the matching manifest).',
+          ),
+      })
+      .optional()
+      .describe('Slack app settings.'),
   })
   .describe('opsdeck configuration (opsdeck.yaml).');
 

@@ -10,6 +10,8 @@ export interface Click {
   channelId: string;
   messageTs: string | undefined;
   reply: Replier;
+  /** What the person wrote in the form the button opened (a rejection's reason), never trusted beyond text. */
+  input?: string | undefined;
 }
 
 export interface ActionContext<K extends Capability = never> {

@@ -39,6 +39,7 @@ export class AuditLog {
   readonly #clock: Clock;
   readonly #redactor: Redactor;
   readonly #log: Logger;
+  readonly #listeners: ((event: AuditEvent) => void)[] = [];
 
   constructor(deps: { store: AuditStore; clock: Clock; redactor: Redactor; log: Logger }) {
     this.#store = deps.store;
@@ -51,10 +52,29 @@ export class AuditLog {
   async record(event: AuditEvent): Promise<boolean> {
     try {
       await this.#write(event);
+      this.#tell(event);
       return true;
     } catch (err) {
       this.#log.error({ err, action: event.action, requestId: event.requestId }, 'audit write failed');
       return false;
+    }
+  }
+
+  /**
+   * Called after every entry is written. Everything that changes state is audited, so views that show
+   * state (App Home) learn here that they may be out of date.
+   */
+  onRecorded(listener: (event: AuditEvent) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #tell(event: AuditEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.#log.warn({ err, action: event.action }, 'an audit listener failed');
+      }
     }
   }
 

@@ -7,4 +7,6 @@ export interface CommandList {
   all(): Command[];
   /** Picks the command for `/family words…`; throws a UserError with "did you mean" when there is none. */
   resolve(family: string, tokens: readonly Token[]): { spec: Command; rest: Token[] };
+  /** Rewrites `/family` in a usage line or example to the name the command has in this workspace. */
+  rename(text: string): string;
 }

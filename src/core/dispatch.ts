@@ -63,6 +63,33 @@ export class Dispatcher {
     return this.#track(this.#run(invocation));
   }
 
+  /**
+   * What would refuse this invocation before it runs (unknown words, invalid arguments, a permission or
+   * channel rule), without running, auditing or answering: so a form can show the problem next to its fields
+   * before it closes. The command is then dispatched as usual, and checked again.
+   */
+  async precheck(inv: Omit<Invocation, 'reply'>): Promise<string | undefined> {
+    const { capabilities } = this.#deps;
+    try {
+      const resolved = capabilities.commands.resolve(inv.family, tokenize(inv.text));
+      const raw = bindTokens(resolved.spec, resolved.rest);
+      const target = checkTargets(resolved.spec, raw, capabilities.catalog);
+      validateArgs(resolved.spec, raw);
+      const held = await this.#deps.policy.resolve(inv.userId);
+      const refused = denial(capabilities, resolved.spec, held, target, inv.channelId);
+      return refused
+        ? `You can't run ${this.#named(commandName(resolved.spec))} here: ${plainText(refused)}.`
+        : undefined;
+    } catch (err) {
+      if (isUserError(err)) return plainText(err.text);
+      throw err;
+    }
+  }
+
+  #named(text: string): string {
+    return this.#deps.capabilities.commands.rename(text);
+  }
+
   /** Routes a button click to its action; roles are looked up again now, never taken from the message. */
   click(click: Click): Promise<void> {
     return this.#track(this.#click(click));
@@ -110,7 +137,7 @@ export class Dispatcher {
             details: { action: click.actionId, reason: err.message, channel: click.channelId },
           });
         }
-        return safeReply(log, click.reply.ephemeral(userErrorMessage(err)));
+        return safeReply(log, click.reply.ephemeral(this.#userErrorMessage(err)));
       }
       log.error({ err }, 'button action failed');
       await safeReply(
@@ -162,7 +189,7 @@ export class Dispatcher {
       args = validateArgs(command, raw);
     } catch (err) {
       if (!isUserError(err)) throw err;
-      await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
+      await safeReply(log, inv.reply.ephemeral(this.#userErrorMessage(err)));
       return 'invalid';
     }
 
@@ -175,7 +202,9 @@ export class Dispatcher {
       await audit('command.denied', { reason: plainText(refused) });
       await safeReply(
         log,
-        inv.reply.ephemeral(textMessage(t`${emoji('no_entry')} You can't run ${code(name)} here: ${refused}.`)),
+        inv.reply.ephemeral(
+          textMessage(t`${emoji('no_entry')} You can't run ${code(this.#named(name))} here: ${refused}.`),
+        ),
       );
       return 'denied';
     }
@@ -230,11 +259,16 @@ export class Dispatcher {
     } catch (err) {
       if (!isUserError(err)) throw err;
       await audit('command.refused', { reason: err.message });
-      await safeReply(log, inv.reply.ephemeral(userErrorMessage(err)));
+      await safeReply(log, inv.reply.ephemeral(this.#userErrorMessage(err)));
       return 'invalid';
     } finally {
       reply.settle();
     }
+  }
+
+  #userErrorMessage(err: UserError): Message {
+    const usage = err.usage ? t`\nUsage: ${code(this.#named(err.usage))}` : '';
+    return textMessage(t`${emoji('warning')} ${err.text}${usage}`);
   }
 
   #approverSources() {
@@ -261,11 +295,6 @@ export class Dispatcher {
 function withoutEmergency(family: string, text: string): string {
   const rest = text.replace(/\s*(?:--|\u2014|\u2013)emergency(?:=|\s+)(?:"[^"]*"|'[^']*'|“[^”]*”|\S+)/, '');
   return `/${family} ${rest}`.trim();
-}
-
-function userErrorMessage(err: UserError): Message {
-  const usage = err.usage ? t`\nUsage: ${code(err.usage)}` : '';
-  return textMessage(t`${emoji('warning')} ${err.text}${usage}`);
 }
 
 async function safeReply(log: Logger, sending: Promise<void>): Promise<void> {

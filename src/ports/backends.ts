@@ -103,6 +103,8 @@ export interface SourceControl {
     base: string,
     head: string,
   ): Promise<{ aheadBy: number; behindBy: number; url: string; commits: Commit[] }>;
+  /** Tags (newest first) then branches whose names contain `query`, for pickers; at most `limit`. */
+  recentRefs?(repo: string, query: string, limit: number): Promise<string[]>;
 }
 
 /** Deploys opsdeck itself ran and saw succeed, newest first: the history drivers without their own use. */

@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { commands } from '../../commands/index.ts';
 import { startOpsdeck, type Opsdeck } from '../compose.ts';
 import { loadConfigFile } from '../config/load.ts';
+import type { OpsdeckConfig } from '../config/schema.ts';
+import { Registry } from '../core/registry.ts';
 import { readSettings } from '../config/settings.ts';
 import type { Logger } from '../ports/logger.ts';
 import { ArgoCdEmulator } from './argocd/index.ts';
 import { CloudWatchLogsEmulator } from './cloudwatch/index.ts';
 import { GitHubEmulator } from './github/index.ts';
 import { KubernetesEmulator, POD_FAILURES, renderKubeconfig } from './kubernetes/index.ts';
-import { packageRoot } from './package-root.ts';
 import { asPodFailure, editManifest, failNextChange, setAutoSync } from './sandbox-controls.ts';
-import { SlackEmulator } from './slack/index.ts';
+import { appManifest } from '../slack/manifest.ts';
+import { type ConsoleOptions, SlackEmulator } from './slack/index.ts';
 import { ARGOCD_TOKEN, seedWorld } from './world.ts';
 
 export interface SandboxOptions {
@@ -38,15 +41,28 @@ const BOT_TOKEN = 'xoxb-sandbox-0000000000-opsdeck';
 const GITHUB_TOKEN = 'sandbox-github-token';
 const DEMO_PACE = { tickMs: 250, podReadyMs: 1500, timeScale: 0.1, stepMs: 1500 };
 
-async function slashCommands(): Promise<{ command: string; description: string; usageHint: string }[]> {
-  const manifest = parse(await readFile(join(packageRoot(), 'manifest.yml'), 'utf8')) as {
-    features: { slash_commands: { command: string; description: string; usage_hint?: string }[] };
+/** The console offers what the Slack app manifest for this config declares: commands and shortcuts. */
+function fromManifest(config: OpsdeckConfig): Pick<ConsoleOptions, 'commands' | 'shortcuts'> {
+  const manifest = parse(appManifest(new Registry(commands).families(), config.slack?.commands)) as {
+    features: {
+      slash_commands: { command: string; description: string; usage_hint?: string; should_escape?: boolean }[];
+      shortcuts: { name: string; type: 'global' | 'message'; callback_id: string; description: string }[];
+    };
   };
-  return manifest.features.slash_commands.map((c) => ({
-    command: c.command,
-    description: c.description,
-    usageHint: c.usage_hint ?? '',
-  }));
+  return {
+    commands: manifest.features.slash_commands.map((c) => ({
+      command: c.command,
+      description: c.description,
+      usageHint: c.usage_hint ?? '',
+      shouldEscape: c.should_escape === true,
+    })),
+    shortcuts: manifest.features.shortcuts.map((x) => ({
+      name: x.name,
+      type: x.type,
+      callbackId: x.callback_id,
+      description: x.description,
+    })),
+  };
 }
 
 /**
@@ -129,7 +145,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     botToken: BOT_TOKEN,
     port: opts.port,
     console: {
-      commands: await slashCommands(),
+      ...fromManifest(config),
       controls: [
         {
           id: 'fail-next',

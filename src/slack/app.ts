@@ -10,7 +10,10 @@ import type { PromMetrics } from '../observability/metrics.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { unescapeSlackText } from './incoming-text.ts';
 import { slackIntake } from './intake.ts';
+import { ACTION_REJECT } from '../core/changes/request-view.ts';
 import { responseUrlReplier } from './replier.ts';
+import type { SlackSurfaces } from './surfaces/slack-surfaces.ts';
+import { webReplier } from './surfaces/web-replier.ts';
 
 export type SlackConnection =
   | { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string | undefined }
@@ -33,6 +36,8 @@ export interface SlackAppOptions {
    * already handled, here or on another replica: a retry or a replay, answered without a second effect.
    */
   firstDelivery(key: string): Promise<boolean>;
+  /** App Home, forms, modals and shortcuts (built with `once` from here). */
+  surfaces?: (once: (key: string | undefined) => Promise<boolean>) => SlackSurfaces;
 }
 
 export interface SlackApp {
@@ -110,34 +115,56 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     return false;
   };
 
+  const surfaces = opts.surfaces?.(once);
+  surfaces?.register(app);
+
   // One listener for every slash command, so unknown ones still get a helpful answer.
-  app.command(/^\/.+/, async ({ command, ack, respond, context }) => {
+  app.command(/^\/.+/, async ({ command, ack, respond, context, client }) => {
     await ack();
     ackLatency('command', context);
     if (!(await once(command.trigger_id))) return;
-    void dispatcher.dispatch({
-      family: command.command.replace(/^\//, '').toLowerCase(),
-      text: unescapeSlackText(command.text ?? ''),
-      userId: command.user_id,
-      channelId: command.channel_id,
-      reply: responseUrlReplier(respond, opts.redactor),
-    });
+    const family = command.command.replace(/^\//, '').toLowerCase();
+    const text = unescapeSlackText(command.text ?? '');
+    const reply = responseUrlReplier(respond, opts.redactor);
+    const { trigger_id: trigger, user_id: userId, channel_id: channelId } = command;
+    // With no words, the commands that have a form open it (views.open must come within the trigger's 3 s).
+    if (!text.trim() && surfaces) {
+      const opened = await surfaces
+        .commandForm(family, trigger, userId, channelId, client, reply)
+        .catch((err: unknown) => {
+          log.warn({ err, family }, 'could not open a form; running the command as typed');
+          return false;
+        });
+      if (opened) return;
+    }
+    void dispatcher.dispatch({ family, text, userId, channelId, reply });
   });
 
-  app.action(/^opsdeck\./, async ({ ack, body, action, respond, context }) => {
+  app.action(/^opsdeck\./, async ({ ack, body, action, respond, context, client }) => {
     await ack();
     ackLatency('action', context);
     // Socket Mode payloads skip the HTTP intake's shape check; a click without a user is nobody's.
     if (!body.user?.id) return log.warn({ type: body.type }, 'ignored an interaction without a user');
-    if (!(await once('trigger_id' in body ? body.trigger_id : undefined))) return;
-    void dispatcher.click({
-      actionId: 'action_id' in action ? action.action_id : '',
-      value: 'value' in action && typeof action.value === 'string' ? action.value : '',
-      userId: body.user.id,
-      channelId: body.channel?.id ?? '',
-      messageTs: 'message' in body && body.message ? String(body.message.ts) : undefined,
-      reply: responseUrlReplier(respond, opts.redactor),
-    });
+    const trigger = 'trigger_id' in body ? body.trigger_id : undefined;
+    if (!(await once(trigger))) return;
+    const actionId = 'action_id' in action ? action.action_id : '';
+    const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+    const channelId = body.channel?.id ?? '';
+    const messageTs = 'message' in body && body.message ? String(body.message.ts) : undefined;
+    // Buttons in App Home carry no response_url: answers go to the person directly.
+    const reply = respond
+      ? responseUrlReplier(respond, opts.redactor)
+      : webReplier(client, opts.redactor, { user: body.user.id, channel: channelId || undefined });
+    // Reject asks why first; the rejection is decided (and checked again) when the modal is submitted.
+    if (actionId === ACTION_REJECT && surfaces && trigger) {
+      const where = { ...(channelId ? { channel: channelId } : {}), ...(messageTs ? { messageTs } : {}) };
+      return void (await surfaces.rejectForm(client, trigger, value, where).catch(async (err: unknown) => {
+        log.warn({ err }, 'could not open the reject form');
+        const text = 'Slack did not open the form for your reason; nothing was rejected. Click Reject again.';
+        await reply.ephemeral({ text }).catch(() => undefined);
+      }));
+    }
+    void dispatcher.click({ actionId, value, userId: body.user.id, channelId, messageTs, reply });
   });
 
   return {

@@ -19,6 +19,26 @@ const blockActions = z.object({
   actions: z.array(z.object({ action_id: z.string() })).min(1),
 });
 
+const user = z.object({ id });
+
+// The newer surfaces: what their handlers read must be there, whatever else Slack sends.
+const surfaces: Record<string, z.ZodType> = {
+  view_submission: z.object({
+    user,
+    view: z.object({ private_metadata: z.string(), state: z.object({ values: z.record(z.string(), z.unknown()) }) }),
+  }),
+  view_closed: z.object({ user }),
+  block_suggestion: z.object({ user, action_id: z.string(), value: z.string() }),
+  shortcut: z.object({ user, trigger_id: id, callback_id: z.string() }),
+  message_action: z.object({
+    user,
+    trigger_id: id,
+    callback_id: z.string(),
+    channel: z.object({ id }),
+    message: z.object({ text: z.string().optional() }),
+  }),
+};
+
 const interactive = z.object({ type: z.string() });
 
 /**
@@ -38,8 +58,9 @@ export function payloadProblem(body: unknown, form: boolean): string | undefined
     }
     const kind = interactive.safeParse(payload);
     if (!kind.success) return 'payload has no type';
-    if (kind.data.type !== 'block_actions') return undefined;
-    return describe(blockActions.safeParse(payload));
+    if (kind.data.type === 'block_actions') return describe(blockActions.safeParse(payload));
+    const shape = surfaces[kind.data.type];
+    return shape ? describe(shape.safeParse(payload)) : undefined;
   }
   if ('command' in fields) return describe(slashCommand.safeParse(fields));
   return 'neither a slash command nor an interaction payload';

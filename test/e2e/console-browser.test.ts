@@ -60,4 +60,62 @@ describe('the sandbox console in a browser', () => {
     expect(await colouredPixels(page, emoji)).toBeGreaterThan(40);
     expect(await colouredPixels(page, refusal.locator('.author'))).toBe(0);
   });
+
+  it('shows each person their own App Home: bob sees prod, carol does not', async () => {
+    await actAs(page, 'bob');
+    await page.getByTestId('home-tab').click();
+    const home = page.getByTestId('home');
+    await expect.poll(() => home.textContent(), { timeout: 10_000 }).toContain('api · prod');
+    await actAs(page, 'carol');
+    await expect.poll(() => home.textContent(), { timeout: 10_000 }).toContain('Your roles: viewer');
+    expect(await home.textContent()).toContain('api · staging');
+    expect(await home.textContent()).not.toContain('· prod');
+  });
+
+  it('opens the deploy form for a bare /deploy, suggests refs, and runs what is submitted', async () => {
+    await page.getByTestId('channel-deploys').click();
+    await actAs(page, 'alice');
+    await send(page, '/deploy');
+    const modal = page.getByTestId('modal');
+    await modal.waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('modal-title').textContent()).toBe('Deploy');
+    await page.getByTestId('field-service').selectOption('api');
+    await page.getByTestId('field-env').selectOption('staging');
+    const ref = page.getByTestId('field-ref');
+    await ref.fill('v1.3');
+    await expect.poll(() => ref.getAttribute('data-options'), { timeout: 10_000 }).toContain('v1.3.0');
+    await ref.fill('v1.3.0');
+    await page.getByTestId('field-reason').fill('from the form');
+    await page.getByTestId('modal-submit').click();
+    await modal.waitFor({ state: 'hidden', timeout: 10_000 });
+    const request = page.getByTestId('messages').getByTestId('message').filter({ hasText: 'Deploy api to staging' });
+    await request.filter({ hasText: '✅' }).last().waitFor({ timeout: 20_000 });
+    expect(await request.last().textContent()).toContain('from the form');
+  });
+
+  it('runs the global Deploy… shortcut and the message shortcut that finds runbooks', async () => {
+    await page.getByTestId('channel-incident').click();
+    await actAs(page, 'alice');
+    await page.getByTestId('shortcuts-button').click();
+    await page.getByTestId('shortcut-opsdeck.shortcut.deploy').click();
+    await page.getByTestId('modal').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('field-channel').count()).toBe(1);
+    await page.getByTestId('modal-cancel').click();
+    await page.getByTestId('modal').waitFor({ state: 'hidden', timeout: 10_000 });
+
+    await send(page, 'api is returning 5xx errors after the deploy');
+    const question = page.getByTestId('messages').getByTestId('message').filter({ hasText: 'returning 5xx' }).last();
+    await question.hover();
+    await question.getByTestId('message-shortcuts').click();
+    await page.getByTestId('shortcut-opsdeck.shortcut.runbook').click();
+    const found = page
+      .getByTestId('messages')
+      .getByTestId('message')
+      .filter({ hasText: '5xx' })
+      .filter({
+        has: page.getByTestId('ephemeral'),
+      });
+    await found.last().waitFor({ timeout: 10_000 });
+    expect(await found.last().locator('[data-testid^="button-opsdeck.runbook."]').count()).toBeGreaterThan(0);
+  });
 });

@@ -26,6 +26,7 @@ export async function click(
   user: string,
   message: StoredMessage,
   action: 'approve' | 'reject' | 'cancel',
+  reason = 'Not now',
 ): Promise<number> {
   const res = await h.slack.sendBlockAction({
     user,
@@ -34,7 +35,10 @@ export async function click(
     actionId: `opsdeck.request.${action}`,
     value: requestIdOf(message),
   });
-  return res.status;
+  if (action !== 'reject' || res.status !== 200) return res.status;
+  // Reject asks for a reason in a modal; the rejection happens when it is submitted.
+  await h.slack.waitFor(() => h.slack.modal(user));
+  return (await h.slack.submitView({ user, values: { reason } })).status;
 }
 
 /** Waits until the request message shows a final state. */

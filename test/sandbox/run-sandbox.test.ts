@@ -46,7 +46,7 @@ describe('opsdeck sandbox', () => {
     ]);
   });
 
-  it('serves the console with the commands from manifest.yml', async () => {
+  it('serves the console with the commands and shortcuts of the app manifest', async () => {
     expect((await fetch(sandbox.consoleUrl)).status).toBe(200);
     const state = (await (await fetch(`${sandbox.consoleUrl}/console/api/state`)).json()) as {
       commands: { command: string }[];

@@ -10,7 +10,12 @@ const SECRET = 'console-signing-secret';
 const BOT_TOKEN = 'xoxb-console';
 const COMMANDS = [
   { command: '/deploy', description: 'Deploy a version of a service', usageHint: 'service env [version]' },
-  { command: '/ops', description: 'Help, audit and locks', usageHint: 'help | audit | lock service env' },
+  {
+    command: '/ops',
+    description: 'Help, audit and locks',
+    usageHint: 'help | audit | lock service env',
+    shouldEscape: true,
+  },
 ];
 const controlRuns: Record<string, string>[] = [];
 const CONTROLS: ConsoleControl[] = [
@@ -128,7 +133,16 @@ describe('console page', () => {
     const html = await page.text();
     expect(html).toContain('<link rel="stylesheet" href="/console/console.css">');
     expect(html).toContain('<script type="module" src="/console/console.js"></script>');
-    for (const testid of ['user-select', 'composer', 'thread', 'confirm', 'confirm-ok']) {
+    for (const testid of [
+      'user-select',
+      'composer',
+      'thread',
+      'confirm',
+      'confirm-ok',
+      'home-tab',
+      'modal',
+      'shortcuts-button',
+    ]) {
       expect(html).toContain(`data-testid="${testid}"`);
     }
 
@@ -157,6 +171,7 @@ describe('console page', () => {
       'messages.js',
       'mrkdwn.js',
       'store.js',
+      'surfaces.js',
     ]);
   });
 
@@ -251,6 +266,15 @@ describe('console API', () => {
         source: 'response_url',
       }),
     ]);
+  });
+
+  it.each([
+    ['/ops audit --actor @alice in #deploys', 'audit --actor <@U0ALICE|alice> in <#C0DEPLOYS|deploys>'],
+    ['/deploy api prod --reason "@alice & co"', 'api prod --reason "@alice & co"'],
+  ])('escapes %j as its manifest entry says (should_escape)', async (typed, sent) => {
+    const res = await postJson('/console/api/command', { user: 'U0BOB', channel: '#deploys', text: typed });
+    expect(res.status).toBe(200);
+    expect(received.at(-1)?.form.get('text')).toBe(sent);
   });
 
   it('posts other text as the person, in the channel or a thread, without involving the bot', async () => {

@@ -63,6 +63,22 @@ export class GitHubSourceControl implements SourceControl {
     }
   }
 
+  async recentRefs(repo: string, query: string, limit: number): Promise<string[]> {
+    const { owner, repo: name } = parseRepo(repo);
+    const wanted = query.toLowerCase();
+    try {
+      // One page of each: a picker wants the recent ones, and GitHub lists tags newest first.
+      const [tags, branches] = await Promise.all([
+        this.#octokit.rest.repos.listTags({ owner, repo: name, per_page: 100 }),
+        this.#octokit.rest.repos.listBranches({ owner, repo: name, per_page: 100 }),
+      ]);
+      const names = [...tags.data.map((t) => t.name), ...branches.data.map((b) => b.name)];
+      return names.filter((n) => n.toLowerCase().includes(wanted)).slice(0, limit);
+    } catch (error) {
+      throw backendError(`listing tags and branches of ${repo}`, error);
+    }
+  }
+
   #link(fromApi: string, path: string): string {
     return this.#webUrl === undefined ? fromApi : `${this.#webUrl}/${path}`;
   }

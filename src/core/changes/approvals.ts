@@ -15,6 +15,9 @@ import { envelopeOf, outcomeOf, requestHash } from './request-envelope.ts';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT } from './request-view.ts';
 import type { Supersession } from './supersession.ts';
 
+// A rejection's reason is a sentence or two; the modal asks for at most this much.
+export const MAX_REASON = 500;
+
 /** What approving needs, and nothing more: the change flow only to run what was approved. */
 export interface ApprovalsDeps {
   requests: RequestStore;
@@ -132,17 +135,19 @@ export class Approvals {
       const own = click.userId === req.requester ? ' Use Cancel to withdraw your own request.' : '';
       throw new UserError(t`Rejecting needs role ${join(from.map(code), ' or ')}.${own}`);
     }
+    // The reason is the rejecter's own words: shown as text on the request and kept in the audit entry.
+    const reason = click.input?.trim().slice(0, MAX_REASON) || undefined;
     const done = await requests.transitionRequest(
       req.id,
       ['pending'],
       'rejected',
-      { outcome: { by: click.userId } },
+      { outcome: reason ? outcomeOf(reason, { by: click.userId }) : { by: click.userId } },
       clock.now(),
     );
     if (!done) throw new UserError('This request was already decided.');
     this.#deps.outcomes?.approvalDecided(done.env, 'rejected', secondsSince(req.createdAt, clock));
     this.#deps.outcomes?.changeEnded(done.kind, done.env, 'rejected');
-    await this.#audit(click.userId, 'approval.rejected', done, { roles });
+    await this.#audit(click.userId, 'approval.rejected', done, { roles, ...(reason ? { reason } : {}) });
     await this.#deps.board.refresh(done);
   }
 

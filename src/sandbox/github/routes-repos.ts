@@ -3,6 +3,7 @@ import type { ContentStore } from './contents.ts';
 import { fullCommitJson } from './commit-files.ts';
 import { HttpError, notFound } from './errors.ts';
 import { paginate } from './pagination.ts';
+import { repoApi } from './links.ts';
 import { branchJson, compareJson, refJson, repoJson, tagJson } from './repo-json.ts';
 import type { RouteState } from './route-state.ts';
 import type { Route } from './router.ts';
@@ -37,6 +38,21 @@ export function repoRoutes(state: RouteState, contents: ContentStore): Route[] {
         const named = /^(heads|tags)\//.test(ref) ? repo.named(ref) : undefined;
         if (!named) throw notFound();
         return { status: 200, body: refJson(links, repo, named) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/branches`,
+      handler: ({ params, url }) => {
+        const repo = state.repo(params);
+        const names = [...repo.branches.keys()].sort();
+        const page = paginate(names, url);
+        const body = page.items.map((name) => {
+          const sha = repo.branches.get(name) ?? '';
+          const protectedBranch = repo.requiredChecks.has(name);
+          return { name, commit: { sha, url: `${repoApi(links, repo)}/commits/${sha}` }, protected: protectedBranch };
+        });
+        return { status: 200, body, headers: page.headers };
       },
     },
     {

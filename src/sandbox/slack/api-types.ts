@@ -1,12 +1,14 @@
 import type { FileStore } from './file-store.ts';
 import type { Args } from './http-util.ts';
 import type { MessageStore } from './message-store.ts';
+import type { ViewStore } from './views.ts';
 import type { Workspace } from './workspace.ts';
 
 export interface ApiContext {
   workspace: Workspace;
   store: MessageStore;
   files: FileStore;
+  views: ViewStore;
   baseUrl: string;
 }
 

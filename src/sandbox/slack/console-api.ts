@@ -6,13 +6,31 @@ import { consoleState, toConsoleMessage } from './console-view.ts';
 import type { SlackEmulator } from './emulator.ts';
 import { sendJson, sendText } from './http-util.ts';
 import type { StoredMessage } from './message-store.ts';
+import { SURFACE_APIS, surfaceApi } from './console-surfaces.ts';
 import { BadRequest, type Body, optionalString, parseBody, requireString } from './console-validate.ts';
 
 /** What the console uses of the emulator: only its public API. */
 export type ConsoleHost = Pick<
   SlackEmulator,
-  'workspace' | 'messages' | 'postUserMessage' | 'sendSlashCommand' | 'sendBlockAction' | 'on'
+  | 'workspace'
+  | 'messages'
+  | 'postUserMessage'
+  | 'sendSlashCommand'
+  | 'sendBlockAction'
+  | 'on'
+  | 'home'
+  | 'modal'
+  | 'openHome'
+  | 'submitView'
+  | 'closeModal'
+  | 'sendViewAction'
+  | 'suggest'
+  | 'sendShortcut'
+  | 'sendMessageAction'
 >;
+
+/** The console APIs that act: POST, each with a JSON body. */
+const POSTS = ['command', 'action', 'control', ...SURFACE_APIS];
 
 type Reply = [status: number, body: Record<string, unknown>];
 
@@ -39,6 +57,8 @@ export class SlackConsole {
     host.on('message', (m) => this.#events.publish('message', toConsoleMessage(m)));
     host.on('update', (m) => this.#events.publish('update', toConsoleMessage(m)));
     host.on('reset', () => this.#events.publish('reset', {}));
+    // Views are per person: the page hears whose changed and asks for them.
+    host.on('view', (view) => this.#events.publish('view', { user: view.user }));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string, raw: Buffer): Promise<void> {
@@ -64,7 +84,7 @@ export class SlackConsole {
 
   async #api(name: string, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const method = name === 'state' || name === 'events' ? 'GET' : 'POST';
-    if (!['state', 'events', 'command', 'action', 'control'].includes(name)) {
+    if (name !== 'state' && name !== 'events' && !POSTS.includes(name)) {
       return sendJson(res, 404, { ok: false, error: 'not_found', message: `No console API ${name}` });
     }
     if (req.method !== method) {
@@ -85,7 +105,8 @@ export class SlackConsole {
       const body = parseBody(raw);
       if (name === 'command') reply = await this.#command(body);
       else if (name === 'action') reply = await this.#action(body);
-      else reply = await this.#control(body);
+      else if (name === 'control') reply = await this.#control(body);
+      else reply = await surfaceApi(this.#host, name, body, this.#who(body, false), (send) => this.#toBot(send));
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
       reply = [400, { ok: false, error: 'invalid_request', message: error.message }];
@@ -116,7 +137,8 @@ export class SlackConsole {
         'In Slack, all messages that start with the "/" character are interpreted as commands.';
       return [404, { ok: false, error: 'unknown_command', message }];
     }
-    return this.#toBot(() => this.#host.sendSlashCommand({ user, channel, command, text: rest }));
+    const escaped = this.#options.commands.find((c) => c.command === command)?.shouldEscape === true;
+    return this.#toBot(() => this.#host.sendSlashCommand({ user, channel, command, text: rest, escape: escaped }));
   }
 
   async #action(body: Body): Promise<Reply> {
@@ -162,10 +184,13 @@ export class SlackConsole {
   }
 
   /** The person acting and where, checked against the workspace; the channel comes back as its id. */
-  #who(body: Body): { user: string; channel: string } {
+  #who(body: Body): { user: string; channel: string };
+  #who(body: Body, needsChannel: false): { user: string; channel: string | undefined };
+  #who(body: Body, needsChannel = true): { user: string; channel: string | undefined } {
     const user = requireString(body, 'user');
     const found = this.#host.workspace.user(user);
     if (!found || found.isBot) throw new BadRequest(`unknown user ${user}`);
+    if (!needsChannel && body.channel === undefined) return { user, channel: undefined };
     const ref = requireString(body, 'channel');
     const channel = this.#host.workspace.resolveChannel(ref);
     if (!channel) throw new BadRequest(`unknown channel ${ref}`);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 
-export type ConsoleEventKind = 'message' | 'update' | 'reset';
+export type ConsoleEventKind = 'message' | 'update' | 'reset' | 'view';
 
 /** Proxies and browsers drop a stream that stays silent; a comment line every so often keeps it open. */
 const HEARTBEAT_MS = 15_000;

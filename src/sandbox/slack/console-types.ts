@@ -6,6 +6,16 @@ export interface ConsoleCommand {
   command: string;
   description: string;
   usageHint: string;
+  /** As the manifest's `should_escape`: typed `@alice` and `#deploys` reach the bot as Slack's references. */
+  shouldEscape?: boolean;
+}
+
+/** A shortcut the console's shortcuts menu offers, as the manifest declares it. */
+export interface ConsoleShortcut {
+  name: string;
+  type: 'global' | 'message';
+  callbackId: string;
+  description: string;
 }
 
 /** A choice the person makes before running a control, e.g. which service's next rollout should fail. */
@@ -26,6 +36,7 @@ export interface ConsoleControl {
 
 export interface ConsoleOptions {
   commands: ConsoleCommand[];
+  shortcuts?: ConsoleShortcut[];
   controls?: ConsoleControl[];
 }
 

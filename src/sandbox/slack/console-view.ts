@@ -48,6 +48,7 @@ export function consoleState(
       ...(imUser === undefined ? {} : { imUser }),
     })),
     commands: options.commands,
+    shortcuts: options.shortcuts ?? [],
     // run() stays on the server; the page only needs what to draw.
     controls: (options.controls ?? []).map(({ id, label, description, params }) => ({
       id,

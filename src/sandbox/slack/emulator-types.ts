@@ -1,6 +1,7 @@
 import type { ConsoleOptions } from './console-types.ts';
 import type { Args } from './http-util.ts';
 import type { StoredMessage } from './message-store.ts';
+import type { StoredView } from './views.ts';
 import type { ResponseUrlLimits } from './response-urls.ts';
 import type { SocketEvent, SocketPick } from './socket-mode.ts';
 import type { WorkspaceSeed } from './workspace.ts';
@@ -46,4 +47,6 @@ export type SlackEmulatorEvents = {
   reset: [];
   /** A Socket Mode connection opened or closed. */
   socket: [SocketEvent];
+  /** An App Home published or a modal opened, updated or (with `true`) closed. */
+  view: [StoredView, boolean];
 };

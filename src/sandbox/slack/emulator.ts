@@ -11,13 +11,22 @@ import { MessageStore, type MessageQuery, type StoredMessage } from './message-s
 import { ResponseUrls, SLACK_RESPONSE_URL_LIMITS } from './response-urls.ts';
 import { createRequestHandler } from './routes.ts';
 import { SocketModeServer } from './socket-mode.ts';
+import {
+  type MessageActionInput,
+  type ShortcutInput,
+  type SuggestionInput,
+  Surfaces,
+  type ViewActionInput,
+  type ViewSubmissionInput,
+} from './surfaces.ts';
+import { type StoredView, ViewStore } from './views.ts';
 import { waitUntil } from './wait-until.ts';
 import { Workspace } from './workspace.ts';
 
 // The option and event types live apart to keep this file about behaviour; importers still find them here.
 export type { ApiCall, SlackEmulatorEvents, SlackEmulatorOptions, UserMessageInput };
 
-const CHANGE_EVENTS = ['message', 'update', 'call', 'reset', 'socket'] as const;
+const CHANGE_EVENTS = ['message', 'update', 'call', 'reset', 'socket', 'view'] as const;
 
 /**
  * An HTTP-level fake of Slack: the Web API the bot calls, response_urls, and slash commands and block actions
@@ -31,6 +40,8 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
   readonly #failures = new FailureInjector();
   readonly #responseUrls: ResponseUrls;
   readonly #interactions: Interactions;
+  readonly #views: ViewStore;
+  readonly #surfaces: Surfaces;
   readonly #sockets: SocketModeServer;
   readonly #calls: ApiCall[] = [];
   readonly #server: Server;
@@ -61,6 +72,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       onChange: (event) => this.emit('socket', { ...event }),
       ...(options.socketPick ? { pick: options.socketPick } : {}),
     });
+    this.#views = new ViewStore(this.#now, (view, closed) => this.emit('view', { ...view }, closed === true));
     this.#interactions = new Interactions({
       workspace: this.workspace,
       store: this.#store,
@@ -70,12 +82,20 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
       botUrl: () => this.#botUrl,
       sockets: this.#sockets,
       now: this.#now,
+      issueTrigger: (id, user) => this.#views.issueTrigger(id, user),
+    });
+    this.#surfaces = new Surfaces({
+      workspace: this.workspace,
+      store: this.#store,
+      views: this.#views,
+      interactions: this.#interactions,
     });
     this.#server = createServer(
       createRequestHandler({
         workspace: this.workspace,
         store: this.#store,
         files: this.#files,
+        views: this.#views,
         failures: this.#failures,
         responseUrls: this.#responseUrls,
         botToken: options.botToken,
@@ -145,6 +165,7 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   reset(): void {
     this.#store.clear();
+    this.#views.clear();
     this.#calls.length = 0;
     this.emit('reset');
   }
@@ -155,6 +176,45 @@ export class SlackEmulator extends EventEmitter<SlackEmulatorEvents> {
 
   sendBlockAction(input: BlockActionInput): Promise<BotResponse> {
     return this.#interactions.sendBlockAction(input);
+  }
+
+  /** The user's App Home as the bot last published it. */
+  home(user: string): StoredView | undefined {
+    return this.#views.home(user);
+  }
+
+  /** The modal in front of the user, if any. */
+  modal(user: string): StoredView | undefined {
+    return this.#views.modal(user);
+  }
+
+  /** The user opens the bot's App Home tab: `app_home_opened` goes to the bot. */
+  openHome(user: string): Promise<BotResponse> {
+    return this.#surfaces.openHome(user);
+  }
+
+  submitView(input: ViewSubmissionInput): Promise<BotResponse> {
+    return this.#surfaces.submit(input);
+  }
+
+  closeModal(user: string): void {
+    this.#surfaces.close(user);
+  }
+
+  sendViewAction(input: ViewActionInput): Promise<BotResponse> {
+    return this.#surfaces.action(input);
+  }
+
+  suggest(input: SuggestionInput): Promise<{ text: string; value: string }[]> {
+    return this.#surfaces.suggest(input);
+  }
+
+  sendShortcut(input: ShortcutInput): Promise<BotResponse> {
+    return this.#surfaces.shortcut(input);
+  }
+
+  sendMessageAction(input: MessageActionInput): Promise<BotResponse> {
+    return this.#surfaces.messageAction(input);
   }
 
   /** Sends the last signed HTTP request to the bot again, byte for byte, as a replay attack would. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Args = Record<string, unknown>;
 
 /** Arguments web-api flattens into JSON strings inside a form body. */
-const JSON_ENCODED_ARGS = ['blocks', 'attachments', 'files', 'metadata'];
+const JSON_ENCODED_ARGS = ['blocks', 'attachments', 'files', 'metadata', 'view'];
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -40,3 +40,12 @@ export {
   Workspace,
   type WorkspaceSeed,
 } from './workspace.ts';
+export type {
+  MessageActionInput,
+  ShortcutInput,
+  SuggestionInput,
+  ViewActionInput,
+  ViewSubmissionInput,
+  ViewValues,
+} from './surfaces.ts';
+export type { StoredView } from './views.ts';

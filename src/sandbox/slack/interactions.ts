@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { escapeCommandText } from './escape-text.ts';
 import { findElement } from './find-element.ts';
 import { type MessageStore, toSlackMessage } from './message-store.ts';
 import type { ResponseUrls } from './response-urls.ts';
@@ -35,6 +36,8 @@ export interface SlashCommandInput extends SigningOverrides, DeliveryOptions {
   channel: string;
   command: string;
   text?: string;
+  /** Treat the text as Slack does for a command with `should_escape: true` (mentions become ids). */
+  escape?: boolean;
 }
 
 export interface BlockActionInput extends SigningOverrides, DeliveryOptions {
@@ -67,6 +70,8 @@ export interface InteractionDeps {
   sockets: Pick<SocketModeServer, 'count' | 'deliver'>;
   /** The emulator's clock (ms): request timestamps are stamped with it, as Slack stamps with its own. */
   now: () => number;
+  /** Remembers who a trigger_id belongs to, so views.open can put the modal in front of them. */
+  issueTrigger: (triggerId: string, user: string) => void;
 }
 
 /** A signed HTTP delivery exactly as sent, so a test can replay it the way an attacker would. */
@@ -80,7 +85,7 @@ interface SentRequest {
 const VERIFICATION_TOKEN = 'sandbox-verification-token';
 
 // Slack's shape: `<digits>.<digits>.<hex>`; random throughout, since each interaction's is unique.
-const triggerId = (): string =>
+const newTriggerId = (): string =>
   `${Math.floor(Math.random() * 1e13)}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;
 
 /** Builds, signs and posts slash commands and block actions to the bot the way Slack does. */
@@ -90,6 +95,49 @@ export class Interactions {
 
   constructor(deps: InteractionDeps) {
     this.#deps = deps;
+  }
+
+  /** A fresh trigger_id for an interaction by `user`: views.open takes it for 3 s. */
+  triggerId(user: string): string {
+    const id = newTriggerId();
+    this.#deps.issueTrigger(id, user);
+    return id;
+  }
+
+  /** A response_url for an interaction in a channel (message shortcuts carry one). */
+  responseUrlFor(user: string, channel: string, messageTs?: string): string {
+    const issued = this.#deps.responseUrls.issue({ channel, user, ...(messageTs ? { messageTs } : {}) });
+    return this.#deps.responseUrl(issued);
+  }
+
+  /** Sends an interactive payload (view_submission, block_suggestion, shortcut…) the way Slack does. */
+  async sendInteractive(
+    payload: object,
+    input: SigningOverrides & DeliveryOptions,
+    responseUrl = '',
+  ): Promise<BotResponse> {
+    if (this.#transport(input) === 'socket') return this.#envelope('interactive', payload, responseUrl, input.copies);
+    return this.#post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), input, responseUrl);
+  }
+
+  /** Sends an Events API callback (`app_home_opened`…) as JSON, signed, or over Socket Mode. */
+  async sendEvent(
+    event: Record<string, unknown>,
+    input: SigningOverrides & DeliveryOptions = {},
+  ): Promise<BotResponse> {
+    const { workspace, store } = this.#deps;
+    const body = {
+      token: VERIFICATION_TOKEN,
+      team_id: workspace.team.id,
+      api_app_id: workspace.bot.appId,
+      event: { ...event, event_ts: store.nextTs() },
+      type: 'event_callback',
+      event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+      event_time: Math.floor(this.#deps.now() / 1000),
+      authorizations: [{ team_id: workspace.team.id, user_id: workspace.bot.userId, is_bot: true }],
+    };
+    if (this.#transport(input) === 'socket') return this.#envelope('events_api', body, '', input.copies);
+    return this.#post(JSON.stringify(body), input, '', 'application/json');
   }
 
   async sendSlashCommand(input: SlashCommandInput): Promise<BotResponse> {
@@ -106,11 +154,11 @@ export class Interactions {
       user_id: user.id,
       user_name: user.name,
       command: input.command.startsWith('/') ? input.command : `/${input.command}`,
-      text: input.text ?? '',
+      text: input.escape ? escapeCommandText(input.text ?? '', workspace) : (input.text ?? ''),
       api_app_id: workspace.bot.appId,
       is_enterprise_install: 'false',
       response_url: responseUrl,
-      trigger_id: triggerId(),
+      trigger_id: this.triggerId(user.id),
     });
     if (this.#transport(input) === 'socket')
       return this.#envelope('slash_commands', Object.fromEntries(body), responseUrl, input.copies);
@@ -134,7 +182,7 @@ export class Interactions {
       api_app_id: workspace.bot.appId,
       token: VERIFICATION_TOKEN,
       container: { type: 'message', message_ts: input.messageTs, channel_id: channel.id, is_ephemeral: isEphemeral },
-      trigger_id: triggerId(),
+      trigger_id: this.triggerId(user.id),
       team: { id: workspace.team.id, domain: workspace.team.domain },
       enterprise: null,
       is_enterprise_install: false,
@@ -177,6 +225,7 @@ export class Interactions {
     rawBody: string,
     overrides: SigningOverrides & DeliveryOptions,
     responseUrl: string,
+    contentType = 'application/x-www-form-urlencoded',
   ): Promise<BotResponse> {
     const botUrl = this.#deps.botUrl();
     if (botUrl === undefined) throw new Error('SlackEmulator: no bot URL; pass botUrl to start() or call setBotUrl()');
@@ -184,7 +233,7 @@ export class Interactions {
     const signature =
       overrides.signature ?? signSlackRequest(overrides.signingSecret ?? this.#deps.signingSecret, timestamp, rawBody);
     const headers = {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signature,
     };

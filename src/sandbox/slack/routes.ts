@@ -88,8 +88,8 @@ async function api(
   // An app-level token only opens sockets; Slack refuses it for everything else.
   if (token === deps.appToken) return sendJson(res, 200, { ok: false, error: 'not_allowed_token_type' });
   if (token !== deps.botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
-  const { workspace, store, files } = deps;
-  sendJson(res, 200, handler(args, { workspace, store, files, baseUrl: deps.baseUrl() }));
+  const { workspace, store, files, views } = deps;
+  sendJson(res, 200, handler(args, { workspace, store, files, views, baseUrl: deps.baseUrl() }));
 }
 
 /** apps.connections.open takes the app-level token, not the bot token. */

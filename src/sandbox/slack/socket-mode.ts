@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 
-export type EnvelopeType = 'slash_commands' | 'interactive';
+export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
 /** A Socket Mode connection opening or closing, for the console. */
 export interface SocketEvent {
@@ -96,8 +96,8 @@ export class SocketModeServer {
         resolve(ack);
       };
       this.#pending.set(envelopeId, { ws, settle });
-      // Slack lets slash commands answer in the ack; block_actions acks carry nothing it uses.
-      const acceptsResponsePayload = type === 'slash_commands';
+      // Slack reads an ack's payload for slash commands, view submissions and options; events take none.
+      const acceptsResponsePayload = type !== 'events_api';
       ws.send(
         JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: acceptsResponsePayload }),
       );

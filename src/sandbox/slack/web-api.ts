@@ -2,6 +2,7 @@ import { type ApiContext, type ApiHandler, fail, flag, str } from './api-types.t
 import type { Args } from './http-util.ts';
 import { type StoredMessage, toSlackMessage } from './message-store.ts';
 import { FILE_METHODS } from './web-api-files.ts';
+import { VIEW_METHODS } from './web-api-views.ts';
 
 /** Text and blocks as chat.* methods take them; Slack refuses a message with neither. */
 function content(args: Args): { text: string; blocks: unknown[] } | { error: string } {
@@ -141,4 +142,5 @@ export const API_METHODS: Readonly<Record<string, ApiHandler>> = {
   'usergroups.users.list': usergroupUsers,
   'conversations.info': conversationsInfo,
   ...FILE_METHODS,
+  ...VIEW_METHODS,
 };

@@ -4,6 +4,7 @@ import { renderControls } from './controls.js';
 import { h, keepAtBottom, syncList } from './dom.js';
 import { renderMessage } from './messages.js';
 import { compareTs, createStore, isTopLevel, messageKey, visibleTo } from './store.js';
+import { createSurfaces } from './surfaces.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const saved = (k) => {
@@ -26,8 +27,20 @@ const ui = {
   channel: saved('opsdeck.console.channel'),
   thread: null,
   unread: new Set(),
+  home: false,
 };
 const { store, connect, addLocal } = createStore(onChange);
+const surfaces = createSurfaces({
+  post: (api, body) => post(api, { user: ui.user, ...body }),
+  channel: () => ui.channel,
+  channels: () => [...store.channels.values()],
+  // Read when drawing, after `names` below is defined.
+  get names() {
+    return names;
+  },
+  isSelf: (id) => id === ui.user,
+  notify: (text) => addLocal({ channel: ui.channel, user: ui.user, text }),
+});
 let controlsDrawn = false;
 
 async function post(path, body) {
@@ -88,14 +101,23 @@ function drawMessages(container, messages, inThread) {
     const replies = inThread ? 0 : list((r) => r.channel === m.channel && r.threadTs === m.ts && r.ts !== m.ts).length;
     return { key: messageKey(m), sig: `${m.rev}|${replies}|${ui.user}`, m, replies };
   });
-  const view = { users: store.users, bot: store.bot, names, isSelf: (id) => id === ui.user, act, openThread, inThread };
+  const view = {
+    users: store.users,
+    bot: store.bot,
+    names,
+    isSelf: (id) => id === ui.user,
+    act,
+    openThread,
+    inThread,
+    shortcuts: (message) => surfaces.showShortcuts(store.shortcuts, message),
+  };
   keepAtBottom(container.parentElement, () =>
     syncList(container, items, (i) => renderMessage(i.m, { ...view, replies: i.replies })),
   );
 }
 
 function channelButton(channel, label) {
-  const current = channel.id === ui.channel;
+  const current = channel.id === ui.channel && !ui.home;
   const testid = channel.imUser ? 'channel-dm' : `channel-${channel.name}`;
   return h(
     'li',
@@ -116,6 +138,7 @@ function channelButton(channel, label) {
 
 function selectChannel(id) {
   ui.channel = id;
+  ui.home = false;
   ui.unread.delete(id);
   save('opsdeck.console.channel', id);
   render();
@@ -142,6 +165,9 @@ function render({ users = false } = {}) {
     ui.channel = (rooms.find((c) => c.name === 'deploys') ?? rooms[0])?.id;
   const channel = store.channels.get(ui.channel);
   if (!channel) return;
+  document.querySelector('.channel-pane').hidden = ui.home;
+  $('home-pane').hidden = !ui.home;
+  $('home-tab').classList.toggle('current', ui.home);
   document.querySelector('.team-name').textContent = store.team.name;
   $('channels').replaceChildren(...rooms.filter((c) => !c.imUser).map((c) => channelButton(c, `# ${c.name}`)));
   const dms = rooms.filter((c) => c.imUser === ui.user);
@@ -175,6 +201,10 @@ function drawThread() {
 }
 
 function onChange(kind, message) {
+  if (kind === 'view') {
+    if (message?.user === ui.user) void surfaces.refresh();
+    return;
+  }
   if (kind === 'online' || kind === 'offline') {
     $('connection').textContent = kind === 'online' ? '' : 'Reconnecting…';
     return;
@@ -196,7 +226,16 @@ $('user-select').addEventListener('change', (event) => {
   ui.user = event.target.value;
   save('opsdeck.console.user', ui.user);
   render();
+  // Each person has their own Home: opening it again is what Slack does when they look at it.
+  if (ui.home) void surfaces.openHome();
+  else void surfaces.refresh();
 });
+$('home-tab').addEventListener('click', () => {
+  ui.home = true;
+  render();
+  void surfaces.openHome();
+});
+$('shortcuts-button').addEventListener('click', () => surfaces.showShortcuts(store.shortcuts));
 $('thread-close').addEventListener('click', () => {
   ui.thread = null;
   render();

@@ -105,6 +105,19 @@ export function renderMessage(message, view) {
           )
         : null,
     ),
+    view.shortcuts && !message.ephemeralTo && !message.local
+      ? h(
+          'button',
+          {
+            type: 'button',
+            className: 'reply-link shortcut-link',
+            'data-testid': 'message-shortcuts',
+            title: 'Shortcuts for this message',
+            onclick: () => view.shortcuts(message),
+          },
+          '⚡',
+        )
+      : null,
     !view.inThread && !message.ephemeralTo && !message.local
       ? h(
           'button',

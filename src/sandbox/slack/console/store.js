@@ -24,6 +24,7 @@ export function createStore(onChange) {
     usergroups: new Map(),
     channels: new Map(),
     commands: [],
+    shortcuts: [],
     controls: [],
     messages: new Map(),
   };
@@ -61,6 +62,7 @@ export function createStore(onChange) {
         team: state.team,
         bot: state.bot,
         commands: state.commands,
+        shortcuts: state.shortcuts ?? [],
         controls: state.controls,
         users: new Map(state.users.map((u, index) => [u.id, { ...u, index }])),
         usergroups: new Map(state.usergroups.map((g) => [g.id, g])),
@@ -88,6 +90,8 @@ export function createStore(onChange) {
       load();
     });
     source.addEventListener('error', () => onChange('offline'));
+    // A home or modal changed for someone; the page fetches the views of the person it acts as.
+    source.addEventListener('view', (e) => onChange('view', JSON.parse(e.data)));
     for (const kind of ['message', 'update', 'reset']) {
       source.addEventListener(kind, (e) => {
         const event = { kind, seq: Number(e.lastEventId), data: JSON.parse(e.data) };
