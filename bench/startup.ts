@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
 import { botEnvironments, buildBot, productionNodeFlags, ROOT, SECRET, sleep, TOKEN } from './compiled-bot.ts';
 import { serveNode } from './serve.ts';
@@ -49,22 +48,16 @@ export async function startup(rounds = 5): Promise<string[]> {
   const slack = await SlackEmulator.start({ signingSecret: SECRET, botToken: TOKEN });
   const envs = await botEnvironments(slack);
   const flags = await productionNodeFlags();
-  // A compile cache of this run's own: the first round starts cold, as a new container does; later rounds
-  // start as a restarted one does.
-  const cache = { NODE_COMPILE_CACHE: join(envs.dir, 'compile-cache') };
   const bolt: number[] = [];
   const bare: number[] = [];
   const example: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       bolt.push(await boltListening(envs.base));
-      bare.push(
-        await botReady(flags, { ...envs.bare, ...cache, OPSDECK_DATA_DIR: `${envs.bare.OPSDECK_DATA_DIR}-${round}` }),
-      );
+      bare.push(await botReady(flags, { ...envs.bare, OPSDECK_DATA_DIR: `${envs.bare.OPSDECK_DATA_DIR}-${round}` }));
       example.push(
         await botReady(flags, {
           ...envs.example,
-          ...cache,
           OPSDECK_DATA_DIR: `${envs.example.OPSDECK_DATA_DIR}-${round}`,
         }),
       );
@@ -79,6 +72,5 @@ export async function startup(rounds = 5): Promise<string[]> {
     `  bare Bolt app, start to listening ${fmt(b)}`,
     `  opsdeck, config using no backend, start to /readyz 200 ${fmt(o)}  ratio ${ratio(o, b)}  (target <= 1.50x)`,
     `  opsdeck, example config, start to /readyz 200 ${fmt(e)}  ratio ${ratio(e, b)}`,
-    `  (first round, compile cache still empty: no backend ${fmt(bare[0]!)}, example config ${fmt(example[0]!)})`,
   ];
 }
