@@ -1,5 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --optimize-for-size
-// The V8 flags are the image's (Dockerfile ENTRYPOINT; a test keeps them equal): see the reason there.
+#!/usr/bin/env node
 // In a source checkout (src/ present, tsx installed) run the TypeScript sources, so a stale dist/
 // is never used by accident; in the published package and the image, run the compiled dist/.
 import { existsSync } from 'node:fs';

@@ -74,12 +74,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", ("--[\w-]+(=\w+)?", )*"dist\/src\/main\.js"\]/m);
   });
 
-  it('starts node with the same V8 flags as bin/opsdeck.js, so the package runs as the image does', async () => {
+  it('starts node with the V8 flags that keep RSS level under a stream of commands', () => {
     const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
-    const flags = entry.filter((arg) => arg.startsWith('--'));
-    expect(flags).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--optimize-for-size']));
-    const shebang = (await readFile(join(ROOT, 'bin/opsdeck.js'), 'utf8')).split('\n')[0];
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+    expect(entry.filter((arg) => arg.startsWith('--'))).toEqual(['--max-semi-space-size=4', '--optimize-for-size']);
   });
 
   it('copies only files that exist and are not excluded by .dockerignore', () => {
