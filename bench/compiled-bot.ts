@@ -21,6 +21,13 @@ roles:
     allow: ["*"]
 `;
 
+/** The V8 flags the image starts the bot with (its ENTRYPOINT), so benches measure what production runs. */
+export async function productionNodeFlags(): Promise<string[]> {
+  const entry = /^ENTRYPOINT (\[.*\])$/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!entry) throw new Error('the Dockerfile has no ENTRYPOINT in exec form');
+  return (JSON.parse(entry) as string[]).filter((arg) => arg.startsWith('--'));
+}
+
 /** Compiles the bot (`npm run build`) so benches run `node dist/src/main.js start`, as production does. */
 export function buildBot(): void {
   const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

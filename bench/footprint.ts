@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
-import { botEnvironments, buildBot, rssMb, SECRET, sleep, TOKEN } from './compiled-bot.ts';
+import { botEnvironments, buildBot, productionNodeFlags, rssMb, SECRET, sleep, TOKEN } from './compiled-bot.ts';
 import { serveNode } from './serve.ts';
 import { ratio } from './stats.ts';
 
@@ -27,11 +27,12 @@ export async function footprint(total = 10_000, settleMs = 3000): Promise<string
   const slack = await SlackEmulator.start({ signingSecret: SECRET, botToken: TOKEN });
   const envs = await botEnvironments(slack);
   await mkdir(join(envs.dir, 'bare'), { recursive: true });
+  const flags = await productionNodeFlags();
   const started = [
     await serveNode(['-e', 'console.log(JSON.stringify({ port: 0 })); setInterval(() => {}, 60_000)'], {}),
     await serveNode(['bench/bare-bolt.ts'], envs.base),
-    await serveNode(['dist/src/main.js', 'start'], envs.bare),
-    await serveNode(['dist/src/main.js', 'start'], envs.example),
+    await serveNode([...flags, 'dist/src/main.js', 'start'], envs.bare),
+    await serveNode([...flags, 'dist/src/main.js', 'start'], envs.example),
   ];
   try {
     await sleep(settleMs);
@@ -46,7 +47,7 @@ export async function footprint(total = 10_000, settleMs = 3000): Promise<string
     const afterAll = await rssMb(bot.child.pid!);
     const mb = (n: number) => `${n.toFixed(0)} MB`;
     return [
-      'footprint: resident memory, idle, each process started side by side (HTTP mode)',
+      `footprint: resident memory, idle, each process started side by side (HTTP mode; opsdeck: node ${flags.join(' ')})`,
       `  empty Node ${mb(empty!)}; bare Bolt app ${mb(bolt!)}`,
       `  opsdeck, config using no backend ${mb(bare!)}  ratio to bare Bolt ${ratio(bare!, bolt!)}  (target <= 1.50x)`,
       `  opsdeck, example config (two clusters, GitHub, CloudWatch) ${mb(example!)}  ratio ${ratio(example!, bolt!)}`,

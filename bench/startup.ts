@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
-import { botEnvironments, buildBot, ROOT, SECRET, sleep, TOKEN } from './compiled-bot.ts';
+import { botEnvironments, buildBot, productionNodeFlags, ROOT, SECRET, sleep, TOKEN } from './compiled-bot.ts';
 import { serveNode } from './serve.ts';
 import { fmt, percentile, ratio } from './stats.ts';
 
 /** Milliseconds from spawning the compiled bot until its /readyz answers 200 (store open, Slack token accepted). */
-async function botReady(env: Record<string, string>): Promise<number> {
+async function botReady(flags: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['dist/src/main.js', 'start'], {
+  const child = spawn(process.execPath, [...flags, 'dist/src/main.js', 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -47,14 +47,20 @@ export async function startup(rounds = 5): Promise<string[]> {
   buildBot();
   const slack = await SlackEmulator.start({ signingSecret: SECRET, botToken: TOKEN });
   const envs = await botEnvironments(slack);
+  const flags = await productionNodeFlags();
   const bolt: number[] = [];
   const bare: number[] = [];
   const example: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       bolt.push(await boltListening(envs.base));
-      bare.push(await botReady({ ...envs.bare, OPSDECK_DATA_DIR: `${envs.bare.OPSDECK_DATA_DIR}-${round}` }));
-      example.push(await botReady({ ...envs.example, OPSDECK_DATA_DIR: `${envs.example.OPSDECK_DATA_DIR}-${round}` }));
+      bare.push(await botReady(flags, { ...envs.bare, OPSDECK_DATA_DIR: `${envs.bare.OPSDECK_DATA_DIR}-${round}` }));
+      example.push(
+        await botReady(flags, {
+          ...envs.example,
+          OPSDECK_DATA_DIR: `${envs.example.OPSDECK_DATA_DIR}-${round}`,
+        }),
+      );
     }
   } finally {
     await slack.close();

@@ -71,7 +71,12 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM node:24-slim/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/src\/main\.js"\]/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", ("--[\w-]+(=\w+)?", )*"dist\/src\/main\.js"\]/m);
+  });
+
+  it('starts node with the V8 flags that keep RSS level under a stream of commands', () => {
+    const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(entry.filter((arg) => arg.startsWith('--'))).toEqual(['--max-semi-space-size=4', '--optimize-for-size']);
   });
 
   it('copies only files that exist and are not excluded by .dockerignore', () => {
