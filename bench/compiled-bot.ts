@@ -3,23 +3,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SlackEmulator } from '../src/sandbox/slack/index.ts';
+import { BARE_CONFIG } from '../test/helpers/bare-config.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const SECRET = 'bench-secret';
 export const TOKEN = 'xoxb-bench';
-
-// A config that uses no backend: the bot needs none of their SDKs.
-const BARE_CONFIG = `
-environments:
-  prod: {}
-services:
-  api:
-    description: Deployed by hand
-roles:
-  sre:
-    members: [U0BOB]
-    allow: ["*"]
-`;
 
 /** The V8 flags the image starts the bot with (its ENTRYPOINT), so benches measure what production runs. */
 export async function productionNodeFlags(): Promise<string[]> {

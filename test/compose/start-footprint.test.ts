@@ -3,22 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BARE_CONFIG } from '../helpers/bare-config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TRACER = join(ROOT, 'test/helpers/trace-modules.mjs');
-
-// A config that names no cluster, repository or log group: the bot needs no backend SDK at all.
-const BARE_CONFIG = `
-environments:
-  prod: {}
-services:
-  api:
-    description: Deployed by hand
-roles:
-  sre:
-    members: [U0BOB]
-    allow: ["*"]
-`;
 
 const SDKS = /\/node_modules\/(@aws-sdk|@smithy|@kubernetes\/client-node|@octokit|ioredis|pg|pg-[a-z]+)\//;
 

@@ -4,20 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
+import { BARE_CONFIG } from '../helpers/bare-config.ts';
 
 const SECRET = 'memory-signing-secret';
 const TOKEN = 'xoxb-memory';
-const CONFIG = `
-environments:
-  prod: {}
-services:
-  api:
-    description: Deployed by hand
-roles:
-  sre:
-    members: [U0BOB]
-    allow: ["*"]
-`;
 
 let slack: SlackEmulator;
 let bot: ChildProcess;
@@ -62,7 +52,7 @@ beforeAll(async () => {
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       OPSDECK_DATA_DIR: dataDir,
-      OPSDECK_CONFIG_TEXT: CONFIG,
+      OPSDECK_CONFIG_TEXT: BARE_CONFIG,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
