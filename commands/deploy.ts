@@ -4,7 +4,8 @@ import { breaksGlass } from '../src/core/authorize.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { shortSha } from '../src/core/format.ts';
-import { checkDeployGates } from '../src/core/gates/deploy-gates.ts';
+import { envelopeOf } from '../src/core/changes/request-envelope.ts';
+import { checkDeployGates, type GateDeps } from '../src/core/gates/deploy-gates.ts';
 import { bold, code, link, mention, t, type Text } from '../src/core/text.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
 import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
@@ -139,6 +140,21 @@ export async function runningVersion({
   return current?.description ?? 'unknown';
 }
 
+/** The deploy's gates on the stored commit, as the command checked them; the caller decides what `--force` passed. */
+export async function deployGatesNow({ request, gates }: { request: StoredRequest; gates: GateDeps }) {
+  const exec = envelopeOf(request).exec as { ref?: unknown; sha?: unknown };
+  const ref = typeof exec.ref === 'string' ? exec.ref : '';
+  return checkDeployGates(gates, {
+    service: request.service,
+    env: request.env,
+    repo: gates.catalog.services[request.service]?.github?.repo,
+    ref,
+    sha: typeof exec.sha === 'string' ? exec.sha : undefined,
+    force: false,
+    canBreakGlass: false,
+  });
+}
+
 export const deployChange = defineChange({
   kind: 'deploy',
   concern: 'version',
@@ -149,6 +165,7 @@ export const deployChange = defineChange({
     autoRollback: z.boolean(),
   }),
   readBasis: runningVersion,
+  recheckGates: deployGatesNow,
   execute: async ({ request, params, approvers, progress, backends }) =>
     deployerOf(backends, request.service).deploy(
       {

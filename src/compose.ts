@@ -188,12 +188,14 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     updateBudget: opts.tuning?.chatUpdateBudget,
   });
   const audit = new AuditLog({ store, clock, redactor, log: log.child({ component: 'audit' }) });
+  const commitChecks = modules.github ? new modules.github.GitHubCommitChecks(clients.github()) : noCommitChecks;
   const changes = createChangeMachinery({
     config,
     store,
     chat,
     clock,
     backends,
+    commitChecks,
     kinds: changeKinds,
     audit,
     policy,
@@ -235,7 +237,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     requests: store,
     tails: store,
     backends,
-    commitChecks: modules.github ? new modules.github.GitHubCommitChecks(clients.github()) : noCommitChecks,
+    commitChecks,
     runbooks,
     logs,
     audit,

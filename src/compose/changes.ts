@@ -13,6 +13,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Backends } from '../ports/backends.ts';
 import type { Chat } from '../ports/chat.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { CommitChecks } from '../ports/commit-checks.ts';
 import type { Directory } from '../ports/directory.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ChangeMetrics, FailureMetrics } from '../ports/metrics.ts';
@@ -37,6 +38,8 @@ export function createChangeMachinery(deps: {
   chat: Chat;
   clock: Clock;
   backends: Backends;
+  /** The commits' CI checks, which deploy gates read again when the last approval arrives. */
+  commitChecks: CommitChecks;
   kinds: readonly ChangeKind[];
   audit: AuditLog;
   policy: Policy;
@@ -51,7 +54,8 @@ export function createChangeMachinery(deps: {
   const { config, store, chat, clock, backends, audit, log } = deps;
   const kinds = Object.fromEntries(deps.kinds.map((k) => [k.kind, k]));
   const board = new RequestBoard({ requests: store, chat, catalog: config, log: log.child({ component: 'changes' }) });
-  const supersession = new Supersession({ requests: store, clock, audit, board, backends, kinds });
+  const gates = { catalog: config, commitChecks: deps.commitChecks, requests: store, clock };
+  const supersession = new Supersession({ requests: store, clock, audit, board, backends, kinds, gates });
   const sources = { catalog: config, permissions: deps.policy, directory: deps.directory };
   const approvers = (env: string) => approversToNotify(sources, env);
   const reviews = new Reviews({

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBackends, type Backends } from '../helpers/backends.ts';
 import { pinnedClock, type PinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startHarness, teamConfigText, textOf, type Harness } from '../helpers/harness.ts';
-import { auditActions, newRequest, requestIdOf, settled } from '../helpers/requests.ts';
+import { auditActions, click, newRequest, nextEphemeral, requestIdOf, settled } from '../helpers/requests.ts';
 
 let clock: PinnedClock;
 let world: Backends;
@@ -65,6 +65,52 @@ describe('the CI gate', () => {
     const request = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
     expect(textOf(request)).toContain('CI checks');
     expect(textOf(request)).not.toContain('BREAK-GLASS');
+  });
+});
+
+describe('the gates at the last approval', () => {
+  beforeEach(async () => {
+    h = await startHarness({ backends: world, configText: await teamConfigText() });
+  });
+  const replicaSets = () => world.clusters.prod.getReplicaSets('api', 'api').length;
+  const imageOf = () => world.clusters.prod.getDeployment('api', 'api')?.spec.template.spec.containers[0]?.image;
+  const thread = (ts: string) => h.slack.messages({ channel: 'C0DEPLOYS', threadTs: ts });
+
+  it('runs nothing when a required check turned red while the request waited, naming the check', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'success' });
+    const request = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    const rerun = world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
+    const runUrl = `${world.github.webUrl}/acme/api/runs/${rerun}`;
+    const before = replicaSets();
+
+    const answer = await nextEphemeral(h, 'U0BOB', () => click(h, 'U0BOB', request, 'approve'));
+    expect(answer.text).toContain('Approved, but not run');
+    expect(answer.text).toContain(`<${runUrl}|\`test\`> failed`);
+    const done = await settled(h, request);
+    expect(done.text).toContain(`<${runUrl}|\`test\`> failed`);
+    expect(thread(request.ts).some((m) => m.text.includes('Not run') && m.text.includes(runUrl))).toBe(true);
+    expect(replicaSets()).toBe(before);
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.1.0');
+    expect(await auditActions(h, requestIdOf(done))).toEqual(['deploy.requested', 'approval.granted', 'gates.refused']);
+    const late = await nextEphemeral(h, 'U0ERIN', () => click(h, 'U0ERIN', request, 'approve'));
+    expect(late.text).toContain('already failed');
+  });
+
+  it('deploys when the checks stay green', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'success' });
+    const request = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    expect(await click(h, 'U0BOB', request, 'approve')).toBe(200);
+    expect((await settled(h, request)).text).toContain(':white_check_mark:');
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.2.0');
+    expect(await auditActions(h, requestIdOf(request))).not.toContain('gates.refused');
+  });
+
+  it('lets a request forced by break-glass through, as when it was made', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
+    const forced = await newRequest(h, 'U0ERIN', '/deploy', 'api prod v1.2.0 --force', 'Deploy api to prod');
+    expect(await click(h, 'U0BOB', forced, 'approve')).toBe(200);
+    expect((await settled(h, forced)).text).toContain(':white_check_mark:');
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.2.0');
   });
 });
 

@@ -26,7 +26,7 @@ export interface ApprovalsDeps {
   catalog: Catalog;
   audit: AuditLog;
   board: RequestBoard;
-  supersession: Pick<Supersession, 'staleness' | 'supersede'>;
+  supersession: Pick<Supersession, 'staleness' | 'supersede' | 'gateRefusal' | 'refuseByGates'>;
   flow: Pick<ChangeFlow, 'run'>;
   /** What became of changes, for the outcome metrics. */
   outcomes?: ChangeMetrics | undefined;
@@ -112,6 +112,8 @@ export class Approvals {
       await click.reply.ephemeral(textMessage(`Approved (${count} of ${policy.required}).`));
       return;
     }
+    // The last approval lets it run: what it had to pass when it was made (CI, promotion) must still hold.
+    await this.#checkGatesStillPass(req, click.userId);
     const approved = await requests.transitionRequest(req.id, ['pending'], 'approved', undefined, clock.now());
     if (approved) {
       this.#deps.outcomes?.approvalDecided(req.env, 'approved', secondsSince(req.createdAt, clock));
@@ -228,6 +230,30 @@ export class Approvals {
     await this.#deps.supersession.supersede(req, actor, summary, { by: actor });
     throw new AuditedRefusal(
       t`Not approved: ${stale}. The request is marked superseded; run the command again to plan against what runs now.`,
+    );
+  }
+
+  /**
+   * Checks the request's gates again once it has all its approvals, before it runs. A refusal ends it as
+   * failed, naming the check; checks that cannot be read take this approval back, to be given again.
+   */
+  async #checkGatesStillPass(req: StoredRequest, approver: string): Promise<void> {
+    let refused: Text | undefined;
+    try {
+      refused = await this.#deps.supersession.gateRefusal(req);
+    } catch (err) {
+      await this.#deps.requests.removeApproval(req.id, approver);
+      await this.#audit(approver, 'approval.withdrawn', req, { reason: (err as Error).message });
+      throw new UserError(
+        t`Not approved: ${(err as Error).message}, so this request cannot be checked before it runs. Try again in a moment.`,
+      );
+    }
+    if (!refused) return;
+    if (await this.#deps.supersession.refuseByGates(req, approver, refused)) {
+      this.#deps.outcomes?.changeEnded(req.kind, req.env, 'failed');
+    }
+    throw new AuditedRefusal(
+      t`Approved, but not run: ${refused}. The request is marked failed and nothing was changed; request it again once the checks pass.`,
     );
   }
 

@@ -359,6 +359,14 @@ export class ChangeFlow {
         t`${emoji('no_entry')} Refused: ${why}, so nothing was changed (ref ${code(request.id)}).`,
       );
     };
+    // Alone, the requester is also the last approval: the gates are checked again as an approver's click does.
+    const gated = await this.#deps.supersession.gateRefusal(request).catch((err: unknown) => (err as Error).message);
+    if (gated) {
+      await this.#deps.supersession.refuseByGates(request, s.requester, gated);
+      throw new AuditedRefusal(
+        t`${emoji('no_entry')} Not run: ${gated}, so nothing was changed (ref ${code(request.id)}).`,
+      );
+    }
     if (!(await audit.record({ ...entry, action: 'emergency.self_approved', details: { reason, title } }))) {
       return refuse('the audit log cannot be written');
     }

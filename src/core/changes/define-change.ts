@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Backends, DeployOutcome, Progress } from '../../ports/backends.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StoredRequest } from '../../ports/store.ts';
+import type { GateDeps, GateReport } from '../gates/deploy-gates.ts';
 import type { Text } from '../text.ts';
 
 /** A change a command wants to make, fully resolved (refs to shas, current state read) before anyone approves it. */
@@ -49,6 +50,12 @@ export interface ChangeKind<P = unknown> {
   execute(ctx: ExecutionContext<P>): Promise<DeployOutcome>;
   /** Reads what runs now in the terms of `ChangePlan.basis`, to compare at approval time. */
   readBasis?(ctx: { request: StoredRequest; backends: Backends }): Promise<string>;
+  /**
+   * Runs the gates the command checked before anyone approved (CI, promotion) again, on the request's stored
+   * parameters, as if without `--force`: a check may have turned red while the request waited. Kinds without
+   * gates (rollbacks, scaling) leave it out.
+   */
+  recheckGates?(ctx: { request: StoredRequest; gates: GateDeps }): Promise<GateReport>;
   /** A plan of this kind; its parameters are checked by the schema when the request is stored. */
   plan(plan: Omit<ChangePlan<P>, 'kind'>): ChangePlan<P>;
 }
