@@ -105,6 +105,25 @@ describe('the gates at the last approval', () => {
     expect(await auditActions(h, requestIdOf(request))).not.toContain('gates.refused');
   });
 
+  it('takes the approval back when the checks cannot be read, and the request waits for another', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'success' });
+    const request = await newRequest(h, 'U0ALICE', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    const disarm = world.github.injectFailure({ pathPattern: /\/(check-runs|status)$/, times: Infinity, kind: '502' });
+    const answer = await nextEphemeral(h, 'U0BOB', () => click(h, 'U0BOB', request, 'approve'));
+    expect(answer.text).toContain('Not approved: the CI checks could not be read');
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.1.0');
+    disarm();
+    expect(await click(h, 'U0BOB', request, 'approve')).toBe(200);
+    expect((await settled(h, request)).text).toContain(':white_check_mark:');
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.2.0');
+    expect((await auditActions(h, requestIdOf(request))).slice(0, 4)).toEqual([
+      'deploy.requested',
+      'approval.granted',
+      'approval.withdrawn',
+      'approval.granted',
+    ]);
+  });
+
   it('lets a request forced by break-glass through, as when it was made', async () => {
     world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
     const forced = await newRequest(h, 'U0ERIN', '/deploy', 'api prod v1.2.0 --force', 'Deploy api to prod');

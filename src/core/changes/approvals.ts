@@ -243,10 +243,11 @@ export class Approvals {
       refused = await this.#deps.supersession.gateRefusal(req);
     } catch (err) {
       await this.#deps.requests.removeApproval(req.id, approver);
-      await this.#audit(approver, 'approval.withdrawn', req, { reason: (err as Error).message });
-      throw new UserError(
-        t`Not approved: ${(err as Error).message}, so this request cannot be checked before it runs. Try again in a moment.`,
-      );
+      const why = (err as Error).message;
+      const audited = await this.#audit(approver, 'approval.withdrawn', req, { reason: why });
+      const text = t`Not approved: ${why}, so this request cannot be checked before it runs. Try again in a moment.`;
+      // Unaudited, the refusal goes through the generic path, which audits it as a refused click.
+      throw audited ? new AuditedRefusal(text) : new UserError(text);
     }
     if (!refused) return;
     if (await this.#deps.supersession.refuseByGates(req, approver, refused)) {
