@@ -124,6 +124,36 @@ describe('the gates at the last approval', () => {
     ]);
   });
 
+  it('runs no emergency self-approval whose check turned red after the command read it', async () => {
+    world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'success' });
+    await newRequest(h, 'U0BOB', '/deploy', 'api prod v1.2.0', 'Deploy api to prod');
+    clock.jump(11 * 60_000);
+    // The command compares the commit with what runs after reading its checks: the check turns red meanwhile.
+    world.github.injectFailure({ pathPattern: /\/compare\//, kind: 'delayMs', delayMs: 1500 });
+    const reads = () => world.github.requests.filter((r) => /\/check-runs|\/status(\?|$)/.test(r.path)).length;
+    const before = reads();
+    const seen = new Set(h.slack.messages({ channel: 'C0DEPLOYS' }).map((m) => m.ts));
+    await h.slack.sendSlashCommand({
+      user: 'U0BOB',
+      channel: 'C0DEPLOYS',
+      command: '/deploy',
+      text: 'api prod v1.2.0 --emergency "checkout is down"',
+    });
+    await h.slack.waitFor(() => reads() >= before + 2 || undefined);
+    const rerun = world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
+    const request = await h.slack.waitFor(() =>
+      h.slack
+        .messages({ channel: 'C0DEPLOYS' })
+        .find((m) => !seen.has(m.ts) && !m.threadTs && m.text.includes('Deploy api to prod')),
+    );
+    const done = await settled(h, request);
+    expect(done.text).toContain(`${world.github.webUrl}/acme/api/runs/${rerun}`);
+    expect(imageOf()).toBe('ghcr.io/acme/api:v1.1.0');
+    const actions = await auditActions(h, requestIdOf(done));
+    expect(actions).toContain('gates.refused');
+    expect(actions).not.toContain('emergency.self_approved');
+  });
+
   it('lets a request forced by break-glass through, as when it was made', async () => {
     world.github.addCheckRun('acme/api', 'v1.2.0', { name: 'test', conclusion: 'failure' });
     const forced = await newRequest(h, 'U0ERIN', '/deploy', 'api prod v1.2.0 --force', 'Deploy api to prod');
