@@ -47,7 +47,8 @@ export async function footprint(total = 10_000, settleMs = 3000): Promise<string
     const afterAll = await rssMb(bot.child.pid!);
     const mb = (n: number) => `${n.toFixed(0)} MB`;
     return [
-      `footprint: resident memory, idle, each process started side by side (HTTP mode; opsdeck: node ${flags.join(' ')})`,
+      'footprint: resident memory, idle, each process started side by side ' +
+        `(HTTP mode; opsdeck: node ${flags.join(' ')})`,
       `  empty Node ${mb(empty!)}; bare Bolt app ${mb(bolt!)}`,
       `  opsdeck, config using no backend ${mb(bare!)}  ratio to bare Bolt ${ratio(bare!, bolt!)}  (target <= 1.50x)`,
       `  opsdeck, example config (two clusters, GitHub, CloudWatch) ${mb(example!)}  ratio ${ratio(example!, bolt!)}`,

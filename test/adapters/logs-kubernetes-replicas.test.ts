@@ -56,10 +56,18 @@ async function relay(): Promise<{ url: string; cut: () => void }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [socket, upstream]) {
+    for (const [s, other] of [
+      [socket, upstream],
+      [upstream, socket],
+    ] as const) {
       sockets.add(s);
       s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
+      // A connection closed on one side closes the other, as one TCP connection would: a client that
+      // stops reading a log stream must end it at the emulator too, not leave it half open.
+      s.on('close', () => {
+        sockets.delete(s);
+        other.destroy();
+      });
     }
     socket.pipe(upstream).pipe(socket);
   });
