@@ -253,8 +253,9 @@ export class Approvals {
     if (await this.#deps.supersession.refuseByGates(req, approver, refused)) {
       this.#deps.outcomes?.changeEnded(req.kind, req.env, 'failed');
     }
+    const again = 'request it again once the checks pass';
     throw new AuditedRefusal(
-      t`Approved, but not run: ${refused}. The request is marked failed and nothing was changed; request it again once the checks pass.`,
+      t`Approved, but not run: ${refused}. The request is marked failed and nothing was changed; ${again}.`,
     );
   }
 
