@@ -71,19 +71,25 @@ export class Dispatcher {
   async precheck(inv: Omit<Invocation, 'reply'>): Promise<string | undefined> {
     const { capabilities } = this.#deps;
     try {
-      const resolved = capabilities.commands.resolve(inv.family, tokenize(inv.text));
-      const raw = bindTokens(resolved.spec, resolved.rest);
-      const target = checkTargets(resolved.spec, raw, capabilities.catalog);
-      validateArgs(resolved.spec, raw);
+      const { command, target } = this.#parse(inv);
       const held = await this.#deps.policy.resolve(inv.userId);
-      const refused = denial(capabilities, resolved.spec, held, target, inv.channelId);
-      return refused
-        ? `You can't run ${this.#named(commandName(resolved.spec))} here: ${plainText(refused)}.`
-        : undefined;
+      const refused = denial(capabilities, command, held, target, inv.channelId);
+      return refused ? `You can't run ${this.#named(commandName(command))} here: ${plainText(refused)}.` : undefined;
     } catch (err) {
       if (isUserError(err)) return plainText(err.text);
       throw err;
     }
+  }
+
+  /** The command line as the pipeline and `precheck` both read it: resolved, bound, targets checked, validated. */
+  #parse(inv: Pick<Invocation, 'family' | 'text'>, found?: (c: Command) => void) {
+    const { commands, catalog } = this.#deps.capabilities;
+    const resolved = commands.resolve(inv.family, tokenize(inv.text));
+    const command = resolved.spec;
+    found?.(command);
+    const raw = bindTokens(command, resolved.rest);
+    const target = checkTargets(command, raw, catalog);
+    return { command, target, args: validateArgs(command, raw) };
   }
 
   #named(text: string): string {
@@ -181,12 +187,7 @@ export class Dispatcher {
     let args: unknown;
     let target: Target;
     try {
-      const resolved = capabilities.commands.resolve(inv.family, tokenize(inv.text));
-      command = resolved.spec;
-      found(command);
-      const raw = bindTokens(command, resolved.rest);
-      target = checkTargets(command, raw, capabilities.catalog);
-      args = validateArgs(command, raw);
+      ({ command, target, args } = this.#parse(inv, found));
     } catch (err) {
       if (!isUserError(err)) throw err;
       await safeReply(log, inv.reply.ephemeral(this.#userErrorMessage(err)));
