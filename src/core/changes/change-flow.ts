@@ -8,14 +8,13 @@ import type { AuditLog } from '../audit-log.ts';
 import type { Catalog } from '../catalog.ts';
 import { parseDuration } from '../duration.ts';
 import { newId } from '../ids.ts';
-import { AuditedRefusal, UserError } from '../errors.ts';
 import { textMessage } from '../message.ts';
 import { postFailure } from '../post-failure.ts';
 import { progressReporter } from '../progress.ts';
 import { code, concat, emoji, join, link, mention, parts, plainText, t, type Inline, type Text } from '../text.ts';
 import type { ChangeKind, ChangePlan } from './define-change.ts';
 import { dryRunMessage } from './dry-run.ts';
-import { decideEmergency } from './emergency.ts';
+import { EmergencyPath, type EmergencyRequest } from './emergency-path.ts';
 import { LeasedRun, type LeasedRunDeps } from './leased-run.ts';
 import { type Outcome, outcomeDetails, secondsSince, storedOutcome } from './outcomes.ts';
 import type { RequestBoard } from './request-board.ts';
@@ -56,15 +55,6 @@ export interface ChangeFlowDeps {
   reviews?: Pick<Reviews, 'open'> | undefined;
 }
 
-/** What `--emergency` asks, with what the pipeline knows of the requester. */
-export interface EmergencyRequest {
-  reason: string;
-  roles: readonly string[];
-  unverified: readonly string[];
-  /** The command as typed without `--emergency`, for messages that say what to run. */
-  command: string;
-}
-
 export interface Submission {
   requester: string;
   channel: string;
@@ -81,6 +71,7 @@ export interface Submission {
   emergency?: EmergencyRequest | undefined;
 }
 
+export type { EmergencyRequest } from './emergency-path.ts';
 export type { Outcome } from './outcomes.ts';
 
 /**
@@ -92,6 +83,7 @@ export class ChangeFlow {
   readonly #lease: LeasedRunDeps;
   /** The requests this process is running now: recovery must leave them alone, whatever the store says. */
   readonly #live = new Set<string>();
+  readonly #emergencyPath: EmergencyPath;
 
   constructor(deps: ChangeFlowDeps) {
     this.#deps = deps;
@@ -105,12 +97,16 @@ export class ChangeFlow {
       runner: deps.runner ?? newId('run'),
       leaseMs: deps.leaseMs ?? 30_000,
     };
+    this.#emergencyPath = new EmergencyPath(deps, {
+      fail: (request, summary) => this.#fail(request, summary),
+      run: (request) => this.run(request),
+    });
   }
 
   async submit(plan: ChangePlan, s: Submission): Promise<void> {
     const { requests, clock, catalog, audit } = this.#deps;
     const env = catalog.environments[plan.env];
-    const emergency = s.emergency && (await this.#emergency(plan, s.requester, s.emergency));
+    const emergency = s.emergency && (await this.#emergencyPath.admit(plan, s.requester, s.emergency));
     // Stored as parts, never as a string: a string in a stored request is markup written by an earlier version.
     const envelope: RequestEnvelope = {
       title: plan.title,
@@ -155,7 +151,7 @@ export class ChangeFlow {
     }
     const posted = await this.#post(request, s);
     if (!posted) return;
-    if (emergency) return this.#selfApprove(posted, s, emergency.reason, emergency.reviewDueAt);
+    if (emergency) return this.#emergencyPath.selfApprove(posted, s.requester, emergency);
     if (!env?.approval) {
       const approved = await requests.transitionRequest(request.id, ['pending'], 'approved', undefined, clock.now());
       if (approved) await this.run(approved);
@@ -313,75 +309,6 @@ export class ChangeFlow {
         .catch((err: unknown) => log.warn({ err }, 'could not notify approvers'));
     }
     return posted;
-  }
-
-  /**
-   * Whether the requester may approve this alone, decided before anything is stored: a refusal changes
-   * nothing and says why. The time to wait counts from their own pending request for the same change.
-   */
-  async #emergency(
-    plan: ChangePlan,
-    requester: string,
-    ask: EmergencyRequest,
-  ): Promise<{ reason: string; reviewDueAt: Date }> {
-    const { requests, catalog, clock } = this.#deps;
-    if (!this.#deps.reviews) throw new UserError('The emergency path is not available here.');
-    const waiting = await requests.listRequests({
-      states: ['pending'],
-      kinds: [plan.kind],
-      service: plan.service,
-      env: plan.env,
-    });
-    const verdict = decideEmergency({
-      env: plan.env,
-      command: ask.command,
-      approval: catalog.environments[plan.env]?.approval,
-      reason: ask.reason,
-      roles: ask.roles,
-      unverified: ask.unverified,
-      now: clock.now(),
-      waitingSince: waiting.find((r) => r.requester === requester && !envelopeOf(r).emergency)?.createdAt,
-    });
-    if (!verdict.allowed) throw new UserError(verdict.text);
-    return { reason: ask.reason.trim(), reviewDueAt: verdict.reviewDueAt };
-  }
-
-  /** The emergency path: the requester's own approval, audited, with a review opened before anything runs. */
-  async #selfApprove(request: StoredRequest, s: Submission, reason: string, dueAt: Date): Promise<void> {
-    const { requests, audit, clock, log } = this.#deps;
-    const entry = { actor: s.requester, target: request, requestId: request.id };
-    const title = envelopeOf(request).title;
-    const refuse = async (why: string) => {
-      await this.#fail(request, `Refused: ${why}.`);
-      const failed = await requests.getRequest(request.id);
-      if (failed) await this.#deps.board.refresh(failed);
-      throw new AuditedRefusal(
-        t`${emoji('no_entry')} Refused: ${why}, so nothing was changed (ref ${code(request.id)}).`,
-      );
-    };
-    // Alone, the requester is also the last approval: the gates are checked again as an approver's click does.
-    const gated = await this.#deps.supersession.gateRefusal(request).catch((err: unknown) => (err as Error).message);
-    if (gated) {
-      await this.#deps.supersession.refuseByGates(request, s.requester, gated);
-      throw new AuditedRefusal(
-        t`${emoji('no_entry')} Not run: ${gated}, so nothing was changed (ref ${code(request.id)}).`,
-      );
-    }
-    if (!(await audit.record({ ...entry, action: 'emergency.self_approved', details: { reason, title } }))) {
-      return refuse('the audit log cannot be written');
-    }
-    await requests.addApproval({ requestId: request.id, approver: s.requester, at: clock.now() });
-    try {
-      await this.#deps.reviews!.open(request, reason, dueAt);
-    } catch (err) {
-      log.error({ err, requestId: request.id }, 'could not open the review of an emergency change');
-      await requests.removeApproval(request.id, s.requester);
-      return refuse('its review could not be opened');
-    }
-    const approved = await requests.transitionRequest(request.id, ['pending'], 'approved', undefined, clock.now());
-    if (!approved) return;
-    this.#deps.outcomes?.approvalDecided(request.env, 'emergency', secondsSince(request.createdAt, clock));
-    await this.run(approved);
   }
 
   /** The outcome metrics of a run this process recorded. */
