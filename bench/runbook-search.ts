@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import MiniSearch from 'minisearch';
 import { FsRunbookSource } from '../src/adapters/runbooks-fs/index.ts';
 import { RunbookLibrary } from '../src/core/runbooks/library.ts';
-import type { Runbook } from '../src/core/runbooks/parse.ts';
 import { RunbookIndex } from '../src/core/runbooks/search.ts';
-import { indexTerms } from '../src/core/runbooks/search-terms.ts';
 import { systemClock } from '../src/ports/clock.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { writeRunbookCorpus } from './runbook-corpus.ts';
@@ -21,7 +18,9 @@ const gc = runInNewContext('gc') as () => void;
 const heapMb = () => {
   gc();
   gc();
-  return process.memoryUsage().heapUsed / 1e6;
+  // Typed arrays keep their contents outside the JS heap: counted too.
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 1e6;
 };
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -74,6 +73,12 @@ export async function runbookSearch(count = 10_000, rounds = 10): Promise<string
     const [buildWall, buildCpu] = [performance.now() - wall0, cpuMs() - cpu0];
     const memory = heapMb() - heapBefore;
 
+    // The first query runs the scoring loop before V8 has compiled it: reported on its own, then every
+    // query is run once more so the measured rounds show the steady state an on-call sees.
+    const coldStart = performance.now();
+    index.search(QUERIES[0]!);
+    const coldMs = performance.now() - coldStart;
+    for (const query of QUERIES) index.search(query);
     const times: number[] = [];
     const byQuery = new Map<string, number[]>(QUERIES.map((q) => [q, []]));
     for (let round = 0; round < rounds; round++) {
@@ -98,26 +103,13 @@ export async function runbookSearch(count = 10_000, rounds = 10): Promise<string
     });
     const grep = percentile(grepMs, 50);
 
-    // The baseline: adding each runbook to MiniSearch in turn, as the index was built before.
-    const runbooks = index.byService().flatMap((g) => g.runbooks);
-    const unique = [...new Map(runbooks.map((r) => [r.id, r])).values()];
     // The index on its own: built again from the parsed runbooks, which are already in memory.
+    const unique = [...new Map(index.byService().flatMap((g) => g.runbooks.map((r) => [r.id, r]))).values()];
     const indexHeapBefore = heapMb();
     const indexStart = cpuMs();
     const again = new RunbookIndex(unique);
     const indexCpu = cpuMs() - indexStart;
     const indexMemory = heapMb() - indexHeapBefore;
-    const addStart = cpuMs();
-    const added = new MiniSearch<Runbook>({
-      fields: ['title', 'alerts', 'services', 'tags', 'body'],
-      extractField: (doc, field) => {
-        const value = doc[field as keyof Runbook];
-        return Array.isArray(value) ? value.join(' ') : (value as string);
-      },
-      processTerm: indexTerms,
-    });
-    added.addAll(unique);
-    const addCpu = cpuMs() - addStart;
 
     const changed = paths[Math.floor(paths.length / 2)]!;
     await writeFile(join(dir, changed), `---\ntitle: Changed for the bench\n---\nThe gateway times out.\n`);
@@ -129,10 +121,11 @@ export async function runbookSearch(count = 10_000, rounds = 10): Promise<string
     return [
       `runbook search: ${count} runbooks (the shipped eight, varied), ${QUERIES.length} queries x ${rounds}`,
       `  index build (list, read, parse, index) ${fmt(buildWall)} wall, ${fmt(buildCpu)} CPU  (target < 2000 ms)`,
-      `  indexing alone ${fmt(indexCpu)} CPU; as before (MiniSearch addAll of the parsed runbooks) ${fmt(addCpu)} CPU`,
+      `  indexing alone (the parsed runbooks) ${fmt(indexCpu)} CPU`,
       `  library memory (runbooks with their text + index) ${memory.toFixed(0)} MB, ` +
         `of which the index ${indexMemory.toFixed(0)} MB  (target < 100 MB)`,
-      `  query p50 ${fmt(p50)}  p99 ${fmt(p99)}  max ${fmt(Math.max(...times))}  (target p99 < 5 ms)`,
+      `  query p50 ${fmt(p50)}  p99 ${fmt(p99)}  max ${fmt(Math.max(...times))}  (target p99 < 5 ms); ` +
+        `first query after the build ${fmt(coldMs)}`,
       `  slowest words (p50): ${slowest.map((s) => `"${s.query}" ${fmt(s.p50)}`).join(', ')} (of ${again.size})`,
       `  grep -ril, same words, same files: median ${fmt(grep)} over ${grepMs.length} queries`,
       `  ratio grep / opsdeck p50 ${ratio(grep, p50)}  p99 ${ratio(grep, p99)}  (target p99 >= 50x)`,

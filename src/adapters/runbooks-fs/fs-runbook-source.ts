@@ -1,7 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
+import { readText, SyncBatches } from './sync-batches.ts';
 
 /**
  * Runbooks in a local folder (the shipped `runbooks/`), listed again on every reload so edits show up
@@ -10,6 +12,7 @@ import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbo
  */
 export class FsRunbookSource implements RunbookSource {
   readonly #dir: string;
+  readonly #files = new SyncBatches();
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -25,10 +28,12 @@ export class FsRunbookSource implements RunbookSource {
 
   async entries(): Promise<RunbookEntry[]> {
     return Promise.all(
-      (await this.#paths()).map(async (path) => {
-        const { mtimeMs, size } = await stat(join(this.#dir, path));
-        return { path, version: `${mtimeMs}:${size}` };
-      }),
+      (await this.#paths()).map((path) =>
+        this.#files.run(() => {
+          const { mtimeMs, size } = statSync(join(this.#dir, path));
+          return { path, version: `${mtimeMs}:${size}` };
+        }),
+      ),
     );
   }
 
@@ -36,8 +41,8 @@ export class FsRunbookSource implements RunbookSource {
     return this.#read(entry.path);
   }
 
-  async #read(path: string): Promise<RunbookFile> {
-    return { path, text: await readFile(join(this.#dir, path), 'utf8') };
+  #read(path: string): Promise<RunbookFile> {
+    return this.#files.run(() => ({ path, text: readText(join(this.#dir, path)) }));
   }
 
   async #paths(): Promise<string[]> {

@@ -1,3 +1,13 @@
+// MiniSearch's default tokenizer splits on /[\n\r\p{Z}\p{P}]+/u. The same split, faster: the few non-ASCII
+// separators (dashes, arrows are not: they are symbols) become spaces, then the ASCII ones split.
+const ASCII_SEPARATORS = /[\n\r !"#%&'()*,\-./:;?@[\\\]_{}]+/;
+const NON_ASCII = /[^\p{ASCII}]/gu;
+const SEPARATOR = /[\p{Z}\p{P}]/u;
+
+/** The words of a text, exactly as MiniSearch's default tokenizer finds them. */
+export const tokenize = (text: string): string[] =>
+  text.replace(NON_ASCII, (c) => (SEPARATOR.test(c) ? ' ' : c)).split(ASCII_SEPARATORS);
+
 // Words that carry no meaning in an incident query; dropped so AND search is not defeated by "the"
 // ("up" too: "filling up" and "piling up" should not make disks and queues look alike), and left out of
 // the index, where each would be a posting in nearly every runbook. The empty token (text that starts or

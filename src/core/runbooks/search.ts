@@ -1,7 +1,7 @@
-import MiniSearch, { type Options } from 'minisearch';
-import { bulkIndex } from './bulk-index.ts';
 import type { Runbook } from './parse.ts';
-import { indexTerms, queryTerm } from './search-terms.ts';
+import { indexTerms, queryTerm, tokenize } from './search-terms.ts';
+import { TextIndex } from './text-index.ts';
+import { searchText, type TextSearchOptions } from './text-search.ts';
 
 export interface SearchHit {
   runbook: Runbook;
@@ -20,47 +20,59 @@ const BOOST = { title: 4, alerts: 4, services: 3, tags: 2, body: 1 };
 // How far ahead the best hit must be to be shown on its own; tuned with the search tests.
 export const CLEAR_WINNER_RATIO = 1.6;
 
-const fieldText = (runbook: Runbook, field: string): string => {
-  const value = runbook[field as keyof Runbook];
-  return Array.isArray(value) ? value.join(' ') : String(value);
-};
+const fieldTexts = (runbook: Runbook): string[] =>
+  FIELDS.map((field) => {
+    const value = runbook[field];
+    return Array.isArray(value) ? value.join(' ') : value;
+  });
 
-const OPTIONS: Options<Runbook> = {
-  fields: [...FIELDS],
-  extractField: (doc, field) => (field === 'id' ? doc.id : fieldText(doc, field)),
-  processTerm: indexTerms,
-  searchOptions: {
-    boost: BOOST,
-    fuzzy: (t) => (t.length >= 5 ? 0.2 : false),
-    prefix: (t) => t.length >= 5,
-    processTerm: queryTerm,
-  },
+const analyse = (word: string) => indexTerms(word) ?? [];
+
+const OPTIONS: TextSearchOptions = {
+  boost: FIELDS.map((field) => BOOST[field]),
+  fuzzy: (t) => (t.length >= 5 ? 0.2 : false),
+  prefix: (t) => t.length >= 5,
+  queryTerms: (query) => tokenize(query).flatMap((word) => queryTerm(word) ?? []),
 };
 
 /**
- * Full-text search over runbooks with typo tolerance and prefix matching. Built in one pass (see
- * bulk-index.ts); a changed runbook is re-indexed on its own with `put` and `remove`.
+ * Full-text search over runbooks with typo tolerance and prefix matching (see text-index.ts). Built in
+ * one pass; a changed runbook is re-indexed on its own with `put` and `remove`.
  */
 export class RunbookIndex {
-  readonly #byId = new Map<string, Runbook>();
-  readonly #search: MiniSearch<Runbook>;
+  /** Each runbook's number in the text index, in the order runbooks were first added. */
+  readonly #byId = new Map<string, number>();
+  readonly #docs: Array<Runbook | undefined> = [];
+  readonly #text: TextIndex;
 
   constructor(runbooks: readonly Runbook[]) {
-    for (const runbook of runbooks) this.#byId.set(runbook.id, runbook);
-    const docs = [...this.#byId.values()].map((r) => ({ id: r.id, fields: FIELDS.map((f) => fieldText(r, f)) }));
-    this.#search = MiniSearch.loadJS(bulkIndex(docs, FIELDS, indexTerms), OPTIONS);
+    const latest = new Map(runbooks.map((r) => [r.id, r]));
+    const unique = [...latest.values()];
+    this.#text = TextIndex.build(FIELDS.length, analyse, unique.map(fieldTexts));
+    unique.forEach((runbook, doc) => {
+      this.#byId.set(runbook.id, doc);
+      this.#docs[doc] = runbook;
+    });
   }
 
   /** Adds a runbook, or re-indexes the one with its id. */
   put(runbook: Runbook): void {
-    if (this.#byId.has(runbook.id)) this.#search.replace(runbook);
-    else this.#search.add(runbook);
-    this.#byId.set(runbook.id, runbook);
+    this.#drop(runbook.id);
+    const doc = this.#text.add(fieldTexts(runbook));
+    this.#docs[doc] = runbook;
+    this.#byId.set(runbook.id, doc);
   }
 
   remove(id: string): void {
-    if (!this.#byId.delete(id)) return;
-    this.#search.discard(id);
+    if (this.#drop(id)) this.#byId.delete(id);
+  }
+
+  #drop(id: string): boolean {
+    const doc = this.#byId.get(id);
+    if (doc === undefined) return false;
+    this.#text.remove(doc, fieldTexts(this.#docs[doc]!));
+    this.#docs[doc] = undefined;
+    return true;
   }
 
   get size(): number {
@@ -68,26 +80,32 @@ export class RunbookIndex {
   }
 
   get(id: string): Runbook | undefined {
-    return this.#byId.get(id);
+    const doc = this.#byId.get(id);
+    return doc === undefined ? undefined : this.#docs[doc];
+  }
+
+  #runbooks(): Runbook[] {
+    return [...this.#byId.values()].map((doc) => this.#docs[doc]!);
   }
 
   /** Runbooks matching every word, or when none does, any word; best first. */
   search(query: string, limit = 5): SearchHit[] {
-    const all = this.#search.search(query, { combineWith: 'AND' });
-    const results = all.length ? all : this.#search.search(query, { combineWith: 'OR' });
-    return results.slice(0, limit).map((r) => ({ runbook: this.#byId.get(r.id as string)!, score: r.score }));
+    return searchText(this.#text, query, OPTIONS, limit).map((hit) => ({
+      runbook: this.#docs[hit.doc]!,
+      score: hit.score,
+    }));
   }
 
   /** Runbooks mapped to an alert name, compared without regard to case. */
   byAlert(name: string): Runbook[] {
     const wanted = name.trim().toLowerCase();
-    return [...this.#byId.values()].filter((r) => r.alerts.some((a) => a.toLowerCase() === wanted));
+    return this.#runbooks().filter((r) => r.alerts.some((a) => a.toLowerCase() === wanted));
   }
 
   /** Every runbook under each service it names (sorted), then those naming none; titles sorted within. */
   byService(): ServiceGroup[] {
     const groups = new Map<string | undefined, Runbook[]>();
-    for (const runbook of this.#byId.values()) {
+    for (const runbook of this.#runbooks()) {
       for (const service of runbook.services.length ? runbook.services : [undefined]) {
         const group = groups.get(service);
         if (group) group.push(runbook);

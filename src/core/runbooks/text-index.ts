@@ -1,0 +1,220 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import { Vocabulary } from './vocabulary.ts';
+
+/** The index terms of one word as written (none for a stop word). */
+export type Analyse = (word: string) => readonly string[];
+
+/** A term's postings: a count per field, then `doc, frequency` pairs per field in doc order. */
+type Postings = Int32Array;
+
+/**
+ * A full-text index made of one `Int32Array` of postings per term, with the terms in MiniSearch's radix
+ * tree (`SearchableMap`) for its prefix and typo lookups. It holds what MiniSearch's index holds (term
+ * frequency per field and document, the number of distinct words per field) in a tenth of the memory:
+ * MiniSearch keeps a `Map` entry per posting, millions at 10,000 runbooks. Documents are numbered as
+ * added; a removed one leaves a gap, and a term whose documents are all gone stays, matching nothing.
+ * See text-search.ts for the scoring.
+ */
+export class TextIndex {
+  readonly fields: number;
+  readonly #analyse: Analyse;
+  /** Term to term id. */
+  readonly terms = new SearchableMap<number>();
+  readonly postings: Postings[] = [];
+  /** Distinct words of each field of each document: `fieldLength[doc * fields + field]`. */
+  readonly fieldLength: number[] = [];
+  readonly #lengthSum: number[];
+  #live = 0;
+  /** The words as written, and the index terms of each: words repeat across documents. */
+  readonly #words = new Vocabulary();
+  readonly #wordTerms: Array<readonly number[]> = [];
+  // Scratch space of #count, indexed by word and term id, so counting a word costs no hashing.
+  readonly #wordSeen: number[] = [];
+  readonly #termFrequency: number[] = [];
+  #stamp = 0;
+  #triples = new Int32Array(1024);
+
+  constructor(fields: number, analyse: Analyse) {
+    this.fields = fields;
+    this.#analyse = analyse;
+    this.#lengthSum = Array.from({ length: fields }, () => 0);
+  }
+
+  /** An index of `docs` (each its field texts), numbered in order, built in one pass. */
+  static build(fields: number, analyse: Analyse, docs: readonly (readonly string[])[]): TextIndex {
+    const index = new TextIndex(fields, analyse);
+    // Each document's (term, field, frequency) triples go into one stream as they are counted. Then every
+    // term's postings are laid out in one slab at their final size and filled: no array grows posting by
+    // posting, and there are two allocations of tens of megabytes rather than thousands of small ones.
+    let stream = new Int32Array(1 << 16);
+    let used = 0;
+    const docEnd = new Int32Array(docs.length);
+    let counts = new Int32Array(1 << 12);
+    for (let doc = 0; doc < docs.length; doc++) {
+      const posted = 3 * index.#count(docs[doc]!, doc);
+      // Grown to what the documents so far suggest all of them need, so it is copied once or twice.
+      const needed = used + posted;
+      if (needed > stream.length) stream = room(stream, Math.ceil((needed / (doc + 1)) * docs.length * 1.1));
+      stream.set(index.#triples.subarray(0, posted), used);
+      counts = room(counts, index.postings.length * fields);
+      for (let at = used; at < needed; at += 3) counts[stream[at]! * fields + stream[at + 1]!]! += 1;
+      used = needed;
+      docEnd[doc] = used;
+    }
+    const terms = index.postings.length;
+    const start = new Int32Array(terms + 1);
+    const cursor = new Int32Array(terms * fields);
+    for (let term = 0; term < terms; term++) {
+      let at = start[term]! + fields;
+      for (let field = 0; field < fields; field++) {
+        cursor[term * fields + field] = at;
+        at += 2 * counts[term * fields + field]!;
+      }
+      start[term + 1] = at;
+    }
+    const slab = new Int32Array(start[terms]!);
+    for (let term = 0; term < terms; term++) {
+      slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
+      index.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
+    }
+    for (let at = 0, doc = 0; at < used; at += 3) {
+      while (at >= docEnd[doc]!) doc += 1;
+      const slot = stream[at]! * fields + stream[at + 1]!;
+      slab[cursor[slot]!] = doc;
+      slab[cursor[slot]! + 1] = stream[at + 2]!;
+      cursor[slot]! += 2;
+    }
+    return index;
+  }
+
+  /** Documents in the index (removed ones not counted). */
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Average distinct words per document in `field`. */
+  averageLength(field: number): number {
+    return this.#live ? this.#lengthSum[field]! / this.#live : 0;
+  }
+
+  /** Adds a document under the next number and returns it. */
+  add(texts: readonly string[]): number {
+    const doc = this.fieldLength.length / this.fields;
+    this.#each(this.#count(texts, doc), (term, field, frequency) => {
+      const postings = this.postings[term]!;
+      const end = this.#segmentStart(postings, field) + 2 * postings[field]!;
+      const next = new Int32Array(postings.length + 2);
+      next.set(postings.subarray(0, end));
+      next.set([doc, frequency], end);
+      next.set(postings.subarray(end), end + 2);
+      next[field]! += 1;
+      this.postings[term] = next;
+    });
+    return doc;
+  }
+
+  /** Removes document `doc`, whose field texts were `texts` when added. */
+  remove(doc: number, texts: readonly string[]): void {
+    this.#each(this.#count(texts, -1), (term, field) => {
+      const postings = this.postings[term]!;
+      const start = this.#segmentStart(postings, field);
+      let at = start;
+      while (at < start + 2 * postings[field]! && postings[at] !== doc) at += 2;
+      if (at === start + 2 * postings[field]!) return;
+      const next = new Int32Array(postings.length - 2);
+      next.set(postings.subarray(0, at));
+      next.set(postings.subarray(at + 2), at);
+      next[field]! -= 1;
+      this.postings[term] = next;
+    });
+    for (let field = 0; field < this.fields; field++) {
+      this.#lengthSum[field]! -= this.fieldLength[doc * this.fields + field]!;
+      this.fieldLength[doc * this.fields + field] = 0;
+    }
+    this.#live -= 1;
+  }
+
+  #each(posted: number, post: (term: number, field: number, frequency: number) => void): void {
+    const triples = this.#triples.slice(0, 3 * posted);
+    for (let at = 0; at < triples.length; at += 3) post(triples[at]!, triples[at + 1]!, triples[at + 2]!);
+  }
+
+  #segmentStart(postings: Postings, field: number): number {
+    let start = this.fields;
+    for (let f = 0; f < field; f++) start += 2 * postings[f]!;
+    return start;
+  }
+
+  /**
+   * Counts the terms of each field of one document into `#triples`: (term, field, frequency) for each
+   * term and field, in field order; returns how many. A field's length is its number of distinct words as
+   * written, stop words included, as in MiniSearch. `doc` -1 only counts (for a removal): lengths and the
+   * document count are left alone.
+   */
+  #count(texts: readonly string[], doc: number): number {
+    // The hottest loop of a build (every word of every runbook): indexed loops, no closures per word.
+    const seen = this.#wordSeen;
+    const frequency = this.#termFrequency;
+    const touched: number[] = [];
+    let posted = 0;
+    for (let field = 0; field < texts.length; field++) {
+      const stamp = ++this.#stamp;
+      let distinct = 0;
+      const words = this.#words.scan(texts[field]!);
+      const ids = this.#words.ids;
+      for (let w = 0; w < words; w++) {
+        const word = ids[w]!;
+        if (word === this.#wordTerms.length) this.#analyseNew(word);
+        if (seen[word] !== stamp) {
+          seen[word] = stamp;
+          distinct += 1;
+        }
+        const terms = this.#wordTerms[word]!;
+        for (let t = 0; t < terms.length; t++) {
+          const term = terms[t]!;
+          if (frequency[term] === 0) touched.push(term);
+          frequency[term]! += 1;
+        }
+      }
+      this.#triples = room(this.#triples, 3 * (posted + touched.length));
+      for (let t = 0; t < touched.length; t++) {
+        const term = touched[t]!;
+        this.#triples[3 * posted] = term;
+        this.#triples[3 * posted + 1] = field;
+        this.#triples[3 * posted + 2] = frequency[term]!;
+        posted += 1;
+        frequency[term] = 0;
+      }
+      touched.length = 0;
+      if (doc < 0) continue;
+      this.fieldLength[doc * this.fields + field] = distinct;
+      this.#lengthSum[field]! += distinct;
+    }
+    if (doc >= 0) this.#live += 1;
+    return posted;
+  }
+
+  /** A word seen for the first time: its terms, each given an id if new. */
+  #analyseNew(word: number): void {
+    const terms = this.#analyse(this.#words.words[word]!).map((term) => {
+      let id = this.terms.get(term);
+      if (id === undefined) {
+        id = this.postings.length;
+        this.postings.push(new Int32Array(this.fields));
+        this.#termFrequency.push(0);
+        this.terms.set(term, id);
+      }
+      return id;
+    });
+    this.#wordTerms.push(terms);
+    this.#wordSeen.push(0);
+  }
+}
+
+/** `array`, or a copy twice as long (or longer) when it holds fewer than `size` entries. */
+function room(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  if (size <= array.length) return array;
+  const bigger = new Int32Array(Math.max(array.length * 2, size));
+  bigger.set(array);
+  return bigger;
+}

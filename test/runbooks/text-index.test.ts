@@ -1,0 +1,105 @@
+import MiniSearch from 'minisearch';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runbook } from '../../src/core/runbooks/parse.ts';
+import { RunbookIndex } from '../../src/core/runbooks/search.ts';
+import { indexTerms, queryTerm, tokenize } from '../../src/core/runbooks/search-terms.ts';
+import { shippedRunbooks } from './shipped.ts';
+
+const MINISEARCH_TOKENS = /[\n\r\p{Z}\p{P}]+/u;
+
+describe('tokenize', () => {
+  it.each([
+    'plain words, with punctuation: here.',
+    'an em dash — and an arrow → stay apart',
+    'no\u00a0break\u2003em space\u3000ideographic',
+    '«quoted» ¿question? 日本語、テキスト。',
+    'tab\tis not a separator; $dollar +plus <lt> =eq ^caret `tick` |pipe ~tilde',
+    '  leading and trailing  ',
+    '',
+  ])('splits %j as MiniSearch does', (text) => {
+    expect(tokenize(text)).toEqual(text.split(MINISEARCH_TOKENS));
+  });
+});
+
+const FIELDS = ['title', 'alerts', 'services', 'tags', 'body'] as const;
+
+/** The index as it was: MiniSearch with the same terms, boosts, typo and prefix rules. */
+function miniSearch(runbooks: readonly Runbook[]): MiniSearch<Runbook> {
+  const search = new MiniSearch<Runbook>({
+    fields: [...FIELDS],
+    extractField: (doc, field) => {
+      const value = doc[field as keyof Runbook];
+      return Array.isArray(value) ? value.join(' ') : String(value);
+    },
+    processTerm: indexTerms,
+    searchOptions: {
+      boost: { title: 4, alerts: 4, services: 3, tags: 2, body: 1 },
+      fuzzy: (t) => (t.length >= 5 ? 0.2 : false),
+      prefix: (t) => t.length >= 5,
+      processTerm: queryTerm,
+    },
+  });
+  search.addAll(runbooks);
+  return search;
+}
+
+// Every hit, rounded and in one order (runbooks with equal scores by id), so both sides list ties alike.
+const ranked = (hits: Array<{ id: string; score: number }>): Array<[string, number]> =>
+  hits
+    .map((h): [string, number] => [h.id, Number(h.score.toFixed(6))])
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+
+function expected(search: MiniSearch<Runbook>, query: string): Array<[string, number]> {
+  const all = search.search(query, { combineWith: 'AND' });
+  return ranked(
+    (all.length ? all : search.search(query, { combineWith: 'OR' })) as Array<{ id: string; score: number }>,
+  );
+}
+
+const actual = (index: RunbookIndex, query: string): Array<[string, number]> =>
+  ranked(index.search(query, 100).map((h) => ({ id: h.runbook.id, score: h.score })));
+
+// Exact words, typos, prefixes, alert names, words in several runbooks, stop words and no match at all.
+const QUERIES = [
+  '5xx',
+  'bad gateway',
+  'latncy',
+  'crashlop',
+  'KubePodCrashLooping',
+  'pod restarting',
+  'deploy failed',
+  'deploy deploy failed',
+  'too many connections',
+  'certifcate',
+  'no space left on device',
+  'api down',
+  '5xx zebra',
+  'rollback',
+  'the of and',
+  'zzzzqqq',
+];
+
+describe('RunbookIndex scores', () => {
+  let runbooks: Runbook[];
+  beforeAll(async () => {
+    const { runbooks: shipped } = await shippedRunbooks();
+    // Each runbook twice under two ids, so terms have several documents and averages several values.
+    runbooks = [...shipped, ...shipped.map((r) => ({ ...r, id: `${r.id}-copy`, title: `${r.title} copy` }))];
+  });
+
+  it.each(QUERIES)('%j as MiniSearch scores it', (query) => {
+    expect(actual(new RunbookIndex(runbooks), query)).toEqual(expected(miniSearch(runbooks), query));
+  });
+
+  it.each(QUERIES)('%j after runbooks were changed, added and removed as MiniSearch over the result', (query) => {
+    const index = new RunbookIndex(runbooks.slice(2));
+    const changed = { ...runbooks[5]!, title: 'Disk full, deploy failed', body: 'The disk is full after a deploy.' };
+    for (const runbook of [changed, runbooks[0]!, runbooks[1]!]) index.put(runbook);
+    const removed = [runbooks[3]!.id, runbooks[9]!.id];
+    for (const id of removed) index.remove(id);
+    const now = [...runbooks.slice(2).filter((r) => r.id !== changed.id), changed, runbooks[0]!, runbooks[1]!];
+    const search = miniSearch(now.filter((r) => !removed.includes(r.id)));
+    expect(index.size).toBe(search.documentCount);
+    expect(actual(index, query)).toEqual(expected(search, query));
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../src/core/runbooks/search-terms.ts';
+import { Vocabulary } from '../../src/core/runbooks/vocabulary.ts';
+import { shippedRunbooks } from './shipped.ts';
+
+const words = (vocabulary: Vocabulary, text: string): string[] => {
+  const count = vocabulary.scan(text);
+  return [...vocabulary.ids.subarray(0, count)].map((id) => vocabulary.words[id]!);
+};
+
+describe('Vocabulary', () => {
+  it.each([
+    'plain words, with punctuation: here.',
+    'an em dash — and an arrow → stay apart',
+    'no\u00a0break\u2003em space\u3000ideographic',
+    '«quoted» ¿question? 日本語、テキスト。',
+    'tab\tis not a separator; $dollar +plus <lt> =eq ^caret `tick` |pipe ~tilde',
+    '  leading and trailing  ',
+    '',
+    '---',
+    'emoji 🚀 inside a word🚀word and astral punctuation a\u{10100}b',
+    'deploy Deploy DEPLOY deploy',
+  ])('splits %j as tokenize does', (text) => {
+    expect(words(new Vocabulary(), text)).toEqual(tokenize(text));
+  });
+
+  it('numbers a word once, however often and in whichever text it comes', () => {
+    const vocabulary = new Vocabulary();
+    expect(words(vocabulary, 'disk full, disk')).toEqual(['disk', 'full', 'disk']);
+    const first = [...vocabulary.ids.subarray(0, 3)];
+    vocabulary.scan('full disk');
+    expect([...vocabulary.ids.subarray(0, 2)]).toEqual([first[1], first[0]]);
+    expect(vocabulary.size).toBe(2);
+  });
+
+  it('splits every shipped runbook as tokenize does, with more words than its first table holds', async () => {
+    const vocabulary = new Vocabulary();
+    const { runbooks } = await shippedRunbooks();
+    const texts = runbooks.flatMap((r) => [r.title, r.body, r.body.toUpperCase(), r.body.replace(/e/g, 'é')]);
+    for (const text of texts) expect(words(vocabulary, text)).toEqual(tokenize(text));
+    expect(vocabulary.size).toBeGreaterThan(4096 / 2);
+  });
+});
