@@ -32,7 +32,7 @@ export class TextIndex {
   readonly #wordSeen: number[] = [];
   readonly #termFrequency: number[] = [];
   #stamp = 0;
-  #triples = new Int32Array(1024);
+  #pairs = new Int32Array(1024);
 
   constructor(fields: number, analyse: Analyse) {
     this.fields = fields;
@@ -43,7 +43,7 @@ export class TextIndex {
   /** An index of `docs` (each its field texts), numbered in order, built in one pass. */
   static build(fields: number, analyse: Analyse, docs: readonly (readonly string[])[]): TextIndex {
     const index = new TextIndex(fields, analyse);
-    // Each document's (term, field, frequency) triples go into one stream as they are counted. Then every
+    // Each document's (term and field, frequency) pairs go into one stream as they are counted. Then every
     // term's postings are laid out in one slab at their final size and filled: no array grows posting by
     // posting, and there are two allocations of tens of megabytes rather than thousands of small ones.
     let stream = new Int32Array(1 << 16);
@@ -51,13 +51,13 @@ export class TextIndex {
     const docEnd = new Int32Array(docs.length);
     let counts = new Int32Array(1 << 12);
     for (let doc = 0; doc < docs.length; doc++) {
-      const posted = 3 * index.#count(docs[doc]!, doc);
+      const posted = 2 * index.#count(docs[doc]!, doc);
       // Grown to what the documents so far suggest all of them need, so it is copied once or twice.
       const needed = used + posted;
       if (needed > stream.length) stream = room(stream, Math.ceil((needed / (doc + 1)) * docs.length * 1.1));
-      stream.set(index.#triples.subarray(0, posted), used);
+      stream.set(index.#pairs.subarray(0, posted), used);
       counts = room(counts, index.postings.length * fields);
-      for (let at = used; at < needed; at += 3) counts[stream[at]! * fields + stream[at + 1]!]! += 1;
+      for (let at = used; at < needed; at += 2) counts[stream[at]!]! += 1;
       used = needed;
       docEnd[doc] = used;
     }
@@ -77,11 +77,11 @@ export class TextIndex {
       slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
       index.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
     }
-    for (let at = 0, doc = 0; at < used; at += 3) {
+    for (let at = 0, doc = 0; at < used; at += 2) {
       while (at >= docEnd[doc]!) doc += 1;
-      const slot = stream[at]! * fields + stream[at + 1]!;
+      const slot = stream[at]!;
       slab[cursor[slot]!] = doc;
-      slab[cursor[slot]! + 1] = stream[at + 2]!;
+      slab[cursor[slot]! + 1] = stream[at + 1]!;
       cursor[slot]! += 2;
     }
     return index;
@@ -135,8 +135,10 @@ export class TextIndex {
   }
 
   #each(posted: number, post: (term: number, field: number, frequency: number) => void): void {
-    const triples = this.#triples.slice(0, 3 * posted);
-    for (let at = 0; at < triples.length; at += 3) post(triples[at]!, triples[at + 1]!, triples[at + 2]!);
+    const pairs = this.#pairs.slice(0, 2 * posted);
+    for (let at = 0; at < pairs.length; at += 2) {
+      post(Math.floor(pairs[at]! / this.fields), pairs[at]! % this.fields, pairs[at + 1]!);
+    }
   }
 
   #segmentStart(postings: Postings, field: number): number {
@@ -146,8 +148,8 @@ export class TextIndex {
   }
 
   /**
-   * Counts the terms of each field of one document into `#triples`: (term, field, frequency) for each
-   * term and field, in field order; returns how many. A field's length is its number of distinct words as
+   * Counts the terms of each field of one document into `#pairs`: (term × fields + field, frequency) for
+   * each term and field, in field order; returns how many. A field's length is its number of distinct words as
    * written, stop words included, as in MiniSearch. `doc` -1 only counts (for a removal): lengths and the
    * document count are left alone.
    */
@@ -176,12 +178,11 @@ export class TextIndex {
           frequency[term]! += 1;
         }
       }
-      this.#triples = room(this.#triples, 3 * (posted + touched.length));
+      this.#pairs = room(this.#pairs, 2 * (posted + touched.length));
       for (let t = 0; t < touched.length; t++) {
         const term = touched[t]!;
-        this.#triples[3 * posted] = term;
-        this.#triples[3 * posted + 1] = field;
-        this.#triples[3 * posted + 2] = frequency[term]!;
+        this.#pairs[2 * posted] = term * this.fields + field;
+        this.#pairs[2 * posted + 1] = frequency[term]!;
         posted += 1;
         frequency[term] = 0;
       }
