@@ -60,3 +60,35 @@ describe('FsRunbookSource', () => {
     );
   });
 });
+
+describe('FsRunbookSource reading many files', () => {
+  it('reads them whole, longer than its buffer too, and lets other work run between batches', async () => {
+    const long = `${'x'.repeat(200_000)}é`;
+    const names = Array.from({ length: 300 }, (_, i) => `r${String(i).padStart(3, '0')}.md`);
+    const dir = await folder(Object.fromEntries(names.map((n, i) => [n, i === 7 ? long : `text ${n}`])));
+    const source = new FsRunbookSource(dir);
+    const entries = await source.entries();
+    const order: string[] = [];
+    const reading = Promise.all(
+      entries.map(async (entry) => {
+        const file = await source.read(entry);
+        order.push('file');
+        return file;
+      }),
+    );
+    setImmediate(() => order.push('other work'));
+    const files = await reading;
+    expect(files.map((f) => f.text)).toEqual(names.map((n, i) => (i === 7 ? long : `text ${n}`)));
+    const other = order.indexOf('other work');
+    expect(other).toBeGreaterThan(0);
+    expect(other).toBeLessThan(order.length - 1);
+  });
+
+  it('names the file it could not read', async () => {
+    const dir = await folder({ 'gone.md': 'soon gone' });
+    const source = new FsRunbookSource(dir);
+    const [entry] = await source.entries();
+    await rm(join(dir, 'gone.md'));
+    await expect(source.read(entry!)).rejects.toThrow(/ENOENT.*gone\.md/);
+  });
+});
