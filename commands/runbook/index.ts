@@ -5,8 +5,9 @@ import type { CommandList } from '../../src/core/command-list.ts';
 import { UserError } from '../../src/core/errors.ts';
 import { clearWinner } from '../../src/core/runbooks/search.ts';
 import { stepKey, type Step } from '../../src/core/runbooks/steps.ts';
-import { bold, code, join, t } from '../../src/core/text.ts';
+import { code, t } from '../../src/core/text.ts';
 import { tokenize } from '../../src/core/tokenize.ts';
+import { runbookListing } from './listing.ts';
 import { choicesMessage, POST, RUN, runbookMessage, SHOW, type StepInfo } from './view.ts';
 
 /** Steps of registered commands run; those of mutating commands ask for confirmation first. */
@@ -53,11 +54,9 @@ export const runbook = defineCommand({
       return reply.ephemeral(choicesMessage(t`No runbook maps the alert ${code(args.alert)}. Closest matches:`, near));
     }
     if (!args.query) {
-      const groups = index
-        .byService()
-        .map((g) => t`${bold(g.service ?? 'general')}: ${g.runbooks.map((rb) => rb.title).join(' · ')}`);
+      const groups = index.byService();
       if (!groups.length) throw new UserError(`No runbooks found in ${runbooks.describe()}.`);
-      const text = t`Runbooks by service (${code('/runbook <words>')} to open one):\n${join(groups, '\n')}`;
+      const text = runbookListing(groups);
       return reply.ephemeral({ text, blocks: [{ type: 'text', text }] });
     }
     const hits = index.search(args.query, 5);
