@@ -89,6 +89,32 @@ describe('reloading runbooks from a folder', () => {
   });
 });
 
+describe('reloading many runbooks from a folder', () => {
+  // Few changes among many files re-index the changed runbooks alone; many changes rebuild the index.
+  it.each([1, 6])('%i of 12 files changed, one removed, one broken: search sees exactly the new set', async (n) => {
+    const dir = await mkdtemp(join(tmpdir(), 'opsdeck-reload-'));
+    dirs.push(dir);
+    const names = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima'.split(' ');
+    const text = (i: number, words: string) => runbookText(`title: Runbook ${i}`, `${words} ${names[i]}.\n`);
+    for (let i = 0; i < 12; i++) await writeFile(join(dir, `r${i}.md`), text(i, 'original'));
+    const lib = library(new FsRunbookSource(dir));
+    expect(await lib.reload()).toBe(12);
+    for (let i = 0; i < n; i++) {
+      await writeFile(join(dir, `r${i}.md`), text(i, 'rewritten'));
+      await utimes(join(dir, `r${i}.md`), new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
+    }
+    await rm(join(dir, 'r10.md'));
+    await writeFile(join(dir, 'r11.md'), 'no front matter at all');
+    expect(await lib.reload()).toBe(10);
+    const rewritten = Array.from({ length: n }, (_, i) => `r${i}`);
+    expect((await ids(lib, 'rewritten')).sort()).toEqual(rewritten.slice(0, 5).sort());
+    expect(await ids(lib, 'alpha')).toEqual(['r0']);
+    expect(await ids(lib, 'kilo')).toEqual([]);
+    expect(await ids(lib, 'lima')).toEqual([]);
+    expect((await lib.index()).search('original', 20).length).toBe(10 - n);
+  });
+});
+
 describe('reloading runbooks from GitHub', () => {
   it('lists the folder and downloads only the files whose blob sha changed', async () => {
     const gh = await startGitHub({ token: 'test-token' });

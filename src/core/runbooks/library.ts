@@ -17,6 +17,9 @@ export interface Runbooks {
 // While the source fails after a successful load, the runbooks loaded earlier are served and the source
 // asked again at most this often.
 const RETRY_MS = 30_000;
+// Re-indexing one runbook copies the postings of each of its words; when more than one file in this many
+// changed (a reorganised docs repository), building the index again in one pass is quicker.
+const REBUILD_SHARE = 4;
 
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
@@ -118,19 +121,22 @@ export class RunbookLibrary implements Runbooks {
     const stillListed = new Set(listed.map((e) => e.path));
     const gone = [...this.#versions.keys()].filter((path) => !stillListed.has(path));
     const index = this.#index;
-    if (index) {
-      for (const path of [...gone, ...changed.map((e) => e.path)]) {
+    const dropped = new Set([...gone, ...changed.map((e) => e.path)]);
+    if (index && changed.length * REBUILD_SHARE <= listed.length) {
+      for (const path of dropped) {
         const id = this.#versions.get(path)?.id;
         if (id !== undefined && !byPath.has(path)) index.remove(id);
       }
       for (const runbook of runbooks) index.put(runbook);
     } else {
-      this.#index = new RunbookIndex(runbooks);
+      const kept = index ? index.all().filter((r) => !dropped.has(r.path)) : [];
+      this.#index = new RunbookIndex([...kept, ...runbooks]);
     }
     for (const path of gone) this.#versions.delete(path);
     for (const entry of changed)
       this.#versions.set(entry.path, { version: entry.version, id: byPath.get(entry.path)?.id });
-    if (index) this.#log.info({ read: changed.length, removed: gone.length, total: index.size }, 'runbooks reloaded');
+    const total = this.#index!.size;
+    if (index) this.#log.info({ read: changed.length, removed: gone.length, total }, 'runbooks reloaded');
     this.#loaded = { index: this.#index!, at: this.#clock.now().getTime() };
     return this.#index!;
   }

@@ -84,7 +84,8 @@ export class RunbookIndex {
     return doc === undefined ? undefined : this.#docs[doc];
   }
 
-  #runbooks(): Runbook[] {
+  /** Every runbook, in the order first added. */
+  all(): Runbook[] {
     return [...this.#byId.values()].map((doc) => this.#docs[doc]!);
   }
 
@@ -99,13 +100,13 @@ export class RunbookIndex {
   /** Runbooks mapped to an alert name, compared without regard to case. */
   byAlert(name: string): Runbook[] {
     const wanted = name.trim().toLowerCase();
-    return this.#runbooks().filter((r) => r.alerts.some((a) => a.toLowerCase() === wanted));
+    return this.all().filter((r) => r.alerts.some((a) => a.toLowerCase() === wanted));
   }
 
   /** Every runbook under each service it names (sorted), then those naming none; titles sorted within. */
   byService(): ServiceGroup[] {
     const groups = new Map<string | undefined, Runbook[]>();
-    for (const runbook of this.#runbooks()) {
+    for (const runbook of this.all()) {
       for (const service of runbook.services.length ? runbook.services : [undefined]) {
         const group = groups.get(service);
         if (group) group.push(runbook);
