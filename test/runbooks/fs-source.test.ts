@@ -62,10 +62,11 @@ describe('FsRunbookSource', () => {
 });
 
 describe('FsRunbookSource reading many files', () => {
-  it('reads them whole, longer than its buffer too, and lets other work run between batches', async () => {
-    const long = `${'x'.repeat(200_000)}é`;
+  it('reads them whole, longer than its buffer or holding NULs too, and lets other work run between batches', async () => {
+    const special: Record<number, string> = { 7: `${'x'.repeat(2_000_000)}é`, 8: 'a\0b\0\0c → d', 9: '', 10: '\0' };
+    const content = (n: string, i: number) => special[i] ?? `text ${n} — é`;
     const names = Array.from({ length: 300 }, (_, i) => `r${String(i).padStart(3, '0')}.md`);
-    const dir = await folder(Object.fromEntries(names.map((n, i) => [n, i === 7 ? long : `text ${n}`])));
+    const dir = await folder(Object.fromEntries(names.map((n, i) => [n, content(n, i)])));
     const source = new FsRunbookSource(dir);
     const entries = await source.entries();
     const order: string[] = [];
@@ -78,7 +79,7 @@ describe('FsRunbookSource reading many files', () => {
     );
     setImmediate(() => order.push('other work'));
     const files = await reading;
-    expect(files.map((f) => f.text)).toEqual(names.map((n, i) => (i === 7 ? long : `text ${n}`)));
+    expect(files.map((f) => f.text)).toEqual(names.map(content));
     const other = order.indexOf('other work');
     expect(other).toBeGreaterThan(0);
     expect(other).toBeLessThan(order.length - 1);

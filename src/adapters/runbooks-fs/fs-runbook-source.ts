@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
-import { readText, SyncBatches } from './sync-batches.ts';
+import { eachOf, readTexts, SyncBatches } from './sync-batches.ts';
 
 /**
  * Runbooks in a local folder (the shipped `runbooks/`), listed again on every reload so edits show up
@@ -12,10 +12,18 @@ import { readText, SyncBatches } from './sync-batches.ts';
  */
 export class FsRunbookSource implements RunbookSource {
   readonly #dir: string;
-  readonly #files = new SyncBatches();
+  readonly #stats: SyncBatches<string, RunbookEntry>;
+  readonly #texts: SyncBatches<string, string>;
 
   constructor(dir: string) {
     this.#dir = dir;
+    this.#stats = new SyncBatches(
+      eachOf((path: string) => {
+        const { mtimeMs, size } = statSync(join(dir, path));
+        return { path, version: `${mtimeMs}:${size}` };
+      }),
+    );
+    this.#texts = new SyncBatches((paths) => readTexts(paths.map((path) => join(dir, path))));
   }
 
   describe(): string {
@@ -27,22 +35,15 @@ export class FsRunbookSource implements RunbookSource {
   }
 
   async entries(): Promise<RunbookEntry[]> {
-    return Promise.all(
-      (await this.#paths()).map((path) =>
-        this.#files.run(() => {
-          const { mtimeMs, size } = statSync(join(this.#dir, path));
-          return { path, version: `${mtimeMs}:${size}` };
-        }),
-      ),
-    );
+    return Promise.all((await this.#paths()).map((path) => this.#stats.run(path)));
   }
 
   read(entry: RunbookEntry): Promise<RunbookFile> {
     return this.#read(entry.path);
   }
 
-  #read(path: string): Promise<RunbookFile> {
-    return this.#files.run(() => ({ path, text: readText(join(this.#dir, path)) }));
+  async #read(path: string): Promise<RunbookFile> {
+    return { path, text: await this.#texts.run(path) };
   }
 
   async #paths(): Promise<string[]> {

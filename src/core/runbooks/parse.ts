@@ -58,6 +58,9 @@ export function parseRunbook(file: RunbookFile, isStep: IsStep): ParsedRunbook {
     return { problems, lineOf };
   }
   const fm = result.data;
+  // Steps are found when first asked for (a runbook shown, a step clicked, a check): loading 10,000
+  // runbooks would otherwise make a hundred thousand step objects that most runbooks never show.
+  let steps: Step[] | undefined;
   const runbook: Runbook = {
     id: runbookId(file.path),
     path: file.path,
@@ -70,7 +73,10 @@ export function parseRunbook(file: RunbookFile, isStep: IsStep): ParsedRunbook {
     updated: fm.updated,
     body,
     url: file.url,
-    steps: findSteps(body, isStep, bodyLine),
+    get steps() {
+      steps ??= findSteps(body, isStep, bodyLine);
+      return steps;
+    },
   };
   return { runbook, problems: [], lineOf };
 }
