@@ -29,9 +29,8 @@ export function runbookListing(groups: readonly ServiceGroup[]): Inline[] {
     used += entry.length + 3;
   }
   const more = groups.length - shown.length;
-  return t`${total} ${total === 1 ? 'runbook' : 'runbooks'} for ${groups.length} services, too many to list: search them with ${code(
-    '/runbook <words>',
-  )} or ${code('/runbook --alert <AlertName>')}. Runbooks per service: ${shown.join(' · ')}${
-    more ? ` · and ${more} more services` : ''
-  }.`;
+  const runbooks = total === 1 ? 'runbook' : 'runbooks';
+  const search = t`search them with ${code('/runbook <words>')} or ${code('/runbook --alert <AlertName>')}`;
+  const list = `${shown.join(' · ')}${more ? ` · and ${more} more services` : ''}`;
+  return t`${total} ${runbooks} for ${groups.length} services, too many to list: ${search}. Runbooks per service: ${list}.`;
 }
