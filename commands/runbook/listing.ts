@@ -32,5 +32,6 @@ export function runbookListing(groups: readonly ServiceGroup[]): Inline[] {
   const runbooks = total === 1 ? 'runbook' : 'runbooks';
   const search = t`search them with ${code('/runbook <words>')} or ${code('/runbook --alert <AlertName>')}`;
   const list = `${shown.join(' · ')}${more ? ` · and ${more} more services` : ''}`;
-  return t`${total} ${runbooks} for ${groups.length} services, too many to list: ${search}. Runbooks per service: ${list}.`;
+  const count = `${total} ${runbooks} for ${groups.length} services`;
+  return t`${count}, too many to list: ${search}. Runbooks per service: ${list}.`;
 }
