@@ -33,3 +33,14 @@ export function recordingLogger(entries: LogEntry[] = []): Logger & { entries: L
   };
   return log;
 }
+
+/** Texts whose words the tokenizers must find as MiniSearch's does: punctuation, non-ASCII spaces, edges. */
+export const TOKENIZER_CASES = [
+  'plain words, with punctuation: here.',
+  'an em dash — and an arrow → stay apart',
+  'no\u00a0break\u2003em space\u3000ideographic',
+  '«quoted» ¿question? 日本語、テキスト。',
+  'tab\tis not a separator; $dollar +plus <lt> =eq ^caret `tick` |pipe ~tilde',
+  '  leading and trailing  ',
+  '',
+];

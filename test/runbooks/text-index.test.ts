@@ -3,20 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import { RunbookIndex } from '../../src/core/runbooks/search.ts';
 import { indexTerms, queryTerm, tokenize } from '../../src/core/runbooks/search-terms.ts';
+import { TOKENIZER_CASES } from './fixtures.ts';
 import { shippedRunbooks } from './shipped.ts';
 
 const MINISEARCH_TOKENS = /[\n\r\p{Z}\p{P}]+/u;
 
 describe('tokenize', () => {
-  it.each([
-    'plain words, with punctuation: here.',
-    'an em dash — and an arrow → stay apart',
-    'no\u00a0break\u2003em space\u3000ideographic',
-    '«quoted» ¿question? 日本語、テキスト。',
-    'tab\tis not a separator; $dollar +plus <lt> =eq ^caret `tick` |pipe ~tilde',
-    '  leading and trailing  ',
-    '',
-  ])('splits %j as MiniSearch does', (text) => {
+  it.each(TOKENIZER_CASES)('splits %j as MiniSearch does', (text) => {
     expect(tokenize(text)).toEqual(text.split(MINISEARCH_TOKENS));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/core/runbooks/search-terms.ts';
 import { Vocabulary } from '../../src/core/runbooks/vocabulary.ts';
+import { TOKENIZER_CASES } from './fixtures.ts';
 import { shippedRunbooks } from './shipped.ts';
 
 const words = (vocabulary: Vocabulary, text: string): string[] => {
@@ -10,13 +11,7 @@ const words = (vocabulary: Vocabulary, text: string): string[] => {
 
 describe('Vocabulary', () => {
   it.each([
-    'plain words, with punctuation: here.',
-    'an em dash — and an arrow → stay apart',
-    'no\u00a0break\u2003em space\u3000ideographic',
-    '«quoted» ¿question? 日本語、テキスト。',
-    'tab\tis not a separator; $dollar +plus <lt> =eq ^caret `tick` |pipe ~tilde',
-    '  leading and trailing  ',
-    '',
+    ...TOKENIZER_CASES,
     '---',
     'emoji 🚀 inside a word🚀word and astral punctuation a\u{10100}b',
     'deploy Deploy DEPLOY deploy',
