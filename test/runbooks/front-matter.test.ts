@@ -24,6 +24,13 @@ describe('splitFrontMatter', () => {
     { yaml: 'title: [unclosed', line: 2, message: /YAML/ },
     { yaml: 'title: ok\n  bad: indent', line: 2, message: /YAML/ },
     { yaml: '- a list', line: 2, message: /a YAML mapping/ },
+    {
+      yaml:
+        `title: Laughs\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\n` +
+        `c: [${Array(200).fill('*b').join(', ')}]`,
+      line: 2,
+      message: /alias/i,
+    },
   ])('reports $yaml on file line $line', ({ yaml, line, message }) => {
     const split = splitFrontMatter(file(yaml));
     expect(split.ok).toBe(false);

@@ -51,7 +51,8 @@ export function splitFrontMatter(text: string): FrontMatterResult {
   // So it parses only front matter that js-yaml refuses (to report the error) and, on demand, for lineOf.
   let data: unknown;
   try {
-    data = load(yaml) ?? {};
+    // As `yaml` does by default: a few aliases are fine, thousands are an expansion attack.
+    data = load(yaml, { maxAliases: 100 }) ?? {};
   } catch {
     const { doc, counter } = located(yaml);
     const [error] = doc.errors;
@@ -62,7 +63,12 @@ export function splitFrontMatter(text: string): FrontMatterResult {
         message: `front matter: YAML: ${error.message.split('\n')[0]}`,
       };
     }
-    data = doc.toJS() ?? {};
+    try {
+      data = doc.toJS() ?? {};
+    } catch (err) {
+      // `yaml` refuses while building values, not while parsing: too many aliases, say.
+      return { ok: false, line: 2, message: `front matter: YAML: ${(err as Error).message.split('\n')[0]}` };
+    }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, line: 2, message: 'front matter must be `key: value` lines (a YAML mapping)' };
