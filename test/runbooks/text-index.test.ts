@@ -96,3 +96,69 @@ describe('RunbookIndex scores', () => {
     expect(actual(index, query)).toEqual(expected(search, query));
   });
 });
+
+describe('RunbookIndex updates and long queries', () => {
+  const runbook = (id: string, title: string, body: string, tags: string[] = []): Runbook => ({
+    id,
+    path: `${id}.md`,
+    title,
+    services: [],
+    alerts: [],
+    tags,
+    body,
+    steps: [],
+  });
+  const words = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}x`);
+
+  it('ranks the runbook with every word of a 300-word query first, once', () => {
+    const index = new RunbookIndex([
+      runbook('all', 'All words', words.join(' ')),
+      runbook('one', 'One word', words[0]!),
+    ]);
+    const hits = index.search(words.join(' '), 10).map((h) => h.runbook.id);
+    expect(hits).toEqual(['all']);
+    expect(index.search(`${words.slice(0, 256).join(' ')} nowhere`, 10).map((h) => h.runbook.id)).toEqual([
+      'all',
+      'one',
+    ]);
+  });
+
+  it('applies several changes in one update as the same changes one at a time', () => {
+    const base = [
+      runbook('a', 'Disk full', 'disk space'),
+      runbook('b', 'Queue backlog', 'queue workers'),
+      runbook('c', 'Latency', 'slow disk'),
+    ];
+    const put = [
+      runbook('d', 'Disk latency', 'queue disk', ['disk']),
+      runbook('a', 'Disk full again', 'space on disk', ['queue']),
+      runbook('e', 'Queue disk', 'latency', ['disk', 'queue']),
+    ];
+    const batched = new RunbookIndex(base);
+    batched.update({ put, removed: ['b'] });
+    const single = new RunbookIndex(base);
+    for (const r of put) single.put(r);
+    single.remove('b');
+    const fresh = new RunbookIndex([base[2]!, ...put]);
+    for (const query of ['disk', 'queue', 'latency', 'space', 'workers', 'disk queue']) {
+      const ranked = (index: RunbookIndex) => index.search(query, 10).map((h) => [h.runbook.id, h.score.toFixed(6)]);
+      expect(ranked(batched)).toEqual(ranked(fresh));
+      expect(ranked(single)).toEqual(ranked(fresh));
+    }
+    expect(batched.all().map((r) => r.id)).toEqual(['a', 'c', 'd', 'e']);
+  });
+
+  it('says a fresh build would give back space once more runbooks were replaced than remain', async () => {
+    const runbooks = Array.from({ length: 100 }, (_, i) => runbook(`r${i}`, `Runbook ${i}`, `body ${i}`));
+    const index = new RunbookIndex(runbooks);
+    index.update({ put: runbooks.slice(0, 60).map((r) => ({ ...r, body: `${r.body} edited` })) });
+    expect(index.wasteful).toBe(false);
+    index.update({ put: runbooks.slice(0, 60).map((r) => ({ ...r, body: `${r.body} again` })) });
+    expect(index.wasteful).toBe(true);
+    const rebuilt = await RunbookIndex.build(index.all());
+    expect(rebuilt.wasteful).toBe(false);
+    expect(rebuilt.search('again', 100).map((h) => h.runbook.id)).toEqual(
+      index.search('again', 100).map((h) => h.runbook.id),
+    );
+  });
+});

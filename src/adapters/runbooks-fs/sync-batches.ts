@@ -33,12 +33,18 @@ export class SyncBatches<I, O> {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
+      if (this.#queue.length) this.#schedule();
       const jobs = this.#queue.splice(0, BATCH);
-      this.#batch(jobs.map((job) => job.input)).forEach((settled, i) => {
+      let answers: Settled<O>[];
+      try {
+        answers = this.#batch(jobs.map((job) => job.input));
+      } catch (error) {
+        answers = jobs.map(() => ({ error }));
+      }
+      answers.forEach((settled, i) => {
         if ('value' in settled) jobs[i]!.resolve(settled.value);
         else jobs[i]!.reject(settled.error);
       });
-      if (this.#queue.length) this.#schedule();
     });
   }
 }
@@ -55,40 +61,64 @@ export const eachOf =
       }
     });
 
-let buffer = Buffer.allocUnsafe(1 << 20);
+const BUFFER = 1 << 20;
+// Past this many bytes a batch's text is decoded in more than one string (a string holds at most 512 MB).
+const CHUNK = 8 << 20;
+let buffer = Buffer.allocUnsafe(BUFFER);
 
 /**
  * Whole files as UTF-8 text, read one after another into one buffer and decoded at once, each file's
  * text a slice of the one string. Ten thousand strings of a few kilobytes each are copied by every young
  * generation collection they live through, which took a good part of loading 10,000 runbooks; one string
- * of a batch's size is allocated where V8 never moves it. A file holding a NUL is decoded on its own.
+ * of a batch's size is allocated where V8 never moves it. A file holding a NUL is decoded on its own, and
+ * a batch of long files in several strings.
  */
 export function readTexts(paths: readonly string[]): Settled<string>[] {
-  const ends: Array<number | Error> = [];
+  const texts: Settled<string>[] = [];
+  const pending: Array<{ start: number; end: number }> = [];
   let size = 0;
+  const decode = () => {
+    let parts: string[] | undefined;
+    try {
+      parts = buffer.toString('utf8', 0, size).split('\0');
+    } catch {
+      // Too long for one string: each file on its own, so only a file too long by itself fails.
+    }
+    let part = 0;
+    for (const { start, end } of pending) {
+      const bytes = buffer.subarray(start, end);
+      const nuls = bytes.filter((b) => b === 0).length;
+      texts.push(parts && !nuls ? { value: parts[part]! } : decodeAlone(bytes));
+      part += nuls + 1;
+    }
+    pending.length = 0;
+    size = 0;
+  };
   for (const path of paths) {
     try {
-      size = readInto(path, size);
-      ends.push(size);
-      buffer[size++] = 0;
+      const end = readInto(path, size);
+      pending.push({ start: size, end });
+      buffer[end] = 0;
+      size = end + 1;
     } catch (error) {
-      ends.push(error as Error);
+      decode();
+      texts.push({ error });
+      continue;
     }
+    if (size > CHUNK) decode();
   }
-  const whole = buffer.toString('utf8', 0, size);
-  const parts = whole.split('\0');
-  let part = 0;
-  let start = 0;
-  return ends.map((end) => {
-    if (end instanceof Error) return { error: end };
-    const bytes = buffer.subarray(start, end);
-    start = end + 1;
-    if (bytes.includes(0)) {
-      part += bytes.filter((b) => b === 0).length + 1;
-      return { value: bytes.toString('utf8') };
-    }
-    return { value: parts[part++]! };
-  });
+  decode();
+  // One long file should not keep its buffer for good.
+  if (buffer.length > BUFFER) buffer = Buffer.allocUnsafe(BUFFER);
+  return texts;
+}
+
+function decodeAlone(bytes: Buffer): Settled<string> {
+  try {
+    return { value: bytes.toString('utf8') };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** Appends the file at `path` to the buffer at `at` (growing it for a long file); returns the end. */

@@ -17,9 +17,8 @@ export interface Runbooks {
 // While the source fails after a successful load, the runbooks loaded earlier are served and the source
 // asked again at most this often.
 const RETRY_MS = 30_000;
-// Re-indexing one runbook copies the postings of each of its words; when more than one file in this many
-// changed (a reorganised docs repository), building the index again in one pass is quicker.
-const REBUILD_SHARE = 4;
+// How many files are parsed between turns of the event loop: a few milliseconds of work.
+const PARSE_TURN = 500;
 
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
@@ -74,19 +73,27 @@ export class RunbookLibrary implements Runbooks {
   async #load(): Promise<RunbookIndex> {
     const { entries, read } = this.#source;
     if (entries && read) return this.#updateOrKeep(entries, read);
-    const index = this.#build(await this.#source.list());
+    const index = await this.#build(await this.#source.list());
     this.#loaded = { index, at: this.#clock.now().getTime() };
     return index;
   }
 
-  #parse(files: readonly RunbookFile[]): Runbook[] {
-    const { runbooks, problems } = parseRunbooks(files, ofFamilies(this.#families));
-    for (const problem of problems) this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
+  /** The runbooks of `files`, letting other work run every few hundred: 10,000 take most of a second. */
+  async #parse(files: readonly RunbookFile[]): Promise<Runbook[]> {
+    const runbooks: Runbook[] = [];
+    for (let at = 0; at < files.length; at += PARSE_TURN) {
+      const parsed = parseRunbooks(files.slice(at, at + PARSE_TURN), ofFamilies(this.#families));
+      for (const problem of parsed.problems) {
+        this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
+      }
+      runbooks.push(...parsed.runbooks);
+      if (at + PARSE_TURN < files.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     return runbooks;
   }
 
-  #build(files: readonly RunbookFile[]): RunbookIndex {
-    return new RunbookIndex(this.#parse(files));
+  async #build(files: readonly RunbookFile[]): Promise<RunbookIndex> {
+    return RunbookIndex.build(await this.#parse(files));
   }
 
   /** An incident is the worst time to lose the runbooks: when the source fails, the loaded ones stay. */
@@ -116,21 +123,20 @@ export class RunbookLibrary implements Runbooks {
     const listed = await list();
     const changed = listed.filter((e) => this.#versions.get(e.path)?.version !== e.version);
     const files = await Promise.all(changed.map(read));
-    const runbooks = this.#parse(files);
+    const runbooks = await this.#parse(files);
     const byPath = new Map(runbooks.map((r) => [r.path, r]));
     const stillListed = new Set(listed.map((e) => e.path));
     const gone = [...this.#versions.keys()].filter((path) => !stillListed.has(path));
     const index = this.#index;
-    const dropped = new Set([...gone, ...changed.map((e) => e.path)]);
-    if (index && changed.length * REBUILD_SHARE <= listed.length) {
-      for (const path of dropped) {
+    if (index) {
+      const removed = [...gone, ...changed.map((e) => e.path)].flatMap((path) => {
         const id = this.#versions.get(path)?.id;
-        if (id !== undefined && !byPath.has(path)) index.remove(id);
-      }
-      for (const runbook of runbooks) index.put(runbook);
+        return id !== undefined && !byPath.has(path) ? [id] : [];
+      });
+      index.update({ put: runbooks, removed });
+      if (index.wasteful) this.#index = await RunbookIndex.build(index.all());
     } else {
-      const kept = index ? index.all().filter((r) => !dropped.has(r.path)) : [];
-      this.#index = new RunbookIndex([...kept, ...runbooks]);
+      this.#index = await RunbookIndex.build(runbooks);
     }
     for (const path of gone) this.#versions.delete(path);
     for (const entry of changed)

@@ -28,6 +28,10 @@ const fieldTexts = (runbook: Runbook): string[] =>
 
 const analyse = (word: string) => indexTerms(word) ?? [];
 
+const uniqueById = (runbooks: readonly Runbook[]): Runbook[] => [...new Map(runbooks.map((r) => [r.id, r])).values()];
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const OPTIONS: TextSearchOptions = {
   boost: FIELDS.map((field) => BOOST[field]),
   fuzzy: (t) => (t.length >= 5 ? 0.2 : false),
@@ -35,9 +39,13 @@ const OPTIONS: TextSearchOptions = {
   queryTerms: (query) => tokenize(query).flatMap((word) => queryTerm(word) ?? []),
 };
 
+// How many runbooks a build indexes between turns of the event loop: a few milliseconds of work.
+const BUILD_TURN = 500;
+
 /**
  * Full-text search over runbooks with typo tolerance and prefix matching (see text-index.ts). Built in
- * one pass; a changed runbook is re-indexed on its own with `put` and `remove`.
+ * one pass; changed runbooks are re-indexed with `update`, and once more runbooks have been replaced
+ * than remain, `wasteful` says a fresh build would give back the space their gaps hold.
  */
 export class RunbookIndex {
   /** Each runbook's number in the text index, in the order runbooks were first added. */
@@ -45,34 +53,58 @@ export class RunbookIndex {
   readonly #docs: Array<Runbook | undefined> = [];
   readonly #text: TextIndex;
 
-  constructor(runbooks: readonly Runbook[]) {
-    const latest = new Map(runbooks.map((r) => [r.id, r]));
-    const unique = [...latest.values()];
-    this.#text = TextIndex.build(FIELDS.length, analyse, unique.map(fieldTexts));
+  /** Runbooks with the same id: the last one counts. */
+  constructor(runbooks: readonly Runbook[], text?: TextIndex) {
+    const unique = uniqueById(runbooks);
+    this.#text = text ?? TextIndex.build(FIELDS.length, analyse, unique.map(fieldTexts));
     unique.forEach((runbook, doc) => {
       this.#byId.set(runbook.id, doc);
       this.#docs[doc] = runbook;
     });
   }
 
+  /** As the constructor, letting other work run every few hundred runbooks: 10,000 take a second or two. */
+  static async build(runbooks: readonly Runbook[]): Promise<RunbookIndex> {
+    const unique = uniqueById(runbooks);
+    const builder = TextIndex.builder(FIELDS.length, analyse, unique.length);
+    for (let at = 0; at < unique.length; at += BUILD_TURN) {
+      for (const runbook of unique.slice(at, at + BUILD_TURN)) builder.add(fieldTexts(runbook));
+      await nextTurn();
+    }
+    return new RunbookIndex(unique, builder.finish());
+  }
+
+  /** Adds runbooks or re-indexes the ones with their ids, and removes the runbooks with the ids in `removed`. */
+  update(changes: { put?: readonly Runbook[]; removed?: readonly string[] }): void {
+    const put = uniqueById(changes.put ?? []);
+    const ids = new Set([...(changes.removed ?? []), ...put.map((r) => r.id)]);
+    const removals = [...ids].flatMap((id) => {
+      const doc = this.#byId.get(id);
+      if (doc === undefined) return [];
+      const texts = fieldTexts(this.#docs[doc]!);
+      this.#docs[doc] = undefined;
+      return [{ doc, texts }];
+    });
+    for (const id of changes.removed ?? []) this.#byId.delete(id);
+    const docs = this.#text.update(removals, put.map(fieldTexts));
+    put.forEach((runbook, i) => {
+      this.#docs[docs[i]!] = runbook;
+      this.#byId.set(runbook.id, docs[i]!);
+    });
+  }
+
   /** Adds a runbook, or re-indexes the one with its id. */
   put(runbook: Runbook): void {
-    this.#drop(runbook.id);
-    const doc = this.#text.add(fieldTexts(runbook));
-    this.#docs[doc] = runbook;
-    this.#byId.set(runbook.id, doc);
+    this.update({ put: [runbook] });
   }
 
   remove(id: string): void {
-    if (this.#drop(id)) this.#byId.delete(id);
+    this.update({ removed: [id] });
   }
 
-  #drop(id: string): boolean {
-    const doc = this.#byId.get(id);
-    if (doc === undefined) return false;
-    this.#text.remove(doc, fieldTexts(this.#docs[doc]!));
-    this.#docs[doc] = undefined;
-    return true;
+  /** More runbooks replaced or removed than remain: a fresh build would give back the space they hold. */
+  get wasteful(): boolean {
+    return this.#text.removed > Math.max(this.#text.size, 64);
   }
 
   get size(): number {

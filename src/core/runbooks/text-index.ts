@@ -12,8 +12,8 @@ type Postings = Int32Array;
  * tree (`SearchableMap`) for its prefix and typo lookups. It holds what MiniSearch's index holds (term
  * frequency per field and document, the number of distinct words per field) in a tenth of the memory:
  * MiniSearch keeps a `Map` entry per posting, millions at 10,000 runbooks. Documents are numbered as
- * added; a removed one leaves a gap, and a term whose documents are all gone stays, matching nothing.
- * See text-search.ts for the scoring.
+ * added; a removed one leaves a gap (see `removed`), and a term whose documents are all gone stays,
+ * matching nothing, until the index is built again. See text-search.ts for the scoring.
  */
 export class TextIndex {
   readonly fields: number;
@@ -25,6 +25,8 @@ export class TextIndex {
   readonly fieldLength: number[] = [];
   readonly #lengthSum: number[];
   #live = 0;
+  /** 1 for each document number in use, 0 once removed. */
+  readonly #alive: number[] = [];
   /** The words as written, and the index terms of each: words repeat across documents. */
   readonly #words = new Vocabulary();
   readonly #wordTerms: Array<readonly number[]> = [];
@@ -42,49 +44,68 @@ export class TextIndex {
 
   /** An index of `docs` (each its field texts), numbered in order, built in one pass. */
   static build(fields: number, analyse: Analyse, docs: readonly (readonly string[])[]): TextIndex {
+    const builder = TextIndex.builder(fields, analyse, docs.length);
+    for (const texts of docs) builder.add(texts);
+    return builder.finish();
+  }
+
+  /**
+   * Builds an index of about `expected` documents added one at a time (numbered in order), so a caller
+   * can let other work run between them. Each document's (term and field, frequency) pairs go into one
+   * stream as they are counted; `finish` lays out every term's postings in one slab at their final size
+   * and fills them: no array grows posting by posting, and there are two allocations of tens of
+   * megabytes rather than thousands of small ones.
+   */
+  static builder(
+    fields: number,
+    analyse: Analyse,
+    expected: number,
+  ): { add(texts: readonly string[]): void; finish(): TextIndex } {
     const index = new TextIndex(fields, analyse);
-    // Each document's (term and field, frequency) pairs go into one stream as they are counted. Then every
-    // term's postings are laid out in one slab at their final size and filled: no array grows posting by
-    // posting, and there are two allocations of tens of megabytes rather than thousands of small ones.
     let stream = new Int32Array(1 << 16);
     let used = 0;
-    const docEnd = new Int32Array(docs.length);
+    const docEnd: number[] = [];
     let counts = new Int32Array(1 << 12);
-    for (let doc = 0; doc < docs.length; doc++) {
-      const posted = 2 * index.#count(docs[doc]!, doc);
+    const add = (texts: readonly string[]) => {
+      const doc = docEnd.length;
+      const posted = 2 * index.#count(texts, doc);
       // Grown to what the documents so far suggest all of them need, so it is copied once or twice.
       const needed = used + posted;
-      if (needed > stream.length) stream = room(stream, Math.ceil((needed / (doc + 1)) * docs.length * 1.1));
+      const estimate = Math.ceil((needed / (doc + 1)) * Math.max(expected, doc + 1) * 1.1);
+      if (needed > stream.length) stream = room(stream, estimate);
       stream.set(index.#pairs.subarray(0, posted), used);
       counts = room(counts, index.postings.length * fields);
       for (let at = used; at < needed; at += 2) counts[stream[at]!]! += 1;
       used = needed;
-      docEnd[doc] = used;
-    }
-    const terms = index.postings.length;
-    const start = new Int32Array(terms + 1);
-    const cursor = new Int32Array(terms * fields);
-    for (let term = 0; term < terms; term++) {
-      let at = start[term]! + fields;
-      for (let field = 0; field < fields; field++) {
-        cursor[term * fields + field] = at;
-        at += 2 * counts[term * fields + field]!;
+      docEnd.push(used);
+    };
+    const finish = () => {
+      const terms = index.postings.length;
+      const start = new Int32Array(terms + 1);
+      const cursor = new Int32Array(terms * fields);
+      for (let term = 0; term < terms; term++) {
+        let at = start[term]! + fields;
+        for (let field = 0; field < fields; field++) {
+          cursor[term * fields + field] = at;
+          at += 2 * counts[term * fields + field]!;
+        }
+        start[term + 1] = at;
       }
-      start[term + 1] = at;
-    }
-    const slab = new Int32Array(start[terms]!);
-    for (let term = 0; term < terms; term++) {
-      slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
-      index.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
-    }
-    for (let at = 0, doc = 0; at < used; at += 2) {
-      while (at >= docEnd[doc]!) doc += 1;
-      const slot = stream[at]!;
-      slab[cursor[slot]!] = doc;
-      slab[cursor[slot]! + 1] = stream[at + 1]!;
-      cursor[slot]! += 2;
-    }
-    return index;
+      const slab = new Int32Array(start[terms]!);
+      for (let term = 0; term < terms; term++) {
+        slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
+        index.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
+      }
+      for (let at = 0, doc = 0; at < used; at += 2) {
+        while (at >= docEnd[doc]!) doc += 1;
+        const slot = stream[at]!;
+        slab[cursor[slot]!] = doc;
+        slab[cursor[slot]! + 1] = stream[at + 1]!;
+        cursor[slot]! += 2;
+      }
+      return index;
+    };
+    return { add, finish };
   }
 
   /** Documents in the index (removed ones not counted). */
@@ -97,54 +118,69 @@ export class TextIndex {
     return this.#live ? this.#lengthSum[field]! / this.#live : 0;
   }
 
-  /** Adds a document under the next number and returns it. */
-  add(texts: readonly string[]): number {
-    const doc = this.fieldLength.length / this.fields;
-    this.#each(this.#count(texts, doc), (term, field, frequency) => {
-      const postings = this.postings[term]!;
-      const end = this.#segmentStart(postings, field) + 2 * postings[field]!;
-      const next = new Int32Array(postings.length + 2);
-      next.set(postings.subarray(0, end));
-      next.set([doc, frequency], end);
-      next.set(postings.subarray(end), end + 2);
-      next[field]! += 1;
-      this.postings[term] = next;
-    });
-    return doc;
+  /** Numbers given to documents since removed: kept as gaps until the index is built again. */
+  get removed(): number {
+    return this.fieldLength.length / this.fields - this.#live;
   }
 
-  /** Removes document `doc`, whose field texts were `texts` when added. */
-  remove(doc: number, texts: readonly string[]): void {
-    this.#each(this.#count(texts, -1), (term, field) => {
-      const postings = this.postings[term]!;
-      const start = this.#segmentStart(postings, field);
-      let at = start;
-      while (at < start + 2 * postings[field]! && postings[at] !== doc) at += 2;
-      if (at === start + 2 * postings[field]!) return;
-      const next = new Int32Array(postings.length - 2);
-      next.set(postings.subarray(0, at));
-      next.set(postings.subarray(at + 2), at);
-      next[field]! -= 1;
-      this.postings[term] = next;
+  /**
+   * Removes documents (each with the field texts it was added with) and adds others under the next
+   * numbers, which it returns. Each term they touch gets its postings written anew once, however many
+   * of the documents have it: one at a time, a common word's postings would be copied for each.
+   */
+  update(
+    removals: ReadonlyArray<{ doc: number; texts: readonly string[] }>,
+    additions: readonly (readonly string[])[],
+  ): number[] {
+    const touched = new Set<number>();
+    const gone = new Uint8Array(this.fieldLength.length / this.fields + additions.length);
+    for (const { doc, texts } of removals) {
+      if (!this.#alive[doc]) continue;
+      this.#alive[doc] = 0;
+      gone[doc] = 1;
+      const posted = this.#count(texts, -1);
+      for (let at = 0; at < 2 * posted; at += 2) touched.add(Math.floor(this.#pairs[at]! / this.fields));
+      for (let field = 0; field < this.fields; field++) {
+        this.#lengthSum[field]! -= this.fieldLength[doc * this.fields + field]!;
+        this.fieldLength[doc * this.fields + field] = 0;
+      }
+      this.#live -= 1;
+    }
+    // Per term and field, the new documents' (doc, frequency) pairs in document order.
+    const added = new Map<number, number[][]>();
+    const docs = additions.map((texts) => {
+      const doc = this.fieldLength.length / this.fields;
+      const posted = this.#count(texts, doc);
+      for (let at = 0; at < 2 * posted; at += 2) {
+        const term = Math.floor(this.#pairs[at]! / this.fields);
+        touched.add(term);
+        const byField = added.get(term) ?? Array.from({ length: this.fields }, () => []);
+        added.set(term, byField);
+        byField[this.#pairs[at]! % this.fields]!.push(doc, this.#pairs[at + 1]!);
+      }
+      return doc;
     });
+    for (const term of touched) this.postings[term] = this.#rewrite(this.postings[term]!, gone, added.get(term));
+    return docs;
+  }
+
+  /** `postings` without the documents marked `gone`, with `added[field]` (doc, frequency) after each field's. */
+  #rewrite(postings: Postings, gone: Uint8Array, added: readonly (readonly number[])[] | undefined): Postings {
+    const pairs: number[] = [];
+    const counts: number[] = [];
+    let at = this.fields;
     for (let field = 0; field < this.fields; field++) {
-      this.#lengthSum[field]! -= this.fieldLength[doc * this.fields + field]!;
-      this.fieldLength[doc * this.fields + field] = 0;
+      const before = pairs.length;
+      for (const end = at + 2 * postings[field]!; at < end; at += 2) {
+        if (!gone[postings[at]!]) pairs.push(postings[at]!, postings[at + 1]!);
+      }
+      for (const value of added?.[field] ?? []) pairs.push(value);
+      counts.push((pairs.length - before) / 2);
     }
-    this.#live -= 1;
-  }
-
-  #each(posted: number, post: (term: number, field: number, frequency: number) => void): void {
-    const pairs = this.#pairs.slice(0, 2 * posted);
-    for (let at = 0; at < pairs.length; at += 2) {
-      post(Math.floor(pairs[at]! / this.fields), pairs[at]! % this.fields, pairs[at + 1]!);
-    }
-  }
-
-  #segmentStart(postings: Postings, field: number): number {
-    let start = this.fields;
-    for (let f = 0; f < field; f++) start += 2 * postings[f]!;
-    return start;
+    const next = new Int32Array(this.fields + pairs.length);
+    next.set(counts);
+    next.set(pairs, this.fields);
+    return next;
   }
 
   /**
@@ -191,7 +227,10 @@ export class TextIndex {
       this.fieldLength[doc * this.fields + field] = distinct;
       this.#lengthSum[field]! += distinct;
     }
-    if (doc >= 0) this.#live += 1;
+    if (doc >= 0) {
+      this.#live += 1;
+      this.#alive[doc] = 1;
+    }
     return posted;
   }
 

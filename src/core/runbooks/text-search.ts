@@ -15,7 +15,7 @@ export interface TextHit {
   score: number;
 }
 
-// MiniSearch's defaults, so scores are the ones its search gives (test/runbooks/text-index.test.ts).
+// MiniSearch's defaults, so scores are the ones its search gives, to rounding (test/runbooks/text-index.test.ts).
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const MAX_FUZZY = 6;
 const WEIGHT = { fuzzy: 0.45, prefix: 0.375 };
@@ -60,7 +60,7 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
   if (!terms.size) return [];
   const documents = index.fieldLength.length / index.fields;
   const score = new Float64Array(documents);
-  const matched = new Uint8Array(documents);
+  const matched = new Int32Array(documents);
   const lastTerm = new Int32Array(documents);
   const touched: number[] = [];
   const average = Array.from({ length: index.fields }, (_, field) => index.averageLength(field));
