@@ -87,7 +87,8 @@ export function readTexts(paths: readonly string[]): Settled<string>[] {
     let part = 0;
     for (const { start, end } of pending) {
       const bytes = buffer.subarray(start, end);
-      const nuls = bytes.filter((b) => b === 0).length;
+      let nuls = 0;
+      for (let at = bytes.indexOf(0); at >= 0; at = bytes.indexOf(0, at + 1)) nuls += 1;
       texts.push(parts && !nuls ? { value: parts[part]! } : decodeAlone(bytes));
       part += nuls + 1;
     }
