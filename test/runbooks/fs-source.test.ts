@@ -63,7 +63,7 @@ describe('FsRunbookSource', () => {
 
 describe('FsRunbookSource reading many files', () => {
   it('reads them whole (long, empty, holding NULs) and lets other work run between batches', async () => {
-    const special: Record<number, string> = { 7: `${'x'.repeat(2_000_000)}é`, 8: 'a\0b\0\0c → d', 9: '', 10: '\0' };
+    const special: Record<number, string> = { 7: `${'x'.repeat(2_500_000)}é`, 8: 'a\0b\0\0c → d', 9: '', 10: '\0' };
     const content = (n: string, i: number) => special[i] ?? `text ${n} — é`;
     const names = Array.from({ length: 300 }, (_, i) => `r${String(i).padStart(3, '0')}.md`);
     const dir = await folder(Object.fromEntries(names.map((n, i) => [n, content(n, i)])));

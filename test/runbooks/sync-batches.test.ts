@@ -1,13 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eachOf, readTexts, SyncBatches } from '../../src/adapters/runbooks-fs/sync-batches.ts';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+import { describe, expect, it } from 'vitest';
+import { eachOf, SyncBatches } from '../../src/adapters/runbooks-fs/sync-batches.ts';
 
 describe('SyncBatches', () => {
   it('answers each input with its own value or error', async () => {
@@ -35,17 +27,5 @@ describe('SyncBatches', () => {
     expect(results.slice(64).map((r) => r.status === 'fulfilled' && r.value)).toEqual(
       Array.from({ length: 36 }, (_, n) => 64 + n),
     );
-  });
-});
-
-describe('readTexts', () => {
-  it('reads files past one decoding chunk, with errors of their own in order', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'opsdeck-texts-'));
-    dirs.push(dir);
-    const texts = ['first → ok', 'x'.repeat(9 << 20), '', 'après\0nul', 'last'];
-    await Promise.all(texts.map((text, i) => writeFile(join(dir, `${i}.md`), text)));
-    const paths = [0, 1, 'missing', 2, 3, 4].map((name) => join(dir, `${name}.md`));
-    const read = readTexts(paths).map((r) => ('value' in r ? r.value : (r.error as NodeJS.ErrnoException).code));
-    expect(read).toEqual([texts[0], texts[1], 'ENOENT', texts[2], texts[3], texts[4]]);
   });
 });

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/parse.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
-import { eachOf, readTexts, SyncBatches } from './sync-batches.ts';
+import { eachOf, readText, SyncBatches } from './sync-batches.ts';
 
 /**
  * Runbooks in a local folder (the shipped `runbooks/`), listed again on every reload so edits show up
@@ -23,7 +23,7 @@ export class FsRunbookSource implements RunbookSource {
         return { path, version: `${mtimeMs}:${size}` };
       }),
     );
-    this.#texts = new SyncBatches((paths) => readTexts(paths.map((path) => join(dir, path))));
+    this.#texts = new SyncBatches(eachOf((path: string) => readText(join(dir, path))));
   }
 
   describe(): string {

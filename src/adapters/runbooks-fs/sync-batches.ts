@@ -62,81 +62,26 @@ export const eachOf =
     });
 
 const BUFFER = 1 << 20;
-// Past this many bytes a batch's text is decoded in more than one string (a string holds at most 512 MB).
-const CHUNK = 8 << 20;
 let buffer = Buffer.allocUnsafe(BUFFER);
 
-/**
- * Whole files as UTF-8 text, read one after another into one buffer and decoded at once, each file's
- * text a slice of the one string. Ten thousand strings of a few kilobytes each are copied by every young
- * generation collection they live through, which took a good part of loading 10,000 runbooks; one string
- * of a batch's size is allocated where V8 never moves it. A file holding a NUL is decoded on its own, and
- * a batch of long files in several strings.
- */
-export function readTexts(paths: readonly string[]): Settled<string>[] {
-  const texts: Settled<string>[] = [];
-  const pending: Array<{ start: number; end: number }> = [];
-  let size = 0;
-  const decode = () => {
-    let parts: string[] | undefined;
-    try {
-      parts = buffer.toString('utf8', 0, size).split('\0');
-    } catch {
-      // Too long for one string: each file on its own, so only a file too long by itself fails.
-    }
-    let part = 0;
-    for (const { start, end } of pending) {
-      const bytes = buffer.subarray(start, end);
-      let nuls = 0;
-      for (let at = bytes.indexOf(0); at >= 0; at = bytes.indexOf(0, at + 1)) nuls += 1;
-      texts.push(parts && !nuls ? { value: parts[part]! } : decodeAlone(bytes));
-      part += nuls + 1;
-    }
-    pending.length = 0;
-    size = 0;
-  };
-  for (const path of paths) {
-    try {
-      const end = readInto(path, size);
-      pending.push({ start: size, end });
-      buffer[end] = 0;
-      size = end + 1;
-    } catch (error) {
-      decode();
-      texts.push({ error });
-      continue;
-    }
-    if (size > CHUNK) decode();
-  }
-  decode();
-  // One long file should not keep its buffer for good.
-  if (buffer.length > BUFFER) buffer = Buffer.allocUnsafe(BUFFER);
-  return texts;
-}
-
-function decodeAlone(bytes: Buffer): Settled<string> {
-  try {
-    return { value: bytes.toString('utf8') };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** Appends the file at `path` to the buffer at `at` (growing it for a long file); returns the end. */
-function readInto(path: string, at: number): number {
+/** A whole file as UTF-8, read into one reused buffer (grown for a longer file) with no stat call. */
+export function readText(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    for (let size = at; ; ) {
-      if (size + 1 >= buffer.length) {
+    let size = 0;
+    for (;;) {
+      if (size === buffer.length) {
         const bigger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(bigger, 0, 0, size);
+        buffer.copy(bigger);
         buffer = bigger;
       }
-      const read = readSync(fd, buffer, size, buffer.length - size - 1, null);
-      if (read === 0) return size;
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
+      if (read === 0) return buffer.toString('utf8', 0, size);
       size += read;
     }
   } finally {
     closeSync(fd);
+    // One long file should not keep its buffer for good.
+    if (buffer.length > BUFFER) buffer = Buffer.allocUnsafe(BUFFER);
   }
 }
