@@ -58,10 +58,7 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
   const terms = new Map<string, number>();
   for (const term of options.queryTerms(query)) terms.set(term, (terms.get(term) ?? 0) + 1);
   if (!terms.size) return [];
-  const documents = index.fieldLength.length / index.fields;
-  const score = new Float64Array(documents);
-  const matched = new Int32Array(documents);
-  const lastTerm = new Int32Array(documents);
+  const { score, matched, lastTerm } = scratch(index.fieldLength.length / index.fields);
   const touched: number[] = [];
   const average = Array.from({ length: index.fields }, (_, field) => index.averageLength(field));
   const { k, b, d } = BM25;
@@ -90,8 +87,28 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
       }
     }
   }
-  const all = touched.filter((doc) => matched[doc] === terms.size);
-  return best(all.length ? all : touched, (doc) => score[doc]! * matched[doc]!, limit);
+  try {
+    const all = touched.filter((doc) => matched[doc] === terms.size);
+    return best(all.length ? all : touched, (doc) => score[doc]! * matched[doc]!, limit);
+  } finally {
+    for (const doc of touched) {
+      score[doc] = 0;
+      matched[doc] = 0;
+      lastTerm[doc] = 0;
+    }
+  }
+}
+
+// Per-document accumulators, kept zeroed between searches and reused: a search runs to its end without
+// yielding, so one set serves every index. Allocating them per query made garbage that showed in the p99.
+let accumulators = { score: new Float64Array(0), matched: new Int32Array(0), lastTerm: new Int32Array(0) };
+
+function scratch(documents: number): typeof accumulators {
+  if (accumulators.score.length < documents) {
+    const size = Math.max(documents, accumulators.score.length * 2, 1024);
+    accumulators = { score: new Float64Array(size), matched: new Int32Array(size), lastTerm: new Int32Array(size) };
+  }
+  return accumulators;
 }
 
 /** The `limit` best documents, best first; equal scores in document order. */
