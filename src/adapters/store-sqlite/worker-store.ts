@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../ports/store.ts';
-import { StoreOpenError } from './sqlite-store.ts';
+import { StoreOpenError } from './store-open-error.ts';
 import { AUDIT_PAGE, type Call, type Method, type Reply, reviveError } from './worker-protocol.ts';
 
 // Built, the thread's module is JavaScript next to this one; from source (tsx, tests) it is TypeScript.
