@@ -8,7 +8,7 @@ import { fmt, percentile, ratio } from './stats.ts';
 /** Milliseconds from spawning the compiled bot until its /readyz answers 200 (store open, Slack token accepted). */
 async function botReady(flags: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, [...flags, 'dist/src/main.js', 'start'], {
+  const child = spawn(process.execPath, [...flags, 'dist/bundle/main.js', 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
