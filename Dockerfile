@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, compile TypeScript to dist/, then drop dev dependencies.
+# Build stage: install everything, compile TypeScript to dist/ and bundle it (dist/bundle/), then drop dev
+# dependencies.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,6 +8,7 @@ RUN npm ci --no-fund --no-audit
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
+COPY scripts/bundle.ts ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: compiled JS and production dependencies only, running as the unprivileged node user.
@@ -31,5 +33,5 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
 # V8 tuned for a small, steady footprint: a young generation of at most 2 x 4 MB (left to itself V8 grows it to
 # 128 MB under a burst of commands and keeps it, although nothing in it survives) and heap growth that favours
 # size over speed, so the old generation is collected before it doubles. Ack latency measured the same.
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--optimize-for-size", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--optimize-for-size", "dist/bundle/main.js"]
 CMD ["start"]

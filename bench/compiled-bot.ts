@@ -16,7 +16,7 @@ export async function productionNodeFlags(): Promise<string[]> {
   return (JSON.parse(entry) as string[]).filter((arg) => arg.startsWith('--'));
 }
 
-/** Compiles the bot (`npm run build`) so benches run `node dist/src/main.js start`, as production does. */
+/** Builds the bot (`npm run build`) so benches run `node dist/bundle/main.js start`, as production does. */
 export function buildBot(): void {
   const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) throw new Error('npm run build failed');

@@ -31,8 +31,8 @@ export async function footprint(total = 10_000, settleMs = 3000): Promise<string
   const started = [
     await serveNode(['-e', 'console.log(JSON.stringify({ port: 0 })); setInterval(() => {}, 60_000)'], {}),
     await serveNode(['bench/bare-bolt.ts'], envs.base),
-    await serveNode([...flags, 'dist/src/main.js', 'start'], envs.bare),
-    await serveNode([...flags, 'dist/src/main.js', 'start'], envs.example),
+    await serveNode([...flags, 'dist/bundle/main.js', 'start'], envs.bare),
+    await serveNode([...flags, 'dist/bundle/main.js', 'start'], envs.example),
   ];
   try {
     await sleep(settleMs);

@@ -8,7 +8,7 @@ import { fmt, percentile, ratio } from './stats.ts';
 /** Milliseconds from spawning the compiled bot until its /readyz answers 200 (store open, Slack token accepted). */
 async function botReady(flags: string[], env: Record<string, string>): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, [...flags, 'dist/src/main.js', 'start'], {
+  const child = spawn(process.execPath, [...flags, 'dist/bundle/main.js', 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -68,7 +68,8 @@ export async function startup(rounds = 5): Promise<string[]> {
   }
   const [b, o, e] = [bolt, bare, example].map((t) => percentile(t, 50)) as [number, number, number];
   return [
-    `startup: process start to ready, median of ${rounds} alternating rounds`,
+    `startup: process start to ready, median of ${rounds} alternating rounds; no compile cache on either side`,
+    `  opsdeck: node ${flags.join(' ')} dist/bundle/main.js; Bolt: node bench/bare-bolt.ts`,
     `  bare Bolt app, start to listening ${fmt(b)}`,
     `  opsdeck, config using no backend, start to /readyz 200 ${fmt(o)}  ratio ${ratio(o, b)}  (target <= 1.50x)`,
     `  opsdeck, example config, start to /readyz 200 ${fmt(e)}  ratio ${ratio(e, b)}`,

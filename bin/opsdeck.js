@@ -18,7 +18,7 @@ if (major < 24) {
 }
 
 const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const compiled = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+const compiled = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
 const tsx = await import('tsx/esm/api').catch(() => undefined);
 if (existsSync(source) && tsx) {
   tsx.register();

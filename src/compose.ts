@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { actions, changeKinds, commands } from '../commands/index.ts';
-import { openSqliteStore } from './adapters/store-sqlite/worker-store.ts';
 import type { Settings } from './config/settings.ts';
 import type { OpsdeckConfig } from './config/schema.ts';
 import { type AlertTuning, createAlertIntake } from './compose/alerts.ts';
@@ -33,6 +31,7 @@ import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackReadiness } from './slack/readiness.ts';
 import { preflight } from './compose/preflight.ts';
+import { openStore } from './compose/store.ts';
 import { createSurfaces } from './compose/surfaces.ts';
 
 export interface Opsdeck {
@@ -45,6 +44,8 @@ export interface ComposeOptions {
   config: OpsdeckConfig;
   settings: Settings;
   log: Logger;
+  /** The store, already opening (`opsdeck start` opens it while the bot loads); default: opened here. */
+  store?: Promise<Store>;
   /** Every time the bot reads or waits on; default the system clock. */
   clock?: Clock;
   /** How long group memberships are trusted before asking Slack again. */
@@ -89,25 +90,6 @@ const noCommitChecks = {
 // Longer than Slack's 5-minute signature window, so every replay it would accept is recognised.
 const DELIVERY_MEMORY_MS = 15 * 60_000;
 
-/**
- * Picks the store from the environment: PostgreSQL when DATABASE_URL is set (shared by replicas; its
- * schema is migrated here), else SQLite on disk.
- */
-export async function openStore(
-  settings: Pick<Settings, 'databaseUrl' | 'dataDir'>,
-  clock: Clock,
-  log?: Logger,
-): Promise<Store> {
-  if (settings.databaseUrl) {
-    // Loaded only here: a bot on SQLite never loads pg.
-    const { PostgresStore } = await import('./adapters/store-postgres/postgres-store.ts');
-    return PostgresStore.open(settings.databaseUrl, clock, {
-      onIdleError: (err) => log?.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another'),
-    });
-  }
-  return openSqliteStore(join(settings.dataDir, 'opsdeck.db'), clock);
-}
-
 /** The composition root: the only place that picks adapters and builds SDK clients. */
 export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const { config, settings, log } = opts;
@@ -121,10 +103,6 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   const clock = opts.clock ?? systemClock;
   // Config rules (`logs.redact`) join the built-in ones on every way out: chat, files, audit.
   const redactor = configRedactor(config);
-  const store = await openStore(settings, clock, log.child({ component: 'store' }));
-  const metrics = new PromMetrics();
-  // Gauges of what is open now come from the store all replicas share, read on each scrape.
-  metrics.countFrom(() => readLiveCounts(store, clock));
   const slackClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
@@ -140,6 +118,19 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     log: log.child({ component: 'readiness' }),
     intervalMs: opts.tuning?.readinessCheckMs ?? 30_000,
   });
+  // Asked now, Slack's answer arrives while the store opens and the bot is put together, not after it listens;
+  // /readyz still waits for it.
+  void slackReadiness.start();
+  let store: Store;
+  try {
+    store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));
+  } catch (err) {
+    slackReadiness.stop();
+    throw err;
+  }
+  const metrics = new PromMetrics();
+  // Gauges of what is open now come from the store all replicas share, read on each scrape.
+  metrics.countFrom(() => readLiveCounts(store, clock));
   const directory = new SlackDirectory(slackClient, {
     ttlMs: opts.directoryTtlMs ?? 5 * 60_000,
     clock,
@@ -327,6 +318,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
     clearInterval(sweeper);
     surfaces.homes.stop();
+    slackReadiness.stop();
     await clients.stop();
     await limits.stop();
     await store.close();
@@ -335,8 +327,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   log.info({ mode: connection.mode, runner, port }, 'opsdeck started');
   // At once, not a round later: changes and tails whose replica died before this one started are reported.
   void sweep.tick();
-  // Neither check holds up the start: /healthz answers at once, /readyz once Slack accepts the token.
-  void slackReadiness.start();
+  // The backend checks do not hold up the start: /healthz answers at once, /readyz once Slack accepts the token.
   void preflight(config, settings, clients, log.child({ component: 'preflight' })).catch((err: unknown) =>
     log.warn({ err }, 'backend checks failed'),
   );

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { configCheck, configSchemaCommand } from './cli/config-commands.ts';
 import { processIo } from './cli/io.ts';
-import { manifestCommand } from './cli/manifest-command.ts';
-import { sandboxCommand, type Running } from './cli/sandbox-command.ts';
-import { startCommand, tryCommand } from './cli/start-commands.ts';
+import type { Running } from './cli/sandbox-command.ts';
 import type { AuditLog } from './compose/audit-log.ts';
 import { systemClock } from './ports/clock.ts';
 import { ConfigError, formatProblem } from './config/problems.ts';
@@ -75,21 +72,27 @@ async function main(argv: string[]): Promise<number> {
   const io = processIo;
   const pair = `${command ?? ''} ${sub ?? ''}`.trim();
   const args = [sub, ...rest].filter((a): a is string => a !== undefined);
+  // Each command's modules are loaded when it runs: `start` never loads what only the others use (pg for the
+  // audit reader and store migrate), and it begins opening the store before it loads the bot's modules.
   switch (['start', 'sandbox', 'try', 'manifest'].includes(command ?? '') ? command : pair) {
     case 'manifest':
-      return manifestCommand(io, args, readSettings(process.env).configPath);
+      return (await import('./cli/manifest-command.ts')).manifestCommand(
+        io,
+        args,
+        readSettings(process.env).configPath,
+      );
     case 'start':
-      return untilSignal(() => startCommand(io, args, process.env));
+      return untilSignal(async () => (await import('./cli/start-commands.ts')).startCommand(io, args, process.env));
     case 'sandbox':
-      return untilSignal(() => sandboxCommand(io, args, process.env));
+      return untilSignal(async () => (await import('./cli/sandbox-command.ts')).sandboxCommand(io, args, process.env));
     case 'try':
-      return untilSignal(() => tryCommand(io, args, process.env));
-    case 'config check':
+      return untilSignal(async () => (await import('./cli/start-commands.ts')).tryCommand(io, args, process.env));
+    case 'config check': {
+      const { configCheck } = await import('./cli/config-commands.ts');
       return configCheck(io, rest[0] ?? readSettings(process.env).configPath, process.env);
+    }
     case 'config schema':
-      return configSchemaCommand(io);
-    // The one-off commands are loaded when run, so `start` never loads what only they use (pg for the audit
-    // reader and store migrate).
+      return (await import('./cli/config-commands.ts')).configSchemaCommand(io);
     case 'runbooks check':
       return (await import('./cli/runbooks-check.ts')).runbooksCheckCommand(io, rest, process.env);
     case 'audit verify': {

@@ -71,7 +71,7 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM node:24-slim/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", ("--[\w-]+(=\w+)?", )*"dist\/src\/main\.js"\]/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", ("--[\w-]+(=\w+)?", )*"dist\/bundle\/main\.js"\]/m);
   });
 
   it('starts node with the V8 flags that keep RSS level under a stream of commands', () => {
@@ -111,11 +111,13 @@ describe('Dockerfile', () => {
       // Inside the project so the compiled files resolve node_modules like they do in the image.
       await mkdir(join(ROOT, '.opsdeck'), { recursive: true });
       out = await mkdtemp(join(ROOT, '.opsdeck', 'build-'));
+      // What `npm run build` does, into a folder of its own: compile, then bundle.
       await run(
         process.execPath,
         [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out],
         { cwd: ROOT },
       );
+      await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bundle.ts'), out], { cwd: ROOT });
       slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
     }, 60_000);
     afterAll(async () => {
@@ -127,11 +129,12 @@ describe('Dockerfile', () => {
       const files = await readdir(out, { recursive: true });
       expect(files.filter((f) => /(^|\/)sandbox\/|emulator/.test(f))).toEqual([]);
       expect(files).toContain('src/cli/sandbox-command.js');
+      expect(files).toEqual(expect.arrayContaining(['bundle/main.js', 'bundle/store-worker.js']));
     });
 
     it('refuses to start without Slack credentials, naming the variables and where they come from', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'start'], {
+      const res = await exec(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
         OPSDECK_CONFIG: 'opsdeck.example.yaml',
         OPSDECK_DATA_DIR: dataDir,
         PORT: '0',
@@ -145,7 +148,7 @@ describe('Dockerfile', () => {
     });
 
     it('says the sandbox is only in a source checkout', async () => {
-      const res = await exec(process.execPath, [join(out, 'src/main.js'), 'sandbox', '--port', '0'], {});
+      const res = await exec(process.execPath, [join(out, 'bundle/main.js'), 'sandbox', '--port', '0'], {});
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(
         'the sandbox (emulators of Slack with its web console, GitHub, Kubernetes, Argo CD and CloudWatch Logs) ' +
@@ -157,16 +160,16 @@ describe('Dockerfile', () => {
     it('checks a config', async () => {
       const { stdout } = await run(
         process.execPath,
-        [join(out, 'src/main.js'), 'config', 'check', 'opsdeck.example.yaml'],
+        [join(out, 'bundle/main.js'), 'config', 'check', 'opsdeck.example.yaml'],
         { cwd: ROOT },
       );
       expect(stdout).toContain('OK');
     });
 
-    it('starts, serves /healthz, and stops on SIGTERM', async () => {
+    it('starts, serves /healthz, becomes ready, and stops on SIGTERM', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
       const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, [join(out, 'src/main.js'), 'start'], {
+      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
@@ -194,6 +197,12 @@ describe('Dockerfile', () => {
       });
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
+      // Ready: the store's thread, a file of the bundle of its own, answers, and Slack accepts the token.
+      let ready: Response;
+      do {
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      } while (ready.status !== 200 && (await new Promise((next) => setTimeout(next, 20, true))));
+      expect(await ready.text()).toBe('ready\n');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('"msg":"stopped"');

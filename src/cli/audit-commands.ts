@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { StoreNotFoundError } from '../adapters/store-sqlite/audit-reader.ts';
-import { StoreOpenError } from '../adapters/store-sqlite/sqlite-store.ts';
+import { StoreOpenError } from '../adapters/store-sqlite/store-open-error.ts';
 import type { AuditLog } from '../compose/audit-log.ts';
 import type { Settings } from '../config/settings.ts';
 import { verifyChain } from '../core/audit-chain.ts';

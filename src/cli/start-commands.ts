@@ -1,10 +1,9 @@
-import { startOpsdeck } from '../compose.ts';
-import { configRedactor } from '../compose/logs.ts';
-import { loadCheckedConfigFile } from '../config/load.ts';
+import { openStore } from '../compose/store.ts';
 import { readSettings } from '../config/settings.ts';
-import { createLogger } from '../observability/logger.ts';
+import { systemClock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { CliIo } from './io.ts';
-import { sandboxCommand, type Running } from './sandbox-command.ts';
+import type { Running } from './sandbox-command.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,15 +32,44 @@ export async function startCommand(io: CliIo, args: string[], env: Env): Promise
     io.err(NO_CREDENTIALS);
     return 2;
   }
-  const { config, findings } = await loadCheckedConfigFile(settings.configPath);
+  // The store opens on a thread of its own (or connects to PostgreSQL) while the config and the rest of
+  // the bot load: the modules are most of the start-up, so they are imported only after it began.
+  let storeLog: Logger | undefined;
+  const store = openStore(settings, systemClock, { warn: (obj, msg) => storeLog?.warn(obj, msg) });
+  // A failure to open is reported where the store is awaited, by startOpsdeck, not as an unhandled rejection.
+  store.catch(() => {});
+  let loaded: Awaited<ReturnType<typeof loadBot>>;
+  try {
+    loaded = await loadBot(settings.configPath);
+  } catch (err) {
+    // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
+    await store.then(
+      (opened) => opened.close(),
+      () => undefined,
+    );
+    throw err;
+  }
+  const { config, findings, createLogger, configRedactor, startOpsdeck } = loaded;
   // The config's `logs.redact` rules apply to opsdeck's own log lines too, not only to chat and audit.
   const log = createLogger(settings.logLevel, undefined, configRedactor(config));
+  storeLog = log.child({ component: 'store' });
   for (const f of findings) {
     const where = { file: settings.configPath, path: f.path, line: f.line };
     if (f.level === 'warning') log.warn(where, `config warning: ${f.message}`);
     else log.info(where, `config note: ${f.message}`);
   }
-  return startOpsdeck({ config, settings, log });
+  return startOpsdeck({ config, settings, log, store });
+}
+
+/** The bot's modules and its checked config. */
+async function loadBot(configPath: string) {
+  const [{ loadCheckedConfigFile }, { configRedactor }, { createLogger }, { startOpsdeck }] = await Promise.all([
+    import('../config/load.ts'),
+    import('../compose/logs.ts'),
+    import('../observability/logger.ts'),
+    import('../compose.ts'),
+  ]);
+  return { ...(await loadCheckedConfigFile(configPath)), configRedactor, createLogger, startOpsdeck };
 }
 
 /** `opsdeck try` (what `npm start` runs): the bot when Slack credentials are set, else the sandbox, saying so first. */
@@ -51,5 +79,5 @@ export async function tryCommand(io: CliIo, args: string[], env: Env): Promise<n
     'No Slack credentials (SLACK_BOT_TOKEN) in the environment: starting the sandbox. ' +
       '`opsdeck start` is the production command.',
   );
-  return sandboxCommand(io, args, env);
+  return (await import('./sandbox-command.ts')).sandboxCommand(io, args, env);
 }

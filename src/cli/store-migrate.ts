@@ -4,7 +4,7 @@ import { IMPORT_TABLES, type ImportTable, TargetNotEmptyError } from '../adapter
 import { PostgresOpenError, PostgresStore } from '../adapters/store-postgres/postgres-store.ts';
 import { StoreNotFoundError } from '../adapters/store-sqlite/audit-reader.ts';
 import { SqliteSnapshot } from '../adapters/store-sqlite/snapshot.ts';
-import { StoreOpenError } from '../adapters/store-sqlite/sqlite-store.ts';
+import { StoreOpenError } from '../adapters/store-sqlite/store-open-error.ts';
 import type { Settings } from '../config/settings.ts';
 import { verifyChain } from '../core/audit-chain.ts';
 import type { Clock } from '../ports/clock.ts';

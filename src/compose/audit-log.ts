@@ -3,7 +3,7 @@ import { PostgresAuditReader } from '../adapters/store-postgres/audit-reader.ts'
 import { DatabaseUrlError } from '../adapters/store-postgres/connection.ts';
 import { PostgresOpenError } from '../adapters/store-postgres/postgres-store.ts';
 import { SqliteAuditReader } from '../adapters/store-sqlite/audit-reader.ts';
-import { StoreOpenError } from '../adapters/store-sqlite/sqlite-store.ts';
+import { StoreOpenError } from '../adapters/store-sqlite/store-open-error.ts';
 import type { Settings } from '../config/settings.ts';
 import type { AuditRecord } from '../core/audit-chain.ts';
 

@@ -25,6 +25,7 @@ export class SlackReadiness {
   readonly #intervalMs: number;
   #state: SlackState = { ok: false, problem: 'Slack not checked yet' };
   #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(client: WebClient, options: { log: Logger; intervalMs: number }) {
     this.#client = client;
@@ -49,12 +50,15 @@ export class SlackReadiness {
   /** Checks once now, then keeps checking in the background until `stop()`. */
   async start(): Promise<SlackState> {
     await this.check();
+    // Stopped while the first check was under way (a start that failed): no checks after it.
+    if (this.#stopped) return this.#state;
     this.#timer = setInterval(() => void this.check(), this.#intervalMs);
     this.#timer.unref();
     return this.#state;
   }
 
   stop(): void {
+    this.#stopped = true;
     clearInterval(this.#timer);
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { StoreOpenError } from '../../src/adapters/store-sqlite/sqlite-store.ts';
+import { StoreOpenError } from '../../src/adapters/store-sqlite/store-open-error.ts';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/worker-store.ts';
 import { TargetBusy } from '../../src/ports/store.ts';
 import { ManualClock } from '../helpers/clock.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import { auditFromRow } from './rows.ts';
-import { StoreOpenError } from './sqlite-store.ts';
+import { StoreOpenError } from './store-open-error.ts';
 
 /** No store file where one was expected; `path` is the absolute path that was looked at. */
 export class StoreNotFoundError extends StoreOpenError {

@@ -10,7 +10,8 @@ import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/stor
 import { StoreNotFoundError } from './audit-reader.ts';
 import { reviewFromRow } from './reviews.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
-import { SqliteStore, StoreOpenError } from './sqlite-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import { StoreOpenError } from './store-open-error.ts';
 
 const TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries', 'reviews', 'reminders'] as const;
 export type StoreTable = (typeof TABLES)[number];

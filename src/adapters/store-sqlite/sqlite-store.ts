@@ -24,8 +24,7 @@ import { SqliteLeases } from './leases.ts';
 import { SqliteReviews } from './reviews.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
-
-export class StoreOpenError extends Error {}
+import { StoreOpenError } from './store-open-error.ts';
 
 /**
  * The embedded store on Node's built-in SQLite: one file, WAL for concurrent readers

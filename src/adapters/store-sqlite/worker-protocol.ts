@@ -1,5 +1,5 @@
 import { type Store, TargetBusy } from '../../ports/store.ts';
-import { StoreOpenError } from './sqlite-store.ts';
+import { StoreOpenError } from './store-open-error.ts';
 
 /** Audit records per message when the audit log is read through the store thread. */
 export const AUDIT_PAGE = 500;

@@ -2,10 +2,11 @@ import { Worker } from 'node:worker_threads';
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Store } from '../../ports/store.ts';
-import { StoreOpenError } from './sqlite-store.ts';
+import { StoreOpenError } from './store-open-error.ts';
 import { AUDIT_PAGE, type Call, type Method, type Reply, reviveError } from './worker-protocol.ts';
 
-// Built, the thread's module is JavaScript next to this one; from source (tsx, tests) it is TypeScript.
+// Built, the thread's module is JavaScript next to this one (bundled, next to the chunk that holds this code:
+// scripts/bundle.ts writes every file to one folder); from source (tsx, tests) it is TypeScript.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './store-worker.ts' : './store-worker.js', import.meta.url);
 
 // Every method of the store but `readAudit`, which is paged: the compiler checks the list is whole.

@@ -1,0 +1,44 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+// Bundles the compiled bot (`tsc` output in <outDir>, default dist/) into <outDir>/bundle/: the entry point,
+// the SQLite store's thread, and the modules loaded on demand (other commands, backend adapters) as shared
+// chunks. Start-up is mostly Node resolving and loading one module at a time; one file for opsdeck's own
+// ~200 modules, zod's and yaml's takes a sixth to a fifth off it. The other packages stay in node_modules,
+// loaded as they are (pino's transports and the SDKs find their files beside them), and a backend's SDK still
+// loads only when the config uses it. Every output sits in the one folder, so `new URL('./store-worker.js',
+// import.meta.url)` finds the store's thread from whichever chunk asks.
+const ROOT = resolve(import.meta.dirname, '..');
+const outDir = resolve(ROOT, process.argv[2] ?? 'dist');
+// Inlined: packages without files of their own, used only by opsdeck's code (zod ~95 modules, yaml ~70).
+const INLINED = new Set(['zod', 'yaml']);
+
+const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const external = Object.keys(pkg.dependencies)
+  .filter((name) => !INLINED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
+
+await rm(join(outDir, 'bundle'), { recursive: true, force: true });
+await build({
+  entryPoints: {
+    main: join(outDir, 'src/main.js'),
+    'store-worker': join(outDir, 'src/adapters/store-sqlite/store-worker.js'),
+  },
+  outdir: join(outDir, 'bundle'),
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  external,
+  // yaml is CommonJS and requires node:process; an ES module has no `require` of its own to give it.
+  banner: {
+    js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
+  },
+  // Stack traces map back to the TypeScript sources through tsc's own maps (with --enable-source-maps).
+  sourcemap: true,
+  logLevel: 'warning',
+});
