@@ -60,6 +60,8 @@ export async function runbookSearch(count = 10_000, rounds = 10): Promise<string
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-runbooks-'));
   try {
     const paths = await writeRunbookCorpus(dir, count);
+    // The files just written are flushed first, so the kernel's write-back does not run during the build.
+    spawnSync('sync');
     const source = new FsRunbookSource(dir);
     const library = new RunbookLibrary(source, {
       families: ['ops', 'runbook', 'logs', 'deploy', 'rollback', 'scale'],

@@ -35,6 +35,8 @@ export class TextIndex {
   readonly #termFrequency: number[] = [];
   #stamp = 0;
   #pairs = new Int32Array(1024);
+  /** Where #count writes its pairs in #pairs: 0, or the end of the stream while a builder runs. */
+  #pairsAt = 0;
 
   constructor(fields: number, analyse: Analyse) {
     this.fields = fields;
@@ -62,25 +64,23 @@ export class TextIndex {
     expected: number,
   ): { add(texts: readonly string[]): void; finish(): TextIndex } {
     const index = new TextIndex(fields, analyse);
-    let stream = new Int32Array(1 << 16);
     let used = 0;
     const docEnd: number[] = [];
-    let counts = new Int32Array(1 << 12);
     const add = (texts: readonly string[]) => {
-      const doc = docEnd.length;
-      const posted = 2 * index.#count(texts, doc);
-      // Grown to what the documents so far suggest all of them need, so it is copied once or twice.
-      const needed = used + posted;
-      const estimate = Math.ceil((needed / (doc + 1)) * Math.max(expected, doc + 1) * 1.1);
-      if (needed > stream.length) stream = room(stream, estimate);
-      stream.set(index.#pairs.subarray(0, posted), used);
-      counts = room(counts, index.postings.length * fields);
-      for (let at = used; at < needed; at += 2) counts[stream[at]!]! += 1;
-      used = needed;
+      // Each document's pairs are counted straight into the stream, after the previous document's.
+      index.#pairsAt = used;
+      used += 2 * index.#count(texts, docEnd.length);
       docEnd.push(used);
+      // Sized to what the documents so far suggest all of them need, so it is copied once or twice.
+      if (docEnd.length === 16) index.#pairs = room(index.#pairs, Math.ceil((used / 16) * expected * 1.1));
     };
     const finish = () => {
+      const stream = index.#pairs;
+      index.#pairs = new Int32Array(1024);
+      index.#pairsAt = 0;
       const terms = index.postings.length;
+      const counts = new Int32Array(terms * fields);
+      for (let at = 0; at < used; at += 2) counts[stream[at]!]! += 1;
       const start = new Int32Array(terms + 1);
       const cursor = new Int32Array(terms * fields);
       for (let term = 0; term < terms; term++) {
@@ -184,8 +184,8 @@ export class TextIndex {
   }
 
   /**
-   * Counts the terms of each field of one document into `#pairs`: (term × fields + field, frequency) for
-   * each term and field, in field order; returns how many. A field's length is its number of distinct words as
+   * Counts the terms of each field of one document into `#pairs` from `#pairsAt`: (term × fields + field,
+   * frequency) for each term and field, in field order; returns how many. A field's length is its number of distinct words as
    * written, stop words included, as in MiniSearch. `doc` -1 only counts (for a removal): lengths and the
    * document count are left alone.
    */
@@ -214,11 +214,12 @@ export class TextIndex {
           frequency[term]! += 1;
         }
       }
-      this.#pairs = room(this.#pairs, 2 * (posted + touched.length));
+      const base = this.#pairsAt;
+      this.#pairs = room(this.#pairs, base + 2 * (posted + touched.length));
       for (let t = 0; t < touched.length; t++) {
         const term = touched[t]!;
-        this.#pairs[2 * posted] = term * this.fields + field;
-        this.#pairs[2 * posted + 1] = frequency[term]!;
+        this.#pairs[base + 2 * posted] = term * this.fields + field;
+        this.#pairs[base + 2 * posted + 1] = frequency[term]!;
         posted += 1;
         frequency[term] = 0;
       }
