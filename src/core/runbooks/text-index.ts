@@ -185,9 +185,9 @@ export class TextIndex {
 
   /**
    * Counts the terms of each field of one document into `#pairs` from `#pairsAt`: (term × fields + field,
-   * frequency) for each term and field, in field order; returns how many. A field's length is its number of distinct words as
-   * written, stop words included, as in MiniSearch. `doc` -1 only counts (for a removal): lengths and the
-   * document count are left alone.
+   * frequency) for each term and field, in field order; returns how many. A field's length is its number
+   * of distinct words as written, stop words included, as in MiniSearch. `doc` -1 only counts (for a
+   * removal): lengths and the document count are left alone.
    */
   #count(texts: readonly string[], doc: number): number {
     // The hottest loop of a build (every word of every runbook): indexed loops, no closures per word.
