@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CloudWatchLogsEmulator } from '../src/sandbox/cloudwatch/index.ts';
 import { KubernetesEmulator, renderKubeconfig } from '../src/sandbox/kubernetes/index.ts';
-import { ROOT } from './compiled-bot.ts';
+import { productionNodeFlags, ROOT } from './compiled-bot.ts';
 import { type Delivery, tallyFollow } from './follow-tally.ts';
 import type { FollowsSpec } from './follows-process.ts';
 
@@ -64,9 +64,16 @@ export async function followsBench(follows = 20, rate = 200, seconds = 30): Prom
     seconds,
   };
   try {
+    // With the V8 flags the image starts the bot with: their young generation is what bounds the RSS.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'bench/follows-process.ts'), JSON.stringify(spec)],
+      [
+        ...(await productionNodeFlags()),
+        '--import',
+        'tsx',
+        join(ROOT, 'bench/follows-process.ts'),
+        JSON.stringify(spec),
+      ],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
