@@ -331,11 +331,6 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   void preflight(config, settings, clients, log.child({ component: 'preflight' })).catch((err: unknown) =>
     log.warn({ err }, 'backend checks failed'),
   );
-  // Loaded now rather than by the first `/runbook`: a docs repository of thousands takes a second or two.
-  void runbooks.index().then(
-    (index) => log.info({ runbooks: index.size, source: runbooks.describe() }, 'runbooks loaded'),
-    (err: unknown) => log.warn({ err, source: runbooks.describe() }, 'runbooks not loaded yet; /runbook tries again'),
-  );
 
   return {
     port,

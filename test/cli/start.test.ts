@@ -123,12 +123,9 @@ describe('opsdeck try (npm start)', () => {
           OPSDECK_DATA_DIR: join(dir, 'try-bot'),
           PORT: '0',
         },
-        /"msg":"runbooks loaded"/,
+        /"msg":"opsdeck started"/,
       );
       expect(res.stdout).toContain('"mode":"http"');
-      expect(res.stdout).toContain('"msg":"opsdeck started"');
-      // Loaded at start, not by the first /runbook: the shipped eight.
-      expect(res.stdout).toMatch(/"runbooks":8,"source":"[^"]*runbooks\/","msg":"runbooks loaded"/);
       // What `config check` says about the file is in the log too.
       expect(res.stdout).toContain(
         '"msg":"config note: not checked offline: it needs 1 approver besides the requester',
