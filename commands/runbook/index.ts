@@ -3,7 +3,7 @@ import { type ActionContext, defineAction } from '../../src/core/action.ts';
 import { defineCommand } from '../../src/core/command.ts';
 import type { CommandList } from '../../src/core/command-list.ts';
 import { UserError } from '../../src/core/errors.ts';
-import { clearWinner } from '../../src/core/runbooks/search.ts';
+import { clearWinner } from '../../src/core/runbooks/clear-winner.ts';
 import { stepKey, type Step } from '../../src/core/runbooks/steps.ts';
 import { code, t } from '../../src/core/text.ts';
 import { tokenize } from '../../src/core/tokenize.ts';

@@ -59,6 +59,13 @@ describe('what `opsdeck start` loads', () => {
     const loaded = await modulesLoadedByStart(BARE_CONFIG);
     expect(loaded.some((url) => url.includes('/node_modules/@slack/bolt/'))).toBe(true);
     expect(loaded.filter((url) => SDKS.test(url) || url.includes('/src/sandbox/'))).toEqual([]);
+  });
+
+  it('loads the runbook parsers and index only with the first runbooks, not at start', async () => {
+    const loaded = await modulesLoadedByStart(BARE_CONFIG);
+    expect(loaded.some((url) => url.includes('/src/core/runbooks/library.ts'))).toBe(true);
+    const runbookWork = /\/node_modules\/(js-yaml|minisearch)\/|\/src\/core\/runbooks\/(parse|search|text-index)\.ts/;
+    expect(loaded.filter((url) => runbookWork.test(url))).toEqual([]);
   }, 60_000);
 
   it('loads the SDKs of the backends the config uses, and still not the Redis or PostgreSQL client', async () => {

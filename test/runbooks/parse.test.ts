@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRunbookPath, parseRunbook, parseRunbooks } from '../../src/core/runbooks/parse.ts';
+import { parseRunbook, parseRunbooks } from '../../src/core/runbooks/parse.ts';
+import { isRunbookPath } from '../../src/core/runbooks/paths.ts';
 import { ofFamilies } from '../../src/core/runbooks/steps.ts';
 
 const FAMILIES = ofFamilies(['deploy', 'rollback', 'scale', 'logs', 'runbook', 'ops']);

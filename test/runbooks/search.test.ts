@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
-import { clearWinner, RunbookIndex, type SearchHit } from '../../src/core/runbooks/search.ts';
+import { clearWinner } from '../../src/core/runbooks/clear-winner.ts';
+import { RunbookIndex, type SearchHit } from '../../src/core/runbooks/search.ts';
 import { shippedRunbooks } from './shipped.ts';
 
 let index: RunbookIndex;

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isRunbookPath } from '../../core/runbooks/parse.ts';
+import { isRunbookPath } from '../../core/runbooks/paths.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 import { eachOf, readText, SyncBatches } from './sync-batches.ts';
 

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import { isRunbookPath } from '../../core/runbooks/parse.ts';
+import { isRunbookPath } from '../../core/runbooks/paths.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';

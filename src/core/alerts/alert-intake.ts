@@ -7,7 +7,7 @@ import type { RequestStore } from '../../ports/store.ts';
 import type { Catalog } from '../catalog.ts';
 import { envelopeOf } from '../changes/request-envelope.ts';
 import { newId } from '../ids.ts';
-import { clearWinner } from '../runbooks/search.ts';
+import { clearWinner } from '../runbooks/clear-winner.ts';
 import type { Runbooks } from '../runbooks/library.ts';
 import { groupContent, type IncomingGroup, readContent } from './alert-group.ts';
 import { type AlertRunbook, alertMessage, type RecentChange } from './alert-message.ts';

@@ -2,9 +2,14 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 import { formatRunbookProblem } from './problem.ts';
-import { parseRunbooks, type Runbook } from './parse.ts';
-import { RunbookIndex } from './search.ts';
+import type { Runbook } from './parse.ts';
+import type { RunbookIndex } from './search.ts';
 import { ofFamilies } from './steps.ts';
+
+// The parsers (js-yaml among them) and the index are loaded with the first runbooks, not at start: a bot
+// whose people never search runbooks keeps a few megabytes less.
+const parser = () => import('./parse.ts');
+const indexer = async () => (await import('./search.ts')).RunbookIndex;
 
 /** The runbooks, as commands and buttons use them. */
 export interface Runbooks {
@@ -82,7 +87,7 @@ export class RunbookLibrary implements Runbooks {
   async #parse(files: readonly RunbookFile[]): Promise<Runbook[]> {
     const runbooks: Runbook[] = [];
     for (let at = 0; at < files.length; at += PARSE_TURN) {
-      const parsed = parseRunbooks(files.slice(at, at + PARSE_TURN), ofFamilies(this.#families));
+      const parsed = (await parser()).parseRunbooks(files.slice(at, at + PARSE_TURN), ofFamilies(this.#families));
       for (const problem of parsed.problems) {
         this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
       }
@@ -93,7 +98,7 @@ export class RunbookLibrary implements Runbooks {
   }
 
   async #build(files: readonly RunbookFile[]): Promise<RunbookIndex> {
-    return RunbookIndex.build(await this.#parse(files));
+    return (await indexer()).build(await this.#parse(files));
   }
 
   /** An incident is the worst time to lose the runbooks: when the source fails, the loaded ones stay. */
@@ -134,9 +139,9 @@ export class RunbookLibrary implements Runbooks {
         return id !== undefined && !byPath.has(path) ? [id] : [];
       });
       index.update({ put: runbooks, removed });
-      if (index.wasteful) this.#index = await RunbookIndex.build(index.all());
+      if (index.wasteful) this.#index = await (await indexer()).build(index.all());
     } else {
-      this.#index = await RunbookIndex.build(runbooks);
+      this.#index = await (await indexer()).build(runbooks);
     }
     for (const path of gone) this.#versions.delete(path);
     for (const entry of changed)

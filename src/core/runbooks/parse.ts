@@ -1,5 +1,6 @@
 import type { RunbookFile } from '../../ports/runbooks.ts';
 import { didYouMean } from '../did-you-mean.ts';
+import { runbookId } from './paths.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { FIELDS, frontMatterErrors, frontMatterSchema, type Severity } from './front-matter-schema.ts';
 import type { RunbookProblem } from './problem.ts';
@@ -29,11 +30,6 @@ export interface ParsedRunbook {
   /** The file line of a front matter field (`['services', 1]`), for checks made later. */
   lineOf(path: readonly PropertyKey[]): number;
 }
-
-export const runbookId = (path: string): string => path.replace(/\.md$/i, '');
-
-/** Markdown files other than READMEs, which describe a folder rather than an incident. */
-export const isRunbookPath = (path: string): boolean => /\.md$/i.test(path) && !/(^|\/)readme\.md$/i.test(path);
 
 /** `isStep` decides which slash commands become steps (see findSteps). */
 export function parseRunbook(file: RunbookFile, isStep: IsStep): ParsedRunbook {

@@ -17,8 +17,6 @@ export interface ServiceGroup {
 const FIELDS = ['title', 'alerts', 'services', 'tags', 'body'] as const;
 // An alert name or a title word says more about which runbook is meant than a word in the body.
 const BOOST = { title: 4, alerts: 4, services: 3, tags: 2, body: 1 };
-// How far ahead the best hit must be to be shown on its own; tuned with the search tests.
-export const CLEAR_WINNER_RATIO = 1.6;
 
 const fieldTexts = (runbook: Runbook): string[] =>
   FIELDS.map((field) => {
@@ -150,11 +148,4 @@ export class RunbookIndex {
       .sort(([a], [b]) => order(a).localeCompare(order(b)))
       .map(([service, runbooks]) => ({ service, runbooks: runbooks.sort((a, b) => a.title.localeCompare(b.title)) }));
   }
-}
-
-/** One hit, or a best hit scoring at least CLEAR_WINNER_RATIO times the second. */
-export function clearWinner(results: readonly SearchHit[]): boolean {
-  const [first, second] = results;
-  if (!first) return false;
-  return !second || first.score >= CLEAR_WINNER_RATIO * second.score;
 }
