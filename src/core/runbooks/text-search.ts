@@ -58,8 +58,8 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
   const terms = new Map<string, number>();
   for (const term of options.queryTerms(query)) terms.set(term, (terms.get(term) ?? 0) + 1);
   if (!terms.size) return [];
-  const { score, matched, lastTerm } = scratch(index.fieldLength.length / index.fields);
-  const touched: number[] = [];
+  const { score, matched, lastTerm, touched } = scratch(index.fieldLength.length / index.fields);
+  let reached = 0;
   const average = Array.from({ length: index.fields }, (_, field) => index.averageLength(field));
   const { k, b, d } = BM25;
   let termNumber = 0;
@@ -81,17 +81,26 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
           score[doc]! += factor * (d + (frequency * (k + 1)) / (frequency + norm + perLength * length));
           if (lastTerm[doc] === termNumber) continue;
           lastTerm[doc] = termNumber;
-          if (matched[doc]! === 0) touched.push(doc);
+          if (matched[doc]! === 0) touched[reached++] = doc;
           matched[doc]! += 1;
         }
       }
     }
   }
   try {
-    const all = touched.filter((doc) => matched[doc] === terms.size);
-    return best(all.length ? all : touched, (doc) => score[doc]! * matched[doc]!, limit);
+    let everyTerm = 0;
+    for (let i = 0; i < reached; i++) if (matched[touched[i]!] === terms.size) everyTerm += 1;
+    const wanted = everyTerm ? terms.size : 0;
+    const candidates = touched.subarray(0, reached);
+    return best(
+      candidates,
+      (doc) => !wanted || matched[doc] === wanted,
+      (doc) => score[doc]! * matched[doc]!,
+      limit,
+    );
   } finally {
-    for (const doc of touched) {
+    for (let i = 0; i < reached; i++) {
+      const doc = touched[i]!;
       score[doc] = 0;
       matched[doc] = 0;
       lastTerm[doc] = 0;
@@ -101,35 +110,49 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
 
 // Per-document accumulators, kept zeroed between searches and reused: a search runs to its end without
 // yielding, so one set serves every index. Allocating them per query made garbage that showed in the p99.
-let accumulators = { score: new Float64Array(0), matched: new Int32Array(0), lastTerm: new Int32Array(0) };
+let accumulators = accumulatorsFor(0);
+
+function accumulatorsFor(size: number) {
+  const ints = () => new Int32Array(size);
+  return { score: new Float64Array(size), matched: ints(), lastTerm: ints(), touched: ints() };
+}
 
 function scratch(documents: number): typeof accumulators {
   if (accumulators.score.length < documents) {
-    const size = Math.max(documents, accumulators.score.length * 2, 1024);
-    accumulators = { score: new Float64Array(size), matched: new Int32Array(size), lastTerm: new Int32Array(size) };
+    accumulators = accumulatorsFor(Math.max(documents, accumulators.score.length * 2, 1024));
   }
   return accumulators;
 }
 
-/** The `limit` best documents, best first; equal scores in document order. */
-function best(docs: readonly number[], scoreOf: (doc: number) => number, limit: number): TextHit[] {
+/** The `limit` best of the documents `keep` accepts, best first; equal scores in document order. */
+function best(
+  docs: Int32Array,
+  keep: (doc: number) => boolean,
+  scoreOf: (doc: number) => number,
+  limit: number,
+): TextHit[] {
   if (limit > 64) {
-    return docs
+    return [...docs]
+      .filter(keep)
       .map((doc) => ({ doc, score: scoreOf(doc) }))
-      .sort((a, b) => (better(a, b) ? -1 : 1))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, limit);
   }
-  const top: TextHit[] = [];
-  if (limit <= 0) return top;
+  // Thousands of candidates, a handful kept: numbers compared in place, an object made only for a hit.
+  const topDocs: number[] = [];
+  const topScores: number[] = [];
   for (const doc of docs) {
-    const hit = { doc, score: scoreOf(doc) };
-    if (top.length === limit && !better(hit, top[limit - 1]!)) continue;
-    let at = top.length;
-    while (at > 0 && better(hit, top[at - 1]!)) at -= 1;
-    top.splice(at, 0, hit);
-    if (top.length > limit) top.pop();
+    if (!keep(doc)) continue;
+    const score = scoreOf(doc);
+    let at = topDocs.length;
+    while (at > 0 && (score > topScores[at - 1]! || (score === topScores[at - 1]! && doc < topDocs[at - 1]!))) at -= 1;
+    if (at >= limit) continue;
+    topDocs.splice(at, 0, doc);
+    topScores.splice(at, 0, score);
+    if (topDocs.length > limit) {
+      topDocs.pop();
+      topScores.pop();
+    }
   }
-  return top;
+  return topDocs.map((doc, i) => ({ doc, score: topScores[i]! }));
 }
-
-const better = (a: TextHit, b: TextHit): boolean => a.score > b.score || (a.score === b.score && a.doc < b.doc);
