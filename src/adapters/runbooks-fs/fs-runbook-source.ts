@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/paths.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
-import { eachOf, readText, SyncBatches } from './sync-batches.ts';
+import { readText, SyncBatches } from './sync-batches.ts';
 
 /**
  * Runbooks in a local folder (the shipped `runbooks/`), listed again on every reload so edits show up
@@ -12,18 +12,10 @@ import { eachOf, readText, SyncBatches } from './sync-batches.ts';
  */
 export class FsRunbookSource implements RunbookSource {
   readonly #dir: string;
-  readonly #stats: SyncBatches<string, RunbookEntry>;
-  readonly #texts: SyncBatches<string, string>;
+  readonly #files = new SyncBatches();
 
   constructor(dir: string) {
     this.#dir = dir;
-    this.#stats = new SyncBatches(
-      eachOf((path: string) => {
-        const { mtimeMs, size } = statSync(join(dir, path));
-        return { path, version: `${mtimeMs}:${size}` };
-      }),
-    );
-    this.#texts = new SyncBatches(eachOf((path: string) => readText(join(dir, path))));
   }
 
   describe(): string {
@@ -35,15 +27,22 @@ export class FsRunbookSource implements RunbookSource {
   }
 
   async entries(): Promise<RunbookEntry[]> {
-    return Promise.all((await this.#paths()).map((path) => this.#stats.run(path)));
+    return Promise.all(
+      (await this.#paths()).map((path) =>
+        this.#files.run(() => {
+          const { mtimeMs, size } = statSync(join(this.#dir, path));
+          return { path, version: `${mtimeMs}:${size}` };
+        }),
+      ),
+    );
   }
 
   read(entry: RunbookEntry): Promise<RunbookFile> {
     return this.#read(entry.path);
   }
 
-  async #read(path: string): Promise<RunbookFile> {
-    return { path, text: await this.#texts.run(path) };
+  #read(path: string): Promise<RunbookFile> {
+    return this.#files.run(() => ({ path, text: readText(join(this.#dir, path)) }));
   }
 
   async #paths(): Promise<string[]> {
