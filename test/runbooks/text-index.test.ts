@@ -87,9 +87,9 @@ describe('RunbookIndex scores', () => {
   it.each(QUERIES)('%j after runbooks were changed, added and removed as MiniSearch over the result', (query) => {
     const index = new RunbookIndex(runbooks.slice(2));
     const changed = { ...runbooks[5]!, title: 'Disk full, deploy failed', body: 'The disk is full after a deploy.' };
-    for (const runbook of [changed, runbooks[0]!, runbooks[1]!]) index.put(runbook);
+    for (const runbook of [changed, runbooks[0]!, runbooks[1]!]) index.update({ put: [runbook] });
     const removed = [runbooks[3]!.id, runbooks[9]!.id];
-    for (const id of removed) index.remove(id);
+    for (const id of removed) index.update({ removed: [id] });
     const now = [...runbooks.slice(2).filter((r) => r.id !== changed.id), changed, runbooks[0]!, runbooks[1]!];
     const search = miniSearch(now.filter((r) => !removed.includes(r.id)));
     expect(index.size).toBe(search.documentCount);
@@ -137,8 +137,8 @@ describe('RunbookIndex updates and long queries', () => {
     const batched = new RunbookIndex(base);
     batched.update({ put, removed: ['b'] });
     const single = new RunbookIndex(base);
-    for (const r of put) single.put(r);
-    single.remove('b');
+    for (const r of put) single.update({ put: [r] });
+    single.update({ removed: ['b'] });
     const fresh = new RunbookIndex([base[2]!, ...put]);
     for (const query of ['disk', 'queue', 'latency', 'space', 'workers', 'disk queue']) {
       const ranked = (index: RunbookIndex) => index.search(query, 10).map((h) => [h.runbook.id, h.score.toFixed(6)]);

@@ -91,15 +91,6 @@ export class RunbookIndex {
     });
   }
 
-  /** Adds a runbook, or re-indexes the one with its id. */
-  put(runbook: Runbook): void {
-    this.update({ put: [runbook] });
-  }
-
-  remove(id: string): void {
-    this.update({ removed: [id] });
-  }
-
   /** More runbooks replaced or removed than remain: a fresh build would give back the space they hold. */
   get wasteful(): boolean {
     return this.#text.removed > Math.max(this.#text.size, 64);

@@ -118,9 +118,14 @@ export class TextIndex {
     return this.#live ? this.#lengthSum[field]! / this.#live : 0;
   }
 
+  /** Document numbers given so far, removed ones included: the next one added gets this number. */
+  get numbered(): number {
+    return this.#alive.length;
+  }
+
   /** Numbers given to documents since removed: kept as gaps until the index is built again. */
   get removed(): number {
-    return this.fieldLength.length / this.fields - this.#live;
+    return this.numbered - this.#live;
   }
 
   /**
@@ -133,7 +138,7 @@ export class TextIndex {
     additions: readonly (readonly string[])[],
   ): number[] {
     const touched = new Set<number>();
-    const gone = new Uint8Array(this.fieldLength.length / this.fields + additions.length);
+    const gone = new Uint8Array(this.numbered + additions.length);
     for (const { doc, texts } of removals) {
       if (!this.#alive[doc]) continue;
       this.#alive[doc] = 0;
@@ -149,7 +154,7 @@ export class TextIndex {
     // Per term and field, the new documents' (doc, frequency) pairs in document order.
     const added = new Map<number, number[][]>();
     const docs = additions.map((texts) => {
-      const doc = this.fieldLength.length / this.fields;
+      const doc = this.numbered;
       const posted = this.#count(texts, doc);
       for (let at = 0; at < 2 * posted; at += 2) {
         const term = Math.floor(this.#pairs[at]! / this.fields);

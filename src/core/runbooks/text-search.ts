@@ -58,7 +58,7 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
   const terms = new Map<string, number>();
   for (const term of options.queryTerms(query)) terms.set(term, (terms.get(term) ?? 0) + 1);
   if (!terms.size) return [];
-  const { score, matched, lastTerm, touched } = scratch(index.fieldLength.length / index.fields);
+  const { score, matched, lastTerm, touched } = scratch(index.numbered);
   let reached = 0;
   const average = Array.from({ length: index.fields }, (_, field) => index.averageLength(field));
   const { k, b, d } = BM25;
@@ -88,10 +88,8 @@ export function searchText(index: TextIndex, query: string, options: TextSearchO
     }
   }
   try {
-    let everyTerm = 0;
-    for (let i = 0; i < reached; i++) if (matched[touched[i]!] === terms.size) everyTerm += 1;
-    const wanted = everyTerm ? terms.size : 0;
     const candidates = touched.subarray(0, reached);
+    const wanted = candidates.some((doc) => matched[doc] === terms.size) ? terms.size : 0;
     return best(
       candidates,
       (doc) => !wanted || matched[doc] === wanted,

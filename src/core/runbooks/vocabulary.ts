@@ -28,10 +28,6 @@ export class Vocabulary {
   readonly #hashes: number[] = [];
   #slots = new Int32Array(1 << 12).fill(-1);
 
-  get size(): number {
-    return this.words.length;
-  }
-
   /** Splits `text` into words, numbering new ones, and returns how many words it has (see `ids`). */
   scan(text: string): number {
     let count = 0;
