@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -129,7 +129,9 @@ describe('Dockerfile', () => {
       const files = await readdir(out, { recursive: true });
       expect(files.filter((f) => /(^|\/)sandbox\/|emulator/.test(f))).toEqual([]);
       expect(files).toContain('src/cli/sandbox-command.js');
-      expect(files).toEqual(expect.arrayContaining(['bundle/main.js', 'bundle/store-worker.js']));
+      expect(files).toEqual(
+        expect.arrayContaining(['bundle/main.js', 'bundle/store-worker.js', 'bundle/index-worker.js']),
+      );
     });
 
     it('refuses to start without Slack credentials, naming the variables and where they come from', async () => {
@@ -164,6 +166,57 @@ describe('Dockerfile', () => {
         { cwd: ROOT },
       );
       expect(stdout).toContain('OK');
+    });
+
+    it('searches a large runbook folder, indexed on the index thread the bundle holds', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-runbooks-'));
+      // Enough runbooks that the bot indexes most of them on its index thread (a file of the bundle).
+      await Promise.all(
+        Array.from({ length: 1_000 }, (_, i) =>
+          writeFile(join(dir, `runbook-${i}.md`), `---\ntitle: Queue backlog ${i}\n---\nDrain worker ${i}.\n`),
+        ),
+      );
+      await writeFile(
+        join(dir, 'opsdeck.yaml'),
+        'environments:\n  prod: {}\nservices:\n  api: { github: { repo: acme/api } }\n' +
+          `roles:\n  reader: { members: [U0ALICE], allow: [runbook] }\nrunbooks: { path: ${dir} }\n`,
+      );
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          OPSDECK_CONFIG: join(dir, 'opsdeck.yaml'),
+          OPSDECK_DATA_DIR: join(dir, 'data'),
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += String(d)));
+      try {
+        const port = await slack.waitFor(() => Number(/"port":(\d+),"msg":"opsdeck started"/.exec(output)?.[1]));
+        slack.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+        const res = await slack.sendSlashCommand({
+          user: 'U0ALICE',
+          channel: 'C0DEPLOYS',
+          command: '/runbook',
+          text: 'worker 742',
+        });
+        expect(res.status).toBe(200);
+        const reply = await slack.waitFor(() =>
+          slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.source === 'response_url'),
+        );
+        expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toContain('Queue backlog 742');
+        expect(output).not.toContain('could not be indexed on another thread');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('starts, serves /healthz, becomes ready, and stops on SIGTERM', async () => {

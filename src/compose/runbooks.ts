@@ -7,6 +7,10 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { BackendClients } from './clients.ts';
 
+// Loaded with the first large library: a bot whose people never search runbooks never loads it.
+const indexOnThread = async (expected: number) =>
+  (await import('../adapters/runbook-index-thread/index.ts')).startThreadIndexBuild(expected);
+
 /** Runbooks from a GitHub repo path (on the shared Octokit) when configured, else from the local folder. */
 export function createRunbookLibrary(options: {
   config: OpsdeckConfig;
@@ -21,5 +25,11 @@ export function createRunbookLibrary(options: {
   const source = conf?.github
     ? new GitHubRunbookSource(options.clients.github(), conf.github, { ttlMs: maxAgeMs, log, clock: options.clock })
     : new FsRunbookSource(conf?.path ?? 'runbooks');
-  return new RunbookLibrary(source, { families: options.families, log, maxAgeMs, clock: options.clock });
+  return new RunbookLibrary(source, {
+    families: options.families,
+    log,
+    maxAgeMs,
+    clock: options.clock,
+    indexElsewhere: indexOnThread,
+  });
 }

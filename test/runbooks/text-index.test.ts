@@ -2,7 +2,9 @@ import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import { RunbookIndex } from '../../src/core/runbooks/search.ts';
+import { analyse, fieldTexts } from '../../src/core/runbooks/runbook-fields.ts';
 import { indexTerms, queryTerm, tokenize } from '../../src/core/runbooks/search-terms.ts';
+import { TextIndex } from '../../src/core/runbooks/text-index.ts';
 import { TOKENIZER_CASES } from './fixtures.ts';
 import { shippedRunbooks } from './shipped.ts';
 
@@ -94,6 +96,56 @@ describe('RunbookIndex scores', () => {
     const search = miniSearch(now.filter((r) => !removed.includes(r.id)));
     expect(index.size).toBe(search.documentCount);
     expect(actual(index, query)).toEqual(expected(search, query));
+  });
+});
+
+/** The text index of `runbooks` built as another thread builds it, and handed over as that thread does. */
+const builtElsewhere = (runbooks: readonly Runbook[]): TextIndex => {
+  const state = structuredClone(TextIndex.build(FIELDS.length, analyse, runbooks.map(fieldTexts)).state());
+  return new TextIndex(FIELDS.length, analyse, state);
+};
+
+describe('RunbookIndex built in two parts, the first elsewhere', () => {
+  let runbooks: Runbook[];
+  beforeAll(async () => {
+    const { runbooks: shipped } = await shippedRunbooks();
+    runbooks = [...shipped, ...shipped.map((r) => ({ ...r, id: `${r.id}-copy`, title: `${r.title} copy` }))];
+  });
+
+  it.each(QUERIES)('%j as MiniSearch scores it, whichever share was built elsewhere', async (query) => {
+    const search = miniSearch(runbooks);
+    for (const elsewhere of [0, 1, 5, runbooks.length - 1, runbooks.length]) {
+      const text = Promise.resolve(builtElsewhere(runbooks.slice(0, elsewhere)));
+      const index = await RunbookIndex.withText(runbooks, elsewhere, text);
+      expect(actual(index, query)).toEqual(expected(search, query));
+    }
+  });
+
+  it.each(QUERIES)('%j after runbooks of both parts were changed and removed', async (query) => {
+    const index = await RunbookIndex.withText(runbooks, 9, Promise.resolve(builtElsewhere(runbooks.slice(0, 9))));
+    const changed = [runbooks[2]!, runbooks[12]!].map((r) => ({ ...r, body: `${r.body} disk full after a deploy` }));
+    index.update({ put: changed, removed: [runbooks[4]!.id, runbooks[14]!.id] });
+    const now = runbooks
+      .filter((r) => ![runbooks[4]!.id, runbooks[14]!.id, ...changed.map((c) => c.id)].includes(r.id))
+      .concat(changed);
+    expect(actual(index, query)).toEqual(expected(miniSearch(now), query));
+  });
+
+  it('indexes every runbook here when the other build gave nothing', async () => {
+    const index = await RunbookIndex.withText(runbooks, 9, Promise.resolve(undefined));
+    expect(actual(index, 'crashlop')).toEqual(expected(miniSearch(runbooks), 'crashlop'));
+    expect(index.size).toBe(runbooks.length);
+  });
+
+  it('keeps the last runbook of a repeated id in the place of the first, as a build here does', async () => {
+    const again = { ...runbooks[0]!, title: 'Replaced: disk full' };
+    const listed = [...runbooks, again];
+    const index = await RunbookIndex.withText(listed, 9, Promise.resolve(builtElsewhere(listed.slice(0, 9))));
+    const here = await RunbookIndex.build(listed);
+    expect(index.all().map((r) => r.title)).toEqual(here.all().map((r) => r.title));
+    expect(index.search('replaced', 3).map((h) => [h.runbook.id, h.score])).toEqual(
+      here.search('replaced', 3).map((h) => [h.runbook.id, h.score]),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
+import type { StartIndexBuild } from './index-builder.ts';
 import { formatRunbookProblem } from './problem.ts';
 import type { Runbook } from './parse.ts';
 import type { RunbookIndex } from './search.ts';
@@ -10,6 +11,7 @@ import { ofFamilies } from './steps.ts';
 // whose people never search runbooks keeps a few megabytes less.
 const parser = () => import('./parse.ts');
 const indexer = async () => (await import('./search.ts')).RunbookIndex;
+const fields = async () => (await import('./runbook-fields.ts')).fieldTexts;
 
 /** The runbooks, as commands and buttons use them. */
 export interface Runbooks {
@@ -24,6 +26,12 @@ export interface Runbooks {
 const RETRY_MS = 30_000;
 // How many files are parsed between turns of the event loop: a few milliseconds of work.
 const PARSE_TURN = 500;
+// From how many runbooks a first load indexes on another thread (`indexElsewhere`) while this one parses:
+// fewer take a fraction of a second here, less than starting the thread.
+const ELSEWHERE_FROM = 1_000;
+// The share of them indexed there: this thread parses them all, then indexes the rest, and both finish
+// about together (indexing a runbook takes about half again as long as parsing it).
+const ELSEWHERE_SHARE = 0.8;
 
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
@@ -38,6 +46,7 @@ export class RunbookLibrary implements Runbooks {
   readonly #log: Logger;
   readonly #maxAgeMs: number;
   readonly #clock: Clock;
+  readonly #indexElsewhere: StartIndexBuild | undefined;
   #loaded: { index: RunbookIndex; at: number } | undefined;
   #loading: Promise<RunbookIndex> | undefined;
   /** The version each listed file had when it was last read, and the runbook it gave (none if it had problems). */
@@ -46,13 +55,21 @@ export class RunbookLibrary implements Runbooks {
 
   constructor(
     source: RunbookSource,
-    options: { families: readonly string[]; log: Logger; maxAgeMs: number; clock: Clock },
+    options: {
+      families: readonly string[];
+      log: Logger;
+      maxAgeMs: number;
+      clock: Clock;
+      /** Where a first load of many runbooks is indexed while this thread parses them; here when absent. */
+      indexElsewhere?: StartIndexBuild;
+    },
   ) {
     this.#source = source;
     this.#families = options.families;
     this.#log = options.log;
     this.#maxAgeMs = options.maxAgeMs;
     this.#clock = options.clock;
+    this.#indexElsewhere = options.indexElsewhere;
   }
 
   describe(): string {
@@ -78,27 +95,62 @@ export class RunbookLibrary implements Runbooks {
   async #load(): Promise<RunbookIndex> {
     const { entries, read } = this.#source;
     if (entries && read) return this.#updateOrKeep(entries, read);
-    const index = await this.#build(await this.#source.list());
+    const files = await this.#source.list();
+    const { index } = await this.#build(files.length, async () => files);
     this.#loaded = { index, at: this.#clock.now().getTime() };
     return index;
   }
 
-  /** The runbooks of `files`, letting other work run every few hundred: 10,000 take most of a second. */
-  async #parse(files: readonly RunbookFile[]): Promise<Runbook[]> {
+  /**
+   * The runbooks of `files`, letting other work run every few hundred: 10,000 take most of a second.
+   * `parsed` is given each few hundred as they come.
+   */
+  async #parse(files: readonly RunbookFile[], parsed?: (runbooks: readonly Runbook[]) => void): Promise<Runbook[]> {
     const runbooks: Runbook[] = [];
     for (let at = 0; at < files.length; at += PARSE_TURN) {
-      const parsed = (await parser()).parseRunbooks(files.slice(at, at + PARSE_TURN), ofFamilies(this.#families));
-      for (const problem of parsed.problems) {
+      const batch = (await parser()).parseRunbooks(files.slice(at, at + PARSE_TURN), ofFamilies(this.#families));
+      for (const problem of batch.problems) {
         this.#log.warn({ problem: formatRunbookProblem(problem) }, 'runbook skipped');
       }
-      runbooks.push(...parsed.runbooks);
+      parsed?.(batch.runbooks);
+      runbooks.push(...batch.runbooks);
       if (at + PARSE_TURN < files.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return runbooks;
   }
 
-  async #build(files: readonly RunbookFile[]): Promise<RunbookIndex> {
-    return (await indexer()).build(await this.#parse(files));
+  /**
+   * The runbooks of the files `read` gives (about `expected` of them) and their index. Many are indexed on
+   * another thread while they are parsed; the thread starts before the files are read, so it has loaded by
+   * the time the first runbooks reach it.
+   */
+  async #build(
+    expected: number,
+    read: () => Promise<readonly RunbookFile[]>,
+  ): Promise<{ index: RunbookIndex; runbooks: Runbook[] }> {
+    const RunbookIndex = await indexer();
+    if (!this.#indexElsewhere || expected < ELSEWHERE_FROM) {
+      const runbooks = await this.#parse(await read());
+      return { index: await RunbookIndex.build(runbooks), runbooks };
+    }
+    const [builder, fieldTexts] = await Promise.all([this.#indexElsewhere(expected), fields()]);
+    const share = Math.ceil(expected * ELSEWHERE_SHARE);
+    let given = 0;
+    let runbooks: Runbook[];
+    try {
+      runbooks = await this.#parse(await read(), (batch) => {
+        for (const runbook of batch.slice(0, share - given)) builder.add(fieldTexts(runbook));
+        given = Math.min(share, given + batch.length);
+      });
+    } catch (error) {
+      builder.cancel();
+      throw error;
+    }
+    const text = builder.finish().catch((error: unknown) => {
+      this.#log.warn({ err: error }, 'runbooks could not be indexed on another thread; indexing them here');
+      return undefined;
+    });
+    return { index: await RunbookIndex.withText(runbooks, given, text), runbooks };
   }
 
   /** An incident is the worst time to lose the runbooks: when the source fails, the loaded ones stay. */
@@ -127,12 +179,14 @@ export class RunbookLibrary implements Runbooks {
   ): Promise<RunbookIndex> {
     const listed = await list();
     const changed = listed.filter((e) => this.#versions.get(e.path)?.version !== e.version);
-    const files = await Promise.all(changed.map(read));
-    const runbooks = await this.#parse(files);
-    const byPath = new Map(runbooks.map((r) => [r.path, r]));
+    const readChanged = () => Promise.all(changed.map(read));
     const stillListed = new Set(listed.map((e) => e.path));
     const gone = [...this.#versions.keys()].filter((path) => !stillListed.has(path));
     const index = this.#index;
+    let runbooks: Runbook[];
+    if (index) runbooks = await this.#parse(await readChanged());
+    else ({ index: this.#index, runbooks } = await this.#build(changed.length, readChanged));
+    const byPath = new Map(runbooks.map((r) => [r.path, r]));
     if (index) {
       const removed = [...gone, ...changed.map((e) => e.path)].flatMap((path) => {
         const id = this.#versions.get(path)?.id;
@@ -140,8 +194,6 @@ export class RunbookLibrary implements Runbooks {
       });
       index.update({ put: runbooks, removed });
       if (index.wasteful) this.#index = await (await indexer()).build(index.all());
-    } else {
-      this.#index = await (await indexer()).build(runbooks);
     }
     for (const path of gone) this.#versions.delete(path);
     for (const entry of changed)

@@ -1,5 +1,6 @@
 import type { Runbook } from './parse.ts';
-import { indexTerms, queryTerm, tokenize } from './search-terms.ts';
+import { analyse, FIELDS, fieldTexts } from './runbook-fields.ts';
+import { queryTerm, tokenize } from './search-terms.ts';
 import { TextIndex } from './text-index.ts';
 import { searchText, type TextSearchOptions } from './text-search.ts';
 
@@ -14,17 +15,8 @@ export interface ServiceGroup {
   runbooks: Runbook[];
 }
 
-const FIELDS = ['title', 'alerts', 'services', 'tags', 'body'] as const;
 // An alert name or a title word says more about which runbook is meant than a word in the body.
 const BOOST = { title: 4, alerts: 4, services: 3, tags: 2, body: 1 };
-
-const fieldTexts = (runbook: Runbook): string[] =>
-  FIELDS.map((field) => {
-    const value = runbook[field];
-    return Array.isArray(value) ? value.join(' ') : value;
-  });
-
-const analyse = (word: string) => indexTerms(word) ?? [];
 
 const uniqueById = (runbooks: readonly Runbook[]): Runbook[] => [...new Map(runbooks.map((r) => [r.id, r])).values()];
 
@@ -39,6 +31,16 @@ const OPTIONS: TextSearchOptions = {
 
 // How many runbooks a build indexes between turns of the event loop: a few milliseconds of work.
 const BUILD_TURN = 500;
+
+/** The text index of `runbooks`, letting other work run every few hundred. */
+async function indexHere(runbooks: readonly Runbook[]): Promise<TextIndex> {
+  const builder = TextIndex.builder(FIELDS.length, analyse, runbooks.length);
+  for (let at = 0; at < runbooks.length; at += BUILD_TURN) {
+    for (const runbook of runbooks.slice(at, at + BUILD_TURN)) builder.add(fieldTexts(runbook));
+    await nextTurn();
+  }
+  return builder.finish();
+}
 
 /**
  * Full-text search over runbooks with typo tolerance and prefix matching (see text-index.ts). Built in
@@ -64,12 +66,28 @@ export class RunbookIndex {
   /** As the constructor, letting other work run every few hundred runbooks: 10,000 take a second or two. */
   static async build(runbooks: readonly Runbook[]): Promise<RunbookIndex> {
     const unique = uniqueById(runbooks);
-    const builder = TextIndex.builder(FIELDS.length, analyse, unique.length);
-    for (let at = 0; at < unique.length; at += BUILD_TURN) {
-      for (const runbook of unique.slice(at, at + BUILD_TURN)) builder.add(fieldTexts(runbook));
-      await nextTurn();
+    return new RunbookIndex(unique, await indexHere(unique));
+  }
+
+  /**
+   * The runbooks with `text`, the index of the first `elsewhere` of them (in this order) being built
+   * elsewhere, on another thread: meanwhile the rest are indexed here, then taken in. When `text` gives
+   * nothing (that build failed) the first are indexed here too. When ids repeat, the last runbook with an id
+   * counts and keeps the first one's place, so all are indexed here instead.
+   */
+  static async withText(
+    runbooks: readonly Runbook[],
+    elsewhere: number,
+    text: Promise<TextIndex | undefined>,
+  ): Promise<RunbookIndex> {
+    if (uniqueById(runbooks).length !== runbooks.length) {
+      await text;
+      return RunbookIndex.build(runbooks);
     }
-    return new RunbookIndex(unique, builder.finish());
+    const rest = await indexHere(runbooks.slice(elsewhere));
+    const first = (await text) ?? (await indexHere(runbooks.slice(0, elsewhere)));
+    first.absorb(rest);
+    return new RunbookIndex(runbooks, first);
   }
 
   /** Adds runbooks or re-indexes the ones with their ids, and removes the runbooks with the ids in `removed`. */

@@ -1,5 +1,19 @@
 import SearchableMap from 'minisearch/SearchableMap';
-import { Vocabulary } from './vocabulary.ts';
+import { Vocabulary, type VocabularyState } from './vocabulary.ts';
+
+/** A text index as plain data: see `TextIndex.state`. */
+export interface TextIndexState {
+  terms: Array<[string, number]>;
+  /** Every term's postings, term after term: term `t`'s are `slab[starts[t], starts[t + 1])`. */
+  slab: Int32Array<ArrayBuffer>;
+  starts: Int32Array<ArrayBuffer>;
+  fieldLength: number[];
+  lengthSum: number[];
+  live: number;
+  alive: number[];
+  words: VocabularyState;
+  wordTerms: Array<readonly number[]>;
+}
 
 /** The index terms of one word as written (none for a stop word). */
 export type Analyse = (word: string) => readonly string[];
@@ -19,29 +33,62 @@ export class TextIndex {
   readonly fields: number;
   readonly #analyse: Analyse;
   /** Term to term id. */
-  readonly terms = new SearchableMap<number>();
-  readonly postings: Postings[] = [];
+  readonly terms: SearchableMap<number>;
+  readonly postings: Postings[];
   /** Distinct words of each field of each document: `fieldLength[doc * fields + field]`. */
-  readonly fieldLength: number[] = [];
+  readonly fieldLength: number[];
   readonly #lengthSum: number[];
-  #live = 0;
+  #live: number;
   /** 1 for each document number in use, 0 once removed. */
-  readonly #alive: number[] = [];
+  readonly #alive: number[];
   /** The words as written, and the index terms of each: words repeat across documents. */
-  readonly #words = new Vocabulary();
-  readonly #wordTerms: Array<readonly number[]> = [];
+  readonly #words: Vocabulary;
+  readonly #wordTerms: Array<readonly number[]>;
   // Scratch space of #count, indexed by word and term id, so counting a word costs no hashing.
-  readonly #wordSeen: number[] = [];
-  readonly #termFrequency: number[] = [];
+  readonly #wordSeen: number[];
+  readonly #termFrequency: number[];
   #stamp = 0;
   #pairs = new Int32Array(1024);
   /** Where #count writes its pairs in #pairs: 0, or the end of the stream while a builder runs. */
   #pairsAt = 0;
 
-  constructor(fields: number, analyse: Analyse) {
+  /** Empty, or the index another thread built (see `state`); `analyse` must be the one it was built with. */
+  constructor(fields: number, analyse: Analyse, state?: TextIndexState) {
     this.fields = fields;
     this.#analyse = analyse;
-    this.#lengthSum = Array.from({ length: fields }, () => 0);
+    this.terms = state ? SearchableMap.from(state.terms) : new SearchableMap<number>();
+    this.postings = state ? unpack(state.slab, state.starts) : [];
+    this.fieldLength = state?.fieldLength ?? [];
+    this.#lengthSum = state?.lengthSum ?? Array.from({ length: fields }, () => 0);
+    this.#live = state?.live ?? 0;
+    this.#alive = state?.alive ?? [];
+    this.#words = new Vocabulary(state?.words);
+    this.#wordTerms = state?.wordTerms ?? [];
+    this.#wordSeen = Array.from({ length: this.#wordTerms.length }, () => 0);
+    this.#termFrequency = Array.from({ length: this.postings.length }, () => 0);
+  }
+
+  /**
+   * The index as plain data (strings, numbers, typed arrays) for `new TextIndex(fields, analyse, state)` on
+   * another thread. A freshly built index's postings already lie in one slab, which is handed over as it is:
+   * the slab's buffer can be transferred rather than copied.
+   */
+  state(): TextIndexState {
+    const starts = new Int32Array(this.postings.length + 1);
+    this.postings.forEach((postings, term) => {
+      starts[term + 1] = starts[term]! + postings.length;
+    });
+    return {
+      terms: [...this.terms],
+      slab: pack(this.postings, starts),
+      starts,
+      fieldLength: this.fieldLength,
+      lengthSum: this.#lengthSum,
+      live: this.#live,
+      alive: this.#alive,
+      words: this.#words.state(),
+      wordTerms: this.#wordTerms,
+    };
   }
 
   /** An index of `docs` (each its field texts), numbered in order, built in one pass. */
@@ -242,19 +289,99 @@ export class TextIndex {
 
   /** A word seen for the first time: its terms, each given an id if new. */
   #analyseNew(word: number): void {
-    const terms = this.#analyse(this.#words.words[word]!).map((term) => {
-      let id = this.terms.get(term);
-      if (id === undefined) {
-        id = this.postings.length;
-        this.postings.push(new Int32Array(this.fields));
-        this.#termFrequency.push(0);
-        this.terms.set(term, id);
-      }
-      return id;
-    });
-    this.#wordTerms.push(terms);
+    this.#wordTerms.push(this.#analyse(this.#words.words[word]!).map((term) => this.#termId(term)));
     this.#wordSeen.push(0);
   }
+
+  #termId(term: string): number {
+    let id = this.terms.get(term);
+    if (id === undefined) {
+      id = this.postings.length;
+      this.postings.push(new Int32Array(this.fields));
+      this.#termFrequency.push(0);
+      this.terms.set(term, id);
+    }
+    return id;
+  }
+
+  /**
+   * Takes in the documents of `other` (built with the same fields and `analyse`), numbered on after this
+   * index's, as if they had been added here: an index built in two parts, one on another thread, becomes
+   * the index of both. Every term's postings are laid out afresh in one slab.
+   */
+  absorb(other: TextIndex): void {
+    const offset = this.numbered;
+    const termOf = new Int32Array(other.postings.length);
+    for (const [term, id] of other.terms) termOf[id] = this.#termId(term);
+    other.#words.words.forEach((word, id) => {
+      if (this.#words.number(word) < this.#wordTerms.length) return;
+      this.#wordTerms.push(other.#wordTerms[id]!.map((term) => termOf[term]!));
+      this.#wordSeen.push(0);
+    });
+    const theirs: Array<Postings | undefined> = [];
+    other.postings.forEach((postings, id) => {
+      theirs[termOf[id]!] = postings;
+    });
+    const starts = new Int32Array(this.postings.length + 1);
+    this.postings.forEach((mine, term) => {
+      starts[term + 1] = starts[term]! + mine.length + (theirs[term]?.length ?? this.fields) - this.fields;
+    });
+    const slab = new Int32Array(starts[this.postings.length]!);
+    this.postings.forEach((mine, term) => {
+      const postings = slab.subarray(starts[term]!, starts[term + 1]!);
+      appendPostings(postings, mine, theirs[term], offset, this.fields);
+      this.postings[term] = postings;
+    });
+    for (const length of other.fieldLength) this.fieldLength.push(length);
+    for (let field = 0; field < this.fields; field++) this.#lengthSum[field]! += other.#lengthSum[field]!;
+    for (const alive of other.#alive) this.#alive.push(alive);
+    this.#live += other.#live;
+  }
+}
+
+/** Writes into `into` each field's pairs of `mine`, then of `theirs` with their documents moved by `offset`. */
+function appendPostings(
+  into: Int32Array,
+  mine: Postings,
+  theirs: Postings | undefined,
+  offset: number,
+  fields: number,
+): void {
+  let at = fields;
+  let a = fields;
+  let b = fields;
+  for (let field = 0; field < fields; field++) {
+    const own = 2 * mine[field]!;
+    into.set(mine.subarray(a, a + own), at);
+    at += own;
+    a += own;
+    const added = theirs ? 2 * theirs[field]! : 0;
+    for (const end = b + added; b < end; b += 2) {
+      into[at++] = theirs![b]! + offset;
+      into[at++] = theirs![b + 1]!;
+    }
+    into[field] = (own + added) / 2;
+  }
+}
+
+/** Every term's postings in one array, term after term, where `starts` says. */
+function pack(postings: readonly Postings[], starts: Int32Array): Int32Array<ArrayBuffer> {
+  const first = postings[0];
+  const inPlace =
+    first !== undefined &&
+    first.byteOffset === 0 &&
+    postings.every((p, term) => p.buffer === first.buffer && p.byteOffset === starts[term]! * 4) &&
+    first.buffer.byteLength === starts[postings.length]! * 4;
+  if (inPlace) return new Int32Array(first.buffer as ArrayBuffer);
+  const slab = new Int32Array(starts[postings.length]!);
+  postings.forEach((p, term) => {
+    slab.set(p, starts[term]!);
+  });
+  return slab;
+}
+
+function unpack(slab: Int32Array, starts: Int32Array): Postings[] {
+  return Array.from({ length: starts.length - 1 }, (_, term) => slab.subarray(starts[term]!, starts[term + 1]!));
 }
 
 /** `array`, or a copy twice as long (or longer) when it holds fewer than `size` entries. */

@@ -10,6 +10,13 @@ function separatorWidth(text: string, at: number, code: number): number {
   return SEPARATOR.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
 }
 
+/** A vocabulary as plain data: see `Vocabulary.state`. */
+export interface VocabularyState {
+  words: string[];
+  hashes: number[];
+  slots: Int32Array<ArrayBuffer>;
+}
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
@@ -22,11 +29,23 @@ const FNV_PRIME = 16777619;
  */
 export class Vocabulary {
   /** Each word as written, by number. */
-  readonly words: string[] = [];
+  readonly words: string[];
   /** The numbers of the words of the last scanned text, in order, in the first `scan()` entries. */
   ids = new Int32Array(1024);
-  readonly #hashes: number[] = [];
-  #slots = new Int32Array(1 << 12).fill(-1);
+  readonly #hashes: number[];
+  #slots: Int32Array<ArrayBuffer>;
+
+  /** Empty, or the words another vocabulary numbered (see `state`). */
+  constructor(state?: VocabularyState) {
+    this.words = state?.words ?? [];
+    this.#hashes = state?.hashes ?? [];
+    this.#slots = state?.slots ?? new Int32Array(1 << 12).fill(-1);
+  }
+
+  /** The words and their lookup table as plain data, which another thread can be given. */
+  state(): VocabularyState {
+    return { words: this.words, hashes: this.#hashes, slots: this.#slots };
+  }
 
   /** Splits `text` into words, numbering new ones, and returns how many words it has (see `ids`). */
   scan(text: string): number {
@@ -52,6 +71,13 @@ export class Vocabulary {
       hash = FNV_OFFSET;
     }
     return this.#push(count, this.#number(text, start, end, hash));
+  }
+
+  /** The number of `word` (one word, as `scan` splits them), numbering it if new. */
+  number(word: string): number {
+    let hash = FNV_OFFSET;
+    for (let at = 0; at < word.length; at++) hash = Math.imul(hash ^ word.charCodeAt(at), FNV_PRIME);
+    return this.#number(word, 0, word.length, hash);
   }
 
   #push(count: number, id: number): number {

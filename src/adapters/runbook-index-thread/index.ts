@@ -1,0 +1,1 @@
+export { startThreadIndexBuild } from './thread-index-builder.ts';

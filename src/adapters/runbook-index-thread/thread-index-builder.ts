@@ -1,0 +1,51 @@
+import { Worker } from 'node:worker_threads';
+import type { TextIndexBuilder } from '../../core/runbooks/index-builder.ts';
+import { analyse, FIELDS } from '../../core/runbooks/runbook-fields.ts';
+import { TextIndex, type TextIndexState } from '../../core/runbooks/text-index.ts';
+
+// Built, the thread's module is JavaScript next to this one (bundled, next to the chunk that holds this code:
+// scripts/bundle.ts writes every file to one folder); from source (tsx, tests) it is TypeScript.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './index-worker.ts' : './index-worker.js', import.meta.url);
+// Runbooks are handed over a few hundred at a time: a message each would cost more than the words it carries.
+const BATCH = 250;
+
+/**
+ * Indexes runbooks on a thread of its own, started now, while the caller parses the next ones: a first
+ * load of 10,000 runbooks takes about as long as parsing them rather than parsing and indexing one after
+ * the other. The thread ends with the build; `finish` rejects when it failed, and the caller indexes here.
+ */
+export async function startThreadIndexBuild(expected: number): Promise<TextIndexBuilder> {
+  const worker = new Worker(WORKER, { workerData: { expected } });
+  // A build under way does not keep a stopping bot alive.
+  worker.unref();
+  const built = new Promise<TextIndexState>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the runbook index thread stopped (exit code ${code})`)));
+  });
+  // Until `finish` awaits it, a failure is only recorded.
+  built.catch(() => undefined);
+  let batch: Array<readonly string[]> = [];
+  const send = () => {
+    worker.postMessage(batch);
+    batch = [];
+  };
+  return {
+    add(texts) {
+      batch.push(texts);
+      if (batch.length === BATCH) send();
+    },
+    async finish() {
+      send();
+      worker.postMessage('finish');
+      try {
+        return new TextIndex(FIELDS.length, analyse, await built);
+      } finally {
+        void worker.terminate();
+      }
+    },
+    cancel() {
+      void worker.terminate();
+    },
+  };
+}

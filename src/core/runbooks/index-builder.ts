@@ -1,0 +1,16 @@
+import type { TextIndex } from './text-index.ts';
+
+/**
+ * Builds the runbooks' text index from their field texts (`fieldTexts`, runbook-fields.ts), given one
+ * runbook at a time in order, somewhere other than the bot's thread: the library parses the next files
+ * while the texts it already gave are indexed.
+ */
+export interface TextIndexBuilder {
+  add(texts: readonly string[]): void;
+  finish(): Promise<TextIndex>;
+  /** Ends a build that will not be finished (the files could not be read). */
+  cancel(): void;
+}
+
+/** Starts a build of about `expected` runbooks. */
+export type StartIndexBuild = (expected: number) => Promise<TextIndexBuilder>;
