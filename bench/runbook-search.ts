@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { startThreadIndexBuild } from '../src/adapters/runbook-index-thread/index.ts';
 import { FsRunbookSource } from '../src/adapters/runbooks-fs/index.ts';
 import { RunbookLibrary } from '../src/core/runbooks/library.ts';
 import { RunbookIndex } from '../src/core/runbooks/search.ts';
@@ -56,7 +57,7 @@ const QUERIES = [
  * the index cold, the memory the loaded library keeps, query latency, a reload after one file changed, and
  * `grep -ril` for the same words over the same files as the baseline, measured in the same run.
  */
-export async function runbookSearch(count = 10_000, rounds = 10): Promise<string[]> {
+export async function runbookSearch(count = 10_000, rounds = 50): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-runbooks-'));
   try {
     const paths = await writeRunbookCorpus(dir, count);
@@ -68,6 +69,7 @@ export async function runbookSearch(count = 10_000, rounds = 10): Promise<string
       log: silent,
       maxAgeMs: 3_600_000,
       clock: systemClock,
+      indexElsewhere: startThreadIndexBuild,
     });
     // The parsers load with the first runbooks; from source, through tsx, that is a compile the built bot
     // does not do, so they are loaded before the clock starts.
