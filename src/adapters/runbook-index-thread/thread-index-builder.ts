@@ -7,7 +7,7 @@ import { TextIndex, type TextIndexState } from '../../core/runbooks/text-index.t
 // scripts/bundle.ts writes every file to one folder); from source (tsx, tests) it is TypeScript.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './index-worker.ts' : './index-worker.js', import.meta.url);
 // Runbooks are handed over a few hundred at a time: a message each would cost more than the words it carries.
-const BATCH = 250;
+const BATCH = 32;
 
 /**
  * Indexes runbooks on a thread of its own, started now, while the caller parses the next ones: a first
