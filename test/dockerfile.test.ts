@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
 import { SlackEmulator } from '../src/sandbox/slack/index.ts';
 
 const run = promisify(execFile);
@@ -118,7 +118,7 @@ describe('Dockerfile', () => {
         { cwd: ROOT },
       );
       await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bundle.ts'), out], { cwd: ROOT });
-      slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+      slack = await SlackEmulator.start({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, appToken: APP_TOKEN });
     }, 60_000);
     afterAll(async () => {
       await slack?.close();
@@ -216,6 +216,42 @@ describe('Dockerfile', () => {
         child.kill('SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
         await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('answers a slash command over Socket Mode, with Bolt in the bundle', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
+      const { spawn } = await import('node:child_process');
+      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_APP_TOKEN: APP_TOKEN,
+          SLACK_API_URL: slack.apiUrl,
+          OPSDECK_CONFIG: 'opsdeck.example.yaml',
+          OPSDECK_DATA_DIR: dataDir,
+          PORT: '0',
+        },
+      });
+      try {
+        await slack.waitFor(() => slack.socketCount() === 1, { timeoutMs: 15_000 });
+        const res = await slack.sendSlashCommand({
+          user: 'U0BOB',
+          channel: 'C0DEPLOYS',
+          command: '/ops',
+          text: 'help',
+          transport: 'socket',
+        });
+        expect(res.status).toBe(200);
+        const reply = await slack.waitFor(() =>
+          slack.messages({ visibleTo: 'U0BOB' }).find((m) => m.source === 'response_url'),
+        );
+        expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toContain('/deploy');
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+        await rm(dataDir, { recursive: true, force: true });
       }
     });
 
