@@ -97,13 +97,11 @@ describe('the runbook index thread', () => {
 });
 
 describe('RunbookLibrary indexing elsewhere', () => {
-  it('indexes most of a large first load on the thread and serves what a build here serves', async () => {
+  it('indexes a large first load on the thread and serves what a build here serves', async () => {
     const { seen, indexElsewhere } = recorded();
     const there = await library(source(1_200), indexElsewhere).index();
     const here = await library(source(1_200)).index();
-    expect(seen).toMatchObject({ started: 1, cancelled: 0 });
-    expect(seen.added).toBeGreaterThan(600);
-    expect(seen.added).toBeLessThan(1_200);
+    expect(seen).toEqual({ started: 1, added: 1_200, cancelled: 0 });
     expect(there.size).toBe(1_200);
     for (const query of QUERIES) expect(ranked(there, query)).toEqual(ranked(here, query));
   });
@@ -146,7 +144,7 @@ describe('RunbookLibrary indexing elsewhere', () => {
     const listOnly: RunbookSource = { describe: () => 'runbooks/', list: async () => all };
     const index = await library(listOnly, indexElsewhere).index();
     expect(index.size).toBe(1_000);
-    expect(seen.added).toBeGreaterThan(500);
+    expect(seen.added).toBe(1_000);
     expect(index.get('team-3/runbook-10')?.title).toBe('High latency 10');
   });
 });

@@ -26,14 +26,9 @@ export interface Runbooks {
 const RETRY_MS = 30_000;
 // How many files are parsed between turns of the event loop: a few milliseconds of work.
 const PARSE_TURN = 500;
-// From how many runbooks a first load indexes on another thread (`indexElsewhere`) while this one parses:
-// fewer take a fraction of a second here, less than starting the thread.
+// From how many runbooks a first load indexes them on another thread (`indexElsewhere`) while this one reads
+// and parses them: fewer take a fraction of a second here, less than starting the thread.
 const ELSEWHERE_FROM = 1_000;
-// The share of them indexed there. This thread reads and parses them all, then indexes the rest. Reading and
-// parsing cost about as much as indexing, and more under the image's --optimize-for-size: this thread keeps
-// the runbooks, and that flag makes it collect garbage more often as they pile up. Of the shares tried (0.7
-// to 0.9), nine in ten gave the shortest loads, with the flag and without.
-const ELSEWHERE_SHARE = 0.9;
 
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
@@ -129,8 +124,8 @@ export class RunbookLibrary implements Runbooks {
 
   /**
    * The runbooks of the files `read` starts reading (about `expected` of them) and their index. Many are
-   * indexed on another thread while they are read and parsed; the thread starts first, so it has loaded by
-   * the time the first runbooks reach it.
+   * indexed on another thread as they are read and parsed here; the thread starts first, so it has loaded
+   * by the time the first runbooks reach it.
    */
   async #build(
     expected: number,
@@ -142,13 +137,10 @@ export class RunbookLibrary implements Runbooks {
       return { index: await RunbookIndex.build(runbooks), runbooks };
     }
     const [builder, fieldTexts] = await Promise.all([this.#indexElsewhere(expected), fields()]);
-    const share = Math.ceil(expected * ELSEWHERE_SHARE);
-    let given = 0;
     let runbooks: Runbook[];
     try {
       runbooks = await this.#parse(read(), (batch) => {
-        for (const runbook of batch.slice(0, share - given)) builder.add(fieldTexts(runbook));
-        given = Math.min(share, given + batch.length);
+        for (const runbook of batch) builder.add(fieldTexts(runbook));
       });
     } catch (error) {
       builder.cancel();
@@ -158,7 +150,7 @@ export class RunbookLibrary implements Runbooks {
       this.#log.warn({ err: error }, 'runbooks could not be indexed on another thread; indexing them here');
       return undefined;
     });
-    return { index: await RunbookIndex.withText(runbooks, given, text), runbooks };
+    return { index: await RunbookIndex.withText(runbooks, text), runbooks };
   }
 
   /** An incident is the worst time to lose the runbooks: when the source fails, the loaded ones stay. */

@@ -32,16 +32,6 @@ const OPTIONS: TextSearchOptions = {
 // How many runbooks a build indexes between turns of the event loop: a few milliseconds of work.
 const BUILD_TURN = 500;
 
-/** The text index of `runbooks`, letting other work run every few hundred. */
-async function indexHere(runbooks: readonly Runbook[]): Promise<TextIndex> {
-  const builder = TextIndex.builder(FIELDS.length, analyse, runbooks.length);
-  for (let at = 0; at < runbooks.length; at += BUILD_TURN) {
-    for (const runbook of runbooks.slice(at, at + BUILD_TURN)) builder.add(fieldTexts(runbook));
-    await nextTurn();
-  }
-  return builder.finish();
-}
-
 /**
  * Full-text search over runbooks with typo tolerance and prefix matching (see text-index.ts). Built in
  * one pass; changed runbooks are re-indexed with `update`, and once more runbooks have been replaced
@@ -66,28 +56,23 @@ export class RunbookIndex {
   /** As the constructor, letting other work run every few hundred runbooks: 10,000 take a second or two. */
   static async build(runbooks: readonly Runbook[]): Promise<RunbookIndex> {
     const unique = uniqueById(runbooks);
-    return new RunbookIndex(unique, await indexHere(unique));
+    const builder = TextIndex.builder(FIELDS.length, analyse, unique.length);
+    for (let at = 0; at < unique.length; at += BUILD_TURN) {
+      for (const runbook of unique.slice(at, at + BUILD_TURN)) builder.add(fieldTexts(runbook));
+      await nextTurn();
+    }
+    return new RunbookIndex(unique, builder.finish());
   }
 
   /**
-   * The runbooks with `text`, the index of the first `elsewhere` of them (in this order) being built
-   * elsewhere, on another thread: meanwhile the rest are indexed here, then taken in. When `text` gives
-   * nothing (that build failed) the first are indexed here too. When ids repeat, the last runbook with an id
-   * counts and keeps the first one's place, so all are indexed here instead.
+   * The runbooks with `text`, their index built elsewhere (another thread) from them in this order; built
+   * here when `text` gives nothing (that build failed). When ids repeat, the last runbook with an id counts
+   * and keeps the first one's place, which that build did not know: built here too.
    */
-  static async withText(
-    runbooks: readonly Runbook[],
-    elsewhere: number,
-    text: Promise<TextIndex | undefined>,
-  ): Promise<RunbookIndex> {
-    if (uniqueById(runbooks).length !== runbooks.length) {
-      await text;
-      return RunbookIndex.build(runbooks);
-    }
-    const rest = await indexHere(runbooks.slice(elsewhere));
-    const first = (await text) ?? (await indexHere(runbooks.slice(0, elsewhere)));
-    first.absorb(rest);
-    return new RunbookIndex(runbooks, first);
+  static async withText(runbooks: readonly Runbook[], text: Promise<TextIndex | undefined>): Promise<RunbookIndex> {
+    const built = await text;
+    if (!built || uniqueById(runbooks).length !== runbooks.length) return RunbookIndex.build(runbooks);
+    return new RunbookIndex(runbooks, built);
   }
 
   /** Adds runbooks or re-indexes the ones with their ids, and removes the runbooks with the ids in `removed`. */

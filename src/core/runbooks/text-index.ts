@@ -289,78 +289,18 @@ export class TextIndex {
 
   /** A word seen for the first time: its terms, each given an id if new. */
   #analyseNew(word: number): void {
-    this.#wordTerms.push(this.#analyse(this.#words.words[word]!).map((term) => this.#termId(term)));
+    const terms = this.#analyse(this.#words.words[word]!).map((term) => {
+      let id = this.terms.get(term);
+      if (id === undefined) {
+        id = this.postings.length;
+        this.postings.push(new Int32Array(this.fields));
+        this.#termFrequency.push(0);
+        this.terms.set(term, id);
+      }
+      return id;
+    });
+    this.#wordTerms.push(terms);
     this.#wordSeen.push(0);
-  }
-
-  #termId(term: string): number {
-    let id = this.terms.get(term);
-    if (id === undefined) {
-      id = this.postings.length;
-      this.postings.push(new Int32Array(this.fields));
-      this.#termFrequency.push(0);
-      this.terms.set(term, id);
-    }
-    return id;
-  }
-
-  /**
-   * Takes in the documents of `other` (built with the same fields and `analyse`), numbered on after this
-   * index's, as if they had been added here: an index built in two parts, one on another thread, becomes
-   * the index of both. Every term's postings are laid out afresh in one slab.
-   */
-  absorb(other: TextIndex): void {
-    const offset = this.numbered;
-    const termOf = new Int32Array(other.postings.length);
-    for (const [term, id] of other.terms) termOf[id] = this.#termId(term);
-    other.#words.words.forEach((word, id) => {
-      if (this.#words.number(word) < this.#wordTerms.length) return;
-      this.#wordTerms.push(other.#wordTerms[id]!.map((term) => termOf[term]!));
-      this.#wordSeen.push(0);
-    });
-    const theirs: Array<Postings | undefined> = [];
-    other.postings.forEach((postings, id) => {
-      theirs[termOf[id]!] = postings;
-    });
-    const starts = new Int32Array(this.postings.length + 1);
-    this.postings.forEach((mine, term) => {
-      starts[term + 1] = starts[term]! + mine.length + (theirs[term]?.length ?? this.fields) - this.fields;
-    });
-    const slab = new Int32Array(starts[this.postings.length]!);
-    this.postings.forEach((mine, term) => {
-      const postings = slab.subarray(starts[term]!, starts[term + 1]!);
-      appendPostings(postings, mine, theirs[term], offset, this.fields);
-      this.postings[term] = postings;
-    });
-    for (const length of other.fieldLength) this.fieldLength.push(length);
-    for (let field = 0; field < this.fields; field++) this.#lengthSum[field]! += other.#lengthSum[field]!;
-    for (const alive of other.#alive) this.#alive.push(alive);
-    this.#live += other.#live;
-  }
-}
-
-/** Writes into `into` each field's pairs of `mine`, then of `theirs` with their documents moved by `offset`. */
-function appendPostings(
-  into: Int32Array,
-  mine: Postings,
-  theirs: Postings | undefined,
-  offset: number,
-  fields: number,
-): void {
-  let at = fields;
-  let a = fields;
-  let b = fields;
-  for (let field = 0; field < fields; field++) {
-    const own = 2 * mine[field]!;
-    into.set(mine.subarray(a, a + own), at);
-    at += own;
-    a += own;
-    const added = theirs ? 2 * theirs[field]! : 0;
-    for (const end = b + added; b < end; b += 2) {
-      into[at++] = theirs![b]! + offset;
-      into[at++] = theirs![b + 1]!;
-    }
-    into[field] = (own + added) / 2;
   }
 }
 

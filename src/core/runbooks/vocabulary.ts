@@ -73,13 +73,6 @@ export class Vocabulary {
     return this.#push(count, this.#number(text, start, end, hash));
   }
 
-  /** The number of `word` (one word, as `scan` splits them), numbering it if new. */
-  number(word: string): number {
-    let hash = FNV_OFFSET;
-    for (let at = 0; at < word.length; at++) hash = Math.imul(hash ^ word.charCodeAt(at), FNV_PRIME);
-    return this.#number(word, 0, word.length, hash);
-  }
-
   #push(count: number, id: number): number {
     if (count === this.ids.length) {
       const bigger = new Int32Array(this.ids.length * 2);
