@@ -24,7 +24,7 @@ const external = Object.keys(pkg.dependencies)
   .flatMap((name) => [name, `${name}/*`]);
 
 // V8 holds a module's source as one string, one byte a character only while every character is Latin-1: one
-// "•" made the 3.3 MB chunk with Bolt two bytes a character, 3 MB more resident memory. esbuild escapes what
+// "•" made the chunk with Bolt (megabytes) two bytes a character, 3 MB more resident memory. esbuild escapes what
 // is not ASCII in strings and regular expressions, but not in comments or tagged templates (whose raw text
 // would change). The sources are escaped before esbuild reads them: in comments an escape is only text, and
 // the tagged templates read their cooked text (opsdeck's `t`; those in the bundled packages are ASCII).
@@ -65,5 +65,9 @@ await build({
   },
   // Stack traces map back to the TypeScript sources through tsc's own maps (with --enable-source-maps).
   sourcemap: true,
+  // Without comments and indentation the chunks are a quarter smaller, and V8 keeps each chunk's source for
+  // as long as the process runs: 1 to 2 MB less at idle. Names are kept, so a stack trace still names its
+  // functions; --enable-source-maps gives the TypeScript lines.
+  minifyWhitespace: true,
   logLevel: 'warning',
 });
