@@ -18,8 +18,8 @@ async function commands(slack: SlackEmulator, n: number, parallel = 20): Promise
   await slack.waitFor(() => answered() >= expected || undefined, { timeoutMs: 300_000 });
 }
 
-// RSS readings after a burst of commands, a second apart: V8 grows and shrinks its heap as it collects, so one
-// reading lands anywhere in a band of about ten megabytes.
+// RSS readings after a burst of commands, a second apart: V8 gives memory back in the seconds after a burst,
+// so the first reading is often a few megabytes above the rest.
 const READINGS = 5;
 
 /** The median of `READINGS` RSS readings of `pid`, a second apart, and all of them in the order taken. */
