@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,9 +178,45 @@ describe('Dockerfile', () => {
       expect(stdout).toContain('OK');
     });
 
+    /** The built bot, started with `env` on top of the bot token and the emulator's URL. */
+    const startBuilt = (env: Record<string, string>) => {
+      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: '0',
+          ...env,
+        },
+      });
+      let output = '';
+      let timer: NodeJS.Timeout | undefined;
+      // The port from the log line that says the bot is serving.
+      const port = new Promise<number>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the built bot did not start: ${output}`)), 15_000);
+        child.stdout.on('data', (d: Buffer) => {
+          output += String(d);
+          const serving = /"port":(\d+),"msg":"opsdeck started"/.exec(output);
+          if (serving) resolve(Number(serving[1]));
+        });
+      });
+      port.catch(() => undefined);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      return {
+        output: () => output,
+        port: () => port,
+        stop: () => {
+          clearTimeout(timer);
+          child.kill('SIGTERM');
+          return exited;
+        },
+      };
+    };
+
     it('searches a large runbook folder, indexed on the index thread the bundle holds', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-runbooks-'));
-      // Enough runbooks that the bot indexes most of them on its index thread (a file of the bundle).
+      // Enough runbooks that the bot indexes them on its index thread (a file of the bundle).
       await Promise.all(
         Array.from({ length: 1_000 }, (_, i) =>
           writeFile(join(dir, `runbook-${i}.md`), `---\ntitle: Queue backlog ${i}\n---\nDrain worker ${i}.\n`),
@@ -191,25 +227,14 @@ describe('Dockerfile', () => {
         'environments:\n  prod: {}\nservices:\n  api: { github: { repo: acme/api } }\n' +
           `roles:\n  reader: { members: [U0ALICE], allow: [runbook] }\nrunbooks: { path: ${dir} }\n`,
       );
-      const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          OPSDECK_CONFIG: join(dir, 'opsdeck.yaml'),
-          OPSDECK_DATA_DIR: join(dir, 'data'),
-          PORT: '0',
-          LOG_LEVEL: 'info',
-        },
+      const bot = startBuilt({
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        OPSDECK_CONFIG: join(dir, 'opsdeck.yaml'),
+        OPSDECK_DATA_DIR: join(dir, 'data'),
+        LOG_LEVEL: 'info',
       });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += String(d)));
       try {
-        const port = await slack.waitFor(() => Number(/"port":(\d+),"msg":"opsdeck started"/.exec(output)?.[1]));
-        slack.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+        slack.setBotUrl(`http://127.0.0.1:${await bot.port()}/slack/events`);
         const res = await slack.sendSlashCommand({
           user: 'U0ALICE',
           channel: 'C0DEPLOYS',
@@ -221,28 +246,19 @@ describe('Dockerfile', () => {
           slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.source === 'response_url'),
         );
         expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toContain('Queue backlog 742');
-        expect(output).not.toContain('could not be indexed on another thread');
+        expect(bot.output()).not.toContain('could not be indexed on another thread');
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await bot.stop();
         await rm(dir, { recursive: true, force: true });
       }
     });
 
     it('answers a slash command over Socket Mode, with Bolt in the bundle', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_APP_TOKEN: APP_TOKEN,
-          SLACK_API_URL: slack.apiUrl,
-          OPSDECK_CONFIG: 'opsdeck.example.yaml',
-          OPSDECK_DATA_DIR: dataDir,
-          PORT: '0',
-        },
+      const bot = startBuilt({
+        SLACK_APP_TOKEN: APP_TOKEN,
+        OPSDECK_CONFIG: 'opsdeck.example.yaml',
+        OPSDECK_DATA_DIR: dataDir,
       });
       try {
         await slack.waitFor(() => slack.socketCount() === 1, { timeoutMs: 15_000 });
@@ -260,41 +276,20 @@ describe('Dockerfile', () => {
         // The escaped sources still say what they said: the bullets came through esbuild as \u2022.
         expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toMatch(/• `<?service>?`/);
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await bot.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
     });
 
     it('starts, serves /healthz, becomes ready, and stops on SIGTERM', async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const { spawn } = await import('node:child_process');
-      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: slack.apiUrl,
-          OPSDECK_CONFIG: 'opsdeck.example.yaml',
-          OPSDECK_DATA_DIR: dataDir,
-          PORT: '0',
-          LOG_LEVEL: 'info',
-        },
+      const bot = startBuilt({
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        OPSDECK_CONFIG: 'opsdeck.example.yaml',
+        OPSDECK_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
       });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += String(d)));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`did not start: ${output}`)), 15_000);
-        child.stdout.on('data', () => {
-          const m = /"port":(\d+),"msg":"opsdeck started"/.exec(output);
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        });
-      });
+      const port = await bot.port();
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       // Ready: the store's thread, a file of the bundle of its own, answers, and Slack accepts the token.
@@ -303,9 +298,8 @@ describe('Dockerfile', () => {
         ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       } while (ready.status !== 200 && (await new Promise((next) => setTimeout(next, 20, true))));
       expect(await ready.text()).toBe('ready\n');
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output).toContain('"msg":"stopped"');
+      expect(await bot.stop()).toBe(0);
+      expect(bot.output()).toContain('"msg":"stopped"');
       await rm(dataDir, { recursive: true, force: true });
     });
   });
