@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
-import { SlackEmulator } from '../src/sandbox/slack/index.ts';
+import { SlackEmulator, type SlashCommandInput } from '../src/sandbox/slack/index.ts';
 
 const run = promisify(execFile);
 const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
@@ -214,6 +214,15 @@ describe('Dockerfile', () => {
       };
     };
 
+    /** Sends a slash command in #deploys and returns the text and blocks of the reply through response_url. */
+    const replyTo = async (command: Omit<SlashCommandInput, 'channel'>): Promise<string> => {
+      expect((await slack.sendSlashCommand({ channel: 'C0DEPLOYS', ...command })).status).toBe(200);
+      const reply = await slack.waitFor(() =>
+        slack.messages({ visibleTo: command.user }).find((m) => m.source === 'response_url'),
+      );
+      return `${reply.text}\n${JSON.stringify(reply.blocks)}`;
+    };
+
     it('searches a large runbook folder, indexed on the index thread the bundle holds', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-runbooks-'));
       // Enough runbooks that the bot indexes them on its index thread (a file of the bundle).
@@ -235,17 +244,9 @@ describe('Dockerfile', () => {
       });
       try {
         slack.setBotUrl(`http://127.0.0.1:${await bot.port()}/slack/events`);
-        const res = await slack.sendSlashCommand({
-          user: 'U0ALICE',
-          channel: 'C0DEPLOYS',
-          command: '/runbook',
-          text: 'worker 742',
-        });
-        expect(res.status).toBe(200);
-        const reply = await slack.waitFor(() =>
-          slack.messages({ visibleTo: 'U0ALICE' }).find((m) => m.source === 'response_url'),
+        expect(await replyTo({ user: 'U0ALICE', command: '/runbook', text: 'worker 742' })).toContain(
+          'Queue backlog 742',
         );
-        expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toContain('Queue backlog 742');
         expect(bot.output()).not.toContain('could not be indexed on another thread');
       } finally {
         await bot.stop();
@@ -262,19 +263,9 @@ describe('Dockerfile', () => {
       });
       try {
         await slack.waitFor(() => slack.socketCount() === 1, { timeoutMs: 15_000 });
-        const res = await slack.sendSlashCommand({
-          user: 'U0BOB',
-          channel: 'C0DEPLOYS',
-          command: '/ops',
-          text: 'help deploy',
-          transport: 'socket',
-        });
-        expect(res.status).toBe(200);
-        const reply = await slack.waitFor(() =>
-          slack.messages({ visibleTo: 'U0BOB' }).find((m) => m.source === 'response_url'),
-        );
+        const reply = await replyTo({ user: 'U0BOB', command: '/ops', text: 'help deploy', transport: 'socket' });
         // The escaped sources still say what they said: the bullets came through esbuild as \u2022.
-        expect(`${reply.text}\n${JSON.stringify(reply.blocks)}`).toMatch(/• `<?service>?`/);
+        expect(reply).toMatch(/• `<?service>?`/);
       } finally {
         await bot.stop();
         await rm(dataDir, { recursive: true, force: true });
