@@ -14,7 +14,7 @@ const QUERIES = ['5xx', 'crashlop', 'too many connections', 'certifcate', 'disk 
 const ranked = (index: RunbookIndex, query: string) =>
   index.search(query, 20).map((h) => [h.runbook.id, h.score.toFixed(6)]);
 
-// Runbooks enough that the library indexes most of them elsewhere (it does from 1,000).
+// Runbooks enough that the library indexes them elsewhere (it does from 1,000).
 const TOPICS = ['Disk full', 'Queue backlog', 'High latency', 'Certificate expiry'];
 const files = (count: number) =>
   Array.from({ length: count }, (_, i) => ({
@@ -99,9 +99,11 @@ describe('the runbook index thread', () => {
 describe('RunbookLibrary indexing elsewhere', () => {
   it('indexes a large first load on the thread and serves what a build here serves', async () => {
     const { seen, indexElsewhere } = recorded();
-    const there = await library(source(1_200), indexElsewhere).index();
+    const log = recordingLogger();
+    const there = await library(source(1_200), indexElsewhere, log).index();
     const here = await library(source(1_200)).index();
     expect(seen).toEqual({ started: 1, added: 1_200, cancelled: 0 });
+    expect(log.entries.filter((e) => e.level === 'warn')).toEqual([]);
     expect(there.size).toBe(1_200);
     for (const query of QUERIES) expect(ranked(there, query)).toEqual(ranked(here, query));
   });
@@ -112,12 +114,17 @@ describe('RunbookLibrary indexing elsewhere', () => {
     expect(seen.started).toBe(0);
   });
 
-  it('indexes here, with a warning, when the thread fails, and serves every runbook', async () => {
-    const failing: StartIndexBuild = async () => ({
-      add: () => undefined,
-      finish: () => Promise.reject(new Error('the runbook index thread stopped (exit code 1)')),
-      cancel: () => undefined,
-    });
+  it.each<[string, StartIndexBuild]>([
+    [
+      'fails',
+      async () => ({
+        add: () => undefined,
+        finish: () => Promise.reject(new Error('the runbook index thread stopped (exit code 1)')),
+        cancel: () => undefined,
+      }),
+    ],
+    ['cannot be started', () => Promise.reject(new Error('ERR_WORKER_INIT_FAILED'))],
+  ])('indexes here, with a warning, when the thread %s, and serves every runbook', async (_label, failing) => {
     const log = recordingLogger();
     const index = await library(source(1_200), failing, log).index();
     expect(index.size).toBe(1_200);
@@ -142,7 +149,9 @@ describe('RunbookLibrary indexing elsewhere', () => {
     const { seen, indexElsewhere } = recorded();
     const all = files(1_000);
     const listOnly: RunbookSource = { describe: () => 'runbooks/', list: async () => all };
-    const index = await library(listOnly, indexElsewhere).index();
+    const log = recordingLogger();
+    const index = await library(listOnly, indexElsewhere, log).index();
+    expect(log.entries.filter((e) => e.level === 'warn')).toEqual([]);
     expect(index.size).toBe(1_000);
     expect(seen.added).toBe(1_000);
     expect(index.get('team-3/runbook-10')?.title).toBe('High latency 10');

@@ -6,7 +6,8 @@ import { TextIndex, type TextIndexState } from '../../core/runbooks/text-index.t
 // Built, the thread's module is JavaScript next to this one (bundled, next to the chunk that holds this code:
 // scripts/bundle.ts writes every file to one folder); from source (tsx, tests) it is TypeScript.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './index-worker.ts' : './index-worker.js', import.meta.url);
-// Runbooks are handed over a few hundred at a time: a message each would cost more than the words it carries.
+// Runbooks are handed over a few dozen at a time: a message each would cost more than the words it carries,
+// and the texts of a few hundred outlived the thread's young generation and filled its old one.
 const BATCH = 32;
 
 /**
@@ -16,13 +17,15 @@ const BATCH = 32;
  */
 export async function startThreadIndexBuild(expected: number): Promise<TextIndexBuilder> {
   const worker = new Worker(WORKER, { workerData: { expected } });
-  // A build under way does not keep a stopping bot alive.
-  worker.unref();
   const built = new Promise<TextIndexState>((resolve, reject) => {
     worker.once('message', resolve);
+    worker.once('messageerror', reject);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the runbook index thread stopped (exit code ${code})`)));
   });
+  // While the caller parses, the thread does not keep a stopping process alive (after the listeners, which
+  // would ref it again); `finish` refs it while it waits for the index.
+  worker.unref();
   // Until `finish` awaits it, a failure is only recorded.
   built.catch(() => undefined);
   let batch: Array<readonly string[]> = [];
@@ -38,6 +41,7 @@ export async function startThreadIndexBuild(expected: number): Promise<TextIndex
     async finish() {
       send();
       worker.postMessage('finish');
+      worker.ref();
       try {
         return new TextIndex(FIELDS.length, analyse, await built);
       } finally {

@@ -26,9 +26,11 @@ export interface Runbooks {
 const RETRY_MS = 30_000;
 // How many files are parsed between turns of the event loop: a few milliseconds of work.
 const PARSE_TURN = 500;
-// From how many runbooks a first load indexes them on another thread (`indexElsewhere`) while this one reads
-// and parses them: fewer take a fraction of a second here, less than starting the thread.
+// From how many runbooks a build of the whole index (a first load; every load of a source without versions)
+// happens on another thread (`indexElsewhere`) while this one reads and parses them: fewer take a fraction of
+// a second here, less than starting the thread.
 const ELSEWHERE_FROM = 1_000;
+const ELSEWHERE_FAILED = 'runbooks could not be indexed on another thread; indexing them here';
 
 /**
  * The runbooks from their source, parsed and indexed once and kept until `reload()` (or the
@@ -124,19 +126,25 @@ export class RunbookLibrary implements Runbooks {
 
   /**
    * The runbooks of the files `read` starts reading (about `expected` of them) and their index. Many are
-   * indexed on another thread as they are read and parsed here; the thread starts first, so it has loaded
-   * by the time the first runbooks reach it.
+   * indexed on another thread as they are read and parsed here; the thread starts first, so it loads while
+   * the files are read.
    */
   async #build(
     expected: number,
     read: () => ReadonlyArray<RunbookFile | Promise<RunbookFile>>,
   ): Promise<{ index: RunbookIndex; runbooks: Runbook[] }> {
-    const RunbookIndex = await indexer();
-    if (!this.#indexElsewhere || expected < ELSEWHERE_FROM) {
+    const [RunbookIndex, fieldTexts] = await Promise.all([indexer(), fields()]);
+    const builder =
+      this.#indexElsewhere && expected >= ELSEWHERE_FROM
+        ? await this.#indexElsewhere(expected).catch((error: unknown) => {
+            this.#log.warn({ err: error }, ELSEWHERE_FAILED);
+            return undefined;
+          })
+        : undefined;
+    if (!builder) {
       const runbooks = await this.#parse(read());
       return { index: await RunbookIndex.build(runbooks), runbooks };
     }
-    const [builder, fieldTexts] = await Promise.all([this.#indexElsewhere(expected), fields()]);
     let runbooks: Runbook[];
     try {
       runbooks = await this.#parse(read(), (batch) => {
@@ -147,7 +155,7 @@ export class RunbookLibrary implements Runbooks {
       throw error;
     }
     const text = builder.finish().catch((error: unknown) => {
-      this.#log.warn({ err: error }, 'runbooks could not be indexed on another thread; indexing them here');
+      this.#log.warn({ err: error }, ELSEWHERE_FAILED);
       return undefined;
     });
     return { index: await RunbookIndex.withText(runbooks, text), runbooks };
