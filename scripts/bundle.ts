@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const outDir = resolve(ROOT, process.argv[2] ?? 'dist');
 // Inlined: packages that read no files of their own at run time: zod (~95 modules) and yaml (~70), used only by
 // opsdeck's code, and Bolt with the Slack Web API client (~450 modules with express and undici), which every
-// start loads: inlining Bolt took about 0.06 s off a 0.4 s start to /readyz. Tests start the bundle over HTTP
+// start loads: inlining Bolt took about a sixth off the start to /readyz. Tests start the bundle over HTTP
 // and over Socket Mode (test/dockerfile.test.ts).
 const INLINED = new Set(['zod', 'yaml', '@slack/bolt', '@slack/web-api']);
 
@@ -24,21 +24,24 @@ const external = Object.keys(pkg.dependencies)
   .flatMap((name) => [name, `${name}/*`]);
 
 // V8 holds a module's source as one string, one byte a character only while every character is Latin-1: one
-// "•" made the chunk with Bolt (megabytes) two bytes a character, 3 MB more resident memory. esbuild escapes what
-// is not ASCII in strings and regular expressions, but not in comments or tagged templates (whose raw text
-// would change). The sources are escaped before esbuild reads them: in comments an escape is only text, and
-// the tagged templates read their cooked text (opsdeck's `t`; those in the bundled packages are ASCII).
-// test/dockerfile.test.ts checks the bundle is ASCII and that a reply still shows its "•".
+// "•" made the chunk with Bolt (megabytes) two bytes a character, 3 to 7 MB more resident memory. esbuild
+// escapes what is not ASCII in strings and regular expressions, but not in comments or tagged templates (whose
+// raw text would change). The sources are escaped before esbuild reads them: in comments an escape is only
+// text, and the tagged templates read their cooked text (opsdeck's `t`; those in the bundled packages are
+// ASCII). Where an escape would change meaning (after a backslash; a line separator, which ends a `//`
+// comment) the build stops instead. test/dockerfile.test.ts checks the bundle is ASCII and that a reply
+// still shows its "•".
 const asciiOnly: Plugin = {
   name: 'ascii-only',
   setup(bundle) {
-    bundle.onLoad({ filter: /\.(js|cjs|mjs)$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replace(
-        /[\u0080-\uffff]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      ),
-      loader: 'js',
-    }));
+    bundle.onLoad({ filter: /\.(js|cjs|mjs)$/ }, async (args) => {
+      const source = (await readFile(args.path, 'utf8')).replace(/^\uFEFF/, '');
+      if (/\\[\u0080-\uffff]|[\u2028\u2029]/.test(source)) {
+        throw new Error(`${args.path}: a character escaped to ASCII would change meaning here; bundle it as it is`);
+      }
+      const toEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      return { contents: source.replace(/[\u0080-\uffff]/g, toEscape), loader: 'js' };
+    });
   },
 };
 

@@ -226,11 +226,9 @@ describe('Dockerfile', () => {
     it('searches a large runbook folder, indexed on the index thread the bundle holds', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-runbooks-'));
       // Enough runbooks that the bot indexes them on its index thread (a file of the bundle).
-      await Promise.all(
-        Array.from({ length: 1_000 }, (_, i) =>
-          writeFile(join(dir, `runbook-${i}.md`), `---\ntitle: Queue backlog ${i}\n---\nDrain worker ${i}.\n`),
-        ),
-      );
+      for (let i = 0; i < 1_000; i++) {
+        await writeFile(join(dir, `runbook-${i}.md`), `---\ntitle: Queue backlog ${i}\n---\nDrain worker ${i}.\n`);
+      }
       await writeFile(
         join(dir, 'opsdeck.yaml'),
         'environments:\n  prod: {}\nservices:\n  api: { github: { repo: acme/api } }\n' +
@@ -280,18 +278,22 @@ describe('Dockerfile', () => {
         OPSDECK_DATA_DIR: dataDir,
         LOG_LEVEL: 'info',
       });
-      const port = await bot.port();
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(health.status).toBe(200);
-      // Ready: the store's thread, a file of the bundle of its own, answers, and Slack accepts the token.
-      let ready: Response;
-      do {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      } while (ready.status !== 200 && (await new Promise((next) => setTimeout(next, 20, true))));
-      expect(await ready.text()).toBe('ready\n');
-      expect(await bot.stop()).toBe(0);
-      expect(bot.output()).toContain('"msg":"stopped"');
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        const port = await bot.port();
+        const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(health.status).toBe(200);
+        // Ready: the store's thread, a file of the bundle of its own, answers, and Slack accepts the token.
+        let ready: Response;
+        do {
+          ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        } while (ready.status !== 200 && (await new Promise((next) => setTimeout(next, 20, true))));
+        expect(await ready.text()).toBe('ready\n');
+        expect(await bot.stop()).toBe(0);
+        expect(bot.output()).toContain('"msg":"stopped"');
+      } finally {
+        await bot.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
   });
 });

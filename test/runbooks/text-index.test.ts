@@ -2,7 +2,7 @@ import MiniSearch from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runbook } from '../../src/core/runbooks/parse.ts';
 import { RunbookIndex } from '../../src/core/runbooks/search.ts';
-import { analyse, fieldTexts } from '../../src/core/runbooks/runbook-fields.ts';
+import { analyse, FIELDS, fieldTexts } from '../../src/core/runbooks/runbook-fields.ts';
 import { indexTerms, queryTerm, tokenize } from '../../src/core/runbooks/search-terms.ts';
 import { TextIndex } from '../../src/core/runbooks/text-index.ts';
 import { TOKENIZER_CASES } from './fixtures.ts';
@@ -15,8 +15,6 @@ describe('tokenize', () => {
     expect(tokenize(text)).toEqual(text.split(MINISEARCH_TOKENS));
   });
 });
-
-const FIELDS = ['title', 'alerts', 'services', 'tags', 'body'] as const;
 
 /** The index as it was: MiniSearch with the same terms, boosts, typo and prefix rules. */
 function miniSearch(runbooks: readonly Runbook[]): MiniSearch<Runbook> {
@@ -125,6 +123,21 @@ describe('RunbookIndex built elsewhere', () => {
       .filter((r) => ![runbooks[4]!.id, runbooks[14]!.id, ...changed.map((c) => c.id)].includes(r.id))
       .concat(changed);
     expect(actual(index, query)).toEqual(expected(miniSearch(now), query));
+  });
+
+  it('hands over an index whose postings updates rewrote, every posting in place', () => {
+    const index = TextIndex.build(FIELDS.length, analyse, runbooks.map(fieldTexts));
+    const changed = { ...runbooks[3]!, body: 'disk full after a deploy' };
+    index.update([{ doc: 3, texts: fieldTexts(runbooks[3]!) }], [fieldTexts(changed)]);
+    const handed = new TextIndex(FIELDS.length, analyse, structuredClone(index.state()));
+    const postings = (text: TextIndex) => text.postings.map((p) => [...p]);
+    expect(postings(handed)).toEqual(postings(index));
+    expect(new Map(handed.terms)).toEqual(new Map(index.terms));
+    expect([handed.size, handed.numbered, handed.averageLength(4)]).toEqual([
+      index.size,
+      index.numbered,
+      index.averageLength(4),
+    ]);
   });
 
   it('indexes every runbook here when the other build gave nothing', async () => {
