@@ -71,7 +71,8 @@ export class TextIndex {
   /**
    * The index as plain data (strings, numbers, typed arrays) for `new TextIndex(fields, analyse, state)` on
    * another thread. A freshly built index's postings already lie in one slab, which is handed over as it is:
-   * the slab's buffer can be transferred rather than copied.
+   * the slab's buffer can be transferred rather than copied. The arrays are this index's own, so the state is
+   * for `postMessage` (which copies or transfers them), not for a second index on the same thread.
    */
   state(): TextIndexState {
     const starts = new Int32Array(this.postings.length + 1);
