@@ -28,6 +28,16 @@ describe('Vocabulary', () => {
     expect(vocabulary.words.length).toBe(2);
   });
 
+  it('given the words of another, numbers them as it did and finds them without adding any', () => {
+    const first = new Vocabulary();
+    const text = 'disk full, disk ÉTÉ 🚀rocket  — end';
+    const count = first.scan(text);
+    const again = new Vocabulary(first.words);
+    expect(again.words).toEqual(first.words);
+    expect([...again.ids.subarray(0, again.scan(text))]).toEqual([...first.ids.subarray(0, count)]);
+    expect(again.words).toEqual(first.words);
+  });
+
   it('splits every shipped runbook as tokenize does, with more words than its first table holds', async () => {
     const vocabulary = new Vocabulary();
     const { runbooks } = await shippedRunbooks();

@@ -12,5 +12,5 @@ port.on('message', (message: Array<readonly string[]> | 'finish') => {
     return;
   }
   const state = builder.finish().state();
-  port.postMessage(state, [state.slab.buffer, state.starts.buffer, state.words.slots.buffer]);
+  port.postMessage(state, [state.slab.buffer, state.starts.buffer]);
 });

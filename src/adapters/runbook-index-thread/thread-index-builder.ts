@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { TextIndexBuilder } from '../../core/runbooks/index-builder.ts';
 import { analyse, FIELDS } from '../../core/runbooks/runbook-fields.ts';
-import { TextIndex, type TextIndexState } from '../../core/runbooks/text-index.ts';
+import { TextIndex } from '../../core/runbooks/text-index.ts';
+import type { TextIndexState } from '../../core/runbooks/text-index-state.ts';
 
 // Built, the thread's module is JavaScript next to this one (bundled, next to the chunk that holds this code:
 // scripts/bundle.ts writes every file to one folder); from source (tsx, tests) it is TypeScript.

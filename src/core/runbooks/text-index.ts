@@ -1,19 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
-import { Vocabulary, type VocabularyState } from './vocabulary.ts';
-
-/** A text index as plain data: see `TextIndex.state`. */
-export interface TextIndexState {
-  terms: Array<[string, number]>;
-  /** Every term's postings, term after term: term `t`'s are `slab[starts[t], starts[t + 1])`. */
-  slab: Int32Array<ArrayBuffer>;
-  starts: Int32Array<ArrayBuffer>;
-  fieldLength: number[];
-  lengthSum: number[];
-  live: number;
-  alive: number[];
-  words: VocabularyState;
-  wordTerms: Array<readonly number[]>;
-}
+import { pack, type TextIndexState, unpack } from './text-index-state.ts';
+import { Vocabulary } from './vocabulary.ts';
 
 /** The index terms of one word as written (none for a stop word). */
 export type Analyse = (word: string) => readonly string[];
@@ -59,9 +46,13 @@ export class TextIndex {
     this.terms = state ? SearchableMap.from(state.terms) : new SearchableMap<number>();
     this.postings = state ? unpack(state.slab, state.starts) : [];
     this.fieldLength = state?.fieldLength ?? [];
-    this.#lengthSum = state?.lengthSum ?? Array.from({ length: fields }, () => 0);
-    this.#live = state?.live ?? 0;
     this.#alive = state?.alive ?? [];
+    // A removed document's lengths are zeros, so the sums over all of them are the live ones'.
+    this.#lengthSum = Array.from({ length: fields }, () => 0);
+    this.fieldLength.forEach((length, at) => {
+      this.#lengthSum[at % fields]! += length;
+    });
+    this.#live = this.#alive.reduce((live, alive) => live + alive, 0);
     this.#words = new Vocabulary(state?.words);
     this.#wordTerms = state?.wordTerms ?? [];
     this.#wordSeen = Array.from({ length: this.#wordTerms.length }, () => 0);
@@ -70,24 +61,16 @@ export class TextIndex {
 
   /**
    * The index as plain data (strings, numbers, typed arrays) for `new TextIndex(fields, analyse, state)` on
-   * another thread. A freshly built index's postings already lie in one slab, which is handed over as it is:
-   * the slab's buffer can be transferred rather than copied. The arrays are this index's own, so the state is
-   * for `postMessage` (which copies or transfers them), not for a second index on the same thread.
+   * another thread. The arrays are this index's own, so the state is for `postMessage` (which copies or
+   * transfers them), not for a second index on the same thread.
    */
   state(): TextIndexState {
-    const starts = new Int32Array(this.postings.length + 1);
-    this.postings.forEach((postings, term) => {
-      starts[term + 1] = starts[term]! + postings.length;
-    });
     return {
       terms: [...this.terms],
-      slab: pack(this.postings, starts),
-      starts,
+      ...pack(this.postings),
       fieldLength: this.fieldLength,
-      lengthSum: this.#lengthSum,
-      live: this.#live,
       alive: this.#alive,
-      words: this.#words.state(),
+      words: this.#words.words,
       wordTerms: this.#wordTerms,
     };
   }
@@ -303,26 +286,6 @@ export class TextIndex {
     this.#wordTerms.push(terms);
     this.#wordSeen.push(0);
   }
-}
-
-/** Every term's postings in one array, term after term, where `starts` says. */
-function pack(postings: readonly Postings[], starts: Int32Array): Int32Array<ArrayBuffer> {
-  const first = postings[0];
-  const inPlace =
-    first !== undefined &&
-    first.byteOffset === 0 &&
-    postings.every((p, term) => p.buffer === first.buffer && p.byteOffset === starts[term]! * 4) &&
-    first.buffer.byteLength === starts[postings.length]! * 4;
-  if (inPlace) return new Int32Array(first.buffer as ArrayBuffer);
-  const slab = new Int32Array(starts[postings.length]!);
-  postings.forEach((p, term) => {
-    slab.set(p, starts[term]!);
-  });
-  return slab;
-}
-
-function unpack(slab: Int32Array, starts: Int32Array): Postings[] {
-  return Array.from({ length: starts.length - 1 }, (_, term) => slab.subarray(starts[term]!, starts[term + 1]!));
 }
 
 /** `array`, or a copy twice as long (or longer) when it holds fewer than `size` entries. */

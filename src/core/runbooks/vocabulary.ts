@@ -10,13 +10,6 @@ function separatorWidth(text: string, at: number, code: number): number {
   return SEPARATOR.test(String.fromCodePoint(point)) ? (point > 0xffff ? 2 : 1) : 0;
 }
 
-/** A vocabulary as plain data: see `Vocabulary.state`. */
-export interface VocabularyState {
-  words: string[];
-  hashes: number[];
-  slots: Int32Array<ArrayBuffer>;
-}
-
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
@@ -29,22 +22,19 @@ const FNV_PRIME = 16777619;
  */
 export class Vocabulary {
   /** Each word as written, by number. */
-  readonly words: string[];
+  readonly words: string[] = [];
   /** The numbers of the words of the last scanned text, in order, in the first `scan()` entries. */
   ids = new Int32Array(1024);
-  readonly #hashes: number[];
-  #slots: Int32Array<ArrayBuffer>;
+  readonly #hashes: number[] = [];
+  #slots = new Int32Array(1 << 12).fill(-1);
 
-  /** Empty, or the words another vocabulary numbered (see `state`). */
-  constructor(state?: VocabularyState) {
-    this.words = state?.words ?? [];
-    this.#hashes = state?.hashes ?? [];
-    this.#slots = state?.slots ?? new Int32Array(1 << 12).fill(-1);
-  }
-
-  /** The words and their lookup table as plain data, which another thread can be given. */
-  state(): VocabularyState {
-    return { words: this.words, hashes: this.#hashes, slots: this.#slots };
+  /** Empty, or numbering `words` (another vocabulary's `words`) in their order. */
+  constructor(words: readonly string[] = []) {
+    for (const word of words) {
+      let hash = FNV_OFFSET;
+      for (let at = 0; at < word.length; at++) hash = Math.imul(hash ^ word.charCodeAt(at), FNV_PRIME);
+      this.#number(word, 0, word.length, hash);
+    }
   }
 
   /** Splits `text` into words, numbering new ones, and returns how many words it has (see `ids`). */
