@@ -6,6 +6,7 @@ import { RunbookLibrary } from '../src/core/runbooks/library.ts';
 import { systemClock } from '../src/ports/clock.ts';
 import type { Logger } from '../src/ports/logger.ts';
 import { ROOT } from './compiled-bot.ts';
+import { cpuMs } from './stats.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -18,11 +19,6 @@ export const benchLibrary = (dir: string) =>
     clock: systemClock,
     indexElsewhere: startThreadIndexBuild,
   });
-
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 /** Loads the library of `dir` once; its wall and CPU time (both threads). */
 export async function timeBuild(dir: string): Promise<{ wall: number; cpu: number }> {

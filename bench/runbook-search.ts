@@ -8,7 +8,7 @@ import { RunbookIndex } from '../src/core/runbooks/search.ts';
 import { productionNodeFlags } from './compiled-bot.ts';
 import { benchLibrary, timeBuildInProcess } from './runbook-build.ts';
 import { writeRunbookCorpus } from './runbook-corpus.ts';
-import { fmt, percentile, ratio } from './stats.ts';
+import { cpuMs, fmt, percentile, ratio } from './stats.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -18,10 +18,6 @@ const heapMb = () => {
   // Typed arrays keep their contents outside the JS heap: counted too.
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return (heapUsed + arrayBuffers) / 1e6;
-};
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
 };
 // Fresh processes timed per build: the median and the spread of three.
 const BUILDS = 3;

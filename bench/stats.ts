@@ -10,3 +10,9 @@ export function fmt(ms: number): string {
 export function ratio(a: number, b: number): string {
   return `${(a / b).toFixed(2)}x`;
 }
+
+/** CPU time this process has used so far, every thread's, in milliseconds. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,14 +179,22 @@ describe('Dockerfile', () => {
     });
 
     /** The built bot, started with `env` on top of the bot token and the emulator's URL. */
+    /**
+     * The built bot with the example config and a data folder of its own (removed by `stop`), and `env` on
+     * top of the bot token and the emulator's URL.
+     */
     const startBuilt = (env: Record<string, string>) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'opsdeck-built-'));
       const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
           SLACK_BOT_TOKEN: BOT_TOKEN,
           SLACK_API_URL: slack.apiUrl,
+          OPSDECK_CONFIG: 'opsdeck.example.yaml',
+          OPSDECK_DATA_DIR: dataDir,
           PORT: '0',
+          LOG_LEVEL: 'info',
           ...env,
         },
       });
@@ -206,10 +214,12 @@ describe('Dockerfile', () => {
       return {
         output: () => output,
         port: () => port,
-        stop: () => {
+        stop: async () => {
           clearTimeout(timer);
           child.kill('SIGTERM');
-          return exited;
+          const code = await exited;
+          await rm(dataDir, { recursive: true, force: true });
+          return code;
         },
       };
     };
@@ -234,12 +244,7 @@ describe('Dockerfile', () => {
         'environments:\n  prod: {}\nservices:\n  api: { github: { repo: acme/api } }\n' +
           `roles:\n  reader: { members: [U0ALICE], allow: [runbook] }\nrunbooks: { path: ${dir} }\n`,
       );
-      const bot = startBuilt({
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        OPSDECK_CONFIG: join(dir, 'opsdeck.yaml'),
-        OPSDECK_DATA_DIR: join(dir, 'data'),
-        LOG_LEVEL: 'info',
-      });
+      const bot = startBuilt({ SLACK_SIGNING_SECRET: SIGNING_SECRET, OPSDECK_CONFIG: join(dir, 'opsdeck.yaml') });
       try {
         slack.setBotUrl(`http://127.0.0.1:${await bot.port()}/slack/events`);
         expect(await replyTo({ user: 'U0ALICE', command: '/runbook', text: 'worker 742' })).toContain(
@@ -253,12 +258,7 @@ describe('Dockerfile', () => {
     });
 
     it('answers a slash command over Socket Mode, with Bolt in the bundle', async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const bot = startBuilt({
-        SLACK_APP_TOKEN: APP_TOKEN,
-        OPSDECK_CONFIG: 'opsdeck.example.yaml',
-        OPSDECK_DATA_DIR: dataDir,
-      });
+      const bot = startBuilt({ SLACK_APP_TOKEN: APP_TOKEN });
       try {
         await slack.waitFor(() => slack.socketCount() === 1, { timeoutMs: 15_000 });
         const reply = await replyTo({ user: 'U0BOB', command: '/ops', text: 'help deploy', transport: 'socket' });
@@ -266,18 +266,11 @@ describe('Dockerfile', () => {
         expect(reply).toMatch(/• `<?service>?`/);
       } finally {
         await bot.stop();
-        await rm(dataDir, { recursive: true, force: true });
       }
     });
 
     it('starts, serves /healthz, becomes ready, and stops on SIGTERM', async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'opsdeck-built-'));
-      const bot = startBuilt({
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        OPSDECK_CONFIG: 'opsdeck.example.yaml',
-        OPSDECK_DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-      });
+      const bot = startBuilt({ SLACK_SIGNING_SECRET: SIGNING_SECRET });
       try {
         const port = await bot.port();
         const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -292,7 +285,6 @@ describe('Dockerfile', () => {
         expect(bot.output()).toContain('"msg":"stopped"');
       } finally {
         await bot.stop();
-        await rm(dataDir, { recursive: true, force: true });
       }
     });
   });
