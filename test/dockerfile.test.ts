@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
+import { startBackends, GITHUB_TOKEN } from './helpers/backends.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
+import { requestIn } from './helpers/requests.ts';
+import { systemClock } from '../src/ports/clock.ts';
 import { SlackEmulator, type SlashCommandInput } from '../src/sandbox/slack/index.ts';
 
 const run = promisify(execFile);
@@ -253,6 +256,60 @@ describe('Dockerfile', () => {
         expect(bot.output()).not.toContain('could not be indexed on another thread');
       } finally {
         await bot.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('deploys through GitHub and Kubernetes and reads CloudWatch Logs, with their SDKs in the bundle', async () => {
+      // The emulators on the system clock: the built bot runs on it and asks CloudWatch for the last minutes.
+      const chunks = (await readdir(join(out, 'bundle'))).filter((f) => f.endsWith('.js'));
+      const source = (await Promise.all(chunks.map((f) => readFile(join(out, 'bundle', f), 'utf8')))).join('\n');
+      expect(source).not.toMatch(/(from\s*|import\()"(@kubernetes|@octokit|@aws-sdk)\//);
+      const world = await startBackends(systemClock);
+      const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-world-'));
+      await writeFile(join(dir, 'kubeconfig'), world.kubeconfig, { mode: 0o600 });
+      const bot = startBuilt({
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        KUBECONFIG: join(dir, 'kubeconfig'),
+        GITHUB_API_URL: world.github.url,
+        GITHUB_TOKEN,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: world.cloudwatch.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+        AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',
+      });
+      try {
+        slack.reset();
+        slack.setBotUrl(`http://127.0.0.1:${await bot.port()}/slack/events`);
+        const now = systemClock.now().getTime();
+        world.cloudwatch.put('/ecs/api-staging', 'task/1', [
+          { timestamp: now - 30_000, message: 'GET /v1/orders 200' },
+        ]);
+        expect(await replyTo({ user: 'U0BOB', command: '/logs', text: 'api staging --since 5m' })).toContain(
+          'GET /v1/orders 200',
+        );
+        await slack.sendSlashCommand({
+          user: 'U0BOB',
+          channel: 'C0DEPLOYS',
+          command: '/deploy',
+          text: 'api staging v1.2.0',
+        });
+        const request = await slack.waitFor(() => requestIn(slack, 'Deploy api to staging'));
+        const report = await slack.waitFor(
+          () =>
+            slack
+              .messages({ channel: 'C0DEPLOYS', threadTs: request.ts })
+              .find((m) => m.text.includes('<@U0BOB> done')),
+          { timeoutMs: 15_000 },
+        );
+        const sha = world.github.shaOf('acme/api', 'v1.2.0');
+        expect(report.text).toContain(`running ghcr.io/acme/api:${sha}`);
+        expect(world.clusters.staging.getDeployment('api', 'api')?.spec.template.spec.containers[0]?.image).toBe(
+          `ghcr.io/acme/api:${sha}`,
+        );
+      } finally {
+        await bot.stop();
+        await world.close();
         await rm(dir, { recursive: true, force: true });
       }
     });
