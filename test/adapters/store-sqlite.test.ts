@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store-sqlite/sqlite-store.ts';
 import { StoreOpenError } from '../../src/adapters/store-sqlite/store-open-error.ts';
 import { MIGRATIONS } from '../../src/adapters/store-sqlite/migrations.ts';
+import { makeDirectory } from '../../src/adapters/store-sqlite/make-directory.ts';
 import { ManualClock } from '../helpers/clock.ts';
 import { describeLeaseConformance } from './lease-conformance.ts';
 import { describeStoreConformance } from './store-conformance.ts';
@@ -54,6 +56,13 @@ describe('SqliteStore.open', () => {
     expect(() => SqliteStore.open(join(blocker, 'opsdeck.db'), clock)).toThrow(join(blocker, 'opsdeck.db'));
     await chmod(dir, 0o700);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  // Node's recursive mkdir retries forever there: the start hung at full CPU instead of failing.
+  it.runIf(existsSync('/proc/self'))('fails at once under a folder that refuses new entries (/proc)', () => {
+    expect(() => SqliteStore.open('/proc/opsdeck-data/opsdeck.db', clock)).toThrow(
+      /cannot open the SQLite store at \/proc\/opsdeck-data\/opsdeck.db: ENOENT/,
+    );
   });
 
   it('applies migrations once, stamped by its clock, and keeps data across reopen', async () => {
@@ -144,5 +153,25 @@ describe('SqliteStore.open', () => {
     expect((await store.getRequest('req_first'))?.outcome?.summary).toMatch(/^Interrupted: another change/);
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('makeDirectory', () => {
+  it.each([
+    { case: 'every missing level', path: 'a/b/c', error: undefined },
+    { case: 'a folder that exists', path: '.', error: undefined },
+    { case: 'a file in the way', path: 'a-file/b', error: 'ENOTDIR' },
+  ])('$case', async ({ path, error }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'opsdeck-mkdir-'));
+    await writeFile(join(dir, 'a-file'), 'x');
+    try {
+      if (error) expect(() => makeDirectory(join(dir, path))).toThrow(error);
+      else {
+        makeDirectory(join(dir, path));
+        expect(statSync(join(dir, path)).isDirectory()).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

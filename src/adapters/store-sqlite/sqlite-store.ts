@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
+import { makeDirectory } from './make-directory.ts';
 import type { Clock } from '../../ports/clock.ts';
 import {
   type Approval,
@@ -51,7 +51,7 @@ export class SqliteStore extends SqliteAlertGroups implements Store {
     const full = path === ':memory:' ? path : resolve(path);
     let db: DatabaseSync | undefined;
     try {
-      if (full !== ':memory:') mkdirSync(dirname(full), { recursive: true });
+      if (full !== ':memory:') makeDirectory(dirname(full));
       db = new DatabaseSync(full);
       db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
