@@ -92,6 +92,21 @@ const DELIVERY_MEMORY_MS = 15 * 60_000;
 
 /** The composition root: the only place that picks adapters and builds SDK clients. */
 export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
+  // What this start opened, closed in reverse when it fails before it serves: nothing of it may keep the
+  // process alive, so `opsdeck start` exits with the error (a bad kubeconfig, a port in use, …).
+  const opened: (() => unknown)[] = [];
+  try {
+    return await composeAndServe(opts, opened);
+  } catch (err) {
+    for (const close of opened.reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => undefined);
+    throw err;
+  }
+}
+
+async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]): Promise<Opsdeck> {
   const { config, settings, log } = opts;
   if (settings.slack.mode === 'none') {
     throw new Error(
@@ -121,13 +136,9 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // Asked now, Slack's answer arrives while the store opens and the bot is put together, not after it listens;
   // /readyz still waits for it.
   void slackReadiness.start();
-  let store: Store;
-  try {
-    store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));
-  } catch (err) {
-    slackReadiness.stop();
-    throw err;
-  }
+  opened.push(() => slackReadiness.stop());
+  const store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));
+  opened.push(() => store.close());
   const metrics = new PromMetrics();
   // Gauges of what is open now come from the store all replicas share, read on each scrape.
   metrics.countFrom(() => readLiveCounts(store, clock));
@@ -151,6 +162,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     prefix: opts.tuning?.rateLimitPrefix,
     watchdogMs: opts.tuning?.rateLimitWatchdogMs,
   });
+  opened.push(() => limits.stop());
   // One client per backend, shared by deployers, scalers, log sources, runbooks and the start-up check.
   const clients = backendClients({
     config,
@@ -170,6 +182,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
       prefix: opts.tuning?.rateLimitPrefix ?? 'opsdeck-',
     },
   });
+  opened.push(() => clients.stop());
   const backends = await createBackends({ config, modules, store, log, clients, clock, tuning: opts.tuning });
   const chat = new RateLimitedChat(new SlackChat(slackClient, redactor), {
     limits,
@@ -269,6 +282,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   });
   const sweeper = setInterval(() => void sweep.tick(), sweepMs);
   sweeper.unref();
+  opened.push(() => clearInterval(sweeper));
 
   const surfaces = createSurfaces({
     config,
@@ -284,6 +298,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     homeCoalesceMs: opts.tuning?.homeCoalesceMs,
     homeWatchMs: opts.tuning?.homeWatchMs,
   });
+  opened.push(() => surfaces.homes.stop());
 
   let stopping = false;
   const slack = createSlackApp({
@@ -311,19 +326,7 @@ export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
     },
     surfaces: (once) => surfaces.surfaces(dispatcher, once),
   });
-  let port: number;
-  try {
-    port = await slack.start();
-  } catch (err) {
-    // Nothing of this start may keep the process alive: `opsdeck start` must exit with the error.
-    clearInterval(sweeper);
-    surfaces.homes.stop();
-    slackReadiness.stop();
-    await clients.stop();
-    await limits.stop();
-    await store.close();
-    throw err;
-  }
+  const port = await slack.start();
   log.info({ mode: connection.mode, runner, port }, 'opsdeck started');
   // At once, not a round later: changes and tails whose replica died before this one started are reported.
   void sweep.tick();

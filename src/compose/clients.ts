@@ -111,8 +111,16 @@ export function backendClients(options: {
   const redis = (url: string) => needed(modules.redis, 'Redis', 'set REDIS_URL').openUpstreamRedis(url);
   const kubeconfig = once(() => {
     const kc = new (k8s().KubeConfig)();
-    if (options.kubeconfigYaml) kc.loadFromString(options.kubeconfigYaml);
-    else kc.loadFromDefault();
+    try {
+      if (options.kubeconfigYaml) kc.loadFromString(options.kubeconfigYaml);
+      else kc.loadFromDefault();
+    } catch (err) {
+      // The client's own message names neither the file nor the setting (a YAML error says only its line).
+      throw new Error(
+        `the kubeconfig cannot be loaded: ${(err as Error).message.split('\n')[0]} (opsdeck reads the files in ` +
+          "KUBECONFIG, else ~/.kube/config, else the pod's service account: fix that file or point KUBECONFIG at another)",
+      );
+    }
     return kc;
   });
   const contexts = Object.fromEntries(

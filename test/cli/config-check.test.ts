@@ -194,4 +194,19 @@ describe('opsdeck start with bad configuration', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`cannot open the SQLite store at ${join(blocker, 'opsdeck.db')}`);
   });
+
+  it('stops, closing the store it opened, when the kubeconfig cannot be loaded, and names KUBECONFIG', async () => {
+    const kubeconfig = join(dir, 'broken-kubeconfig');
+    await writeFile(kubeconfig, 'clusters: [\n');
+    const res = await opsdeck(['start'], {
+      ...slackEnv,
+      OPSDECK_CONFIG: 'opsdeck.example.yaml',
+      OPSDECK_DATA_DIR: join(dir, 'data-kube'),
+      KUBECONFIG: kubeconfig,
+    });
+    // Before, the store's thread kept the process alive after the error: it never exited.
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('the kubeconfig cannot be loaded');
+    expect(res.stderr).toContain('point KUBECONFIG at another');
+  });
 });
