@@ -30,6 +30,7 @@ import { PromMetrics } from './observability/metrics.ts';
 import { createSlackApp, type SlackConnection } from './slack/app.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackReadiness } from './slack/readiness.ts';
+import { boltLogger } from './slack/bolt-logger.ts';
 import { preflight } from './compose/preflight.ts';
 import { openStore } from './compose/store.ts';
 import { createSurfaces } from './compose/surfaces.ts';
@@ -122,12 +123,14 @@ async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]):
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     timeout: 10_000,
+    logger: boltLogger(log, 'slack-api'),
   });
   // Its own client without retries: a readiness probe must answer for now, not after back-off.
   const probeClient = new WebClient(connection.botToken, {
     ...(connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {}),
     retryConfig: { retries: 0 },
     timeout: 5000,
+    logger: boltLogger(log, 'slack-api'),
   });
   const slackReadiness = new SlackReadiness(probeClient, {
     log: log.child({ component: 'readiness' }),

@@ -40,6 +40,8 @@ describe('/readyz', () => {
     h.slack.failMethod('auth.test', { status: 503 });
     await eventually(async () => (await readyz()).status === 503, '/readyz to answer 503');
     expect((await readyz()).body).toContain('Slack');
+    // What the Slack client says of it is in the structured log too, not printed beside it.
+    await eventually(() => h!.logs.some((l) => l.includes('"component":"slack-api"')), 'the Slack client in the log');
   });
 });
 
