@@ -229,9 +229,14 @@ describe('Dockerfile', () => {
 
     /** Sends a slash command in #deploys and returns the text and blocks of the reply through response_url. */
     const replyTo = async (command: Omit<SlashCommandInput, 'channel'>): Promise<string> => {
+      // Only a reply to this command: the emulator keeps the replies of the tests before.
+      const before = slack.messages({ visibleTo: command.user }).length;
       expect((await slack.sendSlashCommand({ channel: 'C0DEPLOYS', ...command })).status).toBe(200);
       const reply = await slack.waitFor(() =>
-        slack.messages({ visibleTo: command.user }).find((m) => m.source === 'response_url'),
+        slack
+          .messages({ visibleTo: command.user })
+          .slice(before)
+          .find((m) => m.source === 'response_url'),
       );
       return `${reply.text}\n${JSON.stringify(reply.blocks)}`;
     };
@@ -279,7 +284,6 @@ describe('Dockerfile', () => {
         AWS_SECRET_ACCESS_KEY: 'bundle-test-secret',
       });
       try {
-        slack.reset();
         slack.setBotUrl(`http://127.0.0.1:${await bot.port()}/slack/events`);
         const now = systemClock.now().getTime();
         world.cloudwatch.put('/ecs/api-staging', 'task/1', [

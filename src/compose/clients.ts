@@ -117,8 +117,9 @@ export function backendClients(options: {
     } catch (err) {
       // The client's own message names neither the file nor the setting (a YAML error says only its line).
       throw new Error(
-        `the kubeconfig cannot be loaded: ${(err as Error).message.split('\n')[0]} (opsdeck reads the files in ` +
-          "KUBECONFIG, else ~/.kube/config, else the pod's service account: fix that file or point KUBECONFIG at another)",
+        `the kubeconfig cannot be loaded: ${(err as Error).message.split('\n')[0]} (opsdeck reads the files ` +
+          "in KUBECONFIG, else ~/.kube/config, else the pod's service account: " +
+          'fix that file or point KUBECONFIG at another)',
       );
     }
     return kc;
