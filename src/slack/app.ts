@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Receiver } from '@slack/bolt';
 import type { Dispatcher } from '../core/dispatch.ts';
 import type { Redactor } from '../core/redact.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Route } from '../observability/health.ts';
 import type { PromMetrics } from '../observability/metrics.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { App, HTTPReceiver, SocketModeReceiver } from './bolt-parts.ts';
 import { unescapeSlackText } from './incoming-text.ts';
 import { slackIntake } from './intake.ts';
 import { ACTION_REJECT } from '../core/changes/request-view.ts';

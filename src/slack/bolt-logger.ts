@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../ports/logger.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { Logger } from '../ports/logger.ts';
  * to themselves they print plain `[WARN]  web-api:WebClient:1 …` lines between the JSON ones.
  */
 export function boltLogger(log: Logger, component = 'bolt'): BoltLogger {
-  let level = LogLevel.INFO;
+  let level = 'info' as LogLevel;
   const text = (args: unknown[]) =>
     args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
   return {
