@@ -8,10 +8,7 @@ import type { Settings } from '../config/settings.ts';
  */
 export interface BackendModules {
   kubernetes:
-    | (typeof import('../adapters/kubernetes/index.ts') &
-        typeof import('../adapters/logs-kubernetes/index.ts') & {
-          KubeConfig: typeof import('@kubernetes/client-node').KubeConfig;
-        })
+    | (typeof import('../adapters/kubernetes/index.ts') & typeof import('../adapters/logs-kubernetes/index.ts'))
     | undefined;
   github: typeof import('../adapters/github/index.ts') | undefined;
   /** The Argo CD client, for services deployed through GitOps. */
@@ -42,11 +39,9 @@ export async function loadBackendModules(
   const used = backendsUsed(config, settings);
   const [kubernetes, github, gitops, cloudwatch, redis] = await Promise.all([
     used.kubernetes
-      ? Promise.all([
-          import('../adapters/kubernetes/index.ts'),
-          import('../adapters/logs-kubernetes/index.ts'),
-          import('@kubernetes/client-node'),
-        ]).then(([adapters, logs, sdk]) => ({ ...adapters, ...logs, KubeConfig: sdk.KubeConfig }))
+      ? Promise.all([import('../adapters/kubernetes/index.ts'), import('../adapters/logs-kubernetes/index.ts')]).then(
+          ([adapters, logs]) => ({ ...adapters, ...logs }),
+        )
       : undefined,
     used.github ? import('../adapters/github/index.ts') : undefined,
     used.gitops ? import('../adapters/gitops/index.ts') : undefined,
