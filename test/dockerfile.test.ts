@@ -265,7 +265,7 @@ describe('Dockerfile', () => {
       }
     });
 
-    it('deploys through GitHub and Kubernetes and reads CloudWatch Logs, with their SDKs in the bundle', async () => {
+    it('deploys through GitHub and Kubernetes, reads and follows CloudWatch Logs, with their SDKs in the bundle', async () => {
       // The emulators on the system clock: the built bot runs on it and asks CloudWatch for the last minutes.
       const chunks = (await readdir(join(out, 'bundle'))).filter((f) => f.endsWith('.js'));
       const source = (await Promise.all(chunks.map((f) => readFile(join(out, 'bundle', f), 'utf8')))).join('\n');
@@ -292,6 +292,31 @@ describe('Dockerfile', () => {
         expect(await replyTo({ user: 'U0BOB', command: '/logs', text: 'api staging --since 5m' })).toContain(
           'GET /v1/orders 200',
         );
+        // A follow streams over Live Tail: the SDK's HTTP/2 event stream, from the bundle.
+        await slack.sendSlashCommand({
+          user: 'U0BOB',
+          channel: 'C0DEPLOYS',
+          command: '/logs',
+          text: 'api staging --follow',
+        });
+        const follow = await slack.waitFor(() => requestIn(slack, 'Following logs of *api* in *staging*'));
+        const inThread = (words: string) =>
+          slack.waitFor(
+            () => slack.messages({ channel: 'C0DEPLOYS', threadTs: follow.ts }).find((m) => m.text.includes(words)),
+            { timeoutMs: 15_000 },
+          );
+        await inThread('Streaming over CloudWatch Live Tail.');
+        world.cloudwatch.put('/ecs/api-staging', 'task/1', [
+          { timestamp: systemClock.now().getTime(), message: 'GET /v1/live 200' },
+        ]);
+        await slack.waitFor(
+          () =>
+            slack
+              .messages({ channel: 'C0DEPLOYS', threadTs: follow.ts })
+              .some((m) => JSON.stringify(m.blocks).includes('GET /v1/live 200')),
+          { timeoutMs: 15_000 },
+        );
+        expect(world.cloudwatch.liveTailSessions).toHaveLength(1);
         await slack.sendSlashCommand({
           user: 'U0BOB',
           channel: 'C0DEPLOYS',
