@@ -51,10 +51,11 @@ export const logs = defineCommand({
       placeholder: 'pattern',
       help: 'only matching lines: a CloudWatch filter pattern, or text for pod logs',
     },
-    follow: { type: 'boolean', help: 'keep posting new lines into a thread until stopped' },
+    follow: { type: 'boolean', short: 'f', help: 'keep posting new lines into a thread until stopped' },
     for: { type: 'string', placeholder: 'duration', help: 'how long to follow (default 10m, limited by config)' },
     lines: {
       type: 'string',
+      short: 'n',
       placeholder: 'N',
       help: 'how many lines: the newest N for a snapshot, the budget of a follow',
     },

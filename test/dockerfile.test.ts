@@ -297,7 +297,7 @@ describe('Dockerfile', () => {
           user: 'U0BOB',
           channel: 'C0DEPLOYS',
           command: '/logs',
-          text: 'api staging --follow',
+          text: 'api staging -f',
         });
         const follow = await slack.waitFor(() => requestIn(slack, 'Following logs of *api* in *staging*'));
         const inThread = (words: string) =>

@@ -37,7 +37,11 @@ export const help = defineCommand({
           t`${bold(named(commandName(spec)))}: ${spec.summary}`,
           t`Usage: ${code(named(usageOf(spec)))}`,
           ...spec.positionals.map((p) => t`• ${code(p.name)}: ${p.help}${p.optional ? ' (optional)' : ''}`),
-          ...Object.entries(spec.flags).map(([name, f]) => t`• ${code(`--${name}`)}: ${f.help}`),
+          ...Object.entries(spec.flags).map(([name, f]) =>
+            f.short
+              ? t`• ${code(`-${f.short}`)}, ${code(`--${name}`)}: ${f.help}`
+              : t`• ${code(`--${name}`)}: ${f.help}`,
+          ),
           t`Examples: ${join(
             spec.examples.map((e) => code(named(e))),
             ', ',

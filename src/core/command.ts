@@ -20,6 +20,8 @@ export interface FlagSpec {
   help: string;
   /** Shown in usage: `--since <duration>`. */
   placeholder?: string;
+  /** One letter, for `-f` as well as `--follow` where people type it by habit (`tail -f`, `tail -n 50`). */
+  short?: string;
 }
 
 export interface SubmitOptions {
@@ -123,7 +125,8 @@ export function usageOf(spec: CommandShape): string {
     parts.push(p.optional ? `[${name}]` : `<${name}>`);
   }
   for (const [name, flag] of Object.entries(spec.flags)) {
-    parts.push(flag.type === 'boolean' ? `[--${name}]` : `[--${name} <${flag.placeholder ?? 'value'}>]`);
+    const names = flag.short ? `-${flag.short}|--${name}` : `--${name}`;
+    parts.push(flag.type === 'boolean' ? `[${names}]` : `[${names} <${flag.placeholder ?? 'value'}>]`);
   }
   return parts.join(' ');
 }

@@ -15,7 +15,7 @@ export function bindTokens(spec: Command, tokens: readonly Token[]): Record<stri
   const words: string[] = [];
   let flagsEnded = false;
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+    const token = longForm(spec, tokens[i]!);
     if (flagsEnded || token.quoted || !token.text.startsWith('--')) {
       words.push(token.text);
       continue;
@@ -39,7 +39,8 @@ export function bindTokens(spec: Command, tokens: readonly Token[]): Record<stri
       continue;
     }
     // An unquoted `--word` after a string flag is the next flag, not its value (`--since --follow`).
-    const next = eq >= 0 ? undefined : tokens[i + 1];
+    const following = tokens[i + 1];
+    const next = eq >= 0 || !following ? undefined : longForm(spec, following);
     if (next && !next.quoted && next.text.startsWith('--')) throw new UserError(`\`--${name}\` needs a value.`, usage);
     const value = eq >= 0 ? token.text.slice(eq + 1) : tokens[++i]?.text;
     if (value === undefined || value === '') throw new UserError(`\`--${name}\` needs a value.`, usage);
@@ -47,6 +48,13 @@ export function bindTokens(spec: Command, tokens: readonly Token[]): Record<stri
   }
   bindPositionals(spec, words, out, usage);
   return out;
+}
+
+/** `-f` as `--follow` where a flag has that letter; any other word as it is (`-5`, `-` are words). */
+function longForm(spec: Command, token: Token): Token {
+  if (token.quoted || !/^-[a-zA-Z]$/.test(token.text)) return token;
+  const name = Object.keys(spec.flags).find((f) => spec.flags[f]!.short === token.text[1]);
+  return name ? { ...token, text: `--${name}` } : token;
 }
 
 function bindPositionals(spec: Command, words: string[], out: Record<string, unknown>, usage: string): void {

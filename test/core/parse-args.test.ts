@@ -27,7 +27,7 @@ function spec(
   });
 }
 
-/** Like /logs: service env [--since <duration>] [--follow] [--grep <pattern>] */
+/** Like /logs: service env [--since <duration>] [-f|--follow] [--grep <pattern>] [-n|--lines <N>] */
 const logs = spec(
   'logs',
   [
@@ -36,8 +36,9 @@ const logs = spec(
   ],
   {
     since: { type: 'string', help: 'how far back', placeholder: 'duration' },
-    follow: { type: 'boolean', help: 'keep tailing' },
+    follow: { type: 'boolean', short: 'f', help: 'keep tailing' },
     grep: { type: 'string', help: 'filter', placeholder: 'pattern' },
+    lines: { type: 'string', short: 'n', help: 'how many', placeholder: 'N' },
     'dry-run': { type: 'boolean', help: 'only say what would happen' },
   },
   z.object({
@@ -49,6 +50,7 @@ const logs = spec(
       .optional(),
     follow: z.boolean().optional(),
     grep: z.string().optional(),
+    lines: z.string().optional(),
     dryRun: z.boolean().optional(),
   }),
 );
@@ -117,6 +119,9 @@ describe('bindTokens: binding words', () => {
     ['flags before positionals', logs, '--since 1h api prod', { service: 'api', env: 'prod', since: '1h' }],
     ['flags between positionals', logs, 'api --follow prod', { service: 'api', env: 'prod', follow: true }],
     ['boolean flag', logs, 'api prod --follow', { service: 'api', env: 'prod', follow: true }],
+    ['boolean flag by its letter', logs, 'api prod -f', { service: 'api', env: 'prod', follow: true }],
+    ['string flag by its letter', logs, 'api -n 50 prod', { service: 'api', env: 'prod', lines: '50' }],
+    ['letters together', logs, 'api prod -f -n 5', { service: 'api', env: 'prod', follow: true, lines: '5' }],
     [
       'flag names are case-insensitive',
       logs,
@@ -195,6 +200,10 @@ describe('bindTokens: refused input', () => {
     ['duplicated boolean flag', logs, 'api prod --follow --follow', '`--follow` is given twice.'],
     ['duplicated flag in different case', logs, 'api prod --follow --Follow', '`--follow` is given twice.'],
     ['boolean flag given a value', logs, 'api prod --follow=yes', '`--follow` takes no value.'],
+    ['a flag by its letter and by its name', logs, 'api prod -f --follow', '`--follow` is given twice.'],
+    ['string flag by its letter followed by another flag', logs, 'api prod -n -f', '`--lines` needs a value.'],
+    ['a letter no flag has is a word', logs, 'api prod -x', 'Unexpected argument `-x`.'],
+    ['a quoted letter is a word', logs, 'api prod "-f"', 'Unexpected argument `-f`.'],
     ['string flag at the end', logs, 'api prod --since', '`--since` needs a value.'],
     ['string flag with an empty = value', logs, 'api prod --since=', '`--since` needs a value.'],
     ['string flag with an empty quoted value', logs, 'api prod --since ""', '`--since` needs a value.'],
@@ -219,7 +228,7 @@ describe('bindTokens: refused input', () => {
 
   it('includes the usage line in every binding error', () => {
     expect(userError(() => bind(logs, 'api')).usage).toBe(
-      '/logs <service> <env> [--since <duration>] [--follow] [--grep <pattern>] [--dry-run]',
+      '/logs <service> <env> [--since <duration>] [-f|--follow] [--grep <pattern>] [-n|--lines <N>] [--dry-run]',
     );
   });
 });
@@ -334,9 +343,9 @@ describe('validateArgs', () => {
 describe('usageOf and defineCommand', () => {
   it.each<[string, Command, string]>([
     [
-      'required, string and boolean flags',
+      'required, string and boolean flags, with their letters',
       logs,
-      '/logs <service> <env> [--since <duration>] [--follow] [--grep <pattern>] [--dry-run]',
+      '/logs <service> <env> [--since <duration>] [-f|--follow] [--grep <pattern>] [-n|--lines <N>] [--dry-run]',
     ],
     ['optional positional', deploy, '/deploy <service> <env> [ref] [--force]'],
     [
