@@ -94,15 +94,16 @@ const DELIVERY_MEMORY_MS = 15 * 60_000;
 /** The composition root: the only place that picks adapters and builds SDK clients. */
 export async function startOpsdeck(opts: ComposeOptions): Promise<Opsdeck> {
   // What this start opened, closed in reverse when it fails before it serves: nothing of it may keep the
-  // process alive, so `opsdeck start` exits with the error (a bad kubeconfig, a port in use, …).
+  // process alive, so `opsdeck start` exits with the error (a bad kubeconfig, a refused app token, …).
   const opened: (() => unknown)[] = [];
   try {
     return await composeAndServe(opts, opened);
   } catch (err) {
-    for (const close of opened.reverse())
+    for (const close of opened.toReversed()) {
       await Promise.resolve()
         .then(close)
-        .catch(() => undefined);
+        .catch((closeErr: unknown) => opts.log.warn({ err: closeErr }, 'closing after a failed start failed'));
+    }
     throw err;
   }
 }
@@ -329,6 +330,8 @@ async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]):
     },
     surfaces: (once) => surfaces.surfaces(dispatcher, once),
   });
+  // Socket Mode listens for the health routes before it connects: a refused app token leaves that server open.
+  opened.push(() => slack.stop());
   const port = await slack.start();
   log.info({ mode: connection.mode, runner, port }, 'opsdeck started');
   // At once, not a round later: changes and tails whose replica died before this one started are reported.

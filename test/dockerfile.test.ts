@@ -265,11 +265,12 @@ describe('Dockerfile', () => {
       }
     });
 
-    it('deploys through GitHub and Kubernetes, reads and follows CloudWatch Logs, with their SDKs in the bundle', async () => {
-      // The emulators on the system clock: the built bot runs on it and asks CloudWatch for the last minutes.
+    // Several starts and waits of up to 15 s each: more than the default test timeout on a loaded machine.
+    it('deploys with GitHub and Kubernetes, reads and follows CloudWatch Logs, their SDKs in the bundle', async () => {
       const chunks = (await readdir(join(out, 'bundle'))).filter((f) => f.endsWith('.js'));
       const source = (await Promise.all(chunks.map((f) => readFile(join(out, 'bundle', f), 'utf8')))).join('\n');
       expect(source).not.toMatch(/(from\s*|import\()"(@kubernetes|@octokit|@aws-sdk)\//);
+      // The emulators on the system clock: the built bot runs on it and asks CloudWatch for the last minutes.
       const world = await startBackends(systemClock);
       const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-world-'));
       await writeFile(join(dir, 'kubeconfig'), world.kubeconfig, { mode: 0o600 });
@@ -341,7 +342,7 @@ describe('Dockerfile', () => {
         await world.close();
         await rm(dir, { recursive: true, force: true });
       }
-    });
+    }, 90_000);
 
     it('answers a slash command over Socket Mode, with Bolt in the bundle', async () => {
       const bot = startBuilt({ SLACK_APP_TOKEN: APP_TOKEN });

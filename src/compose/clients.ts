@@ -116,11 +116,16 @@ export function backendClients(options: {
       else kc.loadFromDefault();
     } catch (err) {
       // The client's own message names neither the file nor the setting (a YAML error says only its line).
-      throw new Error(
-        `the kubeconfig cannot be loaded: ${(err as Error).message.split('\n')[0]} (opsdeck reads the files ` +
-          "in KUBECONFIG, else ~/.kube/config, else the pod's service account: " +
-          'fix that file or point KUBECONFIG at another)',
-      );
+      const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      const files = process.env.KUBECONFIG;
+      const where = options.kubeconfigYaml
+        ? 'the kubeconfig opsdeck was given'
+        : files
+          ? `the kubeconfig in KUBECONFIG (${files})`
+          : "~/.kube/config or the pod's service account (KUBECONFIG is not set)";
+      throw new Error(`${where} cannot be loaded: ${why}; fix it, or point KUBECONFIG at a valid kubeconfig`, {
+        cause: err,
+      });
     }
     return kc;
   });

@@ -15,7 +15,7 @@ export function bindTokens(spec: Command, tokens: readonly Token[]): Record<stri
   const words: string[] = [];
   let flagsEnded = false;
   for (let i = 0; i < tokens.length; i++) {
-    const token = longForm(spec, tokens[i]!);
+    const token = flagsEnded ? tokens[i]! : longForm(spec, tokens[i]!);
     if (flagsEnded || token.quoted || !token.text.startsWith('--')) {
       words.push(token.text);
       continue;

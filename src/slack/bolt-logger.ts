@@ -10,7 +10,11 @@ export function boltLogger(log: Logger, component = 'bolt'): BoltLogger {
   const text = (args: unknown[]) =>
     args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
   return {
-    debug: (...args) => log.debug({ component }, text(args)),
+    // Their debug output carries whole request and response bodies (message texts, user ids): it is left out
+    // unless one of them is told to log at debug level.
+    debug: (...args) => {
+      if (level === ('debug' as LogLevel)) log.debug({ component }, text(args));
+    },
     info: (...args) => log.info({ component }, text(args)),
     warn: (...args) => log.warn({ component }, text(args)),
     error: (...args) => log.error({ component }, text(args)),

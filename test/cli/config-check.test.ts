@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackEmulator } from '../../src/sandbox/slack/index.ts';
+import { BARE_CONFIG } from '../helpers/bare-config.ts';
 import { opsdeck } from '../helpers/cli.ts';
 
 let dir: string;
@@ -198,15 +200,39 @@ describe('opsdeck start with bad configuration', () => {
   it('stops, closing the store it opened, when the kubeconfig cannot be loaded, and names KUBECONFIG', async () => {
     const kubeconfig = join(dir, 'broken-kubeconfig');
     await writeFile(kubeconfig, 'clusters: [\n');
-    const res = await opsdeck(['start'], {
-      ...slackEnv,
+    const env = {
       OPSDECK_CONFIG: 'opsdeck.example.yaml',
       OPSDECK_DATA_DIR: join(dir, 'data-kube'),
       KUBECONFIG: kubeconfig,
-    });
-    // Before, the store's thread kept the process alive after the error: it never exited.
+    };
+    const res = await opsdeck(['start'], { ...slackEnv, ...env }, 10_000);
+    // Before, the store's thread kept the process alive after the error: it never exited (code -1, killed).
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('the kubeconfig cannot be loaded');
-    expect(res.stderr).toContain('point KUBECONFIG at another');
+    expect(res.stderr).toContain(`the kubeconfig in KUBECONFIG (${kubeconfig}) cannot be loaded`);
+    expect(res.stderr).toContain('point KUBECONFIG at a valid kubeconfig');
+  });
+
+  it('stops when Slack refuses the app token of Socket Mode, closing the server it had opened', async () => {
+    const slack = await SlackEmulator.start({ signingSecret: 's', botToken: 'xoxb-1', appToken: 'xapp-1-right' });
+    const config = join(dir, 'bare.yaml');
+    await writeFile(config, BARE_CONFIG);
+    try {
+      const env = {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1-wrong',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+      };
+      const res = await opsdeck(
+        ['start'],
+        { ...env, OPSDECK_CONFIG: config, OPSDECK_DATA_DIR: join(dir, 'data-sm') },
+        10_000,
+      );
+      // Before, the server Socket Mode opens for the health routes kept the process alive (code -1, killed).
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('invalid_auth');
+    } finally {
+      await slack.close();
+    }
   });
 });

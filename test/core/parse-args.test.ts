@@ -122,6 +122,7 @@ describe('bindTokens: binding words', () => {
     ['boolean flag by its letter', logs, 'api prod -f', { service: 'api', env: 'prod', follow: true }],
     ['string flag by its letter', logs, 'api -n 50 prod', { service: 'api', env: 'prod', lines: '50' }],
     ['letters together', logs, 'api prod -f -n 5', { service: 'api', env: 'prod', follow: true, lines: '5' }],
+    ['a letter after -- is a word', runbook, '-- -f', { query: '-f' }],
     [
       'flag names are case-insensitive',
       logs,

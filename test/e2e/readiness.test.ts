@@ -40,8 +40,15 @@ describe('/readyz', () => {
     h.slack.failMethod('auth.test', { status: 503 });
     await eventually(async () => (await readyz()).status === 503, '/readyz to answer 503');
     expect((await readyz()).body).toContain('Slack');
-    // What the Slack client says of it is in the structured log too, not printed beside it.
-    await eventually(() => h!.logs.some((l) => l.includes('"component":"slack-api"')), 'the Slack client in the log');
+  });
+
+  it('is not ready while nothing answers at Slack, and what the Slack client says of it is in the log', async () => {
+    h = await startHarness();
+    await h.slack.close();
+    await eventually(async () => (await readyz()).status === 503, '/readyz to answer 503');
+    // A JSON line of the log, not a `[WARN]  web-api:WebClient` line printed beside it.
+    const warned = (l: string) => l.includes('"component":"slack-api"') && l.includes('http request failed');
+    await eventually(() => h!.logs.some(warned), "the Slack client's warning in the log");
   });
 });
 
