@@ -117,7 +117,7 @@ export function backendClients(options: {
     } catch (err) {
       // The client's own message names neither the file nor the setting (a YAML error says only its line).
       const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-      const files = process.env.KUBECONFIG;
+      const files = settings.kubeconfig;
       const where = options.kubeconfigYaml
         ? 'the kubeconfig opsdeck was given'
         : files

@@ -12,6 +12,8 @@ export interface Settings {
   argocd: { server: string | undefined; token: string | undefined };
   /** Region and endpoint for CloudWatch Logs; credentials come from the SDK's default chain. */
   aws: { region: string | undefined; cloudwatchLogsEndpoint: string | undefined };
+  /** KUBECONFIG as given, for messages: the Kubernetes client reads it (else ~/.kube/config) itself. */
+  kubeconfig?: string | undefined;
   configPath: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -102,6 +104,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
       region: get('AWS_REGION') ?? get('AWS_DEFAULT_REGION'),
       cloudwatchLogsEndpoint: get('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS') ?? get('AWS_ENDPOINT_URL'),
     },
+    kubeconfig: get('KUBECONFIG'),
     configPath: get('OPSDECK_CONFIG') ?? 'opsdeck.yaml',
     databaseUrl,
     dataDir: get('OPSDECK_DATA_DIR') ?? '.opsdeck',
