@@ -3,10 +3,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
 import { startBackends, GITHUB_TOKEN } from './helpers/backends.ts';
+import { BARE_CONFIG } from './helpers/bare-config.ts';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './helpers/harness.ts';
 import { requestIn } from './helpers/requests.ts';
 import { systemClock } from '../src/ports/clock.ts';
@@ -186,9 +188,9 @@ describe('Dockerfile', () => {
      * The built bot with the example config and a data folder of its own (removed by `stop`), and `env` on
      * top of the bot token and the emulator's URL.
      */
-    const startBuilt = (env: Record<string, string>) => {
+    const startBuilt = (env: Record<string, string>, nodeFlags: string[] = []) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'opsdeck-built-'));
-      const child = spawn(process.execPath, [join(out, 'bundle/main.js'), 'start'], {
+      const child = spawn(process.execPath, [...nodeFlags, join(out, 'bundle/main.js'), 'start'], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
@@ -343,6 +345,36 @@ describe('Dockerfile', () => {
         await rm(dir, { recursive: true, force: true });
       }
     }, 90_000);
+
+    it('loads the chunk of an SDK at start only when the config uses that backend', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'opsdeck-built-trace-'));
+      await writeFile(join(dir, 'bare.yaml'), BARE_CONFIG);
+      /** The SDK classes defined in the chunks the built bot loaded by the time it served. */
+      const sdksLoaded = async (name: string, env: Record<string, string>) => {
+        const trace = join(dir, `${name}.txt`);
+        const bot = startBuilt({ SLACK_SIGNING_SECRET: SIGNING_SECRET, OPSDECK_TRACE_MODULES: trace, ...env }, [
+          '--import',
+          join(ROOT, 'test/helpers/trace-modules.mjs'),
+        ]);
+        try {
+          await bot.port();
+        } finally {
+          await bot.stop();
+        }
+        const chunks = (await readFile(trace, 'utf8')).split('\n').filter((url) => url.includes('/bundle/'));
+        const sources = await Promise.all(chunks.map((url) => readFile(fileURLToPath(url), 'utf8')));
+        return ['KubeConfig', 'CloudWatchLogsClient', 'Octokit'].filter((sdk) =>
+          sources.some((source) => source.includes(`var ${sdk}=class`)),
+        );
+      };
+      try {
+        expect(await sdksLoaded('bare', { OPSDECK_CONFIG: join(dir, 'bare.yaml') })).toEqual([]);
+        // The example config uses all three: what the check looks for is there when it is loaded.
+        expect(await sdksLoaded('example', {})).toEqual(['KubeConfig', 'CloudWatchLogsClient', 'Octokit']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
 
     it('answers a slash command over Socket Mode, with Bolt in the bundle', async () => {
       const bot = startBuilt({ SLACK_APP_TOKEN: APP_TOKEN });
