@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Command, commandName, defineCommand, usageOf } from '../../src/core/command.ts';
+import { type Command, commandName, defineCommand, flagNames, usageOf } from '../../src/core/command.ts';
 import { UserError } from '../../src/core/errors.ts';
 import type { Block } from '../../src/core/message.ts';
 import type { Permissions } from '../../src/core/policy.ts';
@@ -37,10 +37,12 @@ export const help = defineCommand({
           t`${bold(named(commandName(spec)))}: ${spec.summary}`,
           t`Usage: ${code(named(usageOf(spec)))}`,
           ...spec.positionals.map((p) => t`• ${code(p.name)}: ${p.help}${p.optional ? ' (optional)' : ''}`),
-          ...Object.entries(spec.flags).map(([name, f]) =>
-            f.short
-              ? t`• ${code(`-${f.short}`)}, ${code(`--${name}`)}: ${f.help}`
-              : t`• ${code(`--${name}`)}: ${f.help}`,
+          ...Object.entries(spec.flags).map(
+            ([name, f]) =>
+              t`• ${join(
+                flagNames(name, f).map((n) => code(n)),
+                ', ',
+              )}: ${f.help}`,
           ),
           t`Examples: ${join(
             spec.examples.map((e) => code(named(e))),

@@ -104,6 +104,10 @@ export function defineCommand<A, K extends Capability = never>(spec: CommandSpec
   if (firstOptional >= 0 && spec.positionals.slice(firstOptional).some((p) => !p.optional)) {
     throw new Error(`${commandName(spec)}: required positionals cannot follow optional ones`);
   }
+  const letters = Object.values(spec.flags).flatMap((f) => (f.short === undefined ? [] : [f.short]));
+  if (letters.some((l, at) => !/^[a-zA-Z]$/.test(l) || letters.indexOf(l) !== at)) {
+    throw new Error(`${commandName(spec)}: each flag's short form is one letter of its own`);
+  }
   const needs = spec.needs ?? [];
   return {
     ...spec,
@@ -125,8 +129,13 @@ export function usageOf(spec: CommandShape): string {
     parts.push(p.optional ? `[${name}]` : `<${name}>`);
   }
   for (const [name, flag] of Object.entries(spec.flags)) {
-    const names = flag.short ? `-${flag.short}|--${name}` : `--${name}`;
+    const names = flagNames(name, flag).join('|');
     parts.push(flag.type === 'boolean' ? `[${names}]` : `[${names} <${flag.placeholder ?? 'value'}>]`);
   }
   return parts.join(' ');
+}
+
+/** How a flag is written: `--follow`, and `-f` first where it has a letter. */
+export function flagNames(name: string, flag: FlagSpec): string[] {
+  return flag.short ? [`-${flag.short}`, `--${name}`] : [`--${name}`];
 }

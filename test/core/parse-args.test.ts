@@ -385,6 +385,17 @@ describe('usageOf and defineCommand', () => {
     expect(() => spec('bad', positionals, {})).toThrow(message);
   });
 
+  it.each<[string, Command['flags']]>([
+    [
+      'two flags with one letter',
+      { follow: { type: 'boolean', short: 'f', help: 'f' }, force: { type: 'boolean', short: 'f', help: 'f' } },
+    ],
+    ['a short form of more than one letter', { follow: { type: 'boolean', short: 'fo', help: 'f' } }],
+    ['a short form that is not a letter', { lines: { type: 'string', short: '5', help: 'n' } }],
+  ])('refuses %s', (_name, flags) => {
+    expect(() => spec('bad', [], flags)).toThrow(/\/bad: each flag's short form is one letter of its own/);
+  });
+
   it('accepts optional positionals followed by an optional rest', () => {
     const s = spec(
       'ok',

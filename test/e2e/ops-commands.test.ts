@@ -43,6 +43,13 @@ describe('/ops through signed Slack requests', () => {
     expect(text).toContain('Examples');
   });
 
+  it('/ops help logs shows the letters of its flags', async () => {
+    const text = textOf(await h.run('U0BOB', '/ops', 'help logs'));
+    expect(text).toContain('[-f|--follow]');
+    expect(text).toContain('`-f`, `--follow`: keep posting new lines');
+    expect(text).toContain('`-n`, `--lines`: how many lines');
+  });
+
   it('/ops whoami shows roles from user ids and user groups', async () => {
     const bob = textOf(await h.run('U0BOB', '/ops', 'whoami'));
     expect(bob).toContain('*sre*');
