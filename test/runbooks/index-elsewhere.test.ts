@@ -83,6 +83,20 @@ describe('the runbook index thread', () => {
     expect(there.size).toBe(runbooks.length);
   });
 
+  it('shares the runbooks with the thread and hands over the index this thread would build', async () => {
+    const runbooks = (await library(source(1_200)).index()).all();
+    const builder = await startThreadIndexBuild(runbooks.length);
+    // Half while the thread is given every batch, then a pause for it to index some, then the rest, which
+    // this thread shares with it once `finish` is called.
+    for (const runbook of runbooks.slice(0, 600)) builder.add(fieldTexts(runbook));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const runbook of runbooks.slice(600)) builder.add(fieldTexts(runbook));
+    const shared = new RunbookIndex(runbooks, await builder.finish());
+    const here = new RunbookIndex(runbooks, TextIndex.build(FIELDS.length, analyse, runbooks.map(fieldTexts)));
+    for (const query of QUERIES) expect(ranked(shared, query)).toEqual(ranked(here, query));
+    expect(shared.size).toBe(1_200);
+  });
+
   it('rejects its finish when the thread failed', async () => {
     const builder = await startThreadIndexBuild(1);
     builder.add(null as unknown as string[]);

@@ -97,11 +97,19 @@ describe('RunbookIndex scores', () => {
   });
 });
 
-/** The text index of `runbooks` built as another thread builds it, and handed over as that thread does. */
-const builtElsewhere = (runbooks: readonly Runbook[]): TextIndex => {
-  const state = structuredClone(TextIndex.build(FIELDS.length, analyse, runbooks.map(fieldTexts)).state());
-  return new TextIndex(FIELDS.length, analyse, state);
+/**
+ * The text index of `texts` built as the thread build shares it: runbooks in turns of `chunk` between a
+ * builder elsewhere (its part copied, as a message is) and the one here, which finishes the index.
+ */
+const builtInParts = (texts: readonly (readonly string[])[], chunk = 3): TextIndex => {
+  const here = TextIndex.builder(FIELDS.length, analyse, texts.length);
+  const elsewhere = TextIndex.builder(FIELDS.length, analyse, texts.length);
+  texts.forEach((text, doc) => {
+    (Math.floor(doc / chunk) % 2 ? here : elsewhere).add(text, doc);
+  });
+  return here.finish([structuredClone(elsewhere.part())]);
 };
+const builtElsewhere = (runbooks: readonly Runbook[]): TextIndex => builtInParts(runbooks.map(fieldTexts));
 
 describe('RunbookIndex built elsewhere', () => {
   let runbooks: Runbook[];
@@ -125,19 +133,26 @@ describe('RunbookIndex built elsewhere', () => {
     expect(actual(index, query)).toEqual(expected(miniSearch(now), query));
   });
 
-  it('hands over an index whose postings updates rewrote, every posting in place', () => {
-    const index = TextIndex.build(FIELDS.length, analyse, runbooks.map(fieldTexts));
-    const changed = { ...runbooks[3]!, body: 'disk full after a deploy' };
-    index.update([{ doc: 3, texts: fieldTexts(runbooks[3]!) }], [fieldTexts(changed)]);
-    const handed = new TextIndex(FIELDS.length, analyse, structuredClone(index.state()));
-    const postings = (text: TextIndex) => text.postings.map((p) => [...p]);
-    expect(postings(handed)).toEqual(postings(index));
-    expect(new Map(handed.terms)).toEqual(new Map(index.terms));
-    expect([handed.size, handed.numbered, handed.averageLength(4)]).toEqual([
-      index.size,
-      index.numbered,
-      index.averageLength(4),
+  it.each([1, 3, 7, 1_000])('is the index built in one piece, shared in turns of %i runbooks', (chunk) => {
+    const texts = runbooks.map(fieldTexts);
+    const whole = TextIndex.build(FIELDS.length, analyse, texts);
+    const parts = builtInParts(texts, chunk);
+    const terms = (index: TextIndex) => new Map([...index.terms].map(([term, id]) => [term, [...index.postings[id]!]]));
+    expect(terms(parts)).toEqual(terms(whole));
+    expect(parts.fieldLength).toEqual(whole.fieldLength);
+    expect([parts.size, parts.numbered, parts.averageLength(4)]).toEqual([
+      whole.size,
+      whole.numbered,
+      whole.averageLength(4),
     ]);
+  });
+
+  it('refuses parts that leave out a document', () => {
+    const here = TextIndex.builder(FIELDS.length, analyse, 3);
+    const elsewhere = TextIndex.builder(FIELDS.length, analyse, 3);
+    here.add(['a', '', '', '', 'disk'], 0);
+    elsewhere.add(['c', '', '', '', 'queue'], 2);
+    expect(() => here.finish([elsewhere.part()])).toThrow('text index: document 1 is in none of the parts');
   });
 
   it('indexes every runbook here when the other build gave nothing', async () => {

@@ -28,11 +28,13 @@ describe('Vocabulary', () => {
     expect(vocabulary.words.length).toBe(2);
   });
 
-  it('given the words of another, numbers them as it did and finds them without adding any', () => {
+  it('given the words of another one by one, numbers them as it did and finds them without adding any', () => {
     const first = new Vocabulary();
     const text = 'disk full, disk ÉTÉ 🚀rocket  — end';
     const count = first.scan(text);
-    const again = new Vocabulary(first.words);
+    const again = new Vocabulary();
+    expect(first.words.map((word) => again.number(word))).toEqual(first.words.map((_, id) => id));
+    expect(first.words.map((word) => again.number(word))).toEqual(first.words.map((_, id) => id));
     expect(again.words).toEqual(first.words);
     expect([...again.ids.subarray(0, again.scan(text))]).toEqual([...first.ids.subarray(0, count)]);
     expect(again.words).toEqual(first.words);

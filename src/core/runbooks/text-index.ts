@@ -1,5 +1,5 @@
 import SearchableMap from 'minisearch/SearchableMap';
-import { pack, type TextIndexState, unpack } from './text-index-state.ts';
+import type { TextIndexPart } from './text-index-part.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 /** The index terms of one word as written (none for a stop word). */
@@ -7,6 +7,24 @@ export type Analyse = (word: string) => readonly string[];
 
 /** A term's postings: a count per field, then `doc, frequency` pairs per field in doc order. */
 type Postings = Int32Array;
+
+/** Documents added one at a time (see `TextIndex.builder`). */
+export interface TextIndexBuilding {
+  /** Adds a document as number `doc` of the whole index, by default the next one here; numbers ascend. */
+  add(texts: readonly string[], doc?: number): void;
+  /** What was added, as plain data, for the builder that finishes the index (on another thread). */
+  part(): TextIndexPart;
+  /**
+   * The index of the documents added here and those of `others` (parts of builders elsewhere), which
+   * together are numbered from 0 with none left out.
+   */
+  finish(others?: readonly TextIndexPart[]): TextIndex;
+}
+
+/** The documents a builder counted, without its terms and words. */
+type Counted = Pick<TextIndexPart, 'docs' | 'ends' | 'pairs' | 'counts' | 'lengths'>;
+/** Counted documents with their pairs' slots in this index's numbers (`slots[slot]`), or already in them. */
+type LaidOutPart = Counted & { slots: Int32Array | undefined };
 
 /**
  * A full-text index made of one `Int32Array` of postings per term, with the terms in MiniSearch's radix
@@ -19,8 +37,13 @@ type Postings = Int32Array;
 export class TextIndex {
   readonly fields: number;
   readonly #analyse: Analyse;
-  /** Term to term id. */
-  readonly terms: SearchableMap<number>;
+  /**
+   * Term to term id while the index is built: a build looks up each new word's terms, and a `Map` does
+   * that several times faster than the radix tree, which `finish` makes from it (`terms`). A builder on
+   * another thread never makes one.
+   */
+  #termIds: Map<string, number> | undefined;
+  #tree: SearchableMap<number> | undefined;
   readonly postings: Postings[];
   /** Distinct words of each field of each document: `fieldLength[doc * fields + field]`. */
   readonly fieldLength: number[];
@@ -32,47 +55,28 @@ export class TextIndex {
   readonly #words: Vocabulary;
   readonly #wordTerms: Array<readonly number[]>;
   // Scratch space of #count, indexed by word and term id, so counting a word costs no hashing.
-  readonly #wordSeen: number[];
+  readonly #wordCount: number[];
   readonly #termFrequency: number[];
-  #stamp = 0;
+  readonly #distinctWords: number[] = [];
+  readonly #touched: number[] = [];
   #pairs = new Int32Array(1024);
   /** Where #count writes its pairs in #pairs: 0, or the end of the stream while a builder runs. */
   #pairsAt = 0;
 
-  /** Empty, or the index another thread built (see `state`); `analyse` must be the one it was built with. */
-  constructor(fields: number, analyse: Analyse, state?: TextIndexState) {
+  /** Empty; documents come through `builder` (or `build`), then `update`. */
+  constructor(fields: number, analyse: Analyse) {
     this.fields = fields;
     this.#analyse = analyse;
-    this.terms = state ? SearchableMap.from(state.terms) : new SearchableMap<number>();
-    this.postings = state ? unpack(state.slab, state.starts) : [];
-    this.fieldLength = state?.fieldLength ?? [];
-    this.#alive = state?.alive ?? [];
-    // A removed document's lengths are zeros, so the sums over all of them are the live ones'.
+    this.#termIds = new Map();
+    this.postings = [];
+    this.fieldLength = [];
+    this.#alive = [];
     this.#lengthSum = Array.from({ length: fields }, () => 0);
-    this.fieldLength.forEach((length, at) => {
-      this.#lengthSum[at % fields]! += length;
-    });
-    this.#live = this.#alive.reduce((live, alive) => live + alive, 0);
-    this.#words = new Vocabulary(state?.words);
-    this.#wordTerms = state?.wordTerms ?? [];
-    this.#wordSeen = Array.from({ length: this.#wordTerms.length }, () => 0);
-    this.#termFrequency = Array.from({ length: this.postings.length }, () => 0);
-  }
-
-  /**
-   * The index as plain data (strings, numbers, typed arrays) for `new TextIndex(fields, analyse, state)` on
-   * another thread. The arrays are this index's own, so the state is for `postMessage` (which copies or
-   * transfers them), not for a second index on the same thread.
-   */
-  state(): TextIndexState {
-    return {
-      terms: [...this.terms],
-      ...pack(this.postings),
-      fieldLength: this.fieldLength,
-      alive: this.#alive,
-      words: this.#words.words,
-      wordTerms: this.#wordTerms,
-    };
+    this.#live = 0;
+    this.#words = new Vocabulary();
+    this.#wordTerms = [];
+    this.#wordCount = [];
+    this.#termFrequency = [];
   }
 
   /** An index of `docs` (each its field texts), numbered in order, built in one pass. */
@@ -83,60 +87,132 @@ export class TextIndex {
   }
 
   /**
-   * Builds an index of about `expected` documents added one at a time (numbered in order), so a caller
-   * can let other work run between them. Each document's (term and field, frequency) pairs go into one
-   * stream as they are counted; `finish` lays out every term's postings in one slab at their final size
-   * and fills them: no array grows posting by posting, and there are two allocations of tens of
-   * megabytes rather than thousands of small ones.
+   * Builds an index of about `expected` documents added one at a time, so a caller can let other work run
+   * between them, or share them with builders on other threads. Each document's (term and field, frequency)
+   * pairs go into one stream as they are counted; `finish` lays out every term's postings in one slab at
+   * their final size and fills them: no array grows posting by posting, and there are two allocations of
+   * tens of megabytes rather than thousands of small ones.
    */
-  static builder(
-    fields: number,
-    analyse: Analyse,
-    expected: number,
-  ): { add(texts: readonly string[]): void; finish(): TextIndex } {
+  static builder(fields: number, analyse: Analyse, expected: number): TextIndexBuilding {
     const index = new TextIndex(fields, analyse);
     let used = 0;
-    const docEnd: number[] = [];
-    const add = (texts: readonly string[]) => {
-      // Each document's pairs are counted straight into the stream, after the previous document's.
+    const docs: number[] = [];
+    const ends: number[] = [];
+    // Pairs per slot (term × fields + field), so laying out the postings needs no pass to count them.
+    let counts = new Int32Array(1024);
+    const add = (texts: readonly string[], doc = docs.length) => {
+      // Each document's pairs are counted straight into the stream, after the previous document's; its
+      // lengths go to its place among the documents added here, `finish` puts them in the whole index's.
+      const from = used;
       index.#pairsAt = used;
-      used += 2 * index.#count(texts, docEnd.length);
-      docEnd.push(used);
+      used += 2 * index.#count(texts, docs.length);
+      counts = room(counts, index.postings.length * fields);
+      for (let at = from; at < used; at += 2) counts[index.#pairs[at]!]! += 1;
+      docs.push(doc);
+      ends.push(used);
       // Sized to what the documents so far suggest all of them need, so it is copied once or twice.
-      if (docEnd.length === 16) index.#pairs = room(index.#pairs, Math.ceil((used / 16) * expected * 1.1));
+      if (docs.length === 16) index.#pairs = room(index.#pairs, Math.ceil((used / 16) * expected * 1.1));
     };
-    const finish = () => {
-      const stream = index.#pairs;
-      index.#pairs = new Int32Array(1024);
-      index.#pairsAt = 0;
-      const terms = index.postings.length;
-      const counts = new Int32Array(terms * fields);
-      for (let at = 0; at < used; at += 2) counts[stream[at]!]! += 1;
-      const start = new Int32Array(terms + 1);
-      const cursor = new Int32Array(terms * fields);
-      for (let term = 0; term < terms; term++) {
-        let at = start[term]! + fields;
-        for (let field = 0; field < fields; field++) {
-          cursor[term * fields + field] = at;
-          at += 2 * counts[term * fields + field]!;
-        }
-        start[term + 1] = at;
-      }
-      const slab = new Int32Array(start[terms]!);
-      for (let term = 0; term < terms; term++) {
-        slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
-        index.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
-      }
-      for (let at = 0, doc = 0; at < used; at += 2) {
-        while (at >= docEnd[doc]!) doc += 1;
-        const slot = stream[at]!;
-        slab[cursor[slot]!] = doc;
-        slab[cursor[slot]! + 1] = stream[at + 1]!;
-        cursor[slot]! += 2;
-      }
+    const counted = (): Counted => ({
+      docs: Int32Array.from(docs),
+      ends: Int32Array.from(ends),
+      pairs: index.#pairs.subarray(0, used),
+      counts: counts.subarray(0, index.postings.length * fields),
+      lengths: Int32Array.from(index.fieldLength),
+    });
+    const part = (): TextIndexPart => ({
+      ...counted(),
+      terms: [...index.#termIds!.keys()],
+      words: index.#words.words,
+      wordTerms: index.#wordTerms,
+    });
+    const finish = (others: readonly TextIndexPart[] = []) => {
+      const parts = [{ ...counted(), slots: undefined }, ...others.map((other) => index.#adopt(other))];
+      index.#layOut(parts);
       return index;
     };
-    return { add, finish };
+    return { add, part, finish };
+  }
+
+  /** A part built elsewhere, its terms and words given this index's numbers: `slots` maps its pairs' slots. */
+  #adopt(part: TextIndexPart): LaidOutPart {
+    const terms = part.terms.map((term) => this.#termId(term));
+    const slots = new Int32Array(terms.length * this.fields);
+    terms.forEach((term, local) => {
+      for (let field = 0; field < this.fields; field++) slots[local * this.fields + field] = term * this.fields + field;
+    });
+    part.words.forEach((word, local) => {
+      if (this.#words.number(word) < this.#wordTerms.length) return;
+      this.#wordTerms.push(part.wordTerms[local]!.map((term) => terms[term]!));
+      this.#wordCount.push(0);
+    });
+    return { ...part, slots };
+  }
+
+  /**
+   * The postings of every document of `parts` in one slab, in document order, and their lengths: the
+   * documents of all parts together must be numbered 0 to n - 1, each once.
+   */
+  #layOut(parts: readonly LaidOutPart[]): void {
+    const fields = this.fields;
+    const terms = this.postings.length;
+    const counts = new Int32Array(terms * fields);
+    for (const { counts: own, slots } of parts) {
+      for (let slot = 0; slot < own.length; slot++) counts[slots ? slots[slot]! : slot]! += own[slot]!;
+    }
+    const start = new Int32Array(terms + 1);
+    const cursor = new Int32Array(terms * fields);
+    for (let term = 0; term < terms; term++) {
+      let at = start[term]! + fields;
+      for (let field = 0; field < fields; field++) {
+        cursor[term * fields + field] = at;
+        at += 2 * counts[term * fields + field]!;
+      }
+      start[term + 1] = at;
+    }
+    const slab = new Int32Array(start[terms]!);
+    for (let term = 0; term < terms; term++) {
+      slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
+      this.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
+    }
+    const total = parts.reduce((sum, part) => sum + part.docs.length, 0);
+    this.fieldLength.length = total * fields;
+    this.#lengthSum.fill(0);
+    const next = parts.map(() => 0);
+    for (let doc = 0; doc < total; doc++) {
+      const p = parts.findIndex((part, i) => part.docs[next[i]!] === doc);
+      if (p < 0) throw new Error(`text index: document ${doc} is in none of the parts`);
+      const { docs, ends, pairs, slots } = parts[p]!;
+      const local = next[p]!++;
+      for (let at = local ? ends[local - 1]! : 0; at < ends[local]!; at += 2) {
+        const slot = slots ? slots[pairs[at]!]! : pairs[at]!;
+        slab[cursor[slot]!] = docs[local]!;
+        slab[cursor[slot]! + 1] = pairs[at + 1]!;
+        cursor[slot]! += 2;
+      }
+      for (let field = 0; field < fields; field++) {
+        const length = parts[p]!.lengths[local * fields + field]!;
+        this.fieldLength[doc * fields + field] = length;
+        this.#lengthSum[field]! += length;
+      }
+    }
+    this.#alive.length = total;
+    this.#alive.fill(1);
+    this.#live = total;
+    this.#pairs = new Int32Array(1024);
+    this.#pairsAt = 0;
+    this.#plantTree();
+  }
+
+  /** Term to term id, in MiniSearch's radix tree for prefix and typo lookups. */
+  get terms(): SearchableMap<number> {
+    return this.#tree ?? this.#plantTree();
+  }
+
+  #plantTree(): SearchableMap<number> {
+    this.#tree = SearchableMap.from(this.#termIds!);
+    this.#termIds = undefined;
+    return this.#tree;
   }
 
   /** Documents in the index (removed ones not counted). */
@@ -226,30 +302,36 @@ export class TextIndex {
    * removal): lengths and the document count are left alone.
    */
   #count(texts: readonly string[], doc: number): number {
-    // The hottest loop of a build (every word of every runbook): indexed loops, no closures per word.
-    const seen = this.#wordSeen;
+    // The hottest loop of a build (every word of every runbook): indexed loops, no closures per word. A
+    // field's words are counted first, then each distinct word's count goes to its terms: a word repeats
+    // within a runbook, so its terms are looked at once per field rather than once per occurrence.
+    const wordCount = this.#wordCount;
     const frequency = this.#termFrequency;
-    const touched: number[] = [];
+    const wordTerms = this.#wordTerms;
+    const distinctWords = this.#distinctWords;
+    const touched = this.#touched;
     let posted = 0;
     for (let field = 0; field < texts.length; field++) {
-      const stamp = ++this.#stamp;
-      let distinct = 0;
       const words = this.#words.scan(texts[field]!);
       const ids = this.#words.ids;
       for (let w = 0; w < words; w++) {
         const word = ids[w]!;
-        if (word === this.#wordTerms.length) this.#analyseNew(word);
-        if (seen[word] !== stamp) {
-          seen[word] = stamp;
-          distinct += 1;
-        }
-        const terms = this.#wordTerms[word]!;
+        if (word === wordTerms.length) this.#analyseNew(word);
+        if (wordCount[word]!++ === 0) distinctWords.push(word);
+      }
+      for (let w = 0; w < distinctWords.length; w++) {
+        const word = distinctWords[w]!;
+        const count = wordCount[word]!;
+        wordCount[word] = 0;
+        const terms = wordTerms[word]!;
         for (let t = 0; t < terms.length; t++) {
           const term = terms[t]!;
           if (frequency[term] === 0) touched.push(term);
-          frequency[term]! += 1;
+          frequency[term]! += count;
         }
       }
+      const distinct = distinctWords.length;
+      distinctWords.length = 0;
       const base = this.#pairsAt;
       this.#pairs = room(this.#pairs, base + 2 * (posted + touched.length));
       for (let t = 0; t < touched.length; t++) {
@@ -273,18 +355,21 @@ export class TextIndex {
 
   /** A word seen for the first time: its terms, each given an id if new. */
   #analyseNew(word: number): void {
-    const terms = this.#analyse(this.#words.words[word]!).map((term) => {
-      let id = this.terms.get(term);
-      if (id === undefined) {
-        id = this.postings.length;
-        this.postings.push(new Int32Array(this.fields));
-        this.#termFrequency.push(0);
-        this.terms.set(term, id);
-      }
-      return id;
-    });
-    this.#wordTerms.push(terms);
-    this.#wordSeen.push(0);
+    this.#wordTerms.push(this.#analyse(this.#words.words[word]!).map((term) => this.#termId(term)));
+    this.#wordCount.push(0);
+  }
+
+  /** The id of `term`, given now if it is new. */
+  #termId(term: string): number {
+    const ids = this.#termIds ?? this.terms;
+    let id = ids.get(term);
+    if (id === undefined) {
+      id = this.postings.length;
+      this.postings.push(new Int32Array(this.fields));
+      this.#termFrequency.push(0);
+      ids.set(term, id);
+    }
+    return id;
   }
 }
 

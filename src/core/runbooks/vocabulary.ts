@@ -28,13 +28,11 @@ export class Vocabulary {
   readonly #hashes: number[] = [];
   #slots = new Int32Array(1 << 12).fill(-1);
 
-  /** Empty, or numbering `words` (another vocabulary's `words`) in their order. */
-  constructor(words: readonly string[] = []) {
-    for (const word of words) {
-      let hash = FNV_OFFSET;
-      for (let at = 0; at < word.length; at++) hash = Math.imul(hash ^ word.charCodeAt(at), FNV_PRIME);
-      this.#number(word, 0, word.length, hash);
-    }
+  /** The number of `word`, given now if it is new. */
+  number(word: string): number {
+    let hash = FNV_OFFSET;
+    for (let at = 0; at < word.length; at++) hash = Math.imul(hash ^ word.charCodeAt(at), FNV_PRIME);
+    return this.#number(word, 0, word.length, hash);
   }
 
   /** Splits `text` into words, numbering new ones, and returns how many words it has (see `ids`). */
