@@ -6,7 +6,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { RunbookIndex } from '../src/core/runbooks/search.ts';
 import { productionNodeFlags } from './compiled-bot.ts';
-import { benchLibrary, timeBuildInProcess } from './runbook-build.ts';
+import { bundleRunbookBuild, timeBuildInProcess } from './built-runbook-build.ts';
+import { benchLibrary } from './runbook-build.ts';
 import { writeRunbookCorpus } from './runbook-corpus.ts';
 import { cpuMs, fmt, percentile, ratio } from './stats.ts';
 
@@ -60,11 +61,12 @@ export async function runbookSearch(count = 10_000, rounds = 50): Promise<string
     // Each build in a process of its own, as the bot's first load is: without and with the image's V8 flags,
     // taking turns so both meet the machine alike.
     const flags = await productionNodeFlags();
+    const entry = await bundleRunbookBuild();
     const plain: Array<{ wall: number; cpu: number }> = [];
     const asImage: typeof plain = [];
     for (let build = 0; build < BUILDS; build++) {
-      plain.push(timeBuildInProcess(dir, []));
-      asImage.push(timeBuildInProcess(dir, flags));
+      plain.push(timeBuildInProcess(entry, dir, []));
+      asImage.push(timeBuildInProcess(entry, dir, flags));
     }
     for (const runs of [plain, asImage]) runs.sort((a, b) => a.wall - b.wall);
     const median = (runs: typeof plain) => runs[Math.floor(runs.length / 2)]!;
@@ -123,7 +125,7 @@ export async function runbookSearch(count = 10_000, rounds = 50): Promise<string
     const [p50, p99] = [percentile(times, 50), percentile(times, 99)];
     return [
       `runbook search: ${count} runbooks (the shipped eight, varied), ${QUERIES.length} queries x ${rounds}`,
-      `  index build (list, read, parse, index), median of ${BUILDS} fresh processes: ` +
+      `  index build (list, read, parse, index; bundled, as the image runs it), median of ${BUILDS} fresh processes: ` +
         `${fmt(median(plain).wall)} wall, ${fmt(median(plain).cpu)} CPU ${range(plain)}  (target < 2000 ms)`,
       `    with the image's V8 flags (${flags.join(' ')}): ` +
         `${fmt(median(asImage).wall)} wall, ${fmt(median(asImage).cpu)} CPU ${range(asImage)}`,

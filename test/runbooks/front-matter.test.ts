@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { splitFrontMatter } from '../../src/core/runbooks/front-matter.ts';
+import { isCalendarDate } from '../../src/core/runbooks/front-matter-schema.ts';
 
 const file = (yaml: string) => `---\n${yaml}\n---\n# Body\n`;
 
@@ -42,5 +43,25 @@ describe('splitFrontMatter', () => {
   it('finds the line of a field only when asked, from the same text', () => {
     const split = splitFrontMatter(file('title: T\nservices:\n  - api\n  - worker'));
     expect(split.ok && [split.value.lineOf(['title']), split.value.lineOf(['services', 1])]).toEqual([2, 5]);
+  });
+});
+
+describe('isCalendarDate', () => {
+  it.each([
+    ['2026-11-30', true],
+    ['2024-02-29', true],
+    ['2000-02-29', true],
+    ['2026-02-29', false],
+    ['1900-02-29', false],
+    ['2026-04-31', false],
+    ['2026-12-31', true],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-01-00', false],
+    ['2026-1-10', false],
+    ['2026-01-10T00:00:00Z', false],
+    ['20261110', false],
+  ])('%s: %s', (text, real) => {
+    expect(isCalendarDate(text)).toBe(real);
   });
 });

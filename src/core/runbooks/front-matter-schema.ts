@@ -10,10 +10,16 @@ const list = z.preprocess(
   z.array(z.string().trim().min(1)).default([]),
 );
 
-const isCalendarDate = (s: string): boolean => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real day of the Gregorian calendar written YYYY-MM-DD (counted, not through `Date`: every runbook has one). */
+export const isCalendarDate = (s: string): boolean => {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 };
 
 export const frontMatterSchema = z.strictObject({

@@ -107,7 +107,8 @@ export class TextIndex {
       index.#pairsAt = used;
       used += 2 * index.#count(texts, docs.length);
       counts = room(counts, index.postings.length * fields);
-      for (let at = from; at < used; at += 2) counts[index.#pairs[at]!]! += 1;
+      const pairs = index.#pairs;
+      for (let at = from; at < used; at += 2) counts[pairs[at]!]! += 1;
       docs.push(doc);
       ends.push(used);
       // Sized to what the documents so far suggest all of them need, so it is copied once or twice.
