@@ -24,7 +24,7 @@ export async function bundleRunbookBuild(): Promise<string> {
   return join(OUT, 'runbook-build.js');
 }
 
-/** One load of `dir` by the bundled `entry` in a fresh process started with `flags`: nothing of an earlier one is warm. */
+/** One load of `dir` by the bundled `entry`, in a fresh process started with `flags`: nothing in it is warm. */
 export function timeBuildInProcess(
   entry: string,
   dir: string,

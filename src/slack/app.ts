@@ -13,6 +13,7 @@ import { unescapeSlackText } from './incoming-text.ts';
 import { slackIntake } from './intake.ts';
 import { ACTION_REJECT } from '../core/changes/request-view.ts';
 import { responseUrlReplier } from './replier.ts';
+import { listenError, RoutesServer } from './routes-server.ts';
 import type { SlackSurfaces } from './surfaces/slack-surfaces.ts';
 import { webReplier } from './surfaces/web-replier.ts';
 
@@ -80,10 +81,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   } else {
     receiver = new SocketModeReceiver({
       appToken: connection.appToken,
-      customRoutes: opts.routes,
-      // The socket client takes its Web API options from here only; without them it would open
-      // its connection through slack.com even when SLACK_API_URL points elsewhere.
-      installerOptions: { port: opts.port, clientOptions: connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {} },
+      // The routes are served by `routesServer`, not by the receiver. The socket client takes its Web API
+      // options from here only; without them it would connect through slack.com even when SLACK_API_URL
+      // points elsewhere.
+      installerOptions: { clientOptions: connection.apiUrl ? { slackApiUrl: connection.apiUrl } : {} },
       customPropertiesExtractor: receivedAt,
       logger,
     });
@@ -168,19 +169,29 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     void dispatcher.click({ actionId, value, userId: body.user.id, channelId, messageTs, reply });
   });
 
+  // Socket Mode: the routes on a server of opsdeck's own, which says so when it cannot listen.
+  const routesServer = receiver instanceof HTTPReceiver ? undefined : new RoutesServer(opts.routes, log);
+  let started = false;
   return {
     app,
     async start() {
-      if (receiver instanceof HTTPReceiver) {
-        const server = (await app.start(opts.port)) as Server;
+      if (!routesServer) {
+        const server = (await app.start(opts.port).catch((err: unknown) => {
+          throw listenError(err, opts.port);
+        })) as Server;
+        started = true;
         return (server.address() as AddressInfo).port;
       }
+      // Listening first: /healthz answers while the socket connects.
+      const port = await routesServer.listen(opts.port);
+      started = true;
       await app.start();
-      const server = (receiver as unknown as { httpServer?: Server }).httpServer;
-      return server ? (server.address() as AddressInfo).port : opts.port;
+      return port;
     },
     async stop() {
-      await app.stop();
+      await routesServer?.close();
+      // An HTTP receiver that never listened refuses to stop; there is nothing of it to stop.
+      if (started) await app.stop();
     },
   };
 }

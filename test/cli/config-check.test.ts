@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +235,34 @@ describe('opsdeck start with bad configuration', () => {
       expect(res.stderr).toContain('invalid_auth');
     } finally {
       await slack.close();
+    }
+  });
+
+  it.each([
+    ['HTTP mode', { SLACK_SIGNING_SECRET: 's' }],
+    ['Socket Mode', { SLACK_APP_TOKEN: 'xapp-1' }],
+  ])('stops with a message naming PORT when its port is in use, in %s', async (mode, credentials) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const config = join(dir, 'bare.yaml');
+    await writeFile(config, BARE_CONFIG);
+    try {
+      const env = {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        ...credentials,
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        PORT: String((taken.address() as AddressInfo).port),
+        OPSDECK_CONFIG: config,
+        OPSDECK_DATA_DIR: join(dir, `data-port-${mode.split(' ')[0]}`),
+      };
+      const res = await opsdeck(['start'], env, 10_000);
+      // Before, Socket Mode ended with an unhandled 'error' event and its stack; HTTP mode named no fix.
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain(`port ${env.PORT} is already in use: set PORT to a free port`);
+      expect(res.stderr).not.toContain('Unhandled');
+      expect(`${res.stdout}${res.stderr}`).not.toContain('cannot be stopped because it was not started');
+    } finally {
+      taken.close();
     }
   });
 });
