@@ -24,13 +24,18 @@ export async function bundleRunbookBuild(): Promise<string> {
   return join(OUT, 'runbook-build.js');
 }
 
-/** One load of `dir` by the bundled `entry`, in a fresh process started with `flags`: nothing in it is warm. */
+/** One load of `dir` by the bundled `entry`, in a fresh process started with `flags` and `env`: nothing is warm. */
 export function timeBuildInProcess(
   entry: string,
   dir: string,
   flags: readonly string[],
+  env: Record<string, string> = {},
 ): { wall: number; cpu: number } {
-  const run = spawnSync(process.execPath, [...flags, entry, dir], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...flags, entry, dir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`the runbook build failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as { wall: number; cpu: number };
 }

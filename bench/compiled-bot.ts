@@ -16,6 +16,16 @@ export async function productionNodeFlags(): Promise<string[]> {
   return (JSON.parse(entry) as string[]).filter((arg) => arg.startsWith('--'));
 }
 
+/**
+ * The environment the image gives node that shapes its memory (the Dockerfile's `ENV MALLOC_ARENA_MAX`), so
+ * benches run the bot with it as they run it with the image's V8 flags.
+ */
+export async function productionMemoryEnv(): Promise<Record<string, string>> {
+  const arenas = /^\s*(?:ENV\s+)?MALLOC_ARENA_MAX=(\d+)/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!arenas) throw new Error('the Dockerfile sets no MALLOC_ARENA_MAX');
+  return { MALLOC_ARENA_MAX: arenas };
+}
+
 /** Builds the bot (`npm run build`) so benches run `node dist/bundle/main.js start`, as production does. */
 export function buildBot(): void {
   const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -27,8 +37,11 @@ export async function botEnvironments(slack: SlackEmulator) {
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-bench-bot-'));
   await writeFile(join(dir, 'bare.yaml'), BARE_CONFIG);
   const base = { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' };
+  // The bot runs with the image's allocator setting, as with its V8 flags; the bare Bolt app with neither.
+  const memory = await productionMemoryEnv();
   const bot = (config: string, data: string) => ({
     ...base,
+    ...memory,
     OPSDECK_CONFIG: config,
     OPSDECK_DATA_DIR: join(dir, data),
     LOG_LEVEL: 'info',

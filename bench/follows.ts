@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CloudWatchLogsEmulator } from '../src/sandbox/cloudwatch/index.ts';
 import { KubernetesEmulator, renderKubeconfig } from '../src/sandbox/kubernetes/index.ts';
-import { productionNodeFlags, ROOT } from './compiled-bot.ts';
+import { productionMemoryEnv, productionNodeFlags, ROOT } from './compiled-bot.ts';
 import { type Delivery, tallyFollow } from './follow-tally.ts';
 import type { FollowsSpec } from './follows-process.ts';
 
@@ -64,7 +64,7 @@ export async function followsBench(follows = 20, rate = 200, seconds = 30): Prom
     seconds,
   };
   try {
-    // With the V8 flags the image starts the bot with: their young generation is what bounds the RSS.
+    // With the V8 flags and allocator setting the image starts the bot with: they bound the RSS.
     const child = spawn(
       process.execPath,
       [
@@ -76,6 +76,7 @@ export async function followsBench(follows = 20, rate = 200, seconds = 30): Prom
       ],
       {
         cwd: ROOT,
+        env: { ...process.env, ...(await productionMemoryEnv()) },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );

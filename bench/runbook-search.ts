@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { RunbookIndex } from '../src/core/runbooks/search.ts';
-import { productionNodeFlags } from './compiled-bot.ts';
+import { productionMemoryEnv, productionNodeFlags } from './compiled-bot.ts';
 import { bundleRunbookBuild, timeBuildInProcess } from './built-runbook-build.ts';
 import { benchLibrary } from './runbook-build.ts';
 import { writeRunbookCorpus } from './runbook-corpus.ts';
@@ -58,15 +58,16 @@ export async function runbookSearch(count = 10_000, rounds = 50): Promise<string
     const paths = await writeRunbookCorpus(dir, count);
     // The files just written are flushed first, so the kernel's write-back does not run during the build.
     spawnSync('sync');
-    // Each build in a process of its own, as the bot's first load is: without and with the image's V8 flags,
-    // taking turns so both meet the machine alike.
+    // Each build in a process of its own, as the bot's first load is: without and with the image's V8 flags and
+    // allocator setting, taking turns so both meet the machine alike.
     const flags = await productionNodeFlags();
+    const imageEnv = await productionMemoryEnv();
     const entry = await bundleRunbookBuild();
     const plain: Array<{ wall: number; cpu: number }> = [];
     const asImage: typeof plain = [];
     for (let build = 0; build < BUILDS; build++) {
       plain.push(timeBuildInProcess(entry, dir, []));
-      asImage.push(timeBuildInProcess(entry, dir, flags));
+      asImage.push(timeBuildInProcess(entry, dir, flags, imageEnv));
     }
     for (const runs of [plain, asImage]) runs.sort((a, b) => a.wall - b.wall);
     const median = (runs: typeof plain) => runs[Math.floor(runs.length / 2)]!;
@@ -127,7 +128,7 @@ export async function runbookSearch(count = 10_000, rounds = 50): Promise<string
       `runbook search: ${count} runbooks (the shipped eight, varied), ${QUERIES.length} queries x ${rounds}`,
       `  index build (list, read, parse, index; bundled, as the image runs it), median of ${BUILDS} fresh processes: ` +
         `${fmt(median(plain).wall)} wall, ${fmt(median(plain).cpu)} CPU ${range(plain)}  (target < 2000 ms)`,
-      `    with the image's V8 flags (${flags.join(' ')}): ` +
+      `    with the image's V8 flags (${flags.join(' ')}) and MALLOC_ARENA_MAX=${imageEnv.MALLOC_ARENA_MAX}: ` +
         `${fmt(median(asImage).wall)} wall, ${fmt(median(asImage).cpu)} CPU ${range(asImage)}`,
       `  indexing alone (the parsed runbooks) ${fmt(indexCpu)} CPU`,
       `  library memory (runbooks with their text + index) ${memory.toFixed(0)} MB, ` +

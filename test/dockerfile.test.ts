@@ -84,6 +84,26 @@ describe('Dockerfile', () => {
     expect(entry.filter((arg) => arg.startsWith('--'))).toEqual(['--max-semi-space-size=4', '--optimize-for-size']);
   });
 
+  it('limits glibc to two malloc arenas in the runtime stage, which keeps RSS level under a stream of commands', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^ENV (.+\\\n)*\s*MALLOC_ARENA_MAX=2\b/m);
+  });
+
+  it('copies into the build stage every local module its build scripts import', async () => {
+    const build = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '));
+    const copied = [...build.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
+      m[1]!.trim().split(/\s+/).slice(0, -1),
+    );
+    const scripts = copied.filter((source) => source.startsWith('scripts/'));
+    expect(scripts).toContain('scripts/bundle.ts');
+    for (const script of scripts) {
+      const source = await readFile(join(ROOT, script), 'utf8');
+      for (const [, spec] of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+        expect(copied, `${script} imports ${spec}`).toContain(join('scripts', spec!));
+      }
+    }
+  });
+
   it('copies only files that exist and are not excluded by .dockerignore', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
       m[1]!.trim().split(/\s+/).slice(0, -1),
