@@ -20,7 +20,7 @@ export async function productionNodeFlags(): Promise<string[]> {
  * The environment the image gives node that shapes its memory (the Dockerfile's `ENV MALLOC_ARENA_MAX`), so
  * benches run the bot with it as they run it with the image's V8 flags.
  */
-export async function productionMemoryEnv(): Promise<Record<string, string>> {
+export async function productionMemoryEnv(): Promise<{ MALLOC_ARENA_MAX: string }> {
   const arenas = /^\s*(?:ENV\s+)?MALLOC_ARENA_MAX=(\d+)/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
   if (!arenas) throw new Error('the Dockerfile sets no MALLOC_ARENA_MAX');
   return { MALLOC_ARENA_MAX: arenas };

@@ -69,7 +69,8 @@ export async function footprint(total = 10_000, settleMs = 3000, idleMs = 10_000
     const spread = (r: { all: number[] }) => `[${r.all.map((n) => n.toFixed(0)).join(', ')}]`;
     return [
       'footprint: resident memory, idle, each process started side by side ' +
-        `(HTTP mode; opsdeck: node ${flags.join(' ')}), ${idleMs / 1000} s after start`,
+        `(HTTP mode; opsdeck: MALLOC_ARENA_MAX=${envs.bare.MALLOC_ARENA_MAX} node ${flags.join(' ')}), ` +
+        `${idleMs / 1000} s after start`,
       `  empty Node ${mb(empty!)}; bare Bolt app ${mb(bolt!)} (${at(1)})`,
       `  opsdeck, config using no backend ${mb(bare!)} (${at(2)})  ratio to bare Bolt ${ratio(bare!, bolt!)}` +
         '  (target <= 1.50x)',

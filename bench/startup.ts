@@ -69,7 +69,8 @@ export async function startup(rounds = 5): Promise<string[]> {
   const [b, o, e] = [bolt, bare, example].map((t) => percentile(t, 50)) as [number, number, number];
   return [
     `startup: process start to ready, median of ${rounds} alternating rounds; no compile cache on either side`,
-    `  opsdeck: node ${flags.join(' ')} dist/bundle/main.js; Bolt: node bench/bare-bolt.ts`,
+    `  opsdeck: MALLOC_ARENA_MAX=${envs.bare.MALLOC_ARENA_MAX} node ${flags.join(' ')} dist/bundle/main.js; ` +
+      'Bolt: node bench/bare-bolt.ts',
     `  bare Bolt app, start to listening ${fmt(b)}`,
     `  opsdeck, config using no backend, start to /readyz 200 ${fmt(o)}  ratio ${ratio(o, b)}  (target <= 1.50x)`,
     `  opsdeck, example config, start to /readyz 200 ${fmt(e)}  ratio ${ratio(e, b)}`,
