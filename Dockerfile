@@ -15,7 +15,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-slim
 # MALLOC_ARENA_MAX: glibc gives each thread that allocates (V8's compiler and GC helpers, libuv's pool, the
 # store's thread) an arena of its own and keeps what it freed there; two arenas keep RSS level under a stream
-# of commands (bench/footprint.ts: after 10,000 commands 0.99x to 1.10x of after 200 over six runs, against 1.09x to 1.18x).
+# of commands (bench/footprint.ts: after 10,000 commands 0.99x to 1.10x of after 200 over six runs, against
+# 1.09x to 1.18x without).
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     PORT=3000 \

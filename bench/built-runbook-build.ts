@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS } from '../scripts/bundle-options.ts';
@@ -13,6 +14,7 @@ const OUT = join(ROOT, 'dist/bench-runbook-build');
  * first compiles its TypeScript. Returns the file to run.
  */
 export async function bundleRunbookBuild(): Promise<string> {
+  await rm(OUT, { recursive: true, force: true });
   await build({
     ...BUNDLE_OPTIONS,
     entryPoints: {

@@ -17,6 +17,18 @@ export function listenError(err: unknown, port: number): unknown {
   return err;
 }
 
+// How long a stop waits for requests in flight before it cuts their connections.
+const CLOSE_GRACE_MS = 5_000;
+
+/** The path of a request target, without its query; undefined when the target is not a URL. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The HTTP server of Socket Mode, where Slack's events come over a socket and HTTP carries only opsdeck's
  * own routes (health, metrics, alert intake), matched by method and exact path. Bolt's receiver can serve
@@ -24,10 +36,16 @@ export function listenError(err: unknown, port: number): unknown {
  */
 export class RoutesServer {
   readonly #server: Server;
+  readonly #log: Logger;
 
   constructor(routes: readonly Route[], log: Logger) {
+    this.#log = log;
     this.#server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = pathOf(req.url);
+      if (path === undefined) {
+        res.writeHead(400).end();
+        return;
+      }
       const route = routes.find((r) => r.path === path && r.method === req.method);
       if (!route) {
         res.writeHead(404).end();
@@ -41,7 +59,6 @@ export class RoutesServer {
           res.end();
         });
     });
-    this.#server.on('error', (err) => log.error({ err }, 'the HTTP server failed'));
   }
 
   /** Listens on `port` (0: any free one); resolves with the port, or rejects saying why it cannot. */
@@ -51,16 +68,21 @@ export class RoutesServer {
       this.#server.once('error', refused);
       this.#server.listen(port, () => {
         this.#server.off('error', refused);
+        this.#server.on('error', (err) => this.#log.error({ err }, 'the HTTP server failed'));
         resolve((this.#server.address() as AddressInfo).port);
       });
     });
   }
 
-  /** Stops listening and ends open connections; nothing when it never listened. */
-  async close(): Promise<void> {
+  /**
+   * Stops listening; requests in flight (an alert being taken, a scrape) finish, and connections still open
+   * after `graceMs` are cut. Nothing when it never listened.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     if (!this.#server.listening) return;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
+    const cut = setTimeout(() => this.#server.closeAllConnections(), graceMs);
     await closed;
+    clearTimeout(cut);
   }
 }

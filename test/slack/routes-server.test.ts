@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Route } from '../../src/observability/health.ts';
 import { listenError, RoutesServer } from '../../src/slack/routes-server.ts';
@@ -37,6 +38,21 @@ describe('RoutesServer (Socket Mode)', () => {
     expect([res.status, await res.text()]).toEqual([status, body]);
   });
 
+  it('answers 400 to a request target that is no URL, and keeps serving', async () => {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += String(chunk);
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.end('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('logs a route that failed', async () => {
     await (await fetch(`${base}/broken`)).text();
     expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', msg: 'an HTTP route failed' }));
@@ -47,6 +63,37 @@ describe('RoutesServer (Socket Mode)', () => {
     const port = Number(new URL(base).port);
     await expect(second.listen(port)).rejects.toThrow(`port ${port} is already in use: set PORT to a free port`);
     await expect(second.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('RoutesServer stopping', () => {
+  it('lets a request in flight finish before it closes', async () => {
+    let started = () => {};
+    const handling = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: Route = {
+      path: '/alerts',
+      method: 'POST',
+      handler: async (_req, res) => {
+        started();
+        await released;
+        res.writeHead(202).end('taken');
+      },
+    };
+    const server = new RoutesServer([slow], recordingLogger());
+    const port = await server.listen(0);
+    const answer = fetch(`http://127.0.0.1:${port}/alerts`, { method: 'POST' });
+    await handling;
+    const closed = server.close();
+    release();
+    const res = await answer;
+    expect([res.status, await res.text()]).toEqual([202, 'taken']);
+    await closed;
   });
 });
 

@@ -2,8 +2,8 @@ import type { TextIndex } from './text-index.ts';
 
 /**
  * Builds the runbooks' text index from their field texts (`fieldTexts`, runbook-fields.ts), given one
- * runbook at a time in order, somewhere other than the bot's thread: the library parses the next files
- * while the texts it already gave are indexed.
+ * runbook at a time in order, with another thread: it indexes the runbooks given so far while the library
+ * parses the next files, and `finish` shares what it has not reached with the caller's thread.
  */
 export interface TextIndexBuilder {
   add(texts: readonly string[]): void;

@@ -10,7 +10,11 @@ type Postings = Int32Array;
 
 /** Documents added one at a time (see `TextIndex.builder`). */
 export interface TextIndexBuilding {
-  /** Adds a document as number `doc` of the whole index, by default the next one here; numbers ascend. */
+  /**
+   * Adds a document as number `doc` of the whole index, by default the number of documents added here (so
+   * give every number or none). Each builder's numbers ascend; all builders' together run from 0 with none
+   * left out, or `finish` names the first one missing.
+   */
   add(texts: readonly string[], doc?: number): void;
   /** What was added, as plain data, for the builder that finishes the index (on another thread). */
   part(): TextIndexPart;
@@ -30,9 +34,9 @@ type LaidOutPart = Counted & { slots: Int32Array | undefined };
  * A full-text index made of one `Int32Array` of postings per term, with the terms in MiniSearch's radix
  * tree (`SearchableMap`) for its prefix and typo lookups. It holds what MiniSearch's index holds (term
  * frequency per field and document, the number of distinct words per field) in a tenth of the memory:
- * MiniSearch keeps a `Map` entry per posting, millions at 10,000 runbooks. Documents are numbered as
- * added; a removed one leaves a gap (see `removed`), and a term whose documents are all gone stays,
- * matching nothing, until the index is built again. See text-search.ts for the scoring.
+ * MiniSearch keeps a `Map` entry per posting, millions at 10,000 runbooks. Documents are numbered from 0
+ * by their builders, then as added; a removed one leaves a gap (see `removed`), and a term whose documents
+ * are all gone stays, matching nothing, until the index is built again. See text-search.ts for the scoring.
  */
 export class TextIndex {
   readonly fields: number;
