@@ -9,10 +9,16 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const SECRET = 'bench-secret';
 export const TOKEN = 'xoxb-bench';
 
+/** The first group of `pattern` in the Dockerfile, or an error naming what it lacks. */
+async function fromDockerfile(pattern: RegExp, lacking: string): Promise<string> {
+  const found = pattern.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+  if (!found) throw new Error(`the Dockerfile ${lacking}`);
+  return found;
+}
+
 /** The V8 flags the image starts the bot with (its ENTRYPOINT), so benches measure what production runs. */
 export async function productionNodeFlags(): Promise<string[]> {
-  const entry = /^ENTRYPOINT (\[.*\])$/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
-  if (!entry) throw new Error('the Dockerfile has no ENTRYPOINT in exec form');
+  const entry = await fromDockerfile(/^ENTRYPOINT (\[.*\])$/m, 'has no ENTRYPOINT in exec form');
   return (JSON.parse(entry) as string[]).filter((arg) => arg.startsWith('--'));
 }
 
@@ -21,9 +27,9 @@ export async function productionNodeFlags(): Promise<string[]> {
  * benches run the bot with it as they run it with the image's V8 flags.
  */
 export async function productionMemoryEnv(): Promise<{ MALLOC_ARENA_MAX: string }> {
-  const arenas = /^\s*(?:ENV\s+)?MALLOC_ARENA_MAX=(\d+)/m.exec(await readFile(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
-  if (!arenas) throw new Error('the Dockerfile sets no MALLOC_ARENA_MAX');
-  return { MALLOC_ARENA_MAX: arenas };
+  return {
+    MALLOC_ARENA_MAX: await fromDockerfile(/^\s*(?:ENV\s+)?MALLOC_ARENA_MAX=(\d+)/m, 'sets no MALLOC_ARENA_MAX'),
+  };
 }
 
 /** Builds the bot (`npm run build`) so benches run `node dist/bundle/main.js start`, as production does. */

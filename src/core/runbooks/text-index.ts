@@ -1,4 +1,5 @@
 import SearchableMap from 'minisearch/SearchableMap';
+import { type Counted, layOutPostings, type SlottedPart } from './postings-layout.ts';
 import type { TextIndexPart } from './text-index-part.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -24,11 +25,6 @@ export interface TextIndexBuilding {
    */
   finish(others?: readonly TextIndexPart[]): TextIndex;
 }
-
-/** The documents a builder counted, without its terms and words. */
-type Counted = Pick<TextIndexPart, 'docs' | 'ends' | 'pairs' | 'counts' | 'lengths'>;
-/** Counted documents with their pairs' slots in this index's numbers (`slots[slot]`), or already in them. */
-type LaidOutPart = Counted & { slots: Int32Array | undefined };
 
 /**
  * A full-text index made of one `Int32Array` of postings per term, with the terms in MiniSearch's radix
@@ -132,7 +128,9 @@ export class TextIndex {
       wordTerms: index.#wordTerms,
     });
     const finish = (others: readonly TextIndexPart[] = []) => {
-      const parts = [{ ...counted(), slots: undefined }, ...others.map((other) => index.#adopt(other))];
+      // This builder's slots are already the index's.
+      const own = { ...counted(), slots: Int32Array.from({ length: index.postings.length * fields }, (_, s) => s) };
+      const parts = [own, ...others.map((other) => index.#adopt(other))];
       index.#layOut(parts);
       return index;
     };
@@ -140,7 +138,7 @@ export class TextIndex {
   }
 
   /** A part built elsewhere, its terms and words given this index's numbers: `slots` maps its pairs' slots. */
-  #adopt(part: TextIndexPart): LaidOutPart {
+  #adopt(part: TextIndexPart): SlottedPart {
     const terms = part.terms.map((term) => this.#termId(term));
     const slots = new Int32Array(terms.length * this.fields);
     terms.forEach((term, local) => {
@@ -154,53 +152,19 @@ export class TextIndex {
     return { ...part, slots };
   }
 
-  /**
-   * The postings of every document of `parts` in one slab, in document order, and their lengths: the
-   * documents of all parts together must be numbered 0 to n - 1, each once.
-   */
-  #layOut(parts: readonly LaidOutPart[]): void {
-    const fields = this.fields;
-    const terms = this.postings.length;
-    const counts = new Int32Array(terms * fields);
-    for (const { counts: own, slots } of parts) {
-      for (let slot = 0; slot < own.length; slot++) counts[slots ? slots[slot]! : slot]! += own[slot]!;
-    }
-    const start = new Int32Array(terms + 1);
-    const cursor = new Int32Array(terms * fields);
-    for (let term = 0; term < terms; term++) {
-      let at = start[term]! + fields;
-      for (let field = 0; field < fields; field++) {
-        cursor[term * fields + field] = at;
-        at += 2 * counts[term * fields + field]!;
-      }
-      start[term + 1] = at;
-    }
-    const slab = new Int32Array(start[terms]!);
-    for (let term = 0; term < terms; term++) {
-      slab.set(counts.subarray(term * fields, (term + 1) * fields), start[term]!);
-      this.postings[term] = slab.subarray(start[term]!, start[term + 1]!);
-    }
-    const total = parts.reduce((sum, part) => sum + part.docs.length, 0);
-    this.fieldLength.length = total * fields;
+  /** The postings and lengths of every document of `parts` (see `layOutPostings`), all of them live. */
+  #layOut(parts: readonly SlottedPart[]): void {
+    const { postings, lengths } = layOutPostings(parts, this.postings.length, this.fields);
+    postings.forEach((termPostings, term) => {
+      this.postings[term] = termPostings;
+    });
+    this.fieldLength.length = lengths.length;
     this.#lengthSum.fill(0);
-    const next = parts.map(() => 0);
-    for (let doc = 0; doc < total; doc++) {
-      const p = parts.findIndex((part, i) => part.docs[next[i]!] === doc);
-      if (p < 0) throw new Error(`text index: document ${doc} is in none of the parts`);
-      const { docs, ends, pairs, slots } = parts[p]!;
-      const local = next[p]!++;
-      for (let at = local ? ends[local - 1]! : 0; at < ends[local]!; at += 2) {
-        const slot = slots ? slots[pairs[at]!]! : pairs[at]!;
-        slab[cursor[slot]!] = docs[local]!;
-        slab[cursor[slot]! + 1] = pairs[at + 1]!;
-        cursor[slot]! += 2;
-      }
-      for (let field = 0; field < fields; field++) {
-        const length = parts[p]!.lengths[local * fields + field]!;
-        this.fieldLength[doc * fields + field] = length;
-        this.#lengthSum[field]! += length;
-      }
-    }
+    lengths.forEach((length, at) => {
+      this.fieldLength[at] = length;
+      this.#lengthSum[at % this.fields]! += length;
+    });
+    const total = lengths.length / this.fields;
     this.#alive.length = total;
     this.#alive.fill(1);
     this.#live = total;
