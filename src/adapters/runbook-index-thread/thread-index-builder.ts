@@ -10,8 +10,6 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './index-worker.ts' : '
 // Runbooks are handed over a few dozen at a time: a message each would cost more than the words it carries,
 // and the texts of a few hundred outlived the thread's young generation and filled its old one.
 const BATCH = 32;
-// The index thread's young generation (see startThreadIndexBuild).
-const YOUNG_GENERATION_MB = 48;
 // A batch's claim (`ThreadData.claims`): still free, taken by the thread, taken by the caller.
 export const FREE = 0;
 export const BY_THREAD = 1;
@@ -41,11 +39,9 @@ export interface ThreadBatch {
 export async function startThreadIndexBuild(expected: number): Promise<TextIndexBuilder> {
   const claims = new Int32Array(new SharedArrayBuffer(4 * Math.ceil(expected / BATCH)));
   const worker = new Worker(WORKER, {
+    // No resourceLimits: V8's flags are the process's, and under the image's --optimize-for-size a thread's
+    // young generation is 2 MB whatever its limits ask; without the flags V8's own size (64 MB) is the fastest.
     workerData: { expected, claims: claims.buffer } satisfies ThreadData,
-    // The image keeps V8's young generation small (--max-semi-space-size=4) for a level RSS over days; this
-    // thread lives for one load and makes garbage of every text it reads, so it gets V8's usual size:
-    // under the image's flags, a load of 10,000 runbooks took 3.2 s rather than 3.4 s (four paired runs).
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   let failed = false;
   const part = new Promise<TextIndexPart>((resolve, reject) => {
