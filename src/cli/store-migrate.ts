@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseUrlError } from '../adapters/store-postgres/connection.ts';
-import { IMPORT_TABLES, type ImportTable, TargetNotEmptyError } from '../adapters/store-postgres/import.ts';
+import { IMPORT_TABLES, type ImportTable, TargetNotEmptyError, tableName } from '../adapters/store-postgres/import.ts';
 import { PostgresOpenError, PostgresStore } from '../adapters/store-postgres/postgres-store.ts';
 import { StoreNotFoundError } from '../adapters/store-sqlite/audit-reader.ts';
 import { SqliteSnapshot } from '../adapters/store-sqlite/snapshot.ts';
@@ -60,7 +60,7 @@ async function copyInto(io: CliIo, source: SqliteSnapshot, target: PostgresStore
   let shown = 0;
   const progress = (table: ImportTable, done: number, total: number) => {
     if (done === total || done - shown >= every) {
-      io.err(`  ${table}: ${done} of ${total}`);
+      io.err(`  ${tableName(table)}: ${done} of ${total}`);
       shown = done === total ? 0 : done;
     }
   };
@@ -75,7 +75,7 @@ async function copyInto(io: CliIo, source: SqliteSnapshot, target: PostgresStore
     );
     return 2;
   }
-  io.out(`copied ${IMPORT_TABLES.map((t) => `${copied[t]} ${t}`).join(', ')} into ${where}`);
+  io.out(`copied ${IMPORT_TABLES.map((t) => `${copied[t]} ${tableName(t)}`).join(', ')} into ${where}`);
   const verdict = await verifyChain(target.readAudit());
   if (!verdict.ok) {
     io.err(

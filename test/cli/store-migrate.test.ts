@@ -57,6 +57,38 @@ beforeAll(async () => {
   await store.acknowledgeReview('rev_2', 'U0ERIN', at(5));
   await store.markReviewOverdue('rev_1', at(61));
   await store.claimReminder('req_a', at(15));
+  // A storm summary with a group shown in it, and a group with its own message that has resolved.
+  const alert = { kind: 'group', channel: 'C0INCIDENT', service: 'api', env: 'prod' } as const;
+  await store.openAlertGroup({
+    ...alert,
+    id: 'alg_storm',
+    kind: 'storm',
+    key: 'storm:C0INCIDENT',
+    content: {},
+    createdAt: at(0),
+  });
+  await store.openAlertGroup({
+    ...alert,
+    id: 'alg_in_storm',
+    key: 'generic:disk',
+    content: { alerts: [{ name: 'DiskFull', note: 'é ✓' }] },
+    summaryId: 'alg_storm',
+    createdAt: at(1),
+  });
+  const { group } = await store.openAlertGroup({
+    ...alert,
+    id: 'alg_own',
+    key: 'generic:cpu',
+    content: {},
+    createdAt: at(2),
+  });
+  await store.setAlertGroupMessage('alg_own', { channel: 'C0INCIDENT', ts: '3.000100' });
+  await store.updateAlertGroup(
+    'alg_own',
+    group.version,
+    { status: 'resolved', content: { n: 1 }, resolvedAt: at(4) },
+    at(4),
+  );
   await store.close();
 });
 afterAll(async () => {
@@ -71,6 +103,7 @@ async function contents(store: Store) {
     locks: await store.listLocks(at(1)),
     tails: await store.listTails({}),
     reviews: await Promise.all(['rev_1', 'rev_2'].map((id) => store.getReview(id))),
+    alertGroups: await store.listAlertGroups({}),
   };
 }
 
@@ -83,7 +116,7 @@ describe('opsdeck store migrate', () => {
       expect(res.stderr).toContain(`copying ${join(dataDir, 'opsdeck.db')} into postgres://`);
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(
-        /copied 3 audit, 2 requests, 1 approvals, 1 locks, 1 tails, [1-9]\d* deliveries, 2 reviews, 1 reminders/,
+        /copied 3 audit, 2 requests, 1 approvals, 1 locks, 1 tails, [1-9]\d* deliveries, 2 reviews, 1 reminders, 3 alert groups into/,
       );
       const sqliteVerify = await opsdeck(['audit', 'verify'], { OPSDECK_DATA_DIR: dataDir });
       const pgVerify = await opsdeck(['audit', 'verify'], { DATABASE_URL: schema.url() });
@@ -104,6 +137,14 @@ describe('opsdeck store migrate', () => {
         expect(await target.claimDelivery('slack:t1', at(1), at(-14))).toBe(false);
         expect((await target.listOpenReviews()).map((r) => r.id)).toEqual(['rev_1']);
         expect(await target.claimReminder('req_a', at(16))).toBe(false);
+        // The next notification of a copied group edits its message, rather than posting another.
+        expect((await target.latestAlertGroup('generic:cpu'))?.message).toEqual({
+          channel: 'C0INCIDENT',
+          ts: '3.000100',
+        });
+        expect(await target.listAlertGroups({ summaryId: 'alg_storm' })).toHaveLength(1);
+        const reopened = await target.openAlertGroup({ ...(await target.getAlertGroup('alg_in_storm'))!, id: 'x' });
+        expect(reopened).toMatchObject({ created: false, group: { id: 'alg_in_storm' } });
         // The chain goes on from the copied head.
         const next = await target.appendAudit(
           { actor: 'U1', action: 'a', target: {}, requestId: 'r', details: {} },

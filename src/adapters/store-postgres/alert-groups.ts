@@ -12,6 +12,8 @@ import type { Db, Row } from './db.ts';
 const COLUMNS =
   'id, kind, key, channel, service, env, content, summary_id, status, created_at, updated_at, resolved_at, ' +
   'version, message_channel, message_ts';
+/** The columns in the order an import's rows give them. */
+export { COLUMNS as ALERT_GROUP_COLUMNS };
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 

@@ -1,6 +1,8 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
+import type { StoredAlertGroup } from '../../ports/alert-store.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
+import { ALERT_GROUP_COLUMNS } from './alert-groups.ts';
 import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
 import { REVIEW_COLUMNS } from './reviews.ts';
@@ -15,8 +17,11 @@ export const IMPORT_TABLES = [
   'deliveries',
   'reviews',
   'reminders',
+  'alert_groups',
 ] as const;
 export type ImportTable = (typeof IMPORT_TABLES)[number];
+/** A table as people say it: `alert_groups` is "alert groups". */
+export const tableName = (table: string) => table.replaceAll('_', ' ');
 
 /** Everything another store holds, table by table, in the port's terms. */
 export interface StoreContents {
@@ -29,6 +34,8 @@ export interface StoreContents {
   deliveries(): Iterable<{ key: string; at: Date }>;
   reviews(): Iterable<StoredReview>;
   reminders(): Iterable<{ requestId: string; at: Date }>;
+  /** The `alert_groups` table: each group with the message a repeat or a resolve edits. */
+  alertGroups(): Iterable<StoredAlertGroup>;
 }
 
 /** The target already holds a store: an import never merges into one. */
@@ -36,7 +43,7 @@ export class TargetNotEmptyError extends Error {
   readonly counts: Partial<Record<ImportTable, number>>;
 
   constructor(counts: Partial<Record<ImportTable, number>>) {
-    const held = Object.entries(counts).map(([table, n]) => `${n} ${table}`);
+    const held = Object.entries(counts).map(([table, n]) => `${n} ${tableName(table)}`);
     super(`it already holds ${held.join(', ')}`);
     this.counts = counts;
   }
@@ -180,6 +187,33 @@ const SHAPES = {
     types: ['text', 'timestamptz'],
     values: (r: { requestId: string; at: Date }) => [r.requestId, iso(r.at)],
   },
+  alert_groups: {
+    columns: ALERT_GROUP_COLUMNS,
+    types: ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'].concat([
+      'timestamptz',
+      'timestamptz',
+      'bigint',
+      'text',
+      'text',
+    ]),
+    values: (g: StoredAlertGroup) => [
+      g.id,
+      g.kind,
+      g.key,
+      g.channel,
+      g.service ?? null,
+      g.env ?? null,
+      JSON.stringify(g.content),
+      g.summaryId ?? null,
+      g.status,
+      iso(g.createdAt),
+      iso(g.updatedAt),
+      iso(g.resolvedAt),
+      g.version,
+      g.message?.channel ?? null,
+      g.message?.ts ?? null,
+    ],
+  },
 } as const;
 
 /**
@@ -205,7 +239,12 @@ export async function importContents(
     let head: AuditRecord | undefined;
     const copied = {} as Record<ImportTable, number>;
     for (const table of IMPORT_TABLES) {
-      const rows = table === 'audit' ? tap(source.audit(), (r) => (head = r)) : source[table]();
+      const rows =
+        table === 'audit'
+          ? tap(source.audit(), (r) => (head = r))
+          : table === 'alert_groups'
+            ? source.alertGroups()
+            : source[table]();
       copied[table] = await copy(run, s, table, rows as Iterable<never>, (done) =>
         progress(table, done, totals[table]),
       );

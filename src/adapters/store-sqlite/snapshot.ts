@@ -4,16 +4,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { backup, DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { AuditRecord } from '../../core/audit-chain.ts';
+import type { StoredAlertGroup } from '../../ports/alert-store.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
+import { alertGroupFromRow } from './alert-groups.ts';
 import { StoreNotFoundError } from './audit-reader.ts';
 import { reviewFromRow } from './reviews.ts';
 import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
-const TABLES = ['audit', 'requests', 'approvals', 'locks', 'tails', 'deliveries', 'reviews', 'reminders'] as const;
+const TABLES = [
+  'audit',
+  'requests',
+  'approvals',
+  'locks',
+  'tails',
+  'deliveries',
+  'reviews',
+  'reminders',
+  'alert_groups',
+] as const;
 export type StoreTable = (typeof TABLES)[number];
 type Row = Record<string, unknown>;
 
@@ -103,6 +115,11 @@ export class SqliteSnapshot {
     const sql = 'SELECT request_id, at FROM reminders WHERE request_id > ? ORDER BY request_id LIMIT 1000';
     const map = (r: Row) => ({ requestId: String(r.request_id), at: new Date(String(r.at)) });
     return this.#pages(sql, [''], (r) => [r.request_id], map);
+  }
+
+  alertGroups(): Iterable<StoredAlertGroup> {
+    const sql = 'SELECT * FROM alert_groups WHERE id > ? ORDER BY id LIMIT 1000';
+    return this.#pages(sql, [''], (r) => [r.id], alertGroupFromRow);
   }
 
   async close(): Promise<void> {
