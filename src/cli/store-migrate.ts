@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseUrlError } from '../adapters/store-postgres/connection.ts';
-import { IMPORT_TABLES, type ImportTable, TargetNotEmptyError, tableName } from '../adapters/store-postgres/import.ts';
+import { TargetNotEmptyError } from '../adapters/store-postgres/import.ts';
 import { PostgresOpenError, PostgresStore } from '../adapters/store-postgres/postgres-store.ts';
 import { StoreNotFoundError } from '../adapters/store-sqlite/audit-reader.ts';
 import { SqliteSnapshot } from '../adapters/store-sqlite/snapshot.ts';
@@ -8,6 +8,7 @@ import { StoreOpenError } from '../adapters/store-sqlite/store-open-error.ts';
 import type { Settings } from '../config/settings.ts';
 import { verifyChain } from '../core/audit-chain.ts';
 import type { Clock } from '../ports/clock.ts';
+import { STORE_TABLES, type StoreTable, tableName } from '../ports/store-contents.ts';
 import type { CliIo } from './io.ts';
 
 /**
@@ -58,13 +59,13 @@ async function copyInto(io: CliIo, source: SqliteSnapshot, target: PostgresStore
   const where = target.target.display;
   io.err(`copying ${source.path} into ${where}`);
   let shown = 0;
-  const progress = (table: ImportTable, done: number, total: number) => {
+  const progress = (table: StoreTable, done: number, total: number) => {
     if (done === total || done - shown >= every) {
       io.err(`  ${tableName(table)}: ${done} of ${total}`);
       shown = done === total ? 0 : done;
     }
   };
-  let copied: Record<ImportTable, number>;
+  let copied: Record<StoreTable, number>;
   try {
     copied = await target.importContents(source, progress);
   } catch (err) {
@@ -75,7 +76,7 @@ async function copyInto(io: CliIo, source: SqliteSnapshot, target: PostgresStore
     );
     return 2;
   }
-  io.out(`copied ${IMPORT_TABLES.map((t) => `${copied[t]} ${tableName(t)}`).join(', ')} into ${where}`);
+  io.out(`copied ${STORE_TABLES.map((t) => `${copied[t]} ${tableName(t)}`).join(', ')} into ${where}`);
   const verdict = await verifyChain(target.readAudit());
   if (!verdict.ok) {
     io.err(

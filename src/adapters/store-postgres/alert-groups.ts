@@ -12,8 +12,38 @@ import type { Db, Row } from './db.ts';
 const COLUMNS =
   'id, kind, key, channel, service, env, content, summary_id, status, created_at, updated_at, resolved_at, ' +
   'version, message_channel, message_ts';
-/** The columns in the order an import's rows give them. */
 export { COLUMNS as ALERT_GROUP_COLUMNS };
+/** The types of the columns, in their order, for `unnest` in an import. */
+export const ALERT_GROUP_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'].concat([
+  'timestamptz',
+  'timestamptz',
+  'timestamptz',
+  'bigint',
+  'text',
+  'text',
+]);
+
+/** A group's values for COLUMNS, in their order: as it is opened, or as another store holds it. */
+export function alertGroupValues(g: StoredAlertGroup): unknown[] {
+  const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+  return [
+    g.id,
+    g.kind,
+    g.key,
+    g.channel,
+    g.service ?? null,
+    g.env ?? null,
+    JSON.stringify(g.content),
+    g.summaryId ?? null,
+    g.status,
+    iso(g.createdAt),
+    iso(g.updatedAt),
+    iso(g.resolvedAt),
+    g.version,
+    g.message?.channel ?? null,
+    g.message?.ts ?? null,
+  ];
+}
 
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 
@@ -65,24 +95,16 @@ export class PostgresAlertGroups implements AlertStore {
   }
 
   async openAlertGroup(g: NewAlertGroup): Promise<{ group: StoredAlertGroup; created: boolean }> {
-    const at = g.createdAt.toISOString();
+    // Only what a new group has: a caller may pass a stored group, whose message and end are not this one's.
+    const fresh = { resolvedAt: undefined, message: undefined };
+    const values = alertGroupValues({ ...g, ...fresh, status: 'firing', updatedAt: g.createdAt, version: 1 });
+    const params = values.map((_, i) => `$${i + 1}`).join(', ');
     // Inserted, or another writer's firing row is read: the pair is tried again if that row resolved between.
     for (;;) {
       const inserted = await this.#db.query(
-        `INSERT INTO ${this.#s}.alert_groups (id, kind, key, channel, service, env, content, summary_id, status,
-           created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'firing', $9, $9)
+        `INSERT INTO ${this.#s}.alert_groups (${COLUMNS}) VALUES (${params})
          ON CONFLICT (key) WHERE status = 'firing' DO NOTHING RETURNING ${COLUMNS}`,
-        [
-          g.id,
-          g.kind,
-          g.key,
-          g.channel,
-          g.service ?? null,
-          g.env ?? null,
-          JSON.stringify(g.content),
-          g.summaryId ?? null,
-          at,
-        ],
+        values,
       );
       if (inserted[0]) return { group: fromRow(inserted[0]), created: true };
       const [firing] = await this.#db.query(

@@ -1,48 +1,18 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
-import type { StoredAlertGroup } from '../../ports/alert-store.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
-import { ALERT_GROUP_COLUMNS } from './alert-groups.ts';
+import { STORE_TABLES, type StoreContents, type StoreTable, tableName } from '../../ports/store-contents.ts';
+import { ALERT_GROUP_COLUMNS, ALERT_GROUP_TYPES, alertGroupValues } from './alert-groups.ts';
 import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
 import { REVIEW_COLUMNS } from './reviews.ts';
 import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './rows.ts';
 
-export const IMPORT_TABLES = [
-  'audit',
-  'requests',
-  'approvals',
-  'locks',
-  'tails',
-  'deliveries',
-  'reviews',
-  'reminders',
-  'alert_groups',
-] as const;
-export type ImportTable = (typeof IMPORT_TABLES)[number];
-/** A table as people say it: `alert_groups` is "alert groups". */
-export const tableName = (table: string) => table.replaceAll('_', ' ');
-
-/** Everything another store holds, table by table, in the port's terms. */
-export interface StoreContents {
-  counts(): Record<ImportTable, number>;
-  audit(): Iterable<AuditRecord>;
-  requests(): Iterable<StoredRequest>;
-  approvals(): Iterable<Approval>;
-  locks(): Iterable<Lock>;
-  tails(): Iterable<StoredTail>;
-  deliveries(): Iterable<{ key: string; at: Date }>;
-  reviews(): Iterable<StoredReview>;
-  reminders(): Iterable<{ requestId: string; at: Date }>;
-  /** The `alert_groups` table: each group with the message a repeat or a resolve edits. */
-  alertGroups(): Iterable<StoredAlertGroup>;
-}
-
 /** The target already holds a store: an import never merges into one. */
 export class TargetNotEmptyError extends Error {
-  readonly counts: Partial<Record<ImportTable, number>>;
+  readonly counts: Partial<Record<StoreTable, number>>;
 
-  constructor(counts: Partial<Record<ImportTable, number>>) {
+  constructor(counts: Partial<Record<StoreTable, number>>) {
     const held = Object.entries(counts).map(([table, n]) => `${n} ${tableName(table)}`);
     super(`it already holds ${held.join(', ')}`);
     this.counts = counts;
@@ -187,33 +157,7 @@ const SHAPES = {
     types: ['text', 'timestamptz'],
     values: (r: { requestId: string; at: Date }) => [r.requestId, iso(r.at)],
   },
-  alert_groups: {
-    columns: ALERT_GROUP_COLUMNS,
-    types: ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'].concat([
-      'timestamptz',
-      'timestamptz',
-      'bigint',
-      'text',
-      'text',
-    ]),
-    values: (g: StoredAlertGroup) => [
-      g.id,
-      g.kind,
-      g.key,
-      g.channel,
-      g.service ?? null,
-      g.env ?? null,
-      JSON.stringify(g.content),
-      g.summaryId ?? null,
-      g.status,
-      iso(g.createdAt),
-      iso(g.updatedAt),
-      iso(g.resolvedAt),
-      g.version,
-      g.message?.channel ?? null,
-      g.message?.ts ?? null,
-    ],
-  },
+  alert_groups: { columns: ALERT_GROUP_COLUMNS, types: ALERT_GROUP_TYPES, values: alertGroupValues },
 } as const;
 
 /**
@@ -225,20 +169,20 @@ export async function importContents(
   db: Db,
   s: string,
   source: StoreContents,
-  progress: (table: ImportTable, done: number, total: number) => void,
-): Promise<Record<ImportTable, number>> {
+  progress: (table: StoreTable, done: number, total: number) => void,
+): Promise<Record<StoreTable, number>> {
   const totals = source.counts();
   return db.transaction(async (run) => {
-    await run(`LOCK TABLE ${IMPORT_TABLES.map((t) => `${s}.${t}`).join(', ')}, ${s}.audit_head IN EXCLUSIVE MODE`);
-    const held: Partial<Record<ImportTable, number>> = {};
-    for (const table of IMPORT_TABLES) {
+    await run(`LOCK TABLE ${STORE_TABLES.map((t) => `${s}.${t}`).join(', ')}, ${s}.audit_head IN EXCLUSIVE MODE`);
+    const held: Partial<Record<StoreTable, number>> = {};
+    for (const table of STORE_TABLES) {
       const [row] = (await run(`SELECT count(*)::int AS n FROM ${s}.${table}`)).rows;
       if (Number(row?.n)) held[table] = Number(row?.n);
     }
     if (Object.keys(held).length) throw new TargetNotEmptyError(held);
     let head: AuditRecord | undefined;
-    const copied = {} as Record<ImportTable, number>;
-    for (const table of IMPORT_TABLES) {
+    const copied = {} as Record<StoreTable, number>;
+    for (const table of STORE_TABLES) {
       const rows =
         table === 'audit'
           ? tap(source.audit(), (r) => (head = r))
@@ -257,7 +201,7 @@ export async function importContents(
 async function copy<T>(
   run: Run,
   s: string,
-  table: ImportTable,
+  table: StoreTable,
   rows: Iterable<T>,
   progress: (done: number) => void,
 ): Promise<number> {

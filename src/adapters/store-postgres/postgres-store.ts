@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { AuditEntry, AuditRecord } from '../../core/audit-chain.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { NewReview, StoredReview } from '../../ports/review-store.ts';
+import type { StoreContents, StoreTable } from '../../ports/store-contents.ts';
 import type { AlertGroupFilter, AlertGroupStatus, NewAlertGroup, StoredAlertGroup } from '../../ports/alert-store.ts';
 import {
   type Approval,
@@ -18,7 +19,7 @@ import { PostgresAlertGroups } from './alert-groups.ts';
 import { appendAudit, readAuditPages } from './audit.ts';
 import { type PostgresTarget, parseDatabaseUrl } from './connection.ts';
 import { Db } from './db.ts';
-import { type ImportTable, importContents, type StoreContents } from './import.ts';
+import { importContents } from './import.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { AUDIT_COLUMNS, REQUEST_COLUMNS, approvalFromRow, auditFromRow, requestFromRow } from './rows.ts';
@@ -77,8 +78,8 @@ export class PostgresStore extends PostgresSessions implements Store {
   /** Copies another store's contents into this one, which must be empty (`opsdeck store migrate`). */
   async importContents(
     source: StoreContents,
-    progress: (table: ImportTable, done: number, total: number) => void = () => undefined,
-  ): Promise<Record<ImportTable, number>> {
+    progress: (table: StoreTable, done: number, total: number) => void = () => undefined,
+  ): Promise<Record<StoreTable, number>> {
     return importContents(this.db, this.s, source, progress);
   }
 

@@ -7,6 +7,7 @@ import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { StoredAlertGroup } from '../../ports/alert-store.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
+import { STORE_TABLES, type StoreContents, type StoreTable } from '../../ports/store-contents.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
 import { alertGroupFromRow } from './alert-groups.ts';
 import { StoreNotFoundError } from './audit-reader.ts';
@@ -15,18 +16,6 @@ import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
-const TABLES = [
-  'audit',
-  'requests',
-  'approvals',
-  'locks',
-  'tails',
-  'deliveries',
-  'reviews',
-  'reminders',
-  'alert_groups',
-] as const;
-export type StoreTable = (typeof TABLES)[number];
 type Row = Record<string, unknown>;
 
 /**
@@ -34,7 +23,7 @@ type Row = Record<string, unknown>;
  * only read: a copy is taken with SQLite's backup API (consistent even while the bot writes), and the
  * copy is brought up to this version's schema, so a store left by an older opsdeck can be read too.
  */
-export class SqliteSnapshot {
+export class SqliteSnapshot implements StoreContents {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #dir: string;
@@ -71,7 +60,7 @@ export class SqliteSnapshot {
   counts(): Record<StoreTable, number> {
     const count = (table: StoreTable) =>
       Number((this.#db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
-    return Object.fromEntries(TABLES.map((t) => [t, count(t)])) as Record<StoreTable, number>;
+    return Object.fromEntries(STORE_TABLES.map((t) => [t, count(t)])) as Record<StoreTable, number>;
   }
 
   audit(): Iterable<AuditRecord> {
