@@ -35,7 +35,7 @@ EXPOSE 3000
 VOLUME ["/var/lib/opsdeck"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# V8 tuned for a small, steady footprint: --optimize-for-size holds the young generation at 2 MB in every
+# V8 tuned for a small, steady footprint: --optimize-for-size holds the young generation at about 2 MB in every
 # thread (left to itself V8 grows it to 128 MB under a burst of commands and keeps it, although nothing in it
 # survives; --max-semi-space-size changes nothing beside it) and grows the old generation in small steps,
 # compacting as it collects. Ack latency measured the same; start-up and a large runbook load are slower.

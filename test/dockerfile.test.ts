@@ -84,7 +84,7 @@ describe('Dockerfile', () => {
     expect(entry.filter((arg) => arg.startsWith('--'))).toEqual(['--optimize-for-size']);
   });
 
-  it("caps V8's young generation at 2 MB under the image's flags, in the main thread and a worker", async () => {
+  it("keeps V8's young generation small under the image's flags, in the main thread and a worker", async () => {
     const flags = (JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[]).filter((arg) =>
       arg.startsWith('--'),
     );
@@ -104,11 +104,12 @@ describe('Dockerfile', () => {
     const sizes = async (nodeFlags: string[]) =>
       JSON.parse((await run(process.execPath, [...nodeFlags, '-e', script, script])).stdout) as Record<string, number>;
     const [image, plain] = await Promise.all([sizes(flags), sizes([])]);
-    // At most: V8 may shrink it further while the process is busy elsewhere.
-    expect(image.main).toBeLessThanOrEqual(2 * 1024 * 1024);
-    expect(image.worker).toBeLessThanOrEqual(2 * 1024 * 1024);
-    // Without the flags the same garbage grows it: the figure above is the flags' doing.
-    expect(plain.main).toBeGreaterThan(8 * 1024 * 1024);
+    // About 2 MB (1 MB while V8 shrinks it, a few MB at moments when more survives); without the flag the same
+    // garbage grows it to tens of megabytes, the worker's too, so the small size is the flag's doing.
+    for (const thread of ['main', 'worker']) {
+      expect(image[thread]).toBeLessThanOrEqual(4 * 1024 * 1024);
+      expect(plain[thread]).toBeGreaterThan(4 * image[thread]!);
+    }
   });
 
   it('limits glibc to two malloc arenas in the runtime stage, which keeps RSS level under a stream of commands', () => {

@@ -66,6 +66,24 @@ export function alertStoreCases(store: () => Store): void {
     expect(await store().latestAlertGroup('no such key')).toBeUndefined();
   });
 
+  it('opens a group as new even when handed a stored one: no message, not resolved, version 1', async () => {
+    const { group: g } = await store().openAlertGroup(group('alg_1'));
+    await store().setAlertGroupMessage('alg_1', { channel: 'C0ALERTS', ts: '1.000100' });
+    const resolved = await store().updateAlertGroup(
+      g.id,
+      g.version,
+      { status: 'resolved', content: {}, resolvedAt: at(1) },
+      at(1),
+    );
+    const copy = { ...(await store().getAlertGroup('alg_1'))!, id: 'alg_2', key: 'generic:other', createdAt: at(2) };
+    expect(copy).toMatchObject({ status: 'resolved', version: resolved?.version, message: { ts: '1.000100' } });
+    const opened = await store().openAlertGroup(copy);
+    expect(opened.created).toBe(true);
+    expect(opened.group).toMatchObject({ id: 'alg_2', status: 'firing', version: 1, updatedAt: at(2) });
+    expect(opened.group.message).toBeUndefined();
+    expect(opened.group.resolvedAt).toBeUndefined();
+  });
+
   it('lists and counts groups by channel, kind, summary and age, newest first', async () => {
     await store().openAlertGroup(group('alg_storm', { kind: 'storm', key: 'storm:C0ALERTS' }));
     for (let i = 1; i <= 3; i++) {
