@@ -8,7 +8,7 @@ import { envelopeOf } from '../src/core/changes/request-envelope.ts';
 import { checkDeployGates, type GateDeps } from '../src/core/gates/deploy-gates.ts';
 import { bold, code, link, mention, t, type Text } from '../src/core/text.ts';
 import type { Backends, RunningVersion } from '../src/ports/backends.ts';
-import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
+import { CHANGE_FLAGS, CHANGE_OPTIONS, deployerOf, ENV, SERVICE } from './target.ts';
 import type { StoredRequest } from '../src/ports/store.ts';
 
 /** How `sha` differs from what runs now, with a compare link; a warning when it goes back. */
@@ -53,10 +53,7 @@ export const deploy = defineCommand({
     { name: 'ref', optional: true, help: "tag, branch or commit sha (default: the service's defaultRef)" },
   ],
   flags: {
-    reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
-    'dry-run': DRY_RUN,
-    force: FORCE,
-    emergency: EMERGENCY,
+    ...CHANGE_FLAGS,
   },
   schema: z.object({
     service: z.string(),
@@ -66,10 +63,7 @@ export const deploy = defineCommand({
       .max(200)
       .regex(/^[\w./@+-]+$/, 'expected a git ref such as v1.4.2, main or a commit sha')
       .optional(),
-    reason: z.string().max(500).optional(),
-    dryRun: z.boolean().default(false),
-    force: z.boolean().default(false),
-    emergency: EMERGENCY_REASON,
+    ...CHANGE_OPTIONS,
   }),
   permission: 'deploy',
   mutating: true,

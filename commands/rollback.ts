@@ -3,7 +3,7 @@ import { defineChange } from '../src/core/changes/define-change.ts';
 import { changesSince, runningVersion } from './deploy.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { bold, mention, t } from '../src/core/text.ts';
-import { deployerOf, DRY_RUN, ENV, FORCE, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
+import { CHANGE_FLAGS, CHANGE_OPTIONS, deployerOf, ENV, SERVICE } from './target.ts';
 
 export const rollback = defineCommand({
   family: 'rollback',
@@ -16,10 +16,7 @@ export const rollback = defineCommand({
       placeholder: 'revision|ref',
       help: 'a Kubernetes revision number or a ref (default: the version before the current one)',
     },
-    reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
-    'dry-run': DRY_RUN,
-    force: FORCE,
-    emergency: EMERGENCY,
+    ...CHANGE_FLAGS,
   },
   schema: z.object({
     service: z.string(),
@@ -29,10 +26,7 @@ export const rollback = defineCommand({
       .max(200)
       .regex(/^[\w./@+-]+$/, 'expected a revision number or a git ref')
       .optional(),
-    reason: z.string().max(500).optional(),
-    dryRun: z.boolean().default(false),
-    force: z.boolean().default(false),
-    emergency: EMERGENCY_REASON,
+    ...CHANGE_OPTIONS,
   }),
   permission: 'rollback',
   mutating: true,

@@ -3,7 +3,7 @@ import { defineChange } from '../src/core/changes/define-change.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { UserError } from '../src/core/errors.ts';
 import { bold, code, concat, mention, t } from '../src/core/text.ts';
-import { DRY_RUN, ENV, FORCE, scalerOf, SERVICE, EMERGENCY, EMERGENCY_REASON } from './target.ts';
+import { CHANGE_FLAGS, CHANGE_OPTIONS, ENV, scalerOf, SERVICE } from './target.ts';
 
 const replicaCount = (n: number) => `${n} replica${n === 1 ? '' : 's'}`;
 
@@ -13,10 +13,7 @@ export const scale = defineCommand({
   examples: ['/scale api prod 12', '/scale web staging 3 --dry-run'],
   positionals: [SERVICE, ENV, { name: 'replicas', help: 'the number of replicas wanted' }],
   flags: {
-    reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
-    'dry-run': DRY_RUN,
-    force: FORCE,
-    emergency: EMERGENCY,
+    ...CHANGE_FLAGS,
   },
   schema: z.object({
     service: z.string(),
@@ -25,10 +22,7 @@ export const scale = defineCommand({
       .number({ error: 'expected a whole number of replicas' })
       .int('expected a whole number of replicas')
       .min(0, 'expected 0 or more replicas'),
-    reason: z.string().max(500).optional(),
-    dryRun: z.boolean().default(false),
-    force: z.boolean().default(false),
-    emergency: EMERGENCY_REASON,
+    ...CHANGE_OPTIONS,
   }),
   permission: 'scale',
   mutating: true,

@@ -11,20 +11,30 @@ export const SERVICE: PositionalSpec = {
 };
 export const ENV: PositionalSpec = { name: 'env', kind: 'env', help: 'an environment from opsdeck.yaml, e.g. `prod`' };
 
-export const DRY_RUN = { type: 'boolean', help: 'show what would happen; change nothing' } as const;
-export const FORCE = {
-  type: 'boolean',
-  help: 'pass a lock or change freeze in an emergency (needs `breakglass`; flagged and announced)',
+/**
+ * The flags of every command that changes something (`/deploy`, `/rollback`, `/scale`): why, a dry run,
+ * passing a lock or freeze, and approving it oneself; `CHANGE_OPTIONS` are the same as the schema takes them.
+ */
+export const CHANGE_FLAGS = {
+  reason: { type: 'string', placeholder: 'text', help: 'why, shown to approvers and kept in the audit log' },
+  'dry-run': { type: 'boolean', help: 'show what would happen; change nothing' },
+  force: {
+    type: 'boolean',
+    help: 'pass a lock or change freeze in an emergency (needs `breakglass`; flagged and announced)',
+  },
+  emergency: {
+    type: 'string',
+    placeholder: 'reason',
+    help: "approve it yourself when no approver answers (needs the environment's emergency role; reviewed after)",
+  },
 } as const;
 
-export const EMERGENCY = {
-  type: 'string',
-  placeholder: 'reason',
-  help: "approve it yourself when no approver answers (needs the environment's emergency role; reviewed after)",
-} as const;
-
-/** The `--emergency` reason as the schema takes it. */
-export const EMERGENCY_REASON = z.string().max(500).optional();
+export const CHANGE_OPTIONS = {
+  reason: z.string().max(500).optional(),
+  dryRun: z.boolean().default(false),
+  force: z.boolean().default(false),
+  emergency: z.string().max(500).optional(),
+};
 
 export function deployerOf(backends: Backends, service: string): Deployer {
   const deployer = backends.deployer(service);
