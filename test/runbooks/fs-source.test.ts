@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsRunbookSource } from '../../src/adapters/runbooks-fs/index.ts';
 
@@ -38,6 +38,18 @@ describe('FsRunbookSource', () => {
       { path: 'db/deep/more.md', text: 'm' },
       { path: 'zeta.md', text: 'z' },
     ]);
+  });
+
+  it.each([
+    ['as it is', (dir: string) => dir],
+    ['with a trailing slash', (dir: string) => `${dir}/`],
+    ['relative to the working folder', (dir: string) => relative(process.cwd(), dir)],
+    ['through . and ..', (dir: string) => `${dir}/./db/../`],
+    ['through its parent', (dir: string) => `${dir}/../${basename(dir)}`],
+  ])('gives the same paths whichever way the folder is named: %s', async (_, name) => {
+    const dir = await folder({ 'alpha.md': 'a', 'db/connections.md': 'c', 'db/deep/more.md': 'm' });
+    const paths = (await new FsRunbookSource(name(dir)).entries()).map((e) => e.path);
+    expect(paths).toEqual(['alpha.md', 'db/connections.md', 'db/deep/more.md']);
   });
 
   it('sees edits without a restart', async () => {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { isRunbookPath } from '../../core/runbooks/paths.ts';
 import type { RunbookEntry, RunbookFile, RunbookSource } from '../../ports/runbooks.ts';
 import { readText, SyncBatches } from './sync-batches.ts';
@@ -46,7 +46,11 @@ export class FsRunbookSource implements RunbookSource {
   }
 
   async #paths(): Promise<string[]> {
-    const entries = await readdir(this.#dir, { withFileTypes: true, recursive: true }).catch(
+    // Read from the folder's absolute path, every entry's folder is that path or one below it, so its path
+    // within is a slice: path.relative over 10,000 files took longer than listing them.
+    const root = resolve(this.#dir);
+    const under = root.endsWith(sep) ? root.length : root.length + 1;
+    const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(
       (err: NodeJS.ErrnoException) => {
         const why = err.code === 'ENOENT' ? 'no such folder' : err.message;
         throw new Error(`Cannot read runbooks from ${this.#dir}: ${why}`, { cause: err });
@@ -54,7 +58,8 @@ export class FsRunbookSource implements RunbookSource {
     );
     return entries
       .filter((e) => e.isFile())
-      .map((e) => relative(this.#dir, join(e.parentPath, e.name)).split(sep).join('/'))
+      .map((e) => (e.parentPath.length > root.length ? `${e.parentPath.slice(under)}${sep}${e.name}` : e.name))
+      .map((path) => (sep === '/' ? path : path.split(sep).join('/')))
       .filter((p) => isRunbookPath(p) && !p.split('/').some((part) => part.startsWith('.')))
       .sort();
   }
