@@ -184,6 +184,65 @@ describe('GitOps manifests: pull requests', () => {
     expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
   });
 
+  it.each([
+    ['squash only: one commit titled after the pull request', { merge: false, rebase: false }, 'squash'],
+    ['rebase only: the branch commit itself, replayed', { merge: false, squash: false }, 'rebase'],
+    ['all three: a merge commit, which keeps the branch commit as it is', {}, 'merge'],
+  ])('merges the way the repository allows, %s', async (_, allowed, method) => {
+    const { gh, clock, octokit, repo } = await setUp();
+    gh.allowMerges(REPO, allowed);
+    const before = gh.shaOf(REPO, 'main');
+    const applied = await applyTag(
+      {
+        octokit,
+        repo,
+        config: config({ mode: 'pull-request' }),
+        timing: { clock, pollMs: 10, timeoutMs: 1000 },
+        log: silent,
+      },
+      envTarget(config(), 'prod'),
+      { from: undefined, to: 'v1.5.0', title: 'Deploy billing to v1.5.0 in prod', message, suffix: 'req_4' },
+      async () => {},
+    );
+    expect(applied).toMatchObject({ state: 'committed', pullRequest: { number: 1 } });
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION.replace('newTag: v1.4.2', 'newTag: v1.5.0'));
+    const { data: head } = await octokit.rest.repos.getCommit({ owner: 'acme', repo: 'manifests', ref: 'main' });
+    expect(applied.state === 'committed' && applied.commit.sha).toBe(head.sha);
+    const subject = head.commit.message.split('\n')[0];
+    const parents = head.parents.map((p) => p.sha);
+    expect(parents[0]).toBe(before);
+    expect(parents).toHaveLength(method === 'merge' ? 2 : 1);
+    expect(subject).toBe(
+      method === 'rebase' ? 'Deploy billing to v1.5.0 in prod' : 'Deploy billing to v1.5.0 in prod (#1)',
+    );
+  });
+
+  // Waiting would end "not mergeable after 1 min": the reason shows it did not wait.
+  it('ends at once, naming the setting, when the repository refuses the merge method configured', async () => {
+    const { gh, clock, octokit, repo } = await setUp();
+    gh.allowMerges(REPO, { merge: false });
+    const applied = await applyTag(
+      {
+        octokit,
+        repo,
+        config: config({ mode: 'pull-request', mergeMethod: 'merge' }),
+        timing: { clock, pollMs: 10, timeoutMs: 60_000 },
+        log: silent,
+      },
+      envTarget(config(), 'prod'),
+      { from: undefined, to: 'v1.5.0', title: 'Deploy', message, suffix: 'req_5' },
+      async () => {},
+    );
+    expect(applied).toMatchObject({
+      state: 'failed',
+      pullRequest: { number: 1 },
+      reason:
+        'acme/manifests does not allow merge-commit merges of pull requests: set deploy.mergeMethod to squash or ' +
+        'rebase (one the repository allows), or leave it out to use the first it allows',
+    });
+    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
+  });
+
   it('with merge: false, opens the pull request and leaves it for review', async () => {
     const { gh, clock, octokit, repo } = await setUp();
     const applied = await applyTag(

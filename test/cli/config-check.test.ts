@@ -105,12 +105,14 @@ describe('opsdeck config check', () => {
   it('names what a GitOps deploy block is missing or does not use', async () => {
     const file = join(dir, 'gitops-broken.yaml');
     const argocd = '      argocd:\n        app: billing-{env}\n';
-    await writeFile(file, GITOPS.replace(argocd, '      merge: false\n'));
+    await writeFile(file, GITOPS.replace(argocd, '      merge: false\n      mergeMethod: squash\n'));
     const res = await opsdeck(['config', 'check', file]);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toEqual([
       'services.billing.deploy.argocd: required with watch: argocd, e.g. {app: "billing-{env}"} (line 6)',
       'services.billing.deploy.merge: only used with mode: pull-request (line 12)',
+      'services.billing.deploy.mergeMethod: only used when pull requests are merged (mode: pull-request, merge not ' +
+        'false) (line 13)',
     ]);
     await writeFile(file, GITOPS.replace('{ kustomize: ghcr.io/acme/billing }', '{ chart: billing }'));
     const where = await opsdeck(['config', 'check', file]);

@@ -26,9 +26,10 @@ const MAX_LIMIT_RETRIES = 2;
 // A primary limit can reset an hour from now: waiting that long would hold a chat command hostage,
 // so longer waits fail with GitHub's message instead.
 const MAX_LIMIT_WAIT_S = 120;
-// Rate limits (403/429) belong to the throttling plugin, which honours retry-after; 409 and 422 are
-// answers (failed status checks, bad inputs) that a retry cannot change.
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+// Rate limits (403/429) belong to the throttling plugin, which honours retry-after; 405, 409 and 422 are
+// answers (a pull request not mergeable yet or a merge method turned off, failed status checks, bad inputs)
+// that a retry cannot change: retried, each refused merge was three more paced writes and up to 14 s.
+const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 429, 451];
 
 function onLimit(log: Logger, kind: 'primary' | 'secondary') {
   return (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {

@@ -58,7 +58,7 @@ export async function applyTag(
   const pr = await changeByPullRequest(
     ctx.octokit,
     ctx.repo,
-    { ...change, headBranch, title: edit.title, merge: ctx.config.merge },
+    { ...change, headBranch, title: edit.title, merge: ctx.config.merge, mergeMethod: ctx.config.mergeMethod },
     ctx.timing,
     progress,
     ctx.log,

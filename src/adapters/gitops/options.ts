@@ -5,6 +5,8 @@ import type { ClusterClients } from '../kubernetes/cluster-clients.ts';
 import type { ArgoCdClient } from './argocd-client.ts';
 import type { TagLocation } from './tag-location.ts';
 
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+
 /** What differs between environments: each may name its own branch, file and Argo CD application. */
 export interface EnvironmentOverrides {
   branch?: string | undefined;
@@ -26,6 +28,8 @@ export interface GitOpsServiceConfig {
   mode: 'commit' | 'pull-request';
   /** Pull requests: merge once mergeable (required checks passed), or leave them for review. */
   merge: boolean;
+  /** How a pull request is merged; undefined: the first the repository allows of merge commit, squash, rebase. */
+  mergeMethod?: MergeMethod | undefined;
   watch:
     | { via: 'argocd'; app: string; sync: boolean }
     | { via: 'kubernetes'; namespace: string; deployment: string; container?: string | undefined };

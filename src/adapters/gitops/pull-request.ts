@@ -6,6 +6,7 @@ import { GitHubCommitChecks } from '../github/commit-checks.ts';
 import { attempt, httpStatus } from '../github/github-errors.ts';
 import { formatWait } from '../kubernetes/wait-text.ts';
 import type { ManifestCommit, ManifestsRepo } from './manifests-repo.ts';
+import type { MergeMethod } from './options.ts';
 import { commitTag, type TagChange } from './tag-commit.ts';
 
 export interface PullRequestTiming {
@@ -23,6 +24,9 @@ export type PullRequestResult =
   | { state: 'unchanged'; from: string }
   | { state: 'failed'; number: number; url: string; from: string; reason: string };
 
+const METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
+const METHOD_NAMES: Record<MergeMethod, string> = { merge: 'merge-commit', squash: 'squash', rebase: 'rebase' };
+
 // GitHub's mergeable_state values in which a merge is allowed (unstable: only checks that are not required failed).
 const MERGEABLE = new Set(['clean', 'unstable', 'has_hooks']);
 
@@ -34,7 +38,7 @@ const MERGEABLE = new Set(['clean', 'unstable', 'has_hooks']);
 export async function changeByPullRequest(
   octokit: Octokit,
   repo: ManifestsRepo,
-  change: TagChange & { headBranch: string; title: string; merge: boolean },
+  change: TagChange & { headBranch: string; title: string; merge: boolean; mergeMethod?: MergeMethod | undefined },
   timing: PullRequestTiming,
   progress: Progress,
   log: Logger,
@@ -64,11 +68,12 @@ export async function changeByPullRequest(
   const opened = { number: pr.number, url: pr.html_url, from: written.from };
   await progress(`Opened pull request #${pr.number} in ${fullName}: ${change.title}`);
   if (!change.merge) return { state: 'open', ...opened };
+  const method = change.mergeMethod ?? (await allowedMergeMethod(octokit, repo));
   const outcome = await mergeWhenReady(
     octokit,
     repo,
     { ...opened, head: written.commit.sha },
-    change,
+    { ...change, method },
     timing,
     progress,
   );
@@ -76,11 +81,29 @@ export async function changeByPullRequest(
   return outcome;
 }
 
+/**
+ * The first merge method of merge commit, squash and rebase the repository's settings allow (a merge commit
+ * keeps the branch's commit as it is). GitHub shows the settings to a token that may push; without them, a
+ * merge commit, GitHub's default.
+ */
+async function allowedMergeMethod(octokit: Octokit, repo: ManifestsRepo): Promise<MergeMethod> {
+  const { owner, repo: name, fullName } = repo.name;
+  const { data } = await attempt(`reading the settings of ${fullName}`, () =>
+    octokit.rest.repos.get({ owner, repo: name }),
+  );
+  const allowed: Array<[MergeMethod, boolean | undefined]> = [
+    ['merge', data.allow_merge_commit],
+    ['squash', data.allow_squash_merge],
+    ['rebase', data.allow_rebase_merge],
+  ];
+  return allowed.find(([, allows]) => allows !== false)?.[0] ?? 'merge';
+}
+
 async function mergeWhenReady(
   octokit: Octokit,
   repo: ManifestsRepo,
   pr: { number: number; url: string; from: string; head: string },
-  change: { title: string; message: (from: string) => string },
+  change: { title: string; message: (from: string) => string; method: MergeMethod },
   timing: PullRequestTiming,
   progress: Progress,
 ): Promise<PullRequestResult> {
@@ -104,6 +127,7 @@ async function mergeWhenReady(
     if (data.mergeable_state === 'dirty') return failed('it conflicts with its base branch');
     if (MERGEABLE.has(data.mergeable_state)) {
       const merged = await merge(octokit, repo, pr, change);
+      if (merged && 'refused' in merged) return failed(merged.refused);
       if (merged) return { state: 'merged', ...pr, commit: merged };
     }
     const read = await checks.read(fullName, pr.head);
@@ -123,13 +147,16 @@ async function mergeWhenReady(
   }
 }
 
-/** Merges at the head we wrote; undefined when GitHub does not allow it yet (405) so the wait goes on. */
+/**
+ * Merges at the head we wrote; undefined when GitHub does not allow it yet (405) so the wait goes on, and
+ * `refused` when the repository does not allow this merge method at all, which no wait changes.
+ */
 async function merge(
   octokit: Octokit,
   repo: ManifestsRepo,
   pr: { number: number; from: string; head: string },
-  change: { title: string; message: (from: string) => string },
-): Promise<ManifestCommit | undefined> {
+  change: { title: string; message: (from: string) => string; method: MergeMethod },
+): Promise<ManifestCommit | { refused: string } | undefined> {
   const { owner, repo: name, fullName } = repo.name;
   return attempt(`merging pull request #${pr.number} of ${fullName}`, async () => {
     try {
@@ -138,13 +165,22 @@ async function merge(
         repo: name,
         pull_number: pr.number,
         sha: pr.head,
+        merge_method: change.method,
         commit_title: `${change.title} (#${pr.number})`,
         commit_message: change.message(pr.from),
       });
       return { sha: data.sha, url: repo.commitUrl(data.sha) };
     } catch (error) {
-      if (httpStatus(error) === 405) return undefined;
-      throw error;
+      if (httpStatus(error) !== 405) throw error;
+      // GitHub's words for a method the repository's settings turn off ("Squash merges are not allowed on
+      // this repository."); any other 405 is a merge not allowed yet.
+      if (!/are not allowed on this repository/i.test(String((error as Error).message))) return undefined;
+      const other = METHODS.filter((m) => m !== change.method).join(' or ');
+      return {
+        refused:
+          `${fullName} does not allow ${METHOD_NAMES[change.method]} merges of pull requests: set ` +
+          `deploy.mergeMethod to ${other} (one the repository allows), or leave it out to use the first it allows`,
+      };
     }
   });
 }

@@ -52,6 +52,10 @@ const configSchema = z
       .describe(
         'pull-request mode: merge through the API once GitHub allows it (required checks passed). Default true.',
       ),
+    mergeMethod: z
+      .enum(['merge', 'squash', 'rebase'])
+      .optional()
+      .describe('pull-request mode: how to merge. Default: the first the repository allows of merge, squash, rebase.'),
     watch: z
       .enum(['argocd', 'kubernetes'])
       .describe(
@@ -82,6 +86,10 @@ const configSchema = z
     }
     if (config.mode !== 'pull-request' && config.merge !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['merge'], message: 'only used with mode: pull-request' });
+    }
+    if (config.mergeMethod !== undefined && (config.mode !== 'pull-request' || config.merge === false)) {
+      const message = 'only used when pull requests are merged (mode: pull-request, merge not false)';
+      ctx.addIssue({ code: 'custom', path: ['mergeMethod'], message });
     }
   });
 
@@ -130,6 +138,7 @@ export const gitopsDriver = defineDeployDriver({
         tag: config.tag,
         mode: config.mode,
         merge: config.merge ?? true,
+        mergeMethod: config.mergeMethod,
         watch,
         environments: config.environments ?? {},
         pods: kubernetes && { namespace: kubernetes.namespace, deployment: kubernetes.deployment },

@@ -225,6 +225,11 @@ export class GitHubEmulator {
     this.#simulator.runChecksOnPullRequests(this.#repo(repo).fullName, names);
   }
 
+  /** The merge methods the repository allows for pull requests, as its settings would (those not given stay). */
+  allowMerges(repo: string, methods: Partial<Record<'merge' | 'squash' | 'rebase', boolean>>): void {
+    Object.assign(this.#repo(repo).mergeMethods, methods);
+  }
+
   /** The next pull request head CI checks in this repository fails its first check. */
   failNextChecks(repo: string): void {
     this.#simulator.failNextChecks(this.#repo(repo).fullName);

@@ -2,10 +2,15 @@ import type { Body } from './body.ts';
 import type { ContentStore } from './contents.ts';
 import { HttpError, invalidField } from './errors.ts';
 import { headSha, mergeability, mergedTree, pullCommits, type PullRecord } from './pulls.ts';
-import type { Repository } from './repository.ts';
+import type { CommitRecord, Repository } from './repository.ts';
 import type { RouteState } from './route-state.ts';
 
 const NOT_MERGEABLE = 'Pull Request is not mergeable';
+const NOT_ALLOWED: Record<string, string> = {
+  merge: 'Merge commits',
+  squash: 'Squash merges',
+  rebase: 'Rebase merges',
+};
 
 /**
  * `PUT /pulls/{n}/merge`: checks what GitHub checks (open, head unchanged when `sha` is given, no conflicts,
@@ -22,7 +27,9 @@ export function pullRequestMerge(
   if (!['merge', 'squash', 'rebase'].includes(method)) {
     throw invalidField('PullRequest', 'merge_method', `merge_method ${method} is not merge, squash or rebase`);
   }
-  if (method === 'rebase') throw new HttpError(405, 'Rebase merges are not allowed on this repository.');
+  if (!repo.mergeMethods[method as keyof Repository['mergeMethods']]) {
+    throw new HttpError(405, `${NOT_ALLOWED[method]} are not allowed on this repository.`);
+  }
   if (pr.state !== 'open') throw new HttpError(405, NOT_MERGEABLE);
   const head = headSha(repo, pr) ?? '';
   const sha = body.string('sha');
@@ -41,6 +48,9 @@ export function pullRequestMerge(
   const tree = mergedTree(contents, repo, base, head);
   if (!tree || merge.mergeable !== true) throw new HttpError(405, NOT_MERGEABLE);
   const commits = pullCommits(repo, base, head);
+  const now = state.now();
+  const rebased = method === 'rebase' ? rebase(contents, repo, pr.baseRef, commits, now) : undefined;
+  if (method === 'rebase' && !rebased) throw new HttpError(405, "This branch can't be rebased");
   const squash = method === 'squash';
   const title =
     body.string('commit_title') ??
@@ -48,13 +58,14 @@ export function pullRequestMerge(
   const detail =
     body.string('commit_message') ??
     (squash ? (commits.length > 1 ? commits.map((c) => `* ${c.message}`).join('\n\n') : '') : pr.title);
-  const now = state.now();
-  const commit = contents.commitTree(repo, pr.baseRef, tree, {
-    message: detail === '' ? title : `${title}\n\n${detail}`,
-    author: state.login,
-    mergeParent: squash ? undefined : head,
-    date: now,
-  });
+  const commit =
+    (rebased ? repo.get(rebased) : undefined) ??
+    contents.commitTree(repo, pr.baseRef, tree, {
+      message: detail === '' ? title : `${title}\n\n${detail}`,
+      author: state.login,
+      mergeParent: squash ? undefined : head,
+      date: now,
+    });
   Object.assign(pr, {
     state: 'closed',
     closedAt: now,
@@ -66,4 +77,42 @@ export function pullRequestMerge(
     closedBase: base,
   });
   return commit.sha;
+}
+
+/**
+ * "Rebase and merge": each commit of the pull request again on top of the base branch, with its message and
+ * author, as GitHub replays them (new shas; the title and message asked for are not used). A file a commit
+ * changes that the base changed otherwise stops it: the sha of the last commit, or undefined.
+ */
+function rebase(
+  contents: ContentStore,
+  repo: Repository,
+  branch: string,
+  commits: readonly CommitRecord[],
+  date: number,
+): string | undefined {
+  const tip = repo.branches.get(branch) ?? '';
+  let tree = new Map(contents.treeAt(repo, tip));
+  const replayed: Array<{ commit: CommitRecord; tree: Map<string, string> }> = [];
+  for (const commit of commits) {
+    const before = commit.parent ? contents.treeAt(repo, commit.parent) : new Map<string, string>();
+    const after = contents.treeAt(repo, commit.sha);
+    const next = new Map(tree);
+    for (const path of new Set([...before.keys(), ...after.keys()])) {
+      const [was, now] = [before.get(path), after.get(path)];
+      if (was === now) continue;
+      const current = tree.get(path);
+      if (current !== was && current !== now) return undefined;
+      if (now === undefined) next.delete(path);
+      else next.set(path, now);
+    }
+    replayed.push({ commit, tree: next });
+    tree = next;
+  }
+  let sha = tip;
+  for (const { commit, tree: t } of replayed) {
+    const spec = { message: commit.message, author: commit.author, gitAuthor: commit.gitAuthor, date };
+    sha = contents.commitTree(repo, branch, t, spec).sha;
+  }
+  return sha;
 }

@@ -20,6 +20,9 @@ export function repoJson(links: Links, repo: Repository): Record<string, unknown
     updated_at: iso(repo.pushedAt),
     pushed_at: iso(repo.pushedAt),
     permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+    allow_merge_commit: repo.mergeMethods.merge,
+    allow_squash_merge: repo.mergeMethods.squash,
+    allow_rebase_merge: repo.mergeMethods.rebase,
   };
 }
 

@@ -58,6 +58,8 @@ export class Repository {
   readonly requiredChecks = new Map<string, readonly string[]>();
   /** Pull requests, numbered from 1 in creation order. */
   readonly pulls: PullRecord[] = [];
+  /** The merge methods the repository's settings allow for pull requests (GitHub's default: all three). */
+  readonly mergeMethods = { merge: true, squash: true, rebase: true };
   readonly #commits = new Map<string, CommitRecord>();
 
   constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {

@@ -28,7 +28,7 @@ function headBranch(repo: Repository, head: string): string {
   return branch;
 }
 
-/** Pull requests: open, read, list, edit and merge (merge and squash; rebase is refused). */
+/** Pull requests: open, read, list, edit and merge (merge, squash or rebase, as the repository allows). */
 export function pullRoutes(state: RouteState, contents: ContentStore): Route[] {
   const { links } = state;
   return [
