@@ -8,7 +8,7 @@ import { chooseRollback } from '../../src/adapters/gitops/rollback-choice.ts';
 import { commitTag } from '../../src/adapters/gitops/tag-commit.ts';
 import type { Logger } from '../../src/ports/logger.ts';
 import type { GitHubEmulator } from '../../src/sandbox/github/index.ts';
-import { epochMs, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
+import { epochMs, type PinnedClock, pinnedClock, WEEKDAY } from '../helpers/clock.ts';
 import { startGitHub } from '../sandbox/github-harness.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -184,63 +184,109 @@ describe('GitOps manifests: pull requests', () => {
     expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
   });
 
-  it.each([
-    ['squash only: one commit titled after the pull request', { merge: false, rebase: false }, 'squash'],
-    ['rebase only: the branch commit itself, replayed', { merge: false, squash: false }, 'rebase'],
-    ['all three: a merge commit, which keeps the branch commit as it is', {}, 'merge'],
-  ])('merges the way the repository allows, %s', async (_, allowed, method) => {
-    const { gh, clock, octokit, repo } = await setUp();
-    gh.allowMerges(REPO, allowed);
-    const before = gh.shaOf(REPO, 'main');
+  /** A pull-request deploy of v1.5.0 to prod; the lines it posts, and every merge request it sent. */
+  async function deployByPullRequest(
+    set: { gh: GitHubEmulator; clock: PinnedClock; octokit: ReturnType<typeof createOctokit>; repo: ManifestsRepo },
+    over: Partial<GitOpsServiceConfig> = {},
+  ) {
+    const lines: string[] = [];
+    const merges: string[] = [];
+    set.octokit.hook.before('request', (options) => {
+      if (options.method === 'PUT' && String(options.url).endsWith('/merge')) merges.push(String(options.merge_method));
+    });
     const applied = await applyTag(
       {
-        octokit,
-        repo,
-        config: config({ mode: 'pull-request' }),
-        timing: { clock, pollMs: 10, timeoutMs: 1000 },
+        octokit: set.octokit,
+        repo: set.repo,
+        config: config({ mode: 'pull-request', ...over }),
+        // Long: waiting out a refusal would fail the test on its own timeout.
+        timing: { clock: set.clock, pollMs: 10, timeoutMs: 60_000 },
         log: silent,
       },
       envTarget(config(), 'prod'),
       { from: undefined, to: 'v1.5.0', title: 'Deploy billing to v1.5.0 in prod', message, suffix: 'req_4' },
-      async () => {},
+      async (line) => {
+        lines.push(line);
+      },
     );
+    return { applied, lines, merges };
+  }
+
+  it.each([
+    ['squash only: one commit titled after the pull request', { merge: false, rebase: false }, 'squash'],
+    ['rebase only: the branch commit replayed on the moved base', { merge: false, squash: false }, 'rebase'],
+    ['all three: a merge commit, which keeps the branch commit as it is', {}, 'merge'],
+  ])('merges the way the repository allows, %s', async (_, allowed, method) => {
+    const set = await setUp();
+    const { gh, octokit } = set;
+    gh.allowMerges(REPO, allowed);
+    // The base moves after the branch is made, so a rebase has to replay the commit onto it.
+    set.octokit.hook.after('request', (_response, options) => {
+      if (options.method === 'POST' && String(options.url).endsWith('/pulls')) {
+        gh.writeFiles(REPO, { 'README.md': 'moved on' }, { message: 'meanwhile' });
+      }
+    });
+    const { applied, merges } = await deployByPullRequest(set);
+    expect(merges).toEqual([method]);
     expect(applied).toMatchObject({ state: 'committed', pullRequest: { number: 1 } });
     expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION.replace('newTag: v1.4.2', 'newTag: v1.5.0'));
+    expect(gh.readFile(REPO, 'README.md')?.text).toBe('moved on');
     const { data: head } = await octokit.rest.repos.getCommit({ owner: 'acme', repo: 'manifests', ref: 'main' });
+    const { data: pr } = await octokit.rest.pulls.get({ owner: 'acme', repo: 'manifests', pull_number: 1 });
     expect(applied.state === 'committed' && applied.commit.sha).toBe(head.sha);
-    const subject = head.commit.message.split('\n')[0];
+    expect(head.sha).not.toBe(pr.head.sha);
     const parents = head.parents.map((p) => p.sha);
-    expect(parents[0]).toBe(before);
     expect(parents).toHaveLength(method === 'merge' ? 2 : 1);
-    expect(subject).toBe(
+    if (method === 'merge') expect(parents[1]).toBe(pr.head.sha);
+    expect(head.commit.message.split('\n')[0]).toBe(
       method === 'rebase' ? 'Deploy billing to v1.5.0 in prod' : 'Deploy billing to v1.5.0 in prod (#1)',
     );
   });
 
-  // Waiting would end "not mergeable after 1 min": the reason shows it did not wait.
-  it('ends at once, naming the setting, when the repository refuses the merge method configured', async () => {
-    const { gh, clock, octokit, repo } = await setUp();
-    gh.allowMerges(REPO, { merge: false });
-    const applied = await applyTag(
-      {
-        octokit,
-        repo,
-        config: config({ mode: 'pull-request', mergeMethod: 'merge' }),
-        timing: { clock, pollMs: 10, timeoutMs: 60_000 },
-        log: silent,
-      },
-      envTarget(config(), 'prod'),
-      { from: undefined, to: 'v1.5.0', title: 'Deploy', message, suffix: 'req_5' },
-      async () => {},
+  it('falls back to the next method when the branch requires a linear history, and says so', async () => {
+    const set = await setUp();
+    set.gh.requireLinearHistory(REPO, 'main');
+    const { applied, lines, merges } = await deployByPullRequest(set);
+    expect(merges).toEqual(['merge', 'squash']);
+    expect(applied).toMatchObject({ state: 'committed' });
+    expect(lines).toContain(
+      'acme/manifests refused a merge commit ("This branch must not contain merge commits."): ' +
+        'merging by squash instead',
     );
+  });
+
+  it('ends at once, with what GitHub said, when no method it allows is accepted', async () => {
+    const set = await setUp();
+    set.gh.allowMerges(REPO, { squash: false, rebase: false });
+    set.gh.requireLinearHistory(REPO, 'main');
+    const { applied, merges } = await deployByPullRequest(set);
+    expect(merges).toEqual(['merge']);
+    // Sent once: GitHub's 405 is an answer, which a retry cannot change.
+    const answered = set.gh.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/merge'));
+    expect(answered.map((r) => r.status)).toEqual([405]);
     expect(applied).toMatchObject({
       state: 'failed',
       pullRequest: { number: 1 },
       reason:
-        'acme/manifests does not allow merge-commit merges of pull requests: set deploy.mergeMethod to squash or ' +
-        'rebase (one the repository allows), or leave it out to use the first it allows',
+        'acme/manifests refused every merge method its settings allow (merge commit: "This branch must not contain ' +
+        'merge commits."): allow one for main in the repository\'s settings, branch protection or rulesets, or set ' +
+        'services.billing.deploy.mergeMethod',
     });
-    expect(gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
+    expect(set.gh.readFile(REPO, FILE)?.text).toBe(KUSTOMIZATION);
+  });
+
+  it('ends at once, naming the setting, when the repository refuses the merge method configured', async () => {
+    const set = await setUp();
+    set.gh.allowMerges(REPO, { merge: false });
+    const { applied, merges } = await deployByPullRequest(set, { mergeMethod: 'merge' });
+    expect(merges).toEqual(['merge']);
+    expect(applied).toMatchObject({
+      state: 'failed',
+      reason:
+        'acme/manifests refused the merge method services.billing.deploy.mergeMethod sets (merge commit: "Merge ' +
+        'commits are not allowed on this repository."): set one the repository allows for main, or leave it out ' +
+        'to try those its settings allow',
+    });
   });
 
   it('with merge: false, opens the pull request and leaves it for review', async () => {

@@ -58,7 +58,14 @@ export async function applyTag(
   const pr = await changeByPullRequest(
     ctx.octokit,
     ctx.repo,
-    { ...change, headBranch, title: edit.title, merge: ctx.config.merge, mergeMethod: ctx.config.mergeMethod },
+    {
+      ...change,
+      service: ctx.config.service,
+      headBranch,
+      title: edit.title,
+      merge: ctx.config.merge,
+      mergeMethod: ctx.config.mergeMethod,
+    },
     ctx.timing,
     progress,
     ctx.log,

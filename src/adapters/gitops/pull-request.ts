@@ -6,6 +6,7 @@ import { GitHubCommitChecks } from '../github/commit-checks.ts';
 import { attempt, httpStatus } from '../github/github-errors.ts';
 import { formatWait } from '../kubernetes/wait-text.ts';
 import type { ManifestCommit, ManifestsRepo } from './manifests-repo.ts';
+import { fallbackText, mergeMethodsToTry, type Refused, refusal, refusedText } from './merge-methods.ts';
 import type { MergeMethod } from './options.ts';
 import { commitTag, type TagChange } from './tag-commit.ts';
 
@@ -24,9 +25,6 @@ export type PullRequestResult =
   | { state: 'unchanged'; from: string }
   | { state: 'failed'; number: number; url: string; from: string; reason: string };
 
-const METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
-const METHOD_NAMES: Record<MergeMethod, string> = { merge: 'merge-commit', squash: 'squash', rebase: 'rebase' };
-
 // GitHub's mergeable_state values in which a merge is allowed (unstable: only checks that are not required failed).
 const MERGEABLE = new Set(['clean', 'unstable', 'has_hooks']);
 
@@ -38,7 +36,13 @@ const MERGEABLE = new Set(['clean', 'unstable', 'has_hooks']);
 export async function changeByPullRequest(
   octokit: Octokit,
   repo: ManifestsRepo,
-  change: TagChange & { headBranch: string; title: string; merge: boolean; mergeMethod?: MergeMethod | undefined },
+  change: TagChange & {
+    service: string;
+    headBranch: string;
+    title: string;
+    merge: boolean;
+    mergeMethod?: MergeMethod | undefined;
+  },
   timing: PullRequestTiming,
   progress: Progress,
   log: Logger,
@@ -68,12 +72,12 @@ export async function changeByPullRequest(
   const opened = { number: pr.number, url: pr.html_url, from: written.from };
   await progress(`Opened pull request #${pr.number} in ${fullName}: ${change.title}`);
   if (!change.merge) return { state: 'open', ...opened };
-  const method = change.mergeMethod ?? (await allowedMergeMethod(octokit, repo));
+  const methods = await mergeMethodsToTry(octokit, repo, change.mergeMethod);
   const outcome = await mergeWhenReady(
     octokit,
     repo,
     { ...opened, head: written.commit.sha },
-    { ...change, method },
+    { ...change, methods },
     timing,
     progress,
   );
@@ -81,29 +85,16 @@ export async function changeByPullRequest(
   return outcome;
 }
 
-/**
- * The first merge method of merge commit, squash and rebase the repository's settings allow (a merge commit
- * keeps the branch's commit as it is). GitHub shows the settings to a token that may push; without them, a
- * merge commit, GitHub's default.
- */
-async function allowedMergeMethod(octokit: Octokit, repo: ManifestsRepo): Promise<MergeMethod> {
-  const { owner, repo: name, fullName } = repo.name;
-  const { data } = await attempt(`reading the settings of ${fullName}`, () =>
-    octokit.rest.repos.get({ owner, repo: name }),
-  );
-  const allowed: Array<[MergeMethod, boolean | undefined]> = [
-    ['merge', data.allow_merge_commit],
-    ['squash', data.allow_squash_merge],
-    ['rebase', data.allow_rebase_merge],
-  ];
-  return allowed.find(([, allows]) => allows !== false)?.[0] ?? 'merge';
-}
-
 async function mergeWhenReady(
   octokit: Octokit,
   repo: ManifestsRepo,
   pr: { number: number; url: string; from: string; head: string },
-  change: { title: string; message: (from: string) => string; method: MergeMethod },
+  change: MergeChange & {
+    service: string;
+    branch: string;
+    mergeMethod?: MergeMethod | undefined;
+    methods: MergeMethod[];
+  },
   timing: PullRequestTiming,
   progress: Progress,
 ): Promise<PullRequestResult> {
@@ -111,6 +102,8 @@ async function mergeWhenReady(
   const checks = new GitHubCommitChecks(octokit);
   const deadline = timing.clock.now().getTime() + timing.timeoutMs;
   const failed = (reason: string): PullRequestResult => ({ state: 'failed', ...pr, reason });
+  const where = { repo: fullName, branch: change.branch, service: change.service };
+  const refused: Refused[] = [];
   let lastLine = '';
   for (;;) {
     const { data } = await attempt(`reading pull request #${pr.number} of ${fullName}`, () =>
@@ -125,9 +118,16 @@ async function mergeWhenReady(
     }
     if (data.state === 'closed') return failed('it was closed without being merged');
     if (data.mergeable_state === 'dirty') return failed('it conflicts with its base branch');
+    const method = change.methods[refused.length];
+    if (!method) return failed(refusedText(where, refused, change.mergeMethod !== undefined));
     if (MERGEABLE.has(data.mergeable_state)) {
-      const merged = await merge(octokit, repo, pr, change);
-      if (merged && 'refused' in merged) return failed(merged.refused);
+      const merged = await merge(octokit, repo, pr, { ...change, method });
+      if (merged && 'refused' in merged) {
+        refused.push({ method, said: merged.refused });
+        const next = change.methods[refused.length];
+        if (next) await progress(fallbackText(fullName, { method, said: merged.refused }, next)).catch(() => undefined);
+        continue;
+      }
       if (merged) return { state: 'merged', ...pr, commit: merged };
     }
     const read = await checks.read(fullName, pr.head);
@@ -147,15 +147,17 @@ async function mergeWhenReady(
   }
 }
 
+type MergeChange = { title: string; message: (from: string) => string };
+
 /**
  * Merges at the head we wrote; undefined when GitHub does not allow it yet (405) so the wait goes on, and
- * `refused` when the repository does not allow this merge method at all, which no wait changes.
+ * `refused` (what GitHub said) when it refuses this merge method for good, which no wait changes.
  */
 async function merge(
   octokit: Octokit,
   repo: ManifestsRepo,
   pr: { number: number; from: string; head: string },
-  change: { title: string; message: (from: string) => string; method: MergeMethod },
+  change: MergeChange & { method: MergeMethod },
 ): Promise<ManifestCommit | { refused: string } | undefined> {
   const { owner, repo: name, fullName } = repo.name;
   return attempt(`merging pull request #${pr.number} of ${fullName}`, async () => {
@@ -172,15 +174,8 @@ async function merge(
       return { sha: data.sha, url: repo.commitUrl(data.sha) };
     } catch (error) {
       if (httpStatus(error) !== 405) throw error;
-      // GitHub's words for a method the repository's settings turn off ("Squash merges are not allowed on
-      // this repository."); any other 405 is a merge not allowed yet.
-      if (!/are not allowed on this repository/i.test(String((error as Error).message))) return undefined;
-      const other = METHODS.filter((m) => m !== change.method).join(' or ');
-      return {
-        refused:
-          `${fullName} does not allow ${METHOD_NAMES[change.method]} merges of pull requests: set ` +
-          `deploy.mergeMethod to ${other} (one the repository allows), or leave it out to use the first it allows`,
-      };
+      const said = refusal(error);
+      return said === undefined ? undefined : { refused: said };
     }
   });
 }

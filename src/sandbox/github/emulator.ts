@@ -227,7 +227,15 @@ export class GitHubEmulator {
 
   /** The merge methods the repository allows for pull requests, as its settings would (those not given stay). */
   allowMerges(repo: string, methods: Partial<Record<'merge' | 'squash' | 'rebase', boolean>>): void {
-    Object.assign(this.#repo(repo).mergeMethods, methods);
+    const allowed = { ...this.#repo(repo).mergeMethods, ...methods };
+    // GitHub refuses the settings that leave none (422).
+    if (!Object.values(allowed).some(Boolean)) throw new Error(`allowMerges: ${repo} must allow one merge method`);
+    Object.assign(this.#repo(repo).mergeMethods, allowed);
+  }
+
+  /** Branch protection "Require linear history": a merge commit into `branch` is refused. */
+  requireLinearHistory(repo: string, branch: string): void {
+    this.#repo(repo).linearHistory.add(branch);
   }
 
   /** The next pull request head CI checks in this repository fails its first check. */

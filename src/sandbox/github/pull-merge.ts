@@ -30,6 +30,9 @@ export function pullRequestMerge(
   if (!repo.mergeMethods[method as keyof Repository['mergeMethods']]) {
     throw new HttpError(405, `${NOT_ALLOWED[method]} are not allowed on this repository.`);
   }
+  if (method === 'merge' && repo.linearHistory.has(pr.baseRef)) {
+    throw new HttpError(405, 'This branch must not contain merge commits.');
+  }
   if (pr.state !== 'open') throw new HttpError(405, NOT_MERGEABLE);
   const head = headSha(repo, pr) ?? '';
   const sha = body.string('sha');

@@ -60,6 +60,8 @@ export class Repository {
   readonly pulls: PullRecord[] = [];
   /** The merge methods the repository's settings allow for pull requests (GitHub's default: all three). */
   readonly mergeMethods = { merge: true, squash: true, rebase: true };
+  /** Branches whose protection requires a linear history: no merge commits. */
+  readonly linearHistory = new Set<string>();
   readonly #commits = new Map<string, CommitRecord>();
 
   constructor(init: { id: number; owner: string; name: string; defaultBranch: string; createdAt: number }) {
