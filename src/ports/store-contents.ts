@@ -20,6 +20,10 @@ export type StoreTable = (typeof STORE_TABLES)[number];
 /** A table as people say it: `alert_groups` is "alert groups". */
 export const tableName = (table: string) => table.replaceAll('_', ' ');
 
+/** Each table's rows as `StoreContents` gives them, so an import reads every table the same way. */
+export const rowsOf = (contents: StoreContents, table: StoreTable): Iterable<unknown> =>
+  table === 'alert_groups' ? contents.alertGroups() : contents[table]();
+
 /** Everything a store holds, table by table, in the port's terms: what one store reads and another imports. */
 export interface StoreContents {
   counts(): Record<StoreTable, number>;

@@ -123,9 +123,10 @@ async function mergeWhenReady(
     if (MERGEABLE.has(data.mergeable_state)) {
       const merged = await merge(octokit, repo, pr, { ...change, method });
       if (merged && 'refused' in merged) {
-        refused.push({ method, said: merged.refused });
+        const said = { method, said: merged.refused };
+        refused.push(said);
         const next = change.methods[refused.length];
-        if (next) await progress(fallbackText(fullName, { method, said: merged.refused }, next)).catch(() => undefined);
+        if (next) await progress(fallbackText(fullName, said, next)).catch(() => undefined);
         continue;
       }
       if (merged) return { state: 'merged', ...pr, commit: merged };
@@ -173,9 +174,10 @@ async function merge(
       });
       return { sha: data.sha, url: repo.commitUrl(data.sha) };
     } catch (error) {
-      if (httpStatus(error) !== 405) throw error;
       const said = refusal(error);
-      return said === undefined ? undefined : { refused: said };
+      if (said !== undefined) return { refused: said };
+      if (httpStatus(error) === 405) return undefined;
+      throw error;
     }
   });
 }

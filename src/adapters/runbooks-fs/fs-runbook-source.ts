@@ -59,7 +59,7 @@ export class FsRunbookSource implements RunbookSource {
     return entries
       .filter((e) => e.isFile())
       .map((e) => (e.parentPath.length > root.length ? `${e.parentPath.slice(under)}${sep}${e.name}` : e.name))
-      .map((path) => (sep === '/' ? path : path.split(sep).join('/')))
+      .map((path) => path.split(sep).join('/'))
       .filter((p) => isRunbookPath(p) && !p.split('/').some((part) => part.startsWith('.')))
       .sort();
   }

@@ -1,7 +1,7 @@
 import type { AuditRecord } from '../../core/audit-chain.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
-import { STORE_TABLES, type StoreContents, type StoreTable, tableName } from '../../ports/store-contents.ts';
+import { rowsOf, STORE_TABLES, type StoreContents, type StoreTable, tableName } from '../../ports/store-contents.ts';
 import { ALERT_GROUP_COLUMNS, ALERT_GROUP_TYPES, alertGroupValues } from './alert-groups.ts';
 import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
@@ -183,12 +183,7 @@ export async function importContents(
     let head: AuditRecord | undefined;
     const copied = {} as Record<StoreTable, number>;
     for (const table of STORE_TABLES) {
-      const rows =
-        table === 'audit'
-          ? tap(source.audit(), (r) => (head = r))
-          : table === 'alert_groups'
-            ? source.alertGroups()
-            : source[table]();
+      const rows = table === 'audit' ? tap(source.audit(), (r) => (head = r)) : rowsOf(source, table);
       copied[table] = await copy(run, s, table, rows as Iterable<never>, (done) =>
         progress(table, done, totals[table]),
       );

@@ -6,11 +6,13 @@ import type { CommitRecord, Repository } from './repository.ts';
 import type { RouteState } from './route-state.ts';
 
 const NOT_MERGEABLE = 'Pull Request is not mergeable';
-const NOT_ALLOWED: Record<string, string> = {
+type Method = keyof Repository['mergeMethods'];
+const NOT_ALLOWED: Record<Method, string> = {
   merge: 'Merge commits',
   squash: 'Squash merges',
   rebase: 'Rebase merges',
 };
+const isMethod = (method: string): method is Method => Object.hasOwn(NOT_ALLOWED, method);
 
 /**
  * `PUT /pulls/{n}/merge`: checks what GitHub checks (open, head unchanged when `sha` is given, no conflicts,
@@ -24,10 +26,10 @@ export function pullRequestMerge(
   body: Body,
 ): string {
   const method = body.string('merge_method') ?? 'merge';
-  if (!['merge', 'squash', 'rebase'].includes(method)) {
+  if (!isMethod(method)) {
     throw invalidField('PullRequest', 'merge_method', `merge_method ${method} is not merge, squash or rebase`);
   }
-  if (!repo.mergeMethods[method as keyof Repository['mergeMethods']]) {
+  if (!repo.mergeMethods[method]) {
     throw new HttpError(405, `${NOT_ALLOWED[method]} are not allowed on this repository.`);
   }
   if (method === 'merge' && repo.linearHistory.has(pr.baseRef)) {
@@ -52,23 +54,16 @@ export function pullRequestMerge(
   if (!tree || merge.mergeable !== true) throw new HttpError(405, NOT_MERGEABLE);
   const commits = pullCommits(repo, base, head);
   const now = state.now();
-  const rebased = method === 'rebase' ? rebase(contents, repo, pr.baseRef, commits, now) : undefined;
-  if (method === 'rebase' && !rebased) throw new HttpError(405, "This branch can't be rebased");
-  const squash = method === 'squash';
-  const title =
-    body.string('commit_title') ??
-    (squash ? `${pr.title} (#${pr.number})` : `Merge pull request #${pr.number} from ${repo.owner}/${pr.headRef}`);
-  const detail =
-    body.string('commit_message') ??
-    (squash ? (commits.length > 1 ? commits.map((c) => `* ${c.message}`).join('\n\n') : '') : pr.title);
   const commit =
-    (rebased ? repo.get(rebased) : undefined) ??
-    contents.commitTree(repo, pr.baseRef, tree, {
-      message: detail === '' ? title : `${title}\n\n${detail}`,
-      author: state.login,
-      mergeParent: squash ? undefined : head,
-      date: now,
-    });
+    method === 'rebase'
+      ? rebase(contents, repo, pr.baseRef, commits, now)
+      : contents.commitTree(repo, pr.baseRef, tree, {
+          message: mergeMessage(pr, repo, commits, body, method === 'squash'),
+          author: state.login,
+          mergeParent: method === 'squash' ? undefined : head,
+          date: now,
+        });
+  if (!commit) throw new HttpError(405, "This branch can't be rebased");
   Object.assign(pr, {
     state: 'closed',
     closedAt: now,
@@ -82,10 +77,27 @@ export function pullRequestMerge(
   return commit.sha;
 }
 
+/** The message of a merge or squash commit: the title and message asked for, or GitHub's defaults. */
+function mergeMessage(
+  pr: PullRecord,
+  repo: Repository,
+  commits: readonly CommitRecord[],
+  body: Body,
+  squash: boolean,
+): string {
+  const title =
+    body.string('commit_title') ??
+    (squash ? `${pr.title} (#${pr.number})` : `Merge pull request #${pr.number} from ${repo.owner}/${pr.headRef}`);
+  const detail =
+    body.string('commit_message') ??
+    (squash ? (commits.length > 1 ? commits.map((c) => `* ${c.message}`).join('\n\n') : '') : pr.title);
+  return detail === '' ? title : `${title}\n\n${detail}`;
+}
+
 /**
  * "Rebase and merge": each commit of the pull request again on top of the base branch, with its message and
  * author, as GitHub replays them (new shas; the title and message asked for are not used). A file a commit
- * changes that the base changed otherwise stops it: the sha of the last commit, or undefined.
+ * changes that the base changed otherwise stops it: the last commit, or undefined.
  */
 function rebase(
   contents: ContentStore,
@@ -93,7 +105,7 @@ function rebase(
   branch: string,
   commits: readonly CommitRecord[],
   date: number,
-): string | undefined {
+): CommitRecord | undefined {
   const tip = repo.branches.get(branch) ?? '';
   let tree = new Map(contents.treeAt(repo, tip));
   const replayed: Array<{ commit: CommitRecord; tree: Map<string, string> }> = [];
@@ -112,10 +124,10 @@ function rebase(
     replayed.push({ commit, tree: next });
     tree = next;
   }
-  let sha = tip;
+  let last: CommitRecord | undefined;
   for (const { commit, tree: t } of replayed) {
     const spec = { message: commit.message, author: commit.author, gitAuthor: commit.gitAuthor, date };
-    sha = contents.commitTree(repo, branch, t, spec).sha;
+    last = contents.commitTree(repo, branch, t, spec);
   }
-  return sha;
+  return last;
 }
