@@ -1,12 +1,12 @@
 import type {
   AlertGroupFilter,
-  AlertGroupKind,
   AlertGroupStatus,
   AlertStore,
   NewAlertGroup,
   StoredAlertGroup,
 } from '../../ports/alert-store.ts';
-import type { Db, Row } from './db.ts';
+import { alertGroupFromRow } from '../store-rows.ts';
+import type { Db } from './db.ts';
 
 // Named, never `*`: a statement prepared by an older replica keeps its result type when a newer one migrates.
 const COLUMNS =
@@ -43,29 +43,6 @@ export function alertGroupValues(g: StoredAlertGroup): unknown[] {
     g.message?.channel ?? null,
     g.message?.ts ?? null,
   ];
-}
-
-const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-
-function fromRow(row: Row): StoredAlertGroup {
-  const channel = str(row.message_channel);
-  const ts = str(row.message_ts);
-  return {
-    id: String(row.id),
-    kind: String(row.kind) as AlertGroupKind,
-    key: String(row.key),
-    channel: String(row.channel),
-    service: str(row.service),
-    env: str(row.env),
-    content: JSON.parse(String(row.content)) as Record<string, unknown>,
-    summaryId: str(row.summary_id),
-    status: String(row.status) as AlertGroupStatus,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-    resolvedAt: (row.resolved_at as Date | null) ?? undefined,
-    version: Number(row.version),
-    message: channel && ts ? { channel, ts } : undefined,
-  };
 }
 
 function where(filter: AlertGroupFilter): { clause: string; values: unknown[] } {
@@ -106,18 +83,18 @@ export class PostgresAlertGroups implements AlertStore {
          ON CONFLICT (key) WHERE status = 'firing' DO NOTHING RETURNING ${COLUMNS}`,
         values,
       );
-      if (inserted[0]) return { group: fromRow(inserted[0]), created: true };
+      if (inserted[0]) return { group: alertGroupFromRow(inserted[0]), created: true };
       const [firing] = await this.#db.query(
         `SELECT ${COLUMNS} FROM ${this.#s}.alert_groups WHERE key = $1 AND status = 'firing'`,
         [g.key],
       );
-      if (firing) return { group: fromRow(firing), created: false };
+      if (firing) return { group: alertGroupFromRow(firing), created: false };
     }
   }
 
   async getAlertGroup(id: string): Promise<StoredAlertGroup | undefined> {
     const [row] = await this.#db.query(`SELECT ${COLUMNS} FROM ${this.#s}.alert_groups WHERE id = $1`, [id]);
-    return row ? fromRow(row) : undefined;
+    return row ? alertGroupFromRow(row) : undefined;
   }
 
   async latestAlertGroup(key: string): Promise<StoredAlertGroup | undefined> {
@@ -125,7 +102,7 @@ export class PostgresAlertGroups implements AlertStore {
       `SELECT ${COLUMNS} FROM ${this.#s}.alert_groups WHERE key = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
       [key],
     );
-    return row ? fromRow(row) : undefined;
+    return row ? alertGroupFromRow(row) : undefined;
   }
 
   async updateAlertGroup(
@@ -147,7 +124,7 @@ export class PostgresAlertGroups implements AlertStore {
           version,
         ],
       );
-      return row ? fromRow(row) : undefined;
+      return row ? alertGroupFromRow(row) : undefined;
     } catch (err) {
       // Firing again while a newer row of the key fires: that one is the group now.
       if ((err as { code?: string }).code === '23505') return undefined;
@@ -170,7 +147,7 @@ export class PostgresAlertGroups implements AlertStore {
       `SELECT ${COLUMNS} FROM ${this.#s}.alert_groups ${clause} ORDER BY created_at DESC, id DESC${limit}`,
       values,
     );
-    return rows.map(fromRow);
+    return rows.map(alertGroupFromRow);
   }
 
   async countAlertGroups(filter: AlertGroupFilter): Promise<number> {

@@ -1,6 +1,7 @@
 import { type AuditEntry, type AuditRecord, sealRecord } from '../../core/audit-chain.ts';
 import type { Db } from './db.ts';
-import { AUDIT_COLUMNS, auditFromRow } from './rows.ts';
+import { auditFromRow } from '../store-rows.ts';
+import { AUDIT_COLUMNS } from './columns.ts';
 
 /**
  * One append, in one transaction. The row lock on `audit_head` is the turn: a second writer, on any

@@ -6,7 +6,7 @@ import { ALERT_GROUP_COLUMNS, ALERT_GROUP_TYPES, alertGroupValues } from './aler
 import { auditValues } from './audit.ts';
 import type { Db, Run } from './db.ts';
 import { REVIEW_COLUMNS } from './reviews.ts';
-import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './rows.ts';
+import { APPROVAL_COLUMNS, AUDIT_COLUMNS, LOCK_COLUMNS, REQUEST_COLUMNS, TAIL_COLUMNS } from './columns.ts';
 
 /** The target already holds a store: an import never merges into one. */
 export class TargetNotEmptyError extends Error {

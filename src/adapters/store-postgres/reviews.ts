@@ -1,33 +1,11 @@
 import type { NewReview, ReviewStore, StoredReview } from '../../ports/review-store.ts';
-import type { Db, Row } from './db.ts';
+import { reviewFromRow } from '../store-rows.ts';
+import type { Db } from './db.ts';
 
 // Named, never `*`: a statement prepared by an older replica keeps its result type when a newer one migrates.
 export const REVIEW_COLUMNS =
   'id, request_id, kind, service, env, requester, reason, message_channel, message_ts, opened_at, due_at, ' +
   'acknowledged_by, acknowledged_at, overdue_at';
-
-const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-const date = (v: unknown) => (v === null || v === undefined ? undefined : (v as Date));
-
-function fromRow(row: Row): StoredReview {
-  const channel = str(row.message_channel);
-  const ts = str(row.message_ts);
-  return {
-    id: String(row.id),
-    requestId: String(row.request_id),
-    kind: String(row.kind),
-    service: String(row.service),
-    env: String(row.env),
-    requester: String(row.requester),
-    reason: String(row.reason),
-    message: channel && ts ? { channel, ts } : undefined,
-    openedAt: row.opened_at as Date,
-    dueAt: row.due_at as Date,
-    acknowledgedBy: str(row.acknowledged_by),
-    acknowledgedAt: date(row.acknowledged_at),
-    overdueAt: date(row.overdue_at),
-  };
-}
 
 /** The `ReviewStore` part of the PostgreSQL store. */
 export class PostgresReviews implements ReviewStore {
@@ -58,12 +36,12 @@ export class PostgresReviews implements ReviewStore {
         r.dueAt.toISOString(),
       ],
     );
-    return fromRow(row!);
+    return reviewFromRow(row!);
   }
 
   async getReview(id: string): Promise<StoredReview | undefined> {
     const [row] = await this.#db.query(`SELECT ${REVIEW_COLUMNS} FROM ${this.#s}.reviews WHERE id = $1`, [id]);
-    return row ? fromRow(row) : undefined;
+    return row ? reviewFromRow(row) : undefined;
   }
 
   async acknowledgeReview(id: string, by: string, at: Date): Promise<StoredReview | undefined> {
@@ -72,7 +50,7 @@ export class PostgresReviews implements ReviewStore {
        WHERE id = $3 AND acknowledged_by IS NULL RETURNING ${REVIEW_COLUMNS}`,
       [by, at.toISOString(), id],
     );
-    return row ? fromRow(row) : undefined;
+    return row ? reviewFromRow(row) : undefined;
   }
 
   async markReviewOverdue(id: string, at: Date): Promise<StoredReview | undefined> {
@@ -81,14 +59,14 @@ export class PostgresReviews implements ReviewStore {
        WHERE id = $2 AND acknowledged_by IS NULL AND overdue_at IS NULL RETURNING ${REVIEW_COLUMNS}`,
       [at.toISOString(), id],
     );
-    return row ? fromRow(row) : undefined;
+    return row ? reviewFromRow(row) : undefined;
   }
 
   async listOpenReviews(): Promise<StoredReview[]> {
     const rows = await this.#db.query(
       `SELECT ${REVIEW_COLUMNS} FROM ${this.#s}.reviews WHERE acknowledged_by IS NULL ORDER BY due_at, id`,
     );
-    return rows.map(fromRow);
+    return rows.map(reviewFromRow);
   }
 
   async claimReminder(requestId: string, at: Date): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { type LeasedRequest, type StoredRequest, TargetBusy } from '../../ports/store.ts';
 import type { Db } from './db.ts';
-import { REQUEST_COLUMNS, requestFromRow } from './rows.ts';
+import { requestFromRow } from '../store-rows.ts';
+import { REQUEST_COLUMNS } from './columns.ts';
 
 const UNIQUE_VIOLATION = '23505';
 /** `ttlMs` from now by the server's clock: every replica's lease is measured by this one clock. */

@@ -9,7 +9,8 @@ import type {
   TailStore,
 } from '../../ports/store.ts';
 import type { Db } from './db.ts';
-import { LOCK_COLUMNS, TAIL_COLUMNS, lockFromRow, tailFromRow } from './rows.ts';
+import { lockFromRow, tailFromRow } from '../store-rows.ts';
+import { LOCK_COLUMNS, TAIL_COLUMNS } from './columns.ts';
 import { LEASE_UNTIL } from './runs.ts';
 
 /**

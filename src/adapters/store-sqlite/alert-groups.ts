@@ -1,37 +1,14 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type {
   AlertGroupFilter,
-  AlertGroupKind,
   AlertGroupStatus,
   AlertStore,
   NewAlertGroup,
   StoredAlertGroup,
 } from '../../ports/alert-store.ts';
+import { alertGroupFromRow } from '../store-rows.ts';
 
 type Row = Record<string, unknown>;
-const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-
-export function alertGroupFromRow(row: Row): StoredAlertGroup {
-  const channel = str(row.message_channel);
-  const ts = str(row.message_ts);
-  const resolvedAt = str(row.resolved_at);
-  return {
-    id: String(row.id),
-    kind: String(row.kind) as AlertGroupKind,
-    key: String(row.key),
-    channel: String(row.channel),
-    service: str(row.service),
-    env: str(row.env),
-    content: JSON.parse(String(row.content)) as Record<string, unknown>,
-    summaryId: str(row.summary_id),
-    status: String(row.status) as AlertGroupStatus,
-    createdAt: new Date(String(row.created_at)),
-    updatedAt: new Date(String(row.updated_at)),
-    resolvedAt: resolvedAt ? new Date(resolvedAt) : undefined,
-    version: Number(row.version),
-    message: channel && ts ? { channel, ts } : undefined,
-  };
-}
 
 function where(filter: AlertGroupFilter): { clause: string; params: SQLInputValue[] } {
   const parts: string[] = [];

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { AuditRecord } from '../../core/audit-chain.ts';
-import { auditFromRow } from './rows.ts';
+import { auditFromRow } from '../store-rows.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
 /** No store file where one was expected; `path` is the absolute path that was looked at. */

@@ -7,7 +7,7 @@ import {
   type StoredTail,
   TargetBusy,
 } from '../../ports/store.ts';
-import { requestFromRow, tailFromRow } from './rows.ts';
+import { requestFromRow, tailFromRow } from '../store-rows.ts';
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 type Row = Record<string, unknown>;

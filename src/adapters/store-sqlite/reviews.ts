@@ -1,29 +1,8 @@
 import type { StatementSync } from 'node:sqlite';
 import type { NewReview, ReviewStore, StoredReview } from '../../ports/review-store.ts';
+import { reviewFromRow } from '../store-rows.ts';
 
 type Row = Record<string, unknown>;
-const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-const date = (v: unknown) => (v === null || v === undefined ? undefined : new Date(String(v)));
-
-export function reviewFromRow(row: Row): StoredReview {
-  const channel = str(row.message_channel);
-  const ts = str(row.message_ts);
-  return {
-    id: String(row.id),
-    requestId: String(row.request_id),
-    kind: String(row.kind),
-    service: String(row.service),
-    env: String(row.env),
-    requester: String(row.requester),
-    reason: String(row.reason),
-    message: channel && ts ? { channel, ts } : undefined,
-    openedAt: new Date(String(row.opened_at)),
-    dueAt: new Date(String(row.due_at)),
-    acknowledgedBy: str(row.acknowledged_by),
-    acknowledgedAt: date(row.acknowledged_at),
-    overdueAt: date(row.overdue_at),
-  };
-}
 
 /** The `ReviewStore` part of the SQLite store. */
 export class SqliteReviews implements ReviewStore {

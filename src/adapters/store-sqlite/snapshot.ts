@@ -9,10 +9,16 @@ import type { Clock } from '../../ports/clock.ts';
 import type { StoredReview } from '../../ports/review-store.ts';
 import { STORE_TABLES, type StoreContents, type StoreTable } from '../../ports/store-contents.ts';
 import type { Approval, Lock, StoredRequest, StoredTail } from '../../ports/store.ts';
-import { alertGroupFromRow } from './alert-groups.ts';
 import { StoreNotFoundError } from './audit-reader.ts';
-import { reviewFromRow } from './reviews.ts';
-import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
+import {
+  alertGroupFromRow,
+  approvalFromRow,
+  auditFromRow,
+  lockFromRow,
+  requestFromRow,
+  reviewFromRow,
+  tailFromRow,
+} from '../store-rows.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { StoreOpenError } from './store-open-error.ts';
 

@@ -23,7 +23,7 @@ import { SqliteAlertGroups } from './alert-groups.ts';
 import { SqliteLeases } from './leases.ts';
 import { SqliteReviews } from './reviews.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from './rows.ts';
+import { approvalFromRow, auditFromRow, lockFromRow, requestFromRow, tailFromRow } from '../store-rows.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
 /**
