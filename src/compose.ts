@@ -137,8 +137,9 @@ async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]):
     log: log.child({ component: 'readiness' }),
     intervalMs: opts.tuning?.readinessCheckMs ?? 30_000,
   });
-  // Asked now, Slack's answer arrives while the store opens and the bot is put together, not after it listens;
-  // /readyz still waits for it.
+  // Asked now; /readyz waits for the answer, the start does not. Node loads modules without yielding, so the
+  // request itself goes out as the bot begins to listen. Turns of the event loop before the backends' SDKs
+  // load sent it sooner, but /readyz answered no sooner (fifteen alternating starts), so there are none.
   void slackReadiness.start();
   opened.push(() => slackReadiness.stop());
   const store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));
