@@ -137,9 +137,10 @@ async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]):
     log: log.child({ component: 'readiness' }),
     intervalMs: opts.tuning?.readinessCheckMs ?? 30_000,
   });
-  // Asked now; /readyz waits for the answer, the start does not. Node loads modules without yielding, so the
-  // request itself goes out as the bot begins to listen. Turns of the event loop before the backends' SDKs
-  // load sent it sooner, but /readyz answered no sooner (fifteen alternating starts), so there are none.
+  // Asked now; /readyz waits for the answer, the start does not. In `opsdeck start` (the bundle on Node 24, the
+  // store already open) the request itself goes out only as the bot begins to listen, as Node loads the
+  // modules below without yielding. Yielding to the event loop before they load sent it sooner, but /readyz
+  // answered no sooner (fifteen alternating starts), so the start does not yield for it.
   void slackReadiness.start();
   opened.push(() => slackReadiness.stop());
   const store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));

@@ -3,16 +3,16 @@ import type { AlertGroupKind, AlertGroupStatus, StoredAlertGroup } from '../port
 import type { StoredReview } from '../ports/review-store.ts';
 import type { Approval, Lock, RequestState, StoredRequest, StoredTail, TailState } from '../ports/store.ts';
 
-/**
- * The records of both stores from their rows: SQLite and PostgreSQL keep the same columns, and differ only in
- * how a timestamp comes back (SQLite: the ISO text it stores; PostgreSQL: a Date). JSON is text in both.
- */
+// The records of both stores from their rows. SQLite and PostgreSQL keep the same columns and differ in what a
+// column comes back as: a timestamp is the ISO text SQLite stores and a Date from PostgreSQL, a bigint a string
+// from PostgreSQL (hence Number()). JSON is text in both.
+
 type Row = Record<string, unknown>;
 
 const absent = (v: unknown): v is null | undefined => v === null || v === undefined;
 const str = (v: unknown) => (absent(v) ? undefined : String(v));
 const at = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
-const date = (v: unknown) => (absent(v) ? undefined : at(v));
+const date = (v: unknown) => (str(v) ? at(v) : undefined);
 const json = (v: unknown) => JSON.parse(String(v)) as Record<string, unknown>;
 const jsonIfAny = (v: unknown) => (str(v) ? json(v) : undefined);
 

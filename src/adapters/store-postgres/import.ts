@@ -22,7 +22,7 @@ export class TargetNotEmptyError extends Error {
 const BATCH = 1000;
 const iso = (d: Date | undefined) => d?.toISOString() ?? null;
 
-// Each table as its columns (named as in rows.ts), the array type of each for unnest, and a row's values.
+// Each table as its columns (named as its reads name them), the array type of each for unnest, and a row's values.
 const SHAPES = {
   audit: {
     columns: AUDIT_COLUMNS,
