@@ -10,34 +10,7 @@ export interface FailureSpec {
   readonly kind: 'throttle' | 'unavailable' | 'limit' | 'denied';
 }
 
-interface Armed {
-  readonly spec: FailureSpec;
-  left: number;
-}
-
-/** Failures armed by tests; the first armed failure that matches a call is used up by it. */
-export class FaultInjector {
-  #armed: Armed[] = [];
-
-  add(spec: FailureSpec): () => void {
-    const armed: Armed = { spec, left: spec.times ?? 1 };
-    this.#armed.push(armed);
-    return () => {
-      this.#armed = this.#armed.filter((a) => a !== armed);
-    };
-  }
-
-  take(operation: string): FailureSpec['kind'] | undefined {
-    const hit = this.#armed.find(
-      ({ spec, left }) => left > 0 && (spec.operation === undefined || spec.operation === operation),
-    );
-    if (!hit) return undefined;
-    hit.left -= 1;
-    if (hit.left <= 0) this.#armed = this.#armed.filter((a) => a !== hit);
-    return hit.spec.kind;
-  }
-
-  clear(): void {
-    this.#armed = [];
-  }
+/** Whether an armed failure applies to a call of `operation`. */
+export function failsOperation(operation: string): (spec: FailureSpec) => boolean {
+  return (spec) => spec.operation === undefined || spec.operation === operation;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationContext } from './context.ts';
 import { AwsError, accessDenied, sessionLimit, throttled, unavailable } from './errors.ts';
-import { FaultInjector } from './faults.ts';
+import { ArmedFailures } from '../armed-failures.ts';
+import { type FailureSpec, failsOperation } from './faults.ts';
 import type { HttpRequest, HttpResponse, ResponseSink } from './http-server.ts';
 import type { LiveTails } from './live-tail.ts';
 import { OPERATIONS } from './operations.ts';
@@ -34,7 +35,7 @@ class Streamed {
  * signature is not checked), then injected failures, then the per-operation throttle, then the operation.
  */
 export class Protocol {
-  readonly faults = new FaultInjector();
+  readonly faults = new ArmedFailures<FailureSpec>();
   readonly log: RequestLogEntry[] = [];
   readonly #ctx: OperationContext;
   readonly #throttle: Throttle;
@@ -90,7 +91,7 @@ export class Protocol {
     const contentType = single(req.headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
     if (contentType !== CONTENT_TYPE)
       throw new AwsError('SerializationException', `Expected Content-Type ${CONTENT_TYPE}`);
-    const fault = this.faults.take(operation);
+    const fault = this.faults.take(failsOperation(operation))?.kind;
     if (fault === 'throttle' || !this.#throttle.take(operation)) throw throttled();
     if (fault === 'unavailable') throw unavailable();
     if (fault === 'limit') throw sessionLimit();

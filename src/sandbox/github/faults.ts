@@ -12,37 +12,9 @@ export interface FailureSpec {
   readonly delayMs?: number;
 }
 
-interface Armed {
-  readonly spec: FailureSpec;
-  left: number;
-}
-
-/** Failures armed by tests; the first armed failure that matches a request is used up by it. */
-export class FaultInjector {
-  #armed: Armed[] = [];
-
-  add(spec: FailureSpec): () => void {
-    const armed: Armed = { spec, left: spec.times ?? 1 };
-    this.#armed.push(armed);
-    return () => {
-      this.#armed = this.#armed.filter((a) => a !== armed);
-    };
-  }
-
-  take(method: string, path: string): FailureSpec | undefined {
-    const hit = this.#armed.find(
-      ({ spec, left }) =>
-        left > 0 &&
-        (spec.method === undefined || spec.method.toUpperCase() === method) &&
-        (spec.pathPattern === undefined || path.search(spec.pathPattern) !== -1),
-    );
-    if (!hit) return undefined;
-    hit.left -= 1;
-    if (hit.left <= 0) this.#armed = this.#armed.filter((a) => a !== hit);
-    return hit.spec;
-  }
-
-  clear(): void {
-    this.#armed = [];
-  }
+/** Whether an armed failure applies to a request with this method and path. */
+export function failsRequest(method: string, path: string): (spec: FailureSpec) => boolean {
+  return (spec) =>
+    (spec.method === undefined || spec.method.toUpperCase() === method) &&
+    (spec.pathPattern === undefined || path.search(spec.pathPattern) !== -1);
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, notFound } from './errors.ts';
 import { faultError, primaryLimitError } from './fault-replies.ts';
-import { FaultInjector } from './faults.ts';
+import { ArmedFailures } from '../armed-failures.ts';
+import { type FailureSpec, failsRequest } from './faults.ts';
 import type { HttpRequest, HttpResponse } from './http-server.ts';
 import { RateLimit } from './rate-limit.ts';
 import { matchRoute, type Reply, type Route } from './router.ts';
@@ -26,7 +27,7 @@ export interface PipelineOptions {
 
 /** Injected failures, then authentication, then the primary rate limit, then the route; logs every answer. */
 export class RequestPipeline {
-  readonly faults = new FaultInjector();
+  readonly faults = new ArmedFailures<FailureSpec>();
   readonly log: RequestLogEntry[] = [];
   readonly #rate: RateLimit;
   readonly #options: PipelineOptions;
@@ -68,7 +69,7 @@ export class RequestPipeline {
   }
 
   async #answer(req: HttpRequest, url: URL, requestId: string): Promise<Reply> {
-    const fault = this.faults.take(req.method, url.pathname);
+    const fault = this.faults.take(failsRequest(req.method, url.pathname));
     if (fault?.kind === 'delayMs') await sleep(fault.delayMs ?? 0, undefined, { signal: this.#options.signal });
     const now = Date.now();
     if (fault && fault.kind !== 'delayMs') {
