@@ -91,8 +91,9 @@ export async function startup(rounds = 5): Promise<string[]> {
     `  bare Bolt app, start to listening ${fmt(b)}`,
     `  opsdeck, config using no backend, start to /readyz 200 ${fmt(o)}  ratio ${ratio(o, b)}  (target <= 1.50x)`,
     `  opsdeck, example config, start to /readyz 200 ${fmt(e)}  ratio ${ratio(e, b)}  (target <= 1.50x)`,
-    // The image's V8 flag slows every start, a bare Bolt app's too: opsdeck's own share, flags alike.
-    `  bare Bolt app under the image's flags and MALLOC_ARENA_MAX, start to listening ${fmt(bf)}; ` +
+    // The image's V8 flag and MALLOC_ARENA_MAX slow a bare Bolt app too; against it, opsdeck's own cost shows.
+    `  bare Bolt app run with ${flags.join(' ')} and MALLOC_ARENA_MAX=${memory.MALLOC_ARENA_MAX}, ` +
+      `start to listening ${fmt(bf)}; ` +
       `opsdeck to it: no backend ${ratio(o, bf)}, example config ${ratio(e, bf)}`,
   ];
 }

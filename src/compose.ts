@@ -139,8 +139,8 @@ async function composeAndServe(opts: ComposeOptions, opened: (() => unknown)[]):
   });
   // Asked now; /readyz waits for the answer, the start does not. In `opsdeck start` (the bundle on Node 24, the
   // store already open) the request itself goes out only as the bot begins to listen, as Node loads the
-  // modules below without yielding. Yielding to the event loop before they load sent it sooner, but /readyz
-  // answered no sooner (fifteen alternating starts), so the start does not yield for it.
+  // backends' SDKs (loadBackendModules, below) without yielding. Yielding to the event loop before that load
+  // sent it sooner, but /readyz answered no sooner (fifteen alternating starts), so the start does not yield.
   void slackReadiness.start();
   opened.push(() => slackReadiness.stop());
   const store = await (opts.store ?? openStore(settings, clock, log.child({ component: 'store' })));
