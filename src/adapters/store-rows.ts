@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../core/audit-chain.ts';
-import type { AlertGroupKind, AlertGroupStatus, StoredAlertGroup } from '../ports/alert-store.ts';
+import type { AlertGroupKind, AlertGroupStatus, NewAlertGroup, StoredAlertGroup } from '../ports/alert-store.ts';
 import type { StoredReview } from '../ports/review-store.ts';
 import type { Approval, Lock, RequestState, StoredRequest, StoredTail, TailState } from '../ports/store.ts';
 
@@ -139,4 +139,39 @@ export function alertGroupFromRow(row: Row): StoredAlertGroup {
     version: Number(row.version),
     message: message(row),
   };
+}
+
+// Named, never `*`: a statement prepared by an older replica keeps its result type when a newer one migrates.
+export const ALERT_GROUP_COLUMNS =
+  'id, kind, key, channel, service, env, content, summary_id, status, created_at, updated_at, resolved_at, ' +
+  'version, message_channel, message_ts';
+
+/** A group's values for ALERT_GROUP_COLUMNS, in their order: as it is opened, or as another store holds it. */
+export function alertGroupValues(g: StoredAlertGroup): (string | number | null)[] {
+  const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+  return [
+    g.id,
+    g.kind,
+    g.key,
+    g.channel,
+    g.service ?? null,
+    g.env ?? null,
+    JSON.stringify(g.content),
+    g.summaryId ?? null,
+    g.status,
+    iso(g.createdAt),
+    iso(g.updatedAt),
+    iso(g.resolvedAt),
+    g.version,
+    g.message?.channel ?? null,
+    g.message?.ts ?? null,
+  ];
+}
+
+/**
+ * A new group as both stores open it: firing, first version. Only what a new group has: a caller may pass a
+ * stored group, whose message and end are not this one's.
+ */
+export function openedAlertGroup(g: NewAlertGroup): StoredAlertGroup {
+  return { ...g, resolvedAt: undefined, message: undefined, status: 'firing', updatedAt: g.createdAt, version: 1 };
 }

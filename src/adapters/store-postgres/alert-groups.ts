@@ -5,15 +5,15 @@ import type {
   NewAlertGroup,
   StoredAlertGroup,
 } from '../../ports/alert-store.ts';
-import { alertGroupFromRow } from '../store-rows.ts';
+import {
+  ALERT_GROUP_COLUMNS as COLUMNS,
+  alertGroupFromRow,
+  alertGroupValues,
+  openedAlertGroup,
+} from '../store-rows.ts';
 import type { Db } from './db.ts';
 
-// Named, never `*`: a statement prepared by an older replica keeps its result type when a newer one migrates.
-const COLUMNS =
-  'id, kind, key, channel, service, env, content, summary_id, status, created_at, updated_at, resolved_at, ' +
-  'version, message_channel, message_ts';
-export { COLUMNS as ALERT_GROUP_COLUMNS };
-/** The types of the columns, in their order, for `unnest` in an import. */
+/** The types of ALERT_GROUP_COLUMNS, in their order, for `unnest` in an import. */
 export const ALERT_GROUP_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'].concat([
   'timestamptz',
   'timestamptz',
@@ -22,28 +22,6 @@ export const ALERT_GROUP_TYPES = ['text', 'text', 'text', 'text', 'text', 'text'
   'text',
   'text',
 ]);
-
-/** A group's values for COLUMNS, in their order: as it is opened, or as another store holds it. */
-export function alertGroupValues(g: StoredAlertGroup): unknown[] {
-  const iso = (d: Date | undefined) => d?.toISOString() ?? null;
-  return [
-    g.id,
-    g.kind,
-    g.key,
-    g.channel,
-    g.service ?? null,
-    g.env ?? null,
-    JSON.stringify(g.content),
-    g.summaryId ?? null,
-    g.status,
-    iso(g.createdAt),
-    iso(g.updatedAt),
-    iso(g.resolvedAt),
-    g.version,
-    g.message?.channel ?? null,
-    g.message?.ts ?? null,
-  ];
-}
 
 function where(filter: AlertGroupFilter): { clause: string; values: unknown[] } {
   const parts: string[] = [];
@@ -72,9 +50,7 @@ export class PostgresAlertGroups implements AlertStore {
   }
 
   async openAlertGroup(g: NewAlertGroup): Promise<{ group: StoredAlertGroup; created: boolean }> {
-    // Only what a new group has: a caller may pass a stored group, whose message and end are not this one's.
-    const fresh = { resolvedAt: undefined, message: undefined };
-    const values = alertGroupValues({ ...g, ...fresh, status: 'firing', updatedAt: g.createdAt, version: 1 });
+    const values = alertGroupValues(openedAlertGroup(g));
     const params = values.map((_, i) => `$${i + 1}`).join(', ');
     // Inserted, or another writer's firing row is read: the pair is tried again if that row resolved between.
     for (;;) {

@@ -6,7 +6,7 @@ import type {
   NewAlertGroup,
   StoredAlertGroup,
 } from '../../ports/alert-store.ts';
-import { alertGroupFromRow } from '../store-rows.ts';
+import { ALERT_GROUP_COLUMNS, alertGroupFromRow, alertGroupValues, openedAlertGroup } from '../store-rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -34,21 +34,11 @@ export class SqliteAlertGroups implements AlertStore {
   }
 
   async openAlertGroup(g: NewAlertGroup): Promise<{ group: StoredAlertGroup; created: boolean }> {
-    const at = g.createdAt.toISOString();
-    const result = this.#stmt(`INSERT INTO alert_groups (id, kind, key, channel, service, env, content, summary_id,
-                status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?)
-                ON CONFLICT (key) WHERE status = 'firing' DO NOTHING`).run(
-      g.id,
-      g.kind,
-      g.key,
-      g.channel,
-      g.service ?? null,
-      g.env ?? null,
-      JSON.stringify(g.content),
-      g.summaryId ?? null,
-      at,
-      at,
-    );
+    const values = alertGroupValues(openedAlertGroup(g));
+    const result = this.#stmt(
+      `INSERT INTO alert_groups (${ALERT_GROUP_COLUMNS}) VALUES (${values.map(() => '?').join(', ')})
+       ON CONFLICT (key) WHERE status = 'firing' DO NOTHING`,
+    ).run(...values);
     const row = this.#stmt("SELECT * FROM alert_groups WHERE key = ? AND status = 'firing'").get(g.key) as Row;
     return { group: alertGroupFromRow(row), created: Number(result.changes) === 1 };
   }
