@@ -36,9 +36,12 @@ export interface LimitsHost {
   check(): Promise<void>;
 }
 
-// A job holds its slot in Redis at most this long, so a replica that dies mid-call frees it. Longer than any
-// call a limit wraps takes with its own retries (Slack, GitHub, CloudWatch time out well before).
-const SHARED_JOB_EXPIRATION_MS = 60_000;
+// A job holds its slot in Redis at most this long: Bottleneck frees the slots of a replica that died mid-call
+// only when they expire, and until then a limit of one at a time (a channel's posts, GitHub's writes) waits
+// for it on every replica. Longer than one call takes (Slack and GitHub time out after 10 s); a call that
+// retries past it may overlap the next one, which the limit's spacing still keeps apart. At 60 s, a replica
+// killed while posting held its channel's posts for a minute.
+const SHARED_JOB_EXPIRATION_MS = 15_000;
 
 interface SharedEntry {
   limiter: Bottleneck;
