@@ -44,6 +44,13 @@ describe('a replica paused in the middle of a change', () => {
       return r?.state === state && r;
     };
     const running = await eventually(stored('running'), 'the change to run', 30_000);
+    // Paused once the change has begun (its start is in the audit log), not between taking it and beginning.
+    await eventually(
+      async () =>
+        (await c.store.queryAudit({ limit: 100 })).some((r) => r.requestId === id && r.action === 'deploy.started'),
+      'the change to begin',
+      30_000,
+    );
     const holder = c.replicas.find((r) => r.logs.some((l) => l.includes(`"runner":"${running.runner}"`)));
     const other = c.replicas.find((r) => r !== holder);
     expect(holder).toBeDefined();
